@@ -1,0 +1,19 @@
+# All third-party dependencies come from Debian 12 packages (tools/dev/deps.sh installs them).
+# Only imported targets are used.
+
+find_package(Boost 1.74 REQUIRED)                   # Boost.Geometry (header-only)
+find_package(TBB 2021 REQUIRED)                     # TBB::tbb
+find_package(GDAL 3.6 CONFIG REQUIRED)              # GDAL::GDAL
+find_package(HDF5 1.10 REQUIRED COMPONENTS C HL)    # hdf5::hdf5, hdf5::hdf5_hl
+find_package(tomlplusplus 3 REQUIRED)               # tomlplusplus::tomlplusplus
+find_package(CLI11 2 CONFIG REQUIRED)               # CLI11::CLI11
+find_package(nlohmann_json 3 REQUIRED)              # nlohmann_json::nlohmann_json
+find_package(fmt 9 REQUIRED)                        # fmt::fmt
+find_package(spdlog 1.10 REQUIRED)                  # spdlog::spdlog
+
+if(COVSIM_BUILD_TESTS)
+    find_package(GTest 1.12 REQUIRED)               # GTest::gtest, GTest::gtest_main
+endif()
+if(COVSIM_BUILD_BENCHMARKS)
+    find_package(benchmark 1.7 REQUIRED)            # benchmark::benchmark
+endif()

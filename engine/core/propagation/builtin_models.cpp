@@ -1,0 +1,182 @@
+// Adapters from the models' maths (free_space, cost231_hata, tr38901) to PropagationModel, and
+// their registration. Each adapter only maps a Link to the maths' arguments.
+
+#include "core/propagation/cost231_hata.hpp"
+#include "core/propagation/free_space.hpp"
+#include "core/propagation/registry.hpp"
+#include "core/propagation/tr38901.hpp"
+
+#include <cmath>
+#include <limits>
+#include <memory>
+
+namespace covsim {
+
+namespace {
+
+constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+
+bool sensible(const Link& l) noexcept {
+    return std::isfinite(l.distance_m) && l.distance_m >= 0.0 && std::isfinite(l.frequency_mhz) &&
+           l.frequency_mhz > 0.0 && std::isfinite(l.tx_height_m) && l.tx_height_m > 0.0 &&
+           std::isfinite(l.rx_height_m) && l.rx_height_m > 0.0;
+}
+
+class FreeSpaceModel final : public PropagationModel {
+public:
+    std::string_view name() const noexcept override { return "free-space"; }
+    std::string_view summary() const noexcept override {
+        return "Free-space loss over the 3-D distance";
+    }
+    std::string_view reference() const noexcept override {
+        return "ITU-R P.525-4 (2019) §2.2 eq. (3)-(4)";
+    }
+    ValidityRange validity() const noexcept override {
+        return {{1.0, 1.0e6}, {1.0, 1.0e7}, {0.1, 1.0e5}, {0.1, 1.0e5}};
+    }
+    double path_loss_db(const Link& l) const noexcept override {
+        if (!sensible(l)) {
+            return nan;
+        }
+        const double dh = l.tx_height_m - l.rx_height_m;
+        const double d3d = std::sqrt(l.distance_m * l.distance_m + dh * dh);
+        return p525::free_space_loss_db(d3d, l.frequency_mhz);
+    }
+};
+
+class Cost231HataModel final : public PropagationModel {
+public:
+    std::string_view name() const noexcept override { return "cost231-hata"; }
+    std::string_view summary() const noexcept override {
+        return "COST-231 Hata, urban (C_m = 3 dB), suburban (C_m = 0 dB), rural (open area)";
+    }
+    std::string_view reference() const noexcept override {
+        return "COST 231 Final Report (1999) §4.4.1; Hata (1980) open-area correction";
+    }
+    ValidityRange validity() const noexcept override {
+        return {{1500.0, 2000.0}, {1000.0, 20000.0}, {30.0, 200.0}, {1.0, 10.0}};
+    }
+    bool uses_environment() const noexcept override { return true; }
+    double path_loss_db(const Link& l) const noexcept override {
+        if (!sensible(l) || l.distance_m <= 0.0) {
+            return nan;
+        }
+        return cost231::hata_loss_db(l.frequency_mhz, l.tx_height_m, l.rx_height_m,
+                                     l.distance_m / 1000.0, l.environment);
+    }
+};
+
+// One class for the three TR 38.901 scenarios; they differ only in the formulas used.
+class Tr38901Model final : public PropagationModel {
+public:
+    enum class Scenario { rma, uma, umi };
+
+    explicit Tr38901Model(Scenario s) : scenario_(s) {}
+
+    std::string_view name() const noexcept override {
+        switch (scenario_) {
+        case Scenario::rma:
+            return "3gpp-38901-rma";
+        case Scenario::uma:
+            return "3gpp-38901-uma";
+        case Scenario::umi:
+            break;
+        }
+        return "3gpp-38901-umi";
+    }
+    std::string_view summary() const noexcept override {
+        switch (scenario_) {
+        case Scenario::rma:
+            return "3GPP TR 38.901 Rural Macro (h = 5 m, W = 20 m), LOS/NLOS/probabilistic";
+        case Scenario::uma:
+            return "3GPP TR 38.901 Urban Macro (h_E = 1 m), LOS/NLOS/probabilistic";
+        case Scenario::umi:
+            break;
+        }
+        return "3GPP TR 38.901 Urban Micro Street Canyon, LOS/NLOS/probabilistic";
+    }
+    std::string_view reference() const noexcept override {
+        return "3GPP TR 38.901 V17.0.0 Table 7.4.1-1 (path loss), Table 7.4.2-1 (LOS probability)";
+    }
+    ValidityRange validity() const noexcept override {
+        switch (scenario_) {
+        case Scenario::rma:
+            return {{500.0, 30000.0}, {10.0, 10000.0}, {10.0, 150.0}, {1.0, 10.0}};
+        case Scenario::uma:
+            return {{500.0, 100000.0}, {10.0, 5000.0}, {25.0, 25.0}, {1.5, 22.5}};
+        case Scenario::umi:
+            break;
+        }
+        return {{500.0, 100000.0}, {10.0, 5000.0}, {10.0, 10.0}, {1.5, 22.5}};
+    }
+    bool uses_los_condition() const noexcept override { return true; }
+
+    double path_loss_db(const Link& l) const noexcept override {
+        if (!sensible(l)) {
+            return nan;
+        }
+        const double fc_ghz = l.frequency_mhz / 1000.0;
+        const double d = l.distance_m;
+        const double hb = l.tx_height_m;
+        const double hu = l.rx_height_m;
+        switch (l.los) {
+        case LosCondition::los:
+            return los_db(d, hb, hu, fc_ghz);
+        case LosCondition::nlos:
+            return nlos_db(d, hb, hu, fc_ghz);
+        case LosCondition::probabilistic:
+            break;
+        }
+        return tr38901::los_weighted_loss_db(los_probability(d, hu), los_db(d, hb, hu, fc_ghz),
+                                             nlos_db(d, hb, hu, fc_ghz));
+    }
+
+private:
+    double los_db(double d, double hb, double hu, double fc) const noexcept {
+        switch (scenario_) {
+        case Scenario::rma:
+            return tr38901::rma_los_db(d, hb, hu, fc);
+        case Scenario::uma:
+            return tr38901::uma_los_db(d, hb, hu, fc);
+        case Scenario::umi:
+            break;
+        }
+        return tr38901::umi_los_db(d, hb, hu, fc);
+    }
+    double nlos_db(double d, double hb, double hu, double fc) const noexcept {
+        switch (scenario_) {
+        case Scenario::rma:
+            return tr38901::rma_nlos_db(d, hb, hu, fc);
+        case Scenario::uma:
+            return tr38901::uma_nlos_db(d, hb, hu, fc);
+        case Scenario::umi:
+            break;
+        }
+        return tr38901::umi_nlos_db(d, hb, hu, fc);
+    }
+    double los_probability(double d, double hu) const noexcept {
+        switch (scenario_) {
+        case Scenario::rma:
+            return tr38901::rma_los_probability(d);
+        case Scenario::uma:
+            return tr38901::uma_los_probability(d, hu);
+        case Scenario::umi:
+            break;
+        }
+        return tr38901::umi_los_probability(d);
+    }
+
+    Scenario scenario_;
+};
+
+} // namespace
+
+void register_builtin_models(ModelRegistry& registry) {
+    registry.add(std::make_unique<FreeSpaceModel>());
+    registry.add(std::make_unique<Cost231HataModel>());
+    registry.add(std::make_unique<Tr38901Model>(Tr38901Model::Scenario::rma));
+    registry.add(std::make_unique<Tr38901Model>(Tr38901Model::Scenario::uma));
+    registry.add(std::make_unique<Tr38901Model>(Tr38901Model::Scenario::umi));
+}
+
+} // namespace covsim

@@ -1,0 +1,75 @@
+#pragma once
+// Propagation models: named, registered, with stated validity ranges; pure functions of a link
+// returning basic transmission loss in dB. Each model's maths lives in its own file with the
+// source and equation numbers; builtin_models.cpp adapts them to this interface.
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace covsim {
+
+// The receiver's surroundings, for models that distinguish them (COST-231 Hata).
+enum class Environment : std::uint8_t { urban, suburban, rural };
+std::optional<Environment> parse_environment(std::string_view text) noexcept;
+std::string_view to_string(Environment e) noexcept;
+
+// Line-of-sight state, for models with LOS and NLOS variants (3GPP TR 38.901).
+// probabilistic: the mean of the LOS and NLOS losses in dB weighted by the TR's LOS
+// probability, for area runs (see docs/models/3gpp-38901.md).
+enum class LosCondition : std::uint8_t { los, nlos, probabilistic };
+std::optional<LosCondition> parse_los_condition(std::string_view text) noexcept;
+std::string_view to_string(LosCondition c) noexcept;
+
+struct Range {
+    double min = 0.0;
+    double max = 0.0;
+    [[nodiscard]] bool contains(double v) const noexcept { return v >= min && v <= max; }
+};
+
+struct ValidityRange {
+    Range frequency_mhz;
+    Range distance_m; // horizontal (2-D) distance
+    Range tx_height_m;
+    Range rx_height_m;
+};
+
+struct Link {
+    double distance_m = 0.0; // horizontal (2-D); the model derives the 3-D distance
+    double tx_height_m = 0.0;
+    double rx_height_m = 0.0;
+    double frequency_mhz = 0.0;
+    Environment environment = Environment::urban;
+    LosCondition los = LosCondition::probabilistic;
+};
+
+class PropagationModel {
+public:
+    virtual ~PropagationModel() = default;
+
+    [[nodiscard]] virtual std::string_view name() const noexcept = 0;
+    [[nodiscard]] virtual std::string_view summary() const noexcept = 0;
+    [[nodiscard]] virtual std::string_view reference() const noexcept = 0;
+    [[nodiscard]] virtual ValidityRange validity() const noexcept = 0;
+    [[nodiscard]] virtual bool uses_environment() const noexcept { return false; }
+    [[nodiscard]] virtual bool uses_los_condition() const noexcept { return false; }
+
+    // Basic transmission loss of one link, dB. Evaluated outside the validity range too (the
+    // caller warns); never throws. Non-finite for nonsensical input (negative distance).
+    [[nodiscard]] virtual double path_loss_db(const Link& link) const noexcept = 0;
+
+    // Losses for many receivers of one transmitter: distance_m[i] and environment[i] replace
+    // link.distance_m and link.environment. The default calls the scalar form.
+    virtual void path_losses_db(const Link& link, std::span<const double> distance_m,
+                                std::span<const Environment> environment,
+                                std::span<double> loss_db) const noexcept;
+};
+
+// One line per parameter of the link outside the model's validity range, e.g.
+// "frequency_mhz = 3500 is outside cost231-hata's validity range [1500, 2000]".
+std::vector<std::string> validity_warnings(const PropagationModel& model, const Link& link);
+
+} // namespace covsim

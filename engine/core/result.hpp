@@ -1,0 +1,51 @@
+#pragma once
+// The result of one scenario, as handed to the result sinks, and the sink interface. Sinks
+// (HDF5, GeoTIFF, CSV) live in engine/io; the core only knows this interface.
+
+#include "core/coverage.hpp"
+#include "core/scenario.hpp"
+#include "core/sector.hpp"
+#include "core/study_area.hpp"
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace covsim {
+
+// An input file a result depends on, recorded for provenance.
+struct InputFile {
+    std::string role; // "scenario", "districts", "population", "sites:<layer>"
+    std::filesystem::path path;
+};
+
+// How and when a run was made, recorded with every scenario.
+struct RunInfo {
+    std::string covsim_version;
+    std::string git_commit;
+    std::string command_line;
+    int threads = 0;
+};
+
+struct ScenarioResult {
+    const Scenario* scenario = nullptr;
+    const StudyArea* area = nullptr;
+    std::vector<Sector> sectors;
+    std::vector<CoverageLayer> layers;
+    CoverageResult coverage;
+    std::vector<InputFile> inputs;
+    std::string started_utc;  // ISO 8601
+    std::string finished_utc; // ISO 8601
+    double elapsed_s = 0.0;
+};
+
+class ResultSink {
+public:
+    virtual ~ResultSink() = default;
+    // Called once per scenario, in the order of the batch.
+    virtual void write(const ScenarioResult& result, const RunInfo& run) = 0;
+    // Called once after the last scenario: make the outputs final and visible.
+    virtual void commit() = 0;
+};
+
+} // namespace covsim

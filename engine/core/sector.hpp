@@ -1,0 +1,28 @@
+#pragma once
+// Sites and sectors. A sector is one antenna of one site on one technology layer.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace covsim {
+
+struct Sector {
+    std::string site_id;
+    std::string sector_id;
+    std::size_t layer = 0; // index into the scenario's layers
+    double x_m = 0.0;      // position in the analysis CRS
+    double y_m = 0.0;
+    double height_m = 30.0;            // antenna height above ground
+    std::optional<double> azimuth_deg; // boresight, clockwise from north; none = omnidirectional
+    double mechanical_tilt_deg = 0.0;  // downtilt, positive below the horizon
+    double electrical_tilt_deg = 0.0;
+    double power_dbm = 43.0;    // total transmit power into the antenna, over the whole bandwidth
+    std::int32_t district = -1; // district containing the site, -1 if none
+
+    [[nodiscard]] double total_tilt_deg() const noexcept {
+        return mechanical_tilt_deg + electrical_tilt_deg;
+    }
+};
+
+} // namespace covsim

@@ -1,0 +1,39 @@
+#include "io/atomic_file.hpp"
+
+#include "core/error.hpp"
+
+#include <fmt/format.h>
+#include <system_error>
+#include <utility>
+
+namespace covsim::io {
+
+AtomicFile::AtomicFile(std::filesystem::path final_path)
+    : final_(std::move(final_path)), temp_(final_.string() + ".partial") {
+    std::error_code ec;
+    std::filesystem::remove(temp_, ec);
+}
+
+AtomicFile::AtomicFile(AtomicFile&& other) noexcept
+    : final_(std::move(other.final_)), temp_(std::move(other.temp_)), done_(other.done_) {
+    other.done_ = true;
+}
+
+AtomicFile::~AtomicFile() {
+    if (!done_) {
+        std::error_code ec;
+        std::filesystem::remove(temp_, ec);
+    }
+}
+
+void AtomicFile::commit() {
+    std::error_code ec;
+    std::filesystem::rename(temp_, final_, ec);
+    if (ec) {
+        throw Error(ErrorCode::io, fmt::format("cannot rename '{}' to '{}': {}", temp_.string(),
+                                               final_.string(), ec.message()));
+    }
+    done_ = true;
+}
+
+} // namespace covsim::io

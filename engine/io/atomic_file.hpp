@@ -1,0 +1,30 @@
+#pragma once
+// A file written under a temporary name and renamed into place on commit, so that a results
+// file that exists under its final name is always complete. If the owner is destroyed before
+// commit (an error, an interruption), the temporary file is removed.
+
+#include <filesystem>
+
+namespace covsim::io {
+
+class AtomicFile {
+public:
+    explicit AtomicFile(std::filesystem::path final_path);
+    AtomicFile(const AtomicFile&) = delete;
+    AtomicFile& operator=(const AtomicFile&) = delete;
+    AtomicFile(AtomicFile&& other) noexcept;
+    AtomicFile& operator=(AtomicFile&&) = delete;
+    ~AtomicFile();
+
+    [[nodiscard]] const std::filesystem::path& temp_path() const noexcept { return temp_; }
+    [[nodiscard]] const std::filesystem::path& final_path() const noexcept { return final_; }
+    // Renames the temporary file to the final name (atomic on one filesystem).
+    void commit();
+
+private:
+    std::filesystem::path final_;
+    std::filesystem::path temp_;
+    bool done_ = false;
+};
+
+} // namespace covsim::io

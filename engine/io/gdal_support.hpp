@@ -1,0 +1,50 @@
+#pragma once
+// GDAL plumbing shared by the I/O adapters: driver registration, error capture, opening files
+// with errors that name them, and coordinate reference systems.
+
+#include <filesystem>
+#include <gdal_priv.h>
+#include <memory>
+#include <ogr_spatialref.h>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace covsim::io {
+
+// Registers GDAL's drivers once and routes GDAL's messages to covsim's log.
+void ensure_gdal();
+
+// The last GDAL error message of this thread, or "no detail from GDAL".
+std::string gdal_error_detail();
+
+// Opens a vector or raster file; throws covsim::Error(io) naming `what` and the path.
+GDALDatasetUniquePtr open_vector(const std::filesystem::path& path, std::string_view what,
+                                 const std::vector<std::string>& open_options = {});
+GDALDatasetUniquePtr open_raster(const std::filesystem::path& path, std::string_view what);
+
+// A spatial reference with the traditional GIS axis order (x = easting/longitude).
+OGRSpatialReference make_srs();
+// Parses "EPSG:32648", a WKT or a PROJ string; throws covsim::Error(scenario) naming `key`.
+OGRSpatialReference srs_from_user_input(std::string_view text, std::string_view key);
+OGRSpatialReference srs_from_wkt(const std::string& wkt);
+std::string to_wkt(const OGRSpatialReference& srs);
+OGRSpatialReference wgs84();
+
+struct CoordinateTransformDeleter {
+    void operator()(OGRCoordinateTransformation* t) const noexcept {
+        OGRCoordinateTransformation::DestroyCT(t);
+    }
+};
+using TransformPtr = std::unique_ptr<OGRCoordinateTransformation, CoordinateTransformDeleter>;
+
+// A transformation between two CRSs; throws covsim::Error(input_data) when PROJ has none.
+TransformPtr make_transform(const OGRSpatialReference& from, const OGRSpatialReference& to);
+
+// EPSG code of the WGS 84 / UTM zone containing (lon, lat): 326zz north, 327zz south.
+int utm_epsg(double lon_deg, double lat_deg);
+
+// A short name for a CRS, e.g. "EPSG:32648", or its name when it has no authority code.
+std::string srs_label(const OGRSpatialReference& srs);
+
+} // namespace covsim::io

@@ -1,0 +1,466 @@
+#include "io/study_area_loader.hpp"
+
+#include "core/error.hpp"
+#include "io/gdal_support.hpp"
+
+#include <cmath>
+#include <fmt/format.h>
+#include <gdal_alg.h>
+#include <gdal_utils.h>
+#include <limits>
+#include <memory>
+#include <numbers>
+#include <ogrsf_frmts.h>
+#include <set>
+#include <spdlog/spdlog.h>
+
+namespace covsim::io {
+
+namespace {
+
+struct OgrGeometryDeleter {
+    void operator()(OGRGeometry* g) const noexcept { OGRGeometryFactory::destroyGeometry(g); }
+};
+using GeometryPtr = std::unique_ptr<OGRGeometry, OgrGeometryDeleter>;
+
+Polygon to_boost(const OGRPolygon& polygon) {
+    Polygon out;
+    auto copy_ring = [](const OGRLinearRing* from, Ring& to) {
+        if (from == nullptr) {
+            return;
+        }
+        for (int i = 0; i < from->getNumPoints(); ++i) {
+            to.emplace_back(from->getX(i), from->getY(i));
+        }
+    };
+    copy_ring(polygon.getExteriorRing(), out.outer());
+    for (int k = 0; k < polygon.getNumInteriorRings(); ++k) {
+        out.inners().emplace_back();
+        copy_ring(polygon.getInteriorRing(k), out.inners().back());
+    }
+    bg::correct(out);
+    return out;
+}
+
+MultiPolygon to_boost(const OGRGeometry& g) {
+    MultiPolygon out;
+    const auto type = wkbFlatten(g.getGeometryType());
+    if (type == wkbPolygon) {
+        out.push_back(to_boost(*g.toPolygon()));
+    } else if (type == wkbMultiPolygon) {
+        for (const OGRPolygon* p : *g.toMultiPolygon()) {
+            out.push_back(to_boost(*p));
+        }
+    }
+    return out;
+}
+
+std::string field_list(OGRFeatureDefn* defn) {
+    std::string out;
+    for (int i = 0; i < defn->GetFieldCount(); ++i) {
+        if (i > 0) {
+            out += ", ";
+        }
+        out += defn->GetFieldDefn(i)->GetNameRef();
+    }
+    return out.empty() ? "(none)" : out;
+}
+
+struct DistrictRead {
+    std::vector<District> districts;
+    std::vector<GeometryPtr> geometries; // analysis CRS, same order
+    OGRSpatialReference analysis_srs = make_srs();
+    OGREnvelope extent; // analysis CRS
+};
+
+OGRSpatialReference choose_analysis_srs(const StudyAreaSpec& spec, OGRLayer& layer,
+                                        const OGRSpatialReference& source_srs) {
+    if (!spec.crs.empty()) {
+        OGRSpatialReference srs = srs_from_user_input(spec.crs, "study_area.crs");
+        if (!srs.IsProjected() || std::abs(srs.GetLinearUnits() - 1.0) > 1e-12) {
+            throw Error(ErrorCode::scenario,
+                        fmt::format("study_area.crs: '{}' is not a projected CRS in metres "
+                                    "(expected e.g. a UTM zone such as \"EPSG:32648\")",
+                                    spec.crs));
+        }
+        return srs;
+    }
+    OGREnvelope env;
+    if (layer.GetExtent(&env, TRUE) != OGRERR_NONE) {
+        throw Error(ErrorCode::input_data,
+                    fmt::format("districts file '{}': cannot compute the layer's extent",
+                                spec.districts_path.string()));
+    }
+    OGRSpatialReference geo = wgs84();
+    auto to_geo = make_transform(source_srs, geo);
+    double x = (env.MinX + env.MaxX) / 2.0;
+    double y = (env.MinY + env.MaxY) / 2.0;
+    if (!to_geo->Transform(1, &x, &y)) {
+        throw Error(ErrorCode::input_data,
+                    fmt::format("districts file '{}': cannot locate the layer's centre in "
+                                "longitude/latitude",
+                                spec.districts_path.string()));
+    }
+    OGRSpatialReference utm = make_srs();
+    utm.importFromEPSG(utm_epsg(x, y));
+    return utm;
+}
+
+DistrictRead read_districts(const StudyAreaSpec& spec) {
+    const std::string file = spec.districts_path.string();
+    auto ds = open_vector(spec.districts_path, "districts file");
+    OGRLayer* layer = spec.districts_layer.empty()
+                          ? ds->GetLayer(0)
+                          : ds->GetLayerByName(spec.districts_layer.c_str());
+    if (layer == nullptr) {
+        throw Error(ErrorCode::input_data,
+                    fmt::format("districts file '{}': no layer '{}' (study_area.districts_layer)",
+                                file, spec.districts_layer));
+    }
+    const OGRSpatialReference* src = layer->GetSpatialRef();
+    if (src == nullptr) {
+        throw Error(ErrorCode::input_data,
+                    fmt::format("districts file '{}': layer '{}' has no coordinate reference "
+                                "system; assign one, e.g. ogr2ogr -a_srs EPSG:4326",
+                                file, layer->GetName()));
+    }
+    OGRSpatialReference source_srs = *src;
+    source_srs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+
+    OGRFeatureDefn* defn = layer->GetLayerDefn();
+    auto field = [&](const std::string& name, std::string_view key, bool required) {
+        const int idx = defn->GetFieldIndex(name.c_str());
+        if (idx < 0 && required) {
+            throw Error(ErrorCode::input_data,
+                        fmt::format("districts file '{}': no field '{}' (study_area.{}); the "
+                                    "layer's fields are: {}",
+                                    file, name, key, field_list(defn)));
+        }
+        return idx;
+    };
+    const int code_idx = field(spec.code_field, "code_field", true);
+    const int name_idx = field(spec.name_field, "name_field", true);
+    const int ascii_idx = field(spec.name_ascii_field, "name_ascii_field", false);
+    const int type_idx = field(spec.type_field, "type_field", true);
+    const int pop_idx =
+        spec.population_field.empty() ? -1 : field(spec.population_field, "population_field", true);
+
+    DistrictRead out;
+    out.analysis_srs = choose_analysis_srs(spec, *layer, source_srs);
+    auto to_analysis = make_transform(source_srs, out.analysis_srs);
+
+    std::set<std::string> seen_codes;
+    layer->ResetReading();
+    for (auto& feature : *layer) {
+        const std::string where = fmt::format("districts file '{}': feature {}", file,
+                                              static_cast<long long>(feature->GetFID()));
+        District d;
+        d.code = feature->GetFieldAsString(code_idx);
+        d.name = feature->GetFieldAsString(name_idx);
+        d.name_ascii = ascii_idx >= 0 ? feature->GetFieldAsString(ascii_idx) : d.name;
+        if (d.code.empty()) {
+            throw Error(ErrorCode::input_data,
+                        fmt::format("{}: field '{}' is empty; every district needs a code", where,
+                                    spec.code_field));
+        }
+        const std::string type_text = feature->GetFieldAsString(type_idx);
+        const auto type = parse_district_type(type_text);
+        if (!type) {
+            throw Error(ErrorCode::input_data,
+                        fmt::format("{} ('{}'): field '{}' is '{}', expected one of "
+                                    "urban_district, town, rural_district",
+                                    where, d.code, spec.type_field, type_text));
+        }
+        d.type = *type;
+        if (pop_idx >= 0) {
+            const double p = feature->GetFieldAsDouble(pop_idx);
+            if (!feature->IsFieldSetAndNotNull(pop_idx) || !std::isfinite(p) || p < 0.0) {
+                throw Error(ErrorCode::input_data,
+                            fmt::format("{} ('{}'): field '{}' is '{}', expected a population "
+                                        ">= 0",
+                                        where, d.code, spec.population_field,
+                                        feature->GetFieldAsString(pop_idx)));
+            }
+            d.census_population = p;
+        }
+        if (!seen_codes.insert(d.code).second) {
+            throw Error(ErrorCode::input_data,
+                        fmt::format("{}: district code '{}' appears twice; codes must be unique",
+                                    where, d.code));
+        }
+
+        const OGRGeometry* g = feature->GetGeometryRef();
+        const auto gtype = g != nullptr ? wkbFlatten(g->getGeometryType()) : wkbNone;
+        if (g == nullptr || g->IsEmpty() || (gtype != wkbPolygon && gtype != wkbMultiPolygon)) {
+            throw Error(ErrorCode::input_data,
+                        fmt::format("{} ('{}'): geometry is {}, expected a polygon or "
+                                    "multipolygon",
+                                    where, d.code,
+                                    g == nullptr ? "missing" : OGRGeometryTypeToName(gtype)));
+        }
+        GeometryPtr geom(g->clone());
+        if (geom->transform(to_analysis.get()) != OGRERR_NONE) {
+            throw Error(ErrorCode::input_data,
+                        fmt::format("{} ('{}'): cannot transform the geometry to {}", where, d.code,
+                                    srs_label(out.analysis_srs)));
+        }
+        if (!geom->IsValid()) {
+            GeometryPtr repaired(geom->MakeValid());
+            if (!repaired || repaired->IsEmpty()) {
+                throw Error(ErrorCode::input_data,
+                            fmt::format("{} ('{}'): the polygon is invalid and cannot be "
+                                        "repaired",
+                                        where, d.code));
+            }
+            spdlog::warn("{} ('{}'): invalid polygon repaired with GEOS MakeValid", where, d.code);
+            geom = std::move(repaired);
+        }
+        d.geometry = to_boost(*geom);
+        OGREnvelope e;
+        geom->getEnvelope(&e);
+        out.extent.Merge(e);
+        out.districts.push_back(std::move(d));
+        out.geometries.push_back(std::move(geom));
+    }
+    if (out.districts.empty()) {
+        throw Error(
+            ErrorCode::input_data,
+            fmt::format("districts file '{}': layer '{}' has no features", file, layer->GetName()));
+    }
+    if (out.districts.size() > static_cast<std::size_t>(std::numeric_limits<std::int16_t>::max())) {
+        throw Error(ErrorCode::input_data,
+                    fmt::format("districts file '{}': {} districts, at most {} are supported", file,
+                                out.districts.size(), std::numeric_limits<std::int16_t>::max()));
+    }
+    return out;
+}
+
+GDALDatasetUniquePtr make_mem_dataset(const Grid& grid, GDALDataType type) {
+    GDALDriver* mem = GetGDALDriverManager()->GetDriverByName("MEM");
+    GDALDatasetUniquePtr ds(mem->Create("", static_cast<int>(grid.width),
+                                        static_cast<int>(grid.height), 1, type, nullptr));
+    if (!ds) {
+        throw Error(ErrorCode::limit, fmt::format("cannot allocate a {} x {} grid in memory",
+                                                  grid.width, grid.height));
+    }
+    auto gt = grid.geotransform();
+    ds->SetGeoTransform(gt.data());
+    ds->SetProjection(grid.crs_wkt.c_str());
+    return ds;
+}
+
+Raster<std::int16_t> rasterize_districts(const Grid& grid, const DistrictRead& read) {
+    auto ds = make_mem_dataset(grid, GDT_Int16);
+    GDALRasterBand* band = ds->GetRasterBand(1);
+    band->Fill(no_district);
+    std::vector<OGRGeometryH> geoms;
+    std::vector<double> burn;
+    for (std::size_t i = 0; i < read.geometries.size(); ++i) {
+        geoms.push_back(OGRGeometry::ToHandle(read.geometries[i].get()));
+        burn.push_back(static_cast<double>(i));
+    }
+    int band_list[] = {1};
+    if (GDALRasterizeGeometries(ds.get(), 1, band_list, static_cast<int>(geoms.size()),
+                                geoms.data(), nullptr, nullptr, burn.data(), nullptr, nullptr,
+                                nullptr) != CE_None) {
+        throw Error(ErrorCode::input_data,
+                    "cannot rasterize the districts (" + gdal_error_detail() + ")");
+    }
+    Raster<std::int16_t> out(grid, no_district);
+    if (band->RasterIO(GF_Read, 0, 0, static_cast<int>(grid.width), static_cast<int>(grid.height),
+                       out.values.data(), static_cast<int>(grid.width),
+                       static_cast<int>(grid.height), GDT_Int16, 0, 0) != CE_None) {
+        throw Error(ErrorCode::internal, "cannot read back the rasterized districts");
+    }
+    return out;
+}
+
+// Area of the source pixel containing each analysis cell, m^2. Constant for a projected
+// source; for a geographic one, the area of a Δλ x Δφ cell on the sphere of equal area
+// (authalic radius of WGS 84, 6371007.2 m) at the cell's latitude.
+std::vector<double> source_pixel_area_m2(const Grid& grid, GDALDataset& src,
+                                         const OGRSpatialReference& src_srs,
+                                         const OGRSpatialReference& grid_srs) {
+    std::array<double, 6> gt{};
+    src.GetGeoTransform(gt.data());
+    const double det = std::abs(gt[1] * gt[5] - gt[2] * gt[4]);
+    std::vector<double> area(grid.cell_count());
+    if (!src_srs.IsGeographic()) {
+        const double unit = src_srs.GetLinearUnits();
+        std::fill(area.begin(), area.end(), det * unit * unit);
+        return area;
+    }
+    constexpr double authalic_radius_m = 6371007.2;
+    const double deg = src_srs.GetAngularUnits(); // radians per unit of the CRS
+    const double dlon = std::abs(gt[1]) * deg;
+    const double dlat = std::abs(gt[5]) * deg;
+    auto to_src = make_transform(grid_srs, src_srs);
+    std::vector<double> xs(static_cast<std::size_t>(grid.width));
+    std::vector<double> ys(xs.size());
+    for (std::int64_t row = 0; row < grid.height; ++row) {
+        for (std::int64_t col = 0; col < grid.width; ++col) {
+            xs[static_cast<std::size_t>(col)] = grid.center_x_m(col);
+            ys[static_cast<std::size_t>(col)] = grid.center_y_m(row);
+        }
+        to_src->Transform(static_cast<std::size_t>(grid.width), xs.data(), ys.data());
+        for (std::int64_t col = 0; col < grid.width; ++col) {
+            const double lat = ys[static_cast<std::size_t>(col)] * deg;
+            area[grid.index(col, row)] =
+                authalic_radius_m * authalic_radius_m * dlon *
+                std::abs(std::sin(lat + dlat / 2) - std::sin(lat - dlat / 2));
+        }
+    }
+    return area;
+}
+
+Raster<double> warp_population(const StudyAreaSpec& spec, const Grid& grid,
+                               const OGRSpatialReference& grid_srs) {
+    const std::string file = spec.population_path.string();
+    auto src = open_raster(spec.population_path, "population raster");
+    const OGRSpatialReference* sref = src->GetSpatialRef();
+    if (sref == nullptr) {
+        throw Error(ErrorCode::input_data,
+                    fmt::format("population raster '{}': no coordinate reference system; assign "
+                                "one, e.g. gdal_edit.py -a_srs EPSG:4326",
+                                file));
+    }
+    OGRSpatialReference src_srs = *sref;
+    src_srs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    std::array<double, 6> gt{};
+    if (src->GetGeoTransform(gt.data()) != CE_None) {
+        throw Error(
+            ErrorCode::input_data,
+            fmt::format("population raster '{}': no geotransform (not georeferenced)", file));
+    }
+
+    auto dst = make_mem_dataset(grid, GDT_Float64);
+    GDALRasterBand* band = dst->GetRasterBand(1);
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    band->SetNoDataValue(nan);
+    band->Fill(nan);
+
+    const char* argv[] = {"-r", "average", "-wo", "INIT_DEST=NO_DATA", nullptr};
+    GDALWarpAppOptions* options = GDALWarpAppOptionsNew(const_cast<char**>(argv), nullptr);
+    GDALDatasetH src_h = GDALDataset::ToHandle(src.get());
+    int usage_error = 0;
+    CPLErrorReset();
+    GDALDatasetH result =
+        GDALWarp(nullptr, GDALDataset::ToHandle(dst.get()), 1, &src_h, options, &usage_error);
+    GDALWarpAppOptionsFree(options);
+    if (result == nullptr) {
+        throw Error(
+            ErrorCode::input_data,
+            fmt::format("population raster '{}': cannot warp it onto the analysis grid ({})", file,
+                        gdal_error_detail()));
+    }
+
+    Raster<double> people(grid, 0.0);
+    if (band->RasterIO(GF_Read, 0, 0, static_cast<int>(grid.width), static_cast<int>(grid.height),
+                       people.values.data(), static_cast<int>(grid.width),
+                       static_cast<int>(grid.height), GDT_Float64, 0, 0) != CE_None) {
+        throw Error(ErrorCode::internal, "cannot read back the warped population");
+    }
+    const std::vector<double> src_area = source_pixel_area_m2(grid, *src, src_srs, grid_srs);
+    const double cell_area = grid.cell_area_m2();
+    std::uint64_t negative = 0;
+    for (std::size_t i = 0; i < people.values.size(); ++i) {
+        double& v = people.values[i];
+        if (!std::isfinite(v)) {
+            v = 0.0;
+        } else if (v < 0.0) {
+            ++negative;
+            v = 0.0;
+        } else {
+            v *= cell_area / src_area[i];
+        }
+    }
+    if (negative > 0) {
+        spdlog::warn("population raster '{}': {} cells with negative values counted as 0 people "
+                     "(is the raster's nodata value set?)",
+                     file, negative);
+    }
+    return people;
+}
+
+} // namespace
+
+LoadedDistricts load_districts(const StudyAreaSpec& spec) {
+    DistrictRead read = read_districts(spec);
+    return {std::move(read.districts), to_wkt(read.analysis_srs)};
+}
+
+LoadedStudyArea load_study_area(const StudyAreaSpec& spec) {
+    DistrictRead read = read_districts(spec);
+    LoadedStudyArea out;
+    StudyArea& area = out.area;
+    area.grid = aligned_grid(read.extent.MinX, read.extent.MinY, read.extent.MaxX, read.extent.MaxY,
+                             spec.resolution_m, to_wkt(read.analysis_srs));
+    spdlog::debug("analysis grid: {} x {} cells of {} m in {}", area.grid.width, area.grid.height,
+                  spec.resolution_m, srs_label(read.analysis_srs));
+    area.district_index = rasterize_districts(area.grid, read);
+    area.population = warp_population(spec, area.grid, read.analysis_srs);
+    area.districts = std::move(read.districts);
+
+    // People in cells of no district are dropped; sum the rest per district in cell order.
+    const std::size_t nd = area.districts.size();
+    std::vector<double> sums(nd, 0.0);
+    std::vector<std::uint64_t> cells(nd, 0);
+    for (std::size_t i = 0; i < area.population.values.size(); ++i) {
+        const std::int16_t d = area.district_index.values[i];
+        if (d == no_district) {
+            out.population_outside_districts += area.population.values[i];
+            area.population.values[i] = 0.0;
+        } else {
+            sums[static_cast<std::size_t>(d)] += area.population.values[i];
+            ++cells[static_cast<std::size_t>(d)];
+        }
+    }
+    double total = 0.0;
+    for (std::size_t d = 0; d < nd; ++d) {
+        total += sums[d];
+        if (cells[d] == 0) {
+            throw Error(ErrorCode::input_data,
+                        fmt::format("district '{}' ({}) covers no cell of the {} m grid; use a "
+                                    "finer study_area.resolution_m",
+                                    area.districts[d].code, area.districts[d].name,
+                                    spec.resolution_m));
+        }
+    }
+    if (!(total > 0.0)) {
+        throw Error(ErrorCode::input_data,
+                    fmt::format("population raster '{}' has no people inside the districts; does "
+                                "it overlap them?",
+                                spec.population_path.string()));
+    }
+
+    out.population_scale.assign(nd, 1.0);
+    if (!spec.population_field.empty()) {
+        for (std::size_t d = 0; d < nd; ++d) {
+            const double target = area.districts[d].census_population.value_or(0.0);
+            if (sums[d] <= 0.0) {
+                if (target > 0.0) {
+                    throw Error(ErrorCode::input_data,
+                                fmt::format("population raster '{}' has no people in district "
+                                            "'{}' ({}), whose field '{}' says {}; does the "
+                                            "raster cover it?",
+                                            spec.population_path.string(), area.districts[d].code,
+                                            area.districts[d].name, spec.population_field, target));
+                }
+                continue;
+            }
+            out.population_scale[d] = target / sums[d];
+        }
+        for (std::size_t i = 0; i < area.population.values.size(); ++i) {
+            const std::int16_t d = area.district_index.values[i];
+            if (d != no_district) {
+                area.population.values[i] *= out.population_scale[static_cast<std::size_t>(d)];
+            }
+        }
+    }
+
+    out.inputs.push_back({"districts", spec.districts_path});
+    out.inputs.push_back({"population", spec.population_path});
+    return out;
+}
+
+} // namespace covsim::io

@@ -1,0 +1,29 @@
+#pragma once
+// summary.csv: one row per scenario and district with the headline numbers, and
+// summary_layers.csv: one row per scenario, layer and district. Columns in docs/results-format.md.
+
+#include "core/result.hpp"
+#include "io/atomic_file.hpp"
+
+#include <filesystem>
+#include <fstream>
+
+namespace covsim::io {
+
+class SummaryCsvSink final : public ResultSink {
+public:
+    explicit SummaryCsvSink(const std::filesystem::path& out_dir);
+    void write(const ScenarioResult& result, const RunInfo& run) override;
+    void commit() override;
+
+private:
+    AtomicFile districts_file_;
+    AtomicFile layers_file_;
+    std::ofstream districts_;
+    std::ofstream layers_;
+};
+
+// A CSV field, quoted when it holds a comma, a quote or a line break (RFC 4180).
+std::string csv_field(const std::string& text);
+
+} // namespace covsim::io

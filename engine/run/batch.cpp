@@ -1,0 +1,247 @@
+#include "run/batch.hpp"
+
+#include "core/coverage.hpp"
+#include "core/error.hpp"
+#include "core/link_budget.hpp"
+#include "core/propagation/registry.hpp"
+#include "core/result.hpp"
+#include "io/hdf5_results.hpp"
+#include "io/map_sink.hpp"
+#include "io/scenario_parser.hpp"
+#include "io/site_layer.hpp"
+#include "io/study_area_loader.hpp"
+#include "io/summary_csv.hpp"
+#include "run/version.hpp"
+
+#include <chrono>
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+#include <map>
+#include <memory>
+#include <set>
+#include <spdlog/spdlog.h>
+#include <tbb/global_control.h>
+#include <tbb/info.h>
+#include <tuple>
+
+namespace covsim {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::string utc_now() {
+    return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", fmt::gmtime(std::time(nullptr)));
+}
+
+double seconds_since(Clock::time_point t0) {
+    return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
+// Scenarios that describe the same study area share one loaded copy.
+using StudyAreaKey = std::tuple<std::string, std::string, std::string, std::string, std::string,
+                                std::string, std::string, std::string, std::string, double>;
+
+StudyAreaKey key_of(const StudyAreaSpec& s) {
+    return {s.districts_path.string(),
+            s.districts_layer,
+            s.code_field,
+            s.name_field,
+            s.name_ascii_field,
+            s.type_field,
+            s.population_field,
+            s.population_path.string(),
+            s.crs,
+            s.resolution_m};
+}
+
+std::vector<Scenario> parse_all(const std::vector<std::filesystem::path>& files) {
+    std::vector<Scenario> scenarios;
+    std::string problems;
+    ErrorCode code = ErrorCode::scenario;
+    std::set<std::string> names;
+    for (const auto& f : files) {
+        try {
+            Scenario sc = io::parse_scenario_file(f);
+            if (!names.insert(sc.name).second) {
+                throw Error(ErrorCode::scenario,
+                            fmt::format("{}: scenario name \"{}\" is used by another scenario of "
+                                        "this batch; names must be unique",
+                                        f.string(), sc.name));
+            }
+            scenarios.push_back(std::move(sc));
+        } catch (const Error& e) {
+            problems += (problems.empty() ? "" : "\n") + std::string(e.what());
+            code = e.code();
+        }
+    }
+    if (!problems.empty()) {
+        throw Error(code, problems);
+    }
+    return scenarios;
+}
+
+std::vector<CoverageLayer> resolve_layers(const Scenario& sc) {
+    std::vector<CoverageLayer> layers;
+    for (const LayerSpec& spec : sc.layers) {
+        CoverageLayer l;
+        l.name = spec.name;
+        l.model = model_registry().find(spec.model);
+        l.frequency_mhz = spec.frequency_mhz;
+        l.los = spec.los;
+        l.rx_height_m = spec.rx_height_m;
+        l.rx_gain_dbi = spec.rx_gain_dbi;
+        l.re_offset_db = power_per_re_dbm(0.0, spec.resolved_resource_blocks());
+        l.noise_per_re_dbm = noise_per_re_dbm(spec.subcarrier_spacing_khz, spec.noise_figure_db);
+        l.max_range_m = spec.max_range_m;
+        l.load = spec.load;
+        l.rsrp_min_dbm = spec.rsrp_min_dbm;
+        l.sinr_min_db = spec.sinr_min_db;
+        l.priority = spec.priority;
+        l.antenna = spec.antenna;
+        l.environment = sc.environment;
+        layers.push_back(std::move(l));
+    }
+    return layers;
+}
+
+ScenarioSummary summarise(const ScenarioResult& r) {
+    ScenarioSummary s;
+    s.name = r.scenario->name;
+    s.sectors = r.sectors.size();
+    std::set<std::pair<std::size_t, std::string>> sites;
+    for (const Sector& sec : r.sectors) {
+        sites.emplace(sec.layer, sec.site_id);
+    }
+    s.sites = sites.size();
+    s.resolution_m = r.area->grid.cell_size_m;
+    s.cells = r.coverage.status.cells;
+    s.elapsed_s = r.elapsed_s;
+    s.total = total_of(r.coverage.districts, r.layers.size());
+    for (std::size_t l = 0; l < r.layers.size(); ++l) {
+        LayerSummary ls;
+        ls.name = r.layers[l].name;
+        ls.model = std::string(r.layers[l].model->name());
+        for (const Sector& sec : r.sectors) {
+            ls.sectors += sec.layer == l ? 1 : 0;
+        }
+        ls.covered_population = s.total.layer_covered_population[l];
+        s.layers.push_back(std::move(ls));
+    }
+    for (std::size_t d = 0; d < r.area->districts.size(); ++d) {
+        const District& info = r.area->districts[d];
+        s.districts.push_back({info.code, info.name_ascii, std::string(to_string(info.type)),
+                               r.coverage.districts[d]});
+    }
+    return s;
+}
+
+} // namespace
+
+RunReport run_batch(const RunConfig& config) {
+    const auto t0 = Clock::now();
+    if (config.scenario_files.empty()) {
+        throw Error(ErrorCode::usage, "no scenario files given");
+    }
+    const int threads = config.threads > 0 ? config.threads : tbb::info::default_concurrency();
+    tbb::global_control limit(tbb::global_control::max_allowed_parallelism,
+                              static_cast<std::size_t>(threads));
+
+    // 1. Parse and validate everything before computing anything.
+    std::vector<Scenario> scenarios = parse_all(config.scenario_files);
+    for (const Scenario& sc : scenarios) {
+        for (const std::string& w : io::scenario_warnings(sc)) {
+            spdlog::warn("{}", w);
+        }
+    }
+
+    // 2. Outputs, written under temporary names until the batch succeeds.
+    std::error_code ec;
+    std::filesystem::create_directories(config.out_dir, ec);
+    if (ec || !std::filesystem::is_directory(config.out_dir)) {
+        throw Error(ErrorCode::io,
+                    fmt::format("output directory '{}' cannot be created{}",
+                                config.out_dir.string(), ec ? ": " + ec.message() : ""));
+    }
+    std::vector<std::unique_ptr<ResultSink>> sinks;
+    sinks.push_back(std::make_unique<io::Hdf5Sink>(config.out_dir / "results.h5"));
+    sinks.push_back(std::make_unique<io::MapSink>(config.out_dir));
+    sinks.push_back(std::make_unique<io::SummaryCsvSink>(config.out_dir));
+
+    RunInfo run;
+    run.covsim_version = std::string(version());
+    run.git_commit = std::string(git_commit());
+    run.command_line = config.command_line;
+    run.threads = threads;
+
+    RunReport report;
+    report.out_dir = config.out_dir;
+    report.threads = threads;
+    std::map<StudyAreaKey, std::shared_ptr<const io::LoadedStudyArea>> areas;
+
+    // 3. Scenario by scenario.
+    for (const Scenario& sc : scenarios) {
+        const auto ts = Clock::now();
+        ScenarioResult result;
+        result.scenario = &sc;
+        result.started_utc = utc_now();
+        spdlog::info("scenario {}: loading", sc.name);
+
+        auto& area_slot = areas[key_of(sc.study_area)];
+        if (!area_slot) {
+            area_slot =
+                std::make_shared<const io::LoadedStudyArea>(io::load_study_area(sc.study_area));
+            spdlog::info("study area: {} districts, {} x {} cells of {:g} m, {:.0f} people",
+                         area_slot->area.districts.size(), area_slot->area.grid.width,
+                         area_slot->area.grid.height, area_slot->area.grid.cell_size_m,
+                         area_slot->area.total_population());
+        }
+        const io::LoadedStudyArea& loaded = *area_slot;
+        result.area = &loaded.area;
+        result.inputs.push_back({"scenario", sc.source_path});
+        result.inputs.insert(result.inputs.end(), loaded.inputs.begin(), loaded.inputs.end());
+
+        CoverageInput input;
+        input.area = &loaded.area;
+        input.layers = resolve_layers(sc);
+        for (std::size_t l = 0; l < sc.layers.size(); ++l) {
+            std::vector<Sector> sectors = io::read_sectors(sc.layers[l], l, loaded.area);
+            spdlog::info("layer {}: {} sectors from {}", sc.layers[l].name, sectors.size(),
+                         sc.layers[l].sites_path.string());
+            input.sectors.insert(input.sectors.end(), std::make_move_iterator(sectors.begin()),
+                                 std::make_move_iterator(sectors.end()));
+            result.inputs.push_back({"sites_" + sc.layers[l].name, sc.layers[l].sites_path});
+        }
+
+        spdlog::info("scenario {}: computing coverage", sc.name);
+        result.coverage = compute_coverage(input);
+        if (result.coverage.status.non_finite_losses > 0) {
+            spdlog::warn("scenario {}: {} cell-sector pairs had a non-finite path loss and were "
+                         "skipped",
+                         sc.name, result.coverage.status.non_finite_losses);
+        }
+        result.sectors = std::move(input.sectors);
+        result.layers = std::move(input.layers);
+        result.finished_utc = utc_now();
+        result.elapsed_s = seconds_since(ts);
+
+        spdlog::info("scenario {}: writing results", sc.name);
+        for (auto& sink : sinks) {
+            sink->write(result, run);
+        }
+        report.scenarios.push_back(summarise(result));
+    }
+
+    // 4. Make the outputs visible.
+    for (auto& sink : sinks) {
+        sink->commit();
+    }
+    report.files.push_back(config.out_dir / "results.h5");
+    report.files.push_back(config.out_dir / "summary.csv");
+    report.files.push_back(config.out_dir / "summary_layers.csv");
+    report.files.push_back(config.out_dir / "maps");
+    report.elapsed_s = seconds_since(t0);
+    return report;
+}
+
+} // namespace covsim

@@ -1,0 +1,57 @@
+#pragma once
+// Orchestration of a batch: parse and validate every scenario first, then for each scenario
+// load (study areas shared between scenarios that use the same one), compute, and hand the
+// result to the sinks; outputs become visible only when the whole batch has succeeded.
+
+#include "core/aggregation.hpp"
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace covsim {
+
+struct RunConfig {
+    std::vector<std::filesystem::path> scenario_files;
+    std::filesystem::path out_dir = "out";
+    int threads = 0; // 0: all hardware threads
+    std::string command_line;
+};
+
+struct LayerSummary {
+    std::string name;
+    std::string model;
+    std::size_t sectors = 0;
+    double covered_population = 0.0;
+};
+
+struct DistrictSummary {
+    std::string code;
+    std::string name_ascii;
+    std::string type;
+    DistrictTotals totals;
+};
+
+struct ScenarioSummary {
+    std::string name;
+    std::size_t sites = 0;
+    std::size_t sectors = 0;
+    double resolution_m = 0.0;
+    std::size_t cells = 0;
+    double elapsed_s = 0.0;
+    DistrictTotals total;
+    std::vector<LayerSummary> layers;
+    std::vector<DistrictSummary> districts;
+};
+
+struct RunReport {
+    std::filesystem::path out_dir;
+    std::vector<std::filesystem::path> files; // written, final names
+    std::vector<ScenarioSummary> scenarios;
+    double elapsed_s = 0.0;
+    int threads = 0;
+};
+
+RunReport run_batch(const RunConfig& config);
+
+} // namespace covsim

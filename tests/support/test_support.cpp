@@ -1,0 +1,169 @@
+#include "support/test_support.hpp"
+
+#include "test_config.hpp"
+
+#include <atomic>
+#include <cstdlib>
+#include <fcntl.h>
+#include <fstream>
+#include <gdal_priv.h>
+#include <ogrsf_frmts.h>
+#include <random>
+#include <spawn.h>
+#include <sstream>
+#include <stdexcept>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char** environ;
+
+namespace covsim::test {
+
+std::filesystem::path shared_data() {
+    const char* env = std::getenv("COVSIM_SHARED_DATA");
+    std::filesystem::path p = env != nullptr ? env : shared_data_dir;
+    std::error_code ec;
+    return std::filesystem::is_directory(p, ec) ? p : std::filesystem::path();
+}
+
+TempDir::TempDir() {
+    static std::atomic<int> counter{0};
+    std::random_device rd;
+    path_ = std::filesystem::temp_directory_path() /
+            ("covsim-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) + "-" +
+             std::to_string(rd() % 100000));
+    std::filesystem::create_directories(path_);
+}
+
+TempDir::~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+}
+
+void write_text(const std::filesystem::path& path, const std::string& text) {
+    std::ofstream out(path, std::ios::binary);
+    out << text;
+    if (!out) {
+        throw std::runtime_error("cannot write " + path.string());
+    }
+}
+
+std::string read_text(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+void write_districts_gpkg(const std::filesystem::path& path,
+                          const std::vector<SyntheticDistrict>& districts, int epsg) {
+    GDALAllRegister();
+    GDALDriver* drv = GetGDALDriverManager()->GetDriverByName("GPKG");
+    GDALDatasetUniquePtr ds(drv->Create(path.string().c_str(), 0, 0, 0, GDT_Unknown, nullptr));
+    if (!ds) {
+        throw std::runtime_error("cannot create " + path.string());
+    }
+    OGRSpatialReference srs;
+    srs.importFromEPSG(epsg);
+    OGRLayer* layer = ds->CreateLayer("districts", &srs, wkbPolygon, nullptr);
+    for (const char* f : {"code", "name_vi", "name_ascii", "type"}) {
+        OGRFieldDefn def(f, OFTString);
+        layer->CreateField(&def);
+    }
+    OGRFieldDefn pop("population", OFTReal);
+    layer->CreateField(&pop);
+    for (const SyntheticDistrict& d : districts) {
+        OGRFeature feature(layer->GetLayerDefn());
+        feature.SetField("code", d.code.c_str());
+        feature.SetField("name_vi", d.name.c_str());
+        feature.SetField("name_ascii", d.name.c_str());
+        feature.SetField("type", d.type.c_str());
+        if (d.population > 0) {
+            feature.SetField("population", d.population);
+        }
+        OGRLinearRing ring;
+        for (const auto& [x, y] : d.ring) {
+            ring.addPoint(x, y);
+        }
+        ring.closeRings();
+        OGRPolygon poly;
+        poly.addRing(&ring);
+        feature.SetGeometry(&poly);
+        if (layer->CreateFeature(&feature) != OGRERR_NONE) {
+            throw std::runtime_error("cannot write a district to " + path.string());
+        }
+    }
+}
+
+void write_population_tif(const std::filesystem::path& path, double origin_x, double origin_y,
+                          double cell_size, int width, int height, int epsg,
+                          const std::function<double(int, int)>& value) {
+    GDALAllRegister();
+    GDALDriver* drv = GetGDALDriverManager()->GetDriverByName("GTiff");
+    GDALDatasetUniquePtr ds(
+        drv->Create(path.string().c_str(), width, height, 1, GDT_Float64, nullptr));
+    double gt[6] = {origin_x, cell_size, 0, origin_y, 0, -cell_size};
+    ds->SetGeoTransform(gt);
+    OGRSpatialReference srs;
+    srs.importFromEPSG(epsg);
+    ds->SetSpatialRef(&srs);
+    std::vector<double> v(static_cast<std::size_t>(width) * static_cast<std::size_t>(height));
+    for (int r = 0; r < height; ++r) {
+        for (int c = 0; c < width; ++c) {
+            v[static_cast<std::size_t>(r) * static_cast<std::size_t>(width) +
+              static_cast<std::size_t>(c)] = value(c, r);
+        }
+    }
+    if (ds->GetRasterBand(1)->RasterIO(GF_Write, 0, 0, width, height, v.data(), width, height,
+                                       GDT_Float64, 0, 0) != CE_None) {
+        throw std::runtime_error("cannot write " + path.string());
+    }
+}
+
+CommandResult run_program(const std::string& program, const std::vector<std::string>& args,
+                          const std::filesystem::path& working_dir) {
+    // Output goes to files: two pipes read one after the other could dead-lock.
+    TempDir io_dir;
+    const std::string out_path = (io_dir / "out").string();
+    const std::string err_path = (io_dir / "err").string();
+
+    std::vector<std::string> argv_s = {program};
+    argv_s.insert(argv_s.end(), args.begin(), args.end());
+    std::vector<char*> argv;
+    for (auto& a : argv_s) {
+        argv.push_back(a.data());
+    }
+    argv.push_back(nullptr);
+
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                     0644);
+    posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                     0644);
+    const std::string cwd = working_dir.empty() ? std::string() : working_dir.string();
+    if (!cwd.empty()) {
+        posix_spawn_file_actions_addchdir_np(&actions, cwd.c_str());
+    }
+    pid_t pid = 0;
+    const int rc = posix_spawnp(&pid, program.c_str(), &actions, nullptr, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    CommandResult result;
+    if (rc != 0) {
+        result.err = "cannot start " + program;
+        return result;
+    }
+    int status = 0;
+    waitpid(pid, &status, 0);
+    result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    result.out = read_text(out_path);
+    result.err = read_text(err_path);
+    return result;
+}
+
+CommandResult run_covsim(const std::vector<std::string>& args,
+                         const std::filesystem::path& working_dir) {
+    return run_program(COVSIM_EXECUTABLE, args, working_dir);
+}
+
+} // namespace covsim::test

@@ -1,0 +1,77 @@
+#pragma once
+// Helpers shared by covsim's tests: temporary directories, the shared reference data, small
+// synthetic study areas written through GDAL, and running the covsim executable.
+
+#include "core/district.hpp"
+
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace covsim::test {
+
+// ../shared/data (or $COVSIM_SHARED_DATA); empty when it does not exist.
+std::filesystem::path shared_data();
+
+// Skips the current test when ../shared/data/<relative> is absent.
+#define COVSIM_SKIP_WITHOUT_SHARED_DATA(relative)                                                  \
+    do {                                                                                           \
+        if (::covsim::test::shared_data().empty() ||                                               \
+            !std::filesystem::exists(::covsim::test::shared_data() / (relative))) {                \
+            GTEST_SKIP() << "shared data '" << (relative) << "' not found; skipping";              \
+        }                                                                                          \
+    } while (false)
+
+// A fresh directory under the system temp dir, removed with its contents on destruction.
+class TempDir {
+public:
+    TempDir();
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
+    ~TempDir();
+    [[nodiscard]] const std::filesystem::path& path() const noexcept { return path_; }
+    [[nodiscard]] std::filesystem::path operator/(const std::string& name) const {
+        return path_ / name;
+    }
+
+private:
+    std::filesystem::path path_;
+};
+
+void write_text(const std::filesystem::path& path, const std::string& text);
+std::string read_text(const std::filesystem::path& path);
+
+// A district for synthetic study areas: a polygon given as a ring of projected coordinates.
+struct SyntheticDistrict {
+    std::string code;
+    std::string name;
+    std::string type = "urban_district";
+    double population = 0.0;                     // written to the `population` field when > 0
+    std::vector<std::pair<double, double>> ring; // closed or not; in the file's EPSG
+};
+
+// Writes a GeoPackage with fields code, name_vi, name_ascii, type, population.
+void write_districts_gpkg(const std::filesystem::path& path,
+                          const std::vector<SyntheticDistrict>& districts, int epsg);
+
+// Writes a Float64 GeoTIFF with value(col, row) people per cell.
+void write_population_tif(const std::filesystem::path& path, double origin_x, double origin_y,
+                          double cell_size, int width, int height, int epsg,
+                          const std::function<double(int, int)>& value);
+
+struct CommandResult {
+    int exit_code = -1;
+    std::string out;
+    std::string err;
+};
+
+// Runs the covsim executable with the arguments (no shell quoting needed), capturing output.
+CommandResult run_covsim(const std::vector<std::string>& args,
+                         const std::filesystem::path& working_dir = {});
+
+// Runs a program found on PATH, e.g. "gdalinfo" or "/usr/bin/python3".
+CommandResult run_program(const std::string& program, const std::vector<std::string>& args,
+                          const std::filesystem::path& working_dir = {});
+
+} // namespace covsim::test

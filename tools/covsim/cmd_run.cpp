@@ -1,0 +1,40 @@
+// covsim run SCENARIO.toml... [--out DIR] [--threads N]
+
+#include "commands.hpp"
+#include "run/batch.hpp"
+#include "run/summary_table.hpp"
+
+#include <fmt/format.h>
+#include <iostream>
+
+namespace covsim::cli {
+
+void add_run_command(CLI::App& app, Context& ctx) {
+    auto config = std::make_shared<RunConfig>();
+    auto files = std::make_shared<std::vector<std::string>>();
+    auto out_dir = std::make_shared<std::string>("out");
+    CLI::App* cmd = app.add_subcommand("run", "Run a batch of scenarios and write the results");
+    cmd->add_option("scenarios", *files, "Scenario files (TOML)")->required();
+    cmd->add_option("-o,--out", *out_dir, "Output directory")->capture_default_str();
+    cmd->add_option("-t,--threads", config->threads, "Worker threads (0: all cores)")
+        ->check(CLI::Range(0, 1024))
+        ->capture_default_str();
+    cmd->callback([&ctx, config, files, out_dir] {
+        ctx.action = [&ctx, config, files, out_dir] {
+            config->scenario_files.assign(files->begin(), files->end());
+            config->out_dir = *out_dir;
+            config->command_line = ctx.command_line;
+            const RunReport report = run_batch(*config);
+            std::cout << format_summary(report);
+            std::cout << fmt::format("\nResults in {}/ ({} scenarios, {:.1f} s, {} threads):\n",
+                                     report.out_dir.string(), report.scenarios.size(),
+                                     report.elapsed_s, report.threads);
+            for (const auto& f : report.files) {
+                std::cout << "  " << f.string() << '\n';
+            }
+            return 0;
+        };
+    });
+}
+
+} // namespace covsim::cli

@@ -1,0 +1,21 @@
+#pragma once
+// The subcommands of the covsim CLI. Each add_*_command registers its options on `app` and
+// sets `action` to what runs when that subcommand is chosen; main() maps errors to exit codes.
+
+#include <CLI/CLI.hpp>
+#include <functional>
+#include <string>
+
+namespace covsim::cli {
+
+struct Context {
+    std::function<int()> action;
+    std::string command_line;
+};
+
+void add_run_command(CLI::App& app, Context& ctx);
+void add_link_command(CLI::App& app, Context& ctx);
+void add_models_command(CLI::App& app, Context& ctx);
+void add_sites_command(CLI::App& app, Context& ctx);
+
+} // namespace covsim::cli

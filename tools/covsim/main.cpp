@@ -1,0 +1,88 @@
+// covsim: the command-line interface. Only option parsing and the mapping of errors to exit
+// codes live here; the work is done by covsim::run and the other libraries.
+
+#include "commands.hpp"
+#include "core/error.hpp"
+#include "run/version.hpp"
+
+#include <cstdio>
+#include <fmt/format.h>
+#include <iostream>
+#include <new>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+#include <sstream>
+
+namespace {
+
+void print_error(const std::string& message) {
+    std::istringstream lines(message);
+    std::string line;
+    while (std::getline(lines, line)) {
+        std::cerr << "covsim: error: " << line << '\n';
+    }
+}
+
+std::string join_arguments(int argc, char** argv) {
+    std::string out;
+    for (int i = 0; i < argc; ++i) {
+        out += (i > 0 ? " " : "") + std::string(argv[i]);
+    }
+    return out;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    auto logger = spdlog::stderr_color_mt("covsim");
+    logger->set_pattern("%^%l%$: %v");
+    spdlog::set_default_logger(logger);
+    spdlog::set_level(spdlog::level::info);
+
+    CLI::App app{"covsim: coverage, capacity and cost of mobile and fixed broadband for a city",
+                 "covsim"};
+    app.require_subcommand(1);
+    app.set_version_flag("--version",
+                         fmt::format("covsim {} ({})", covsim::version(), covsim::git_commit()));
+    bool quiet = false;
+    bool verbose = false;
+    app.add_flag("-q,--quiet", quiet, "Only print warnings and errors");
+    app.add_flag("-v,--verbose", verbose, "Print debug messages, GDAL's among them");
+
+    covsim::cli::Context ctx;
+    ctx.command_line = join_arguments(argc, argv);
+    covsim::cli::add_run_command(app, ctx);
+    covsim::cli::add_link_command(app, ctx);
+    covsim::cli::add_models_command(app, ctx);
+    covsim::cli::add_sites_command(app, ctx);
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForAllHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForVersion& e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        print_error(e.what());
+        std::cerr << "Run 'covsim --help' for usage.\n";
+        return static_cast<int>(covsim::ErrorCode::usage);
+    }
+    spdlog::set_level(quiet     ? spdlog::level::warn
+                      : verbose ? spdlog::level::debug
+                                : spdlog::level::info);
+
+    try {
+        return ctx.action ? ctx.action() : 0;
+    } catch (const covsim::Error& e) {
+        print_error(e.what());
+        return e.exit_code();
+    } catch (const std::bad_alloc&) {
+        print_error("out of memory; try a coarser resolution_m or fewer scenarios at once");
+        return static_cast<int>(covsim::ErrorCode::limit);
+    } catch (const std::exception& e) {
+        print_error(fmt::format("internal error: {}", e.what()));
+        return static_cast<int>(covsim::ErrorCode::internal);
+    }
+}
