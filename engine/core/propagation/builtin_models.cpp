@@ -29,7 +29,7 @@ public:
         return "Free-space loss over the 3-D distance";
     }
     std::string_view reference() const noexcept override {
-        return "ITU-R P.525-4 (2019) §2.2 eq. (3)-(4)";
+        return "ITU-R P.525-4 (2019) §2.2; P.525-5 (2024) §2.3 eq. (5)-(6)";
     }
     ValidityRange validity() const noexcept override {
         return {{1.0, 1.0e6}, {1.0, 1.0e7}, {0.1, 1.0e5}, {0.1, 1.0e5}};
@@ -108,6 +108,13 @@ public:
             break;
         }
         return {{500.0, 100000.0}, {10.0, 5000.0}, {10.0, 10.0}, {1.5, 22.5}};
+    }
+    ValidityRange validity_for(LosCondition los) const noexcept override {
+        ValidityRange v = validity();
+        if (scenario_ == Scenario::rma && los != LosCondition::los) {
+            v.distance_m.max = 5000.0; // PL_RMa-NLOS: 10 m <= d_2D <= 5 km
+        }
+        return v;
     }
     bool uses_los_condition() const noexcept override { return true; }
 

@@ -14,8 +14,8 @@
 //   - 4.78 (log10 f)^2 + 18.33 log10 f - 40.94
 // (M. Hata, "Empirical formula for propagation loss in land mobile radio services", IEEE Trans.
 // Veh. Technol. 29(3), 1980, open-area formula). COST 231 gives no open-area form; applying
-// Hata's correction to it is covsim's choice, the one the "extended Hata" model of SEAMCAT makes;
-// docs/models/cost231-hata.md discusses it.
+// Hata's open-area correction to it is covsim's choice, the one SEAMCAT's "extended Hata" model
+// makes for open areas; docs/models/cost231-hata.md discusses it.
 
 #include "core/propagation/model.hpp"
 

@@ -49,7 +49,7 @@ void PropagationModel::path_losses_db(const Link& link, std::span<const double> 
 
 std::vector<std::string> validity_warnings(const PropagationModel& model, const Link& link) {
     std::vector<std::string> out;
-    const ValidityRange v = model.validity();
+    const ValidityRange v = model.validity_for(link.los);
     auto check = [&](std::string_view key, double value, const Range& r) {
         if (!r.contains(value)) {
             out.push_back(fmt::format("{} = {:g} is outside {}'s validity range [{:g}, {:g}]", key,

@@ -54,6 +54,11 @@ public:
     [[nodiscard]] virtual std::string_view summary() const noexcept = 0;
     [[nodiscard]] virtual std::string_view reference() const noexcept = 0;
     [[nodiscard]] virtual ValidityRange validity() const noexcept = 0;
+    // The range for one LOS condition, where the document states different ones (TR 38.901
+    // RMa: LOS to 10 km, NLOS to 5 km). Defaults to validity().
+    [[nodiscard]] virtual ValidityRange validity_for(LosCondition /*los*/) const noexcept {
+        return validity();
+    }
     [[nodiscard]] virtual bool uses_environment() const noexcept { return false; }
     [[nodiscard]] virtual bool uses_los_condition() const noexcept { return false; }
 
