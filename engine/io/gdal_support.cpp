@@ -145,6 +145,15 @@ int utm_epsg(double lon_deg, double lat_deg) {
     return (lat_deg >= 0.0 ? 32600 : 32700) + zone;
 }
 
+bool is_earth_crs(const OGRSpatialReference* srs) {
+    if (srs == nullptr || !(srs->IsGeographic() || srs->IsProjected())) {
+        return false;
+    }
+    // GeoPackage's placeholders for "no CRS" (srs_id 0 and -1).
+    const char* name = srs->GetName();
+    return name == nullptr || !std::string_view(name).starts_with("Undefined");
+}
+
 std::string srs_label(const OGRSpatialReference& srs) {
     const char* auth = srs.GetAuthorityName(nullptr);
     const char* code = srs.GetAuthorityCode(nullptr);

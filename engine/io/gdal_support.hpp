@@ -44,6 +44,11 @@ TransformPtr make_transform(const OGRSpatialReference& from, const OGRSpatialRef
 // EPSG code of the WGS 84 / UTM zone containing (lon, lat): 326zz north, 327zz south.
 int utm_epsg(double lon_deg, double lat_deg);
 
+// True when the CRS locates points on the Earth (geographic or projected). GeoPackage reports
+// an "Undefined geographic SRS" or "Undefined Cartesian SRS" for layers written without one:
+// those are false.
+bool is_earth_crs(const OGRSpatialReference* srs);
+
 // A short name for a CRS, e.g. "EPSG:32648", or its name when it has no authority code.
 std::string srs_label(const OGRSpatialReference& srs);
 

@@ -42,16 +42,20 @@ std::uint32_t line_of(const toml::node& n) {
 }
 
 std::string describe(const toml::node& n) {
-    std::ostringstream os;
     if (n.is_string()) {
-        os << '"' << *n.value<std::string>() << '"';
-    } else if (n.is_table()) {
-        os << "a table";
-    } else if (n.is_array()) {
-        os << "an array";
-    } else {
-        n.visit([&](const auto& v) { os << v; });
+        return fmt::format("\"{}\"", *n.value<std::string>());
     }
+    if (n.is_floating_point()) {
+        return fmt::format("{}", *n.value<double>()); // shortest form: 1e-06, not 9.99e-07
+    }
+    if (n.is_table()) {
+        return "a table";
+    }
+    if (n.is_array()) {
+        return "an array";
+    }
+    std::ostringstream os;
+    n.visit([&](const auto& v) { os << v; });
     return os.str();
 }
 
@@ -157,15 +161,19 @@ public:
         return n->as_table();
     }
 
-    // Reports every key that no accessor asked for.
-    void finish() {
+    // Reports every key that no accessor asked for; returns the keys suggested instead, so that
+    // a misspelt key is not reported a second time as missing.
+    std::vector<std::string> finish() {
+        std::vector<std::string> suggested;
         for (const auto& [key, node] : table_) {
             const std::string_view k = key.str();
             if (std::find(known_.begin(), known_.end(), k) == known_.end()) {
                 problems_.add(line_of(node), fmt::format("unknown key '{}' in {}{}", k, where_,
                                                          did_you_mean(k, known_)));
+                suggested.push_back(closest_match(k, known_));
             }
         }
+        return suggested;
     }
 
     [[nodiscard]] std::uint32_t line() const { return line_of(table_); }
@@ -440,16 +448,16 @@ Scenario parse_scenario_text(const std::string& text, const std::filesystem::pat
             }
             layer.sites_layer = r.string("sites_layer").value_or("");
             read_layer_keys(r, layer, problems);
-            r.finish();
+            const std::vector<std::string> suggested = r.finish();
 
-            if (layer.frequency_mhz == 0.0) {
-                problems.add(r.line(), fmt::format("{}: missing key 'frequency_mhz'", label));
-            }
-            if (layer.bandwidth_mhz == 0.0) {
-                problems.add(r.line(), fmt::format("{}: missing key 'bandwidth_mhz'", label));
-            }
-            if (layer.model.empty()) {
-                problems.add(r.line(), fmt::format("{}: missing key 'model'", label));
+            for (const char* key : {"frequency_mhz", "bandwidth_mhz", "model"}) {
+                const bool given = lt.contains(key) ||
+                                   (defaults_table != nullptr && defaults_table->contains(key));
+                const bool misspelt =
+                    std::find(suggested.begin(), suggested.end(), key) != suggested.end();
+                if (!given && !misspelt) {
+                    problems.add(r.line(), fmt::format("{}: missing key '{}'", label, key));
+                }
             }
             if (layer.technology == Technology::lte && layer.subcarrier_spacing_khz != 15) {
                 problems.add(r.line(), fmt::format("{}: LTE uses a 15 kHz subcarrier spacing, got "

@@ -142,7 +142,7 @@ std::vector<Sector> read_sectors(const LayerSpec& layer, std::size_t layer_index
     OGRSpatialReference src_srs = wgs84();
     if (!csv) {
         const OGRSpatialReference* s = ogr_layer->GetSpatialRef();
-        if (s == nullptr) {
+        if (!is_earth_crs(s)) {
             throw Error(ErrorCode::input_data,
                         fmt::format("sites file '{}': layer has no coordinate reference system; "
                                     "assign one, e.g. ogr2ogr -a_srs EPSG:4326",

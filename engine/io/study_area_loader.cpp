@@ -118,7 +118,7 @@ DistrictRead read_districts(const StudyAreaSpec& spec) {
                                 file, spec.districts_layer));
     }
     const OGRSpatialReference* src = layer->GetSpatialRef();
-    if (src == nullptr) {
+    if (!is_earth_crs(src)) {
         throw Error(ErrorCode::input_data,
                     fmt::format("districts file '{}': layer '{}' has no coordinate reference "
                                 "system; assign one, e.g. ogr2ogr -a_srs EPSG:4326",
@@ -318,7 +318,7 @@ Raster<double> warp_population(const StudyAreaSpec& spec, const Grid& grid,
     const std::string file = spec.population_path.string();
     auto src = open_raster(spec.population_path, "population raster");
     const OGRSpatialReference* sref = src->GetSpatialRef();
-    if (sref == nullptr) {
+    if (!is_earth_crs(sref)) {
         throw Error(ErrorCode::input_data,
                     fmt::format("population raster '{}': no coordinate reference system; assign "
                                 "one, e.g. gdal_edit.py -a_srs EPSG:4326",

@@ -109,9 +109,9 @@ ScenarioSummary summarise(const ScenarioResult& r) {
     ScenarioSummary s;
     s.name = r.scenario->name;
     s.sectors = r.sectors.size();
-    std::set<std::pair<std::size_t, std::string>> sites;
+    std::set<std::string> sites; // a site hosts sectors of several layers
     for (const Sector& sec : r.sectors) {
-        sites.emplace(sec.layer, sec.site_id);
+        sites.insert(sec.site_id);
     }
     s.sites = sites.size();
     s.resolution_m = r.area->grid.cell_size_m;
@@ -177,18 +177,23 @@ RunReport run_batch(const RunConfig& config) {
     RunReport report;
     report.out_dir = config.out_dir;
     report.threads = threads;
+
+    // 3. Load every study area and site layer before computing anything, so that a bad input in
+    //    the last scenario stops the batch before minutes of work on the first.
+    struct Prepared {
+        const Scenario* scenario = nullptr;
+        std::shared_ptr<const io::LoadedStudyArea> area;
+        CoverageInput input;
+        std::vector<InputFile> inputs;
+    };
     std::map<StudyAreaKey, std::shared_ptr<const io::LoadedStudyArea>> areas;
-
-    // 3. Scenario by scenario.
+    std::vector<Prepared> prepared;
     for (const Scenario& sc : scenarios) {
-        const auto ts = Clock::now();
-        ScenarioResult result;
-        result.scenario = &sc;
-        result.started_utc = utc_now();
-        spdlog::info("scenario {}: loading", sc.name);
-
+        Prepared p;
+        p.scenario = &sc;
         auto& area_slot = areas[key_of(sc.study_area)];
         if (!area_slot) {
+            spdlog::info("loading study area of scenario {}", sc.name);
             area_slot =
                 std::make_shared<const io::LoadedStudyArea>(io::load_study_area(sc.study_area));
             spdlog::info("study area: {} districts, {} x {} cells of {:g} m, {:.0f} people",
@@ -196,32 +201,40 @@ RunReport run_batch(const RunConfig& config) {
                          area_slot->area.grid.height, area_slot->area.grid.cell_size_m,
                          area_slot->area.total_population());
         }
-        const io::LoadedStudyArea& loaded = *area_slot;
-        result.area = &loaded.area;
-        result.inputs.push_back({"scenario", sc.source_path});
-        result.inputs.insert(result.inputs.end(), loaded.inputs.begin(), loaded.inputs.end());
-
-        CoverageInput input;
-        input.area = &loaded.area;
-        input.layers = resolve_layers(sc);
+        p.area = area_slot;
+        p.inputs.push_back({"scenario", sc.source_path});
+        p.inputs.insert(p.inputs.end(), p.area->inputs.begin(), p.area->inputs.end());
+        p.input.area = &p.area->area;
+        p.input.layers = resolve_layers(sc);
         for (std::size_t l = 0; l < sc.layers.size(); ++l) {
-            std::vector<Sector> sectors = io::read_sectors(sc.layers[l], l, loaded.area);
-            spdlog::info("layer {}: {} sectors from {}", sc.layers[l].name, sectors.size(),
-                         sc.layers[l].sites_path.string());
-            input.sectors.insert(input.sectors.end(), std::make_move_iterator(sectors.begin()),
-                                 std::make_move_iterator(sectors.end()));
-            result.inputs.push_back({"sites_" + sc.layers[l].name, sc.layers[l].sites_path});
+            std::vector<Sector> sectors = io::read_sectors(sc.layers[l], l, p.area->area);
+            spdlog::info("scenario {}: layer {}: {} sectors from {}", sc.name, sc.layers[l].name,
+                         sectors.size(), sc.layers[l].sites_path.string());
+            p.input.sectors.insert(p.input.sectors.end(), std::make_move_iterator(sectors.begin()),
+                                   std::make_move_iterator(sectors.end()));
+            p.inputs.push_back({"sites_" + sc.layers[l].name, sc.layers[l].sites_path});
         }
+        prepared.push_back(std::move(p));
+    }
 
+    // 4. Scenario by scenario: compute, then hand the result to every sink.
+    for (Prepared& p : prepared) {
+        const Scenario& sc = *p.scenario;
+        const auto ts = Clock::now();
+        ScenarioResult result;
+        result.scenario = &sc;
+        result.area = &p.area->area;
+        result.inputs = std::move(p.inputs);
+        result.started_utc = utc_now();
         spdlog::info("scenario {}: computing coverage", sc.name);
-        result.coverage = compute_coverage(input);
+        result.coverage = compute_coverage(p.input);
         if (result.coverage.status.non_finite_losses > 0) {
             spdlog::warn("scenario {}: {} cell-sector pairs had a non-finite path loss and were "
                          "skipped",
                          sc.name, result.coverage.status.non_finite_losses);
         }
-        result.sectors = std::move(input.sectors);
-        result.layers = std::move(input.layers);
+        result.sectors = std::move(p.input.sectors);
+        result.layers = std::move(p.input.layers);
         result.finished_utc = utc_now();
         result.elapsed_s = seconds_since(ts);
 
@@ -232,7 +245,7 @@ RunReport run_batch(const RunConfig& config) {
         report.scenarios.push_back(summarise(result));
     }
 
-    // 4. Make the outputs visible.
+    // 5. Make the outputs visible.
     for (auto& sink : sinks) {
         sink->commit();
     }

@@ -120,6 +120,19 @@ void write_population_tif(const std::filesystem::path& path, double origin_x, do
     }
 }
 
+void write_tiny_area(const std::filesystem::path& dir) {
+    auto square = [](double x, double y, double side) {
+        return std::vector<std::pair<double, double>>{
+            {x, y}, {x, y + side}, {x + side, y + side}, {x + side, y}, {x, y}};
+    };
+    write_districts_gpkg(dir / "districts.gpkg",
+                         {{"001", "West", "urban_district", 5000.0, square(584000, 2326000, 2000)},
+                          {"002", "East", "rural_district", 3000.0, square(586000, 2326000, 2000)}},
+                         32648);
+    write_population_tif(dir / "population.tif", 584000.0, 2328000.0, 100.0, 40, 20, 32648,
+                         [](int, int) { return 10.0; });
+}
+
 CommandResult run_program(const std::string& program, const std::vector<std::string>& args,
                           const std::filesystem::path& working_dir) {
     // Output goes to files: two pipes read one after the other could dead-lock.

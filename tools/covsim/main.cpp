@@ -42,6 +42,7 @@ int main(int argc, char** argv) {
     CLI::App app{"covsim: coverage, capacity and cost of mobile and fixed broadband for a city",
                  "covsim"};
     app.require_subcommand(1);
+    app.fallthrough(); // global options (-q, -v) may follow the subcommand
     app.set_version_flag("--version",
                          fmt::format("covsim {} ({})", covsim::version(), covsim::git_commit()));
     bool quiet = false;

@@ -1,0 +1,248 @@
+// The covsim executable seen from outside: the data-driven cases of cases.txt (exit code and
+// message for every kind of bad input), and a few end-to-end checks of the subcommands.
+
+#include "support/test_support.hpp"
+#include "test_config.hpp"
+
+#include <cmath>
+#include <fstream>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+#include <numbers>
+#include <sstream>
+
+namespace fs = std::filesystem;
+using covsim::test::run_covsim;
+
+namespace {
+
+const fs::path fixtures = fs::path(covsim::test::source_dir) / "tests" / "cli" / "fixtures";
+
+struct CliCase {
+    std::string name;
+    int exit_code = 0;
+    std::string stderr_contains;
+    std::vector<std::string> args;
+    int line = 0;
+};
+
+// For gtest's messages: the case's name and line instead of its bytes.
+void PrintTo(const CliCase& c, std::ostream* os) {
+    *os << c.name << " (cases.txt:" << c.line << ")";
+}
+
+std::string trim(const std::string& s) {
+    const auto a = s.find_first_not_of(" \t");
+    if (a == std::string::npos) {
+        return "";
+    }
+    return s.substr(a, s.find_last_not_of(" \t") - a + 1);
+}
+
+std::vector<CliCase> load_cases() {
+    std::ifstream in(fs::path(covsim::test::source_dir) / "tests" / "cli" / "cases.txt");
+    std::vector<CliCase> cases;
+    std::string line;
+    int n = 0;
+    while (std::getline(in, line)) {
+        ++n;
+        if (trim(line).empty() || trim(line)[0] == '#') {
+            continue;
+        }
+        std::vector<std::string> fields;
+        std::size_t start = 0;
+        for (int i = 0; i < 3; ++i) {
+            const std::size_t bar = line.find('|', start);
+            fields.push_back(trim(line.substr(start, bar - start)));
+            start = bar == std::string::npos ? line.size() : bar + 1;
+        }
+        CliCase c;
+        c.name = fields[0];
+        c.exit_code = std::stoi(fields[1]);
+        c.stderr_contains = fields[2] == "-" ? "" : fields[2];
+        std::istringstream args(line.substr(std::min(start, line.size())));
+        for (std::string a; args >> a;) {
+            c.args.push_back(a);
+        }
+        c.line = n;
+        cases.push_back(std::move(c));
+    }
+    return cases;
+}
+
+// A working directory with the tiny study area and the fixtures.
+class Workdir {
+public:
+    Workdir() {
+        covsim::test::write_tiny_area(dir_.path());
+        for (const auto& f : fs::directory_iterator(fixtures)) {
+            fs::copy_file(f.path(), dir_.path() / f.path().filename());
+        }
+    }
+    [[nodiscard]] const fs::path& path() const { return dir_.path(); }
+
+private:
+    covsim::test::TempDir dir_;
+};
+
+std::vector<fs::path> partial_files(const fs::path& dir) {
+    std::vector<fs::path> out;
+    if (!fs::exists(dir)) {
+        return out;
+    }
+    for (const auto& e : fs::recursive_directory_iterator(dir)) {
+        if (e.path().extension() == ".partial") {
+            out.push_back(e.path());
+        }
+    }
+    return out;
+}
+
+class CliCaseTest : public ::testing::TestWithParam<CliCase> {};
+
+} // namespace
+
+TEST_P(CliCaseTest, ExitCodeAndMessage) {
+    const CliCase& c = GetParam();
+    Workdir work;
+    const auto r = run_covsim(c.args, work.path());
+    SCOPED_TRACE("cases.txt:" + std::to_string(c.line) + "\nstdout:\n" + r.out + "\nstderr:\n" +
+                 r.err);
+    EXPECT_EQ(r.exit_code, c.exit_code);
+    if (!c.stderr_contains.empty()) {
+        EXPECT_NE(r.err.find(c.stderr_contains), std::string::npos)
+            << "expected stderr to contain: " << c.stderr_contains;
+    }
+    if (c.exit_code != 0) {
+        // One clear line per problem: never a stack of GDAL or HDF5 diagnostics.
+        std::istringstream lines(r.err);
+        int errors = 0;
+        for (std::string l; std::getline(lines, l);) {
+            errors += l.find("error") != std::string::npos ? 1 : 0;
+        }
+        EXPECT_EQ(errors, 1);
+        if (!c.args.empty() && c.args[0] == "run") {
+            EXPECT_FALSE(fs::exists(work.path() / "out" / "results.h5"));
+            EXPECT_FALSE(fs::exists(work.path() / "out" / "summary.csv"));
+            EXPECT_TRUE(partial_files(work.path() / "out").empty());
+        }
+    }
+}
+
+INSTANTIATE_TEST_SUITE_P(Cases, CliCaseTest, ::testing::ValuesIn(load_cases()),
+                         [](const ::testing::TestParamInfo<CliCase>& param) {
+                             return param.param.name;
+                         });
+
+TEST(Cli, RunWritesEveryOutputAndPrintsTheSummary) {
+    Workdir work;
+    const auto r = run_covsim({"run", "good.toml", "--out", "out"}, work.path());
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    for (const char* f :
+         {"results.h5", "summary.csv", "summary_layers.csv", "maps/tiny/rsrp_dbm.tif",
+          "maps/tiny/sinr_db.tif", "maps/tiny/best_server.tif", "maps/tiny/covered.tif",
+          "maps/tiny/serving_layer.tif"}) {
+        EXPECT_TRUE(fs::exists(work.path() / "out" / f)) << f;
+    }
+    EXPECT_TRUE(partial_files(work.path() / "out").empty());
+    EXPECT_NE(r.out.find("tiny  (1 sites, 6 sectors, 50 m grid"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("total"), std::string::npos);
+    EXPECT_NE(r.out.find("Results in out/"), std::string::npos);
+    const std::string csv = covsim::test::read_text(work.path() / "out" / "summary.csv");
+    EXPECT_EQ(csv.substr(0, csv.find('\n')),
+              "scenario,code,name,name_ascii,type,population,area_km2,covered_population,"
+              "covered_share,covered_area_km2");
+    EXPECT_NE(csv.find("tiny,001,West,West,urban_district,5000,4.000,"), std::string::npos) << csv;
+    EXPECT_NE(csv.find("tiny,002,East,East,rural_district,3000,4.000,"), std::string::npos) << csv;
+}
+
+TEST(Cli, LinkJsonMatchesFreeSpaceLoss) {
+    const auto r =
+        run_covsim({"link", "--model", "free-space", "--frequency-mhz", "1000", "--distance-m",
+                    "1000", "--tx-height-m", "10", "--rx-height-m", "10", "--json"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const auto j = nlohmann::json::parse(r.out);
+    EXPECT_EQ(j["model"], "free-space");
+    // 20 log10(4 pi d f / c) at 1 km and 1 GHz.
+    const double expected = 20.0 * std::log10(4.0 * std::numbers::pi * 1000.0 * 1e9 / 299792458.0);
+    EXPECT_NEAR(j["path_loss_db"].get<double>(), expected, 1e-9);
+    EXPECT_TRUE(j["warnings"].empty());
+}
+
+TEST(Cli, LinkUsesTheHorizontalDistanceAndLosFlags) {
+    auto loss = [](const std::vector<std::string>& extra) {
+        std::vector<std::string> args = {"link",
+                                         "--model",
+                                         "3gpp-38901-uma",
+                                         "--frequency-mhz",
+                                         "3500",
+                                         "--distance-m",
+                                         "300",
+                                         "--tx-height-m",
+                                         "25",
+                                         "--rx-height-m",
+                                         "1.5",
+                                         "--json"};
+        args.insert(args.end(), extra.begin(), extra.end());
+        const auto r = run_covsim(args);
+        EXPECT_EQ(r.exit_code, 0) << r.err;
+        return nlohmann::json::parse(r.out);
+    };
+    const auto los = loss({"--los"});
+    const auto nlos = loss({"--nlos"});
+    const auto mixed = loss({});
+    EXPECT_EQ(los["los"], "los");
+    EXPECT_NEAR(los["distance_3d_m"].get<double>(), std::hypot(300.0, 23.5), 1e-9);
+    EXPECT_LT(los["path_loss_db"].get<double>(), nlos["path_loss_db"].get<double>());
+    EXPECT_GT(mixed["path_loss_db"].get<double>(), los["path_loss_db"].get<double>());
+    EXPECT_LT(mixed["path_loss_db"].get<double>(), nlos["path_loss_db"].get<double>());
+}
+
+TEST(Cli, ModelsListsTheRegistry) {
+    const auto r = run_covsim({"models", "--json"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const auto j = nlohmann::json::parse(r.out);
+    std::vector<std::string> names;
+    for (const auto& m : j) {
+        names.push_back(m["name"]);
+        EXPECT_LT(m["frequency_mhz"]["min"].get<double>(), m["frequency_mhz"]["max"].get<double>());
+    }
+    EXPECT_EQ(names, (std::vector<std::string>{"3gpp-38901-rma", "3gpp-38901-uma", "3gpp-38901-umi",
+                                               "cost231-hata", "free-space"}));
+}
+
+TEST(Cli, HexgridPlanRunsAsASiteLayer) {
+    Workdir work;
+    const auto plan =
+        run_covsim({"sites", "hexgrid", "--districts", "districts.gpkg", "--layer", "lte-1800",
+                    "--isd-m", "urban_district=500,rural_district=1000", "--out", "plan.csv"},
+                   work.path());
+    ASSERT_EQ(plan.exit_code, 0) << plan.err;
+    EXPECT_NE(plan.out.find("urban_district  ISD    500 m"), std::string::npos) << plan.out;
+    const std::string csv = covsim::test::read_text(work.path() / "plan.csv");
+    EXPECT_EQ(csv.substr(0, csv.find('\n')),
+              "site_id,sector,layer,lon,lat,height_m,azimuth_deg,mechanical_tilt_deg,"
+              "electrical_tilt_deg,power_dbm,district_code");
+    // 4 km2 / 0.2165 km2 per site ~ 18 urban sites; 4 km2 / 0.866 ~ 5 rural ones; 3 sectors each.
+    const auto rows = std::count(csv.begin(), csv.end(), '\n') - 1;
+    EXPECT_GE(rows, 3 * 20);
+    EXPECT_LE(rows, 3 * 26);
+
+    std::string scenario = covsim::test::read_text(work.path() / "good.toml");
+    scenario = scenario.substr(0, scenario.find("[[layers]]\nname = \"nr-n78\""));
+    const auto pos = scenario.find("sites = \"sites.csv\"");
+    scenario.replace(pos, 19, "sites = \"plan.csv\"");
+    covsim::test::write_text(work.path() / "planned.toml", scenario);
+    const auto run = run_covsim({"run", "planned.toml", "--out", "out"}, work.path());
+    ASSERT_EQ(run.exit_code, 0) << run.err;
+}
+
+TEST(Cli, VersionAndHelp) {
+    const auto v = run_covsim({"--version"});
+    EXPECT_EQ(v.exit_code, 0);
+    EXPECT_EQ(v.out.rfind("covsim 0.1.0", 0), 0u) << v.out;
+    const auto h = run_covsim({"run", "--help"});
+    EXPECT_EQ(h.exit_code, 0);
+    EXPECT_NE(h.out.find("--threads"), std::string::npos);
+    EXPECT_NE(h.out.find("--out"), std::string::npos);
+}

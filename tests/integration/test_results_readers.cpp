@@ -1,0 +1,144 @@
+// The outputs of a real run opened by the tools users open them with: GDAL (gdalinfo, netCDF and
+// HDF5 drivers, the GeoTIFF maps), h5py and xarray (h5netcdf and netCDF-C engines).
+
+#include "core/coverage.hpp"
+#include "support/test_support.hpp"
+#include "test_config.hpp"
+
+#include <gdal_priv.h>
+#include <gtest/gtest.h>
+#include <hdf5.h>
+#include <nlohmann/json.hpp>
+#include <numeric>
+
+namespace fs = std::filesystem;
+using covsim::test::run_covsim;
+using covsim::test::run_program;
+
+namespace {
+
+// One run of the tiny scenario shared by every test of this file.
+class ResultsReaders : public ::testing::Test {
+protected:
+    static void SetUpTestSuite() {
+        dir_ = new covsim::test::TempDir();
+        covsim::test::write_tiny_area(dir_->path());
+        const fs::path fixtures = fs::path(covsim::test::source_dir) / "tests" / "cli" / "fixtures";
+        for (const char* f : {"good.toml", "sites.csv"}) {
+            fs::copy_file(fixtures / f, dir_->path() / f);
+        }
+        const auto r = run_covsim({"run", "good.toml", "--out", "out"}, dir_->path());
+        ASSERT_EQ(r.exit_code, 0) << r.err;
+    }
+    static void TearDownTestSuite() {
+        delete dir_;
+        dir_ = nullptr;
+    }
+    static fs::path out() { return dir_->path() / "out"; }
+    static fs::path results() { return out() / "results.h5"; }
+
+    static std::vector<double> read_doubles(const char* dataset) {
+        hid_t f = H5Fopen(results().string().c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+        hid_t d = H5Dopen2(f, dataset, H5P_DEFAULT);
+        hid_t s = H5Dget_space(d);
+        std::vector<double> v(static_cast<std::size_t>(H5Sget_simple_extent_npoints(s)));
+        H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data());
+        H5Sclose(s);
+        H5Dclose(d);
+        H5Fclose(f);
+        return v;
+    }
+
+    static covsim::test::TempDir* dir_;
+};
+
+covsim::test::TempDir* ResultsReaders::dir_ = nullptr;
+
+} // namespace
+
+TEST_F(ResultsReaders, GdalOpensTheNetcdfVariableGeoreferenced) {
+    const auto r =
+        run_program("gdalinfo", {"NETCDF:\"" + results().string() + "\":/tiny/rsrp_dbm"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find("Size is 80, 40"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("UTM zone 48N"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("Origin = (584000.000000000000000,2328000.000000000000000)"),
+              std::string::npos)
+        << r.out;
+    EXPECT_NE(r.out.find("Pixel Size = (50.000000000000000,-50.000000000000000)"),
+              std::string::npos)
+        << r.out;
+    EXPECT_NE(r.out.find("NoData Value=-9999"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("units=dBm"), std::string::npos) << r.out;
+}
+
+TEST_F(ResultsReaders, GdalListsAndOpensHdf5Subdatasets) {
+    const auto list = run_program("gdalinfo", {"-if", "HDF5", results().string()});
+    ASSERT_EQ(list.exit_code, 0) << list.err;
+    EXPECT_NE(list.out.find("//tiny/rsrp_dbm"), std::string::npos) << list.out;
+    const auto one =
+        run_program("gdalinfo", {"HDF5:\"" + results().string() + "\"://tiny/covered"});
+    ASSERT_EQ(one.exit_code, 0) << one.err;
+    EXPECT_NE(one.out.find("Size is 80, 40"), std::string::npos) << one.out;
+}
+
+TEST_F(ResultsReaders, MapsAreCloudOptimizedGeoTiffsInUtm) {
+    GDALAllRegister();
+    for (const char* m : {"rsrp_dbm", "sinr_db", "best_server", "covered", "serving_layer"}) {
+        const fs::path p = out() / "maps" / "tiny" / (std::string(m) + ".tif");
+        GDALDatasetUniquePtr ds(GDALDataset::Open(p.string().c_str(), GDAL_OF_RASTER));
+        ASSERT_TRUE(ds) << p;
+        EXPECT_STREQ(ds->GetMetadataItem("LAYOUT", "IMAGE_STRUCTURE"), "COG") << m;
+        EXPECT_STREQ(ds->GetSpatialRef()->GetAuthorityCode(nullptr), "32648") << m;
+        EXPECT_STREQ(ds->GetMetadataItem("COVSIM_METRIC"), m);
+        EXPECT_STREQ(ds->GetMetadataItem("COVSIM_SCENARIO"), "tiny");
+        int has_nodata = 0;
+        ds->GetRasterBand(1)->GetNoDataValue(&has_nodata);
+        EXPECT_TRUE(has_nodata) << m;
+        EXPECT_STRNE(ds->GetRasterBand(1)->GetDescription(), "") << m;
+    }
+}
+
+TEST_F(ResultsReaders, PythonReadersAgreeWithTheHdf5Library) {
+    const fs::path script =
+        fs::path(covsim::test::source_dir) / "tests" / "integration" / "python" / "read_results.py";
+    const auto r = run_program("/usr/bin/python3", {script.string(), results().string(), "tiny"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const auto j = nlohmann::json::parse(r.out);
+    EXPECT_EQ(j["h5py_groups"], nlohmann::json::array({"tiny"}));
+    EXPECT_EQ(j["h5py_schema_version"], 1);
+    EXPECT_EQ(j["h5py_scenario"], "tiny");
+    EXPECT_EQ(j["h5py_rsrp_shape"], nlohmann::json::array({40, 80}));
+
+    const auto population = read_doubles("/tiny/population");
+    const auto covered = read_doubles("/tiny/covered_population");
+    const auto cells = read_doubles("/tiny/cell_population");
+    const auto rsrp = read_doubles("/tiny/rsrp_dbm");
+    const auto valid = std::count_if(rsrp.begin(), rsrp.end(),
+                                     [](double v) { return v != double{covsim::map_nodata}; });
+    for (const char* engine : {"h5netcdf", "netcdf4"}) {
+        SCOPED_TRACE(engine);
+        const auto& e = j[engine];
+        EXPECT_EQ(e["dims"]["x"], 80);
+        EXPECT_EQ(e["dims"]["y"], 40);
+        EXPECT_EQ(e["dims"]["district"], 2);
+        EXPECT_EQ(e["dims"]["layer"], 2);
+        EXPECT_EQ(e["rsrp_dims"], nlohmann::json::array({"y", "x"}));
+        EXPECT_EQ(e["rsrp_units"], "dBm");
+        EXPECT_EQ(e["rsrp_valid_cells"], valid);
+        EXPECT_DOUBLE_EQ(e["x0"].get<double>(), 584025.0);
+        EXPECT_DOUBLE_EQ(e["y0"].get<double>(), 2327975.0);
+        EXPECT_EQ(e["districts"], nlohmann::json::array({"001", "002"}));
+        EXPECT_EQ(e["names"], nlohmann::json::array({"West", "East"}));
+        EXPECT_EQ(e["layers"], nlohmann::json::array({"lte-1800", "nr-n78"}));
+        EXPECT_EQ(e["layer_covered_dims"], nlohmann::json::array({"layer", "y", "x"}));
+        EXPECT_EQ(e["crs_grid_mapping"], "transverse_mercator");
+        EXPECT_DOUBLE_EQ(e["population"][0].get<double>(), population[0]);
+        EXPECT_DOUBLE_EQ(e["covered_population"][1].get<double>(), covered[1]);
+        EXPECT_DOUBLE_EQ(e["selected_population"].get<double>(), 3000.0);
+        EXPECT_NEAR(e["cell_population_sum"].get<double>(),
+                    std::accumulate(cells.begin(), cells.end(), 0.0), 1e-6);
+    }
+    EXPECT_NEAR(population[0], 5000.0, 1e-6); // calibrated to the district layer
+    EXPECT_NEAR(population[1], 3000.0, 1e-6);
+}

@@ -1,0 +1,299 @@
+#include "core/coverage.hpp"
+#include "core/propagation/free_space.hpp"
+#include "core/propagation/registry.hpp"
+
+#include <cmath>
+#include <cstring>
+#include <gtest/gtest.h>
+#include <numbers>
+#include <tbb/global_control.h>
+
+using namespace covsim;
+
+namespace {
+
+// A square study area of n x n cells, one urban district covering all of it (or only the cells
+// for which in_district(col, row) holds), `people` per cell.
+StudyArea make_area(std::int64_t n, double cell_m, double people,
+                    const std::function<bool(std::int64_t, std::int64_t)>& in_district = {}) {
+    StudyArea a;
+    a.grid.origin_x_m = 0.0;
+    a.grid.origin_y_m = static_cast<double>(n) * cell_m;
+    a.grid.cell_size_m = cell_m;
+    a.grid.width = n;
+    a.grid.height = n;
+    a.population = Raster<double>(a.grid, 0.0);
+    a.district_index = Raster<std::int16_t>(a.grid, no_district);
+    for (std::int64_t r = 0; r < n; ++r) {
+        for (std::int64_t c = 0; c < n; ++c) {
+            if (!in_district || in_district(c, r)) {
+                a.district_index.at(c, r) = 0;
+                a.population.at(c, r) = people;
+            }
+        }
+    }
+    District d;
+    d.code = "001";
+    d.type = DistrictType::urban_district;
+    a.districts.push_back(d);
+    return a;
+}
+
+CoverageLayer free_space_layer(double frequency_mhz) {
+    CoverageLayer l;
+    l.name = "test";
+    l.model = model_registry().find("free-space");
+    l.frequency_mhz = frequency_mhz;
+    l.rx_height_m = 1.5;
+    l.re_offset_db = 0.0;
+    l.noise_per_re_dbm = -200.0;
+    l.max_range_m = 100000.0;
+    l.load = 1.0;
+    l.rsrp_min_dbm = -100.0;
+    l.sinr_min_db = -100.0;
+    l.antenna.isotropic = true;
+    l.antenna.gain_dbi = 0.0;
+    return l;
+}
+
+Sector omni_at(double x, double y, double power_dbm, std::size_t layer = 0) {
+    Sector s;
+    s.site_id = "s";
+    s.x_m = x;
+    s.y_m = y;
+    s.height_m = 30.0;
+    s.power_dbm = power_dbm;
+    s.layer = layer;
+    return s;
+}
+
+} // namespace
+
+// One omnidirectional site, free-space loss, uniform population: the covered population is the
+// density times the area of the disc where P - L_fs(d) >= threshold.
+TEST(Coverage, SingleSiteFreeSpaceCoversTheAnalyticDisc) {
+    const std::int64_t n = 400;
+    const double cell = 50.0;
+    const StudyArea area = make_area(n, cell, 10.0);
+    CoverageInput in;
+    in.area = &area;
+    in.layers.push_back(free_space_layer(1800.0));
+    const double centre = static_cast<double>(n) * cell / 2.0;
+    const double power = 10.0;
+    in.sectors.push_back(omni_at(centre, centre, power));
+
+    const CoverageResult r = compute_coverage(in);
+
+    // L_fs(d3) = P - threshold  =>  d3 = c / (4 pi f) 10^((P - threshold) / 20)
+    const double d3 =
+        299792458.0 / (4.0 * std::numbers::pi * 1800e6) * std::pow(10.0, (power - (-100.0)) / 20.0);
+    const double d2 = std::sqrt(d3 * d3 - 28.5 * 28.5);
+    ASSERT_LT(d2, centre); // the disc fits in the area
+    const double expected = 10.0 / (cell * cell) * std::numbers::pi * d2 * d2;
+    ASSERT_EQ(r.districts.size(), 1u);
+    EXPECT_NEAR(r.districts[0].covered_population, expected, 0.01 * expected);
+    EXPECT_DOUBLE_EQ(r.districts[0].population, 10.0 * n * n);
+    EXPECT_NEAR(r.districts[0].area_km2, 400.0, 1e-9);
+    EXPECT_EQ(r.status.cells, static_cast<std::uint64_t>(n * n));
+    EXPECT_EQ(r.status.non_finite_losses, 0u);
+}
+
+TEST(Coverage, RsrpAtACellIsTheLinkBudget) {
+    const StudyArea area = make_area(100, 100.0, 1.0);
+    CoverageInput in;
+    in.area = &area;
+    CoverageLayer layer = free_space_layer(3500.0);
+    layer.re_offset_db = -10.0 * std::log10(12.0 * 273.0);
+    layer.rx_gain_dbi = 2.0;
+    in.layers.push_back(layer);
+    in.sectors.push_back(omni_at(5050.0, 5050.0, 46.0)); // centre of cell (50, 49)
+
+    const CoverageResult r = compute_coverage(in);
+    // Cell (60, 49): 1000 m east, same row.
+    const double d3 = std::sqrt(1000.0 * 1000.0 + 28.5 * 28.5);
+    const double expected =
+        46.0 - 10.0 * std::log10(12.0 * 273.0) + 2.0 - p525::free_space_loss_db(d3, 3500.0);
+    EXPECT_NEAR(r.maps.rsrp_dbm.at(60, 49), expected, 1e-4); // float storage
+    EXPECT_EQ(r.maps.best_server.at(60, 49), 0);
+    EXPECT_EQ(r.maps.serving_layer.at(60, 49), 0);
+    EXPECT_NEAR(r.maps.layers[0].rsrp_dbm.at(60, 49), expected, 1e-4);
+}
+
+TEST(Coverage, SinrWeighsInterferersByTheLoad) {
+    const StudyArea area = make_area(50, 100.0, 1.0);
+    CoverageInput in;
+    in.area = &area;
+    CoverageLayer layer = free_space_layer(2000.0);
+    layer.load = 0.5;
+    layer.noise_per_re_dbm = -110.0;
+    in.layers.push_back(layer);
+    in.sectors.push_back(omni_at(1050.0, 2550.0, 20.0)); // cell (10, 24)
+    in.sectors.push_back(omni_at(4050.0, 2550.0, 20.0)); // cell (40, 24)
+
+    const CoverageResult r = compute_coverage(in);
+    // Cell (15, 24): 500 m from the first site, 2500 m from the second.
+    auto rx_mw = [](double d2) {
+        const double d3 = std::sqrt(d2 * d2 + 28.5 * 28.5);
+        return std::pow(10.0, (20.0 - p525::free_space_loss_db(d3, 2000.0)) / 10.0);
+    };
+    const double s = rx_mw(500.0);
+    const double i = 0.5 * rx_mw(2500.0);
+    const double noise = std::pow(10.0, -110.0 / 10.0);
+    EXPECT_NEAR(r.maps.sinr_db.at(15, 24), 10.0 * std::log10(s / (i + noise)), 1e-4);
+    EXPECT_EQ(r.maps.best_server.at(15, 24), 0);
+    EXPECT_EQ(r.maps.best_server.at(35, 24), 1);
+}
+
+TEST(Coverage, SectorAzimuthSelectsTheBestServer) {
+    const StudyArea area = make_area(61, 100.0, 1.0);
+    CoverageInput in;
+    in.area = &area;
+    CoverageLayer layer = free_space_layer(1800.0);
+    layer.antenna = AntennaPattern{}; // 3GPP parametric, 65 degrees
+    layer.antenna.vertical_beamwidth_deg = 10.0;
+    in.layers.push_back(layer);
+    for (double az : {0.0, 120.0, 240.0}) {
+        Sector s = omni_at(3050.0, 3050.0, 40.0); // cell (30, 30)
+        s.azimuth_deg = az;
+        s.electrical_tilt_deg = 2.0;
+        in.sectors.push_back(s);
+    }
+    const CoverageResult r = compute_coverage(in);
+    EXPECT_EQ(r.maps.best_server.at(30, 10), 0); // north
+    EXPECT_EQ(r.maps.best_server.at(47, 40), 1); // east-south-east (bearing ~120)
+    EXPECT_EQ(r.maps.best_server.at(13, 40), 2); // west-south-west (bearing ~240)
+}
+
+TEST(Coverage, CellsOutsideDistrictsAreNodataAndNotCounted) {
+    const StudyArea area =
+        make_area(20, 100.0, 5.0, [](std::int64_t c, std::int64_t) { return c < 10; });
+    CoverageInput in;
+    in.area = &area;
+    in.layers.push_back(free_space_layer(1800.0));
+    in.sectors.push_back(omni_at(500.0, 1000.0, 30.0));
+    const CoverageResult r = compute_coverage(in);
+    EXPECT_EQ(r.maps.covered.at(15, 5), flag_nodata);
+    EXPECT_EQ(r.maps.best_server.at(15, 5), no_server);
+    EXPECT_FLOAT_EQ(r.maps.rsrp_dbm.at(15, 5), map_nodata);
+    EXPECT_EQ(r.maps.covered.at(5, 5), 1);
+    EXPECT_EQ(r.status.cells, 200u);
+    EXPECT_DOUBLE_EQ(r.districts[0].population, 1000.0);
+}
+
+TEST(Coverage, CellsBeyondRangeHaveNoSignalButAreCountedUncovered) {
+    const StudyArea area = make_area(40, 100.0, 1.0);
+    CoverageInput in;
+    in.area = &area;
+    CoverageLayer layer = free_space_layer(1800.0);
+    layer.max_range_m = 1000.0;
+    in.layers.push_back(layer);
+    in.sectors.push_back(omni_at(50.0, 3950.0, 30.0)); // north-west corner cell
+    const CoverageResult r = compute_coverage(in);
+    EXPECT_EQ(r.maps.covered.at(39, 39), 0);
+    EXPECT_EQ(r.maps.best_server.at(39, 39), no_server);
+    EXPECT_GT(r.status.cells_without_signal, 1000u);
+    EXPECT_EQ(r.maps.covered.at(1, 1), 1);
+}
+
+TEST(Coverage, HigherPriorityLayerServesWhenBothCover) {
+    const StudyArea area = make_area(30, 100.0, 1.0);
+    CoverageInput in;
+    in.area = &area;
+    CoverageLayer low = free_space_layer(1800.0);
+    low.name = "low";
+    CoverageLayer high = free_space_layer(3500.0);
+    high.name = "high";
+    high.priority = 1;
+    in.layers = {low, high};
+    in.sectors.push_back(omni_at(1550.0, 1550.0, 40.0, 0));
+    in.sectors.push_back(omni_at(1550.0, 1550.0, 10.0, 1)); // weaker, but preferred
+    const CoverageResult r = compute_coverage(in);
+    EXPECT_EQ(r.maps.serving_layer.at(16, 16), 1);
+    EXPECT_EQ(r.maps.best_server.at(16, 16), 1);
+    ASSERT_EQ(r.districts[0].layer_covered_population.size(), 2u);
+    EXPECT_GE(r.districts[0].layer_covered_population[0],
+              r.districts[0].layer_covered_population[1]);
+}
+
+namespace {
+
+// A model that fails (returns NaN) beyond 500 m: the kernel must skip and count, not crash.
+class FailingModel final : public PropagationModel {
+public:
+    std::string_view name() const noexcept override { return "failing"; }
+    std::string_view summary() const noexcept override { return ""; }
+    std::string_view reference() const noexcept override { return ""; }
+    ValidityRange validity() const noexcept override { return {}; }
+    double path_loss_db(const Link& l) const noexcept override {
+        return l.distance_m > 500.0 ? std::nan("") : 60.0;
+    }
+};
+
+} // namespace
+
+TEST(Coverage, NonFiniteLossesAreSkippedAndCounted) {
+    const StudyArea area = make_area(20, 100.0, 1.0);
+    FailingModel model;
+    CoverageInput in;
+    in.area = &area;
+    CoverageLayer layer = free_space_layer(1800.0);
+    layer.model = &model;
+    in.layers.push_back(layer);
+    in.sectors.push_back(omni_at(1050.0, 1050.0, 30.0));
+    const CoverageResult r = compute_coverage(in);
+    EXPECT_GT(r.status.non_finite_losses, 0u);
+    EXPECT_EQ(r.status.non_finite_losses + (r.status.cells - r.status.cells_without_signal),
+              r.status.pixel_sectors);
+    EXPECT_EQ(r.maps.best_server.at(0, 0), no_server); // far corner: its only pair failed
+    EXPECT_EQ(r.maps.best_server.at(10, 9), 0);
+}
+
+TEST(Coverage, OutputsAreBitIdenticalForAnyThreadCount) {
+    const StudyArea area = make_area(300, 50.0, 3.0, [](std::int64_t c, std::int64_t r) {
+        return (c - 150) * (c - 150) + (r - 150) * (r - 150) < 140 * 140;
+    });
+    CoverageInput in;
+    in.area = &area;
+    in.tile_size = 32;
+    CoverageLayer layer = free_space_layer(2600.0);
+    layer.model = model_registry().find("3gpp-38901-uma");
+    layer.antenna = AntennaPattern{};
+    layer.load = 0.7;
+    layer.noise_per_re_dbm = -125.0;
+    layer.rsrp_min_dbm = -95.0;
+    layer.sinr_min_db = 0.0;
+    layer.max_range_m = 4000.0;
+    in.layers.push_back(layer);
+    for (int i = 0; i < 25; ++i) {
+        Sector s = omni_at(1000.0 + 600.0 * (i % 5) + 37.0 * i, 1000.0 + 600.0 * (i / 5), 43.0);
+        s.azimuth_deg = std::fmod(77.0 * i, 360.0);
+        s.electrical_tilt_deg = 4.0;
+        in.sectors.push_back(s);
+    }
+    auto run = [&](std::size_t threads) {
+        tbb::global_control limit(tbb::global_control::max_allowed_parallelism, threads);
+        return compute_coverage(in);
+    };
+    const CoverageResult one = run(1);
+    const CoverageResult two = run(2);
+    const CoverageResult four = run(4);
+    for (const CoverageResult* other : {&two, &four}) {
+        ASSERT_EQ(std::memcmp(one.maps.rsrp_dbm.values.data(), other->maps.rsrp_dbm.values.data(),
+                              one.maps.rsrp_dbm.values.size() * sizeof(float)),
+                  0);
+        ASSERT_EQ(std::memcmp(one.maps.sinr_db.values.data(), other->maps.sinr_db.values.data(),
+                              one.maps.sinr_db.values.size() * sizeof(float)),
+                  0);
+        ASSERT_EQ(one.maps.best_server.values, other->maps.best_server.values);
+        ASSERT_EQ(one.maps.covered.values, other->maps.covered.values);
+        // District sums compared bit for bit.
+        ASSERT_EQ(std::memcmp(&one.districts[0].covered_population,
+                              &other->districts[0].covered_population, sizeof(double)),
+                  0);
+        ASSERT_EQ(std::memcmp(&one.districts[0].population, &other->districts[0].population,
+                              sizeof(double)),
+                  0);
+    }
+    EXPECT_GT(one.districts[0].covered_population, 0.0);
+    EXPECT_LT(one.districts[0].covered_population, one.districts[0].population);
+}

@@ -1,0 +1,221 @@
+#include "core/error.hpp"
+#include "io/scenario_parser.hpp"
+#include "support/test_support.hpp"
+
+#include <gtest/gtest.h>
+
+using namespace covsim;
+
+namespace {
+
+// A directory with the files a scenario references, and a way to parse text against it.
+class ScenarioParser : public ::testing::Test {
+protected:
+    void SetUp() override {
+        for (const char* f : {"districts.geojson", "pop.tif", "sites.csv"}) {
+            test::write_text(dir / f, "x");
+        }
+    }
+
+    Scenario parse(const std::string& text) {
+        return io::parse_scenario_text(text, dir / "s.toml");
+    }
+
+    // The error message of parsing `text`, or "" if it parsed.
+    std::string error_of(const std::string& text) {
+        try {
+            parse(text);
+        } catch (const Error& e) {
+            EXPECT_EQ(e.code(), ErrorCode::scenario);
+            return e.what();
+        }
+        return "";
+    }
+
+    test::TempDir dir;
+};
+
+// `text` with the first occurrence of `from` replaced by `to`.
+std::string replaced(const std::string& text, const std::string& from, const std::string& to) {
+    const std::size_t pos = text.find(from);
+    EXPECT_NE(pos, std::string::npos) << from;
+    return text.substr(0, pos) + to + text.substr(pos + from.size());
+}
+
+const std::string study_area = R"(
+[study_area]
+districts = "districts.geojson"
+population = "pop.tif"
+)";
+
+const std::string layer = R"(
+[[layers]]
+name = "lte"
+sites = "sites.csv"
+frequency_mhz = 1800
+bandwidth_mhz = 20
+model = "cost231-hata"
+)";
+
+} // namespace
+
+TEST_F(ScenarioParser, MinimalScenarioGetsDefaults) {
+    const Scenario s = parse("[scenario]\nname = \"base\"\n" + study_area + layer);
+    EXPECT_EQ(s.name, "base");
+    EXPECT_EQ(s.study_area.districts_path, (dir.path() / "districts.geojson").lexically_normal());
+    EXPECT_DOUBLE_EQ(s.study_area.resolution_m, 50.0);
+    EXPECT_EQ(s.study_area.code_field, "code");
+    ASSERT_EQ(s.layers.size(), 1u);
+    const LayerSpec& l = s.layers[0];
+    EXPECT_EQ(l.technology, Technology::lte);
+    EXPECT_DOUBLE_EQ(l.frequency_mhz, 1800.0);
+    EXPECT_EQ(l.resolved_resource_blocks(), 100);
+    EXPECT_DOUBLE_EQ(l.rx_height_m, 1.5);
+    EXPECT_EQ(s.environment[static_cast<std::size_t>(DistrictType::rural_district)],
+              Environment::rural);
+    EXPECT_NE(s.source_text.find("cost231-hata"), std::string::npos);
+}
+
+TEST_F(ScenarioParser, NameDefaultsToTheFileStem) {
+    EXPECT_EQ(parse(study_area + layer).name, "s");
+}
+
+TEST_F(ScenarioParser, LayerDefaultsApplyAndLayersOverride) {
+    const Scenario s = parse(study_area + R"(
+[layer_defaults]
+rx_height_m = 2.0
+load = 0.8
+technology = "nr"
+subcarrier_spacing_khz = 30
+[layer_defaults.antenna]
+vertical_beamwidth_deg = 10
+gain_dbi = 17
+
+[[layers]]
+name = "n78"
+sites = "sites.csv"
+frequency_mhz = 3500
+bandwidth_mhz = 100
+model = "3gpp-38901-uma"
+los = "nlos"
+load = 0.3
+
+[[layers]]
+name = "n28"
+sites = "sites.csv"
+frequency_mhz = 700
+bandwidth_mhz = 10
+subcarrier_spacing_khz = 15
+model = "3gpp-38901-rma"
+)");
+    ASSERT_EQ(s.layers.size(), 2u);
+    EXPECT_DOUBLE_EQ(s.layers[0].rx_height_m, 2.0);
+    EXPECT_DOUBLE_EQ(s.layers[0].load, 0.3);
+    EXPECT_DOUBLE_EQ(s.layers[1].load, 0.8);
+    EXPECT_EQ(s.layers[0].los, LosCondition::nlos);
+    EXPECT_EQ(s.layers[0].resolved_resource_blocks(), 273);
+    EXPECT_EQ(s.layers[1].resolved_resource_blocks(), 52);
+    EXPECT_DOUBLE_EQ(s.layers[1].antenna.gain_dbi, 17.0);
+    EXPECT_DOUBLE_EQ(s.layers[1].antenna.vertical_beamwidth_deg, 10.0);
+}
+
+TEST_F(ScenarioParser, SyntaxErrorNamesFileLineAndColumn) {
+    const std::string msg = error_of("[study_area\ndistricts = 1\n");
+    EXPECT_NE(msg.find("s.toml:1:"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("TOML syntax error"), std::string::npos) << msg;
+}
+
+TEST_F(ScenarioParser, UnknownKeySuggestsTheClosestKnownOne) {
+    std::string text = study_area + layer;
+    text = replaced(text, "frequency_mhz", "frequncy_mhz");
+    const std::string msg = error_of(text);
+    EXPECT_NE(msg.find("s.toml:9: unknown key 'frequncy_mhz' in layer \"lte\" (did you mean "
+                       "'frequency_mhz'?)"),
+              std::string::npos)
+        << msg;
+}
+
+TEST_F(ScenarioParser, OutOfRangeValueNamesLayerKeyRangeAndValue) {
+    std::string text = study_area + layer;
+    text = replaced(text, "1800", "0");
+    const std::string msg = error_of(text);
+    EXPECT_NE(msg.find("s.toml:9: layer \"lte\" frequency_mhz must be in [150, 100000] MHz, got 0"),
+              std::string::npos)
+        << msg;
+}
+
+TEST_F(ScenarioParser, WrongTypeIsReported) {
+    const std::string msg = error_of(study_area + "resolution_m = \"fifty\"\n" + layer);
+    EXPECT_NE(msg.find("[study_area] resolution_m must be a number, got string \"fifty\""),
+              std::string::npos)
+        << msg;
+}
+
+TEST_F(ScenarioParser, UnknownModelSuggestsARegisteredOne) {
+    std::string text = study_area + layer;
+    text = replaced(text, "cost231-hata", "cost231-hatta");
+    const std::string msg = error_of(text);
+    EXPECT_NE(msg.find("model \"cost231-hatta\" is not a known propagation model (did you mean "
+                       "'cost231-hata'?)"),
+              std::string::npos)
+        << msg;
+}
+
+TEST_F(ScenarioParser, MissingFilesAreReportedWithTheirKey) {
+    std::string text = study_area + layer;
+    text = replaced(text, "sites.csv", "nowhere.csv");
+    const std::string msg = error_of(text);
+    EXPECT_NE(msg.find("layer \"lte\" sites: file '"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("nowhere.csv' not found"), std::string::npos) << msg;
+}
+
+TEST_F(ScenarioParser, AllProblemsAreReportedAtOnce) {
+    const std::string msg = error_of(study_area + R"(
+[[layers]]
+name = "a"
+sites = "sites.csv"
+frequency_mhz = -5
+bandwidth_mhz = 20
+model = "nope"
+load = 2
+)");
+    EXPECT_NE(msg.find("frequency_mhz must be in"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("\"nope\" is not a known propagation model"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("load must be in [0, 1]"), std::string::npos) << msg;
+    EXPECT_EQ(std::count(msg.begin(), msg.end(), '\n'), 2) << msg;
+}
+
+TEST_F(ScenarioParser, ChannelBandwidthMustExistForTheTechnology) {
+    std::string text = study_area + layer;
+    text = replaced(text, "bandwidth_mhz = 20", "bandwidth_mhz = 17");
+    EXPECT_NE(error_of(text).find("bandwidth_mhz = 17 at 15 kHz is not a LTE channel bandwidth"),
+              std::string::npos);
+    text += "resource_blocks = 90\n";
+    EXPECT_EQ(parse(text).layers[0].resolved_resource_blocks(), 90);
+}
+
+TEST_F(ScenarioParser, DuplicateLayerNamesAndMissingTablesAreErrors) {
+    EXPECT_NE(error_of(study_area + layer + layer).find("is defined twice"), std::string::npos);
+    EXPECT_NE(error_of(layer).find("missing table [study_area]"), std::string::npos);
+    EXPECT_NE(error_of(study_area).find("expected at least one [[layers]] table"),
+              std::string::npos);
+}
+
+TEST_F(ScenarioParser, MissingScenarioFileIsAnIoError) {
+    try {
+        io::parse_scenario_file(dir / "absent.toml");
+        FAIL() << "expected an error";
+    } catch (const Error& e) {
+        EXPECT_EQ(e.code(), ErrorCode::io);
+        EXPECT_NE(std::string(e.what()).find("absent.toml' not found"), std::string::npos);
+    }
+}
+
+TEST_F(ScenarioParser, WarnsWhenAFrequencyIsOutsideTheModelRange) {
+    std::string text = study_area + layer;
+    text = replaced(text, "1800", "3500");
+    const auto warnings = io::scenario_warnings(parse(text));
+    ASSERT_EQ(warnings.size(), 1u);
+    EXPECT_NE(warnings[0].find("frequency_mhz = 3500 is outside cost231-hata's validity range"),
+              std::string::npos);
+}
