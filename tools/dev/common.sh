@@ -1,0 +1,67 @@
+# Shared by tools/run-hanoi and tools/run-tests (sourced, not run).
+# Installs the Debian 12 packages covsim needs when some are missing, then configures (once)
+# and builds (incrementally) a CMake preset.
+
+set -euo pipefail
+
+COVSIM_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+
+# Packages to build and run covsim.
+COVSIM_BUILD_PACKAGES=(
+    cmake ninja-build g++ pkg-config git
+    libgdal-dev gdal-bin libboost-dev libtbb-dev libhdf5-dev
+    libcli11-dev libtomlplusplus-dev nlohmann-json3-dev libspdlog-dev libfmt-dev
+)
+# Packages the tests need on top: GoogleTest, and the readers users open results with.
+COVSIM_TEST_PACKAGES=(
+    libgtest-dev libgmock-dev
+    python3 python3-numpy python3-h5py python3-xarray python3-h5netcdf python3-netcdf4
+    clang-format
+)
+
+covsim_log() { printf '\033[1mcovsim:\033[0m %s\n' "$*" >&2; }
+
+# covsim_install_packages PACKAGE...: installs those not installed yet.
+covsim_install_packages() {
+    local missing=()
+    local p
+    for p in "$@"; do
+        if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+            missing+=("$p")
+        fi
+    done
+    if [ ${#missing[@]} -eq 0 ]; then
+        return 0
+    fi
+    covsim_log "installing Debian packages: ${missing[*]}"
+    local sudo=()
+    if [ "$(id -u)" -ne 0 ]; then
+        if command -v sudo >/dev/null 2>&1; then
+            sudo=(sudo)
+        else
+            covsim_log "not root and no sudo: install these packages first: ${missing[*]}"
+            exit 1
+        fi
+    fi
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
+        apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# covsim_build PRESET [TARGET...]: configures the preset if needed and builds.
+covsim_build() {
+    local preset="$1"
+    shift
+    cd "$COVSIM_ROOT"
+    if [ ! -f "build/$preset/CMakeCache.txt" ]; then
+        covsim_log "configuring (preset $preset)"
+        cmake --preset "$preset" >/dev/null
+    fi
+    covsim_log "building (preset $preset)"
+    local targets=()
+    local t
+    for t in "$@"; do
+        targets+=(--target "$t")
+    done
+    cmake --build --preset "$preset" "${targets[@]}"
+}
