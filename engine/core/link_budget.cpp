@@ -1,5 +1,6 @@
 #include "core/link_budget.hpp"
 
+#include "core/names.hpp"
 #include "core/units.hpp"
 
 #include <array>
@@ -8,6 +9,8 @@
 namespace covsim {
 
 namespace {
+
+constexpr std::array<std::string_view, 2> technology_names = {"lte", "nr"};
 
 struct RbEntry {
     double bandwidth_mhz;

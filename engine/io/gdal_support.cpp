@@ -87,6 +87,29 @@ GDALDatasetUniquePtr open_raster(const std::filesystem::path& path, std::string_
     return GDALDatasetUniquePtr(ds);
 }
 
+GDALDatasetUniquePtr make_mem_dataset(const Grid& grid, GDALDataType type) {
+    ensure_gdal();
+    GDALDriver* mem = GetGDALDriverManager()->GetDriverByName("MEM");
+    GDALDatasetUniquePtr ds(mem->Create("", static_cast<int>(grid.width),
+                                        static_cast<int>(grid.height), 1, type, nullptr));
+    if (!ds) {
+        throw Error(ErrorCode::limit, fmt::format("cannot allocate a {} x {} raster in memory",
+                                                  grid.width, grid.height));
+    }
+    auto gt = grid.geotransform();
+    ds->SetGeoTransform(gt.data());
+    ds->SetProjection(grid.crs_wkt.c_str());
+    return ds;
+}
+
+std::string field_names(OGRFeatureDefn* defn) {
+    std::string out;
+    for (int i = 0; i < defn->GetFieldCount(); ++i) {
+        out += (i > 0 ? ", " : "") + std::string(defn->GetFieldDefn(i)->GetNameRef());
+    }
+    return out.empty() ? "(none)" : out;
+}
+
 OGRSpatialReference make_srs() {
     OGRSpatialReference srs;
     srs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);

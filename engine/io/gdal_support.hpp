@@ -2,10 +2,13 @@
 // GDAL plumbing shared by the I/O adapters: driver registration, error capture, opening files
 // with errors that name them, and coordinate reference systems.
 
+#include "core/grid.hpp"
+
 #include <filesystem>
 #include <gdal_priv.h>
 #include <memory>
 #include <ogr_spatialref.h>
+#include <ogrsf_frmts.h>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -22,6 +25,13 @@ std::string gdal_error_detail();
 GDALDatasetUniquePtr open_vector(const std::filesystem::path& path, std::string_view what,
                                  const std::vector<std::string>& open_options = {});
 GDALDatasetUniquePtr open_raster(const std::filesystem::path& path, std::string_view what);
+
+// An in-memory raster of one band on `grid` (geotransform and CRS set); throws
+// covsim::Error(limit) when it cannot be allocated.
+GDALDatasetUniquePtr make_mem_dataset(const Grid& grid, GDALDataType type);
+
+// "a, b, c": the field names of a layer, for messages about a missing field.
+std::string field_names(OGRFeatureDefn* defn);
 
 // A spatial reference with the traditional GIS axis order (x = easting/longitude).
 OGRSpatialReference make_srs();

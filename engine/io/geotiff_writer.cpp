@@ -34,16 +34,7 @@ void write_geotiff(const std::filesystem::path& path, const Raster<T>& raster,
                    const MapDescription& d) {
     ensure_gdal();
     const Grid& g = raster.grid;
-    GDALDriver* mem = GetGDALDriverManager()->GetDriverByName("MEM");
-    GDALDatasetUniquePtr src(mem->Create("", static_cast<int>(g.width), static_cast<int>(g.height),
-                                         1, gdal_type<T>(), nullptr));
-    if (!src) {
-        throw Error(ErrorCode::limit,
-                    fmt::format("cannot allocate a {} x {} map in memory", g.width, g.height));
-    }
-    auto gt = g.geotransform();
-    src->SetGeoTransform(gt.data());
-    src->SetProjection(g.crs_wkt.c_str());
+    GDALDatasetUniquePtr src = make_mem_dataset(g, gdal_type<T>());
     for (const auto& [key, value] : d.metadata) {
         src->SetMetadataItem(key.c_str(), value.c_str());
     }

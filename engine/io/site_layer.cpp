@@ -85,14 +85,6 @@ private:
     OGRFeatureDefn* defn_;
 };
 
-std::string field_list(OGRFeatureDefn* defn) {
-    std::string out;
-    for (int i = 0; i < defn->GetFieldCount(); ++i) {
-        out += (i > 0 ? ", " : "") + std::string(defn->GetFieldDefn(i)->GetNameRef());
-    }
-    return out.empty() ? "(none)" : out;
-}
-
 } // namespace
 
 std::vector<Sector> read_sectors(const LayerSpec& layer, std::size_t layer_index,
@@ -129,7 +121,7 @@ std::vector<Sector> read_sectors(const LayerSpec& layer, std::size_t layer_index
             throw Error(ErrorCode::input_data,
                         fmt::format("sites file '{}': no field '{}'; the layer's fields are: {} "
                                     "(see docs/sites.md)",
-                                    file, name, field_list(defn)));
+                                    file, name, field_names(defn)));
         }
     };
     require_field(site_idx, "site_id");

@@ -2,6 +2,7 @@
 
 #include "core/error.hpp"
 #include "io/gdal_support.hpp"
+#include "io/rasterize.hpp"
 
 #include <cmath>
 #include <fmt/format.h>
@@ -17,11 +18,6 @@
 namespace covsim::io {
 
 namespace {
-
-struct OgrGeometryDeleter {
-    void operator()(OGRGeometry* g) const noexcept { OGRGeometryFactory::destroyGeometry(g); }
-};
-using GeometryPtr = std::unique_ptr<OGRGeometry, OgrGeometryDeleter>;
 
 Polygon to_boost(const OGRPolygon& polygon) {
     Polygon out;
@@ -55,20 +51,9 @@ MultiPolygon to_boost(const OGRGeometry& g) {
     return out;
 }
 
-std::string field_list(OGRFeatureDefn* defn) {
-    std::string out;
-    for (int i = 0; i < defn->GetFieldCount(); ++i) {
-        if (i > 0) {
-            out += ", ";
-        }
-        out += defn->GetFieldDefn(i)->GetNameRef();
-    }
-    return out.empty() ? "(none)" : out;
-}
-
 struct DistrictRead {
     std::vector<District> districts;
-    std::vector<GeometryPtr> geometries; // analysis CRS, same order
+    std::vector<OGRGeometryUniquePtr> geometries; // analysis CRS, same order
     OGRSpatialReference analysis_srs = make_srs();
     OGREnvelope extent; // analysis CRS
 };
@@ -134,7 +119,7 @@ DistrictRead read_districts(const StudyAreaSpec& spec) {
             throw Error(ErrorCode::input_data,
                         fmt::format("districts file '{}': no field '{}' (study_area.{}); the "
                                     "layer's fields are: {}",
-                                    file, name, key, field_list(defn)));
+                                    file, name, key, field_names(defn)));
         }
         return idx;
     };
@@ -198,14 +183,14 @@ DistrictRead read_districts(const StudyAreaSpec& spec) {
                                     where, d.code,
                                     g == nullptr ? "missing" : OGRGeometryTypeToName(gtype)));
         }
-        GeometryPtr geom(g->clone());
+        OGRGeometryUniquePtr geom(g->clone());
         if (geom->transform(to_analysis.get()) != OGRERR_NONE) {
             throw Error(ErrorCode::input_data,
                         fmt::format("{} ('{}'): cannot transform the geometry to {}", where, d.code,
                                     srs_label(out.analysis_srs)));
         }
         if (!geom->IsValid()) {
-            GeometryPtr repaired(geom->MakeValid());
+            OGRGeometryUniquePtr repaired(geom->MakeValid());
             if (!repaired || repaired->IsEmpty()) {
                 throw Error(ErrorCode::input_data,
                             fmt::format("{} ('{}'): the polygon is invalid and cannot be "
@@ -231,46 +216,6 @@ DistrictRead read_districts(const StudyAreaSpec& spec) {
         throw Error(ErrorCode::input_data,
                     fmt::format("districts file '{}': {} districts, at most {} are supported", file,
                                 out.districts.size(), std::numeric_limits<std::int16_t>::max()));
-    }
-    return out;
-}
-
-GDALDatasetUniquePtr make_mem_dataset(const Grid& grid, GDALDataType type) {
-    GDALDriver* mem = GetGDALDriverManager()->GetDriverByName("MEM");
-    GDALDatasetUniquePtr ds(mem->Create("", static_cast<int>(grid.width),
-                                        static_cast<int>(grid.height), 1, type, nullptr));
-    if (!ds) {
-        throw Error(ErrorCode::limit, fmt::format("cannot allocate a {} x {} grid in memory",
-                                                  grid.width, grid.height));
-    }
-    auto gt = grid.geotransform();
-    ds->SetGeoTransform(gt.data());
-    ds->SetProjection(grid.crs_wkt.c_str());
-    return ds;
-}
-
-Raster<std::int16_t> rasterize_districts(const Grid& grid, const DistrictRead& read) {
-    auto ds = make_mem_dataset(grid, GDT_Int16);
-    GDALRasterBand* band = ds->GetRasterBand(1);
-    band->Fill(no_district);
-    std::vector<OGRGeometryH> geoms;
-    std::vector<double> burn;
-    for (std::size_t i = 0; i < read.geometries.size(); ++i) {
-        geoms.push_back(OGRGeometry::ToHandle(read.geometries[i].get()));
-        burn.push_back(static_cast<double>(i));
-    }
-    int band_list[] = {1};
-    if (GDALRasterizeGeometries(ds.get(), 1, band_list, static_cast<int>(geoms.size()),
-                                geoms.data(), nullptr, nullptr, burn.data(), nullptr, nullptr,
-                                nullptr) != CE_None) {
-        throw Error(ErrorCode::input_data,
-                    "cannot rasterize the districts (" + gdal_error_detail() + ")");
-    }
-    Raster<std::int16_t> out(grid, no_district);
-    if (band->RasterIO(GF_Read, 0, 0, static_cast<int>(grid.width), static_cast<int>(grid.height),
-                       out.values.data(), static_cast<int>(grid.width),
-                       static_cast<int>(grid.height), GDT_Int16, 0, 0) != CE_None) {
-        throw Error(ErrorCode::internal, "cannot read back the rasterized districts");
     }
     return out;
 }
@@ -397,7 +342,11 @@ LoadedStudyArea load_study_area(const StudyAreaSpec& spec) {
                              spec.resolution_m, to_wkt(read.analysis_srs));
     spdlog::debug("analysis grid: {} x {} cells of {} m in {}", area.grid.width, area.grid.height,
                   spec.resolution_m, srs_label(read.analysis_srs));
-    area.district_index = rasterize_districts(area.grid, read);
+    std::vector<const OGRGeometry*> polygons;
+    for (const auto& g : read.geometries) {
+        polygons.push_back(g.get());
+    }
+    area.district_index = rasterize_polygons(area.grid, polygons);
     area.population = warp_population(spec, area.grid, read.analysis_srs);
     area.districts = std::move(read.districts);
 

@@ -48,20 +48,6 @@ std::vector<std::vector<std::string>> read_csv(const fs::path& p) {
     return rows;
 }
 
-template <typename T>
-std::vector<T> read_dataset(const fs::path& file, const std::string& name, hid_t type) {
-    hid_t f = H5Fopen(file.string().c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
-    hid_t d = H5Dopen2(f, name.c_str(), H5P_DEFAULT);
-    EXPECT_GE(d, 0) << name;
-    hid_t s = H5Dget_space(d);
-    std::vector<T> v(static_cast<std::size_t>(H5Sget_simple_extent_npoints(s)));
-    H5Dread(d, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data());
-    H5Sclose(s);
-    H5Dclose(d);
-    H5Fclose(f);
-    return v;
-}
-
 } // namespace
 
 // One omnidirectional site, free-space loss, uniform population: the covered population equals
@@ -142,18 +128,18 @@ TEST(EndToEnd, OutputsAreIdenticalForAnyThreadCount) {
     EXPECT_EQ(read_text(dir / "one" / "summary_layers.csv"),
               read_text(dir / "two" / "summary_layers.csv"));
     for (const char* name : {"/tiny/rsrp_dbm", "/tiny/sinr_db", "/tiny/layer_rsrp_dbm"}) {
-        EXPECT_EQ(read_dataset<float>(dir / "one" / "results.h5", name, H5T_NATIVE_FLOAT),
-                  read_dataset<float>(dir / "two" / "results.h5", name, H5T_NATIVE_FLOAT))
+        EXPECT_EQ(covsim::test::read_h5<float>(dir / "one" / "results.h5", name),
+                  covsim::test::read_h5<float>(dir / "two" / "results.h5", name))
             << name;
     }
     for (const char* name : {"/tiny/best_server", "/tiny/layer_best_server"}) {
-        EXPECT_EQ(read_dataset<std::int32_t>(dir / "one" / "results.h5", name, H5T_NATIVE_INT32),
-                  read_dataset<std::int32_t>(dir / "two" / "results.h5", name, H5T_NATIVE_INT32))
+        EXPECT_EQ(covsim::test::read_h5<std::int32_t>(dir / "one" / "results.h5", name),
+                  covsim::test::read_h5<std::int32_t>(dir / "two" / "results.h5", name))
             << name;
     }
     for (const char* name : {"/tiny/covered_population", "/tiny/layer_covered_population"}) {
-        const auto a = read_dataset<double>(dir / "one" / "results.h5", name, H5T_NATIVE_DOUBLE);
-        const auto b = read_dataset<double>(dir / "two" / "results.h5", name, H5T_NATIVE_DOUBLE);
+        const auto a = covsim::test::read_h5<double>(dir / "one" / "results.h5", name);
+        const auto b = covsim::test::read_h5<double>(dir / "two" / "results.h5", name);
         ASSERT_EQ(a.size(), b.size());
         EXPECT_EQ(std::memcmp(a.data(), b.data(), a.size() * sizeof(double)), 0) << name;
     }

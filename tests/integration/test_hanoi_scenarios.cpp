@@ -39,19 +39,6 @@ fs::path coarse_copy(const std::string& name, const fs::path& dir, const std::st
     return out;
 }
 
-std::vector<double> read_doubles(const fs::path& file, const std::string& name) {
-    hid_t f = H5Fopen(file.string().c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
-    hid_t d = H5Dopen2(f, name.c_str(), H5P_DEFAULT);
-    EXPECT_GE(d, 0) << name;
-    hid_t s = H5Dget_space(d);
-    std::vector<double> v(static_cast<std::size_t>(H5Sget_simple_extent_npoints(s)));
-    H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data());
-    H5Sclose(s);
-    H5Dclose(d);
-    H5Fclose(f);
-    return v;
-}
-
 // Census population per district code, from the embedded district layer.
 std::map<std::string, double> census() {
     GDALAllRegister();
@@ -78,8 +65,10 @@ TEST(HanoiScenarios, RunAndReproduceTheCensusInEveryDistrict) {
     const fs::path h5 = dir / "out" / "results.h5";
     for (const char* scenario : {"hanoi-4g-2020", "hanoi-5g-2025"}) {
         SCOPED_TRACE(scenario);
-        const auto population = read_doubles(h5, std::string("/") + scenario + "/population");
-        const auto covered = read_doubles(h5, std::string("/") + scenario + "/covered_population");
+        const auto population =
+            covsim::test::read_h5<double>(h5, std::string("/") + scenario + "/population");
+        const auto covered =
+            covsim::test::read_h5<double>(h5, std::string("/") + scenario + "/covered_population");
         ASSERT_EQ(population.size(), 30u);
         EXPECT_NEAR(std::accumulate(population.begin(), population.end(), 0.0), 8053663.0, 0.5);
         std::size_t i = 0;
@@ -92,8 +81,8 @@ TEST(HanoiScenarios, RunAndReproduceTheCensusInEveryDistrict) {
         EXPECT_LE(total_covered, 8053663.0 + 0.5);
     }
     // The 2025 plan adds layers to the 2020 one: it never covers fewer people.
-    const auto c2020 = read_doubles(h5, "/hanoi-4g-2020/covered_population");
-    const auto c2025 = read_doubles(h5, "/hanoi-5g-2025/covered_population");
+    const auto c2020 = covsim::test::read_h5<double>(h5, "/hanoi-4g-2020/covered_population");
+    const auto c2025 = covsim::test::read_h5<double>(h5, "/hanoi-5g-2025/covered_population");
     for (std::size_t i = 0; i < c2020.size(); ++i) {
         EXPECT_GE(c2025[i], c2020[i] - 1e-9) << i;
     }
@@ -116,7 +105,8 @@ TEST(HanoiScenarios, RunOnTheRealDistrictBoundaries) {
     const auto r =
         run_covsim({"run", (dir / "real.toml").string(), "--out", (dir / "out").string()});
     ASSERT_EQ(r.exit_code, 0) << r.err;
-    const auto population = read_doubles(dir / "out" / "results.h5", "/hanoi-4g-2020/population");
+    const auto population =
+        covsim::test::read_h5<double>(dir / "out" / "results.h5", "/hanoi-4g-2020/population");
     ASSERT_EQ(population.size(), 30u);
     // People of the synthetic raster that fall outside the real outline are dropped: measured
     // 7,977,415 kept (99.05 %) at 250 m.

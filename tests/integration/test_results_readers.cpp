@@ -37,18 +37,6 @@ protected:
     static fs::path out() { return dir_->path() / "out"; }
     static fs::path results() { return out() / "results.h5"; }
 
-    static std::vector<double> read_doubles(const char* dataset) {
-        hid_t f = H5Fopen(results().string().c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
-        hid_t d = H5Dopen2(f, dataset, H5P_DEFAULT);
-        hid_t s = H5Dget_space(d);
-        std::vector<double> v(static_cast<std::size_t>(H5Sget_simple_extent_npoints(s)));
-        H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data());
-        H5Sclose(s);
-        H5Dclose(d);
-        H5Fclose(f);
-        return v;
-    }
-
     static covsim::test::TempDir* dir_;
 };
 
@@ -110,10 +98,10 @@ TEST_F(ResultsReaders, PythonReadersAgreeWithTheHdf5Library) {
     EXPECT_EQ(j["h5py_scenario"], "tiny");
     EXPECT_EQ(j["h5py_rsrp_shape"], nlohmann::json::array({40, 80}));
 
-    const auto population = read_doubles("/tiny/population");
-    const auto covered = read_doubles("/tiny/covered_population");
-    const auto cells = read_doubles("/tiny/cell_population");
-    const auto rsrp = read_doubles("/tiny/rsrp_dbm");
+    const auto population = covsim::test::read_h5<double>(results(), "/tiny/population");
+    const auto covered = covsim::test::read_h5<double>(results(), "/tiny/covered_population");
+    const auto cells = covsim::test::read_h5<double>(results(), "/tiny/cell_population");
+    const auto rsrp = covsim::test::read_h5<double>(results(), "/tiny/rsrp_dbm");
     const auto valid = std::count_if(rsrp.begin(), rsrp.end(),
                                      [](double v) { return v != double{covsim::map_nodata}; });
     for (const char* engine : {"h5netcdf", "netcdf4"}) {

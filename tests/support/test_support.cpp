@@ -7,12 +7,15 @@
 #include <fcntl.h>
 #include <fstream>
 #include <gdal_priv.h>
+#include <gtest/gtest.h>
+#include <hdf5.h>
 #include <ogrsf_frmts.h>
 #include <random>
 #include <spawn.h>
 #include <sstream>
 #include <stdexcept>
 #include <sys/wait.h>
+#include <type_traits>
 #include <unistd.h>
 
 extern char** environ;
@@ -132,6 +135,41 @@ void write_tiny_area(const std::filesystem::path& dir) {
     write_population_tif(dir / "population.tif", 584000.0, 2328000.0, 100.0, 40, 20, 32648,
                          [](int, int) { return 10.0; });
 }
+
+template <typename T>
+std::vector<T> read_h5(const std::filesystem::path& file, const std::string& dataset) {
+    hid_t memory_type = H5T_NATIVE_DOUBLE;
+    if constexpr (std::is_same_v<T, float>) {
+        memory_type = H5T_NATIVE_FLOAT;
+    } else if constexpr (std::is_same_v<T, std::int32_t>) {
+        memory_type = H5T_NATIVE_INT32;
+    } else if constexpr (std::is_same_v<T, std::uint8_t>) {
+        memory_type = H5T_NATIVE_UINT8;
+    }
+    std::vector<T> values;
+    const hid_t f = H5Fopen(file.string().c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+    EXPECT_GE(f, 0) << file;
+    if (f < 0) {
+        return values;
+    }
+    const hid_t d = H5Dopen2(f, dataset.c_str(), H5P_DEFAULT);
+    EXPECT_GE(d, 0) << dataset;
+    if (d >= 0) {
+        const hid_t space = H5Dget_space(d);
+        values.resize(static_cast<std::size_t>(H5Sget_simple_extent_npoints(space)));
+        EXPECT_GE(H5Dread(d, memory_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()), 0)
+            << dataset;
+        H5Sclose(space);
+        H5Dclose(d);
+    }
+    H5Fclose(f);
+    return values;
+}
+
+template std::vector<double> read_h5(const std::filesystem::path&, const std::string&);
+template std::vector<float> read_h5(const std::filesystem::path&, const std::string&);
+template std::vector<std::int32_t> read_h5(const std::filesystem::path&, const std::string&);
+template std::vector<std::uint8_t> read_h5(const std::filesystem::path&, const std::string&);
 
 CommandResult run_program(const std::string& program, const std::vector<std::string>& args,
                           const std::filesystem::path& working_dir) {

@@ -67,6 +67,11 @@ void write_population_tif(const std::filesystem::path& path, double origin_x, do
 // (586000, 2327000).
 void write_tiny_area(const std::filesystem::path& dir);
 
+// A whole dataset of an HDF5 file read through the HDF5 C library, converted to T (double,
+// float, std::int32_t or std::uint8_t). Fails the current test when it cannot be read.
+template <typename T>
+std::vector<T> read_h5(const std::filesystem::path& file, const std::string& dataset);
+
 struct CommandResult {
     int exit_code = -1;
     std::string out;

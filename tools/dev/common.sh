@@ -6,15 +6,15 @@ set -euo pipefail
 
 COVSIM_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 
-# Packages to build and run covsim.
+# Packages to configure (the presets include the tests, hence GoogleTest), build and run covsim.
 COVSIM_BUILD_PACKAGES=(
     cmake ninja-build g++ pkg-config git
     libgdal-dev gdal-bin libboost-dev libtbb-dev libhdf5-dev
     libcli11-dev libtomlplusplus-dev nlohmann-json3-dev libspdlog-dev libfmt-dev
-)
-# Packages the tests need on top: GoogleTest, and the readers users open results with.
-COVSIM_TEST_PACKAGES=(
     libgtest-dev libgmock-dev
+)
+# Packages the tests need on top: the readers users open results with, and the format check.
+COVSIM_TEST_PACKAGES=(
     python3 python3-numpy python3-h5py python3-xarray python3-h5netcdf python3-netcdf4
     clang-format
 )

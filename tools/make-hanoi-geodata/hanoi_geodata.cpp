@@ -5,6 +5,7 @@
 #include "facts.hpp"
 #include "io/atomic_file.hpp"
 #include "io/gdal_support.hpp"
+#include "io/rasterize.hpp"
 #include "power_diagram.hpp"
 #include "synthetic_population.hpp"
 
@@ -12,7 +13,6 @@
 #include <cmath>
 #include <cpl_string.h>
 #include <fmt/format.h>
-#include <gdal_alg.h>
 #include <limits>
 #include <ogrsf_frmts.h>
 
@@ -187,39 +187,6 @@ DistrictShapes read_back(const std::filesystem::path& path, const OGRSpatialRefe
     return out;
 }
 
-// District index per cell (-1: none), by GDAL's default rule, as in io/study_area_loader.cpp:
-// a cell belongs to the last polygon that contains its centre.
-std::vector<std::int16_t> rasterize(const Grid& grid, const DistrictShapes& shapes) {
-    GDALDriver* mem = GetGDALDriverManager()->GetDriverByName("MEM");
-    GDALDatasetUniquePtr ds(mem->Create("", static_cast<int>(grid.width),
-                                        static_cast<int>(grid.height), 1, GDT_Int16, nullptr));
-    auto gt = grid.geotransform();
-    ds->SetGeoTransform(gt.data());
-    ds->SetProjection(grid.crs_wkt.c_str());
-    GDALRasterBand* band = ds->GetRasterBand(1);
-    band->Fill(-1.0);
-    std::vector<OGRGeometryH> geometries;
-    std::vector<double> burn;
-    for (std::size_t d = 0; d < shapes.geometries.size(); ++d) {
-        geometries.push_back(OGRGeometry::ToHandle(shapes.geometries[d].get()));
-        burn.push_back(static_cast<double>(d));
-    }
-    int bands[] = {1};
-    if (GDALRasterizeGeometries(ds.get(), 1, bands, static_cast<int>(geometries.size()),
-                                geometries.data(), nullptr, nullptr, burn.data(), nullptr, nullptr,
-                                nullptr) != CE_None) {
-        throw Error(ErrorCode::internal,
-                    "cannot rasterize the districts (" + io::gdal_error_detail() + ")");
-    }
-    std::vector<std::int16_t> index(grid.cell_count());
-    if (band->RasterIO(GF_Read, 0, 0, static_cast<int>(grid.width), static_cast<int>(grid.height),
-                       index.data(), static_cast<int>(grid.width), static_cast<int>(grid.height),
-                       GDT_Int16, 0, 0) != CE_None) {
-        throw Error(ErrorCode::internal, "cannot read back the rasterized districts");
-    }
-    return index;
-}
-
 // population_100m.tif: tiled, DEFLATE with horizontal differencing, no nodata (0 = nobody).
 void write_population(const std::filesystem::path& path, const Grid& grid,
                       const OGRSpatialReference& utm, const std::vector<std::uint32_t>& people,
@@ -331,7 +298,12 @@ void make_hanoi_geodata(const GeneratorConfig& config) {
     }
     const Grid grid = aligned_grid(shapes.extent.MinX, shapes.extent.MinY, shapes.extent.MaxX,
                                    shapes.extent.MaxY, cell_size_m, io::to_wkt(utm));
-    const std::vector<std::int16_t> index = rasterize(grid, shapes);
+    // The districts on the raster's grid exactly as covsim's loader puts them.
+    std::vector<const OGRGeometry*> polygons;
+    for (const auto& g : shapes.geometries) {
+        polygons.push_back(g.get());
+    }
+    const std::vector<std::int16_t> index = io::rasterize_polygons(grid, polygons).values;
     const std::vector<std::uint32_t> people = distribute_population(grid, index, districts);
     const std::filesystem::path population_path = config.out_dir / "population_100m.tif";
     write_population(population_path, grid, utm, people, total);

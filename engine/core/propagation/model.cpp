@@ -1,5 +1,7 @@
 #include "core/propagation/model.hpp"
 
+#include "core/names.hpp"
+
 #include <array>
 #include <fmt/format.h>
 
@@ -11,12 +13,7 @@ constexpr std::array<std::string_view, 3> los_names = {"los", "nlos", "probabili
 } // namespace
 
 std::optional<Environment> parse_environment(std::string_view text) noexcept {
-    for (std::size_t i = 0; i < environment_names.size(); ++i) {
-        if (environment_names[i] == text) {
-            return static_cast<Environment>(i);
-        }
-    }
-    return std::nullopt;
+    return parse_name<Environment>(environment_names, text);
 }
 
 std::string_view to_string(Environment e) noexcept {
@@ -24,12 +21,7 @@ std::string_view to_string(Environment e) noexcept {
 }
 
 std::optional<LosCondition> parse_los_condition(std::string_view text) noexcept {
-    for (std::size_t i = 0; i < los_names.size(); ++i) {
-        if (los_names[i] == text) {
-            return static_cast<LosCondition>(i);
-        }
-    }
-    return std::nullopt;
+    return parse_name<LosCondition>(los_names, text);
 }
 
 std::string_view to_string(LosCondition c) noexcept {
