@@ -1,6 +1,7 @@
 #include "io/hdf5_results.hpp"
 
 #include "core/error.hpp"
+#include "core/result_table.hpp"
 #include "io/gdal_support.hpp"
 
 #include <algorithm>
@@ -400,20 +401,7 @@ void write_scenario_group(hid_t file, const ScenarioResult& r, const RunInfo& ru
         [](const LayerMaps& m) -> const Raster<std::uint8_t>& { return m.covered; },
         {"covered outdoors by each layer", nullptr, nullptr, true});
 
-    // Districts.
-    const DistrictTable& t = r.coverage.districts;
-    auto column = [&](auto get) {
-        std::vector<double> v;
-        v.reserve(t.size());
-        for (const DistrictTotals& d : t) {
-            v.push_back(get(d));
-        }
-        return v;
-    };
-    auto district_var = [&](const char* name, const std::vector<double>& v, const VarAttrs& a) {
-        Id ds = write_array<double>(g, name, {v.size()}, v, a);
-        attach(ds, {dims.district});
-    };
+    // Districts: names, then every result column (core/result_table.hpp).
     auto district_strings = [&](const char* name, const std::vector<std::string>& v,
                                 const char* long_name) {
         Id ds = write_strings(g, name, v, {long_name});
@@ -422,36 +410,15 @@ void write_scenario_group(hid_t file, const ScenarioResult& r, const RunInfo& ru
     district_strings("name", names, "district name");
     district_strings("name_ascii", names_ascii, "district name without diacritics");
     district_strings("type", types, "district type (urban_district, town, rural_district)");
-    district_var("population", column([](const DistrictTotals& d) { return d.population; }),
-                 {"population", "1"});
-    district_var("area_km2", column([](const DistrictTotals& d) { return d.area_km2; }),
-                 {"area of the district's cells", "km2"});
-    district_var("covered_population",
-                 column([](const DistrictTotals& d) { return d.covered_population; }),
-                 {"population covered outdoors by at least one layer", "1"});
-    district_var("covered_share", column([](const DistrictTotals& d) { return d.covered_share(); }),
-                 {"share of the population covered outdoors", "1"});
-    district_var("covered_area_km2",
-                 column([](const DistrictTotals& d) { return d.covered_area_km2; }),
-                 {"area covered outdoors", "km2"});
-
-    std::vector<double> layer_pop;
-    std::vector<double> layer_share;
-    for (std::size_t l = 0; l < r.layers.size(); ++l) {
-        for (const DistrictTotals& d : t) {
-            layer_pop.push_back(d.layer_covered_population[l]);
-            layer_share.push_back(d.population > 0 ? d.layer_covered_population[l] / d.population
-                                                   : 0.0);
-        }
+    for (const Column& c : district_columns(r)) {
+        Id ds = write_array<double>(g, c.name, {c.values.size()}, c.values,
+                                    {c.long_name.c_str(), c.units.c_str()});
+        attach(ds, {dims.district});
     }
-    {
-        Id ds = write_array<double>(g, "layer_covered_population", {r.layers.size(), t.size()},
-                                    layer_pop, {"population covered outdoors by each layer", "1"});
+    for (const Column& c : layer_district_columns(r)) {
+        Id ds = write_array<double>(g, c.name, {r.layers.size(), area.districts.size()}, c.values,
+                                    {c.long_name.c_str(), c.units.c_str()});
         attach(ds, {dims.layer, dims.district});
-        Id ds2 =
-            write_array<double>(g, "layer_covered_share", {r.layers.size(), t.size()}, layer_share,
-                                {"share of the population covered outdoors by each layer", "1"});
-        attach(ds2, {dims.layer, dims.district});
     }
 
     // Layers.

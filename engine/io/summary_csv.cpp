@@ -1,6 +1,7 @@
 #include "io/summary_csv.hpp"
 
 #include "core/error.hpp"
+#include "core/result_table.hpp"
 
 #include <fmt/format.h>
 
@@ -44,32 +45,47 @@ void finish(std::ofstream& out, AtomicFile& f) {
 
 SummaryCsvSink::SummaryCsvSink(const std::filesystem::path& out_dir)
     : districts_file_(out_dir / "summary.csv"), layers_file_(out_dir / "summary_layers.csv"),
-      districts_(open_csv(districts_file_)), layers_(open_csv(layers_file_)) {
-    districts_ << "scenario,code,name,name_ascii,type,population,area_km2,covered_population,"
-                  "covered_share,covered_area_km2\n";
-    layers_ << "scenario,layer,code,name_ascii,population,covered_population,covered_share\n";
-}
+      districts_(open_csv(districts_file_)), layers_(open_csv(layers_file_)) {}
 
 void SummaryCsvSink::write(const ScenarioResult& result, const RunInfo& /*run*/) {
     const std::string scenario = csv_field(result.scenario->name);
     const auto& districts = result.area->districts;
-    const DistrictTable& table = result.coverage.districts;
+    const std::vector<Column> columns = district_columns(result);
+    const std::vector<Column> layer_columns = layer_district_columns(result);
+    // The header comes from the first scenario: every scenario has the same columns.
+    if (!header_written_) {
+        districts_ << "scenario,code,name,name_ascii,type";
+        for (const Column& c : columns) {
+            districts_ << ',' << c.name;
+        }
+        layers_ << "scenario,layer,code,name_ascii,population";
+        for (const Column& c : layer_columns) {
+            layers_ << ',' << c.name;
+        }
+        districts_ << '\n';
+        layers_ << '\n';
+        header_written_ = true;
+    }
+    const Column& population = columns.front();
     for (std::size_t d = 0; d < districts.size(); ++d) {
         const District& info = districts[d];
-        const DistrictTotals& t = table[d];
-        districts_ << fmt::format(
-            "{},{},{},{},{},{:.0f},{:.3f},{:.0f},{:.4f},{:.3f}\n", scenario, csv_field(info.code),
-            csv_field(info.name), csv_field(info.name_ascii), to_string(info.type), t.population,
-            t.area_km2, t.covered_population, t.covered_share(), t.covered_area_km2);
+        districts_ << fmt::format("{},{},{},{},{}", scenario, csv_field(info.code),
+                                  csv_field(info.name), csv_field(info.name_ascii),
+                                  to_string(info.type));
+        for (const Column& c : columns) {
+            districts_ << fmt::format(",{:.{}f}", c.values[d], c.decimals);
+        }
+        districts_ << '\n';
     }
     for (std::size_t l = 0; l < result.layers.size(); ++l) {
         for (std::size_t d = 0; d < districts.size(); ++d) {
-            const DistrictTotals& t = table[d];
-            const double covered = t.layer_covered_population[l];
-            layers_ << fmt::format("{},{},{},{},{:.0f},{:.0f},{:.4f}\n", scenario,
-                                   csv_field(result.layers[l].name), csv_field(districts[d].code),
-                                   csv_field(districts[d].name_ascii), t.population, covered,
-                                   t.population > 0 ? covered / t.population : 0.0);
+            layers_ << fmt::format("{},{},{},{},{:.0f}", scenario, csv_field(result.layers[l].name),
+                                   csv_field(districts[d].code), csv_field(districts[d].name_ascii),
+                                   population.values[d]);
+            for (const Column& c : layer_columns) {
+                layers_ << fmt::format(",{:.{}f}", c.values[l * districts.size() + d], c.decimals);
+            }
+            layers_ << '\n';
         }
     }
 }

@@ -21,6 +21,7 @@ private:
     AtomicFile layers_file_;
     std::ofstream districts_;
     std::ofstream layers_;
+    bool header_written_ = false;
 };
 
 // A CSV field, quoted when it holds a comma, a quote or a line break (RFC 4180).
