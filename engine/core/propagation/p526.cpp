@@ -1,0 +1,357 @@
+#include "core/propagation/p526.hpp"
+
+#include "core/units.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <limits>
+#include <numbers>
+
+namespace covsim::p526 {
+
+namespace {
+
+constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+
+double wavelength_m(double frequency_mhz) noexcept {
+    return speed_of_light_m_s / (frequency_mhz * 1e6);
+}
+
+bool positive(double v) noexcept {
+    return std::isfinite(v) && v > 0.0;
+}
+
+bool valid_profile(const TerrainProfile& profile) noexcept {
+    return profile.elevation_m.size() >= 2 && positive(profile.spacing_m) &&
+           std::all_of(profile.elevation_m.begin(), profile.elevation_m.end(),
+                       [](double h) { return std::isfinite(h); });
+}
+
+bool valid_link(const TerrainProfile& profile, double tx_height_m, double rx_height_m,
+                double earth_radius_m) noexcept {
+    return valid_profile(profile) && positive(tx_height_m) && positive(rx_height_m) &&
+           earth_radius_m > 0.0; // +infinity is the flat earth
+}
+
+// ε_r ≥ 1 and σ ≥ 0, not both at their vacuum values (K would be infinite).
+bool valid_ground(GroundConstants g) noexcept {
+    return std::isfinite(g.relative_permittivity) && g.relative_permittivity >= 1.0 &&
+           std::isfinite(g.conductivity_s_per_m) && g.conductivity_s_per_m >= 0.0 &&
+           (g.relative_permittivity > 1.0 || g.conductivity_s_per_m > 0.0);
+}
+
+// A profile seen by the Bullington construction: the heights of its samples above sea level,
+// the terminal heights above sea level and the geometry. `height(i)` may differ from the
+// terrain (clutter added, or a notional zero-height profile).
+template <typename Height>
+struct PathView {
+    std::size_t intervals = 0; // n; samples 0..n
+    double spacing_m = 0.0;
+    double tx_amsl_m = 0.0;       // h_ts
+    double rx_amsl_m = 0.0;       // h_rs
+    double curvature_per_m = 0.0; // C_e = 1/a_e (0 for a flat earth)
+    Height height;
+
+    [[nodiscard]] double length_m() const noexcept {
+        return spacing_m * static_cast<double>(intervals);
+    }
+    [[nodiscard]] double distance_m(std::size_t i) const noexcept {
+        return spacing_m * static_cast<double>(i);
+    }
+    // h_i + e_i, the sample raised by the Earth bulge d_i (d − d_i) C_e / 2.
+    [[nodiscard]] double raised_m(std::size_t i) const noexcept {
+        const double di = distance_m(i);
+        return height(i) + 0.5 * curvature_per_m * di * (length_m() - di);
+    }
+};
+
+template <typename Height>
+PathView<Height> make_view(const TerrainProfile& profile, double tx_amsl_m, double rx_amsl_m,
+                           double earth_radius_m, Height height) noexcept {
+    return PathView<Height>{profile.intervals(), profile.spacing_m,    tx_amsl_m,
+                            rx_amsl_m,           1.0 / earth_radius_m, height};
+}
+
+// S_tim [P.1812 (13)]; −infinity without intermediate samples.
+template <typename Height>
+double slope_to_tx_obstacle(const PathView<Height>& v) noexcept {
+    double s = -std::numeric_limits<double>::infinity();
+    for (std::size_t i = 1; i < v.intervals; ++i) {
+        s = std::max(s, (v.raised_m(i) - v.tx_amsl_m) / v.distance_m(i));
+    }
+    return s;
+}
+
+// S_tr [P.1812 (14)].
+template <typename Height>
+double direct_ray_slope(const PathView<Height>& v) noexcept {
+    return (v.rx_amsl_m - v.tx_amsl_m) / v.length_m();
+}
+
+// §4.5.1.
+template <typename Height>
+BullingtonResult bullington_loss(const PathView<Height>& v, double wavelength) noexcept {
+    const double d = v.length_m();
+    const double s_tim = slope_to_tx_obstacle(v);
+    const double s_tr = direct_ray_slope(v);
+    BullingtonResult r;
+    r.line_of_sight = s_tim < s_tr;
+    if (r.line_of_sight) {
+        // ν_max [P.1812 (15)]; −infinity (no loss) without intermediate samples.
+        double nu = -std::numeric_limits<double>::infinity();
+        for (std::size_t i = 1; i < v.intervals; ++i) {
+            const double di = v.distance_m(i);
+            const double ray = (v.tx_amsl_m * (d - di) + v.rx_amsl_m * di) / d;
+            nu = std::max(nu, (v.raised_m(i) - ray) *
+                                  std::sqrt(2.0 * d / (wavelength * di * (d - di))));
+        }
+        r.nu = nu;
+    } else {
+        double s_rim = -std::numeric_limits<double>::infinity(); // [P.1812 (17)]
+        for (std::size_t i = 1; i < v.intervals; ++i) {
+            s_rim = std::max(s_rim, (v.raised_m(i) - v.rx_amsl_m) / (d - v.distance_m(i)));
+        }
+        if (s_tim + s_rim > 0.0) {
+            const double d_b =
+                (v.rx_amsl_m - v.tx_amsl_m + s_rim * d) / (s_tim + s_rim); // [P.1812 (18)]
+            const double ray = (v.tx_amsl_m * (d - d_b) + v.rx_amsl_m * d_b) / d;
+            r.nu = (v.tx_amsl_m + s_tim * d_b - ray) *
+                   std::sqrt(2.0 * d / (wavelength * d_b * (d - d_b))); // [P.1812 (20)]
+        } else {
+            // S_tim + S_rim ≥ S_tr − S_tr = 0, with equality only when the highest obstacle
+            // touches the direct ray: the Bullington point is on the ray and ν_b = 0 (d_b of
+            // [P.1812 (18)] would be 0/0).
+            r.nu = 0.0;
+        }
+    }
+    r.knife_edge_loss_db = knife_edge_loss_db(r.nu); // L_uc [P.1812 (16)]
+    const double d_km = d / 1000.0;
+    r.loss_db = r.knife_edge_loss_db + (1.0 - std::exp(-r.knife_edge_loss_db / 6.0)) *
+                                           (10.0 + 0.02 * d_km); // [P.1812 (21)]
+    return r;
+}
+
+// §3.1.1: the first-term smooth-Earth loss, −(F(X) + G(Y1) + G(Y2)), in the Recommendation's
+// practical units (f in MHz, d and a_e in km, h in m).
+double first_term_loss_db(double distance_m, double h1_m, double h2_m, double frequency_mhz,
+                          double earth_radius_m, Polarization polarization,
+                          GroundConstants ground) noexcept {
+    const double f = frequency_mhz;
+    const double d_km = distance_m / 1000.0;
+    const double a_km = earth_radius_m / 1000.0;
+    const double eps = ground.relative_permittivity;
+    const double x_sigma = 18000.0 * ground.conductivity_s_per_m / f;
+    // §3.1.1.1 [P.1812 (29a), (29b)]
+    const double k_h = 0.36 * std::cbrt(1.0 / (a_km * f)) *
+                       std::pow((eps - 1.0) * (eps - 1.0) + x_sigma * x_sigma, -0.25);
+    const double k = polarization == Polarization::horizontal
+                         ? k_h
+                         : k_h * std::sqrt(eps * eps + x_sigma * x_sigma);
+    const double k2 = k * k;
+    const double beta =
+        (1.0 + 1.6 * k2 + 0.67 * k2 * k2) / (1.0 + 4.5 * k2 + 1.53 * k2 * k2); // [P.1812 (30)]
+    // §3.1.1.2 [P.1812 (31), (32)]
+    const double x = 2.188 * beta * std::cbrt(f) * std::pow(a_km, -2.0 / 3.0) * d_km;
+    const double y_per_m = 9.575e-3 * beta * std::pow(f, 2.0 / 3.0) * std::cbrt(1.0 / a_km);
+    const double f_x = x >= 1.6
+                           ? 11.0 + 10.0 * std::log10(x) - 17.6 * x
+                           : -20.0 * std::log10(x) - 5.6488 * std::pow(x, 1.425); // [P.1812 (33)]
+    const double g_min = 2.0 + 20.0 * std::log10(k);
+    const auto g = [&](double h_m) {
+        const double b = beta * y_per_m * h_m; // B = β Y [P.1812 (35)]
+        const double g_y = b > 2.0 ? 17.6 * std::sqrt(b - 1.1) - 5.0 * std::log10(b - 1.1) - 8.0
+                                   : 20.0 * std::log10(b + 0.1 * b * b * b); // [P.1812 (34)]
+        return std::max(g_y, g_min);
+    };
+    return -(f_x + g(h1_m) + g(h2_m)); // [P.1812 (36)]
+}
+
+// Antenna heights above sea level of the profile's end samples.
+double tx_amsl_m(const TerrainProfile& p, double tx_height_m) noexcept {
+    return p.elevation_m.front() + tx_height_m;
+}
+double rx_amsl_m(const TerrainProfile& p, double rx_height_m) noexcept {
+    return p.elevation_m.back() + rx_height_m;
+}
+
+struct SmoothSurface {
+    double tx_m = 0.0; // h_st
+    double rx_m = 0.0; // h_sr
+};
+
+// §4.5.2: the smooth surface fitted to the bare terrain, lowered under the highest obstruction
+// and capped at the ground under each terminal.
+SmoothSurface smooth_surface(const TerrainProfile& p, double h_ts, double h_rs) noexcept {
+    const std::size_t n = p.intervals();
+    const double d = p.length_m();
+    const auto& h = p.elevation_m;
+    double v1 = 0.0;
+    double v2 = 0.0;
+    for (std::size_t i = 1; i <= n; ++i) {
+        const double di = p.distance_m(i);
+        const double dp = p.distance_m(i - 1);
+        v1 += (di - dp) * (h[i] + h[i - 1]);
+        v2 += (di - dp) * (h[i] * (2.0 * di + dp) + h[i - 1] * (di + 2.0 * dp));
+    }
+    double h_st = (2.0 * v1 * d - v2) / (d * d); // h_stip [P.1812 (85)]
+    double h_sr = (v2 - v1 * d) / (d * d);       // h_srip [P.1812 (86)]
+    double h_obs = -std::numeric_limits<double>::infinity();
+    double alpha_obt = -std::numeric_limits<double>::infinity();
+    double alpha_obr = -std::numeric_limits<double>::infinity();
+    for (std::size_t i = 1; i < n; ++i) {
+        const double di = p.distance_m(i);
+        const double h_i = h[i] - (h_ts * (d - di) + h_rs * di) / d; // H_i
+        h_obs = std::max(h_obs, h_i);
+        alpha_obt = std::max(alpha_obt, h_i / di);
+        alpha_obr = std::max(alpha_obr, h_i / (d - di));
+    }
+    if (h_obs > 0.0) {
+        const double g_t = alpha_obt / (alpha_obt + alpha_obr);
+        const double g_r = alpha_obr / (alpha_obt + alpha_obr);
+        h_st -= h_obs * g_t; // h_stp
+        h_sr -= h_obs * g_r; // h_srp
+    }
+    return {std::min(h_st, h.front()), std::min(h_sr, h.back())}; // [P.1812 (89)]
+}
+
+} // namespace
+
+double knife_edge_loss_db(double nu) noexcept {
+    if (std::isnan(nu)) {
+        return nan;
+    }
+    if (nu <= -0.78) {
+        return 0.0;
+    }
+    const double v = nu - 0.1;
+    return 6.9 + 20.0 * std::log10(std::sqrt(v * v + 1.0) + v); // eq. (31)
+}
+
+double diffraction_parameter(double height_m, double d1_m, double d2_m,
+                             double frequency_mhz) noexcept {
+    if (!positive(d1_m) || !positive(d2_m) || !positive(frequency_mhz)) {
+        return nan;
+    }
+    return height_m *
+           std::sqrt(2.0 / wavelength_m(frequency_mhz) * (1.0 / d1_m + 1.0 / d2_m)); // eq. (26)
+}
+
+double spherical_earth_loss_db(double distance_m, double h1_m, double h2_m, double frequency_mhz,
+                               double earth_radius_m, Polarization polarization,
+                               GroundConstants ground) noexcept {
+    if (!positive(distance_m) || !positive(h1_m) || !positive(h2_m) || !positive(frequency_mhz) ||
+        !(earth_radius_m > 0.0) || !valid_ground(ground)) {
+        return nan;
+    }
+    if (std::isinf(earth_radius_m)) {
+        return 0.0; // a flat surface never obstructs antennas above it
+    }
+    const double d = distance_m;
+    const double a_e = earth_radius_m;
+    const double root_sum = std::sqrt(h1_m) + std::sqrt(h2_m);
+    const double d_los = std::sqrt(2.0 * a_e) * root_sum; // [P.1812 (22)]
+    if (d >= d_los) {
+        return first_term_loss_db(d, h1_m, h2_m, frequency_mhz, a_e, polarization, ground);
+    }
+    // Smallest clearance between the curved Earth and the ray [P.1812 (23), (24a)-(24e)].
+    const double c = (h1_m - h2_m) / (h1_m + h2_m);
+    const double m = d * d / (4.0 * a_e * (h1_m + h2_m));
+    const double b =
+        2.0 * std::sqrt((m + 1.0) / (3.0 * m)) *
+        std::cos(std::numbers::pi / 3.0 +
+                 std::acos(1.5 * c * std::sqrt(3.0 * m / ((m + 1.0) * (m + 1.0) * (m + 1.0)))) /
+                     3.0);
+    const double d1 = 0.5 * d * (1.0 + b);
+    const double d2 = d - d1;
+    const double h =
+        ((h1_m - d1 * d1 / (2.0 * a_e)) * d2 + (h2_m - d2 * d2 / (2.0 * a_e)) * d1) / d;
+    const double h_req =
+        0.552 * std::sqrt(d1 * d2 * wavelength_m(frequency_mhz) / d); // [P.1812 (25)]
+    if (h > h_req) {
+        return 0.0;
+    }
+    const double a_em = 0.5 * (d / root_sum) * (d / root_sum); // [P.1812 (26)]
+    const double a_h = first_term_loss_db(d, h1_m, h2_m, frequency_mhz, a_em, polarization, ground);
+    return a_h < 0.0 ? 0.0 : (1.0 - h / h_req) * a_h; // [P.1812 (27)]
+}
+
+BullingtonResult bullington(const TerrainProfile& profile, double tx_height_m, double rx_height_m,
+                            double frequency_mhz, double earth_radius_m) noexcept {
+    if (!valid_link(profile, tx_height_m, rx_height_m, earth_radius_m) ||
+        !positive(frequency_mhz)) {
+        return {nan, nan, nan, false};
+    }
+    const auto view =
+        make_view(profile, tx_amsl_m(profile, tx_height_m), rx_amsl_m(profile, rx_height_m),
+                  earth_radius_m, [&profile](std::size_t i) { return profile.elevation_m[i]; });
+    return bullington_loss(view, wavelength_m(frequency_mhz));
+}
+
+DeltaBullingtonResult delta_bullington(const TerrainProfile& profile, double tx_height_m,
+                                       double rx_height_m, double frequency_mhz,
+                                       double earth_radius_m,
+                                       const DiffractionOptions& options) noexcept {
+    const auto clutter = options.clutter_height_m;
+    const bool clutter_ok =
+        clutter.empty() || (clutter.size() == profile.elevation_m.size() &&
+                            std::all_of(clutter.begin(), clutter.end(),
+                                        [](double r) { return std::isfinite(r) && r >= 0.0; }));
+    if (!valid_link(profile, tx_height_m, rx_height_m, earth_radius_m) ||
+        !positive(frequency_mhz) || !clutter_ok || !valid_ground(options.ground)) {
+        return {nan, nan, nan, nan, nan, nan, false};
+    }
+    const double lambda = wavelength_m(frequency_mhz);
+    const double h_ts = tx_amsl_m(profile, tx_height_m);
+    const double h_rs = rx_amsl_m(profile, rx_height_m);
+
+    DeltaBullingtonResult r;
+    // L_ba: the actual profile, with clutter on the intermediate samples (Bullington reads
+    // only those).
+    const auto actual =
+        make_view(profile, h_ts, h_rs, earth_radius_m, [&profile, clutter](std::size_t i) {
+            return clutter.empty() ? profile.elevation_m[i] : profile.elevation_m[i] + clutter[i];
+        });
+    const BullingtonResult ba = bullington_loss(actual, lambda);
+    r.bullington_actual_db = ba.loss_db;
+    r.line_of_sight = ba.line_of_sight;
+
+    const SmoothSurface s = smooth_surface(profile, h_ts, h_rs);
+    r.smooth_tx_height_m = s.tx_m;
+    r.smooth_rx_height_m = s.rx_m;
+    const double h_ts_smooth = h_ts - s.tx_m; // h'_ts [P.1812 (37a)]
+    const double h_rs_smooth = h_rs - s.rx_m; // h'_rs [P.1812 (37b)]
+
+    // L_bs: a profile of zero heights with the modified terminal heights.
+    const auto smooth = make_view(profile, h_ts_smooth, h_rs_smooth, earth_radius_m,
+                                  [](std::size_t) { return 0.0; });
+    r.bullington_smooth_db = bullington_loss(smooth, lambda).loss_db;
+
+    r.spherical_earth_db =
+        spherical_earth_loss_db(profile.length_m(), h_ts_smooth, h_rs_smooth, frequency_mhz,
+                                earth_radius_m, options.polarization, options.ground);
+    r.loss_db = r.bullington_actual_db +
+                std::max(r.spherical_earth_db - r.bullington_smooth_db, 0.0); // [P.1812 (39)]
+    return r;
+}
+
+double delta_bullington_loss_db(const TerrainProfile& profile, double tx_height_m,
+                                double rx_height_m, double frequency_mhz, double earth_radius_m,
+                                const DiffractionOptions& options) noexcept {
+    return delta_bullington(profile, tx_height_m, rx_height_m, frequency_mhz, earth_radius_m,
+                            options)
+        .loss_db;
+}
+
+bool line_of_sight(const TerrainProfile& profile, double tx_height_m, double rx_height_m,
+                   double earth_radius_m) noexcept {
+    if (!valid_link(profile, tx_height_m, rx_height_m, earth_radius_m)) {
+        return false;
+    }
+    const auto view =
+        make_view(profile, tx_amsl_m(profile, tx_height_m), rx_amsl_m(profile, rx_height_m),
+                  earth_radius_m, [&profile](std::size_t i) { return profile.elevation_m[i]; });
+    return slope_to_tx_obstacle(view) < direct_ray_slope(view);
+}
+
+} // namespace covsim::p526

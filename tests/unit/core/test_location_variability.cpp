@@ -1,0 +1,131 @@
+// Location variability (engine/core/propagation/location_variability.hpp).
+//
+// The quantiles below are Python's statistics.NormalDist().inv_cdf(p) (Wichura's AS241, exact
+// to double precision), printed with repr(); covsim's Acklam approximation must agree within
+// its stated relative error of 1.15e-9. The margins are the same quantiles times σ.
+
+#include "core/propagation/location_variability.hpp"
+#include "core/propagation/model.hpp"
+#include "core/propagation/tr38901.hpp"
+
+#include <array>
+#include <cmath>
+#include <gtest/gtest.h>
+#include <limits>
+#include <utility>
+
+using namespace covsim;
+using variability::Tr38901Scenario;
+
+namespace {
+
+constexpr double acklam_relative_error = 1.15e-9;
+
+constexpr std::array<std::pair<double, double>, 18> python_quantiles = {{
+    {1e-12, -7.034483825301132},
+    {1e-06, -4.753424308822899},
+    {0.001, -3.090232306167813},
+    {0.01, -2.3263478740408408},
+    {0.02425, -1.9729610513118845}, // the edges of Acklam's central region
+    {0.027, -1.9268365732639106},
+    {0.05, -1.6448536269514726},
+    {0.1, -1.2815515655446008},
+    {0.25, -0.6744897501960817},
+    {0.5, 0.0},
+    {0.6, 0.2533471031357998},
+    {0.9, 1.2815515655446008},
+    {0.95, 1.6448536269514715},
+    {0.973, 1.9268365732639101},
+    {0.97575, 1.9729610513118847},
+    {0.99, 2.3263478740408408},
+    {0.999, 3.090232306167813},
+    {0.999999, 4.753424308817089},
+}};
+
+} // namespace
+
+TEST(NormalQuantile, MatchesPythonWithinAcklamsError) {
+    for (const auto& [p, expected] : python_quantiles) {
+        EXPECT_NEAR(variability::normal_quantile(p), expected,
+                    acklam_relative_error * std::abs(expected) + 1e-15)
+            << "p = " << p;
+    }
+}
+
+TEST(NormalQuantile, InvertsTheNormalDistribution) {
+    // Φ(x) = erfc(−x/√2)/2, an independent route back to p.
+    for (int i = 1; i < 1000; ++i) {
+        const double p = i / 1000.0;
+        const double x = variability::normal_quantile(p);
+        EXPECT_NEAR(0.5 * std::erfc(-x / std::sqrt(2.0)), p, 1e-9) << "p = " << p;
+    }
+}
+
+TEST(NormalQuantile, IsAntisymmetric) {
+    for (const double p : {1e-9, 0.01, 0.2, 0.4}) {
+        EXPECT_NEAR(variability::normal_quantile(p), -variability::normal_quantile(1.0 - p),
+                    1e-9 * std::abs(variability::normal_quantile(p)));
+    }
+}
+
+TEST(NormalQuantile, EdgesAndInvalidInput) {
+    constexpr double inf = std::numeric_limits<double>::infinity();
+    EXPECT_EQ(variability::normal_quantile(0.0), -inf);
+    EXPECT_EQ(variability::normal_quantile(1.0), inf);
+    EXPECT_TRUE(std::isnan(variability::normal_quantile(-0.1)));
+    EXPECT_TRUE(std::isnan(variability::normal_quantile(1.1)));
+    EXPECT_TRUE(std::isnan(variability::normal_quantile(std::nan(""))));
+}
+
+TEST(LocationMargin, IsSigmaTimesTheQuantile) {
+    // 95 % of locations with σ = 8 dB: 8 × 1.6448536269514715.
+    EXPECT_NEAR(variability::location_margin_db(8.0, 0.95), 13.158829015611772, 1e-7);
+    EXPECT_NEAR(variability::location_margin_db(5.5, 0.9), 7.048533610495305, 1e-7);
+    EXPECT_EQ(variability::location_margin_db(8.0, 0.5), 0.0);
+    EXPECT_NEAR(variability::location_margin_db(8.0, 0.05),
+                -variability::location_margin_db(8.0, 0.95), 1e-7);
+    EXPECT_EQ(variability::location_margin_db(0.0, 0.95), 0.0);
+    EXPECT_TRUE(std::isnan(variability::location_margin_db(-1.0, 0.95)));
+    EXPECT_TRUE(std::isnan(variability::location_margin_db(8.0, 95.0))); // a percentage
+}
+
+TEST(CombinedSigma, AddsInVariance) {
+    EXPECT_DOUBLE_EQ(variability::combined_sigma_db(3.0, 4.0), 5.0);
+    EXPECT_DOUBLE_EQ(variability::combined_sigma_db(8.0, 0.0), 8.0);
+    EXPECT_TRUE(std::isnan(variability::combined_sigma_db(-3.0, 4.0)));
+}
+
+TEST(ShadowFadingSigma, Tr38901Table741) {
+    using enum LosCondition;
+    // RMa LOS: 4 dB up to the breakpoint, 6 dB beyond; 35 m / 1.5 m at 3.5 GHz: d_BP = 3848 m.
+    ASSERT_NEAR(tr38901::rma_breakpoint_m(35.0, 1.5, 3.5), 3848.4510006474966, 1e-6);
+    EXPECT_EQ(variability::tr38901_sigma_db(Tr38901Scenario::rma, los, 3000.0, 35.0, 1.5, 3.5),
+              4.0);
+    EXPECT_EQ(variability::tr38901_sigma_db(Tr38901Scenario::rma, los, 5000.0, 35.0, 1.5, 3.5),
+              6.0);
+    EXPECT_EQ(variability::tr38901_sigma_db(Tr38901Scenario::rma, nlos, 3000.0, 35.0, 1.5, 3.5),
+              8.0);
+    EXPECT_EQ(variability::tr38901_sigma_db(Tr38901Scenario::uma, los, 300.0, 25.0, 1.5, 3.5), 4.0);
+    EXPECT_EQ(variability::tr38901_sigma_db(Tr38901Scenario::uma, nlos, 300.0, 25.0, 1.5, 3.5),
+              6.0);
+    EXPECT_EQ(variability::tr38901_sigma_db(Tr38901Scenario::umi, los, 100.0, 10.0, 1.5, 3.5), 4.0);
+    EXPECT_EQ(variability::tr38901_sigma_db(Tr38901Scenario::umi, nlos, 100.0, 10.0, 1.5, 3.5),
+              7.82);
+    EXPECT_TRUE(std::isnan(
+        variability::tr38901_sigma_db(Tr38901Scenario::uma, probabilistic, 300.0, 25.0, 1.5, 3.5)));
+    EXPECT_EQ(variability::cost231_hata_sigma_db, 8.0);
+}
+
+TEST(ShadowFadingSigma, ProbabilisticLosIsTheMixtureSigma) {
+    // p = 0.5, σ 4 and 6 dB, medians 20 dB apart: sqrt(0.5·16 + 0.5·36 + 0.25·400).
+    EXPECT_NEAR(variability::probabilistic_sigma_db(0.5, 4.0, 6.0, 100.0, 120.0),
+                11.224972160321824, 1e-12);
+    EXPECT_DOUBLE_EQ(variability::probabilistic_sigma_db(1.0, 4.0, 6.0, 100.0, 120.0), 4.0);
+    EXPECT_DOUBLE_EQ(variability::probabilistic_sigma_db(0.0, 4.0, 6.0, 100.0, 120.0), 6.0);
+    // Equal medians: the root mean of the variances.
+    EXPECT_NEAR(variability::probabilistic_sigma_db(0.25, 4.0, 8.0, 110.0, 110.0),
+                std::sqrt(0.25 * 16.0 + 0.75 * 64.0), 1e-12);
+    EXPECT_TRUE(std::isnan(variability::probabilistic_sigma_db(1.5, 4.0, 6.0, 100.0, 120.0)));
+    EXPECT_TRUE(
+        std::isnan(variability::probabilistic_sigma_db(0.5, 4.0, 6.0, 100.0, std::nan(""))));
+}
