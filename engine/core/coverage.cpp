@@ -283,7 +283,8 @@ private:
             c.server = s.best_sector[i];
             c.rsrp_dbm = 10.0 * std::log10(s.best_mw[i]);
             c.sinr_db = 10.0 * std::log10(s.best_mw[i] / (interference + noise_mw));
-            c.covered = c.rsrp_dbm >= layer.rsrp_min_dbm && c.sinr_db >= layer.sinr_min_db;
+            c.covered = c.rsrp_dbm >= layer.rsrp_min_dbm && c.sinr_db >= layer.sinr_min_db &&
+                        layer.serves[static_cast<std::size_t>(s.cell_type[i])];
             lm.rsrp_dbm.values[idx] = static_cast<float>(c.rsrp_dbm);
             lm.sinr_db.values[idx] = static_cast<float>(c.sinr_db);
             lm.best_server.values[idx] = c.server;

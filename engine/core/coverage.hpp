@@ -48,6 +48,9 @@ struct CoverageLayer {
     AntennaPattern antenna;
     PerDistrictType<Environment> environment = {Environment::urban, Environment::suburban,
                                                 Environment::rural};
+    // District types the layer serves; elsewhere it still radiates (and interferes) but covers
+    // nobody (e.g. fixed wireless access offered in rural districts only).
+    PerDistrictType<bool> serves = {true, true, true};
 };
 
 struct CoverageInput {

@@ -2,6 +2,8 @@
 // The result of one scenario, as handed to the result sinks, and the sink interface. Sinks
 // (HDF5, GeoTIFF, CSV) live in engine/io; the core only knows this interface.
 
+#include "core/capacity.hpp"
+#include "core/cost.hpp"
 #include "core/coverage.hpp"
 #include "core/scenario.hpp"
 #include "core/sector.hpp"
@@ -33,6 +35,8 @@ struct ScenarioResult {
     std::vector<Sector> sectors;
     std::vector<CoverageLayer> layers;
     CoverageResult coverage;
+    CapacityResult capacity;
+    CostResult cost;
     std::vector<InputFile> inputs;
     std::string started_utc;  // ISO 8601
     std::string finished_utc; // ISO 8601

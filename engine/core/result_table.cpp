@@ -1,47 +1,176 @@
 #include "core/result_table.hpp"
 
+#include <cmath>
 #include <functional>
+#include <limits>
 
 namespace covsim {
 
 namespace {
 
 double share(double part, double whole) {
-    return whole > 0.0 ? part / whole : 0.0;
+    return whole > 0.0 ? part / whole : std::numeric_limits<double>::quiet_NaN();
+}
+
+// How a column's city value is formed from the districts'.
+enum class CityRule { sum, ratio_of_sums, city_cost };
+
+struct ColumnDef {
+    const char* name;
+    const char* units;
+    const char* long_name;
+    int decimals;
+    std::function<double(std::size_t)> district;
+    CityRule city = CityRule::sum;
+    // For ratio_of_sums: numerator and denominator columns; for city_cost: the city's value.
+    const char* numerator = nullptr;
+    const char* denominator = nullptr;
+    std::function<double()> city_value = {};
+};
+
+std::vector<ColumnDef> definitions(const ScenarioResult& r) {
+    const DistrictTable& t = r.coverage.districts;
+    const auto& svc = r.capacity.districts;
+    const auto& cost = r.cost.districts;
+    const auto& city = r.cost.city;
+    const double threshold = r.scenario->cost.affordability_threshold;
+    auto pop = [&](std::size_t d) { return t[d].population; };
+    auto reached = [&](std::size_t d) { return svc[d].reached_population; };
+    auto served = [&](std::size_t d) { return svc[d].served_population; };
+    return {
+        {"population", "1", "people in the district's cells", 0, pop},
+        {"area_km2", "km2", "area of the district's cells", 3,
+         [&](std::size_t d) { return t[d].area_km2; }},
+        {"covered_population", "1", "people covered outdoors by at least one layer", 0,
+         [&](std::size_t d) { return t[d].covered_population; }},
+        {"covered_share", "1", "share of the people covered outdoors", 4,
+         [&](std::size_t d) { return share(t[d].covered_population, t[d].population); },
+         CityRule::ratio_of_sums, "covered_population", "population"},
+        {"covered_area_km2", "km2", "area covered outdoors", 3,
+         [&](std::size_t d) { return t[d].covered_area_km2; }},
+        {"subscribers", "1", "broadband subscribers: people times adoption", 0,
+         [&](std::size_t d) { return svc[d].subscribers; }},
+        {"served_population", "1",
+         "people whose access option delivers the minimum user throughput", 0, served},
+        {"served_share", "1", "share of the people served", 4,
+         [&](std::size_t d) { return share(served(d), pop(d)); }, CityRule::ratio_of_sums,
+         "served_population", "population"},
+        {"uncovered_population", "1", "people neither covered by a radio layer nor passed by fibre",
+         0, [&](std::size_t d) { return pop(d) - reached(d); }},
+        {"unserved_population", "1", "people not served", 0,
+         [&](std::size_t d) { return pop(d) - served(d); }},
+        {"offered_traffic_mbps", "Mbit/s", "busy-hour traffic offered by the subscribers", 1,
+         [&](std::size_t d) { return svc[d].offered_traffic_mbps; }},
+        {"ftth_homes_passed", "1", "homes passed by fibre", 0,
+         [&](std::size_t d) { return svc[d].ftth_households; }},
+        {"fwa_subscriber_homes", "1", "homes subscribing through fixed wireless access", 0,
+         [&](std::size_t d) { return svc[d].fwa_subscriber_households; }},
+        {"capex_usd", "USD", "investment in year 0", 0,
+         [&](std::size_t d) { return cost[d].money.capex_usd; }, CityRule::city_cost, nullptr,
+         nullptr, [&] { return city.money.capex_usd; }},
+        {"opex_usd_per_year", "USD/year", "running cost per year", 0,
+         [&](std::size_t d) { return cost[d].money.opex_usd_per_year; }, CityRule::city_cost,
+         nullptr, nullptr, [&] { return city.money.opex_usd_per_year; }},
+        {"npv_usd", "USD", "net present value of the costs over the horizon", 0,
+         [&](std::size_t d) { return cost[d].npv_usd; }, CityRule::city_cost, nullptr, nullptr,
+         [&] { return city.npv_usd; }},
+        {"annualised_cost_usd", "USD/year", "annualised cost (NPV / annuity factor)", 0,
+         [&](std::size_t d) { return cost[d].annualised_usd; }, CityRule::city_cost, nullptr,
+         nullptr, [&] { return city.annualised_usd; }},
+        {"cost_per_subscriber_usd_per_month", "USD/month", "annualised cost per subscriber and month",
+         2, [&](std::size_t d) { return cost[d].per_subscriber_usd_per_month; },
+         CityRule::city_cost, nullptr, nullptr, [&] { return city.per_subscriber_usd_per_month; }},
+        {"cost_per_covered_person_usd_per_month", "USD/month",
+         "annualised cost per person covered by radio or passed by fibre, per month", 2,
+         [&](std::size_t d) { return cost[d].per_reached_person_usd_per_month; },
+         CityRule::city_cost, nullptr, nullptr,
+         [&] { return city.per_reached_person_usd_per_month; }},
+        {"cost_per_served_person_usd_per_month", "USD/month",
+         "annualised cost per served person and month", 2,
+         [&](std::size_t d) { return cost[d].per_served_person_usd_per_month; },
+         CityRule::city_cost, nullptr, nullptr,
+         [&] { return city.per_served_person_usd_per_month; }},
+        {"affordability_share_of_gni", "1",
+         "cost per subscriber and month / monthly GNI per capita", 4,
+         [&](std::size_t d) { return cost[d].affordability; }, CityRule::city_cost, nullptr,
+         nullptr, [&] { return city.affordability; }},
+        {"affordable", "1", "1 when affordability_share_of_gni is at most the threshold", 0,
+         [&](std::size_t d) { return cost[d].affordability <= threshold ? 1.0 : 0.0; },
+         CityRule::city_cost, nullptr, nullptr,
+         [&] { return city.affordability <= threshold ? 1.0 : 0.0; }},
+        {"cheapest_mix_cost_per_subscriber_usd_per_month", "USD/month",
+         "cost per subscriber and month of the cheapest mix meeting the target served share", 2,
+         [&](std::size_t d) { return cost[d].cheapest_mix_per_subscriber_usd_per_month; },
+         CityRule::city_cost, nullptr, nullptr,
+         [] { return std::numeric_limits<double>::quiet_NaN(); }},
+        {"cheapest_mix_served_share", "1", "share of the people the cheapest mix serves", 4,
+         [&](std::size_t d) { return cost[d].cheapest_mix_served_share; }, CityRule::city_cost,
+         nullptr, nullptr, [] { return std::numeric_limits<double>::quiet_NaN(); }},
+    };
 }
 
 } // namespace
 
 std::vector<Column> district_columns(const ScenarioResult& result) {
-    const DistrictTable& t = result.coverage.districts;
-    auto column = [&](std::string name, std::string units, std::string long_name, int decimals,
-                      const std::function<double(const DistrictTotals&)>& get) {
-        Column c{std::move(name), std::move(units), std::move(long_name), decimals, {}};
-        c.values.reserve(t.size());
-        for (const DistrictTotals& d : t) {
-            c.values.push_back(get(d));
-        }
-        return c;
-    };
+    const std::size_t n = result.coverage.districts.size();
     std::vector<Column> out;
-    out.push_back(column("population", "1", "people in the district's cells", 0,
-                         [](const DistrictTotals& d) { return d.population; }));
-    out.push_back(column("area_km2", "km2", "area of the district's cells", 3,
-                         [](const DistrictTotals& d) { return d.area_km2; }));
-    out.push_back(column("covered_population", "1", "people covered outdoors by at least one layer",
-                         0, [](const DistrictTotals& d) { return d.covered_population; }));
-    out.push_back(column("covered_share", "1", "share of the people covered outdoors", 4,
-                         [](const DistrictTotals& d) { return d.covered_share(); }));
-    out.push_back(column("covered_area_km2", "km2", "area covered outdoors", 3,
-                         [](const DistrictTotals& d) { return d.covered_area_km2; }));
+    for (const ColumnDef& def : definitions(result)) {
+        Column c{def.name, def.units, def.long_name, def.decimals, {}};
+        c.values.reserve(n);
+        for (std::size_t d = 0; d < n; ++d) {
+            c.values.push_back(def.district(d));
+        }
+        out.push_back(std::move(c));
+    }
+    return out;
+}
+
+std::vector<TextColumn> district_text_columns(const ScenarioResult& result) {
+    TextColumn mix{"cheapest_mix",
+                   "cheapest set of options serving the target share (empty: none does)",
+                   {}};
+    for (const DistrictCost& d : result.cost.districts) {
+        mix.values.push_back(d.cheapest_mix);
+    }
+    return {mix};
+}
+
+std::vector<double> city_values(const ScenarioResult& result, const std::vector<Column>& columns) {
+    const std::vector<ColumnDef> defs = definitions(result);
+    auto sum_of = [&](const char* name) {
+        for (const Column& c : columns) {
+            if (c.name == name) {
+                double s = 0.0;
+                for (double v : c.values) {
+                    s += v;
+                }
+                return s;
+            }
+        }
+        return std::numeric_limits<double>::quiet_NaN();
+    };
+    std::vector<double> out;
+    for (std::size_t i = 0; i < defs.size(); ++i) {
+        switch (defs[i].city) {
+        case CityRule::sum:
+            out.push_back(sum_of(defs[i].name));
+            break;
+        case CityRule::ratio_of_sums:
+            out.push_back(share(sum_of(defs[i].numerator), sum_of(defs[i].denominator)));
+            break;
+        case CityRule::city_cost:
+            out.push_back(defs[i].city_value());
+            break;
+        }
+    }
     return out;
 }
 
 std::vector<Column> layer_district_columns(const ScenarioResult& result) {
     const DistrictTable& t = result.coverage.districts;
     Column people{"layer_covered_population", "1", "people covered outdoors by each layer", 0, {}};
-    Column shares{
-        "layer_covered_share", "1", "share of the people covered outdoors by each layer", 4, {}};
+    Column shares{"layer_covered_share", "1", "share of the people covered outdoors by each layer",
+                  4, {}};
     for (std::size_t l = 0; l < result.layers.size(); ++l) {
         for (const DistrictTotals& d : t) {
             people.values.push_back(d.layer_covered_population[l]);

@@ -18,8 +18,19 @@ struct Column {
     std::vector<double> values;
 };
 
+struct TextColumn {
+    std::string name;
+    std::string long_name;
+    std::vector<std::string> values;
+};
+
 // One value per district, in district order.
 std::vector<Column> district_columns(const ScenarioResult& result);
+std::vector<TextColumn> district_text_columns(const ScenarioResult& result);
+
+// The city-wide value of every district column, in the same order (sums, or the ratio of the
+// sums, or the city's own cost figures).
+std::vector<double> city_values(const ScenarioResult& result, const std::vector<Column>& columns);
 
 // One value per layer and district, layer-major ([layer * districts + district]).
 std::vector<Column> layer_district_columns(const ScenarioResult& result);

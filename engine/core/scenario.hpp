@@ -6,7 +6,9 @@
 #include "core/district.hpp"
 #include "core/link_budget.hpp"
 #include "core/propagation/model.hpp"
+#include "core/throughput.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -28,6 +30,21 @@ struct StudyAreaSpec {
     double resolution_m = 50.0;
 };
 
+// What a layer's users are: people on the move (mobile), or homes with a fixed-wireless CPE (fwa:
+// its own height and antenna gain, outdoor or on the roof).
+enum class Service { mobile, fwa };
+std::optional<Service> parse_service(std::string_view text) noexcept;
+std::string_view to_string(Service s) noexcept;
+
+// How a layer's sites are paid for (docs/capacity-and-cost.md):
+//   new_macro   site build, backhaul, radio equipment and installation, rental, O&M, power
+//   upgrade     radio equipment and installation on a site that exists; O&M and power
+//   small_cell  a small cell: one all-in unit price, its own yearly cost
+//   existing    nothing to invest (sunk); rental, O&M and power go on
+enum class SiteType { new_macro, upgrade, small_cell, existing };
+std::optional<SiteType> parse_site_type(std::string_view text) noexcept;
+std::string_view to_string(SiteType t) noexcept;
+
 struct LayerSpec {
     std::string name;
     Technology technology = Technology::lte;
@@ -48,11 +65,62 @@ struct LayerSpec {
     double sinr_min_db = -5.0;
     int priority = 0;
     AntennaPattern antenna;
+    Service service = Service::mobile;
+    PerDistrictType<bool> service_area = {true, true, true}; // district types the layer serves
+    // Layers with the same carrier share their cells' capacity (e.g. FWA and mobile users of one
+    // NR carrier); empty: the layer's own name.
+    std::string carrier;
+    ThroughputSpec throughput;
+    SiteType site_type = SiteType::new_macro;
+    std::optional<double> equipment_usd; // radio equipment per site; empty: [cost] equipment_usd
+    std::optional<double> spectrum_fee_usd_per_year; // this layer's spectrum, whole study area
 
+    [[nodiscard]] const std::string& carrier_name() const noexcept {
+        return carrier.empty() ? name : carrier;
+    }
     [[nodiscard]] int resolved_resource_blocks() const {
         return resource_blocks.value_or(
             covsim::resource_blocks(technology, bandwidth_mhz, subcarrier_spacing_khz).value_or(0));
     }
+};
+
+// Who subscribes and how much they use, per district type (docs/capacity-and-cost.md).
+struct DemandSpec {
+    PerDistrictType<double> adoption = {0.8, 0.7, 0.6}; // broadband subscribers per person
+    double market_share = 1.0; // share of those subscribers on this network
+    double busy_hour_demand_mbps = 0.11;  // mean demand of one subscriber in the busy hour
+    double min_user_throughput_mbps = 10; // a person is served from this user throughput up
+    double household_size = 3.6;          // people per household (homes for fixed access)
+};
+
+// Fibre to the home, where the scenario offers it.
+struct FtthSpec {
+    std::vector<std::string> districts;           // district codes
+    PerDistrictType<bool> district_types{};       // or whole district types
+    double speed_mbps = 300.0;                    // offered to every connected home
+};
+
+// Unit costs and the economic frame (defaults and their sources: docs/capacity-and-cost.md).
+struct CostSpec {
+    int horizon_years = 10;
+    double discount_rate = 0.05;                  // real, per year
+    double gni_per_capita_usd_per_year = 4000.0;
+    double affordability_threshold = 0.02;        // of monthly GNI per capita
+    double target_served_share = 0.95;            // for the cheapest technology mix
+    double equipment_usd = 40000.0;               // radio equipment per site and layer
+    double site_build_usd = 30000.0;
+    double installation_usd = 30000.0;
+    double small_cell_usd = 15000.0;              // all in
+    double small_cell_usd_per_year = 3000.0;
+    double operation_and_maintenance_usd_per_year = 7400.0; // per site and layer
+    double power_usd_per_year = 3000.0;           // per site and layer
+    PerDistrictType<double> site_rental_usd_per_year = {10000.0, 5000.0, 3000.0};
+    PerDistrictType<double> fibre_usd_per_m = {25.0, 15.0, 10.0};
+    PerDistrictType<double> backhaul_km_per_site = {0.5, 1.0, 2.0};
+    double fwa_cpe_usd = 150.0;                   // per subscribing household
+    double ftth_home_passed_fixed_usd = 100.0;    // per home passed, besides the route
+    double ftth_connection_usd = 150.0;           // per subscribing household
+    double ftth_usd_per_subscriber_year = 20.0;
 };
 
 struct Scenario {
@@ -65,6 +133,15 @@ struct Scenario {
     PerDistrictType<Environment> environment = {Environment::urban, Environment::suburban,
                                                 Environment::rural};
     std::vector<LayerSpec> layers;
+    DemandSpec demand;
+    FtthSpec ftth;
+    CostSpec cost;
+
+    [[nodiscard]] bool ftth_offered(const District& d) const {
+        return ftth.district_types[static_cast<std::size_t>(d.type)] ||
+               std::find(ftth.districts.begin(), ftth.districts.end(), d.code) !=
+                   ftth.districts.end();
+    }
 };
 
 } // namespace covsim

@@ -104,6 +104,7 @@ struct VarAttrs {
     const char* units = nullptr;
     const char* standard_name = nullptr;
     bool grid_mapping = false;
+    const char* flag_meanings = nullptr; // for 0/1 flags, e.g. "not_covered covered"
 };
 
 template <typename T>
@@ -234,10 +235,11 @@ void write_crs(hid_t group, const Grid& grid) {
                      gt[4], gt[5]));
 }
 
-void write_flag_attrs(hid_t ds) {
+// CF flag attributes of a 0/1 map.
+void write_flag_attrs(hid_t ds, const char* meanings) {
     const std::array<std::uint8_t, 2> values{0, 1};
     attr_array<std::uint8_t>(ds, "flag_values", values);
-    attr(ds, "flag_meanings", "not_covered covered");
+    attr(ds, "flag_meanings", meanings);
     attr_array<std::uint8_t>(ds, "valid_range", values);
 }
 
@@ -253,10 +255,8 @@ void write_map(hid_t g, const Dims& dims, const std::string& name, const Raster<
         g, name, {static_cast<hsize_t>(r.grid.height), static_cast<hsize_t>(r.grid.width)},
         r.values, a, &fill, true);
     attach(ds, {dims.y, dims.x});
-    if constexpr (std::is_same_v<T, std::uint8_t>) {
-        if (name.find("covered") != std::string::npos) {
-            write_flag_attrs(ds);
-        }
+    if (a.flag_meanings != nullptr) {
+        write_flag_attrs(ds, a.flag_meanings);
     }
 }
 
@@ -280,8 +280,8 @@ void write_layer_stack(hid_t g, const Dims& dims, const std::string& name,
                             static_cast<hsize_t>(first.grid.width)},
                            values, a, &fill, true);
     attach(ds, {dims.layer, dims.y, dims.x});
-    if constexpr (std::is_same_v<T, std::uint8_t>) {
-        write_flag_attrs(ds);
+    if (a.flag_meanings != nullptr) {
+        write_flag_attrs(ds, a.flag_meanings);
     }
 }
 
@@ -319,6 +319,7 @@ void write_scenario_group(hid_t file, const ScenarioResult& r, const RunInfo& ru
          static_cast<std::uint64_t>(r.coverage.status.cells_without_signal));
     attr(g, "pixel_sectors_evaluated", static_cast<std::uint64_t>(r.coverage.status.pixel_sectors));
     attr(g, "non_finite_losses", static_cast<std::uint64_t>(r.coverage.status.non_finite_losses));
+    attr(g, "overloaded_cells", static_cast<std::uint64_t>(r.capacity.overloaded_cells));
 
     // Dimensions, each with its coordinate variable.
     Dims dims;
@@ -378,12 +379,23 @@ void write_scenario_group(hid_t file, const ScenarioResult& r, const RunInfo& ru
     write_map(g, dims, "serving_layer", maps.serving_layer,
               {"index of the serving layer (see the layer variable)", nullptr, nullptr, true});
     write_map(g, dims, "covered", maps.covered,
-              {"covered outdoors by at least one layer", nullptr, nullptr, true});
+              {"covered outdoors by at least one layer", nullptr, nullptr, true, "not_covered covered"});
     write_map(g, dims, "cell_population", area.population,
               {"people living in the cell", "1", nullptr, true});
     write_map(
         g, dims, "district_index", area.district_index,
         {"index of the district containing the cell centre, -1 outside", nullptr, nullptr, true});
+
+    const CapacityResult& cap = r.capacity;
+    write_map(g, dims, "throughput_mbps", cap.throughput_mbps,
+              {"peak single-user downlink throughput of the serving option", "Mbit/s", nullptr,
+               true});
+    write_map(g, dims, "user_throughput_mbps", cap.user_throughput_mbps,
+              {"mean user throughput in the busy hour (processor sharing)", "Mbit/s", nullptr,
+               true});
+    write_map(g, dims, "served", cap.served,
+              {"served: the access option delivers the minimum user throughput", nullptr, nullptr,
+               true, "not_served served"});
 
     // Per-layer maps (layer, y, x).
     write_layer_stack<float>(g, dims, "layer_rsrp_dbm", maps.layers,
@@ -396,10 +408,27 @@ void write_scenario_group(hid_t file, const ScenarioResult& r, const RunInfo& ru
         g, dims, "layer_best_server", maps.layers,
         [](const LayerMaps& m) -> const Raster<std::int32_t>& { return m.best_server; },
         {"best-server sector index of each layer", nullptr, nullptr, true});
+    if (!cap.layer_throughput_mbps.empty()) {
+        std::vector<float> values;
+        for (const Raster<float>& lt : cap.layer_throughput_mbps) {
+            values.insert(values.end(), lt.values.begin(), lt.values.end());
+        }
+        const float fill = map_nodata;
+        Id ds = write_array<float>(g, "layer_throughput_mbps",
+                                   {cap.layer_throughput_mbps.size(),
+                                    static_cast<hsize_t>(grid.height),
+                                    static_cast<hsize_t>(grid.width)},
+                                   values,
+                                   {"peak single-user downlink throughput of each layer's best "
+                                    "server",
+                                    "Mbit/s", nullptr, true},
+                                   &fill, true);
+        attach(ds, {dims.layer, dims.y, dims.x});
+    }
     write_layer_stack<std::uint8_t>(
         g, dims, "layer_covered", maps.layers,
         [](const LayerMaps& m) -> const Raster<std::uint8_t>& { return m.covered; },
-        {"covered outdoors by each layer", nullptr, nullptr, true});
+        {"covered outdoors by each layer", nullptr, nullptr, true, "not_covered covered"});
 
     // Districts: names, then every result column (core/result_table.hpp).
     auto district_strings = [&](const char* name, const std::vector<std::string>& v,
@@ -410,9 +439,18 @@ void write_scenario_group(hid_t file, const ScenarioResult& r, const RunInfo& ru
     district_strings("name", names, "district name");
     district_strings("name_ascii", names_ascii, "district name without diacritics");
     district_strings("type", types, "district type (urban_district, town, rural_district)");
-    for (const Column& c : district_columns(r)) {
+    const std::vector<Column> columns = district_columns(r);
+    const std::vector<double> city = city_values(r, columns);
+    for (std::size_t i = 0; i < columns.size(); ++i) {
+        const Column& c = columns[i];
         Id ds = write_array<double>(g, c.name, {c.values.size()}, c.values,
                                     {c.long_name.c_str(), c.units.c_str()});
+        attach(ds, {dims.district});
+        attr(ds, "city_value", city[i]); // the whole study area's value
+        attr(g, ("city_" + c.name).c_str(), city[i]);
+    }
+    for (const TextColumn& c : district_text_columns(r)) {
+        Id ds = write_strings(g, c.name, c.values, {c.long_name.c_str()});
         attach(ds, {dims.district});
     }
     for (const Column& c : layer_district_columns(r)) {
@@ -445,6 +483,15 @@ void write_scenario_group(hid_t file, const ScenarioResult& r, const RunInfo& ru
         }
         Id ds = write_strings(g, "model", models, {"propagation model"});
         attach(ds, {dims.layer});
+        std::vector<std::string> services, carriers;
+        for (const LayerSpec& spec : sc.layers) {
+            services.emplace_back(to_string(spec.service));
+            carriers.push_back(spec.carrier_name());
+        }
+        Id sv = write_strings(g, "service", services, {"users of the layer (mobile or fwa)"});
+        attach(sv, {dims.layer});
+        Id cv = write_strings(g, "carrier", carriers, {"layers of one carrier share its cells"});
+        attach(cv, {dims.layer});
     }
 
     // Sectors.
@@ -482,6 +529,24 @@ void write_scenario_group(hid_t file, const ScenarioResult& r, const RunInfo& ru
                {"antenna azimuth clockwise from north, NaN when omnidirectional", "degree"});
     sector_var("sector_tilt_deg", stilt, {"total downtilt (mechanical + electrical)", "degree"});
     sector_var("sector_power_dbm", spow, {"total transmit power into the antenna", "dBm"});
+    auto sector_load_var = [&](const char* name, auto get, const VarAttrs& a) {
+        std::vector<double> v;
+        v.reserve(cap.sectors.size());
+        for (const SectorLoad& l : cap.sectors) {
+            v.push_back(get(l));
+        }
+        sector_var(name, v, a);
+    };
+    sector_load_var("sector_load", [](const SectorLoad& l) { return l.load; },
+                    {"busy-hour load of the sector's cell (1: full)", "1"});
+    sector_load_var("sector_offered_traffic_mbps",
+                    [](const SectorLoad& l) { return l.offered_traffic_mbps; },
+                    {"busy-hour traffic offered to the sector's cell", "Mbit/s"});
+    sector_load_var("sector_capacity_mbps", [](const SectorLoad& l) { return l.capacity_mbps; },
+                    {"traffic the cell carries when full, for its spatial mix", "Mbit/s"});
+    sector_load_var("sector_served_subscribers",
+                    [](const SectorLoad& l) { return l.served_subscribers; },
+                    {"subscribers served by the sector's cell", "1"});
 }
 
 } // namespace

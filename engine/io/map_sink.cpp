@@ -1,55 +1,198 @@
 #include "io/map_sink.hpp"
 
 #include "core/error.hpp"
-#include "io/geotiff_writer.hpp"
+#include "io/map_styles.hpp"
 
+#include <algorithm>
 #include <fmt/format.h>
+#include <fstream>
+#include <limits>
+#include <optional>
+#include <spdlog/spdlog.h>
+#include <type_traits>
 
 namespace covsim::io {
 
-MapSink::MapSink(std::filesystem::path out_dir) : out_dir_(std::move(out_dir)) {}
+namespace {
 
-void MapSink::write(const ScenarioResult& result, const RunInfo& run) {
-    const std::string& scenario = result.scenario->name;
-    const std::filesystem::path dir = out_dir_ / "maps" / scenario;
+// best_server in the smallest unsigned type that holds every sector index and a nodata value
+// (the type's maximum), so that it can carry a GeoTIFF palette; nullopt when T is too small.
+template <typename T>
+std::optional<Raster<T>> narrow_best_server(const Raster<std::int32_t>& r) {
+    constexpr std::int32_t nodata = std::numeric_limits<T>::max();
+    Raster<T> out(r.grid, static_cast<T>(nodata));
+    for (std::size_t i = 0; i < r.values.size(); ++i) {
+        const std::int32_t v = r.values[i];
+        if (r.is_nodata(v)) {
+            continue;
+        }
+        if (v < 0 || v >= nodata) {
+            return std::nullopt;
+        }
+        out.values[i] = static_cast<T>(v);
+    }
+    return out;
+}
+
+// The GeoTIFF palette of a narrowed best_server map: the style's colour cycle over every value
+// of T, transparent nodata (the last).
+template <typename T>
+std::vector<std::array<std::uint8_t, 4>> best_server_color_table() {
+    const auto& palette = server_palette();
+    std::vector<std::array<std::uint8_t, 4>> table(std::size_t{std::numeric_limits<T>::max()} + 1);
+    for (std::size_t i = 0; i + 1 < table.size(); ++i) {
+        table[i] = palette[i % palette.size()];
+    }
+    table.back() = {0, 0, 0, 0};
+    return table;
+}
+
+// Writes best_server as Byte or UInt16 with a palette when the indices fit; false otherwise.
+bool write_narrow_best_server(const std::filesystem::path& path, const Raster<std::int32_t>& r,
+                              MapDescription d) {
+    if (auto byte = narrow_best_server<std::uint8_t>(r)) {
+        d.color_table = best_server_color_table<std::uint8_t>();
+        write_geotiff(path, *byte, d);
+        return true;
+    }
+    if (auto uint16 = narrow_best_server<std::uint16_t>(r)) {
+        d.color_table = best_server_color_table<std::uint16_t>();
+        write_geotiff(path, *uint16, d);
+        return true;
+    }
+    return false;
+}
+
+template <typename T>
+RgbaImage render(const Raster<T>& raster, const MapStyle& style) {
+    RgbaImage image{raster.grid, std::vector<std::uint8_t>(raster.values.size() * 4, 0)};
+    for (std::size_t i = 0; i < raster.values.size(); ++i) {
+        const T v = raster.values[i];
+        if (raster.is_nodata(v)) {
+            continue;
+        }
+        if (const auto c = style.colour_of(static_cast<double>(v))) {
+            std::copy(c->begin(), c->end(), image.rgba.begin() + static_cast<long>(i * 4));
+        }
+    }
+    return image;
+}
+
+void write_text_file(const std::filesystem::path& path, const std::string& text) {
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out << text;
+    out.close();
+    if (!out) {
+        throw Error(ErrorCode::io, fmt::format("cannot write '{}'", path.string()));
+    }
+}
+
+void make_directories(const std::filesystem::path& dir) {
     std::error_code ec;
     std::filesystem::create_directories(dir, ec);
     if (ec) {
         throw Error(ErrorCode::io,
                     fmt::format("cannot create directory '{}': {}", dir.string(), ec.message()));
     }
+}
+
+} // namespace
+
+std::vector<MapSpec> scenario_maps(const ScenarioResult& result) {
     const CoverageMaps& m = result.coverage.maps;
-    auto describe = [&](const char* metric, const char* description, const char* units,
-                        OverviewResampling overviews) {
+    const CapacityResult& c = result.capacity;
+    std::vector<MapSpec> maps = {
+        {"rsrp_dbm", "RSRP of the serving layer's best server", "dBm", OverviewResampling::average,
+         &m.rsrp_dbm},
+        {"sinr_db", "SINR of the serving layer", "dB", OverviewResampling::average, &m.sinr_db},
+        {"throughput_mbps", "peak downlink throughput of the serving option", "Mbit/s",
+         OverviewResampling::average, &c.throughput_mbps},
+        {"user_throughput_mbps", "mean user throughput in the busy hour", "Mbit/s",
+         OverviewResampling::average, &c.user_throughput_mbps},
+        {"best_server", "best-server sector index (results.h5 sector variables)", "",
+         OverviewResampling::nearest, &m.best_server},
+        {"covered", "covered outdoors by at least one layer (1) or not (0)", "",
+         OverviewResampling::nearest, &m.covered},
+        {"served", "served with the minimum user throughput (1) or not (0)", "",
+         OverviewResampling::nearest, &c.served},
+        {"serving_layer", "index of the serving layer (results.h5 layer variable)", "",
+         OverviewResampling::nearest, &m.serving_layer},
+    };
+    // A result that was not computed (an empty raster) has no map.
+    std::erase_if(maps, [](const MapSpec& spec) {
+        return std::visit([](const auto* raster) { return raster->values.empty(); }, spec.raster);
+    });
+    return maps;
+}
+
+MapSink::MapSink(std::filesystem::path out_dir, bool web_tiles)
+    : out_dir_(std::move(out_dir)), web_tiles_(web_tiles),
+      tiles_partial_(out_dir_ / "tiles.partial") {
+    if (web_tiles_) {
+        std::error_code ec;
+        std::filesystem::remove_all(tiles_partial_, ec);
+    }
+}
+
+MapSink::~MapSink() {
+    if (web_tiles_) {
+        std::error_code ec;
+        std::filesystem::remove_all(tiles_partial_, ec); // left only when the batch failed
+    }
+}
+
+void MapSink::write(const ScenarioResult& result, const RunInfo& run) {
+    const std::string& scenario = result.scenario->name;
+    const std::filesystem::path dir = out_dir_ / "maps" / scenario;
+    make_directories(dir);
+    const StyleContext context = style_context(result);
+    for (const MapSpec& spec : scenario_maps(result)) {
         MapDescription d;
-        d.description = description;
-        d.units = units;
-        d.overviews = overviews;
+        d.description = spec.description;
+        d.units = spec.units;
+        d.overviews = spec.overviews;
         d.metadata = {{"COVSIM_SCENARIO", scenario},
-                      {"COVSIM_METRIC", metric},
-                      {"COVSIM_UNITS", units},
+                      {"COVSIM_METRIC", spec.metric},
+                      {"COVSIM_UNITS", spec.units},
                       {"COVSIM_VERSION", run.covsim_version}};
-        return d;
-    };
-    auto emit = [&](const char* metric, const auto& raster, const MapDescription& d) {
-        AtomicFile file(dir / (std::string(metric) + ".tif"));
-        write_geotiff(file.temp_path(), raster, d);
-        files_.push_back(std::move(file));
-    };
-    emit("rsrp_dbm", m.rsrp_dbm,
-         describe("rsrp_dbm", "RSRP of the serving layer's best server", "dBm",
-                  OverviewResampling::average));
-    emit("sinr_db", m.sinr_db,
-         describe("sinr_db", "SINR of the serving layer", "dB", OverviewResampling::average));
-    emit("best_server", m.best_server,
-         describe("best_server", "best-server sector index (results.h5 sector variables)", "",
-                  OverviewResampling::nearest));
-    emit("covered", m.covered,
-         describe("covered", "covered outdoors by at least one layer (1) or not (0)", "",
-                  OverviewResampling::nearest));
-    emit("serving_layer", m.serving_layer,
-         describe("serving_layer", "index of the serving layer (results.h5 layer variable)", "",
-                  OverviewResampling::nearest));
+        AtomicFile tif(dir / (spec.metric + ".tif"));
+        std::visit(
+            [&](const auto* raster) {
+                using T = std::remove_cvref_t<decltype(raster->nodata)>;
+                if constexpr (std::is_same_v<T, std::int32_t>) {
+                    if (write_narrow_best_server(tif.temp_path(), *raster, d)) {
+                        return;
+                    }
+                    spdlog::warn("scenario {}: {} sectors do not fit a UInt16 map; {}.tif is "
+                                 "Int32 without a colour table",
+                                 scenario, result.sectors.size(), spec.metric);
+                }
+                write_geotiff(tif.temp_path(), *raster, d);
+            },
+            spec.raster);
+        files_.push_back(std::move(tif));
+
+        const std::optional<MapStyle> style = map_style(spec.metric, context);
+        if (!style) {
+            continue;
+        }
+        AtomicFile qml(dir / (spec.metric + ".qml"));
+        write_text_file(qml.temp_path(), raster_qml(*style));
+        files_.push_back(std::move(qml));
+        AtomicFile legend(dir / (spec.metric + ".legend.png"));
+        write_legend_png(legend.temp_path(), *style);
+        files_.push_back(std::move(legend));
+
+        if (web_tiles_) {
+            const RgbaImage image = std::visit(
+                [&](const auto* raster) { return render(*raster, *style); }, spec.raster);
+            const ZoomRange zooms = xyz_zoom_range(image.grid);
+            const std::size_t n =
+                write_xyz_tiles(tiles_partial_ / scenario / spec.metric, image, zooms);
+            spdlog::info("scenario {}: {} web tiles of {} (zoom {} to {})", scenario, n,
+                         spec.metric, zooms.min_zoom, zooms.max_zoom);
+        }
+    }
 }
 
 void MapSink::commit() {
@@ -57,6 +200,17 @@ void MapSink::commit() {
         f.commit();
     }
     files_.clear();
+    if (web_tiles_ && std::filesystem::exists(tiles_partial_)) {
+        const std::filesystem::path tiles = out_dir_ / "tiles";
+        std::error_code ec;
+        std::filesystem::remove_all(tiles, ec);
+        std::filesystem::rename(tiles_partial_, tiles, ec);
+        if (ec) {
+            throw Error(ErrorCode::io,
+                        fmt::format("cannot rename '{}' to '{}': {}", tiles_partial_.string(),
+                                    tiles.string(), ec.message()));
+        }
+    }
 }
 
 } // namespace covsim::io

@@ -1,23 +1,49 @@
 #pragma once
-// Writes the maps of each scenario as GeoTIFF (COG) under <out>/maps/<scenario>/<metric>.tif.
+// Writes the maps of each scenario under <out>/maps/<scenario>/: <metric>.tif (Cloud-Optimized
+// GeoTIFF), and for every metric of the style table (io/map_styles) <metric>.qml, the QGIS
+// style QGIS applies when it opens the map, and <metric>.legend.png, its legend for reports.
+// With web tiles on, also <out>/tiles/<scenario>/<metric>/{z}/{x}/{y}.png (XYZ, Web Mercator).
 // Files are written under temporary names and renamed on commit().
 
 #include "core/result.hpp"
 #include "io/atomic_file.hpp"
+#include "io/geotiff_writer.hpp"
 
 #include <filesystem>
+#include <string>
+#include <variant>
 #include <vector>
 
 namespace covsim::io {
 
+using MapRaster =
+    std::variant<const Raster<float>*, const Raster<std::int32_t>*, const Raster<std::uint8_t>*>;
+
+// One map of a scenario, as written to <metric>.tif.
+struct MapSpec {
+    std::string metric; // file name without .tif, and the style table's key
+    std::string description;
+    std::string units;
+    OverviewResampling overviews = OverviewResampling::average;
+    MapRaster raster;
+};
+
+// The maps of a scenario, in the order they are written (and listed in covsim.qgs).
+std::vector<MapSpec> scenario_maps(const ScenarioResult& result);
+
 class MapSink final : public ResultSink {
 public:
-    explicit MapSink(std::filesystem::path out_dir);
+    explicit MapSink(std::filesystem::path out_dir, bool web_tiles = false);
+    MapSink(const MapSink&) = delete;
+    MapSink& operator=(const MapSink&) = delete;
+    ~MapSink() override;
     void write(const ScenarioResult& result, const RunInfo& run) override;
     void commit() override;
 
 private:
     std::filesystem::path out_dir_;
+    bool web_tiles_ = false;
+    std::filesystem::path tiles_partial_; // <out>/tiles.partial, renamed to tiles on commit
     std::vector<AtomicFile> files_;
 };
 

@@ -161,6 +161,98 @@ public:
         return n->as_table();
     }
 
+    // A text value that must be one of `names`; `parse` maps it to the value.
+    template <typename T, typename Parse>
+    std::optional<T> choice(std::string_view key, Parse parse, std::string_view allowed) {
+        const auto text = string(key);
+        if (!text) {
+            return std::nullopt;
+        }
+        const auto value = parse(*text);
+        if (!value) {
+            problems_.add(line_of(*table_.get(key)), fmt::format("{}{} must be {}, got \"{}\"",
+                                                                 prefix(), key, allowed, *text));
+        }
+        return value;
+    }
+
+    // A value per district type: one number for every type, or a table such as
+    // { urban_district = 0.8, rural_district = 0.6 } (types left out keep their value).
+    void per_type(std::string_view key, PerDistrictType<double>& values, double min, double max,
+                  std::string_view unit) {
+        const toml::node* n = find(key);
+        if (n == nullptr) {
+            return;
+        }
+        if (n->is_number()) {
+            if (auto v = number(key, min, max, unit)) {
+                values.fill(*v);
+            }
+            return;
+        }
+        if (!n->is_table()) {
+            problems_.add(line_of(*n), fmt::format("{}{} must be a number or a table of district "
+                                                   "types, got {} {}",
+                                                   prefix(), key, type_name(*n), describe(*n)));
+            return;
+        }
+        TableReader types(*n->as_table(), fmt::format("{}{}", prefix(), key), problems_);
+        for (std::size_t i = 0; i < district_type_count; ++i) {
+            if (auto v = types.number(district_type_names[i], min, max, unit)) {
+                values[i] = *v;
+            }
+        }
+        types.finish();
+    }
+
+    // An array of numbers, each in [min, max].
+    std::optional<std::vector<double>> numbers(std::string_view key, double min, double max) {
+        const toml::node* n = find(key);
+        if (n == nullptr) {
+            return std::nullopt;
+        }
+        const toml::array* a = n->as_array();
+        std::vector<double> out;
+        bool ok = a != nullptr;
+        if (ok) {
+            for (const toml::node& e : *a) {
+                const auto v = e.value<double>();
+                ok = ok && e.is_number() && v && *v >= min && *v <= max;
+                out.push_back(v.value_or(0.0));
+            }
+        }
+        if (!ok) {
+            problems_.add(line_of(*n), fmt::format("{}{} must be an array of numbers in [{:g}, "
+                                                   "{:g}], got {}",
+                                                   prefix(), key, min, max, describe(*n)));
+            return std::nullopt;
+        }
+        return out;
+    }
+
+    // An array of strings.
+    std::optional<std::vector<std::string>> strings(std::string_view key) {
+        const toml::node* n = find(key);
+        if (n == nullptr) {
+            return std::nullopt;
+        }
+        const toml::array* a = n->as_array();
+        std::vector<std::string> out;
+        bool ok = a != nullptr;
+        if (ok) {
+            for (const toml::node& e : *a) {
+                ok = ok && e.is_string();
+                out.push_back(e.value<std::string>().value_or(""));
+            }
+        }
+        if (!ok) {
+            problems_.add(line_of(*n), fmt::format("{}{} must be an array of strings, got {}",
+                                                   prefix(), key, describe(*n)));
+            return std::nullopt;
+        }
+        return out;
+    }
+
     // Reports every key that no accessor asked for; returns the keys suggested instead, so that
     // a misspelt key is not reported a second time as missing.
     std::vector<std::string> finish() {
@@ -316,6 +408,149 @@ void read_layer_keys(TableReader& t, LayerSpec& layer, Problems& problems) {
         read_antenna(at, layer.antenna, problems);
         at.finish();
     }
+    if (auto v = t.choice<Service>("service", parse_service, "\"mobile\" or \"fwa\"")) {
+        layer.service = *v;
+    }
+    if (auto v = t.string("carrier")) {
+        layer.carrier = *v;
+    }
+    if (auto v = t.strings("service_area")) {
+        layer.service_area = {false, false, false};
+        for (const std::string& type : *v) {
+            if (auto d = parse_district_type(type)) {
+                layer.service_area[static_cast<std::size_t>(*d)] = true;
+            } else {
+                problems.add(line_of(*t.find("service_area")),
+                             fmt::format("{} service_area: \"{}\" is not a district type "
+                                         "(urban_district, town, rural_district)",
+                                         t.where(), type));
+            }
+        }
+    }
+    if (auto v = t.choice<SiteType>("site_type", parse_site_type,
+                                    "\"new_macro\", \"upgrade\", \"small_cell\" or \"existing\"")) {
+        layer.site_type = *v;
+    }
+    if (auto v = t.number("equipment_usd", 0.0, 1e7, "USD")) {
+        layer.equipment_usd = *v;
+    }
+    if (auto v = t.number("spectrum_fee_usd_per_year", 0.0, 1e10, "USD")) {
+        layer.spectrum_fee_usd_per_year = *v;
+    }
+    if (const toml::table* tt = t.table("throughput")) {
+        TableReader r(*tt, t.where() + " throughput", problems);
+        ThroughputSpec& th = layer.throughput;
+        if (auto v = r.choice<ThroughputMethod>("method", parse_throughput_method,
+                                                "\"shannon\" or \"cqi\"")) {
+            th.method = *v;
+        }
+        if (auto v = r.number("alpha", 0.01, 1.0, "")) {
+            th.alpha = *v;
+        }
+        if (auto v = r.number("sinr_min_db", -30.0, 40.0, "dB")) {
+            th.sinr_min_db = *v;
+        }
+        if (auto v = r.number("max_efficiency_bps_hz", 0.1, 30.0, "bit/s/Hz")) {
+            th.max_efficiency_bps_hz = *v;
+        }
+        if (auto v = r.choice<CqiTable>("cqi_table", parse_cqi_table, "\"table1\" or \"table2\"")) {
+            th.cqi_table = *v;
+        }
+        if (auto v = r.numbers("cqi_sinr_db", -30.0, 60.0)) {
+            if (v->size() != 15 || !std::is_sorted(v->begin(), v->end())) {
+                problems.add(line_of(*tt->get("cqi_sinr_db")),
+                             fmt::format("{} throughput cqi_sinr_db must list 15 ascending SINR "
+                                         "thresholds (CQI 1 to 15), got {}",
+                                         t.where(), v->size()));
+            } else {
+                th.cqi_sinr_db = *v;
+            }
+        }
+        if (auto v = r.integer("mimo_layers", 1, 8)) {
+            th.mimo_layers = *v;
+        }
+        if (auto v = r.number("overhead", 0.0, 0.9, "")) {
+            th.overhead = *v;
+        }
+        if (auto v = r.number("dl_share", 0.05, 1.0, "")) {
+            th.dl_share = *v;
+        }
+        r.finish();
+    }
+}
+
+void read_demand(TableReader& r, DemandSpec& d) {
+    r.per_type("adoption", d.adoption, 0.0, 1.0, "");
+    if (auto v = r.number("market_share", 0.0, 1.0, "")) {
+        d.market_share = *v;
+    }
+    if (auto v = r.number("busy_hour_demand_mbps", 0.0, 1000.0, "Mbps")) {
+        d.busy_hour_demand_mbps = *v;
+    }
+    if (auto v = r.number("min_user_throughput_mbps", 0.0, 10000.0, "Mbps")) {
+        d.min_user_throughput_mbps = *v;
+    }
+    if (auto v = r.number("household_size", 1.0, 20.0, "people")) {
+        d.household_size = *v;
+    }
+}
+
+void read_ftth(TableReader& r, FtthSpec& f, Problems& problems) {
+    if (auto v = r.strings("districts")) {
+        f.districts = *v;
+    }
+    if (auto v = r.strings("district_types")) {
+        for (const std::string& t : *v) {
+            if (auto type = parse_district_type(t)) {
+                f.district_types[static_cast<std::size_t>(*type)] = true;
+            } else {
+                problems.add(r.line(), fmt::format("[ftth] district_types: \"{}\" is not a district "
+                                                   "type (urban_district, town, rural_district)",
+                                                   t));
+            }
+        }
+    }
+    if (auto v = r.number("speed_mbps", 1.0, 100000.0, "Mbps")) {
+        f.speed_mbps = *v;
+    }
+}
+
+void read_cost(TableReader& r, CostSpec& c) {
+    if (auto v = r.integer("horizon_years", 1, 50)) {
+        c.horizon_years = *v;
+    }
+    struct Key {
+        const char* name;
+        double* value;
+        double max;
+        const char* unit;
+    };
+    const std::initializer_list<Key> keys = {
+        {"discount_rate", &c.discount_rate, 0.5, ""},
+        {"gni_per_capita_usd_per_year", &c.gni_per_capita_usd_per_year, 1e6, "USD"},
+        {"affordability_threshold", &c.affordability_threshold, 1.0, ""},
+        {"target_served_share", &c.target_served_share, 1.0, ""},
+        {"equipment_usd", &c.equipment_usd, 1e7, "USD"},
+        {"site_build_usd", &c.site_build_usd, 1e7, "USD"},
+        {"installation_usd", &c.installation_usd, 1e7, "USD"},
+        {"small_cell_usd", &c.small_cell_usd, 1e7, "USD"},
+        {"small_cell_usd_per_year", &c.small_cell_usd_per_year, 1e6, "USD"},
+        {"operation_and_maintenance_usd_per_year", &c.operation_and_maintenance_usd_per_year, 1e6,
+         "USD"},
+        {"power_usd_per_year", &c.power_usd_per_year, 1e6, "USD"},
+        {"fwa_cpe_usd", &c.fwa_cpe_usd, 1e5, "USD"},
+        {"ftth_home_passed_fixed_usd", &c.ftth_home_passed_fixed_usd, 1e5, "USD"},
+        {"ftth_connection_usd", &c.ftth_connection_usd, 1e5, "USD"},
+        {"ftth_usd_per_subscriber_year", &c.ftth_usd_per_subscriber_year, 1e5, "USD"},
+    };
+    for (const Key& k : keys) {
+        if (auto v = r.number(k.name, 0.0, k.max, k.unit)) {
+            *k.value = *v;
+        }
+    }
+    r.per_type("site_rental_usd_per_year", c.site_rental_usd_per_year, 0.0, 1e6, "USD");
+    r.per_type("fibre_usd_per_m", c.fibre_usd_per_m, 0.0, 1e4, "USD");
+    r.per_type("backhaul_km_per_site", c.backhaul_km_per_site, 0.0, 1000.0, "km");
 }
 
 } // namespace
@@ -404,6 +639,22 @@ Scenario parse_scenario_text(const std::string& text, const std::filesystem::pat
         r.finish();
     }
 
+    if (const toml::table* t = top.table("demand")) {
+        TableReader r(*t, "[demand]", problems);
+        read_demand(r, sc.demand);
+        r.finish();
+    }
+    if (const toml::table* t = top.table("ftth")) {
+        TableReader r(*t, "[ftth]", problems);
+        read_ftth(r, sc.ftth, problems);
+        r.finish();
+    }
+    if (const toml::table* t = top.table("cost")) {
+        TableReader r(*t, "[cost]", problems);
+        read_cost(r, sc.cost);
+        r.finish();
+    }
+
     // [layer_defaults], then each [[layers]] entry on top of them.
     LayerSpec defaults;
     const toml::table* defaults_table = top.table("layer_defaults");
@@ -450,6 +701,15 @@ Scenario parse_scenario_text(const std::string& text, const std::filesystem::pat
             read_layer_keys(r, layer, problems);
             const std::vector<std::string> suggested = r.finish();
 
+            // NR's overhead differs from LTE's default (TS 38.306 §4.1.2: 0.14 for FR1 downlink).
+            auto throughput_key = [&](const toml::table* table, const char* key) {
+                const toml::node* n = table != nullptr ? table->get("throughput") : nullptr;
+                return n != nullptr && n->is_table() && n->as_table()->contains(key);
+            };
+            if (layer.technology == Technology::nr && !throughput_key(&lt, "overhead") &&
+                !throughput_key(defaults_table, "overhead")) {
+                layer.throughput.overhead = 0.14;
+            }
             for (const char* key : {"frequency_mhz", "bandwidth_mhz", "model"}) {
                 const bool given = lt.contains(key) ||
                                    (defaults_table != nullptr && defaults_table->contains(key));

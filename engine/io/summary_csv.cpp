@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
+
 namespace covsim::io {
 
 std::string csv_field(const std::string& text) {
@@ -44,18 +46,33 @@ void finish(std::ofstream& out, AtomicFile& f) {
 } // namespace
 
 SummaryCsvSink::SummaryCsvSink(const std::filesystem::path& out_dir)
-    : districts_file_(out_dir / "summary.csv"), layers_file_(out_dir / "summary_layers.csv"),
-      districts_(open_csv(districts_file_)), layers_(open_csv(layers_file_)) {}
+    : districts_file_(out_dir / "summary.csv"), city_file_(out_dir / "summary_city.csv"),
+      layers_file_(out_dir / "summary_layers.csv"), districts_(open_csv(districts_file_)),
+      city_(open_csv(city_file_)), layers_(open_csv(layers_file_)) {}
+
+namespace {
+
+std::string number(double value, int decimals) {
+    return std::isfinite(value) ? fmt::format("{:.{}f}", value, decimals) : std::string();
+}
+
+} // namespace
 
 void SummaryCsvSink::write(const ScenarioResult& result, const RunInfo& /*run*/) {
     const std::string scenario = csv_field(result.scenario->name);
     const auto& districts = result.area->districts;
     const std::vector<Column> columns = district_columns(result);
+    const std::vector<TextColumn> text_columns = district_text_columns(result);
     const std::vector<Column> layer_columns = layer_district_columns(result);
     // The header comes from the first scenario: every scenario has the same columns.
     if (!header_written_) {
         districts_ << "scenario,code,name,name_ascii,type";
+        city_ << "scenario";
         for (const Column& c : columns) {
+            districts_ << ',' << c.name;
+            city_ << ',' << c.name;
+        }
+        for (const TextColumn& c : text_columns) {
             districts_ << ',' << c.name;
         }
         layers_ << "scenario,layer,code,name_ascii,population";
@@ -63,27 +80,37 @@ void SummaryCsvSink::write(const ScenarioResult& result, const RunInfo& /*run*/)
             layers_ << ',' << c.name;
         }
         districts_ << '\n';
+        city_ << '\n';
         layers_ << '\n';
         header_written_ = true;
     }
-    const Column& population = columns.front();
     for (std::size_t d = 0; d < districts.size(); ++d) {
         const District& info = districts[d];
         districts_ << fmt::format("{},{},{},{},{}", scenario, csv_field(info.code),
                                   csv_field(info.name), csv_field(info.name_ascii),
                                   to_string(info.type));
         for (const Column& c : columns) {
-            districts_ << fmt::format(",{:.{}f}", c.values[d], c.decimals);
+            districts_ << ',' << number(c.values[d], c.decimals);
+        }
+        for (const TextColumn& c : text_columns) {
+            districts_ << ',' << csv_field(c.values[d]);
         }
         districts_ << '\n';
     }
+    const std::vector<double> city = city_values(result, columns);
+    city_ << scenario;
+    for (std::size_t i = 0; i < columns.size(); ++i) {
+        city_ << ',' << number(city[i], columns[i].decimals);
+    }
+    city_ << '\n';
+    const Column& population = columns.front();
     for (std::size_t l = 0; l < result.layers.size(); ++l) {
         for (std::size_t d = 0; d < districts.size(); ++d) {
             layers_ << fmt::format("{},{},{},{},{:.0f}", scenario, csv_field(result.layers[l].name),
                                    csv_field(districts[d].code), csv_field(districts[d].name_ascii),
                                    population.values[d]);
             for (const Column& c : layer_columns) {
-                layers_ << fmt::format(",{:.{}f}", c.values[l * districts.size() + d], c.decimals);
+                layers_ << ',' << number(c.values[l * districts.size() + d], c.decimals);
             }
             layers_ << '\n';
         }
@@ -92,6 +119,7 @@ void SummaryCsvSink::write(const ScenarioResult& result, const RunInfo& /*run*/)
 
 void SummaryCsvSink::commit() {
     finish(districts_, districts_file_);
+    finish(city_, city_file_);
     finish(layers_, layers_file_);
 }
 

@@ -1,5 +1,6 @@
 #pragma once
-// summary.csv: one row per scenario and district with the headline numbers, and
+// summary.csv: one row per scenario and district with every district result;
+// summary_city.csv: one row per scenario with the city's values of the same columns;
 // summary_layers.csv: one row per scenario, layer and district. Columns in docs/results-format.md.
 
 #include "core/result.hpp"
@@ -18,8 +19,10 @@ public:
 
 private:
     AtomicFile districts_file_;
+    AtomicFile city_file_;
     AtomicFile layers_file_;
     std::ofstream districts_;
+    std::ofstream city_;
     std::ofstream layers_;
     bool header_written_ = false;
 };

@@ -1,12 +1,16 @@
 #include "run/batch.hpp"
 
+#include "core/capacity.hpp"
+#include "core/cost.hpp"
 #include "core/coverage.hpp"
 #include "core/error.hpp"
 #include "core/link_budget.hpp"
 #include "core/propagation/registry.hpp"
 #include "core/result.hpp"
+#include "io/district_gpkg.hpp"
 #include "io/hdf5_results.hpp"
 #include "io/map_sink.hpp"
+#include "io/qgis_project.hpp"
 #include "io/scenario_parser.hpp"
 #include "io/site_layer.hpp"
 #include "io/study_area_loader.hpp"
@@ -100,9 +104,68 @@ std::vector<CoverageLayer> resolve_layers(const Scenario& sc) {
         l.priority = spec.priority;
         l.antenna = spec.antenna;
         l.environment = sc.environment;
+        l.serves = spec.service_area;
         layers.push_back(std::move(l));
     }
     return layers;
+}
+
+// Districts where the scenario offers fibre; every listed code must be a district.
+std::vector<bool> ftth_districts(const Scenario& sc, const StudyArea& area) {
+    std::vector<bool> out(area.district_count());
+    for (std::size_t d = 0; d < area.district_count(); ++d) {
+        out[d] = sc.ftth_offered(area.districts[d]);
+    }
+    for (const std::string& code : sc.ftth.districts) {
+        const bool known = std::any_of(area.districts.begin(), area.districts.end(),
+                                       [&](const District& d) { return d.code == code; });
+        if (!known) {
+            throw Error(ErrorCode::scenario,
+                        fmt::format("{}: [ftth] districts: \"{}\" is not a district code of '{}'",
+                                    sc.source_path.string(), code,
+                                    sc.study_area.districts_path.string()));
+        }
+    }
+    return out;
+}
+
+CapacityInput capacity_input(const Scenario& sc, const CoverageInput& coverage_input,
+                             const CoverageResult& coverage, const std::vector<bool>& fibre) {
+    CapacityInput in;
+    in.coverage_input = &coverage_input;
+    in.coverage = &coverage;
+    for (const LayerSpec& spec : sc.layers) {
+        CapacityLayer l;
+        l.throughput = spec.throughput;
+        l.occupied_bandwidth_hz = 12.0 * spec.resolved_resource_blocks() *
+                                  spec.subcarrier_spacing_khz * 1e3;
+        l.service = spec.service;
+        l.carrier = spec.carrier_name();
+        in.layers.push_back(std::move(l));
+    }
+    in.demand = sc.demand;
+    in.ftth_district = fibre;
+    in.ftth_speed_mbps = sc.ftth.speed_mbps;
+    return in;
+}
+
+CostInput cost_input(const Scenario& sc, const CoverageInput& coverage_input,
+                     const CoverageResult& coverage, const CapacityResult& capacity,
+                     const std::vector<bool>& fibre) {
+    CostInput in;
+    in.area = coverage_input.area;
+    in.sectors = &coverage_input.sectors;
+    in.coverage = &coverage.districts;
+    in.capacity = &capacity;
+    for (const LayerSpec& spec : sc.layers) {
+        in.layers.push_back({spec.name, spec.site_type, spec.service,
+                             spec.equipment_usd.value_or(sc.cost.equipment_usd),
+                             spec.spectrum_fee_usd_per_year.value_or(0.0)});
+    }
+    in.cost = sc.cost;
+    in.demand = sc.demand;
+    in.ftth_district = fibre;
+    return in;
 }
 
 ScenarioSummary summarise(const ScenarioResult& r) {
@@ -118,6 +181,14 @@ ScenarioSummary summarise(const ScenarioResult& r) {
     s.cells = r.coverage.status.cells;
     s.elapsed_s = r.elapsed_s;
     s.total = total_of(r.coverage.districts, r.layers.size());
+    for (const DistrictService& d : r.capacity.districts) {
+        s.served_population += d.served_population;
+    }
+    s.annualised_cost_usd = r.cost.city.annualised_usd;
+    s.cost_per_subscriber_usd_per_month = r.cost.city.per_subscriber_usd_per_month;
+    s.affordability = r.cost.city.affordability;
+    s.affordability_threshold = r.scenario->cost.affordability_threshold;
+    s.overloaded_cells = r.capacity.overloaded_cells;
     for (std::size_t l = 0; l < r.layers.size(); ++l) {
         LayerSummary ls;
         ls.name = r.layers[l].name;
@@ -131,7 +202,9 @@ ScenarioSummary summarise(const ScenarioResult& r) {
     for (std::size_t d = 0; d < r.area->districts.size(); ++d) {
         const District& info = r.area->districts[d];
         s.districts.push_back({info.code, info.name_ascii, std::string(to_string(info.type)),
-                               r.coverage.districts[d]});
+                               r.coverage.districts[d], r.capacity.districts[d].served_population,
+                               r.cost.districts[d].per_subscriber_usd_per_month,
+                               r.cost.districts[d].affordability, r.cost.districts[d].cheapest_mix});
     }
     return s;
 }
@@ -165,8 +238,10 @@ RunReport run_batch(const RunConfig& config) {
     }
     std::vector<std::unique_ptr<ResultSink>> sinks;
     sinks.push_back(std::make_unique<io::Hdf5Sink>(config.out_dir / "results.h5"));
-    sinks.push_back(std::make_unique<io::MapSink>(config.out_dir));
+    sinks.push_back(std::make_unique<io::MapSink>(config.out_dir, config.web_tiles));
     sinks.push_back(std::make_unique<io::SummaryCsvSink>(config.out_dir));
+    sinks.push_back(std::make_unique<io::DistrictGpkgSink>(config.out_dir / "districts.gpkg"));
+    sinks.push_back(std::make_unique<io::QgisProjectSink>(config.out_dir / "covsim.qgs"));
 
     RunInfo run;
     run.covsim_version = std::string(version());
@@ -185,6 +260,7 @@ RunReport run_batch(const RunConfig& config) {
         std::shared_ptr<const io::LoadedStudyArea> area;
         CoverageInput input;
         std::vector<InputFile> inputs;
+        std::vector<bool> ftth_district;
     };
     std::map<StudyAreaKey, std::shared_ptr<const io::LoadedStudyArea>> areas;
     std::vector<Prepared> prepared;
@@ -206,6 +282,7 @@ RunReport run_batch(const RunConfig& config) {
         p.inputs.insert(p.inputs.end(), p.area->inputs.begin(), p.area->inputs.end());
         p.input.area = &p.area->area;
         p.input.layers = resolve_layers(sc);
+        p.ftth_district = ftth_districts(sc, p.area->area);
         for (std::size_t l = 0; l < sc.layers.size(); ++l) {
             std::vector<Sector> sectors = io::read_sectors(sc.layers[l], l, p.area->area);
             spdlog::info("scenario {}: layer {}: {} sectors from {}", sc.name, sc.layers[l].name,
@@ -233,6 +310,14 @@ RunReport run_batch(const RunConfig& config) {
                          "skipped",
                          sc.name, result.coverage.status.non_finite_losses);
         }
+        result.capacity = compute_capacity(capacity_input(sc, p.input, result.coverage,
+                                                          p.ftth_district));
+        if (result.capacity.overloaded_cells > 0) {
+            spdlog::info("scenario {}: {} cells are overloaded in the busy hour", sc.name,
+                         result.capacity.overloaded_cells);
+        }
+        result.cost = compute_costs(cost_input(sc, p.input, result.coverage, result.capacity,
+                                               p.ftth_district));
         result.sectors = std::move(p.input.sectors);
         result.layers = std::move(p.input.layers);
         result.finished_utc = utc_now();

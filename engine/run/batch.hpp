@@ -5,6 +5,7 @@
 
 #include "core/aggregation.hpp"
 
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -16,6 +17,7 @@ struct RunConfig {
     std::filesystem::path out_dir = "out";
     int threads = 0; // 0: all hardware threads
     std::string command_line;
+    bool web_tiles = false; // also write XYZ PNG tiles of the styled maps (<out>/tiles/)
 };
 
 struct LayerSummary {
@@ -30,6 +32,10 @@ struct DistrictSummary {
     std::string name_ascii;
     std::string type;
     DistrictTotals totals;
+    double served_population = 0.0;
+    double cost_per_subscriber_usd_per_month = 0.0;
+    double affordability = 0.0; // share of monthly GNI per capita
+    std::string cheapest_mix;
 };
 
 struct ScenarioSummary {
@@ -40,6 +46,12 @@ struct ScenarioSummary {
     std::size_t cells = 0;
     double elapsed_s = 0.0;
     DistrictTotals total;
+    double served_population = 0.0;
+    double annualised_cost_usd = 0.0;
+    double cost_per_subscriber_usd_per_month = 0.0;
+    double affordability = 0.0; // share of monthly GNI per capita
+    double affordability_threshold = 0.0;
+    std::uint64_t overloaded_cells = 0;
     std::vector<LayerSummary> layers;
     std::vector<DistrictSummary> districts;
 };

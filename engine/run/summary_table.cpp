@@ -2,13 +2,19 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
+
 namespace covsim {
 
 namespace {
 
 std::string percent(double share) {
-    return fmt::format("{:.1f} %", 100.0 * share);
+    return std::isfinite(share) ? fmt::format("{:.1f} %", 100.0 * share) : "-";
 }
+
+std::string usd(double value) { return std::isfinite(value) ? fmt::format("{:.2f}", value) : "-"; }
+
+double ratio(double a, double b) { return b > 0.0 ? a / b : std::nan(""); }
 
 } // namespace
 
@@ -17,23 +23,39 @@ std::string format_summary(const RunReport& report) {
     for (const ScenarioSummary& s : report.scenarios) {
         out += fmt::format("\n{}  ({} sites, {} sectors, {:g} m grid, {:.1f} s)\n", s.name, s.sites,
                            s.sectors, s.resolution_m, s.elapsed_s);
+        out += fmt::format("  covered {}   served {}   {} USD per subscriber per month = {} of "
+                           "monthly GNI per capita ({} with the {} target)\n",
+                           percent(ratio(s.total.covered_population, s.total.population)),
+                           percent(ratio(s.served_population, s.total.population)),
+                           usd(s.cost_per_subscriber_usd_per_month), percent(s.affordability),
+                           s.affordability <= s.affordability_threshold ? "affordable"
+                                                                        : "not affordable",
+                           percent(s.affordability_threshold));
         for (const LayerSummary& l : s.layers) {
-            out += fmt::format(
-                "  layer {:<12} {:>6} sectors  {:<16}  covers {:>10.0f} people "
-                "({})\n",
-                l.name, l.sectors, l.model, l.covered_population,
-                percent(s.total.population > 0 ? l.covered_population / s.total.population : 0.0));
+            out += fmt::format("  layer {:<12} {:>6} sectors  {:<16}  covers {:>10.0f} people "
+                               "({})\n",
+                               l.name, l.sectors, l.model, l.covered_population,
+                               percent(ratio(l.covered_population, s.total.population)));
         }
-        out += fmt::format("  {:<5} {:<14} {:<15} {:>11} {:>11} {:>8}\n", "code", "district",
-                           "type", "population", "covered", "share");
+        if (s.overloaded_cells > 0) {
+            out += fmt::format("  {} cells overloaded in the busy hour\n", s.overloaded_cells);
+        }
+        out += fmt::format("  {:<5} {:<14} {:<15} {:>11} {:>8} {:>8} {:>9} {:>7}  {}\n", "code",
+                           "district", "type", "population", "covered", "served", "USD/sub/m",
+                           "of GNI", "cheapest mix");
         for (const DistrictSummary& d : s.districts) {
-            out += fmt::format("  {:<5} {:<14} {:<15} {:>11.0f} {:>11.0f} {:>8}\n", d.code,
-                               d.name_ascii, d.type, d.totals.population,
-                               d.totals.covered_population, percent(d.totals.covered_share()));
+            out += fmt::format("  {:<5} {:<14} {:<15} {:>11.0f} {:>8} {:>8} {:>9} {:>7}  {}\n",
+                               d.code, d.name_ascii, d.type, d.totals.population,
+                               percent(ratio(d.totals.covered_population, d.totals.population)),
+                               percent(ratio(d.served_population, d.totals.population)),
+                               usd(d.cost_per_subscriber_usd_per_month), percent(d.affordability),
+                               d.cheapest_mix.empty() ? "-" : d.cheapest_mix);
         }
-        out += fmt::format("  {:<5} {:<14} {:<15} {:>11.0f} {:>11.0f} {:>8}\n", "", "total", "",
-                           s.total.population, s.total.covered_population,
-                           percent(s.total.covered_share()));
+        out += fmt::format("  {:<5} {:<14} {:<15} {:>11.0f} {:>8} {:>8} {:>9} {:>7}\n", "", "total",
+                           "", s.total.population,
+                           percent(ratio(s.total.covered_population, s.total.population)),
+                           percent(ratio(s.served_population, s.total.population)),
+                           usd(s.cost_per_subscriber_usd_per_month), percent(s.affordability));
     }
     return out;
 }

@@ -141,7 +141,8 @@ TEST(Cli, RunWritesEveryOutputAndPrintsTheSummary) {
     for (const char* f :
          {"results.h5", "summary.csv", "summary_layers.csv", "maps/tiny/rsrp_dbm.tif",
           "maps/tiny/sinr_db.tif", "maps/tiny/best_server.tif", "maps/tiny/covered.tif",
-          "maps/tiny/serving_layer.tif"}) {
+          "maps/tiny/serving_layer.tif", "maps/tiny/rsrp_dbm.qml", "maps/tiny/rsrp_dbm.legend.png",
+          "districts.gpkg", "covsim.qgs"}) {
         EXPECT_TRUE(fs::exists(work.path() / "out" / f)) << f;
     }
     EXPECT_TRUE(partial_files(work.path() / "out").empty());
@@ -149,9 +150,15 @@ TEST(Cli, RunWritesEveryOutputAndPrintsTheSummary) {
     EXPECT_NE(r.out.find("total"), std::string::npos);
     EXPECT_NE(r.out.find("Results in out/"), std::string::npos);
     const std::string csv = covsim::test::read_text(work.path() / "out" / "summary.csv");
-    EXPECT_EQ(csv.substr(0, csv.find('\n')),
-              "scenario,code,name,name_ascii,type,population,area_km2,covered_population,"
-              "covered_share,covered_area_km2");
+    EXPECT_EQ(csv.substr(0, csv.find('\n')).rfind("scenario,code,name,name_ascii,type,population,"
+                                                  "area_km2,covered_population,covered_share,"
+                                                  "covered_area_km2,subscribers,served_population,"
+                                                  "served_share,",
+                                                  0),
+              0u);
+    EXPECT_NE(csv.find(",cost_per_subscriber_usd_per_month,"), std::string::npos);
+    EXPECT_NE(r.out.find("USD per subscriber per month"), std::string::npos) << r.out;
+    EXPECT_TRUE(fs::exists(work.path() / "out" / "summary_city.csv"));
     EXPECT_NE(csv.find("tiny,001,West,West,urban_district,5000,4.000,"), std::string::npos) << csv;
     EXPECT_NE(csv.find("tiny,002,East,East,rural_district,3000,4.000,"), std::string::npos) << csv;
 }

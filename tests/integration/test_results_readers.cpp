@@ -10,6 +10,7 @@
 #include <hdf5.h>
 #include <nlohmann/json.hpp>
 #include <numeric>
+#include <ogrsf_frmts.h>
 
 namespace fs = std::filesystem;
 using covsim::test::run_covsim;
@@ -85,6 +86,66 @@ TEST_F(ResultsReaders, MapsAreCloudOptimizedGeoTiffsInUtm) {
         EXPECT_TRUE(has_nodata) << m;
         EXPECT_STRNE(ds->GetRasterBand(1)->GetDescription(), "") << m;
     }
+}
+
+TEST_F(ResultsReaders, MapsHaveQgisStylesLegendsAndAPalettedBestServer) {
+    GDALAllRegister();
+    const fs::path maps = out() / "maps" / "tiny";
+    for (const char* m : {"rsrp_dbm", "sinr_db", "best_server", "covered", "serving_layer"}) {
+        const std::string qml = covsim::test::read_text(maps / (std::string(m) + ".qml"));
+        EXPECT_NE(qml.find("<qgis "), std::string::npos) << m;
+        EXPECT_NE(qml.find("<rasterrenderer"), std::string::npos) << m;
+        const fs::path legend = maps / (std::string(m) + ".legend.png");
+        GDALDatasetUniquePtr png(GDALDataset::Open(legend.string().c_str(), GDAL_OF_RASTER));
+        ASSERT_TRUE(png) << legend;
+        EXPECT_STREQ(png->GetDriver()->GetDescription(), "PNG");
+        EXPECT_EQ(png->GetRasterCount(), 4) << m;
+    }
+    GDALDatasetUniquePtr ds(
+        GDALDataset::Open((maps / "best_server.tif").string().c_str(), GDAL_OF_RASTER));
+    ASSERT_TRUE(ds);
+    GDALRasterBand* b = ds->GetRasterBand(1);
+    EXPECT_EQ(b->GetRasterDataType(), GDT_Byte); // 6 sectors: the smallest type that holds them
+    EXPECT_DOUBLE_EQ(b->GetNoDataValue(), 255.0);
+    ASSERT_NE(b->GetColorTable(), nullptr);
+    EXPECT_NE(b->GetColorTable()->GetColorEntry(0)->c1, b->GetColorTable()->GetColorEntry(1)->c1);
+}
+
+TEST_F(ResultsReaders, DistrictsGeoPackageHasOneStyledLayerPerScenario) {
+    GDALAllRegister();
+    GDALDatasetUniquePtr ds(
+        GDALDataset::Open((out() / "districts.gpkg").string().c_str(), GDAL_OF_VECTOR));
+    ASSERT_TRUE(ds);
+    OGRLayer* layer = ds->GetLayerByName("tiny");
+    ASSERT_NE(layer, nullptr);
+    EXPECT_EQ(layer->GetFeatureCount(), 2);
+    EXPECT_STREQ(layer->GetSpatialRef()->GetAuthorityCode(nullptr), "32648");
+    const auto covered = covsim::test::read_h5<double>(results(), "/tiny/covered_share");
+    for (auto& f : *layer) {
+        const std::string code = f->GetFieldAsString("code");
+        EXPECT_DOUBLE_EQ(f->GetFieldAsDouble("covered_share"), covered[code == "001" ? 0 : 1]);
+        EXPECT_TRUE(f->GetGeometryRef() != nullptr && !f->GetGeometryRef()->IsEmpty());
+    }
+    OGRLayer* styles = ds->GetLayerByName("layer_styles");
+    ASSERT_NE(styles, nullptr);
+    ASSERT_EQ(styles->GetFeatureCount(), 1);
+    for (auto& f : *styles) {
+        EXPECT_STREQ(f->GetFieldAsString("f_table_name"), "tiny");
+        EXPECT_EQ(f->GetFieldAsInteger("useAsDefault"), 1);
+        EXPECT_NE(std::string(f->GetFieldAsString("styleQML")).find("graduatedSymbol"),
+                  std::string::npos);
+        EXPECT_NE(std::string(f->GetFieldAsString("styleSLD")).find("StyledLayerDescriptor"),
+                  std::string::npos);
+    }
+}
+
+TEST_F(ResultsReaders, QgisProjectListsTheScenarioWithRelativePaths) {
+    const std::string qgs = covsim::test::read_text(out() / "covsim.qgs");
+    EXPECT_NE(qgs.find("<layer-tree-group name=\"tiny\""), std::string::npos);
+    EXPECT_NE(qgs.find("<datasource>./maps/tiny/rsrp_dbm.tif</datasource>"), std::string::npos);
+    EXPECT_NE(qgs.find("<datasource>./districts.gpkg|layername=tiny</datasource>"),
+              std::string::npos);
+    EXPECT_NE(qgs.find("<authid>EPSG:32648</authid>"), std::string::npos);
 }
 
 TEST_F(ResultsReaders, PythonReadersAgreeWithTheHdf5Library) {

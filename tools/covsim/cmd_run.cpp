@@ -1,4 +1,4 @@
-// covsim run SCENARIO.toml... [--out DIR] [--threads N]
+// covsim run SCENARIO.toml... [--out DIR] [--threads N] [--web-tiles]
 
 #include "commands.hpp"
 #include "run/batch.hpp"
@@ -19,6 +19,8 @@ void add_run_command(CLI::App& app, Context& ctx) {
     cmd->add_option("-t,--threads", config->threads, "Worker threads (0: all cores)")
         ->check(CLI::Range(0, 1024))
         ->capture_default_str();
+    cmd->add_flag("--web-tiles", config->web_tiles,
+                  "Also write XYZ PNG tiles of the styled maps to DIR/tiles/ (docs/qgis.md)");
     cmd->callback([&ctx, config, files, out_dir] {
         ctx.action = [&ctx, config, files, out_dir] {
             config->scenario_files.assign(files->begin(), files->end());

@@ -297,3 +297,29 @@ TEST(Coverage, OutputsAreBitIdenticalForAnyThreadCount) {
     EXPECT_GT(one.districts[0].covered_population, 0.0);
     EXPECT_LT(one.districts[0].covered_population, one.districts[0].population);
 }
+
+// More sites never lower the covered population when coverage is limited by RSRP: the best RSRP
+// over a set of sectors can only grow as sectors are added. (With an SINR threshold an added
+// site can push a cell below it through interference, which is physics, not a defect.)
+TEST(Coverage, MoreSitesNeverLowerRsrpLimitedCoverage) {
+    const StudyArea area = make_area(120, 50.0, 2.0);
+    CoverageInput in;
+    in.area = &area;
+    CoverageLayer layer = free_space_layer(1800.0);
+    layer.model = model_registry().find("cost231-hata");
+    layer.antenna = AntennaPattern{};
+    layer.rsrp_min_dbm = -75.0;
+    layer.sinr_min_db = -100.0; // coverage decided by RSRP alone
+    in.layers.push_back(layer);
+    double previous = 0.0;
+    for (int i = 0; i < 6; ++i) {
+        Sector s = omni_at(500.0 + 900.0 * i, 1200.0 + 700.0 * (i % 3), 43.0);
+        s.azimuth_deg = 60.0 * i;
+        in.sectors.push_back(s);
+        const CoverageResult r = compute_coverage(in);
+        EXPECT_GE(r.districts[0].covered_population, previous) << i + 1 << " sites";
+        previous = r.districts[0].covered_population;
+    }
+    EXPECT_GT(previous, 0.0);
+    EXPECT_LT(previous, 2.0 * 120 * 120); // not trivially everything
+}

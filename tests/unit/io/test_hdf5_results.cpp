@@ -1,3 +1,5 @@
+#include "core/capacity.hpp"
+#include "core/cost.hpp"
 #include "core/coverage.hpp"
 #include "core/propagation/registry.hpp"
 #include "io/gdal_support.hpp"
@@ -68,6 +70,20 @@ struct Fixture {
         result.scenario = &scenario;
         result.area = &area;
         result.coverage = compute_coverage(in);
+        CapacityInput cap;
+        cap.coverage_input = &in;
+        cap.coverage = &result.coverage;
+        cap.layers.push_back({ThroughputSpec{}, 18e6, Service::mobile, "lte-1800"});
+        cap.ftth_district = {false, false};
+        result.capacity = compute_capacity(cap);
+        CostInput cost;
+        cost.area = &area;
+        cost.sectors = &in.sectors;
+        cost.coverage = &result.coverage.districts;
+        cost.capacity = &result.capacity;
+        cost.layers.push_back({"lte-1800", SiteType::new_macro, Service::mobile, 40000.0, 0.0});
+        cost.ftth_district = {false, false};
+        result.cost = compute_costs(cost);
         result.sectors = in.sectors;
         result.layers = in.layers;
         result.started_utc = "2026-11-22T00:00:00Z";
@@ -228,6 +244,14 @@ TEST(Hdf5Results, LayoutRoundTripsThroughTheHdf5Library) {
     EXPECT_DOUBLE_EQ(population[1], f.result.coverage.districts[1].population);
     const auto share = read_all<double>(file, "/demo/covered_share", H5T_NATIVE_DOUBLE);
     EXPECT_DOUBLE_EQ(share[1], f.result.coverage.districts[1].covered_share());
+    const auto served = read_all<double>(file, "/demo/served_population", H5T_NATIVE_DOUBLE);
+    EXPECT_DOUBLE_EQ(served[0], f.result.capacity.districts[0].served_population);
+    const auto cost = read_all<double>(file, "/demo/cost_per_subscriber_usd_per_month",
+                                       H5T_NATIVE_DOUBLE);
+    EXPECT_DOUBLE_EQ(cost[1], f.result.cost.districts[1].per_subscriber_usd_per_month);
+    EXPECT_EQ(read_all<std::uint8_t>(file, "/demo/served", H5T_NATIVE_UINT8),
+              f.result.capacity.served.values);
+    EXPECT_EQ(read_all<double>(file, "/demo/sector_load", H5T_NATIVE_DOUBLE).size(), 2u);
 
     {
         hid_t names = H5Dopen2(file, "/demo/name", H5P_DEFAULT);

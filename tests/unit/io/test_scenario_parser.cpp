@@ -219,3 +219,91 @@ TEST_F(ScenarioParser, WarnsWhenAFrequencyIsOutsideTheModelRange) {
     EXPECT_NE(warnings[0].find("frequency_mhz = 3500 is outside cost231-hata's validity range"),
               std::string::npos);
 }
+
+TEST_F(ScenarioParser, DemandFibreCostAndThroughputKeys) {
+    const Scenario s = parse(study_area + R"(
+[demand]
+adoption = { urban_district = 0.9, rural_district = 0.5 }
+busy_hour_demand_mbps = 0.2
+min_user_throughput_mbps = 25
+household_size = 3.4
+
+[ftth]
+districts = ["016"]
+district_types = ["town"]
+speed_mbps = 500
+
+[cost]
+horizon_years = 15
+discount_rate = 0.08
+gni_per_capita_usd_per_year = 4500
+site_rental_usd_per_year = 6000
+fibre_usd_per_m = { rural_district = 8 }
+
+[[layers]]
+name = "n78"
+technology = "nr"
+sites = "sites.csv"
+frequency_mhz = 3500
+bandwidth_mhz = 100
+subcarrier_spacing_khz = 30
+model = "3gpp-38901-uma"
+service = "fwa"
+carrier = "n78-carrier"
+site_type = "upgrade"
+equipment_usd = 60000
+[layers.throughput]
+method = "cqi"
+cqi_table = "table2"
+mimo_layers = 4
+dl_share = 0.75
+)");
+    EXPECT_DOUBLE_EQ(s.demand.adoption[0], 0.9);
+    EXPECT_DOUBLE_EQ(s.demand.adoption[1], 0.7); // town keeps the default
+    EXPECT_DOUBLE_EQ(s.demand.adoption[2], 0.5);
+    EXPECT_DOUBLE_EQ(s.demand.busy_hour_demand_mbps, 0.2);
+    EXPECT_DOUBLE_EQ(s.demand.min_user_throughput_mbps, 25.0);
+    EXPECT_EQ(s.ftth.districts, std::vector<std::string>{"016"});
+    EXPECT_TRUE(s.ftth.district_types[static_cast<std::size_t>(DistrictType::town)]);
+    EXPECT_FALSE(s.ftth.district_types[static_cast<std::size_t>(DistrictType::urban_district)]);
+    EXPECT_DOUBLE_EQ(s.ftth.speed_mbps, 500.0);
+    EXPECT_EQ(s.cost.horizon_years, 15);
+    EXPECT_DOUBLE_EQ(s.cost.discount_rate, 0.08);
+    EXPECT_DOUBLE_EQ(s.cost.site_rental_usd_per_year[1], 6000.0); // one value for every type
+    EXPECT_DOUBLE_EQ(s.cost.fibre_usd_per_m[2], 8.0);
+    EXPECT_DOUBLE_EQ(s.cost.fibre_usd_per_m[0], 25.0);
+    const LayerSpec& l = s.layers[0];
+    EXPECT_EQ(l.service, Service::fwa);
+    EXPECT_EQ(l.carrier_name(), "n78-carrier");
+    EXPECT_EQ(l.site_type, SiteType::upgrade);
+    EXPECT_DOUBLE_EQ(*l.equipment_usd, 60000.0);
+    EXPECT_EQ(l.throughput.method, ThroughputMethod::cqi);
+    EXPECT_EQ(l.throughput.cqi_table, CqiTable::table2);
+    EXPECT_EQ(l.throughput.mimo_layers, 4);
+    EXPECT_DOUBLE_EQ(l.throughput.dl_share, 0.75);
+    EXPECT_DOUBLE_EQ(l.throughput.overhead, 0.14); // NR default, TS 38.306
+    EXPECT_TRUE(s.ftth_offered(District{"016", "", "", DistrictType::rural_district, {}, {}}));
+    EXPECT_FALSE(s.ftth_offered(District{"017", "", "", DistrictType::rural_district, {}, {}}));
+}
+
+TEST_F(ScenarioParser, EconomicKeysAreCheckedToo) {
+    EXPECT_NE(error_of(study_area + layer + "[demand]\nadoption = { urban = 0.5 }\n")
+                  .find("unknown key 'urban' in [demand] adoption"),
+              std::string::npos);
+    EXPECT_NE(error_of(study_area + layer + "[demand]\nadoption = 1.5\n")
+                  .find("[demand] adoption must be in [0, 1], got 1.5"),
+              std::string::npos);
+    EXPECT_NE(error_of(study_area + layer + "[cost]\ndiscount_rate = \"5%\"\n")
+                  .find("[cost] discount_rate must be a number, got string \"5%\""),
+              std::string::npos);
+    EXPECT_NE(error_of(study_area + layer + "site_type = \"tower\"\n")
+                  .find("site_type must be \"new_macro\", \"upgrade\", \"small_cell\" or "
+                        "\"existing\", got \"tower\""),
+              std::string::npos);
+    EXPECT_NE(error_of(study_area + layer + "[layers.throughput]\ncqi_sinr_db = [1, 2, 3]\n")
+                  .find("cqi_sinr_db must list 15 ascending SINR thresholds"),
+              std::string::npos);
+    EXPECT_NE(error_of(study_area + layer + "[ftth]\ndistrict_types = [\"suburb\"]\n")
+                  .find("\"suburb\" is not a district type"),
+              std::string::npos);
+}

@@ -1,0 +1,84 @@
+#pragma once
+// Demand, capacity and service, after the coverage kernel (docs/capacity-and-cost.md).
+//
+// People subscribe at the adoption rate of their district type, a market share of them on this
+// network; each subscriber offers
+// `busy_hour_demand_mbps` in the busy hour. Every cell's people are assigned to one access
+// option: fibre where the scenario offers it in their district, else the serving layer when a
+// radio layer covers them. A radio cell is a processor-sharing server (Bonald & Proutière 2003):
+//
+//   R_i      peak single-user throughput at cell i (core/throughput.hpp)
+//   rho_c    = sum over the cells i assigned to radio cell c of D_i / R_i   (load, D_i = demand)
+//   C_c      = sum D_i / rho_c   (capacity: the traffic c carries when full, for its spatial mix)
+//   r_i      = R_i (1 - rho_c) when rho_c < 1, else 0   (mean user throughput)
+//
+// and a person is *served* when their option delivers r_i >= min_user_throughput_mbps (fibre:
+// its offered speed). Radio cells are shared by the layers of one carrier (e.g. FWA and mobile).
+//
+// For the cheapest technology mix, each option is also evaluated *alone*, carrying the demand
+// of every cell it covers; a cell is served by a set of options when one of them serves it
+// alone, and the people of each district are counted per set of options that serve them.
+
+#include "core/coverage.hpp"
+#include "core/scenario.hpp"
+#include "core/throughput.hpp"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace covsim {
+
+struct CapacityLayer {
+    ThroughputSpec throughput;
+    double occupied_bandwidth_hz = 0.0; // 12 * N_RB * subcarrier spacing
+    Service service = Service::mobile;
+    std::string carrier; // layers with the same carrier share cells
+};
+
+struct CapacityInput {
+    const CoverageInput* coverage_input = nullptr;
+    const CoverageResult* coverage = nullptr;
+    std::vector<CapacityLayer> layers;
+    DemandSpec demand;
+    std::vector<bool> ftth_district; // per district: fibre offered
+    double ftth_speed_mbps = 300.0;
+};
+
+// Per radio sector; sectors of one physical cell (same carrier, site and sector) show the cell.
+struct SectorLoad {
+    double load = 0.0;                 // rho
+    double offered_traffic_mbps = 0.0; // sum of D_i assigned to the cell
+    double capacity_mbps = 0.0;        // sum D_i / rho; 0 when the cell carries nothing
+    double served_subscribers = 0.0;
+    double assigned_people = 0.0;
+};
+
+struct DistrictService {
+    double subscribers = 0.0;
+    double served_population = 0.0;
+    double reached_population = 0.0; // covered by a radio layer or passed by fibre
+    double offered_traffic_mbps = 0.0;
+    double ftth_households = 0.0;            // homes passed
+    double fwa_subscriber_households = 0.0;  // homes subscribing through an FWA layer
+    std::vector<double> people_by_options;   // [bitmask of options serving alone]
+    std::vector<double> fwa_households_alone; // per layer: subscribing homes it serves alone
+};
+
+struct CapacityResult {
+    Raster<float> throughput_mbps;      // peak throughput of the serving option
+    Raster<float> user_throughput_mbps; // r_i under load
+    Raster<std::uint8_t> served;        // 1 served, 0 not, flag_nodata outside districts
+    std::vector<Raster<float>> layer_throughput_mbps; // peak throughput of each layer's server
+    std::vector<SectorLoad> sectors;
+    std::vector<DistrictService> districts;
+    std::size_t option_count = 0;       // layers, then fibre: bit l is layer l, the last bit fibre
+    std::uint64_t overloaded_cells = 0; // cells with rho >= 1
+};
+
+// At most this many options (layers + fibre) are combined in the mix analysis.
+inline constexpr std::size_t max_mix_options = 10;
+
+CapacityResult compute_capacity(const CapacityInput& input);
+
+} // namespace covsim

@@ -1,0 +1,81 @@
+#pragma once
+// Network cost, per district and for the city (docs/capacity-and-cost.md).
+//
+// Investment (capex) happens in year 0, running costs (opex) every year of the horizon H:
+//   NPV = capex + opex * A(r, H),   A(r, H) = sum_{t=1..H} (1 + r)^-t = (1 - (1 + r)^-H) / r
+//   annualised cost = NPV / A(r, H)          (the constant yearly payment with the same NPV)
+//   cost per subscriber per month = annualised cost / subscribers / 12
+//   affordability = cost per subscriber per month / (GNI per capita / 12), affordable when it is
+//   at most the threshold (the Broadband Commission's 2 %).
+// Sites are charged to the district that contains them; fibre and CPEs to the district of their
+// homes; spectrum fees to districts by their share of subscribers.
+//
+// The cheapest technology mix of a district is the set of options (layers, fibre) with the
+// least annualised cost whose options, each carrying alone the demand it covers, serve at least
+// the target share of the district's people (core/capacity.hpp).
+
+#include "core/capacity.hpp"
+#include "core/scenario.hpp"
+#include "core/sector.hpp"
+#include "core/study_area.hpp"
+
+#include <string>
+#include <vector>
+
+namespace covsim {
+
+struct Money {
+    double capex_usd = 0.0;
+    double opex_usd_per_year = 0.0;
+    void add(const Money& o) noexcept {
+        capex_usd += o.capex_usd;
+        opex_usd_per_year += o.opex_usd_per_year;
+    }
+};
+
+// sum_{t=1..years} (1 + rate)^-t; `years` when the rate is 0.
+double annuity_factor(double rate, int years) noexcept;
+double net_present_value_usd(const Money& m, double rate, int years) noexcept;
+double annualised_cost_usd(const Money& m, double rate, int years) noexcept;
+
+struct CostLayer {
+    std::string name;
+    SiteType site_type = SiteType::new_macro;
+    Service service = Service::mobile;
+    double equipment_usd = 0.0;
+    double spectrum_fee_usd_per_year = 0.0;
+};
+
+struct CostInput {
+    const StudyArea* area = nullptr;
+    const std::vector<Sector>* sectors = nullptr;
+    const DistrictTable* coverage = nullptr; // population, area per district
+    const CapacityResult* capacity = nullptr;
+    std::vector<CostLayer> layers;
+    CostSpec cost;
+    DemandSpec demand;
+    std::vector<bool> ftth_district;
+};
+
+struct DistrictCost {
+    Money money;
+    double npv_usd = 0.0;
+    double annualised_usd = 0.0;
+    double per_subscriber_usd_per_month = 0.0;
+    double per_reached_person_usd_per_month = 0.0; // covered by radio or passed by fibre
+    double per_served_person_usd_per_month = 0.0;
+    double affordability = 0.0;          // share of monthly GNI per capita
+    std::string cheapest_mix;            // e.g. "lte-1800+ftth"; empty when none meets the target
+    double cheapest_mix_per_subscriber_usd_per_month = 0.0; // NaN when none
+    double cheapest_mix_served_share = 0.0;                 // NaN when none
+};
+
+struct CostResult {
+    std::vector<DistrictCost> districts;
+    DistrictCost city;         // every district plus the sites outside them
+    Money outside_districts;   // sites in no district
+};
+
+CostResult compute_costs(const CostInput& input);
+
+} // namespace covsim

@@ -1,0 +1,88 @@
+#pragma once
+// How covsim's maps and district layers look: one table lists the style of every map metric
+// (class breaks, colours, legend labels), and this module turns an entry into a QGIS style
+// (.qml, applied by QGIS when it opens the map), a legend PNG for reports, and colours for web
+// tiles. The district choropleth (covered share) is defined here too, with its QML and SLD.
+// docs/qgis.md lists the classes and where their breaks come from.
+
+#include "core/result_table.hpp"
+
+#include <array>
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace covsim::io {
+
+using Rgba = std::array<std::uint8_t, 4>;
+
+// One class (classified styles) or category (categorical styles) of a style.
+struct StyleClass {
+    double value = 0.0; // classified: the class's lower bound (inclusive); categorical: the value
+    Rgba rgba{0, 0, 0, 255};
+    std::string label; // legend text (UTF-8)
+};
+
+enum class StyleKind {
+    classified,  // ascending lower bounds: a value falls in the last class whose bound it reaches
+    categorical, // exact values
+};
+
+struct MapStyle {
+    std::string metric; // map name, e.g. "rsrp_dbm"
+    std::string title;  // legend title with units, e.g. "RSRP (dBm)"
+    StyleKind kind = StyleKind::classified;
+    std::vector<StyleClass> classes; // classified: the first bound is -inf
+    // What the legend PNG shows when it differs from `classes` (best_server: the colour cycle
+    // instead of one entry per sector).
+    std::vector<StyleClass> legend;
+
+    // The colour of a value; nullopt when no class or category holds it (drawn transparent).
+    [[nodiscard]] std::optional<Rgba> colour_of(double value) const;
+};
+
+// What the categorical styles take from a scenario.
+struct StyleContext {
+    std::vector<std::string> layer_names;   // serving_layer categories
+    std::vector<std::string> sector_labels; // best_server categories, "site/sector"
+};
+
+StyleContext style_context(const ScenarioResult& result);
+
+// The style of a map metric from the table, or nullopt when the table has none.
+std::optional<MapStyle> map_style(std::string_view metric, const StyleContext& context);
+
+// The colours best_server cycles through: sector i is drawn in server_palette()[i % 20].
+const std::array<Rgba, 20>& server_palette();
+
+// The district choropleth: classes of the district layer's covered_share field.
+MapStyle district_style();
+
+// QGIS styles. The *_xml functions give the elements a .qml file and a layer of a .qgs project
+// share (a raster's <pipe>; a vector's renderer, labels and field aliases); the *_qml functions
+// give whole .qml documents.
+std::string raster_style_xml(const MapStyle& style);
+std::string raster_qml(const MapStyle& style);
+
+// A field of the district layer, for the aliases QGIS shows in attribute tables and forms.
+struct FieldAlias {
+    std::string name;
+    std::string alias;
+};
+std::string district_style_xml(const std::vector<FieldAlias>& fields);
+std::string district_qml(const std::vector<FieldAlias>& fields);
+// The same choropleth as an OGC Styled Layer Descriptor 1.1 (for GeoServer, QGIS server, ...).
+std::string district_sld(const std::string& layer_name);
+
+// A legend image (title and one swatch per class) as an RGBA PNG written through GDAL.
+void write_legend_png(const std::filesystem::path& path, const MapStyle& style);
+
+// XML text with &, <, >, " and ' escaped.
+std::string xml_escape(std::string_view text);
+// Every line of `text` indented by `spaces`.
+std::string indent_xml(const std::string& text, int spaces);
+
+} // namespace covsim::io

@@ -1,0 +1,187 @@
+#include "io/qgis_project.hpp"
+
+#include "core/error.hpp"
+#include "io/district_gpkg.hpp"
+#include "io/gdal_support.hpp"
+#include "io/map_sink.hpp"
+#include "io/map_styles.hpp"
+
+#include <cpl_conv.h>
+#include <fmt/format.h>
+#include <fstream>
+
+namespace covsim::io {
+
+namespace {
+
+std::string id_safe(const std::string& text) {
+    std::string out = text;
+    for (char& c : out) {
+        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+        c = ok ? c : '_';
+    }
+    return out;
+}
+
+// <spatialrefsys> of a CRS given as WKT.
+std::string spatialrefsys(const std::string& wkt) {
+    const OGRSpatialReference srs = srs_from_wkt(wkt);
+    char* proj4 = nullptr;
+    srs.exportToProj4(&proj4);
+    const std::string proj(proj4 != nullptr ? proj4 : "");
+    CPLFree(proj4);
+    const char* auth = srs.GetAuthorityName(nullptr);
+    const char* code = srs.GetAuthorityCode(nullptr);
+    const std::string authid =
+        auth != nullptr && code != nullptr ? fmt::format("{}:{}", auth, code) : "";
+    std::string x = "<spatialrefsys>\n";
+    x += fmt::format("  <wkt>{}</wkt>\n", xml_escape(to_wkt(srs)));
+    x += fmt::format("  <proj4>{}</proj4>\n", xml_escape(proj));
+    x += fmt::format("  <authid>{}</authid>\n", xml_escape(authid));
+    x += fmt::format("  <description>{}</description>\n",
+                     xml_escape(srs.GetName() != nullptr ? srs.GetName() : ""));
+    x += fmt::format("  <geographicflag>{}</geographicflag>\n",
+                     srs.IsGeographic() ? "true" : "false");
+    x += "</spatialrefsys>\n";
+    return x;
+}
+
+std::string extent(const char* element, const Grid& g) {
+    return fmt::format("<{0}>\n  <xmin>{1}</xmin>\n  <ymin>{2}</ymin>\n  <xmax>{3}</xmax>\n"
+                       "  <ymax>{4}</ymax>\n</{0}>\n",
+                       element, g.origin_x_m, g.south_m(), g.east_m(), g.origin_y_m);
+}
+
+std::string maplayer(const QgisProjectSink::Layer& l, const Grid& grid) {
+    std::string x;
+    if (l.raster) {
+        x += "<maplayer type=\"raster\" styleCategories=\"AllStyleCategories\" "
+             "hasScaleBasedVisibilityFlag=\"0\" minScale=\"1e+08\" maxScale=\"0\">\n";
+    } else {
+        x += "<maplayer type=\"vector\" geometry=\"Polygon\" wkbType=\"MultiPolygon\" "
+             "labelsEnabled=\"1\" styleCategories=\"AllStyleCategories\" readOnly=\"0\" "
+             "hasScaleBasedVisibilityFlag=\"0\" minScale=\"100000000\" maxScale=\"0\">\n";
+    }
+    x += indent_xml(extent("extent", grid), 2);
+    x += fmt::format("  <id>{}</id>\n", xml_escape(l.id));
+    x += fmt::format("  <datasource>{}</datasource>\n", xml_escape(l.source));
+    x += fmt::format("  <layername>{}</layername>\n", xml_escape(l.name));
+    x += "  <srs>\n" + indent_xml(spatialrefsys(grid.crs_wkt), 4) + "  </srs>\n";
+    if (l.raster) {
+        x += "  <provider>gdal</provider>\n";
+        x += "  <noData>\n    <noDataList bandNo=\"1\" useSrcNoData=\"1\"/>\n  </noData>\n";
+    } else {
+        x += "  <provider encoding=\"UTF-8\">ogr</provider>\n";
+    }
+    x += indent_xml(l.style, 2);
+    x += "</maplayer>\n";
+    return x;
+}
+
+} // namespace
+
+QgisProjectSink::QgisProjectSink(const std::filesystem::path& path) : file_(path) {}
+
+void QgisProjectSink::write(const ScenarioResult& result, const RunInfo& /*run*/) {
+    const std::string& scenario = result.scenario->name;
+    const std::string prefix = fmt::format("s{}_{}_", groups_.size(), id_safe(scenario));
+    Group g{scenario, result.area->grid, {}};
+    g.layers.push_back({prefix + "districts", "Districts: covered share",
+                        "./districts.gpkg|layername=" + scenario, false,
+                        district_style_xml(district_layer_fields(result)), true});
+    const StyleContext context = style_context(result);
+    for (const MapSpec& spec : scenario_maps(result)) {
+        const std::optional<MapStyle> style = map_style(spec.metric, context);
+        Layer l;
+        l.id = prefix + spec.metric;
+        l.name = style ? style->title : spec.metric;
+        l.source = "./maps/" + scenario + "/" + spec.metric + ".tif";
+        l.raster = true;
+        l.style = style ? raster_style_xml(*style) : "";
+        // One legend entry per sector is too long to show unfolded.
+        l.expanded = !(style && style->classes.size() > 20);
+        g.layers.push_back(std::move(l));
+    }
+    groups_.push_back(std::move(g));
+}
+
+void QgisProjectSink::commit() {
+    if (groups_.empty()) {
+        return;
+    }
+    const Grid& first = groups_.front().grid;
+    std::string names;
+    for (const Group& g : groups_) {
+        names += (names.empty() ? "" : ", ") + g.name;
+    }
+    std::string x = "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n";
+    x += "<qgis projectname=\"covsim\" version=\"3.22.0-covsim\">\n";
+    x += "  <homePath path=\"\"/>\n";
+    x += fmt::format("  <title>{}</title>\n", xml_escape("covsim: " + names));
+    x += "  <projectCrs>\n" + indent_xml(spatialrefsys(first.crs_wkt), 4) + "  </projectCrs>\n";
+
+    x += "  <layer-tree-group>\n";
+    x += "    <customproperties/>\n";
+    for (std::size_t gi = 0; gi < groups_.size(); ++gi) {
+        const Group& g = groups_[gi];
+        x += fmt::format("    <layer-tree-group name=\"{}\" checked=\"{}\" expanded=\"{}\" "
+                         "mutually-exclusive=\"1\" mutually-exclusive-child=\"0\">\n",
+                         xml_escape(g.name), gi == 0 ? "Qt::Checked" : "Qt::Unchecked",
+                         gi == 0 ? 1 : 0);
+        x += "      <customproperties/>\n";
+        for (std::size_t li = 0; li < g.layers.size(); ++li) {
+            const Layer& l = g.layers[li];
+            x += fmt::format("      <layer-tree-layer id=\"{}\" name=\"{}\" source=\"{}\" "
+                             "providerKey=\"{}\" checked=\"{}\" expanded=\"{}\">\n",
+                             xml_escape(l.id), xml_escape(l.name), xml_escape(l.source),
+                             l.raster ? "gdal" : "ogr", li == 0 ? "Qt::Checked" : "Qt::Unchecked",
+                             l.expanded ? 1 : 0);
+            x += "        <customproperties/>\n";
+            x += "      </layer-tree-layer>\n";
+        }
+        x += "    </layer-tree-group>\n";
+    }
+    x += "  </layer-tree-group>\n";
+
+    x += "  <projectlayers>\n";
+    for (const Group& g : groups_) {
+        for (const Layer& l : g.layers) {
+            x += indent_xml(maplayer(l, g.grid), 4);
+        }
+    }
+    x += "  </projectlayers>\n";
+
+    x += "  <mapcanvas name=\"theMapCanvas\">\n";
+    x += "    <units>meters</units>\n";
+    x += indent_xml(extent("extent", first), 4);
+    x += "    <rotation>0</rotation>\n";
+    x += "    <destinationsrs>\n" + indent_xml(spatialrefsys(first.crs_wkt), 6) +
+         "    </destinationsrs>\n";
+    x += "  </mapcanvas>\n";
+    x += fmt::format("  <ProjectViewSettings UseProjectScales=\"0\" rotation=\"0\">\n"
+                     "    <Scales/>\n"
+                     "    <DefaultViewExtent xmin=\"{}\" ymin=\"{}\" xmax=\"{}\" ymax=\"{}\">\n",
+                     first.origin_x_m, first.south_m(), first.east_m(), first.origin_y_m);
+    x += indent_xml(spatialrefsys(first.crs_wkt), 6);
+    x += "    </DefaultViewExtent>\n";
+    x += "  </ProjectViewSettings>\n";
+    x += "  <properties>\n";
+    x += "    <Paths>\n      <Absolute type=\"bool\">false</Absolute>\n    </Paths>\n";
+    x += "    <SpatialRefSys>\n      <ProjectionsEnabled type=\"int\">1</ProjectionsEnabled>\n"
+         "    </SpatialRefSys>\n";
+    x += "  </properties>\n";
+    x += "</qgis>\n";
+
+    {
+        std::ofstream out(file_.temp_path(), std::ios::binary | std::ios::trunc);
+        out << x;
+        out.close();
+        if (!out) {
+            throw Error(ErrorCode::io,
+                        fmt::format("cannot write '{}'", file_.final_path().string()));
+        }
+    }
+    file_.commit();
+}
+
+} // namespace covsim::io

@@ -1,0 +1,44 @@
+#pragma once
+// covsim.qgs: a QGIS project that opens every map and district layer of a run at once, one
+// layer group per scenario (in batch order), with relative paths so that the output directory
+// can be moved or shared. Each layer carries the same style as its .qml (maps) or its
+// layer_styles entry (districts.gpkg), so the project opens fully styled. Within a scenario's
+// group one layer is shown at a time (a mutually exclusive group): the district choropleth
+// first; the first scenario's group is shown, the others are hidden. Written at commit().
+
+#include "core/grid.hpp"
+#include "core/result.hpp"
+#include "io/atomic_file.hpp"
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace covsim::io {
+
+class QgisProjectSink final : public ResultSink {
+public:
+    explicit QgisProjectSink(const std::filesystem::path& path);
+    void write(const ScenarioResult& result, const RunInfo& run) override;
+    void commit() override;
+
+    struct Layer {
+        std::string id;
+        std::string name;
+        std::string source;   // relative to the project file
+        bool raster = true;   // false: the district layer
+        std::string style;    // the layer's style elements (map_styles)
+        bool expanded = true; // legend shown in the layer tree
+    };
+    struct Group {
+        std::string name;
+        Grid grid; // extent and CRS
+        std::vector<Layer> layers;
+    };
+
+private:
+    AtomicFile file_;
+    std::vector<Group> groups_;
+};
+
+} // namespace covsim::io

@@ -1,0 +1,202 @@
+// Capacity and cost on a one-cell district small enough to check by hand.
+
+#include "core/capacity.hpp"
+#include "core/cost.hpp"
+#include "core/propagation/registry.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+using namespace covsim;
+
+namespace {
+
+// 10 x 10 cells of 100 m (1 km2), one urban district, 10 people per cell: 1000 people. One
+// omnidirectional isotropic site in the middle, free-space loss, no noise to speak of: every
+// cell's SINR is far above 22 dB, so the Shannon bound gives S_max = 4.4 bit/s/Hz everywhere.
+struct OneCell {
+    StudyArea area;
+    CoverageInput coverage_input;
+    CoverageResult coverage;
+    CapacityInput capacity_input;
+
+    explicit OneCell(double busy_hour_mbps, double min_user_mbps) {
+        area.grid.cell_size_m = 100.0;
+        area.grid.width = 10;
+        area.grid.height = 10;
+        area.grid.origin_y_m = 1000.0;
+        area.population = Raster<double>(area.grid, 10.0);
+        area.district_index = Raster<std::int16_t>(area.grid, 0);
+        District d;
+        d.code = "001";
+        d.type = DistrictType::urban_district;
+        area.districts.push_back(d);
+
+        CoverageLayer l;
+        l.name = "lte";
+        l.model = model_registry().find("free-space");
+        l.frequency_mhz = 1800.0;
+        l.noise_per_re_dbm = -250.0;
+        l.rsrp_min_dbm = -120.0;
+        l.sinr_min_db = -10.0;
+        l.antenna.isotropic = true;
+        l.antenna.gain_dbi = 0.0;
+        coverage_input.area = &area;
+        coverage_input.layers.push_back(l);
+        Sector s;
+        s.site_id = "S";
+        s.sector_id = "1";
+        s.x_m = 500.0;
+        s.y_m = 500.0;
+        s.power_dbm = 40.0;
+        s.district = 0;
+        coverage_input.sectors.push_back(s);
+        coverage = compute_coverage(coverage_input);
+
+        capacity_input.coverage_input = &coverage_input;
+        capacity_input.coverage = &coverage;
+        CapacityLayer cl;
+        cl.throughput.mimo_layers = 1;
+        cl.throughput.overhead = 0.0;
+        cl.occupied_bandwidth_hz = 10e6; // R = 4.4 x 10 MHz = 44 Mbit/s in every cell
+        cl.carrier = "lte";
+        capacity_input.layers.push_back(cl);
+        capacity_input.demand.adoption = {0.5, 0.5, 0.5};
+        capacity_input.demand.busy_hour_demand_mbps = busy_hour_mbps;
+        capacity_input.demand.min_user_throughput_mbps = min_user_mbps;
+        capacity_input.demand.household_size = 4.0;
+        capacity_input.ftth_district = {false};
+    }
+};
+
+CostInput cost_input(const OneCell& c, const CapacityResult& cap) {
+    CostInput in;
+    in.area = &c.area;
+    in.sectors = &c.coverage_input.sectors;
+    in.coverage = &c.coverage.districts;
+    in.capacity = &cap;
+    in.layers.push_back({"lte", SiteType::new_macro, Service::mobile, 40000.0, 0.0});
+    in.demand = c.capacity_input.demand;
+    in.ftth_district = {false};
+    return in; // CostSpec defaults: 5 %, 10 years, urban rental 10000, backhaul 0.5 km at 25 USD/m
+}
+
+} // namespace
+
+TEST(Capacity, OneCellDistrictByHand) {
+    // 1000 people x 0.5 adoption = 500 subscribers x 0.044 Mbit/s = 22 Mbit/s offered.
+    // Load = sum D_i / R_i = 22 / 44 = 0.5; user throughput = 44 x (1 - 0.5) = 22 Mbit/s >= 10.
+    const OneCell c(0.044, 10.0);
+    ASSERT_EQ(c.coverage.districts[0].covered_population, 1000.0);
+    const CapacityResult r = compute_capacity(c.capacity_input);
+    EXPECT_NEAR(r.layer_throughput_mbps[0].at(3, 3), 44.0, 1e-4);
+    ASSERT_EQ(r.sectors.size(), 1u);
+    EXPECT_NEAR(r.sectors[0].load, 0.5, 1e-12);
+    EXPECT_NEAR(r.sectors[0].offered_traffic_mbps, 22.0, 1e-12);
+    EXPECT_NEAR(r.sectors[0].capacity_mbps, 44.0, 1e-9);
+    EXPECT_NEAR(r.sectors[0].served_subscribers, 500.0, 1e-9);
+    EXPECT_NEAR(r.user_throughput_mbps.at(7, 2), 22.0, 1e-4);
+    EXPECT_NEAR(r.districts[0].subscribers, 500.0, 1e-9);
+    EXPECT_NEAR(r.districts[0].served_population, 1000.0, 1e-9);
+    EXPECT_NEAR(r.districts[0].reached_population, 1000.0, 1e-9);
+    EXPECT_EQ(r.overloaded_cells, 0u);
+    // Alone, the one layer serves everybody: all 1000 people in the set {layer 0}.
+    ASSERT_EQ(r.districts[0].people_by_options.size(), 4u);
+    EXPECT_NEAR(r.districts[0].people_by_options[1], 1000.0, 1e-9);
+}
+
+TEST(Capacity, UsersShareTheCell) {
+    // Same cell, a 25 Mbit/s minimum: 22 Mbit/s each is not enough, nobody is served.
+    const CapacityResult slow = compute_capacity(OneCell(0.044, 25.0).capacity_input);
+    EXPECT_DOUBLE_EQ(slow.districts[0].served_population, 0.0);
+    // Twice the demand: load 1, the cell is overloaded and nobody is served.
+    const CapacityResult full = compute_capacity(OneCell(0.088, 10.0).capacity_input);
+    EXPECT_NEAR(full.sectors[0].load, 1.0, 1e-12);
+    EXPECT_EQ(full.overloaded_cells, 1u);
+    EXPECT_DOUBLE_EQ(full.districts[0].served_population, 0.0);
+    // Less demand leaves each user more.
+    const CapacityResult light = compute_capacity(OneCell(0.022, 10.0).capacity_input);
+    EXPECT_NEAR(light.user_throughput_mbps.at(0, 0), 44.0 * 0.75, 1e-4);
+}
+
+TEST(Capacity, FibreServesItsDistrictWithoutLoadingTheRadio) {
+    OneCell c(0.044, 10.0);
+    c.capacity_input.ftth_district = {true};
+    c.capacity_input.ftth_speed_mbps = 300.0;
+    const CapacityResult r = compute_capacity(c.capacity_input);
+    EXPECT_DOUBLE_EQ(r.sectors[0].load, 0.0);
+    EXPECT_NEAR(r.districts[0].served_population, 1000.0, 1e-9);
+    EXPECT_NEAR(r.districts[0].ftth_households, 250.0, 1e-9); // 1000 people / 4
+    EXPECT_FLOAT_EQ(r.throughput_mbps.at(5, 5), 300.0f);
+    // Both options alone serve everybody: bits 0 (layer) and 1 (fibre).
+    EXPECT_NEAR(r.districts[0].people_by_options[3], 1000.0, 1e-9);
+}
+
+TEST(Cost, AnnuityAndNetPresentValue) {
+    EXPECT_DOUBLE_EQ(annuity_factor(0.0, 10), 10.0);
+    // (1 - 1.05^-10) / 0.05 = 7.721734929
+    EXPECT_NEAR(annuity_factor(0.05, 10), 7.721734929, 1e-9);
+    const Money m{100000.0, 10000.0};
+    EXPECT_NEAR(net_present_value_usd(m, 0.05, 10), 100000.0 + 10000.0 * 7.721734929, 1e-5);
+    EXPECT_NEAR(annualised_cost_usd(m, 0.05, 10), 100000.0 / 7.721734929 + 10000.0, 1e-6);
+    // A higher discount rate lowers the NPV of future costs...
+    EXPECT_LT(net_present_value_usd(m, 0.10, 10), net_present_value_usd(m, 0.05, 10));
+    // ...and leaves an investment-only NPV unchanged.
+    EXPECT_DOUBLE_EQ(net_present_value_usd({5000.0, 0.0}, 0.10, 10), 5000.0);
+}
+
+TEST(Cost, OneCellDistrictByHand) {
+    const OneCell c(0.044, 10.0);
+    const CapacityResult cap = compute_capacity(c.capacity_input);
+    const CostResult r = compute_costs(cost_input(c, cap));
+    ASSERT_EQ(r.districts.size(), 1u);
+    const DistrictCost& d = r.districts[0];
+    // capex: equipment 40000 + installation 30000 + site build 30000
+    //        + backhaul 0.5 km x 1000 x 25 USD/m = 12500           = 112500
+    // opex:  O&M 7400 + power 3000 + urban rental 10000            =  20400 per year
+    EXPECT_DOUBLE_EQ(d.money.capex_usd, 112500.0);
+    EXPECT_DOUBLE_EQ(d.money.opex_usd_per_year, 20400.0);
+    // NPV = 112500 + 20400 x 7.721734929 = 270023.39;
+    // annualised = 112500 / 7.721734929 + 20400 = 14569.26 + 20400 = 34969.26
+    EXPECT_NEAR(d.npv_usd, 270023.3926, 1e-3);
+    EXPECT_NEAR(d.annualised_usd, 34969.2647, 1e-3);
+    // 500 subscribers: 34969.26 / 500 / 12 = 5.8282 USD per month; 1000 people served.
+    EXPECT_NEAR(d.per_subscriber_usd_per_month, 5.828211, 1e-5);
+    EXPECT_NEAR(d.per_served_person_usd_per_month, 2.914105, 1e-5);
+    // GNI 4000 USD a year = 333.33 a month: 5.8282 / 333.33 = 1.7485 %, under the 2 % target.
+    EXPECT_NEAR(d.affordability, 0.0174846, 1e-6);
+    EXPECT_EQ(d.cheapest_mix, "lte");
+    EXPECT_DOUBLE_EQ(d.cheapest_mix_served_share, 1.0);
+    EXPECT_NEAR(r.city.annualised_usd, d.annualised_usd, 1e-9);
+}
+
+TEST(Cost, UpgradesAndExistingSitesCostLess) {
+    const OneCell c(0.044, 10.0);
+    const CapacityResult cap = compute_capacity(c.capacity_input);
+    CostInput in = cost_input(c, cap);
+    in.layers[0].site_type = SiteType::upgrade; // equipment + installation; O&M + power
+    EXPECT_DOUBLE_EQ(compute_costs(in).districts[0].money.capex_usd, 70000.0);
+    EXPECT_DOUBLE_EQ(compute_costs(in).districts[0].money.opex_usd_per_year, 10400.0);
+    in.layers[0].site_type = SiteType::existing; // nothing to invest; rental, O&M, power
+    EXPECT_DOUBLE_EQ(compute_costs(in).districts[0].money.capex_usd, 0.0);
+    EXPECT_DOUBLE_EQ(compute_costs(in).districts[0].money.opex_usd_per_year, 20400.0);
+}
+
+TEST(Cost, CheapestMixPrefersTheCheaperOptionThatMeetsTheTarget) {
+    OneCell c(0.044, 10.0);
+    c.capacity_input.ftth_district = {true};
+    const CapacityResult cap = compute_capacity(c.capacity_input);
+    CostInput in = cost_input(c, cap);
+    in.ftth_district = {true};
+    // Fibre for 250 homes on 1 km2: route 1 / sqrt(250) km per home at 25 USD/m = 1581.14 USD,
+    // plus 100 fixed: 1681.14 per home passed; 125 subscribing homes x 150 connection.
+    const CostResult r = compute_costs(in);
+    const double fibre_capex = 250.0 * (100.0 + 1000.0 / std::sqrt(250.0) * 25.0) + 125.0 * 150.0;
+    EXPECT_NEAR(r.districts[0].money.capex_usd, 112500.0 + fibre_capex, 1e-6);
+    // The radio layer alone (34969 USD a year) is cheaper than fibre alone
+    // (439034 / 7.7217 + 2500 = 59358 USD a year): it is the cheapest mix.
+    EXPECT_EQ(r.districts[0].cheapest_mix, "lte");
+    in.layers[0].equipment_usd = 400000.0; // now fibre is cheaper
+    EXPECT_EQ(compute_costs(in).districts[0].cheapest_mix, "ftth");
+}

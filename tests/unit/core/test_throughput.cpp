@@ -1,0 +1,78 @@
+#include "core/throughput.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+using namespace covsim;
+
+TEST(Throughput, ShannonBoundAtItsBreakpoints) {
+    const ThroughputSpec s; // TR 36.942 Table A.2: alpha 0.6, -10 dB, 4.4 bit/s/Hz
+    EXPECT_DOUBLE_EQ(spectral_efficiency(s, -10.01), 0.0);
+    // At SINR_min: 0.6 log2(1 + 0.1) = 0.6 * 0.1375035 = 0.0825021.
+    EXPECT_NEAR(spectral_efficiency(s, -10.0), 0.0825021, 1e-6);
+    // 10 dB: 0.6 log2(11) = 0.6 * 3.4594316 = 2.0756590.
+    EXPECT_NEAR(spectral_efficiency(s, 10.0), 2.0756590, 1e-6);
+    // The cap 4.4 is reached at 10 log10(2^(4.4/0.6) - 1) = 22.0485 dB.
+    EXPECT_LT(spectral_efficiency(s, 22.04), 4.4);
+    EXPECT_DOUBLE_EQ(spectral_efficiency(s, 22.05), 4.4);
+    EXPECT_DOUBLE_EQ(spectral_efficiency(s, 40.0), 4.4);
+    EXPECT_DOUBLE_EQ(spectral_efficiency(s, std::nan("")), 0.0);
+}
+
+TEST(Throughput, CqiTableOneStepsAtItsThresholds) {
+    ThroughputSpec s;
+    s.method = ThroughputMethod::cqi;
+    EXPECT_DOUBLE_EQ(spectral_efficiency(s, -6.71), 0.0);
+    EXPECT_DOUBLE_EQ(spectral_efficiency(s, -6.7), 0.1523); // CQI 1
+    EXPECT_DOUBLE_EQ(spectral_efficiency(s, 10.29), 1.9141); // CQI 8 (8.1 dB)
+    EXPECT_DOUBLE_EQ(spectral_efficiency(s, 10.3), 2.4063);  // CQI 9
+    EXPECT_DOUBLE_EQ(spectral_efficiency(s, 22.69), 5.1152); // CQI 14
+    EXPECT_DOUBLE_EQ(spectral_efficiency(s, 22.7), 5.5547);  // CQI 15
+    EXPECT_DOUBLE_EQ(spectral_efficiency(s, 60.0), 5.5547);
+}
+
+TEST(Throughput, CqiTableTwoSharesTableOnesThresholdsForTheSameEfficiency) {
+    const auto& e1 = cqi_efficiencies(CqiTable::table1);
+    const auto& e2 = cqi_efficiencies(CqiTable::table2);
+    const auto& t1 = default_cqi_sinr_db(CqiTable::table1);
+    const auto& t2 = default_cqi_sinr_db(CqiTable::table2);
+    EXPECT_DOUBLE_EQ(e2[14], 7.4063); // TS 38.214 Table 5.2.2.1-3, CQI 15
+    for (std::size_t k = 0; k < 15; ++k) {
+        if (k > 0) {
+            EXPECT_GT(t2[k], t2[k - 1]) << k;
+        }
+        for (std::size_t j = 0; j < 15; ++j) {
+            if (e1[j] == e2[k]) {
+                EXPECT_DOUBLE_EQ(t2[k], t1[j]) << "CQI " << k + 1;
+            }
+        }
+    }
+    // 256QAM beyond table 1 keeps CQI 15's gap to the Shannon bound:
+    // gap = 22.7 - 10 log10(2^5.5547 - 1) = 22.7 - 16.6279 = 6.0721 dB.
+    const double gap = 22.7 - 10.0 * std::log10(std::pow(2.0, 5.5547) - 1.0);
+    EXPECT_NEAR(t2[14], 10.0 * std::log10(std::pow(2.0, 7.4063) - 1.0) + gap, 1e-12);
+    EXPECT_NEAR(gap, 6.0721, 1e-3);
+}
+
+TEST(Throughput, CustomThresholdsReplaceTheDefaults) {
+    ThroughputSpec s;
+    s.method = ThroughputMethod::cqi;
+    for (int k = 0; k < 15; ++k) {
+        s.cqi_sinr_db.push_back(2.0 * k);
+    }
+    EXPECT_DOUBLE_EQ(spectral_efficiency(s, -0.1), 0.0);
+    EXPECT_DOUBLE_EQ(spectral_efficiency(s, 0.0), 0.1523);
+    EXPECT_DOUBLE_EQ(spectral_efficiency(s, 28.0), 5.5547);
+}
+
+TEST(Throughput, PeakThroughputScalesWithBandwidthLayersOverheadAndDownlinkShare) {
+    ThroughputSpec s;
+    s.mimo_layers = 2;
+    s.overhead = 0.25;
+    // LTE 20 MHz: 100 RB x 12 x 15 kHz = 18 MHz occupied; 4.4 x 2 x 18e6 x 0.75 = 118.8 Mbit/s.
+    EXPECT_NEAR(peak_throughput_mbps(s, 30.0, 18e6), 118.8, 1e-9);
+    s.dl_share = 0.75;
+    EXPECT_NEAR(peak_throughput_mbps(s, 30.0, 18e6), 89.1, 1e-9);
+    EXPECT_DOUBLE_EQ(peak_throughput_mbps(s, -20.0, 18e6), 0.0);
+}
