@@ -7,8 +7,10 @@ void DistrictTotals::add(const DistrictTotals& other) noexcept {
     area_km2 += other.area_km2;
     covered_population += other.covered_population;
     covered_area_km2 += other.covered_area_km2;
+    covered_indoor_population += other.covered_indoor_population;
     for (std::size_t i = 0; i < layer_covered_population.size(); ++i) {
         layer_covered_population[i] += other.layer_covered_population[i];
+        layer_covered_indoor_population[i] += other.layer_covered_indoor_population[i];
     }
 }
 

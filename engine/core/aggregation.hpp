@@ -14,9 +14,12 @@ struct DistrictTotals {
     double area_km2 = 0.0;           // area of the district's cells
     double covered_population = 0.0; // people covered by at least one layer
     double covered_area_km2 = 0.0;
+    double covered_indoor_population = 0.0;       // people covered indoors by at least one layer
     std::vector<double> layer_covered_population; // per layer
+    std::vector<double> layer_covered_indoor_population; // per layer
 
-    explicit DistrictTotals(std::size_t layer_count = 0) : layer_covered_population(layer_count) {}
+    explicit DistrictTotals(std::size_t layer_count = 0)
+        : layer_covered_population(layer_count), layer_covered_indoor_population(layer_count) {}
 
     void add(const DistrictTotals& other) noexcept;
     [[nodiscard]] double covered_share() const noexcept {

@@ -2,10 +2,9 @@
 
 #include "core/error.hpp"
 
+#include <map>
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
-
-#include <map>
 #include <tuple>
 
 namespace covsim {
@@ -64,10 +63,9 @@ CapacityResult compute_capacity(const CapacityInput& in) {
                                   if (lm.best_server.values[i] == no_server) {
                                       continue;
                                   }
-                                  out.layer_throughput_mbps[l].values[i] =
-                                      static_cast<float>(peak_throughput_mbps(
-                                          cl.throughput, lm.sinr_db.values[i],
-                                          cl.occupied_bandwidth_hz));
+                                  out.layer_throughput_mbps[l].values[i] = static_cast<float>(
+                                      peak_throughput_mbps(cl.throughput, lm.sinr_db.values[i],
+                                                           cl.occupied_bandwidth_hz));
                               }
                           }
                       });
@@ -80,7 +78,8 @@ CapacityResult compute_capacity(const CapacityInput& in) {
     std::vector<double> people_of_cell(cell_count, 0.0);
     std::vector<double> load_alone(sector_count, 0.0); // each layer carrying alone
     auto demand_at = [&](std::size_t i, std::int16_t d) {
-        const auto type = static_cast<std::size_t>(area.districts[static_cast<std::size_t>(d)].type);
+        const auto type =
+            static_cast<std::size_t>(area.districts[static_cast<std::size_t>(d)].type);
         const double subscribers =
             area.population.values[i] * demand.adoption[type] * demand.market_share;
         return std::pair{subscribers, subscribers * demand.busy_hour_demand_mbps};

@@ -59,9 +59,9 @@ struct DistrictService {
     double served_population = 0.0;
     double reached_population = 0.0; // covered by a radio layer or passed by fibre
     double offered_traffic_mbps = 0.0;
-    double ftth_households = 0.0;            // homes passed
-    double fwa_subscriber_households = 0.0;  // homes subscribing through an FWA layer
-    std::vector<double> people_by_options;   // [bitmask of options serving alone]
+    double ftth_households = 0.0;             // homes passed
+    double fwa_subscriber_households = 0.0;   // homes subscribing through an FWA layer
+    std::vector<double> people_by_options;    // [bitmask of options serving alone]
     std::vector<double> fwa_households_alone; // per layer: subscribing homes it serves alone
 };
 

@@ -31,12 +31,12 @@ class DistrictCosts {
 public:
     explicit DistrictCosts(const CostInput& in) : in_(in) {}
 
-    std::vector<Money> per_layer_radio;   // per layer: equipment, O&M, power of its sites
+    std::vector<Money> per_layer_radio;    // per layer: equipment, O&M, power of its sites
     std::map<std::string, SiteInfo> sites; // by site id
-    Money fibre;                          // when fibre is offered
-    std::vector<Money> fwa_alone;         // per layer: CPEs of the homes it serves alone
-    Money fwa_actual;                     // CPEs of the homes FWA serves in the scenario
-    std::vector<Money> spectrum;          // per layer: this district's share of the fees
+    Money fibre;                           // when fibre is offered
+    std::vector<Money> fwa_alone;          // per layer: CPEs of the homes it serves alone
+    Money fwa_actual;                      // CPEs of the homes FWA serves in the scenario
+    std::vector<Money> spectrum;           // per layer: this district's share of the fees
 
     // The money of the options in `set` (bit l = layer l, the last bit = fibre); the CPE
     // count is the scenario's own when `actual`, else the options' alone.
@@ -62,8 +62,8 @@ public:
             }
             const auto t = static_cast<std::size_t>(site.type);
             if (site.built_new) {
-                m.capex_usd += c.site_build_usd +
-                               c.backhaul_km_per_site[t] * 1000.0 * c.fibre_usd_per_m[t];
+                m.capex_usd +=
+                    c.site_build_usd + c.backhaul_km_per_site[t] * 1000.0 * c.fibre_usd_per_m[t];
             }
             if (site.owned) {
                 m.opex_usd_per_year += c.site_rental_usd_per_year[t];
@@ -146,8 +146,8 @@ CostResult compute_costs(const CostInput& in) {
             const double density_per_km2 = t.area_km2 > 0.0 ? homes / t.area_km2 : 0.0;
             const double route_km = density_per_km2 > 0.0 ? 1.0 / std::sqrt(density_per_km2) : 0.0;
             const auto type = static_cast<std::size_t>(area.districts[d].type);
-            const double per_home = c.ftth_home_passed_fixed_usd +
-                                    route_km * 1000.0 * c.fibre_usd_per_m[type];
+            const double per_home =
+                c.ftth_home_passed_fixed_usd + route_km * 1000.0 * c.fibre_usd_per_m[type];
             const double subscribing = ds.subscribers / in.demand.household_size;
             p.fibre.capex_usd = homes * per_home + subscribing * c.ftth_connection_usd;
             p.fibre.opex_usd_per_year = subscribing * c.ftth_usd_per_subscriber_year;
@@ -168,14 +168,16 @@ CostResult compute_costs(const CostInput& in) {
         case SiteType::new_macro:
         case SiteType::upgrade:
             radio.capex_usd = layer.equipment_usd + c.installation_usd;
-            radio.opex_usd_per_year = c.operation_and_maintenance_usd_per_year + c.power_usd_per_year;
+            radio.opex_usd_per_year =
+                c.operation_and_maintenance_usd_per_year + c.power_usd_per_year;
             break;
         case SiteType::small_cell:
             radio.capex_usd = c.small_cell_usd;
             radio.opex_usd_per_year = c.small_cell_usd_per_year;
             break;
         case SiteType::existing:
-            radio.opex_usd_per_year = c.operation_and_maintenance_usd_per_year + c.power_usd_per_year;
+            radio.opex_usd_per_year =
+                c.operation_and_maintenance_usd_per_year + c.power_usd_per_year;
             break;
         }
         const bool inside = s.district >= 0;
@@ -251,8 +253,8 @@ CostResult compute_costs(const CostInput& in) {
             if (share < c.target_served_share) {
                 continue;
             }
-            const double cost = annualised_cost_usd(parts[d].of(set, false), c.discount_rate,
-                                                    c.horizon_years);
+            const double cost =
+                annualised_cost_usd(parts[d].of(set, false), c.discount_rate, c.horizon_years);
             // Ties go to the set with fewer options, then to the first found: a fixed order.
             if (cost < best || (cost == best && std::popcount(set) < std::popcount(best_set))) {
                 best = cost;

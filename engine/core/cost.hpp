@@ -64,16 +64,16 @@ struct DistrictCost {
     double per_subscriber_usd_per_month = 0.0;
     double per_reached_person_usd_per_month = 0.0; // covered by radio or passed by fibre
     double per_served_person_usd_per_month = 0.0;
-    double affordability = 0.0;          // share of monthly GNI per capita
-    std::string cheapest_mix;            // e.g. "lte-1800+ftth"; empty when none meets the target
+    double affordability = 0.0; // share of monthly GNI per capita
+    std::string cheapest_mix;   // e.g. "lte-1800+ftth"; empty when none meets the target
     double cheapest_mix_per_subscriber_usd_per_month = 0.0; // NaN when none
     double cheapest_mix_served_share = 0.0;                 // NaN when none
 };
 
 struct CostResult {
     std::vector<DistrictCost> districts;
-    DistrictCost city;         // every district plus the sites outside them
-    Money outside_districts;   // sites in no district
+    DistrictCost city;       // every district plus the sites outside them
+    Money outside_districts; // sites in no district
 };
 
 CostResult compute_costs(const CostInput& input);

@@ -3,6 +3,11 @@
 #include "core/error.hpp"
 #include "core/geometry.hpp"
 #include "core/propagation/free_space.hpp"
+#include "core/propagation/location_variability.hpp"
+#include "core/propagation/p2108.hpp"
+#include "core/propagation/p2109.hpp"
+#include "core/propagation/p526.hpp"
+#include "core/terrain.hpp"
 #include "core/units.hpp"
 
 #include <algorithm>
@@ -22,12 +27,16 @@ namespace bgi = boost::geometry::index;
 using SectorEntry = std::pair<Point, std::uint32_t>;
 using SectorTree = bgi::rtree<SectorEntry, bgi::rstar<16>>;
 
+constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+
 // The best server of one layer at one cell.
 struct LayerCell {
     double rsrp_dbm = 0.0;
     double sinr_db = 0.0;
     std::int32_t server = no_server;
     bool covered = false;
+    std::uint8_t indoor = indoor_none;
+    std::uint8_t line_of_sight = flag_nodata;
 };
 
 // Per-thread scratch, reused across tiles: no allocation in the steady state.
@@ -35,18 +44,24 @@ struct Scratch {
     std::vector<std::size_t> cell_index;
     std::vector<double> cell_x;
     std::vector<double> cell_y;
+    std::vector<double> cell_ground; // NaN without terrain
     std::vector<std::int16_t> cell_district;
     std::vector<DistrictType> cell_type;
+    std::vector<std::uint8_t> cell_clutter;
 
     std::vector<double> best_mw;
+    std::vector<double> best_flat_dbm; // best flat-terrain power of the layer, terrain runs
     std::vector<std::int32_t> best_sector;
+    std::vector<double> best_distance;
     std::vector<double> sum_mw;
+    std::vector<double> cell_extra_loss_db; // per-cell add-ons of the layer (terminal clutter)
 
     std::vector<std::size_t> pair_cell; // in-range cells of the current sector
     std::vector<double> pair_distance;
     std::vector<Environment> pair_environment;
     std::vector<double> pair_loss;
     std::vector<SectorEntry> candidates;
+    TerrainProfile profile;
 
     std::vector<LayerCell> layer_cells; // [layer * n + cell]
 };
@@ -62,6 +77,10 @@ void check_input(const CoverageInput& in) {
         if (l.model == nullptr) {
             throw Error(ErrorCode::internal,
                         "compute_coverage: layer '" + l.name + "' has no model");
+        }
+        if (l.model->needs_profile() && !in.area->terrain) {
+            throw Error(ErrorCode::internal,
+                        "compute_coverage: layer '" + l.name + "' needs terrain");
         }
     }
     for (const Sector& s : in.sectors) {
@@ -102,17 +121,26 @@ public:
     CoverageResult run() {
         CoverageResult result;
         CoverageMaps& m = result.maps;
+        const bool terrain = in_.area->terrain.has_value();
         m.rsrp_dbm = float_map(grid_);
         m.sinr_db = float_map(grid_);
         m.best_server = server_map(grid_);
         m.serving_layer = flag_map(grid_);
         m.covered = flag_map(grid_);
+        m.covered_indoor = flag_map(grid_);
+        if (terrain) {
+            m.line_of_sight = flag_map(grid_);
+        }
         m.layers.resize(in_.layers.size());
         for (LayerMaps& lm : m.layers) {
             lm.rsrp_dbm = float_map(grid_);
             lm.sinr_db = float_map(grid_);
             lm.best_server = server_map(grid_);
             lm.covered = flag_map(grid_);
+            lm.covered_indoor = flag_map(grid_);
+            if (terrain) {
+                lm.line_of_sight = flag_map(grid_);
+            }
         }
 
         const std::int64_t ts = in_.tile_size;
@@ -149,7 +177,7 @@ private:
         const std::int64_t col1 = std::min(col0 + ts, grid_.width);
         const std::int64_t row1 = std::min(row0 + ts, grid_.height);
 
-        gather_cells(s, col0, row0, col1, row1);
+        gather_cells(s, col0, row0, col1, row1, status);
         const std::size_t n = s.cell_index.size();
         if (n == 0) {
             return;
@@ -167,12 +195,14 @@ private:
     }
 
     void gather_cells(Scratch& s, std::int64_t col0, std::int64_t row0, std::int64_t col1,
-                      std::int64_t row1) const {
+                      std::int64_t row1, CoverageStatus& status) const {
         s.cell_index.clear();
         s.cell_x.clear();
         s.cell_y.clear();
+        s.cell_ground.clear();
         s.cell_district.clear();
         s.cell_type.clear();
+        s.cell_clutter.clear();
         const StudyArea& area = *in_.area;
         for (std::int64_t row = row0; row < row1; ++row) {
             for (std::int64_t col = col0; col < col1; ++col) {
@@ -181,13 +211,151 @@ private:
                 if (d == no_district) {
                     continue;
                 }
+                const double x = grid_.center_x_m(col);
+                const double y = grid_.center_y_m(row);
                 s.cell_index.push_back(idx);
-                s.cell_x.push_back(grid_.center_x_m(col));
-                s.cell_y.push_back(grid_.center_y_m(row));
+                s.cell_x.push_back(x);
+                s.cell_y.push_back(y);
+                double ground = nan;
+                if (area.terrain) {
+                    ground = sample_bilinear(*area.terrain, x, y);
+                    status.cells_without_terrain += std::isfinite(ground) ? 0 : 1;
+                }
+                s.cell_ground.push_back(ground);
                 s.cell_district.push_back(d);
                 s.cell_type.push_back(area.districts[static_cast<std::size_t>(d)].type);
+                s.cell_clutter.push_back(area.clutter ? area.clutter->values[idx] : 0);
             }
         }
+    }
+
+    // Loss of the per-cell add-ons of a layer: the P.2108 §3.1 terminal correction by the
+    // cell's clutter type (0 where not applicable).
+    void cell_add_ons(const CoverageLayer& layer, Scratch& s) const {
+        const std::size_t n = s.cell_index.size();
+        s.cell_extra_loss_db.assign(n, 0.0);
+        if (!layer.terminal_clutter_correction) {
+            return;
+        }
+        for (std::size_t i = 0; i < n; ++i) {
+            if (s.cell_clutter[i] == 0) {
+                continue;
+            }
+            const auto c = p2108::height_gain_terminal_correction(
+                layer.frequency_mhz / 1000.0, layer.rx_height_m,
+                static_cast<p2108::ClutterType>(s.cell_clutter[i]));
+            s.cell_extra_loss_db[i] = c.ok() ? c.loss_db : 0.0;
+        }
+    }
+
+    // The cells of the tile within range of `sector`, their distances and environments, and
+    // the layer model's flat-terrain losses (free space for terrain-aware models), floored at
+    // free space, with the P.2108 add-ons. Returns the number of pairs.
+    std::size_t flat_pairs(const CoverageLayer& layer, const Sector& sector, Scratch& s) const {
+        const std::size_t n = s.cell_index.size();
+        const double range2 = layer.max_range_m * layer.max_range_m;
+        s.pair_cell.clear();
+        s.pair_distance.clear();
+        s.pair_environment.clear();
+        for (std::size_t i = 0; i < n; ++i) {
+            const double dx = s.cell_x[i] - sector.x_m;
+            const double dy = s.cell_y[i] - sector.y_m;
+            const double d2 = dx * dx + dy * dy;
+            if (d2 > range2) {
+                continue;
+            }
+            s.pair_cell.push_back(i);
+            s.pair_distance.push_back(std::max(std::sqrt(d2), minimum_distance_m));
+            s.pair_environment.push_back(
+                layer.environment[static_cast<std::size_t>(s.cell_type[i])]);
+        }
+        const std::size_t k = s.pair_cell.size();
+        s.pair_loss.resize(k);
+        const double dh = sector.height_m - layer.rx_height_m;
+        if (layer.model->needs_profile()) {
+            std::fill(s.pair_loss.begin(), s.pair_loss.end(), 0.0); // free space below
+        } else {
+            Link link;
+            link.frequency_mhz = layer.frequency_mhz;
+            link.rx_height_m = layer.rx_height_m;
+            link.tx_height_m = sector.height_m;
+            link.los = layer.los;
+            layer.model->path_losses_db(link, s.pair_distance, s.pair_environment, s.pair_loss);
+        }
+        for (std::size_t j = 0; j < k; ++j) {
+            const double d = s.pair_distance[j];
+            double loss =
+                std::max(s.pair_loss[j],
+                         p525::free_space_loss_db(std::sqrt(d * d + dh * dh), layer.frequency_mhz));
+            if (layer.clutter_loss) {
+                const double c = p2108::terrestrial_clutter_loss_db(layer.frequency_mhz / 1000.0,
+                                                                    std::max(d / 1000.0, 0.25),
+                                                                    layer.clutter_location_percent);
+                loss += std::isfinite(c) ? c : 0.0;
+            }
+            s.pair_loss[j] = loss + s.cell_extra_loss_db[s.pair_cell[j]];
+        }
+        return k;
+    }
+
+    // Height difference between the antennas, m: above sea level when both ground elevations
+    // are known, above ground otherwise.
+    static double height_difference(const CoverageLayer& layer, const Sector& sector,
+                                    double cell_ground) {
+        const double dh = sector.height_m - layer.rx_height_m;
+        if (std::isfinite(cell_ground) && std::isfinite(sector.ground_m)) {
+            return dh + sector.ground_m - cell_ground;
+        }
+        return dh;
+    }
+
+    double antenna_gain(const CoverageLayer& layer, const Sector& sector, const Scratch& s,
+                        std::size_t i, double d) const {
+        const double dx = s.cell_x[i] - sector.x_m;
+        const double dy = s.cell_y[i] - sector.y_m;
+        const double bearing = std::atan2(dx, dy) * rad_to_deg;
+        const double depression =
+            std::atan2(height_difference(layer, sector, s.cell_ground[i]), d) * rad_to_deg;
+        return layer.antenna.gain_dbi_towards(bearing - sector.azimuth_deg.value_or(0.0),
+                                              depression - sector.total_tilt_deg(),
+                                              !sector.azimuth_deg.has_value());
+    }
+
+    // The terrain profile from the sector to cell i, when both ends have an elevation and the
+    // path is longer than a profile spacing and a half (shorter paths have no sample between).
+    // The spacing is the DEM's, or the analysis grid's when that is finer (docs/terrain.md).
+    bool profile_to(const Sector& sector, Scratch& s, std::size_t i, double d) const {
+        const Raster<float>& dem = *in_.area->terrain;
+        const double spacing = std::min(dem.grid.cell_size_m, in_.area->grid.cell_size_m);
+        if (!std::isfinite(sector.ground_m) || !std::isfinite(s.cell_ground[i]) ||
+            d < 1.5 * spacing) {
+            return false;
+        }
+        return terrain_profile(dem, sector.x_m, sector.y_m, s.cell_x[i], s.cell_y[i], spacing,
+                               s.profile);
+    }
+
+    // The loss over the terrain of pair (sector, cell i), from its flat-terrain loss.
+    double terrain_loss(const CoverageLayer& layer, const Sector& sector, const Scratch& s,
+                        double d, double flat_loss) const {
+        if (layer.model->needs_profile()) {
+            Link link;
+            link.distance_m = d;
+            link.frequency_mhz = layer.frequency_mhz;
+            link.tx_height_m = sector.height_m;
+            link.rx_height_m = layer.rx_height_m;
+            link.los = layer.los;
+            link.profile = &s.profile;
+            link.path = layer.path;
+            // The add-ons were already in the flat loss, over free space: keep them.
+            const double dh = sector.height_m - layer.rx_height_m;
+            const double free_space =
+                p525::free_space_loss_db(std::sqrt(d * d + dh * dh), layer.frequency_mhz);
+            return layer.model->path_loss_db(link) + (flat_loss - free_space);
+        }
+        const p526::DeltaBullingtonResult r = p526::delta_bullington(
+            s.profile, sector.height_m, layer.rx_height_m, layer.frequency_mhz);
+        return flat_loss + std::max(0.0, r.bullington_actual_db - r.bullington_smooth_db);
     }
 
     void evaluate_layer(std::size_t l, const Box& tile_box, Scratch& s, LayerMaps& lm,
@@ -195,6 +363,8 @@ private:
         const CoverageLayer& layer = in_.layers[l];
         const std::size_t n = s.cell_index.size();
         const double range = layer.max_range_m;
+        const bool terrain =
+            in_.area->terrain && (layer.terrain_correction || layer.model->needs_profile());
 
         s.candidates.clear();
         const Box query(
@@ -204,91 +374,138 @@ private:
         // R-tree order depends on its internal layout; sort for a fixed evaluation order.
         std::sort(s.candidates.begin(), s.candidates.end(),
                   [](const SectorEntry& a, const SectorEntry& b) { return a.second < b.second; });
+        cell_add_ons(layer, s);
+
+        // Terrain runs first find each cell's best flat-terrain power: the pairs within the
+        // margin of it are evaluated over the terrain.
+        if (terrain) {
+            s.best_flat_dbm.assign(n, -std::numeric_limits<double>::infinity());
+            for (const SectorEntry& cand : s.candidates) {
+                const Sector& sector = in_.sectors[cand.second];
+                const std::size_t k = flat_pairs(layer, sector, s);
+                const double tx_dbm = sector.power_dbm + layer.re_offset_db + layer.rx_gain_dbi;
+                for (std::size_t j = 0; j < k; ++j) {
+                    const std::size_t i = s.pair_cell[j];
+                    const double p = tx_dbm +
+                                     antenna_gain(layer, sector, s, i, s.pair_distance[j]) -
+                                     s.pair_loss[j];
+                    if (std::isfinite(p)) {
+                        s.best_flat_dbm[i] = std::max(s.best_flat_dbm[i], p);
+                    }
+                }
+            }
+        }
 
         s.best_mw.assign(n, 0.0);
         s.best_sector.assign(n, no_server);
+        s.best_distance.assign(n, 0.0);
         s.sum_mw.assign(n, 0.0);
-
-        Link link;
-        link.frequency_mhz = layer.frequency_mhz;
-        link.rx_height_m = layer.rx_height_m;
-        link.los = layer.los;
-        const double range2 = range * range;
-
         for (const SectorEntry& cand : s.candidates) {
             const Sector& sector = in_.sectors[cand.second];
-            s.pair_cell.clear();
-            s.pair_distance.clear();
-            s.pair_environment.clear();
-            for (std::size_t i = 0; i < n; ++i) {
-                const double dx = s.cell_x[i] - sector.x_m;
-                const double dy = s.cell_y[i] - sector.y_m;
-                const double d2 = dx * dx + dy * dy;
-                if (d2 > range2) {
-                    continue;
-                }
-                s.pair_cell.push_back(i);
-                s.pair_distance.push_back(std::max(std::sqrt(d2), minimum_distance_m));
-                s.pair_environment.push_back(
-                    layer.environment[static_cast<std::size_t>(s.cell_type[i])]);
-            }
-            const std::size_t k = s.pair_cell.size();
-            if (k == 0) {
-                continue;
-            }
+            const std::size_t k = flat_pairs(layer, sector, s);
             status.pixel_sectors += k;
-            s.pair_loss.resize(k);
-            link.tx_height_m = sector.height_m;
-            layer.model->path_losses_db(link, s.pair_distance, s.pair_environment, s.pair_loss);
-
-            const double dh = sector.height_m - layer.rx_height_m;
             const double tx_dbm = sector.power_dbm + layer.re_offset_db + layer.rx_gain_dbi;
-            const bool omni = !sector.azimuth_deg.has_value();
-            const double azimuth = sector.azimuth_deg.value_or(0.0);
-            const double tilt = sector.total_tilt_deg();
             for (std::size_t j = 0; j < k; ++j) {
                 const std::size_t i = s.pair_cell[j];
                 const double d = s.pair_distance[j];
-                const double d3 = std::sqrt(d * d + dh * dh);
-                const double loss =
-                    std::max(s.pair_loss[j], p525::free_space_loss_db(d3, layer.frequency_mhz));
+                double loss = s.pair_loss[j];
+                const double gain = antenna_gain(layer, sector, s, i, d);
+                if (terrain &&
+                    tx_dbm + gain - loss >= s.best_flat_dbm[i] - layer.terrain_margin_db &&
+                    profile_to(sector, s, i, d)) {
+                    loss = terrain_loss(layer, sector, s, d, loss);
+                    ++status.terrain_pairs;
+                }
                 if (!std::isfinite(loss)) {
                     ++status.non_finite_losses;
                     continue;
                 }
-                const double dx = s.cell_x[i] - sector.x_m;
-                const double dy = s.cell_y[i] - sector.y_m;
-                const double bearing = std::atan2(dx, dy) * rad_to_deg;
-                const double depression = std::atan2(dh, d) * rad_to_deg;
-                const double gain =
-                    layer.antenna.gain_dbi_towards(bearing - azimuth, depression - tilt, omni);
                 const double p_mw = std::pow(10.0, (tx_dbm + gain - loss) / 10.0);
                 s.sum_mw[i] += p_mw;
                 if (p_mw > s.best_mw[i]) {
                     s.best_mw[i] = p_mw;
                     s.best_sector[i] = static_cast<std::int32_t>(cand.second);
+                    s.best_distance[i] = d;
                 }
             }
         }
+        finish_layer(l, s, lm, terrain);
+    }
 
+    // Per cell of the tile: RSRP, SINR, outdoor and indoor coverage, line of sight.
+    void finish_layer(std::size_t l, Scratch& s, LayerMaps& lm, bool terrain) const {
+        const CoverageLayer& layer = in_.layers[l];
+        const std::size_t n = s.cell_index.size();
         const double noise_mw = std::pow(10.0, layer.noise_per_re_dbm / 10.0);
+        const double f_ghz = layer.frequency_mhz / 1000.0;
+        const IndoorSpec& indoor = in_.indoor;
         for (std::size_t i = 0; i < n; ++i) {
             const std::size_t idx = s.cell_index[i];
             LayerCell& c = s.layer_cells[l * n + i];
             lm.covered.values[idx] = 0;
+            lm.covered_indoor.values[idx] = indoor_none;
             if (s.best_sector[i] == no_server) {
                 continue;
             }
+            const Sector& sector = in_.sectors[static_cast<std::size_t>(s.best_sector[i])];
+            const double d = s.best_distance[i];
             const double interference = layer.load * std::max(0.0, s.sum_mw[i] - s.best_mw[i]);
             c.server = s.best_sector[i];
             c.rsrp_dbm = 10.0 * std::log10(s.best_mw[i]);
             c.sinr_db = 10.0 * std::log10(s.best_mw[i] / (interference + noise_mw));
-            c.covered = c.rsrp_dbm >= layer.rsrp_min_dbm && c.sinr_db >= layer.sinr_min_db &&
-                        layer.serves[static_cast<std::size_t>(s.cell_type[i])];
+
+            // Location variability: the margin of the best server's link.
+            double margin = 0.0;
+            if (layer.location_probability != 0.5) {
+                Link link;
+                link.distance_m = d;
+                link.frequency_mhz = layer.frequency_mhz;
+                link.tx_height_m = sector.height_m;
+                link.rx_height_m = layer.rx_height_m;
+                link.los = layer.los;
+                link.environment = layer.environment[static_cast<std::size_t>(s.cell_type[i])];
+                margin = variability::location_margin_db(layer.model->shadow_fading_sigma_db(link),
+                                                         layer.location_probability);
+            }
+            const bool served_here = layer.serves[static_cast<std::size_t>(s.cell_type[i])];
+            auto covered_with_loss = [&](double extra_db) {
+                const double sinr =
+                    10.0 * std::log10(s.best_mw[i] /
+                                      (interference + noise_mw * std::pow(10.0, extra_db / 10.0)));
+                return served_here && c.rsrp_dbm - extra_db - margin >= layer.rsrp_min_dbm &&
+                       sinr >= layer.sinr_min_db;
+            };
+            c.covered = covered_with_loss(0.0);
+
+            // Indoors: building entry loss at the elevation of the best server's path; the
+            // interferers lose as much, so the noise weighs more.
+            if (!layer.indoor) {
+                c.indoor = c.covered ? indoor_all : indoor_none;
+            } else if (c.covered) {
+                const double elevation_deg =
+                    std::atan2(height_difference(layer, sector, s.cell_ground[i]), d) * rad_to_deg;
+                const double trad = p2109::building_entry_loss_db(
+                    f_ghz, indoor.probability, elevation_deg, p2109::BuildingType::traditional);
+                const double eff =
+                    p2109::building_entry_loss_db(f_ghz, indoor.probability, elevation_deg,
+                                                  p2109::BuildingType::thermally_efficient);
+                c.indoor = std::isfinite(eff) && covered_with_loss(eff)     ? indoor_all
+                           : std::isfinite(trad) && covered_with_loss(trad) ? indoor_traditional
+                                                                            : indoor_none;
+            }
+            if (terrain) {
+                c.line_of_sight =
+                    profile_to(sector, s, i, d)
+                        ? (p526::line_of_sight(s.profile, sector.height_m, layer.rx_height_m) ? 1
+                                                                                              : 0)
+                        : 1; // shorter than a DEM spacing and a half: nothing in between
+                lm.line_of_sight.values[idx] = c.line_of_sight;
+            }
             lm.rsrp_dbm.values[idx] = static_cast<float>(c.rsrp_dbm);
             lm.sinr_db.values[idx] = static_cast<float>(c.sinr_db);
             lm.best_server.values[idx] = c.server;
             lm.covered.values[idx] = c.covered ? 1 : 0;
+            lm.covered_indoor.values[idx] = c.indoor;
         }
     }
 
@@ -309,6 +526,20 @@ private:
         return ca.rsrp_dbm - in_.layers[a].rsrp_min_dbm > cb.rsrp_dbm - in_.layers[b].rsrp_min_dbm;
     }
 
+    // People covered indoors for an IndoorLevel, with the district type's building mix.
+    double indoor_people(std::uint8_t level, double people, DistrictType type) const {
+        const double efficient =
+            in_.indoor.thermally_efficient_share[static_cast<std::size_t>(type)];
+        switch (level) {
+        case indoor_all:
+            return people;
+        case indoor_traditional:
+            return people * (1.0 - efficient);
+        default:
+            return 0.0;
+        }
+    }
+
     void combine_layers(const Scratch& s, CoverageMaps& maps, PartialTable& partial,
                         CoverageStatus& status) const {
         const std::size_t n = s.cell_index.size();
@@ -318,16 +549,19 @@ private:
         for (std::size_t i = 0; i < n; ++i) {
             const std::size_t idx = s.cell_index[i];
             std::size_t best = layer_count;
+            std::uint8_t indoor = indoor_none;
             for (std::size_t l = 0; l < layer_count; ++l) {
                 const LayerCell& c = s.layer_cells[l * n + i];
                 if (c.server == no_server) {
                     continue;
                 }
+                indoor = std::max(indoor, c.indoor);
                 if (best == layer_count || better(l, c, best, s.layer_cells[best * n + i])) {
                     best = l;
                 }
             }
             maps.covered.values[idx] = 0;
+            maps.covered_indoor.values[idx] = indoor;
             bool covered = false;
             if (best == layer_count) {
                 ++status.cells_without_signal;
@@ -339,6 +573,9 @@ private:
                 maps.best_server.values[idx] = c.server;
                 maps.serving_layer.values[idx] = static_cast<std::uint8_t>(best);
                 maps.covered.values[idx] = covered ? 1 : 0;
+                if (!maps.line_of_sight.values.empty()) {
+                    maps.line_of_sight.values[idx] = c.line_of_sight;
+                }
             }
 
             const std::int32_t d = s.cell_district[i];
@@ -350,16 +587,20 @@ private:
             }
             DistrictTotals& t = it->second;
             const double people = in_.area->population.values[idx];
+            const DistrictType type = s.cell_type[i];
             t.population += people;
             t.area_km2 += cell_km2;
             if (covered) {
                 t.covered_population += people;
                 t.covered_area_km2 += cell_km2;
             }
+            t.covered_indoor_population += indoor_people(indoor, people, type);
             for (std::size_t l = 0; l < layer_count; ++l) {
-                if (s.layer_cells[l * n + i].covered) {
+                const LayerCell& c = s.layer_cells[l * n + i];
+                if (c.covered) {
                     t.layer_covered_population[l] += people;
                 }
+                t.layer_covered_indoor_population[l] += indoor_people(c.indoor, people, type);
             }
         }
     }

@@ -51,12 +51,42 @@ struct CoverageLayer {
     // District types the layer serves; elsewhere it still radiates (and interferes) but covers
     // nobody (e.g. fixed wireless access offered in rural districts only).
     PerDistrictType<bool> serves = {true, true, true};
+
+    // Terrain, when the study area has a DEM (docs/terrain.md). Terrain-aware models (ITM, p526)
+    // get the path profile; the others get, with terrain_correction, P.526's excess of the
+    // terrain over a smooth Earth, max(0, L_ba - L_bs). Profiles are built for the cell-sector
+    // pairs whose flat-terrain power is within terrain_margin_db of the cell's best one; the
+    // others keep the flat-terrain loss (terrain only adds loss: their interference is at most
+    // overestimated).
+    bool terrain_correction = true;
+    double terrain_margin_db = 30.0;
+    PathParameters path;
+    // ITU-R P.2108 (docs/models/p2108-clutter.md): §3.2 statistical clutter loss at the
+    // receiver, and the §3.1 height-gain correction by the cell's clutter type (land cover).
+    bool clutter_loss = false;
+    double clutter_location_percent = 50.0;
+    bool terminal_clutter_correction = false;
+    // Indoor users behind ITU-R P.2109 building entry loss; false for outdoor or rooftop
+    // receivers (fixed wireless access CPEs), whose indoor coverage is the outdoor one.
+    bool indoor = true;
+    // Location probability of the coverage decision: RSRP minus the model's shadow-fading
+    // margin sigma * Q^-1(p) must reach rsrp_min_dbm (0.5: the median, no margin).
+    double location_probability = 0.5;
+};
+
+// Indoor users (docs/indoor.md): building entry loss of ITU-R P.2109 not exceeded with
+// `probability`, for the mix of thermally-efficient and traditional buildings of each district
+// type.
+struct IndoorSpec {
+    double probability = 0.5;
+    PerDistrictType<double> thermally_efficient_share = {0.2, 0.1, 0.05};
 };
 
 struct CoverageInput {
     const StudyArea* area = nullptr;
     std::vector<CoverageLayer> layers;
     std::vector<Sector> sectors; // Sector::layer indexes layers
+    IndoorSpec indoor;
     std::int64_t tile_size = 128;
 };
 
@@ -66,33 +96,49 @@ inline constexpr std::uint8_t flag_nodata = 255;
 // Distances below this are evaluated at this distance (the pixel and the site coincide).
 inline constexpr double minimum_distance_m = 1.0;
 
+// Indoor coverage levels: thermally-efficient buildings lose more than traditional ones, so a
+// cell covered inside the former is covered inside both.
+enum IndoorLevel : std::uint8_t {
+    indoor_none = 0,
+    indoor_traditional = 1, // traditional buildings only
+    indoor_all = 2,         // traditional and thermally-efficient buildings
+};
+
 struct LayerMaps {
     Raster<float> rsrp_dbm;
     Raster<float> sinr_db;
-    Raster<std::int32_t> best_server; // index into CoverageInput::sectors
-    Raster<std::uint8_t> covered;     // 1 covered, 0 not, flag_nodata outside the districts
+    Raster<std::int32_t> best_server;    // index into CoverageInput::sectors
+    Raster<std::uint8_t> covered;        // 1 covered, 0 not, flag_nodata outside the districts
+    Raster<std::uint8_t> covered_indoor; // IndoorLevel
+    Raster<std::uint8_t> line_of_sight;  // 1/0 to the best server; empty without terrain
 };
 
 struct CoverageMaps {
     Raster<float> rsrp_dbm; // of the serving layer
     Raster<float> sinr_db;
     Raster<std::int32_t> best_server;
-    Raster<std::uint8_t> serving_layer; // index into layers, flag_nodata where none
-    Raster<std::uint8_t> covered;       // covered by at least one layer
+    Raster<std::uint8_t> serving_layer;  // index into layers, flag_nodata where none
+    Raster<std::uint8_t> covered;        // covered by at least one layer
+    Raster<std::uint8_t> covered_indoor; // the best IndoorLevel of any layer
+    Raster<std::uint8_t> line_of_sight;  // of the serving layer; empty without terrain
     std::vector<LayerMaps> layers;
 };
 
 struct CoverageStatus {
-    std::uint64_t cells = 0;                // cells inside a district
-    std::uint64_t cells_without_signal = 0; // no sector of any layer within range
-    std::uint64_t pixel_sectors = 0;        // cell-sector pairs evaluated
-    std::uint64_t non_finite_losses = 0;    // pairs skipped because the loss was not finite
+    std::uint64_t cells = 0;                 // cells inside a district
+    std::uint64_t cells_without_signal = 0;  // no sector of any layer within range
+    std::uint64_t pixel_sectors = 0;         // cell-sector pairs evaluated
+    std::uint64_t non_finite_losses = 0;     // pairs skipped because the loss was not finite
+    std::uint64_t cells_without_terrain = 0; // cells whose DEM elevation is missing: flat there
+    std::uint64_t terrain_pairs = 0;         // pairs evaluated over a terrain profile
 
     void add(const CoverageStatus& o) noexcept {
         cells += o.cells;
         cells_without_signal += o.cells_without_signal;
         pixel_sectors += o.pixel_sectors;
         non_finite_losses += o.non_finite_losses;
+        cells_without_terrain += o.cells_without_terrain;
+        terrain_pairs += o.terrain_pairs;
     }
 };
 

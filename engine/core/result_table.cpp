@@ -48,6 +48,12 @@ std::vector<ColumnDef> definitions(const ScenarioResult& r) {
          CityRule::ratio_of_sums, "covered_population", "population"},
         {"covered_area_km2", "km2", "area covered outdoors", 3,
          [&](std::size_t d) { return t[d].covered_area_km2; }},
+        {"covered_indoor_population", "1",
+         "people covered indoors by at least one layer (ITU-R P.2109 building mix)", 0,
+         [&](std::size_t d) { return t[d].covered_indoor_population; }},
+        {"covered_indoor_share", "1", "share of the people covered indoors", 4,
+         [&](std::size_t d) { return share(t[d].covered_indoor_population, t[d].population); },
+         CityRule::ratio_of_sums, "covered_indoor_population", "population"},
         {"subscribers", "1", "broadband subscribers: people times adoption", 0,
          [&](std::size_t d) { return svc[d].subscribers; }},
         {"served_population", "1",
@@ -77,9 +83,10 @@ std::vector<ColumnDef> definitions(const ScenarioResult& r) {
         {"annualised_cost_usd", "USD/year", "annualised cost (NPV / annuity factor)", 0,
          [&](std::size_t d) { return cost[d].annualised_usd; }, CityRule::city_cost, nullptr,
          nullptr, [&] { return city.annualised_usd; }},
-        {"cost_per_subscriber_usd_per_month", "USD/month", "annualised cost per subscriber and month",
-         2, [&](std::size_t d) { return cost[d].per_subscriber_usd_per_month; },
-         CityRule::city_cost, nullptr, nullptr, [&] { return city.per_subscriber_usd_per_month; }},
+        {"cost_per_subscriber_usd_per_month", "USD/month",
+         "annualised cost per subscriber and month", 2,
+         [&](std::size_t d) { return cost[d].per_subscriber_usd_per_month; }, CityRule::city_cost,
+         nullptr, nullptr, [&] { return city.per_subscriber_usd_per_month; }},
         {"cost_per_covered_person_usd_per_month", "USD/month",
          "annualised cost per person covered by radio or passed by fibre, per month", 2,
          [&](std::size_t d) { return cost[d].per_reached_person_usd_per_month; },
@@ -126,9 +133,8 @@ std::vector<Column> district_columns(const ScenarioResult& result) {
 }
 
 std::vector<TextColumn> district_text_columns(const ScenarioResult& result) {
-    TextColumn mix{"cheapest_mix",
-                   "cheapest set of options serving the target share (empty: none does)",
-                   {}};
+    TextColumn mix{
+        "cheapest_mix", "cheapest set of options serving the target share (empty: none does)", {}};
     for (const DistrictCost& d : result.cost.districts) {
         mix.values.push_back(d.cheapest_mix);
     }
@@ -169,15 +175,22 @@ std::vector<double> city_values(const ScenarioResult& result, const std::vector<
 std::vector<Column> layer_district_columns(const ScenarioResult& result) {
     const DistrictTable& t = result.coverage.districts;
     Column people{"layer_covered_population", "1", "people covered outdoors by each layer", 0, {}};
-    Column shares{"layer_covered_share", "1", "share of the people covered outdoors by each layer",
-                  4, {}};
+    Column shares{
+        "layer_covered_share", "1", "share of the people covered outdoors by each layer", 4, {}};
     for (std::size_t l = 0; l < result.layers.size(); ++l) {
         for (const DistrictTotals& d : t) {
             people.values.push_back(d.layer_covered_population[l]);
             shares.values.push_back(share(d.layer_covered_population[l], d.population));
         }
     }
-    return {people, shares};
+    Column indoor{
+        "layer_covered_indoor_population", "1", "people covered indoors by each layer", 0, {}};
+    for (std::size_t l = 0; l < result.layers.size(); ++l) {
+        for (const DistrictTotals& d : t) {
+            indoor.values.push_back(d.layer_covered_indoor_population[l]);
+        }
+    }
+    return {people, shares, indoor};
 }
 
 } // namespace covsim

@@ -3,6 +3,7 @@
 // from TOML by engine/io/scenario_parser; see docs/scenario-format.md for every key.
 
 #include "core/antenna.hpp"
+#include "core/coverage.hpp"
 #include "core/district.hpp"
 #include "core/link_budget.hpp"
 #include "core/propagation/model.hpp"
@@ -28,6 +29,8 @@ struct StudyAreaSpec {
     std::filesystem::path population_path;
     std::string crs; // analysis CRS; empty: the UTM zone of the districts' centre
     double resolution_m = 50.0;
+    std::filesystem::path dem_path;        // ground elevation (any GDAL raster); empty: flat
+    std::filesystem::path land_cover_path; // ESA WorldCover classes; empty: none
 };
 
 // What a layer's users are: people on the move (mobile), or homes with a fixed-wireless CPE (fwa:
@@ -65,6 +68,7 @@ struct LayerSpec {
     double sinr_min_db = -5.0;
     int priority = 0;
     AntennaPattern antenna;
+    std::filesystem::path antenna_path; // the MSI file the pattern came from; empty: parametric
     Service service = Service::mobile;
     PerDistrictType<bool> service_area = {true, true, true}; // district types the layer serves
     // Layers with the same carrier share their cells' capacity (e.g. FWA and mobile users of one
@@ -74,6 +78,14 @@ struct LayerSpec {
     SiteType site_type = SiteType::new_macro;
     std::optional<double> equipment_usd; // radio equipment per site; empty: [cost] equipment_usd
     std::optional<double> spectrum_fee_usd_per_year; // this layer's spectrum, whole study area
+    // Terrain, clutter, location variability (docs/terrain.md, docs/models/p2108-clutter.md).
+    bool terrain_correction = true;
+    double terrain_margin_db = 30.0;
+    PathParameters path;
+    bool clutter_loss = false;
+    double clutter_location_percent = 50.0;
+    bool terminal_clutter_correction = false;
+    double location_probability = 0.5;
 
     [[nodiscard]] const std::string& carrier_name() const noexcept {
         return carrier.empty() ? name : carrier;
@@ -87,7 +99,7 @@ struct LayerSpec {
 // Who subscribes and how much they use, per district type (docs/capacity-and-cost.md).
 struct DemandSpec {
     PerDistrictType<double> adoption = {0.8, 0.7, 0.6}; // broadband subscribers per person
-    double market_share = 1.0; // share of those subscribers on this network
+    double market_share = 1.0;            // share of those subscribers on this network
     double busy_hour_demand_mbps = 0.11;  // mean demand of one subscriber in the busy hour
     double min_user_throughput_mbps = 10; // a person is served from this user throughput up
     double household_size = 3.6;          // people per household (homes for fixed access)
@@ -95,31 +107,31 @@ struct DemandSpec {
 
 // Fibre to the home, where the scenario offers it.
 struct FtthSpec {
-    std::vector<std::string> districts;           // district codes
-    PerDistrictType<bool> district_types{};       // or whole district types
-    double speed_mbps = 300.0;                    // offered to every connected home
+    std::vector<std::string> districts;     // district codes
+    PerDistrictType<bool> district_types{}; // or whole district types
+    double speed_mbps = 300.0;              // offered to every connected home
 };
 
 // Unit costs and the economic frame (defaults and their sources: docs/capacity-and-cost.md).
 struct CostSpec {
     int horizon_years = 10;
-    double discount_rate = 0.05;                  // real, per year
+    double discount_rate = 0.05; // real, per year
     double gni_per_capita_usd_per_year = 4000.0;
-    double affordability_threshold = 0.02;        // of monthly GNI per capita
-    double target_served_share = 0.95;            // for the cheapest technology mix
-    double equipment_usd = 40000.0;               // radio equipment per site and layer
+    double affordability_threshold = 0.02; // of monthly GNI per capita
+    double target_served_share = 0.95;     // for the cheapest technology mix
+    double equipment_usd = 40000.0;        // radio equipment per site and layer
     double site_build_usd = 30000.0;
     double installation_usd = 30000.0;
-    double small_cell_usd = 15000.0;              // all in
+    double small_cell_usd = 15000.0; // all in
     double small_cell_usd_per_year = 3000.0;
     double operation_and_maintenance_usd_per_year = 7400.0; // per site and layer
-    double power_usd_per_year = 3000.0;           // per site and layer
+    double power_usd_per_year = 3000.0;                     // per site and layer
     PerDistrictType<double> site_rental_usd_per_year = {10000.0, 5000.0, 3000.0};
     PerDistrictType<double> fibre_usd_per_m = {25.0, 15.0, 10.0};
     PerDistrictType<double> backhaul_km_per_site = {0.5, 1.0, 2.0};
-    double fwa_cpe_usd = 150.0;                   // per subscribing household
-    double ftth_home_passed_fixed_usd = 100.0;    // per home passed, besides the route
-    double ftth_connection_usd = 150.0;           // per subscribing household
+    double fwa_cpe_usd = 150.0;                // per subscribing household
+    double ftth_home_passed_fixed_usd = 100.0; // per home passed, besides the route
+    double ftth_connection_usd = 150.0;        // per subscribing household
     double ftth_usd_per_subscriber_year = 20.0;
 };
 
@@ -136,6 +148,7 @@ struct Scenario {
     DemandSpec demand;
     FtthSpec ftth;
     CostSpec cost;
+    IndoorSpec indoor;
 
     [[nodiscard]] bool ftth_offered(const District& d) const {
         return ftth.district_types[static_cast<std::size_t>(d.type)] ||

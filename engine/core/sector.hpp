@@ -2,6 +2,7 @@
 // Sites and sectors. A sector is one antenna of one site on one technology layer.
 
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 
@@ -19,6 +20,8 @@ struct Sector {
     double electrical_tilt_deg = 0.0;
     double power_dbm = 43.0;    // total transmit power into the antenna, over the whole bandwidth
     std::int32_t district = -1; // district containing the site, -1 if none
+    // Ground elevation at the site above mean sea level, from the DEM; NaN without one.
+    double ground_m = std::numeric_limits<double>::quiet_NaN();
 
     [[nodiscard]] double total_tilt_deg() const noexcept {
         return mechanical_tilt_deg + electrical_tilt_deg;

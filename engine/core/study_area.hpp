@@ -6,6 +6,7 @@
 #include "core/raster.hpp"
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 namespace covsim {
@@ -17,6 +18,12 @@ struct StudyArea {
     Raster<double> population;           // people per cell; 0 where nobody lives or outside
     Raster<std::int16_t> district_index; // index into districts, no_district outside all
     std::vector<District> districts;
+    // Ground elevation above mean sea level (m), on its own grid in the analysis CRS at the DEM's
+    // spacing (core/terrain.hpp); NaN where the DEM has no value. Absent: a flat city.
+    std::optional<Raster<float>> terrain;
+    // ITU-R P.2108 clutter type per analysis cell (p2108::ClutterType, 0 = unknown), from a
+    // land-cover raster. Absent: no terminal clutter correction.
+    std::optional<Raster<std::uint8_t>> clutter;
 
     [[nodiscard]] std::size_t district_count() const noexcept { return districts.size(); }
     // People in the study area, summed in cell order.

@@ -12,13 +12,13 @@ constexpr std::array<std::string_view, 2> method_names = {"shannon", "cqi"};
 constexpr std::array<std::string_view, 2> table_names = {"table1", "table2"};
 
 // TS 36.213 Table 7.2.3-1 = TS 38.214 Table 5.2.2.1-2 (QPSK, 16QAM, 64QAM).
-constexpr std::array<double, 15> table1_efficiency = {
-    0.1523, 0.2344, 0.3770, 0.6016, 0.8770, 1.1758, 1.4766, 1.9141,
-    2.4063, 2.7305, 3.3223, 3.9023, 4.5234, 5.1152, 5.5547};
+constexpr std::array<double, 15> table1_efficiency = {0.1523, 0.2344, 0.3770, 0.6016, 0.8770,
+                                                      1.1758, 1.4766, 1.9141, 2.4063, 2.7305,
+                                                      3.3223, 3.9023, 4.5234, 5.1152, 5.5547};
 // TS 38.214 Table 5.2.2.1-3 (QPSK, 16QAM, 64QAM, 256QAM).
-constexpr std::array<double, 15> table2_efficiency = {
-    0.1523, 0.3770, 0.8770, 1.4766, 1.9141, 2.4063, 2.7305, 3.3223,
-    3.9023, 4.5234, 5.1152, 5.5547, 6.2266, 6.9141, 7.4063};
+constexpr std::array<double, 15> table2_efficiency = {0.1523, 0.3770, 0.8770, 1.4766, 1.9141,
+                                                      2.4063, 2.7305, 3.3223, 3.9023, 4.5234,
+                                                      5.1152, 5.5547, 6.2266, 6.9141, 7.4063};
 
 // SINR at 10 % BLER of CQI 1..15 of table 1 on an AWGN channel, as commonly used in LTE
 // system-level studies (docs/capacity-and-cost.md).
@@ -30,8 +30,8 @@ constexpr std::array<double, 15> table1_sinr_db = {-6.7, -4.7, -2.3, 0.2,  2.4, 
 // bound as at CQI 15 (docs/capacity-and-cost.md).
 std::array<double, 15> derive_table2_sinr() {
     std::array<double, 15> out{};
-    const double top_gap_db = table1_sinr_db[14] -
-                              10.0 * std::log10(std::pow(2.0, table1_efficiency[14]) - 1.0);
+    const double top_gap_db =
+        table1_sinr_db[14] - 10.0 * std::log10(std::pow(2.0, table1_efficiency[14]) - 1.0);
     for (std::size_t k = 0; k < 15; ++k) {
         const double e = table2_efficiency[k];
         if (e >= table1_efficiency[14]) {
@@ -46,7 +46,8 @@ std::array<double, 15> derive_table2_sinr() {
             out[k] = table1_sinr_db[0];
             continue;
         }
-        const double t = (e - table1_efficiency[j]) / (table1_efficiency[j + 1] - table1_efficiency[j]);
+        const double t =
+            (e - table1_efficiency[j]) / (table1_efficiency[j + 1] - table1_efficiency[j]);
         out[k] = table1_sinr_db[j] + t * (table1_sinr_db[j + 1] - table1_sinr_db[j]);
     }
     return out;
@@ -87,9 +88,9 @@ double spectral_efficiency(const ThroughputSpec& spec, double sinr_db) noexcept 
                         spec.max_efficiency_bps_hz);
     }
     const auto& eff = cqi_efficiencies(spec.cqi_table);
-    const double* thresholds =
-        spec.cqi_sinr_db.size() == 15 ? spec.cqi_sinr_db.data()
-                                      : default_cqi_sinr_db(spec.cqi_table).data();
+    const double* thresholds = spec.cqi_sinr_db.size() == 15
+                                   ? spec.cqi_sinr_db.data()
+                                   : default_cqi_sinr_db(spec.cqi_table).data();
     double e = 0.0;
     for (std::size_t k = 0; k < 15; ++k) {
         if (sinr_db >= thresholds[k]) {

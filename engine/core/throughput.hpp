@@ -37,8 +37,8 @@ const std::array<double, 15>& default_cqi_sinr_db(CqiTable table) noexcept;
 
 struct ThroughputSpec {
     ThroughputMethod method = ThroughputMethod::shannon;
-    double alpha = 0.6;               // Shannon attenuation
-    double sinr_min_db = -10.0;       // below: no throughput
+    double alpha = 0.6;                 // Shannon attenuation
+    double sinr_min_db = -10.0;         // below: no throughput
     double max_efficiency_bps_hz = 4.4; // S_max (TR 36.942's Thr_MAX)
     CqiTable cqi_table = CqiTable::table1;
     std::vector<double> cqi_sinr_db; // 15 ascending thresholds; empty: the defaults

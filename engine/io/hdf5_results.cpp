@@ -320,6 +320,9 @@ void write_scenario_group(hid_t file, const ScenarioResult& r, const RunInfo& ru
     attr(g, "pixel_sectors_evaluated", static_cast<std::uint64_t>(r.coverage.status.pixel_sectors));
     attr(g, "non_finite_losses", static_cast<std::uint64_t>(r.coverage.status.non_finite_losses));
     attr(g, "overloaded_cells", static_cast<std::uint64_t>(r.capacity.overloaded_cells));
+    attr(g, "cells_without_terrain",
+         static_cast<std::uint64_t>(r.coverage.status.cells_without_terrain));
+    attr(g, "terrain_pairs_evaluated", static_cast<std::uint64_t>(r.coverage.status.terrain_pairs));
 
     // Dimensions, each with its coordinate variable.
     Dims dims;
@@ -378,8 +381,18 @@ void write_scenario_group(hid_t file, const ScenarioResult& r, const RunInfo& ru
               {"best-server sector index (see the sector variables)", nullptr, nullptr, true});
     write_map(g, dims, "serving_layer", maps.serving_layer,
               {"index of the serving layer (see the layer variable)", nullptr, nullptr, true});
-    write_map(g, dims, "covered", maps.covered,
-              {"covered outdoors by at least one layer", nullptr, nullptr, true, "not_covered covered"});
+    write_map(
+        g, dims, "covered", maps.covered,
+        {"covered outdoors by at least one layer", nullptr, nullptr, true, "not_covered covered"});
+    write_map(g, dims, "covered_indoor", maps.covered_indoor,
+              {"covered indoors by at least one layer: 0 no, 1 traditional buildings only, 2 all "
+               "buildings (ITU-R P.2109)",
+               nullptr, nullptr, true});
+    if (!maps.line_of_sight.values.empty()) {
+        write_map(g, dims, "line_of_sight", maps.line_of_sight,
+                  {"line of sight over the terrain to the serving layer's best server", nullptr,
+                   nullptr, true, "obstructed line_of_sight"});
+    }
     write_map(g, dims, "cell_population", area.population,
               {"people living in the cell", "1", nullptr, true});
     write_map(
@@ -387,12 +400,12 @@ void write_scenario_group(hid_t file, const ScenarioResult& r, const RunInfo& ru
         {"index of the district containing the cell centre, -1 outside", nullptr, nullptr, true});
 
     const CapacityResult& cap = r.capacity;
-    write_map(g, dims, "throughput_mbps", cap.throughput_mbps,
-              {"peak single-user downlink throughput of the serving option", "Mbit/s", nullptr,
-               true});
-    write_map(g, dims, "user_throughput_mbps", cap.user_throughput_mbps,
-              {"mean user throughput in the busy hour (processor sharing)", "Mbit/s", nullptr,
-               true});
+    write_map(
+        g, dims, "throughput_mbps", cap.throughput_mbps,
+        {"peak single-user downlink throughput of the serving option", "Mbit/s", nullptr, true});
+    write_map(
+        g, dims, "user_throughput_mbps", cap.user_throughput_mbps,
+        {"mean user throughput in the busy hour (processor sharing)", "Mbit/s", nullptr, true});
     write_map(g, dims, "served", cap.served,
               {"served: the access option delivers the minimum user throughput", nullptr, nullptr,
                true, "not_served served"});
@@ -414,16 +427,28 @@ void write_scenario_group(hid_t file, const ScenarioResult& r, const RunInfo& ru
             values.insert(values.end(), lt.values.begin(), lt.values.end());
         }
         const float fill = map_nodata;
-        Id ds = write_array<float>(g, "layer_throughput_mbps",
-                                   {cap.layer_throughput_mbps.size(),
-                                    static_cast<hsize_t>(grid.height),
-                                    static_cast<hsize_t>(grid.width)},
-                                   values,
-                                   {"peak single-user downlink throughput of each layer's best "
-                                    "server",
-                                    "Mbit/s", nullptr, true},
-                                   &fill, true);
+        Id ds =
+            write_array<float>(g, "layer_throughput_mbps",
+                               {cap.layer_throughput_mbps.size(), static_cast<hsize_t>(grid.height),
+                                static_cast<hsize_t>(grid.width)},
+                               values,
+                               {"peak single-user downlink throughput of each layer's best "
+                                "server",
+                                "Mbit/s", nullptr, true},
+                               &fill, true);
         attach(ds, {dims.layer, dims.y, dims.x});
+    }
+    write_layer_stack<std::uint8_t>(
+        g, dims, "layer_covered_indoor", maps.layers,
+        [](const LayerMaps& m) -> const Raster<std::uint8_t>& { return m.covered_indoor; },
+        {"covered indoors by each layer: 0 no, 1 traditional buildings only, 2 all buildings",
+         nullptr, nullptr, true});
+    if (!maps.line_of_sight.values.empty()) {
+        write_layer_stack<std::uint8_t>(
+            g, dims, "layer_line_of_sight", maps.layers,
+            [](const LayerMaps& m) -> const Raster<std::uint8_t>& { return m.line_of_sight; },
+            {"line of sight over the terrain to each layer's best server", nullptr, nullptr, true,
+             "obstructed line_of_sight"});
     }
     write_layer_stack<std::uint8_t>(
         g, dims, "layer_covered", maps.layers,

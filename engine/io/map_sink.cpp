@@ -115,6 +115,11 @@ std::vector<MapSpec> scenario_maps(const ScenarioResult& result) {
          OverviewResampling::nearest, &m.covered},
         {"served", "served with the minimum user throughput (1) or not (0)", "",
          OverviewResampling::nearest, &c.served},
+        {"covered_indoor",
+         "covered indoors: 0 no, 1 traditional buildings only, 2 all buildings (P.2109)", "",
+         OverviewResampling::nearest, &m.covered_indoor},
+        {"line_of_sight", "line of sight to the serving layer's best server over the terrain", "",
+         OverviewResampling::nearest, &m.line_of_sight},
         {"serving_layer", "index of the serving layer (results.h5 layer variable)", "",
          OverviewResampling::nearest, &m.serving_layer},
     };

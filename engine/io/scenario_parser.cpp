@@ -2,6 +2,7 @@
 
 #include "core/error.hpp"
 #include "core/propagation/registry.hpp"
+#include "io/antenna_file.hpp"
 #include "io/suggest.hpp"
 
 #include <fmt/format.h>
@@ -161,6 +162,19 @@ public:
         return n->as_table();
     }
 
+    std::optional<bool> boolean(std::string_view key) {
+        const toml::node* n = find(key);
+        if (n == nullptr) {
+            return std::nullopt;
+        }
+        if (!n->is_boolean()) {
+            problems_.add(line_of(*n), fmt::format("{}{} must be true or false, got {} {}",
+                                                   prefix(), key, type_name(*n), describe(*n)));
+            return std::nullopt;
+        }
+        return *n->value<bool>();
+    }
+
     // A text value that must be one of `names`; `parse` maps it to the value.
     template <typename T, typename Parse>
     std::optional<T> choice(std::string_view key, Parse parse, std::string_view allowed) {
@@ -303,15 +317,82 @@ void check_file(Problems& problems, const toml::node* node, const std::string& k
     }
 }
 
-void read_antenna(TableReader& t, AntennaPattern& a, Problems& problems) {
+// NTIA ITM's radio climates by name, numbered as ITM numbers them.
+std::optional<int> itm_climate(std::string_view text) {
+    constexpr std::array<std::string_view, 7> names = {"equatorial",
+                                                       "continental_subtropical",
+                                                       "maritime_subtropical",
+                                                       "desert",
+                                                       "continental_temperate",
+                                                       "maritime_temperate_over_land",
+                                                       "maritime_temperate_over_sea"};
+    for (std::size_t i = 0; i < names.size(); ++i) {
+        if (names[i] == text) {
+            return static_cast<int>(i) + 1;
+        }
+    }
+    return std::nullopt;
+}
+
+// Reads an antenna table into `layer`: either `file` (an MSI pattern file, which sets the whole
+// pattern and its gain) or the parametric keys on top of what `layer` already has.
+void read_antenna(TableReader& t, LayerSpec& layer, const std::filesystem::path& base,
+                  Problems& problems) {
+    AntennaPattern& a = layer.antenna;
+    static constexpr std::array<const char*, 6> parametric = {"pattern",
+                                                              "horizontal_beamwidth_deg",
+                                                              "vertical_beamwidth_deg",
+                                                              "max_attenuation_db",
+                                                              "side_lobe_level_db",
+                                                              "gain_dbi"};
+    if (auto file = t.string("file")) {
+        for (const char* key : parametric) {
+            if (const toml::node* n = t.find(key); n != nullptr) {
+                problems.add(line_of(*n),
+                             fmt::format("{} {} cannot be combined with file: the antenna file "
+                                         "sets the whole pattern and its gain",
+                                         t.where(), key));
+            }
+        }
+        const std::filesystem::path path = resolve(base, *file);
+        const toml::node* node = t.find("file");
+        std::error_code ec;
+        if (!std::filesystem::is_regular_file(path, ec)) {
+            problems.add(line_of(*node),
+                         fmt::format("{} file: file '{}' not found", t.where(), path.string()));
+            return;
+        }
+        try {
+            a = read_antenna_file(path);
+            layer.antenna_path = path;
+        } catch (const Error& e) {
+            problems.add(line_of(*node), fmt::format("{} file: {}", t.where(), e.what()));
+        }
+        return;
+    }
     if (auto p = t.string("pattern")) {
         if (*p == "isotropic" || *p == "3gpp") {
             a.isotropic = *p == "isotropic";
+            a.table.reset();
+            layer.antenna_path.clear();
         } else {
             problems.add(line_of(*t.find("pattern")),
                          fmt::format("{} pattern must be \"3gpp\" or \"isotropic\", got \"{}\"",
                                      t.where(), *p));
         }
+    }
+    if (a.table) {
+        // Inherited from [layer_defaults.antenna] file: parametric keys would silently do nothing.
+        for (const char* key : parametric) {
+            if (const toml::node* n = t.find(key); n != nullptr) {
+                problems.add(line_of(*n),
+                             fmt::format("{} {} has no effect on the pattern of antenna file "
+                                         "'{}'; set pattern = \"3gpp\" to describe a parametric "
+                                         "pattern instead",
+                                         t.where(), key, layer.antenna_path.string()));
+            }
+        }
+        return;
     }
     if (auto v = t.number("horizontal_beamwidth_deg", 1.0, 360.0, "degrees")) {
         a.horizontal_beamwidth_deg = *v;
@@ -331,7 +412,8 @@ void read_antenna(TableReader& t, AntennaPattern& a, Problems& problems) {
 }
 
 // Reads the keys a layer and [layer_defaults] share into `layer`.
-void read_layer_keys(TableReader& t, LayerSpec& layer, Problems& problems) {
+void read_layer_keys(TableReader& t, LayerSpec& layer, const std::filesystem::path& base,
+                     Problems& problems) {
     if (auto v = t.string("technology")) {
         if (auto tech = parse_technology(*v)) {
             layer.technology = *tech;
@@ -405,7 +487,7 @@ void read_layer_keys(TableReader& t, LayerSpec& layer, Problems& problems) {
     }
     if (const toml::table* a = t.table("antenna")) {
         TableReader at(*a, t.where() + " antenna", problems);
-        read_antenna(at, layer.antenna, problems);
+        read_antenna(at, layer, base, problems);
         at.finish();
     }
     if (auto v = t.choice<Service>("service", parse_service, "\"mobile\" or \"fwa\"")) {
@@ -477,6 +559,78 @@ void read_layer_keys(TableReader& t, LayerSpec& layer, Problems& problems) {
         }
         r.finish();
     }
+    if (auto v = t.boolean("terrain_correction")) {
+        layer.terrain_correction = *v;
+    }
+    if (auto v = t.number("terrain_margin_db", 0.0, 200.0, "dB")) {
+        layer.terrain_margin_db = *v;
+    }
+    if (auto v = t.boolean("clutter_loss")) {
+        layer.clutter_loss = *v;
+    }
+    if (auto v = t.number("clutter_location_percent", 1.0, 99.0, "%")) {
+        layer.clutter_location_percent = *v;
+    }
+    if (auto v = t.boolean("terminal_clutter_correction")) {
+        layer.terminal_clutter_correction = *v;
+    }
+    if (auto v = t.number("location_probability", 0.01, 0.99, "")) {
+        layer.location_probability = *v;
+    }
+    if (const toml::table* it = t.table("itm")) {
+        TableReader r(*it, t.where() + " itm", problems);
+        PathParameters& p = layer.path;
+        if (auto v = r.choice<int>("climate", itm_climate,
+                                   "\"equatorial\", \"continental_subtropical\", "
+                                   "\"maritime_subtropical\", \"desert\", "
+                                   "\"continental_temperate\", \"maritime_temperate_over_land\" "
+                                   "or \"maritime_temperate_over_sea\"")) {
+            p.climate = *v;
+        }
+        if (auto v = r.number("surface_refractivity_n_units", 250.0, 400.0, "N-units")) {
+            p.surface_refractivity_n_units = *v;
+        }
+        if (auto v = r.number("ground_relative_permittivity", 1.0, 100.0, "")) {
+            p.ground_relative_permittivity = *v;
+        }
+        if (auto v = r.number("ground_conductivity_s_per_m", 0.00001, 100.0, "S/m")) {
+            p.ground_conductivity_s_per_m = *v;
+        }
+        if (auto v = r.choice<bool>(
+                "polarization",
+                [](std::string_view x) -> std::optional<bool> {
+                    if (x == "vertical" || x == "horizontal") {
+                        return x == "vertical";
+                    }
+                    return std::nullopt;
+                },
+                "\"vertical\" or \"horizontal\"")) {
+            p.vertical_polarization = *v;
+        }
+        for (auto [key, value] : {std::pair{"time_percent", &p.time_percent},
+                                  std::pair{"location_percent", &p.location_percent},
+                                  std::pair{"situation_percent", &p.situation_percent}}) {
+            if (auto v = r.number(key, 0.1, 99.9, "%")) {
+                *value = *v;
+            }
+        }
+        if (auto v = r.choice<int>(
+                "variability_mode",
+                [](std::string_view x) -> std::optional<int> {
+                    constexpr std::array<std::string_view, 4> modes = {
+                        "single_message", "accidental", "mobile", "broadcast"};
+                    for (std::size_t i = 0; i < modes.size(); ++i) {
+                        if (modes[i] == x) {
+                            return static_cast<int>(i);
+                        }
+                    }
+                    return std::nullopt;
+                },
+                "\"single_message\", \"accidental\", \"mobile\" or \"broadcast\"")) {
+            p.variability_mode = *v;
+        }
+        r.finish();
+    }
 }
 
 void read_demand(TableReader& r, DemandSpec& d) {
@@ -504,9 +658,10 @@ void read_ftth(TableReader& r, FtthSpec& f, Problems& problems) {
             if (auto type = parse_district_type(t)) {
                 f.district_types[static_cast<std::size_t>(*type)] = true;
             } else {
-                problems.add(r.line(), fmt::format("[ftth] district_types: \"{}\" is not a district "
-                                                   "type (urban_district, town, rural_district)",
-                                                   t));
+                problems.add(r.line(),
+                             fmt::format("[ftth] district_types: \"{}\" is not a district "
+                                         "type (urban_district, town, rural_district)",
+                                         t));
             }
         }
     }
@@ -618,6 +773,15 @@ Scenario parse_scenario_text(const std::string& text, const std::filesystem::pat
         if (auto v = r.number("resolution_m", 1.0, 10000.0, "m")) {
             s.resolution_m = *v;
         }
+        if (auto v = r.string("dem")) {
+            s.dem_path = resolve(base, *v);
+            check_file(problems, r.find("dem"), "[study_area] dem", s.dem_path);
+        }
+        if (auto v = r.string("land_cover")) {
+            s.land_cover_path = resolve(base, *v);
+            check_file(problems, r.find("land_cover"), "[study_area] land_cover",
+                       s.land_cover_path);
+        }
         r.finish();
     }
 
@@ -649,6 +813,14 @@ Scenario parse_scenario_text(const std::string& text, const std::filesystem::pat
         read_ftth(r, sc.ftth, problems);
         r.finish();
     }
+    if (const toml::table* t = top.table("indoor")) {
+        TableReader r(*t, "[indoor]", problems);
+        if (auto v = r.number("probability", 0.01, 0.99, "")) {
+            sc.indoor.probability = *v;
+        }
+        r.per_type("thermally_efficient_share", sc.indoor.thermally_efficient_share, 0.0, 1.0, "");
+        r.finish();
+    }
     if (const toml::table* t = top.table("cost")) {
         TableReader r(*t, "[cost]", problems);
         read_cost(r, sc.cost);
@@ -660,7 +832,7 @@ Scenario parse_scenario_text(const std::string& text, const std::filesystem::pat
     const toml::table* defaults_table = top.table("layer_defaults");
     if (defaults_table != nullptr) {
         TableReader r(*defaults_table, "[layer_defaults]", problems);
-        read_layer_keys(r, defaults, problems);
+        read_layer_keys(r, defaults, base, problems);
         r.finish();
     }
 
@@ -698,7 +870,7 @@ Scenario parse_scenario_text(const std::string& text, const std::filesystem::pat
                 check_file(problems, r.find("sites"), label + " sites", layer.sites_path);
             }
             layer.sites_layer = r.string("sites_layer").value_or("");
-            read_layer_keys(r, layer, problems);
+            read_layer_keys(r, layer, base, problems);
             const std::vector<std::string> suggested = r.finish();
 
             // NR's overhead differs from LTE's default (TS 38.306 §4.1.2: 0.14 for FR1 downlink).
@@ -709,6 +881,12 @@ Scenario parse_scenario_text(const std::string& text, const std::filesystem::pat
             if (layer.technology == Technology::nr && !throughput_key(&lt, "overhead") &&
                 !throughput_key(defaults_table, "overhead")) {
                 layer.throughput.overhead = 0.14;
+            }
+            if (const PropagationModel* m = model_registry().find(layer.model);
+                m != nullptr && m->needs_profile() && sc.study_area.dem_path.empty()) {
+                problems.add(r.line(), fmt::format("{}: model \"{}\" needs terrain; give a DEM "
+                                                   "with [study_area] dem",
+                                                   label, layer.model));
             }
             for (const char* key : {"frequency_mhz", "bandwidth_mhz", "model"}) {
                 const bool given = lt.contains(key) ||

@@ -1,6 +1,8 @@
 #include "io/study_area_loader.hpp"
 
 #include "core/error.hpp"
+#include "core/propagation/p2108.hpp"
+#include "core/terrain.hpp"
 #include "io/gdal_support.hpp"
 #include "io/rasterize.hpp"
 
@@ -327,6 +329,156 @@ Raster<double> warp_population(const StudyAreaSpec& spec, const Grid& grid,
     return people;
 }
 
+// The DEM warped onto the analysis CRS at its own spacing (bilinear), covering the analysis grid.
+Raster<float> load_dem(const StudyAreaSpec& spec, const Grid& grid,
+                       const OGRSpatialReference& grid_srs) {
+    const std::string file = spec.dem_path.string();
+    auto src = open_raster(spec.dem_path, "DEM");
+    const OGRSpatialReference* sref = src->GetSpatialRef();
+    if (!is_earth_crs(sref)) {
+        throw Error(ErrorCode::input_data,
+                    fmt::format("DEM '{}': no coordinate reference system; assign one, e.g. "
+                                "gdal_edit.py -a_srs EPSG:4326",
+                                file));
+    }
+    OGRSpatialReference src_srs = *sref;
+    src_srs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    std::array<double, 6> gt{};
+    if (src->GetGeoTransform(gt.data()) != CE_None) {
+        throw Error(ErrorCode::input_data,
+                    fmt::format("DEM '{}': no geotransform (not georeferenced)", file));
+    }
+    // The DEM's spacing in metres, at the centre of the analysis grid for a geographic DEM.
+    double spacing = std::min(std::abs(gt[1]), std::abs(gt[5]));
+    if (src_srs.IsGeographic()) {
+        double x = (grid.origin_x_m + grid.east_m()) / 2.0;
+        double y = (grid.origin_y_m + grid.south_m()) / 2.0;
+        auto to_src = make_transform(grid_srs, src_srs);
+        to_src->Transform(1, &x, &y);
+        constexpr double metres_per_degree = 6371007.2 * std::numbers::pi / 180.0;
+        const double rad = src_srs.GetAngularUnits() / (std::numbers::pi / 180.0);
+        spacing = std::min(std::abs(gt[1]) * std::cos(y * std::numbers::pi / 180.0 * rad),
+                           std::abs(gt[5])) *
+                  rad * metres_per_degree;
+    } else {
+        spacing *= src_srs.GetLinearUnits();
+    }
+    spacing = std::max(spacing, 1.0);
+    const Grid dem_grid = aligned_grid(grid.origin_x_m, grid.south_m(), grid.east_m(),
+                                       grid.origin_y_m, spacing, grid.crs_wkt);
+    if (static_cast<double>(dem_grid.cell_count()) > 4e8) {
+        throw Error(ErrorCode::limit,
+                    fmt::format("DEM '{}': {} x {} cells of {:.1f} m over the study area need "
+                                "more than 1.6 GB; resample it to a coarser spacing first",
+                                file, dem_grid.width, dem_grid.height, spacing));
+    }
+    auto dst = make_mem_dataset(dem_grid, GDT_Float32);
+    GDALRasterBand* band = dst->GetRasterBand(1);
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    band->SetNoDataValue(nan);
+    band->Fill(nan);
+    const char* argv[] = {"-r", "bilinear", "-wo", "INIT_DEST=NO_DATA", nullptr};
+    GDALWarpAppOptions* options = GDALWarpAppOptionsNew(const_cast<char**>(argv), nullptr);
+    GDALDatasetH src_h = GDALDataset::ToHandle(src.get());
+    int usage_error = 0;
+    CPLErrorReset();
+    GDALDatasetH result =
+        GDALWarp(nullptr, GDALDataset::ToHandle(dst.get()), 1, &src_h, options, &usage_error);
+    GDALWarpAppOptionsFree(options);
+    if (result == nullptr) {
+        throw Error(ErrorCode::input_data,
+                    fmt::format("DEM '{}': cannot warp it onto the analysis grid ({})", file,
+                                gdal_error_detail()));
+    }
+    Raster<float> dem(dem_grid, std::numeric_limits<float>::quiet_NaN());
+    if (band->RasterIO(GF_Read, 0, 0, static_cast<int>(dem_grid.width),
+                       static_cast<int>(dem_grid.height), dem.values.data(),
+                       static_cast<int>(dem_grid.width), static_cast<int>(dem_grid.height),
+                       GDT_Float32, 0, 0) != CE_None) {
+        throw Error(ErrorCode::internal, "cannot read back the warped DEM");
+    }
+    return dem;
+}
+
+// ESA WorldCover class codes (v100/v200 legend) to ITU-R P.2108 Table 3 clutter types; built-up
+// land is urban in urban districts and suburban elsewhere (docs/terrain.md).
+std::uint8_t clutter_of_worldcover(std::uint8_t code, DistrictType type) {
+    using p2108::ClutterType;
+    switch (code) {
+    case 10: // tree cover
+    case 95: // mangroves
+        return static_cast<std::uint8_t>(ClutterType::trees_forest);
+    case 50: // built-up
+        return static_cast<std::uint8_t>(
+            type == DistrictType::urban_district ? ClutterType::urban : ClutterType::suburban);
+    case 80: // permanent water bodies
+        return static_cast<std::uint8_t>(ClutterType::water_sea);
+    case 20:  // shrubland
+    case 30:  // grassland
+    case 40:  // cropland
+    case 60:  // bare / sparse vegetation
+    case 70:  // snow and ice
+    case 90:  // herbaceous wetland
+    case 100: // moss and lichen
+        return static_cast<std::uint8_t>(ClutterType::open_rural);
+    default:
+        return 0; // not a WorldCover class: no correction
+    }
+}
+
+// The land-cover raster on the analysis grid (majority of the source pixels in each cell), as
+// clutter types.
+Raster<std::uint8_t> load_land_cover(const StudyAreaSpec& spec, const StudyArea& area) {
+    const std::string file = spec.land_cover_path.string();
+    auto src = open_raster(spec.land_cover_path, "land-cover raster");
+    if (!is_earth_crs(src->GetSpatialRef())) {
+        throw Error(ErrorCode::input_data,
+                    fmt::format("land-cover raster '{}': no coordinate reference system", file));
+    }
+    const Grid& grid = area.grid;
+    auto dst = make_mem_dataset(grid, GDT_Byte);
+    GDALRasterBand* band = dst->GetRasterBand(1);
+    band->SetNoDataValue(0);
+    band->Fill(0);
+    const char* argv[] = {"-r", "mode", "-wo", "INIT_DEST=NO_DATA", nullptr};
+    GDALWarpAppOptions* options = GDALWarpAppOptionsNew(const_cast<char**>(argv), nullptr);
+    GDALDatasetH src_h = GDALDataset::ToHandle(src.get());
+    int usage_error = 0;
+    CPLErrorReset();
+    GDALDatasetH result =
+        GDALWarp(nullptr, GDALDataset::ToHandle(dst.get()), 1, &src_h, options, &usage_error);
+    GDALWarpAppOptionsFree(options);
+    if (result == nullptr) {
+        throw Error(ErrorCode::input_data,
+                    fmt::format("land-cover raster '{}': cannot warp it onto the analysis grid "
+                                "({})",
+                                file, gdal_error_detail()));
+    }
+    Raster<std::uint8_t> classes(grid, 0);
+    if (band->RasterIO(GF_Read, 0, 0, static_cast<int>(grid.width), static_cast<int>(grid.height),
+                       classes.values.data(), static_cast<int>(grid.width),
+                       static_cast<int>(grid.height), GDT_Byte, 0, 0) != CE_None) {
+        throw Error(ErrorCode::internal, "cannot read back the land cover");
+    }
+    std::uint64_t unknown = 0;
+    for (std::size_t i = 0; i < classes.values.size(); ++i) {
+        const std::int16_t d = area.district_index.values[i];
+        if (d == no_district) {
+            classes.values[i] = 0;
+            continue;
+        }
+        classes.values[i] = clutter_of_worldcover(classes.values[i],
+                                                  area.districts[static_cast<std::size_t>(d)].type);
+        unknown += classes.values[i] == 0 ? 1 : 0;
+    }
+    if (unknown > 0) {
+        spdlog::warn("land-cover raster '{}': {} cells in the districts have no ESA WorldCover "
+                     "class; no terminal clutter correction there",
+                     file, unknown);
+    }
+    return classes;
+}
+
 } // namespace
 
 LoadedDistricts load_districts(const StudyAreaSpec& spec) {
@@ -409,6 +561,43 @@ LoadedStudyArea load_study_area(const StudyAreaSpec& spec) {
 
     out.inputs.push_back({"districts", spec.districts_path});
     out.inputs.push_back({"population", spec.population_path});
+
+    if (!spec.dem_path.empty()) {
+        area.terrain = load_dem(spec, area.grid, read.analysis_srs);
+        std::uint64_t district_cells = 0;
+        std::uint64_t missing = 0;
+        for (std::int64_t row = 0; row < area.grid.height; ++row) {
+            for (std::int64_t col = 0; col < area.grid.width; ++col) {
+                if (area.district_index.at(col, row) == no_district) {
+                    continue;
+                }
+                ++district_cells;
+                missing += std::isfinite(sample_bilinear(*area.terrain, area.grid.center_x_m(col),
+                                                         area.grid.center_y_m(row)))
+                               ? 0
+                               : 1;
+            }
+        }
+        if (missing == district_cells) {
+            throw Error(ErrorCode::input_data,
+                        fmt::format("DEM '{}' has no elevation inside the districts; does it "
+                                    "cover them?",
+                                    spec.dem_path.string()));
+        }
+        if (missing > 0) {
+            spdlog::warn("DEM '{}': {} of {} cells in the districts have no elevation; they are "
+                         "computed without terrain",
+                         spec.dem_path.string(), missing, district_cells);
+        }
+        spdlog::info("terrain: {} x {} cells of {:.1f} m from {}", area.terrain->grid.width,
+                     area.terrain->grid.height, area.terrain->grid.cell_size_m,
+                     spec.dem_path.string());
+        out.inputs.push_back({"dem", spec.dem_path});
+    }
+    if (!spec.land_cover_path.empty()) {
+        area.clutter = load_land_cover(spec, area);
+        out.inputs.push_back({"land_cover", spec.land_cover_path});
+    }
     return out;
 }
 

@@ -3,9 +3,8 @@
 #include "core/error.hpp"
 #include "core/result_table.hpp"
 
-#include <fmt/format.h>
-
 #include <cmath>
+#include <fmt/format.h>
 
 namespace covsim::io {
 

@@ -7,6 +7,7 @@
 #include "core/link_budget.hpp"
 #include "core/propagation/registry.hpp"
 #include "core/result.hpp"
+#include "core/terrain.hpp"
 #include "io/district_gpkg.hpp"
 #include "io/hdf5_results.hpp"
 #include "io/map_sink.hpp"
@@ -43,8 +44,9 @@ double seconds_since(Clock::time_point t0) {
 }
 
 // Scenarios that describe the same study area share one loaded copy.
-using StudyAreaKey = std::tuple<std::string, std::string, std::string, std::string, std::string,
-                                std::string, std::string, std::string, std::string, double>;
+using StudyAreaKey =
+    std::tuple<std::string, std::string, std::string, std::string, std::string, std::string,
+               std::string, std::string, std::string, double, std::string, std::string>;
 
 StudyAreaKey key_of(const StudyAreaSpec& s) {
     return {s.districts_path.string(),
@@ -56,7 +58,9 @@ StudyAreaKey key_of(const StudyAreaSpec& s) {
             s.population_field,
             s.population_path.string(),
             s.crs,
-            s.resolution_m};
+            s.resolution_m,
+            s.dem_path.string(),
+            s.land_cover_path.string()};
 }
 
 std::vector<Scenario> parse_all(const std::vector<std::filesystem::path>& files) {
@@ -105,6 +109,14 @@ std::vector<CoverageLayer> resolve_layers(const Scenario& sc) {
         l.antenna = spec.antenna;
         l.environment = sc.environment;
         l.serves = spec.service_area;
+        l.terrain_correction = spec.terrain_correction;
+        l.terrain_margin_db = spec.terrain_margin_db;
+        l.path = spec.path;
+        l.clutter_loss = spec.clutter_loss;
+        l.clutter_location_percent = spec.clutter_location_percent;
+        l.terminal_clutter_correction = spec.terminal_clutter_correction;
+        l.indoor = spec.service != Service::fwa; // an FWA CPE is outdoors or on the roof
+        l.location_probability = spec.location_probability;
         layers.push_back(std::move(l));
     }
     return layers;
@@ -137,8 +149,8 @@ CapacityInput capacity_input(const Scenario& sc, const CoverageInput& coverage_i
     for (const LayerSpec& spec : sc.layers) {
         CapacityLayer l;
         l.throughput = spec.throughput;
-        l.occupied_bandwidth_hz = 12.0 * spec.resolved_resource_blocks() *
-                                  spec.subcarrier_spacing_khz * 1e3;
+        l.occupied_bandwidth_hz =
+            12.0 * spec.resolved_resource_blocks() * spec.subcarrier_spacing_khz * 1e3;
         l.service = spec.service;
         l.carrier = spec.carrier_name();
         in.layers.push_back(std::move(l));
@@ -168,6 +180,23 @@ CostInput cost_input(const Scenario& sc, const CoverageInput& coverage_input,
     return in;
 }
 
+// Sites take their ground elevation from the DEM.
+void place_on_terrain(std::vector<Sector>& sectors, const StudyArea& area, const LayerSpec& layer) {
+    if (!area.terrain) {
+        return;
+    }
+    std::size_t missing = 0;
+    for (Sector& s : sectors) {
+        s.ground_m = sample_bilinear(*area.terrain, s.x_m, s.y_m);
+        missing += std::isfinite(s.ground_m) ? 0 : 1;
+    }
+    if (missing > 0) {
+        spdlog::warn("layer {}: {} sectors stand where the DEM has no elevation; their paths are "
+                     "computed without terrain",
+                     layer.name, missing);
+    }
+}
+
 ScenarioSummary summarise(const ScenarioResult& r) {
     ScenarioSummary s;
     s.name = r.scenario->name;
@@ -184,6 +213,7 @@ ScenarioSummary summarise(const ScenarioResult& r) {
     for (const DistrictService& d : r.capacity.districts) {
         s.served_population += d.served_population;
     }
+    s.covered_indoor_population = s.total.covered_indoor_population;
     s.annualised_cost_usd = r.cost.city.annualised_usd;
     s.cost_per_subscriber_usd_per_month = r.cost.city.per_subscriber_usd_per_month;
     s.affordability = r.cost.city.affordability;
@@ -204,7 +234,8 @@ ScenarioSummary summarise(const ScenarioResult& r) {
         s.districts.push_back({info.code, info.name_ascii, std::string(to_string(info.type)),
                                r.coverage.districts[d], r.capacity.districts[d].served_population,
                                r.cost.districts[d].per_subscriber_usd_per_month,
-                               r.cost.districts[d].affordability, r.cost.districts[d].cheapest_mix});
+                               r.cost.districts[d].affordability,
+                               r.cost.districts[d].cheapest_mix});
     }
     return s;
 }
@@ -282,14 +313,19 @@ RunReport run_batch(const RunConfig& config) {
         p.inputs.insert(p.inputs.end(), p.area->inputs.begin(), p.area->inputs.end());
         p.input.area = &p.area->area;
         p.input.layers = resolve_layers(sc);
+        p.input.indoor = sc.indoor;
         p.ftth_district = ftth_districts(sc, p.area->area);
         for (std::size_t l = 0; l < sc.layers.size(); ++l) {
             std::vector<Sector> sectors = io::read_sectors(sc.layers[l], l, p.area->area);
+            place_on_terrain(sectors, p.area->area, sc.layers[l]);
             spdlog::info("scenario {}: layer {}: {} sectors from {}", sc.name, sc.layers[l].name,
                          sectors.size(), sc.layers[l].sites_path.string());
             p.input.sectors.insert(p.input.sectors.end(), std::make_move_iterator(sectors.begin()),
                                    std::make_move_iterator(sectors.end()));
             p.inputs.push_back({"sites_" + sc.layers[l].name, sc.layers[l].sites_path});
+            if (!sc.layers[l].antenna_path.empty()) {
+                p.inputs.push_back({"antenna_" + sc.layers[l].name, sc.layers[l].antenna_path});
+            }
         }
         prepared.push_back(std::move(p));
     }
@@ -310,14 +346,14 @@ RunReport run_batch(const RunConfig& config) {
                          "skipped",
                          sc.name, result.coverage.status.non_finite_losses);
         }
-        result.capacity = compute_capacity(capacity_input(sc, p.input, result.coverage,
-                                                          p.ftth_district));
+        result.capacity =
+            compute_capacity(capacity_input(sc, p.input, result.coverage, p.ftth_district));
         if (result.capacity.overloaded_cells > 0) {
             spdlog::info("scenario {}: {} cells are overloaded in the busy hour", sc.name,
                          result.capacity.overloaded_cells);
         }
-        result.cost = compute_costs(cost_input(sc, p.input, result.coverage, result.capacity,
-                                               p.ftth_district));
+        result.cost = compute_costs(
+            cost_input(sc, p.input, result.coverage, result.capacity, p.ftth_district));
         result.sectors = std::move(p.input.sectors);
         result.layers = std::move(p.input.layers);
         result.finished_utc = utc_now();
@@ -334,10 +370,13 @@ RunReport run_batch(const RunConfig& config) {
     for (auto& sink : sinks) {
         sink->commit();
     }
-    report.files.push_back(config.out_dir / "results.h5");
-    report.files.push_back(config.out_dir / "summary.csv");
-    report.files.push_back(config.out_dir / "summary_layers.csv");
-    report.files.push_back(config.out_dir / "maps");
+    for (const char* name : {"results.h5", "summary.csv", "summary_city.csv", "summary_layers.csv",
+                             "districts.gpkg", "covsim.qgs", "maps"}) {
+        report.files.push_back(config.out_dir / name);
+    }
+    if (config.web_tiles) {
+        report.files.push_back(config.out_dir / "tiles");
+    }
     report.elapsed_s = seconds_since(t0);
     return report;
 }

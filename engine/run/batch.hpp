@@ -47,6 +47,7 @@ struct ScenarioSummary {
     double elapsed_s = 0.0;
     DistrictTotals total;
     double served_population = 0.0;
+    double covered_indoor_population = 0.0;
     double annualised_cost_usd = 0.0;
     double cost_per_subscriber_usd_per_month = 0.0;
     double affordability = 0.0; // share of monthly GNI per capita

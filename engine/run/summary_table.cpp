@@ -1,8 +1,7 @@
 #include "run/summary_table.hpp"
 
-#include <fmt/format.h>
-
 #include <cmath>
+#include <fmt/format.h>
 
 namespace covsim {
 
@@ -12,9 +11,13 @@ std::string percent(double share) {
     return std::isfinite(share) ? fmt::format("{:.1f} %", 100.0 * share) : "-";
 }
 
-std::string usd(double value) { return std::isfinite(value) ? fmt::format("{:.2f}", value) : "-"; }
+std::string usd(double value) {
+    return std::isfinite(value) ? fmt::format("{:.2f}", value) : "-";
+}
 
-double ratio(double a, double b) { return b > 0.0 ? a / b : std::nan(""); }
+double ratio(double a, double b) {
+    return b > 0.0 ? a / b : std::nan("");
+}
 
 } // namespace
 
@@ -23,9 +26,10 @@ std::string format_summary(const RunReport& report) {
     for (const ScenarioSummary& s : report.scenarios) {
         out += fmt::format("\n{}  ({} sites, {} sectors, {:g} m grid, {:.1f} s)\n", s.name, s.sites,
                            s.sectors, s.resolution_m, s.elapsed_s);
-        out += fmt::format("  covered {}   served {}   {} USD per subscriber per month = {} of "
-                           "monthly GNI per capita ({} with the {} target)\n",
+        out += fmt::format("  covered {} (indoors {})   served {}   {} USD per subscriber per "
+                           "month = {} of monthly GNI per capita ({} with the {} target)\n",
                            percent(ratio(s.total.covered_population, s.total.population)),
+                           percent(ratio(s.covered_indoor_population, s.total.population)),
                            percent(ratio(s.served_population, s.total.population)),
                            usd(s.cost_per_subscriber_usd_per_month), percent(s.affordability),
                            s.affordability <= s.affordability_threshold ? "affordable"

@@ -5,6 +5,8 @@
 #include "support/test_support.hpp"
 #include "test_config.hpp"
 
+#include <cmath>
+#include <cstdio>
 #include <gdal_priv.h>
 #include <gtest/gtest.h>
 #include <hdf5.h>
@@ -91,6 +93,47 @@ TEST(HanoiScenarios, RunAndReproduceTheCensusInEveryDistrict) {
               std::string::npos);
 }
 
+// The universal-broadband plan: fixed wireless access and fibre reach the rural districts. At
+// 250 m the whole city is served better than in 2025, every rural district reaches the target
+// share of people served, and the cost per subscriber is a finite, positive figure.
+TEST(HanoiScenarios, Universal2030ServesTheRuralDistricts) {
+    covsim::test::TempDir dir;
+    const auto a = coarse_copy("hanoi-5g-2025", dir.path(), "250");
+    const auto b = coarse_copy("hanoi-universal-2030", dir.path(), "250");
+    const auto r = run_covsim({"run", a.string(), b.string(), "--out", (dir / "out").string()});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find("hanoi-universal-2030"), std::string::npos);
+    const fs::path h5 = dir / "out" / "results.h5";
+    const auto served_2025 = covsim::test::read_h5<double>(h5, "/hanoi-5g-2025/served_population");
+    const auto served_2030 =
+        covsim::test::read_h5<double>(h5, "/hanoi-universal-2030/served_population");
+    const auto population = covsim::test::read_h5<double>(h5, "/hanoi-universal-2030/population");
+    const auto homes = covsim::test::read_h5<double>(h5, "/hanoi-universal-2030/ftth_homes_passed");
+    const auto cost = covsim::test::read_h5<double>(
+        h5, "/hanoi-universal-2030/cost_per_subscriber_usd_per_month");
+    ASSERT_EQ(served_2030.size(), 30u);
+    const double total_2025 = std::accumulate(served_2025.begin(), served_2025.end(), 0.0);
+    const double total_2030 = std::accumulate(served_2030.begin(), served_2030.end(), 0.0);
+    EXPECT_GT(total_2030, total_2025 + 0.2 * 8053663.0);
+    const auto codes = census(); // the same order as the results' district dimension
+    std::size_t i = 0;
+    for (const auto& [code, people] : codes) {
+        // Districts 016-020 and 250-282 are the town and the rural districts, except the urban
+        // 019, 021 and 268.
+        const bool urban = code < "016" || code == "019" || code == "021" || code == "268";
+        if (!urban) {
+            EXPECT_GE(served_2030[i] / population[i], 0.95) << code;
+        }
+        EXPECT_GT(cost[i], 0.0) << code;
+        EXPECT_LT(cost[i], 100.0) << code;
+        ++i;
+    }
+    // Fibre passes the homes of the five listed districts only: 269 Son Tay has 145856 people.
+    const double all_homes = std::accumulate(homes.begin(), homes.end(), 0.0);
+    EXPECT_GT(all_homes, 145856.0 / 3.6);
+    EXPECT_LT(all_homes, 1.5e6 / 3.6);
+}
+
 TEST(HanoiScenarios, RunOnTheRealDistrictBoundaries) {
     COVSIM_SKIP_WITHOUT_SHARED_DATA("boundaries/hanoi_districts_pre2025.geojson");
     covsim::test::TempDir dir;
@@ -113,4 +156,71 @@ TEST(HanoiScenarios, RunOnTheRealDistrictBoundaries) {
     const double total = std::accumulate(population.begin(), population.end(), 0.0);
     EXPECT_GT(total, 0.985 * 8053663.0);
     EXPECT_LE(total, 8053663.0 + 0.5);
+}
+
+// The 2025 plan over real (coarse) terrain, with clutter from a land-cover raster and indoor
+// users: ETOPO5 relief of the Hanoi region, a WorldCover-coded land cover made here (built-up
+// within 8 km of Hoan Kiem, tree cover west of Ba Vi's foothills, cropland elsewhere). It runs
+// end to end and reports, per district, the people covered outdoors and indoors.
+TEST(HanoiScenarios, TerrainClutterAndIndoorUsersOnEtopo5) {
+    COVSIM_SKIP_WITHOUT_SHARED_DATA("terrain/etopo5_hanoi_region.tif");
+    covsim::test::TempDir dir;
+    const fs::path dem = covsim::test::shared_data() / "terrain" / "etopo5_hanoi_region.tif";
+    covsim::test::write_population_tif(
+        dir / "worldcover.tif", 530000.0, 2370000.0, 1000.0, 80, 100, 32648, [](int col, int row) {
+            const double x = 530500.0 + 1000.0 * col;
+            const double y = 2369500.0 - 1000.0 * row;
+            if (std::hypot(x - 588000.0, y - 2324000.0) < 8000.0) {
+                return 50.0; // built-up
+            }
+            return x < 545000.0 ? 10.0 : 40.0; // tree cover, cropland
+        });
+    std::string toml = read_text(coarse_copy("hanoi-5g-2025", dir.path(), "500"));
+    toml = replace_all(toml, "population_field = \"population\"\n",
+                       "population_field = \"population\"\ndem = \"" + dem.string() +
+                           "\"\nland_cover = \"" + (dir / "worldcover.tif").string() + "\"\n");
+    toml = replace_all(toml, "[layer_defaults]\n",
+                       "[layer_defaults]\nclutter_loss = true\nterminal_clutter_correction = "
+                       "true\n");
+    toml += "\n[indoor]\nprobability = 0.5\n";
+    write_text(dir / "terrain.toml", toml);
+    const auto r =
+        run_covsim({"run", (dir / "terrain.toml").string(), "--out", (dir / "out").string()});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+
+    const fs::path h5 = dir / "out" / "results.h5";
+    const std::string group = "/hanoi-5g-2025";
+    EXPECT_EQ(covsim::test::h5_string_attr(h5, group, "input_dem"),
+              dem.lexically_normal().string());
+    EXPECT_NE(covsim::test::h5_string_attr(h5, group, "input_land_cover").find("worldcover.tif"),
+              std::string::npos);
+    // ETOPO5 covers the whole city. Pairs within terrain_margin_db (30 dB) of a cell's best
+    // flat-terrain signal and longer than 1.5 profile spacings (750 m here) go over the terrain:
+    // measured 524,927 of 7,621,104.
+    EXPECT_EQ(covsim::test::h5_count_attr(h5, group, "cells_without_terrain"), 0u);
+    const std::uint64_t pairs = covsim::test::h5_count_attr(h5, group, "pixel_sectors_evaluated");
+    const std::uint64_t terrain_pairs =
+        covsim::test::h5_count_attr(h5, group, "terrain_pairs_evaluated");
+    EXPECT_GT(terrain_pairs, pairs / 50);
+    EXPECT_LT(terrain_pairs, pairs);
+    const auto population = covsim::test::read_h5<double>(h5, group + "/population");
+    const auto outdoor = covsim::test::read_h5<double>(h5, group + "/covered_population");
+    const auto indoor = covsim::test::read_h5<double>(h5, group + "/covered_indoor_population");
+    ASSERT_EQ(indoor.size(), 30u);
+    std::size_t i = 0;
+    for (const auto& [code, people] : census()) {
+        EXPECT_LE(indoor[i], outdoor[i] + 1e-6) << code;
+        EXPECT_LE(outdoor[i], population[i] + 1e-6) << code;
+        std::printf("district %s: %.0f people, %.0f covered outdoors, %.0f indoors\n", code.c_str(),
+                    population[i], outdoor[i], indoor[i]);
+        ++i;
+    }
+    const double all_outdoor = std::accumulate(outdoor.begin(), outdoor.end(), 0.0);
+    const double all_indoor = std::accumulate(indoor.begin(), indoor.end(), 0.0);
+    EXPECT_GT(all_outdoor / 8053663.0, 0.5);
+    EXPECT_LT(all_indoor, all_outdoor); // buildings cost 10-30 dB at 3.5 GHz
+    EXPECT_GT(all_indoor, 0.0);
+    // The line-of-sight map is written when the scenario has terrain.
+    const auto los = covsim::test::read_h5<std::uint8_t>(h5, group + "/line_of_sight");
+    EXPECT_FALSE(los.empty());
 }

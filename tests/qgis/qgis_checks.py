@@ -68,6 +68,8 @@ CLASSIFIED["user_throughput_mbps"] = CLASSIFIED["throughput_mbps"]
 CATEGORIES = {  # metric: {value: colour}
     "covered": {0: RED, 1: GREEN},
     "served": {0: RED, 1: GREEN},
+    "covered_indoor": {0: RED, 1: ORANGE, 2: GREEN},
+    "line_of_sight": {0: "#787878", 1: "#ffffb2"},
 }
 SERVER_PALETTE = ["#e6194b", "#3cb44b", "#ffe119", "#4363d8", "#f58231", "#911eb4", "#42d4f4",
                   "#f032e6", "#bfef45", "#fabed4", "#469990", "#dcbeff", "#9a6324", "#fffac8",

@@ -171,6 +171,43 @@ template std::vector<float> read_h5(const std::filesystem::path&, const std::str
 template std::vector<std::int32_t> read_h5(const std::filesystem::path&, const std::string&);
 template std::vector<std::uint8_t> read_h5(const std::filesystem::path&, const std::string&);
 
+std::string h5_string_attr(const std::filesystem::path& file, const std::string& group,
+                           const char* name) {
+    const hid_t f = H5Fopen(file.string().c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+    std::string value;
+    if (H5Aexists_by_name(f, group.c_str(), name, H5P_DEFAULT) > 0) {
+        const hid_t a = H5Aopen_by_name(f, group.c_str(), name, H5P_DEFAULT, H5P_DEFAULT);
+        const hid_t t = H5Aget_type(a);
+        if (H5Tis_variable_str(t) > 0) {
+            char* text = nullptr;
+            H5Aread(a, t, &text);
+            value = text;
+            H5free_memory(text);
+        } else {
+            value.resize(H5Tget_size(t));
+            H5Aread(a, t, value.data());
+            value.resize(value.find('\0') == std::string::npos ? value.size() : value.find('\0'));
+        }
+        H5Tclose(t);
+        H5Aclose(a);
+    }
+    H5Fclose(f);
+    return value;
+}
+
+std::uint64_t h5_count_attr(const std::filesystem::path& file, const std::string& group,
+                            const char* name) {
+    const hid_t f = H5Fopen(file.string().c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+    std::uint64_t value = 0;
+    if (H5Aexists_by_name(f, group.c_str(), name, H5P_DEFAULT) > 0) {
+        const hid_t a = H5Aopen_by_name(f, group.c_str(), name, H5P_DEFAULT, H5P_DEFAULT);
+        H5Aread(a, H5T_NATIVE_UINT64, &value);
+        H5Aclose(a);
+    }
+    H5Fclose(f);
+    return value;
+}
+
 CommandResult run_program(const std::string& program, const std::vector<std::string>& args,
                           const std::filesystem::path& working_dir) {
     // Output goes to files: two pipes read one after the other could dead-lock.

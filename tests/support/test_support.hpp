@@ -4,6 +4,7 @@
 
 #include "core/district.hpp"
 
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <string>
@@ -71,6 +72,13 @@ void write_tiny_area(const std::filesystem::path& dir);
 // float, std::int32_t or std::uint8_t). Fails the current test when it cannot be read.
 template <typename T>
 std::vector<T> read_h5(const std::filesystem::path& file, const std::string& dataset);
+
+// An attribute of an HDF5 group (e.g. "/scenario"): a string ("" when absent) or an unsigned
+// integer (0 when absent).
+std::string h5_string_attr(const std::filesystem::path& file, const std::string& group,
+                           const char* name);
+std::uint64_t h5_count_attr(const std::filesystem::path& file, const std::string& group,
+                            const char* name);
 
 struct CommandResult {
     int exit_code = -1;

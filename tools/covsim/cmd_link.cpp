@@ -2,13 +2,17 @@
 
 #include "commands.hpp"
 #include "core/error.hpp"
+#include "core/propagation/p526.hpp"
 #include "core/propagation/registry.hpp"
+#include "io/profile_file.hpp"
 #include "io/suggest.hpp"
 
+#include <array>
 #include <cmath>
 #include <fmt/format.h>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 namespace covsim::cli {
 
@@ -24,7 +28,31 @@ struct LinkOptions {
     bool nlos = false;
     std::string environment = "urban";
     bool json = false;
+    std::string profile;
+    PathParameters path;
+    std::string climate;
+    std::string polarization = "vertical";
 };
+
+int climate_number(const std::string& name) {
+    constexpr std::array<std::string_view, 7> names = {"equatorial",
+                                                       "continental_subtropical",
+                                                       "maritime_subtropical",
+                                                       "desert",
+                                                       "continental_temperate",
+                                                       "maritime_temperate_over_land",
+                                                       "maritime_temperate_over_sea"};
+    for (std::size_t i = 0; i < names.size(); ++i) {
+        if (names[i] == name) {
+            return static_cast<int>(i) + 1;
+        }
+    }
+    throw Error(ErrorCode::usage,
+                fmt::format("--climate must be one of equatorial, continental_subtropical, "
+                            "maritime_subtropical, desert, continental_temperate, "
+                            "maritime_temperate_over_land, maritime_temperate_over_sea, got '{}'",
+                            name));
+}
 
 // Rejects NaN, infinity and values below `min` (or equal to it when `strict`).
 void require(double v, const char* option, double min, bool strict, const char* expected) {
@@ -42,7 +70,21 @@ int run_link(const LinkOptions& o) {
                                 o.model, io::did_you_mean(o.model, model_registry().names())));
     }
     require(o.frequency_mhz, "--frequency-mhz", 0.0, true, "a frequency > 0 MHz");
-    require(o.distance_m, "--distance-m", 0.0, false, "a distance >= 0 m");
+    std::optional<TerrainProfile> profile;
+    if (!o.profile.empty()) {
+        profile = io::read_profile(o.profile);
+    } else if (model->needs_profile()) {
+        throw Error(ErrorCode::usage, fmt::format("--model {} needs a terrain profile: give "
+                                                  "--profile FILE",
+                                                  model->name()));
+    }
+    if (std::isnan(o.distance_m) && !profile) {
+        throw Error(ErrorCode::usage, "--distance-m is required (or --profile)");
+    }
+    // With a profile, the distance is the profile's length unless given.
+    const double distance_m =
+        std::isnan(o.distance_m) && profile ? profile->length_m() : o.distance_m;
+    require(distance_m, "--distance-m", 0.0, false, "a distance >= 0 m");
     require(o.tx_height_m, "--tx-height-m", 0.0, true, "a height > 0 m");
     require(o.rx_height_m, "--rx-height-m", 0.0, true, "a height > 0 m");
     const auto env = parse_environment(o.environment);
@@ -54,22 +96,48 @@ int run_link(const LinkOptions& o) {
 
     Link link;
     link.frequency_mhz = o.frequency_mhz;
-    link.distance_m = o.distance_m;
+    link.distance_m = distance_m;
     link.tx_height_m = o.tx_height_m;
     link.rx_height_m = o.rx_height_m;
     link.environment = *env;
     link.los = o.los    ? LosCondition::los
                : o.nlos ? LosCondition::nlos
                         : LosCondition::probabilistic;
+    link.path = o.path;
+    if (!o.climate.empty()) {
+        link.path.climate = climate_number(o.climate);
+    }
+    if (o.polarization != "vertical" && o.polarization != "horizontal") {
+        throw Error(
+            ErrorCode::usage,
+            fmt::format("--polarization must be vertical or horizontal, got '{}'", o.polarization));
+    }
+    link.path.vertical_polarization = o.polarization == "vertical";
+    if (profile) {
+        link.profile = &*profile;
+    }
 
     const std::vector<std::string> warnings = validity_warnings(*model, link);
     for (const auto& w : warnings) {
         std::cerr << "covsim: warning: " << w << "; evaluated anyway\n";
     }
-    const double loss = model->path_loss_db(link);
+    double loss = model->path_loss_db(link);
     if (!std::isfinite(loss)) {
         throw Error(ErrorCode::usage, fmt::format("{} is not defined for this link (distance {} m)",
-                                                  model->name(), o.distance_m));
+                                                  model->name(), distance_m));
+    }
+    // Over a profile, a model that does not see terrain gets P.526's excess of the terrain over
+    // a smooth Earth, as in area runs (docs/terrain.md).
+    std::optional<double> terrain_correction;
+    std::optional<bool> line_of_sight;
+    if (profile) {
+        const p526::DeltaBullingtonResult d = p526::delta_bullington(
+            *profile, link.tx_height_m, link.rx_height_m, link.frequency_mhz);
+        line_of_sight = d.line_of_sight;
+        if (!model->needs_profile()) {
+            terrain_correction = std::max(0.0, d.bullington_actual_db - d.bullington_smooth_db);
+            loss += *terrain_correction;
+        }
     }
     const double dh = link.tx_height_m - link.rx_height_m;
     const double d3d = std::sqrt(link.distance_m * link.distance_m + dh * dh);
@@ -89,6 +157,12 @@ int run_link(const LinkOptions& o) {
         if (model->uses_los_condition()) {
             j["los"] = to_string(link.los);
         }
+        if (terrain_correction) {
+            j["terrain_correction_db"] = *terrain_correction;
+        }
+        if (line_of_sight) {
+            j["line_of_sight"] = *line_of_sight;
+        }
         j["warnings"] = warnings;
         j["reference"] = model->reference();
         std::cout << j.dump() << '\n';
@@ -106,6 +180,13 @@ int run_link(const LinkOptions& o) {
     if (model->uses_los_condition()) {
         std::cout << fmt::format("los            {}\n", to_string(link.los));
     }
+    if (line_of_sight) {
+        std::cout << fmt::format("line_of_sight  {}\n", *line_of_sight ? "yes" : "no");
+    }
+    if (terrain_correction) {
+        std::cout << fmt::format("terrain_db     {:.2f} (P.526 terrain excess, included below)\n",
+                                 *terrain_correction);
+    }
     std::cout << fmt::format("path_loss_db   {:.2f}\n", loss);
     return 0;
 }
@@ -117,7 +198,8 @@ void add_link_command(CLI::App& app, Context& ctx) {
     CLI::App* cmd = app.add_subcommand("link", "Evaluate one propagation model on one link");
     cmd->add_option("--model", o->model, "Propagation model (see `covsim models`)")->required();
     cmd->add_option("--frequency-mhz", o->frequency_mhz, "Carrier frequency, MHz")->required();
-    cmd->add_option("--distance-m", o->distance_m, "Horizontal (2-D) distance, m")->required();
+    cmd->add_option("--distance-m", o->distance_m,
+                    "Horizontal (2-D) distance, m (default with --profile: its length)");
     cmd->add_option("--tx-height-m", o->tx_height_m, "Transmitter height above ground, m")
         ->required();
     cmd->add_option("--rx-height-m", o->rx_height_m, "Receiver height above ground, m")->required();
@@ -126,6 +208,29 @@ void add_link_command(CLI::App& app, Context& ctx) {
     los->excludes(nlos);
     cmd->add_option("--environment", o->environment,
                     "Receiver environment for COST-231 Hata: urban, suburban, rural")
+        ->capture_default_str();
+    cmd->add_option("--profile", o->profile,
+                    "Terrain profile: ITM pfl layout or distance,elevation CSV (docs/terrain.md)");
+    cmd->add_option("--climate", o->climate, "ITM radio climate, e.g. maritime_subtropical");
+    cmd->add_option("--n0", o->path.surface_refractivity_n_units,
+                    "ITM surface refractivity N_0, N-units")
+        ->capture_default_str();
+    cmd->add_option("--permittivity", o->path.ground_relative_permittivity,
+                    "Ground relative permittivity")
+        ->capture_default_str();
+    cmd->add_option("--conductivity", o->path.ground_conductivity_s_per_m,
+                    "Ground conductivity, S/m")
+        ->capture_default_str();
+    cmd->add_option("--polarization", o->polarization, "vertical or horizontal")
+        ->capture_default_str();
+    cmd->add_option("--time-percent", o->path.time_percent, "ITM time percentage")
+        ->capture_default_str();
+    cmd->add_option("--location-percent", o->path.location_percent, "ITM location percentage")
+        ->capture_default_str();
+    cmd->add_option("--situation-percent", o->path.situation_percent, "ITM situation percentage")
+        ->capture_default_str();
+    cmd->add_option("--variability-mode", o->path.variability_mode,
+                    "ITM mdvar: 0 single message, 1 accidental, 2 mobile, 3 broadcast (+10, +20)")
         ->capture_default_str();
     cmd->add_flag("--json", o->json, "Print one JSON object");
     cmd->callback([&ctx, o] { ctx.action = [o] { return run_link(*o); }; });

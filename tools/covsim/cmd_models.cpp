@@ -28,7 +28,8 @@ int run_models(bool json) {
                            {"tx_height_m", range_json(v.tx_height_m)},
                            {"rx_height_m", range_json(v.rx_height_m)},
                            {"uses_environment", m->uses_environment()},
-                           {"uses_los_condition", m->uses_los_condition()}});
+                           {"uses_los_condition", m->uses_los_condition()},
+                           {"needs_profile", m->needs_profile()}});
         }
         std::cout << out.dump(2) << '\n';
         return 0;
@@ -38,10 +39,15 @@ int run_models(bool json) {
         std::cout << fmt::format("{}\n  {}\n  source: {}\n", m->name(), m->summary(),
                                  m->reference());
         std::cout << fmt::format("  valid: frequency {:g}-{:g} MHz, distance {:g}-{:g} m, "
-                                 "tx height {:g}-{:g} m, rx height {:g}-{:g} m\n\n",
+                                 "tx height {:g}-{:g} m, rx height {:g}-{:g} m\n",
                                  v.frequency_mhz.min, v.frequency_mhz.max, v.distance_m.min,
                                  v.distance_m.max, v.tx_height_m.min, v.tx_height_m.max,
                                  v.rx_height_m.min, v.rx_height_m.max);
+        if (m->needs_profile()) {
+            std::cout << "  needs a terrain profile: a scenario DEM ([study_area] dem), or "
+                         "`covsim link --profile`\n";
+        }
+        std::cout << '\n';
     }
     return 0;
 }

@@ -17,5 +17,6 @@ void add_run_command(CLI::App& app, Context& ctx);
 void add_link_command(CLI::App& app, Context& ctx);
 void add_models_command(CLI::App& app, Context& ctx);
 void add_sites_command(CLI::App& app, Context& ctx);
+void add_antenna_command(CLI::App& app, Context& ctx);
 
 } // namespace covsim::cli

@@ -3,6 +3,9 @@
 
 #include "core/propagation/cost231_hata.hpp"
 #include "core/propagation/free_space.hpp"
+#include "core/propagation/itm.hpp"
+#include "core/propagation/location_variability.hpp"
+#include "core/propagation/p526.hpp"
 #include "core/propagation/registry.hpp"
 #include "core/propagation/tr38901.hpp"
 
@@ -57,6 +60,9 @@ public:
         return {{1500.0, 2000.0}, {1000.0, 20000.0}, {30.0, 200.0}, {1.0, 10.0}};
     }
     bool uses_environment() const noexcept override { return true; }
+    double shadow_fading_sigma_db(const Link& /*link*/) const noexcept override {
+        return variability::cost231_hata_sigma_db;
+    }
     double path_loss_db(const Link& l) const noexcept override {
         if (!sensible(l) || l.distance_m <= 0.0) {
             return nan;
@@ -69,7 +75,7 @@ public:
 // One class for the three TR 38.901 scenarios; they differ only in the formulas used.
 class Tr38901Model final : public PropagationModel {
 public:
-    enum class Scenario { rma, uma, umi };
+    using Scenario = variability::Tr38901Scenario;
 
     explicit Tr38901Model(Scenario s) : scenario_(s) {}
 
@@ -138,6 +144,25 @@ public:
                                              nlos_db(d, hb, hu, fc_ghz));
     }
 
+    double shadow_fading_sigma_db(const Link& l) const noexcept override {
+        if (!sensible(l)) {
+            return 0.0;
+        }
+        const double fc = l.frequency_mhz / 1000.0;
+        const double d = l.distance_m;
+        const double hb = l.tx_height_m;
+        const double hu = l.rx_height_m;
+        const Scenario scenario = scenario_;
+        if (l.los != LosCondition::probabilistic) {
+            return variability::tr38901_sigma_db(scenario, l.los, d, hb, hu, fc);
+        }
+        return variability::probabilistic_sigma_db(
+            los_probability(d, hu),
+            variability::tr38901_sigma_db(scenario, LosCondition::los, d, hb, hu, fc),
+            variability::tr38901_sigma_db(scenario, LosCondition::nlos, d, hb, hu, fc),
+            los_db(d, hb, hu, fc), nlos_db(d, hb, hu, fc));
+    }
+
 private:
     double los_db(double d, double hb, double hu, double fc) const noexcept {
         switch (scenario_) {
@@ -176,6 +201,74 @@ private:
     Scenario scenario_;
 };
 
+// NTIA ITM point to point over the link's terrain profile (core/propagation/itm.hpp). Its
+// location variability is its own (PathParameters::location_percent): no shadow margin on top.
+class ItmModel final : public PropagationModel {
+public:
+    std::string_view name() const noexcept override { return "itm"; }
+    std::string_view summary() const noexcept override {
+        return "NTIA Irregular Terrain Model (Longley-Rice) point to point, over the terrain";
+    }
+    std::string_view reference() const noexcept override {
+        return "Hufford (1995), ITM 1.2.2 algorithm; NTIA ITM 1.4";
+    }
+    ValidityRange validity() const noexcept override {
+        return {{20.0, 20000.0}, {1000.0, 2000000.0}, {0.5, 3000.0}, {0.5, 3000.0}};
+    }
+    bool needs_profile() const noexcept override { return true; }
+    double path_loss_db(const Link& l) const noexcept override {
+        if (!sensible(l) || l.profile == nullptr || l.profile->intervals() == 0) {
+            return nan;
+        }
+        itm::ItmParameters p;
+        p.tx_height_m = l.tx_height_m;
+        p.rx_height_m = l.rx_height_m;
+        p.frequency_mhz = l.frequency_mhz;
+        p.polarization = l.path.vertical_polarization ? itm::Polarization::vertical
+                                                      : itm::Polarization::horizontal;
+        p.ground_relative_permittivity = l.path.ground_relative_permittivity;
+        p.ground_conductivity_s_per_m = l.path.ground_conductivity_s_per_m;
+        p.surface_refractivity_n_units = l.path.surface_refractivity_n_units;
+        p.climate = static_cast<itm::Climate>(l.path.climate);
+        if (!itm::apply_mdvar(l.path.variability_mode, p)) {
+            return nan;
+        }
+        p.time_percent = l.path.time_percent;
+        p.location_percent = l.path.location_percent;
+        p.situation_percent = l.path.situation_percent;
+        const itm::ItmResult r = itm::point_to_point(*l.profile, p);
+        return r.ok() ? r.loss_db : nan;
+    }
+};
+
+// Free-space loss plus the delta-Bullington diffraction loss of ITU-R P.526-15 §4.5 over the
+// link's terrain profile (core/propagation/p526.hpp), on the 4/3 Earth.
+class P526Model final : public PropagationModel {
+public:
+    std::string_view name() const noexcept override { return "p526"; }
+    std::string_view summary() const noexcept override {
+        return "Free space + ITU-R P.526 delta-Bullington diffraction over the terrain";
+    }
+    std::string_view reference() const noexcept override {
+        return "ITU-R P.525-4 §2.2; ITU-R P.526-15 (2019) §4.5";
+    }
+    ValidityRange validity() const noexcept override {
+        return {{30.0, 50000.0}, {10.0, 200000.0}, {0.5, 3000.0}, {0.5, 3000.0}};
+    }
+    bool needs_profile() const noexcept override { return true; }
+    double path_loss_db(const Link& l) const noexcept override {
+        if (!sensible(l) || l.profile == nullptr || l.profile->intervals() == 0) {
+            return nan;
+        }
+        const auto& z = l.profile->elevation_m;
+        const double dh = (z.front() + l.tx_height_m) - (z.back() + l.rx_height_m);
+        const double d3d = std::sqrt(l.distance_m * l.distance_m + dh * dh);
+        return p525::free_space_loss_db(d3d, l.frequency_mhz) +
+               p526::delta_bullington_loss_db(*l.profile, l.tx_height_m, l.rx_height_m,
+                                              l.frequency_mhz);
+    }
+};
+
 } // namespace
 
 void register_builtin_models(ModelRegistry& registry) {
@@ -184,6 +277,8 @@ void register_builtin_models(ModelRegistry& registry) {
     registry.add(std::make_unique<Tr38901Model>(Tr38901Model::Scenario::rma));
     registry.add(std::make_unique<Tr38901Model>(Tr38901Model::Scenario::uma));
     registry.add(std::make_unique<Tr38901Model>(Tr38901Model::Scenario::umi));
+    registry.add(std::make_unique<ItmModel>());
+    registry.add(std::make_unique<P526Model>());
 }
 
 } // namespace covsim

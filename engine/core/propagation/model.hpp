@@ -3,6 +3,8 @@
 // returning basic transmission loss in dB. Each model's maths lives in its own file with the
 // source and equation numbers; builtin_models.cpp adapts them to this interface.
 
+#include "core/propagation/terrain_profile.hpp"
+
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -37,13 +39,30 @@ struct ValidityRange {
     Range rx_height_m;
 };
 
+// The radio climate and ground of a path, for the terrain-aware models (NTIA ITM's inputs).
+struct PathParameters {
+    int climate = 5; // 1 equatorial ... 5 continental temperate ... 7 maritime temperate sea
+    double surface_refractivity_n_units = 301.0; // N_0
+    double ground_relative_permittivity = 15.0;
+    double ground_conductivity_s_per_m = 0.005;
+    bool vertical_polarization = true;
+    double time_percent = 50.0;
+    double location_percent = 50.0;
+    double situation_percent = 50.0;
+    int variability_mode = 1; // 0 single message, 1 accidental, 2 mobile, 3 broadcast
+};
+
 struct Link {
-    double distance_m = 0.0; // horizontal (2-D); the model derives the 3-D distance
-    double tx_height_m = 0.0;
-    double rx_height_m = 0.0;
+    double distance_m = 0.0;  // horizontal (2-D); the model derives the 3-D distance
+    double tx_height_m = 0.0; // above ground
+    double rx_height_m = 0.0; // above ground
     double frequency_mhz = 0.0;
     Environment environment = Environment::urban;
     LosCondition los = LosCondition::probabilistic;
+    // For terrain-aware models: the ground profile from transmitter to receiver (the first
+    // sample under the transmitter), and the path's radio climate.
+    const TerrainProfile* profile = nullptr;
+    PathParameters path{};
 };
 
 class PropagationModel {
@@ -61,6 +80,15 @@ public:
     }
     [[nodiscard]] virtual bool uses_environment() const noexcept { return false; }
     [[nodiscard]] virtual bool uses_los_condition() const noexcept { return false; }
+    // True when the model needs Link::profile (a terrain-aware model such as ITM); without one
+    // it returns NaN.
+    [[nodiscard]] virtual bool needs_profile() const noexcept { return false; }
+
+    // Standard deviation of the location variability (shadow fading) around the model's median,
+    // dB; 0 when the model has its own location statistics (ITM) or none (free space).
+    [[nodiscard]] virtual double shadow_fading_sigma_db(const Link& /*link*/) const noexcept {
+        return 0.0;
+    }
 
     // Basic transmission loss of one link, dB. Evaluated outside the validity range too (the
     // caller warns); never throws. Non-finite for nonsensical input (negative distance).

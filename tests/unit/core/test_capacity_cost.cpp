@@ -4,9 +4,8 @@
 #include "core/cost.hpp"
 #include "core/propagation/registry.hpp"
 
-#include <gtest/gtest.h>
-
 #include <cmath>
+#include <gtest/gtest.h>
 
 using namespace covsim;
 

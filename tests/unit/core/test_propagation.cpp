@@ -10,6 +10,7 @@
 #include "core/propagation/registry.hpp"
 #include "core/propagation/tr38901.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <gtest/gtest.h>
@@ -54,8 +55,11 @@ std::string describe(const Link& l) {
            std::string(to_string(l.environment)) + ", " + std::string(to_string(l.los));
 }
 
+// The models that need no terrain profile, and those that do (tested in test_itm.cpp and
+// test_p526.cpp over real profiles).
 constexpr std::array<std::string_view, 5> all_models = {
     "3gpp-38901-rma", "3gpp-38901-uma", "3gpp-38901-umi", "cost231-hata", "free-space"};
+constexpr std::array<std::string_view, 2> profile_models = {"itm", "p526"};
 constexpr std::array<std::string_view, 3> tr38901_models = {"3gpp-38901-rma", "3gpp-38901-uma",
                                                             "3gpp-38901-umi"};
 constexpr std::array<LosCondition, 3> all_los = {LosCondition::los, LosCondition::nlos,
@@ -76,8 +80,10 @@ std::vector<double> distance_sweep_m() {
 
 // ---- Registry ---------------------------------------------------------------------------------
 
-TEST(ModelRegistry, HoldsExactlyTheFiveBuiltInModelsSortedByName) {
-    const std::vector<std::string_view> expected(all_models.begin(), all_models.end());
+TEST(ModelRegistry, HoldsExactlyTheSevenBuiltInModelsSortedByName) {
+    std::vector<std::string_view> expected(all_models.begin(), all_models.end());
+    expected.insert(expected.end(), profile_models.begin(), profile_models.end());
+    std::sort(expected.begin(), expected.end());
     EXPECT_EQ(model_registry().names(), expected);
     ASSERT_EQ(model_registry().models().size(), expected.size());
     for (std::size_t i = 0; i < expected.size(); ++i) {
@@ -89,6 +95,12 @@ TEST(ModelRegistry, HoldsExactlyTheFiveBuiltInModelsSortedByName) {
     EXPECT_EQ(model_registry().find("cost231"), nullptr);
     EXPECT_EQ(model_registry().find(""), nullptr);
     EXPECT_EQ(model_registry().find("Free-Space"), nullptr);
+    for (const auto name : all_models) {
+        EXPECT_FALSE(model(name).needs_profile()) << name;
+    }
+    for (const auto name : profile_models) {
+        EXPECT_TRUE(model(name).needs_profile()) << name;
+    }
 }
 
 TEST(ModelRegistry, OnlyHataUsesTheEnvironmentAndOnlyTr38901UsesTheLosCondition) {

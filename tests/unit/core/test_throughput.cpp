@@ -1,8 +1,7 @@
 #include "core/throughput.hpp"
 
-#include <gtest/gtest.h>
-
 #include <cmath>
+#include <gtest/gtest.h>
 
 using namespace covsim;
 
@@ -24,7 +23,7 @@ TEST(Throughput, CqiTableOneStepsAtItsThresholds) {
     ThroughputSpec s;
     s.method = ThroughputMethod::cqi;
     EXPECT_DOUBLE_EQ(spectral_efficiency(s, -6.71), 0.0);
-    EXPECT_DOUBLE_EQ(spectral_efficiency(s, -6.7), 0.1523); // CQI 1
+    EXPECT_DOUBLE_EQ(spectral_efficiency(s, -6.7), 0.1523);  // CQI 1
     EXPECT_DOUBLE_EQ(spectral_efficiency(s, 10.29), 1.9141); // CQI 8 (8.1 dB)
     EXPECT_DOUBLE_EQ(spectral_efficiency(s, 10.3), 2.4063);  // CQI 9
     EXPECT_DOUBLE_EQ(spectral_efficiency(s, 22.69), 5.1152); // CQI 14

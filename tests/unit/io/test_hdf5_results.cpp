@@ -246,8 +246,8 @@ TEST(Hdf5Results, LayoutRoundTripsThroughTheHdf5Library) {
     EXPECT_DOUBLE_EQ(share[1], f.result.coverage.districts[1].covered_share());
     const auto served = read_all<double>(file, "/demo/served_population", H5T_NATIVE_DOUBLE);
     EXPECT_DOUBLE_EQ(served[0], f.result.capacity.districts[0].served_population);
-    const auto cost = read_all<double>(file, "/demo/cost_per_subscriber_usd_per_month",
-                                       H5T_NATIVE_DOUBLE);
+    const auto cost =
+        read_all<double>(file, "/demo/cost_per_subscriber_usd_per_month", H5T_NATIVE_DOUBLE);
     EXPECT_DOUBLE_EQ(cost[1], f.result.cost.districts[1].per_subscriber_usd_per_month);
     EXPECT_EQ(read_all<std::uint8_t>(file, "/demo/served", H5T_NATIVE_UINT8),
               f.result.capacity.served.values);

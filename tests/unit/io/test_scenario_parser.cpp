@@ -1,4 +1,5 @@
 #include "core/error.hpp"
+#include "io/antenna_file.hpp"
 #include "io/scenario_parser.hpp"
 #include "support/test_support.hpp"
 
@@ -306,4 +307,84 @@ TEST_F(ScenarioParser, EconomicKeysAreCheckedToo) {
     EXPECT_NE(error_of(study_area + layer + "[ftth]\ndistrict_types = [\"suburb\"]\n")
                   .find("\"suburb\" is not a district type"),
               std::string::npos);
+}
+
+TEST_F(ScenarioParser, AntennaFileSetsTheLayerPatternAndGain) {
+    AntennaPattern panel = tr38901_element_pattern();
+    panel.gain_dbi = 17.0;
+    io::AntennaFileMetadata meta;
+    meta.name = "panel";
+    std::filesystem::create_directories(dir / "antennas");
+    io::write_msi(dir / "antennas" / "panel.msi", panel, meta);
+
+    const Scenario s = parse(study_area + R"(
+[layer_defaults.antenna]
+file = "antennas/panel.msi"
+)" + layer + R"(
+[[layers]]
+name = "parametric"
+sites = "sites.csv"
+frequency_mhz = 1800
+bandwidth_mhz = 20
+model = "cost231-hata"
+[layers.antenna]
+pattern = "3gpp"
+gain_dbi = 15
+)");
+    ASSERT_EQ(s.layers.size(), 2u);
+    ASSERT_TRUE(s.layers[0].antenna.table);
+    EXPECT_EQ(s.layers[0].antenna_path, (dir / "antennas" / "panel.msi").lexically_normal());
+    EXPECT_DOUBLE_EQ(s.layers[0].antenna.gain_dbi, 17.0);
+    // The file's pattern at whole degrees is the parametric one it was written from.
+    EXPECT_NEAR(s.layers[0].antenna.gain_dbi_towards(40.0, 5.0, false),
+                panel.gain_dbi_towards(40.0, 5.0, false), 0.01);
+    // pattern = "3gpp" in a layer drops the inherited file.
+    EXPECT_FALSE(s.layers[1].antenna.table);
+    EXPECT_TRUE(s.layers[1].antenna_path.empty());
+    EXPECT_DOUBLE_EQ(s.layers[1].antenna.gain_dbi, 15.0);
+}
+
+TEST_F(ScenarioParser, AntennaFileProblemsNameTheKeyAndTheFile) {
+    test::write_text(dir / "broken.msi", "NAME x\nGAIN 17 dBi\nHORIZONTAL 360\n0 0\n");
+    const std::string missing = error_of(study_area + layer + R"(
+[layers.antenna]
+file = "nowhere.msi"
+)");
+    EXPECT_NE(missing.find("s.toml:14: layer \"lte\" antenna file: file '"), std::string::npos)
+        << missing;
+    EXPECT_NE(missing.find("nowhere.msi' not found"), std::string::npos) << missing;
+
+    const std::string broken = error_of(study_area + layer + R"(
+[layers.antenna]
+file = "broken.msi"
+)");
+    EXPECT_NE(broken.find("s.toml:14: layer \"lte\" antenna file: antenna file '"),
+              std::string::npos)
+        << broken;
+    EXPECT_NE(broken.find("broken.msi' line "), std::string::npos) << broken;
+
+    const std::string both = error_of(study_area + layer + R"(
+[layers.antenna]
+file = "broken.msi"
+gain_dbi = 18
+)");
+    EXPECT_NE(both.find("s.toml:15: layer \"lte\" antenna gain_dbi cannot be combined with file"),
+              std::string::npos)
+        << both;
+}
+
+TEST_F(ScenarioParser, ParametricKeysCannotSilentlyEditAnInheritedAntennaFile) {
+    io::AntennaFileMetadata meta;
+    io::write_msi(dir / "panel.msi", tr38901_element_pattern(), meta);
+    const std::string msg = error_of(study_area + R"(
+[layer_defaults.antenna]
+file = "panel.msi"
+)" + layer + R"(
+[layers.antenna]
+vertical_beamwidth_deg = 10
+)");
+    EXPECT_NE(msg.find("layer \"lte\" antenna vertical_beamwidth_deg has no effect on the pattern "
+                       "of antenna file '"),
+              std::string::npos)
+        << msg;
 }

@@ -1,4 +1,5 @@
 #include "core/error.hpp"
+#include "core/terrain.hpp"
 #include "io/gdal_support.hpp"
 #include "io/study_area_loader.hpp"
 #include "support/test_support.hpp"
@@ -204,4 +205,70 @@ TEST_F(StudyAreaLoader, LayerWithoutCrsIsRejected) {
     s.districts_path = dir / "nocrs.gpkg";
     const std::string msg = error_of(s);
     EXPECT_NE(msg.find("has no coordinate reference system"), std::string::npos) << msg;
+}
+
+TEST_F(StudyAreaLoader, WarpsADemAtItsOwnSpacingAndSamplesItBilinearly) {
+    // A DEM in UTM 48N, 30 m cells, rising 1 m every 100 m eastwards.
+    test::write_population_tif(dir / "dem.tif", west_x - 300, south_y + 2300, 30.0, 160, 90, 32648,
+                               [](int c, int) { return 0.3 * (c + 0.5); });
+    spec.dem_path = dir / "dem.tif";
+    const io::LoadedStudyArea loaded = io::load_study_area(spec);
+    ASSERT_TRUE(loaded.area.terrain.has_value());
+    const Raster<float>& dem = *loaded.area.terrain;
+    EXPECT_DOUBLE_EQ(dem.grid.cell_size_m, 30.0);
+    EXPECT_EQ(dem.grid.crs_wkt, loaded.area.grid.crs_wkt);
+    // Linear ground: bilinear sampling is exact, 0.01 m per metre east of the DEM's west edge.
+    const double x = west_x + 1234.0;
+    EXPECT_NEAR(sample_bilinear(dem, x, south_y + 1000.0), 0.01 * (x - (west_x - 300)), 0.05);
+    EXPECT_EQ(loaded.inputs.back().role, "dem");
+}
+
+TEST_F(StudyAreaLoader, ReadsAGeographicDemAtItsSpacingInMetres) {
+    OGRSpatialReference utm = io::make_srs();
+    utm.importFromEPSG(32648);
+    auto to_geo = io::make_transform(utm, io::wgs84());
+    double lon0 = west_x - 1000, lat0 = south_y + 3000;
+    to_geo->Transform(1, &lon0, &lat0);
+    // 1 arc-second cells (about 29 m east-west at 21 degrees north, 31 m north-south).
+    const double step = 1.0 / 3600.0;
+    test::write_population_tif(dir / "geo_dem.tif", lon0, lat0, step, 250, 200, 4326,
+                               [](int, int) { return 12.0; });
+    spec.dem_path = dir / "geo_dem.tif";
+    const StudyArea a = io::load_study_area(spec).area;
+    ASSERT_TRUE(a.terrain.has_value());
+    EXPECT_NEAR(a.terrain->grid.cell_size_m, 28.9, 0.3);
+    EXPECT_NEAR(sample_bilinear(*a.terrain, west_x + 2000, south_y + 1000), 12.0, 1e-4);
+}
+
+TEST_F(StudyAreaLoader, ADemThatMissesTheDistrictsIsRejected) {
+    test::write_population_tif(dir / "far_dem.tif", west_x + 90000, south_y, 30.0, 10, 10, 32648,
+                               [](int, int) { return 5.0; });
+    StudyAreaSpec s = spec;
+    s.dem_path = dir / "far_dem.tif";
+    const std::string msg = error_of(s);
+    EXPECT_NE(msg.find("far_dem.tif' has no elevation inside the districts"), std::string::npos)
+        << msg;
+}
+
+TEST_F(StudyAreaLoader, MapsEsaWorldCoverClassesToP2108ClutterTypes) {
+    // West half built-up (50), east half: tree cover (10) in the north, water (80) in the
+    // south, and an unknown code (7) in one corner.
+    test::write_population_tif(dir / "landcover.tif", west_x, south_y + 2000, 10.0, 400, 200, 32648,
+                               [](int c, int r) {
+                                   if (c >= 380 && r >= 180) {
+                                       return 7.0;
+                                   }
+                                   return c < 200 ? 50.0 : (r < 100 ? 10.0 : 80.0);
+                               });
+    spec.land_cover_path = dir / "landcover.tif";
+    const StudyArea a = io::load_study_area(spec).area;
+    ASSERT_TRUE(a.clutter.has_value());
+    auto at = [&](double x, double y) {
+        const CellIndex c = a.grid.cell_at(west_x + x, south_y + y);
+        return static_cast<int>(a.clutter->at(c.col, c.row));
+    };
+    EXPECT_EQ(at(500, 1000), 4);  // built-up in the urban district: urban
+    EXPECT_EQ(at(2500, 1500), 5); // tree cover: trees/forest
+    EXPECT_EQ(at(2500, 500), 1);  // water
+    EXPECT_EQ(at(3980, 50), 0);   // not a WorldCover class: no correction
 }

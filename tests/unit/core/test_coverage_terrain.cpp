@@ -1,0 +1,228 @@
+// The coverage kernel over terrain, with clutter, indoor users and location variability.
+
+#include "core/coverage.hpp"
+#include "core/propagation/location_variability.hpp"
+#include "core/propagation/p2108.hpp"
+#include "core/propagation/p2109.hpp"
+#include "core/propagation/registry.hpp"
+#include "core/terrain.hpp"
+
+#include <cmath>
+#include <gtest/gtest.h>
+#include <limits>
+
+using namespace covsim;
+
+namespace {
+
+// A 12 km x 2 km strip of 50 m cells (240 x 40), one rural district, 1 person per cell, with a
+// DEM of 25 m cells whose height is `ground(x)` (m).
+StudyArea strip(const std::function<double(double)>& ground) {
+    StudyArea a;
+    a.grid.cell_size_m = 50.0;
+    a.grid.width = 240;
+    a.grid.height = 40;
+    a.grid.origin_y_m = 2000.0;
+    a.population = Raster<double>(a.grid, 1.0);
+    a.district_index = Raster<std::int16_t>(a.grid, 0);
+    District d;
+    d.code = "1";
+    d.type = DistrictType::rural_district;
+    a.districts.push_back(d);
+    Grid dem_grid;
+    dem_grid.cell_size_m = 25.0;
+    dem_grid.width = 480;
+    dem_grid.height = 80;
+    dem_grid.origin_y_m = 2000.0;
+    Raster<float> dem(dem_grid, 0.0f);
+    for (std::int64_t r = 0; r < dem_grid.height; ++r) {
+        for (std::int64_t c = 0; c < dem_grid.width; ++c) {
+            dem.at(c, r) = static_cast<float>(ground(dem_grid.center_x_m(c)));
+        }
+    }
+    a.terrain = dem;
+    return a;
+}
+
+CoverageInput one_site(const StudyArea& area, const char* model = "3gpp-38901-rma") {
+    CoverageInput in;
+    in.area = &area;
+    CoverageLayer l;
+    l.name = "n28";
+    l.model = model_registry().find(model);
+    l.frequency_mhz = 700.0;
+    l.noise_per_re_dbm = -130.0;
+    l.rsrp_min_dbm = -105.0;
+    l.sinr_min_db = -10.0;
+    l.max_range_m = 20000.0;
+    l.antenna.isotropic = true;
+    l.antenna.gain_dbi = 0.0;
+    in.layers.push_back(l);
+    Sector s;
+    s.site_id = "S";
+    s.x_m = 1025.0; // the west end of the strip, in the middle row
+    s.y_m = 1025.0;
+    s.height_m = 35.0;
+    s.power_dbm = 43.0;
+    s.ground_m = area.terrain ? sample_bilinear(*area.terrain, s.x_m, s.y_m) : std::nan("");
+    in.sectors.push_back(s);
+    return in;
+}
+
+// The row of the site: 20, cells at x = 25 + 50 col.
+constexpr std::int64_t row = 19;
+
+} // namespace
+
+TEST(CoverageTerrain, FlatTerrainChangesNothing) {
+    const StudyArea hilly_free = strip([](double) { return 12.0; });
+    const CoverageResult with = compute_coverage(one_site(hilly_free));
+    StudyArea flat = hilly_free;
+    flat.terrain.reset();
+    CoverageInput in = one_site(flat);
+    const CoverageResult without = compute_coverage(in);
+    EXPECT_GT(with.status.terrain_pairs, 0u);
+    // Flat ground at 12 m: P.526's excess of the terrain over a smooth Earth is 0.
+    for (std::int64_t c = 30; c < 240; c += 30) {
+        EXPECT_NEAR(with.maps.rsrp_dbm.at(c, row), without.maps.rsrp_dbm.at(c, row), 1e-3) << c;
+        EXPECT_EQ(with.maps.line_of_sight.at(c, row), 1) << c;
+    }
+    EXPECT_TRUE(without.maps.line_of_sight.values.empty());
+}
+
+TEST(CoverageTerrain, ARidgeShadowsTheValleyBehindIt) {
+    // A 150 m ridge 4 km east of the site (x = 5 km), 500 m wide.
+    const StudyArea area =
+        strip([](double x) { return std::abs(x - 5000.0) < 250.0 ? 150.0 : 0.0; });
+    const CoverageResult r = compute_coverage(one_site(area));
+    const StudyArea open = strip([](double) { return 0.0; });
+    const CoverageResult o = compute_coverage(one_site(open));
+    // In front of the ridge (x = 3 km): line of sight, no excess loss.
+    EXPECT_EQ(r.maps.line_of_sight.at(59, row), 1);
+    EXPECT_NEAR(double(r.maps.rsrp_dbm.at(59, row)), double(o.maps.rsrp_dbm.at(59, row)), 1e-3);
+    // Behind it (x = 6 to 11 km): shadowed, 10 dB and more below the open strip.
+    for (std::int64_t c = 120; c < 230; c += 20) {
+        EXPECT_EQ(r.maps.line_of_sight.at(c, row), 0) << c;
+        EXPECT_LT(double(r.maps.rsrp_dbm.at(c, row)), double(o.maps.rsrp_dbm.at(c, row)) - 10.0)
+            << c;
+    }
+    EXPECT_LT(r.districts[0].covered_population, o.districts[0].covered_population);
+    EXPECT_EQ(r.status.cells_without_terrain, 0u);
+}
+
+TEST(CoverageTerrain, ItmLayerSeesTheRidgeToo) {
+    const StudyArea area =
+        strip([](double x) { return std::abs(x - 5000.0) < 250.0 ? 150.0 : 0.0; });
+    CoverageInput in = one_site(area, "itm");
+    in.layers[0].path.climate = 3;
+    const CoverageResult r = compute_coverage(in);
+    const StudyArea open = strip([](double) { return 0.0; });
+    const CoverageResult o = compute_coverage(one_site(open, "itm"));
+    EXPECT_LT(double(r.maps.rsrp_dbm.at(200, row)), double(o.maps.rsrp_dbm.at(200, row)) - 10.0);
+    EXPECT_EQ(r.status.non_finite_losses, 0u);
+}
+
+TEST(CoverageTerrain, MissingElevationsFallBackToFlatAndAreCounted) {
+    // No elevation west of x = 3 km, where the site stands.
+    const StudyArea area = strip([](double x) { return x < 3000.0 ? std::nan("") : 0.0; });
+    CoverageInput in = one_site(area);
+    EXPECT_TRUE(std::isnan(in.sectors[0].ground_m));
+    const CoverageResult r = compute_coverage(in);
+    EXPECT_EQ(r.status.cells_without_terrain, 60u * 40u);
+    EXPECT_EQ(r.status.terrain_pairs, 0u); // the site has no ground: every path stays flat
+    EXPECT_GT(r.districts[0].covered_population, 0.0);
+}
+
+TEST(CoverageTerrain, IndoorCoverageFollowsTheBuildingEntryLoss) {
+    StudyArea area = strip([](double) { return 0.0; });
+    area.terrain.reset();
+    CoverageInput in = one_site(area);
+    in.indoor.probability = 0.5;
+    in.indoor.thermally_efficient_share = {0.0, 0.0, 0.25};
+    const CoverageResult r = compute_coverage(in);
+    const DistrictTotals& t = r.districts[0];
+    EXPECT_GT(t.covered_indoor_population, 0.0);
+    EXPECT_LT(t.covered_indoor_population, t.covered_population);
+    // A cell covered indoors in traditional buildings only counts 75 % of its people.
+    double expected = 0.0;
+    for (std::size_t i = 0; i < r.maps.covered_indoor.values.size(); ++i) {
+        const auto level = r.maps.covered_indoor.values[i];
+        expected += level == indoor_all ? 1.0 : level == indoor_traditional ? 0.75 : 0.0;
+    }
+    EXPECT_NEAR(t.covered_indoor_population, expected, 1e-9);
+    // At the coverage edge the cell's RSRP minus the traditional BEL is just above threshold.
+    const double bel =
+        p2109::building_entry_loss_db(0.7, 0.5, 0.0, p2109::BuildingType::traditional);
+    EXPECT_GT(bel, 5.0);
+    for (std::int64_t c = 1; c < 240; ++c) {
+        if (r.maps.covered_indoor.at(c, row) == indoor_none && r.maps.covered.at(c, row) == 1) {
+            EXPECT_LT(double(r.maps.rsrp_dbm.at(c, row)) - bel, -105.0 + 0.5) << c;
+            break;
+        }
+    }
+    // An FWA CPE on the roof is not indoors: its indoor coverage is the outdoor one.
+    in.layers[0].indoor = false;
+    const CoverageResult fwa = compute_coverage(in);
+    EXPECT_DOUBLE_EQ(fwa.districts[0].covered_indoor_population,
+                     fwa.districts[0].covered_population);
+}
+
+TEST(CoverageTerrain, HigherLocationProbabilityShrinksCoverageByTheShadowMargin) {
+    StudyArea area = strip([](double) { return 0.0; });
+    area.terrain.reset();
+    CoverageInput in = one_site(area, "cost231-hata");
+    in.layers[0].frequency_mhz = 1800.0;
+    const CoverageResult median = compute_coverage(in);
+    in.layers[0].location_probability = 0.9;
+    const CoverageResult p90 = compute_coverage(in);
+    EXPECT_LT(p90.districts[0].covered_population, median.districts[0].covered_population);
+    // 90 % of locations: 8 dB x 1.2816 = 10.25 dB of margin on the RSRP threshold.
+    const double margin = variability::location_margin_db(8.0, 0.9);
+    EXPECT_NEAR(margin, 10.2524, 1e-3);
+    for (std::int64_t c = 1; c < 240; ++c) {
+        if (p90.maps.covered.at(c, row) == 0) {
+            EXPECT_LT(double(p90.maps.rsrp_dbm.at(c, row)) - margin, -105.0);
+            EXPECT_GE(double(p90.maps.rsrp_dbm.at(c - 1, row)) - margin, -105.0);
+            break;
+        }
+    }
+}
+
+TEST(CoverageTerrain, StatisticalClutterLossIsAddedPerPath) {
+    StudyArea area = strip([](double) { return 0.0; });
+    area.terrain.reset();
+    CoverageInput in = one_site(area, "free-space");
+    in.layers[0].frequency_mhz = 3500.0;
+    const CoverageResult bare = compute_coverage(in);
+    in.layers[0].clutter_loss = true;
+    in.layers[0].clutter_location_percent = 50.0;
+    const CoverageResult cluttered = compute_coverage(in);
+    // 5 km east of the site: the cell's RSRP drops by P.2108 §3.2 at 5 km, 50 %.
+    const double loss = p2108::terrestrial_clutter_loss_db(3.5, 5.0, 50.0);
+    EXPECT_GT(loss, 10.0);
+    EXPECT_NEAR(bare.maps.rsrp_dbm.at(120, row) - cluttered.maps.rsrp_dbm.at(120, row), loss, 1e-3);
+}
+
+TEST(TerrainProfile, SamplesTheBilinearSurfaceAtTheGivenSpacing) {
+    Grid g;
+    g.cell_size_m = 100.0;
+    g.width = 20;
+    g.height = 5;
+    g.origin_y_m = 500.0;
+    Raster<float> dem(g, 0.0f);
+    for (std::int64_t r = 0; r < g.height; ++r) {
+        for (std::int64_t c = 0; c < g.width; ++c) {
+            dem.at(c, r) = static_cast<float>(2.0 * c); // 2 m per cell eastwards: 0.02 m per m
+        }
+    }
+    TerrainProfile p;
+    ASSERT_TRUE(terrain_profile(dem, 250.0, 250.0, 1250.0, 250.0, 30.0, p));
+    EXPECT_EQ(p.elevation_m.size(), 35u); // ceil(1000 / 30) = 34 intervals
+    EXPECT_NEAR(p.spacing_m, 1000.0 / 34.0, 1e-12);
+    for (std::size_t i = 0; i < p.elevation_m.size(); ++i) {
+        const double x = 250.0 + p.spacing_m * static_cast<double>(i);
+        EXPECT_NEAR(p.elevation_m[i], 0.02 * (x - 50.0), 1e-9) << i; // cell 0 centred at 50 m
+    }
+    dem.at(7, 2) = std::numeric_limits<float>::quiet_NaN();
+    EXPECT_FALSE(terrain_profile(dem, 250.0, 250.0, 1250.0, 250.0, 30.0, p));
+}
