@@ -1,9 +1,12 @@
 // The coverage kernel on a synthetic city: a square of n x n cells of 50 m, a hexagonal grid of
 // 3-sector sites at 500 m, TR 38.901 UMa with the 3GPP sector pattern, best server and SINR.
-// Reported as pixel-sectors per second (cell-sector pairs evaluated within range).
+// Reported as pixel-sectors per second (cell-sector pairs evaluated within range). The terrain
+// variants add a DEM of 30 m cells (rolling hills, 0-80 m): profiles, P.526 terrain excess or a
+// terrain-aware model, and the line-of-sight flag.
 
 #include "core/coverage.hpp"
 #include "core/propagation/registry.hpp"
+#include "core/terrain.hpp"
 
 #include <benchmark/benchmark.h>
 #include <cmath>
@@ -70,6 +73,63 @@ void BM_CoverageKernel(benchmark::State& state) {
     state.counters["ns_per_pixel_sector"] = benchmark::Counter(
         static_cast<double>(pairs), benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 }
+
+// Rolling hills under the whole area, 30 m cells, and the sites standing on them.
+void add_terrain(covsim::StudyArea& area) {
+    covsim::Grid g;
+    g.cell_size_m = 30.0;
+    const double side = area.grid.cell_size_m * static_cast<double>(area.grid.width);
+    g.width = static_cast<std::int64_t>(std::ceil(side / 30.0));
+    g.height = g.width;
+    g.origin_y_m = 30.0 * static_cast<double>(g.height);
+    covsim::Raster<float> dem(g, 0.0f);
+    for (std::int64_t r = 0; r < g.height; ++r) {
+        for (std::int64_t c = 0; c < g.width; ++c) {
+            const double x = g.center_x_m(c);
+            const double y = g.center_y_m(r);
+            dem.at(c, r) =
+                static_cast<float>(40.0 + 40.0 * std::sin(x / 700.0) * std::cos(y / 900.0));
+        }
+    }
+    area.terrain = std::move(dem);
+}
+
+// Args: cells per side, max range (m), threads, terrain_margin_db; the model by name.
+void BM_CoverageTerrain(benchmark::State& state, const char* model) {
+    auto area = make_area(state.range(0));
+    add_terrain(area);
+    auto input = make_input(area, static_cast<double>(state.range(1)));
+    input.layers[0].model = covsim::model_registry().find(model);
+    input.layers[0].terrain_margin_db = static_cast<double>(state.range(3));
+    for (covsim::Sector& s : input.sectors) {
+        s.ground_m = covsim::sample_bilinear(*area.terrain, s.x_m, s.y_m);
+    }
+    tbb::global_control threads(tbb::global_control::max_allowed_parallelism,
+                                static_cast<std::size_t>(state.range(2)));
+    std::uint64_t pairs = 0;
+    std::uint64_t terrain_pairs = 0;
+    for (auto _ : state) {
+        const auto r = covsim::compute_coverage(input);
+        pairs += r.status.pixel_sectors;
+        terrain_pairs += r.status.terrain_pairs;
+        benchmark::DoNotOptimize(r.districts.data());
+    }
+    state.counters["ns_per_pixel_sector"] = benchmark::Counter(
+        static_cast<double>(pairs), benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+    state.counters["terrain_share"] =
+        static_cast<double>(terrain_pairs) / static_cast<double>(std::max<std::uint64_t>(pairs, 1));
+}
+
+BENCHMARK_CAPTURE(BM_CoverageTerrain, uma_p526_excess, "3gpp-38901-uma")
+    ->Args({200, 2000, 1, 30})
+    ->Args({200, 2000, 2, 30})
+    ->Args({200, 2000, 2, 200})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+BENCHMARK_CAPTURE(BM_CoverageTerrain, itm, "itm")
+    ->Args({200, 2000, 2, 30})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 
 // Args: cells per side, max range (m), threads.
 BENCHMARK(BM_CoverageKernel)
