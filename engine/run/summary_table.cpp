@@ -44,20 +44,23 @@ std::string format_summary(const RunReport& report) {
         if (s.overloaded_cells > 0) {
             out += fmt::format("  {} cells overloaded in the busy hour\n", s.overloaded_cells);
         }
-        out += fmt::format("  {:<5} {:<14} {:<15} {:>11} {:>8} {:>8} {:>9} {:>7}  {}\n", "code",
-                           "district", "type", "population", "covered", "served", "USD/sub/m",
-                           "of GNI", "cheapest mix");
+        out += fmt::format("  {:<5} {:<14} {:<15} {:>11} {:>8} {:>8} {:>8} {:>9} {:>7}  {}\n",
+                           "code", "district", "type", "population", "covered", "indoors", "served",
+                           "USD/sub/m", "of GNI", "cheapest mix");
         for (const DistrictSummary& d : s.districts) {
-            out += fmt::format("  {:<5} {:<14} {:<15} {:>11.0f} {:>8} {:>8} {:>9} {:>7}  {}\n",
-                               d.code, d.name_ascii, d.type, d.totals.population,
-                               percent(ratio(d.totals.covered_population, d.totals.population)),
-                               percent(ratio(d.served_population, d.totals.population)),
-                               usd(d.cost_per_subscriber_usd_per_month), percent(d.affordability),
-                               d.cheapest_mix.empty() ? "-" : d.cheapest_mix);
+            out +=
+                fmt::format("  {:<5} {:<14} {:<15} {:>11.0f} {:>8} {:>8} {:>8} {:>9} {:>7}  {}\n",
+                            d.code, d.name_ascii, d.type, d.totals.population,
+                            percent(ratio(d.totals.covered_population, d.totals.population)),
+                            percent(ratio(d.totals.covered_indoor_population, d.totals.population)),
+                            percent(ratio(d.served_population, d.totals.population)),
+                            usd(d.cost_per_subscriber_usd_per_month), percent(d.affordability),
+                            d.cheapest_mix.empty() ? "-" : d.cheapest_mix);
         }
-        out += fmt::format("  {:<5} {:<14} {:<15} {:>11.0f} {:>8} {:>8} {:>9} {:>7}\n", "", "total",
-                           "", s.total.population,
+        out += fmt::format("  {:<5} {:<14} {:<15} {:>11.0f} {:>8} {:>8} {:>8} {:>9} {:>7}\n", "",
+                           "total", "", s.total.population,
                            percent(ratio(s.total.covered_population, s.total.population)),
+                           percent(ratio(s.covered_indoor_population, s.total.population)),
                            percent(ratio(s.served_population, s.total.population)),
                            usd(s.cost_per_subscriber_usd_per_month), percent(s.affordability));
     }
