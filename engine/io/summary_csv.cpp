@@ -52,7 +52,15 @@ SummaryCsvSink::SummaryCsvSink(const std::filesystem::path& out_dir)
 namespace {
 
 std::string number(double value, int decimals) {
-    return std::isfinite(value) ? fmt::format("{:.{}f}", value, decimals) : std::string();
+    if (!std::isfinite(value)) {
+        return {};
+    }
+    std::string text = fmt::format("{:.{}f}", value, decimals);
+    // A tiny negative value (e.g. -1e-9 people left over by a subtraction) rounds to "-0".
+    if (text.front() == '-' && text.find_first_not_of("0.", 1) == std::string::npos) {
+        text.erase(0, 1);
+    }
+    return text;
 }
 
 } // namespace

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <fstream>
 #include <gtest/gtest.h>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <numbers>
 #include <sstream>
@@ -70,11 +71,43 @@ std::vector<CliCase> load_cases() {
     return cases;
 }
 
-// A working directory with the tiny study area and the fixtures.
+// Variants of the tiny area's geodata for the bad-input cases: overlapping districts, a
+// self-intersecting (bow-tie) district, districts without a CRS, a population raster and a DEM
+// 100 km away, and a DEM with a 1 km square of missing elevations inside the districts.
+void write_bad_geodata(const fs::path& dir) {
+    using covsim::test::SyntheticDistrict;
+    auto square = [](double x, double y, double side) {
+        return std::vector<std::pair<double, double>>{
+            {x, y}, {x, y + side}, {x + side, y + side}, {x + side, y}, {x, y}};
+    };
+    const SyntheticDistrict west{"001", "West", "urban_district", 5000.0,
+                                 square(584000, 2326000, 2000)};
+    const SyntheticDistrict east{"002", "East", "rural_district", 3000.0,
+                                 square(586000, 2326000, 2000)};
+    SyntheticDistrict shifted = east;
+    shifted.ring = square(585000, 2326000, 2000);
+    SyntheticDistrict bowtie = west;
+    bowtie.ring = {{584000, 2326000}, {586000, 2328000}, {586000, 2326000}, {584000, 2328000}};
+    covsim::test::write_districts_gpkg(dir / "districts_overlap.gpkg", {west, shifted}, 32648);
+    covsim::test::write_districts_gpkg(dir / "districts_bowtie.gpkg", {bowtie, east}, 32648);
+    covsim::test::write_districts_gpkg(dir / "districts_nocrs.gpkg", {west, east}, 0);
+    covsim::test::write_population_tif(dir / "population_elsewhere.tif", 684000.0, 2328000.0, 100.0,
+                                       40, 20, 32648, [](int, int) { return 10.0; });
+    covsim::test::write_population_tif(dir / "dem_elsewhere.tif", 684000.0, 2328000.0, 25.0, 160,
+                                       80, 32648, [](int, int) { return 5.0; });
+    covsim::test::write_population_tif(
+        dir / "dem_holes.tif", 584000.0, 2328000.0, 25.0, 160, 80, 32648, [](int col, int row) {
+            const bool hole = col >= 60 && col < 100 && row >= 20 && row < 60;
+            return hole ? std::numeric_limits<double>::quiet_NaN() : 12.0;
+        });
+}
+
+// A working directory with the tiny study area, its bad variants and the fixtures.
 class Workdir {
 public:
     Workdir() {
         covsim::test::write_tiny_area(dir_.path());
+        write_bad_geodata(dir_.path());
         for (const auto& f : fs::directory_iterator(fixtures)) {
             fs::copy_file(f.path(), dir_.path() / f.path().filename());
         }

@@ -128,6 +128,11 @@ TEST(HanoiScenarios, Universal2030ServesTheRuralDistricts) {
         EXPECT_LT(cost[i], 100.0) << code;
         ++i;
     }
+    // Every person is covered in the rural districts: uncovered_population is 0, written "0",
+    // never "-0" (a subtraction leaves -1e-9 people).
+    const std::string csv = read_text(dir / "out" / "summary.csv");
+    EXPECT_EQ(csv.find(",-0,"), std::string::npos);
+    EXPECT_EQ(csv.find(",-0.0"), std::string::npos);
     // Fibre passes the homes of the five listed districts only: 269 Son Tay has 145856 people.
     const double all_homes = std::accumulate(homes.begin(), homes.end(), 0.0);
     EXPECT_GT(all_homes, 145856.0 / 3.6);

@@ -68,7 +68,7 @@ void write_districts_gpkg(const std::filesystem::path& path,
     }
     OGRSpatialReference srs;
     srs.importFromEPSG(epsg);
-    OGRLayer* layer = ds->CreateLayer("districts", &srs, wkbPolygon, nullptr);
+    OGRLayer* layer = ds->CreateLayer("districts", epsg > 0 ? &srs : nullptr, wkbPolygon, nullptr);
     for (const char* f : {"code", "name_vi", "name_ascii", "type"}) {
         OGRFieldDefn def(f, OFTString);
         layer->CreateField(&def);

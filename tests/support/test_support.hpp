@@ -52,7 +52,8 @@ struct SyntheticDistrict {
     std::vector<std::pair<double, double>> ring; // closed or not; in the file's EPSG
 };
 
-// Writes a GeoPackage with fields code, name_vi, name_ascii, type, population.
+// Writes a GeoPackage with fields code, name_vi, name_ascii, type, population; epsg 0 writes a
+// layer without a coordinate reference system.
 void write_districts_gpkg(const std::filesystem::path& path,
                           const std::vector<SyntheticDistrict>& districts, int epsg);
 
