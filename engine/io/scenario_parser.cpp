@@ -770,7 +770,7 @@ Scenario parse_scenario_text(const std::string& text, const std::filesystem::pat
         s.type_field = r.string("type_field").value_or(s.type_field);
         s.population_field = r.string("population_field").value_or("");
         s.crs = r.string("crs").value_or("");
-        if (auto v = r.number("resolution_m", 1.0, 10000.0, "m")) {
+        if (auto v = r.number("resolution_m", 0.5, 10000.0, "m")) {
             s.resolution_m = *v;
         }
         if (auto v = r.string("dem")) {

@@ -1,9 +1,11 @@
 #include "io/study_area_loader.hpp"
 
 #include "core/error.hpp"
+#include "core/memory_estimate.hpp"
 #include "core/propagation/p2108.hpp"
 #include "core/terrain.hpp"
 #include "io/gdal_support.hpp"
+#include "io/memory_limit.hpp"
 #include "io/rasterize.hpp"
 
 #include <algorithm>
@@ -561,6 +563,14 @@ LoadedStudyArea load_study_area(const StudyAreaSpec& spec) {
                              spec.resolution_m, to_wkt(read.analysis_srs));
     spdlog::debug("analysis grid: {} x {} cells of {} m in {}", area.grid.width, area.grid.height,
                   spec.resolution_m, srs_label(read.analysis_srs));
+    const std::uint64_t bytes = area.grid.cell_count() * study_area_bytes_per_cell;
+    check_memory(
+        bytes,
+        fmt::format("[study_area] resolution_m = {:g}: the analysis grid of {} x {} "
+                    "cells",
+                    spec.resolution_m, area.grid.width, area.grid.height),
+        fmt::format("Use a coarser resolution_m (at least {:g} m) or a smaller study area.",
+                    coarser_resolution_m(bytes, spec.resolution_m)));
     std::vector<const OGRGeometry*> polygons;
     for (const auto& g : read.geometries) {
         polygons.push_back(g.get());

@@ -5,12 +5,14 @@
 #include "core/coverage.hpp"
 #include "core/error.hpp"
 #include "core/link_budget.hpp"
+#include "core/memory_estimate.hpp"
 #include "core/propagation/registry.hpp"
 #include "core/result.hpp"
 #include "core/terrain.hpp"
 #include "io/district_gpkg.hpp"
 #include "io/hdf5_results.hpp"
 #include "io/map_sink.hpp"
+#include "io/memory_limit.hpp"
 #include "io/qgis_project.hpp"
 #include "io/scenario_parser.hpp"
 #include "io/site_layer.hpp"
@@ -309,6 +311,15 @@ RunReport run_batch(const RunConfig& config) {
                          area_slot->area.total_population());
         }
         p.area = area_slot;
+        const std::uint64_t bytes =
+            p.area->area.grid.cell_count() *
+            (study_area_bytes_per_cell + scenario_bytes_per_cell(sc.layers.size()));
+        io::check_memory(bytes,
+                         fmt::format("scenario {}: {} layers on {} x {} cells of {:g} m", sc.name,
+                                     sc.layers.size(), p.area->area.grid.width,
+                                     p.area->area.grid.height, sc.study_area.resolution_m),
+                         fmt::format("Use a coarser [study_area] resolution_m (at least {:g} m).",
+                                     io::coarser_resolution_m(bytes, sc.study_area.resolution_m)));
         p.inputs.push_back({"scenario", sc.source_path});
         p.inputs.insert(p.inputs.end(), p.area->inputs.begin(), p.area->inputs.end());
         p.input.area = &p.area->area;

@@ -272,3 +272,52 @@ TEST_F(StudyAreaLoader, MapsEsaWorldCoverClassesToP2108ClutterTypes) {
     EXPECT_EQ(at(2500, 500), 1);  // water
     EXPECT_EQ(at(3980, 50), 0);   // not a WorldCover class: no correction
 }
+
+// Extreme but legal: half-metre cells on a 20 m x 20 m district (a campus block) next to a
+// district of exactly one 0.5 m cell. People are conserved and every count is finite.
+TEST_F(StudyAreaLoader, HalfMetreCellsAndADistrictOfOneCell) {
+    test::write_districts_gpkg(
+        dir / "small.gpkg",
+        {{"001", "Block", "urban_district", 0.0, square(west_x, south_y, 20)},
+         {"002", "Kiosk", "urban_district", 0.0, square(west_x + 20, south_y, 0.5)}},
+        32648);
+    StudyAreaSpec s = spec;
+    s.districts_path = dir / "small.gpkg";
+    s.resolution_m = 0.5;
+    const io::LoadedStudyArea a = io::load_study_area(s);
+    EXPECT_DOUBLE_EQ(a.area.grid.cell_size_m, 0.5);
+    std::size_t kiosk_cells = 0;
+    double people = 0.0;
+    for (std::size_t i = 0; i < a.area.population.values.size(); ++i) {
+        ASSERT_TRUE(std::isfinite(a.area.population.values[i]));
+        people += a.area.population.values[i];
+        kiosk_cells += a.area.district_index.values[i] == 1 ? 1 : 0;
+    }
+    EXPECT_EQ(kiosk_cells, 1u);
+    // 3 people per 100 m x 100 m source pixel: 3e-4 per m², 0.1200 on the block, 7.5e-5 on the
+    // kiosk.
+    EXPECT_NEAR(people, 3e-4 * (400.0 + 0.25), 1e-9);
+}
+
+// Work that cannot fit is refused before any raster is allocated, with the estimate: 1 m cells
+// over 300 km x 300 km would need 9e10 cells x 19 B.
+TEST_F(StudyAreaLoader, AGridBeyondTheMachinesMemoryIsRefusedUpFront) {
+    test::write_districts_gpkg(
+        dir / "huge.gpkg",
+        {{"001", "Country", "rural_district", 0.0, square(400000, 2100000, 300000)}}, 32648);
+    StudyAreaSpec s = spec;
+    s.districts_path = dir / "huge.gpkg";
+    s.resolution_m = 1.0;
+    try {
+        io::load_study_area(s);
+        FAIL() << "loaded a 9e10-cell grid";
+    } catch (const Error& e) {
+        EXPECT_EQ(e.code(), ErrorCode::limit);
+        const std::string msg = e.what();
+        EXPECT_NE(msg.find("[study_area] resolution_m = 1: the analysis grid of 300000 x 300000 "
+                           "cells needs about 1710.0 GB of memory; this machine has "),
+                  std::string::npos)
+            << msg;
+        EXPECT_NE(msg.find("Use a coarser resolution_m (at least "), std::string::npos) << msg;
+    }
+}
