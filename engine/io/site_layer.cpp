@@ -7,6 +7,7 @@
 #include <charconv>
 #include <cmath>
 #include <fmt/format.h>
+#include <fstream>
 #include <map>
 #include <ogrsf_frmts.h>
 #include <set>
@@ -85,6 +86,51 @@ private:
     OGRFeatureDefn* defn_;
 };
 
+// A CSV header must name each column once: the lon/lat columns become the geometry, and with a
+// column given twice GDAL's CSV driver (3.6) reads out of bounds. Names are compared as GDAL
+// compares them: trimmed, unquoted, case-insensitive.
+void check_csv_header(const std::filesystem::path& path, const std::string& file) {
+    std::ifstream in(path, std::ios::binary);
+    std::string header;
+    std::getline(in, header);
+    if (header.rfind("\xEF\xBB\xBF", 0) == 0) {
+        header.erase(0, 3);
+    }
+    std::map<std::string, int> seen;
+    int column = 0;
+    std::string name;
+    bool quoted = false;
+    auto finish = [&]() {
+        ++column;
+        const auto first = name.find_first_not_of(" \t\r");
+        const auto last = name.find_last_not_of(" \t\r");
+        std::string key = first == std::string::npos ? "" : name.substr(first, last - first + 1);
+        std::transform(key.begin(), key.end(), key.begin(),
+                       [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        if (!key.empty()) {
+            const auto [it, inserted] = seen.emplace(key, column);
+            if (!inserted) {
+                throw Error(
+                    ErrorCode::input_data,
+                    fmt::format("sites file '{}' line 1: column '{}' appears twice (columns "
+                                "{} and {}); expected each column once",
+                                file, key, it->second, column));
+            }
+        }
+        name.clear();
+    };
+    for (const char c : header) {
+        if (c == '"') {
+            quoted = !quoted;
+        } else if (c == ',' && !quoted) {
+            finish();
+        } else {
+            name.push_back(c);
+        }
+    }
+    finish();
+}
+
 } // namespace
 
 std::vector<Sector> read_sectors(const LayerSpec& layer, std::size_t layer_index,
@@ -95,6 +141,9 @@ std::vector<Sector> read_sectors(const LayerSpec& layer, std::size_t layer_index
     if (csv) {
         options = {"X_POSSIBLE_NAMES=lon,longitude,x", "Y_POSSIBLE_NAMES=lat,latitude,y",
                    "KEEP_GEOM_COLUMNS=NO"};
+    }
+    if (csv) {
+        check_csv_header(layer.sites_path, file);
     }
     auto ds = open_vector(layer.sites_path, "sites file", options);
     OGRLayer* ogr_layer =
