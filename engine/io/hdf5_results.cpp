@@ -577,13 +577,21 @@ void write_scenario_group(hid_t file, const ScenarioResult& r, const RunInfo& ru
 } // namespace
 
 Hdf5Sink::Hdf5Sink(const std::filesystem::path& path) : file_(path) {
+    // After a write failed for a full disk, HDF5 1.10's exit handler crashed (SIGSEGV in
+    // H5D_close) closing a dataset it could not flush, turning a clear error into a crash. The
+    // process releases everything at exit anyway; the unfinished file is removed by AtomicFile.
+    // Effective only before the library's first use, which in covsim is here; else a no-op.
+    H5dont_atexit();
     H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); // errors become covsim::Error, not stderr dumps
     Id fcpl = check(H5Pcreate(H5P_FILE_CREATE), "file plist");
     check(H5Pset_link_creation_order(fcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED),
           "creation order");
     check(H5Pset_attr_creation_order(fcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED),
           "creation order");
-    h5_ = Id(H5Fcreate(file_.temp_path().string().c_str(), H5F_ACC_TRUNC, fcpl, H5P_DEFAULT));
+    // Closing the file closes every object still open in it.
+    Id fapl = check(H5Pcreate(H5P_FILE_ACCESS), "file access plist");
+    check(H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG), "close degree");
+    h5_ = Id(H5Fcreate(file_.temp_path().string().c_str(), H5F_ACC_TRUNC, fcpl, fapl));
     if (!h5_.valid()) {
         throw Error(ErrorCode::io, fmt::format("cannot create '{}'", file_.temp_path().string()));
     }
