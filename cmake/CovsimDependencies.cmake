@@ -10,6 +10,7 @@ find_package(CLI11 2 CONFIG REQUIRED)               # CLI11::CLI11
 find_package(nlohmann_json 3 REQUIRED)              # nlohmann_json::nlohmann_json
 find_package(fmt 9 REQUIRED)                        # fmt::fmt
 find_package(spdlog 1.10 REQUIRED)                  # spdlog::spdlog
+find_package(OpenSSL 3 REQUIRED COMPONENTS Crypto) # OpenSSL::Crypto (SHA-256 of inputs)
 
 if(COVSIM_BUILD_TESTS)
     find_package(GTest 1.12 REQUIRED)               # GTest::gtest, GTest::gtest_main

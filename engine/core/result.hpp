@@ -11,14 +11,20 @@
 
 #include <filesystem>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace covsim {
 
 // An input file a result depends on, recorded for provenance.
 struct InputFile {
-    std::string role; // "scenario", "districts", "population", "sites:<layer>"
+    InputFile() = default;
+    InputFile(std::string role_name, std::filesystem::path file)
+        : role(std::move(role_name)), path(std::move(file)) {}
+
+    std::string role; // "scenario", "districts", "population", "sites_<layer>"
     std::filesystem::path path;
+    std::string sha256; // of the file's bytes, 64 hex digits; empty when not computed
 };
 
 // How and when a run was made, recorded with every scenario.
@@ -38,6 +44,9 @@ struct ScenarioResult {
     CapacityResult capacity;
     CostResult cost;
     std::vector<InputFile> inputs;
+    // SHA-256 over the resolved scenario and every input file's bytes: a variant whose stored
+    // result carries the same checksum need not be computed again (run/variant_store).
+    std::string input_checksum;
     std::string started_utc;  // ISO 8601
     std::string finished_utc; // ISO 8601
     double elapsed_s = 0.0;

@@ -115,20 +115,7 @@ DistrictGpkgSink::DistrictGpkgSink(const std::filesystem::path& path) : file_(pa
 void DistrictGpkgSink::write(const ScenarioResult& result, const RunInfo& /*run*/) {
     const FixedDate fixed_date;
     const std::filesystem::path& path = file_.final_path();
-    if (!ds_) {
-        ensure_gdal();
-        GDALDriver* gpkg = GetGDALDriverManager()->GetDriverByName("GPKG");
-        CPLErrorReset();
-        // The temporary name does not end in .gpkg: GDAL warns about it, rightly for the
-        // final file, needlessly here.
-        CPLPushErrorHandler(CPLQuietErrorHandler);
-        ds_.reset(gpkg->Create(file_.temp_path().string().c_str(), 0, 0, 0, GDT_Unknown, nullptr));
-        CPLPopErrorHandler();
-        if (!ds_) {
-            throw Error(ErrorCode::io,
-                        fmt::format("cannot create '{}' ({})", path.string(), gdal_error_detail()));
-        }
-    }
+    open_dataset();
 
     const std::string& scenario = result.scenario->name;
     OGRSpatialReference srs = srs_from_wkt(result.area->grid.crs_wkt);
@@ -183,27 +170,7 @@ void DistrictGpkgSink::write(const ScenarioResult& result, const RunInfo& /*run*
     check_ogr(layer->CommitTransaction(), path, "a transaction");
 
     // The default style, in the table QGIS reads styles from (the schema QGIS itself creates).
-    if (styles_ == nullptr) {
-        const char* style_options[] = {"FID=id", nullptr};
-        styles_ =
-            ds_->CreateLayer("layer_styles", nullptr, wkbNone, const_cast<char**>(style_options));
-        if (styles_ == nullptr) {
-            throw Error(ErrorCode::io, fmt::format("cannot create table layer_styles in '{}' ({})",
-                                                   path.string(), gdal_error_detail()));
-        }
-        add_field(styles_, "f_table_catalog", OFTString, path, 256);
-        add_field(styles_, "f_table_schema", OFTString, path, 256);
-        add_field(styles_, "f_table_name", OFTString, path, 256);
-        add_field(styles_, "f_geometry_column", OFTString, path, 256);
-        add_field(styles_, "styleName", OFTString, path, 30);
-        add_field(styles_, "styleQML", OFTString, path);
-        add_field(styles_, "styleSLD", OFTString, path);
-        add_field(styles_, "useAsDefault", OFTInteger, path, 0, OFSTBoolean);
-        add_field(styles_, "description", OFTString, path);
-        add_field(styles_, "owner", OFTString, path, 30);
-        add_field(styles_, "ui", OFTString, path, 30);
-        add_field(styles_, "update_time", OFTDateTime, path);
-    }
+    create_styles_table();
     OGRFeature style(styles_->GetLayerDefn());
     style.SetField("f_table_catalog", "");
     style.SetField("f_table_schema", "");
@@ -218,6 +185,100 @@ void DistrictGpkgSink::write(const ScenarioResult& result, const RunInfo& /*run*
     style.SetField("owner", "");
     style.SetField("update_time", gpkg_fixed_date);
     check_ogr(styles_->CreateFeature(&style), path, "the layer style of " + scenario);
+}
+
+void DistrictGpkgSink::open_dataset() {
+    if (ds_) {
+        return;
+    }
+    ensure_gdal();
+    GDALDriver* gpkg = GetGDALDriverManager()->GetDriverByName("GPKG");
+    CPLErrorReset();
+    // The temporary name does not end in .gpkg: GDAL warns about it, rightly for the final file,
+    // needlessly here.
+    CPLPushErrorHandler(CPLQuietErrorHandler);
+    ds_.reset(gpkg->Create(file_.temp_path().string().c_str(), 0, 0, 0, GDT_Unknown, nullptr));
+    CPLPopErrorHandler();
+    if (!ds_) {
+        throw Error(ErrorCode::io, fmt::format("cannot create '{}' ({})",
+                                               file_.final_path().string(), gdal_error_detail()));
+    }
+}
+
+void DistrictGpkgSink::create_styles_table() {
+    if (styles_ != nullptr) {
+        return;
+    }
+    const std::filesystem::path& path = file_.final_path();
+    const char* style_options[] = {"FID=id", nullptr};
+    styles_ = ds_->CreateLayer("layer_styles", nullptr, wkbNone, const_cast<char**>(style_options));
+    if (styles_ == nullptr) {
+        throw Error(ErrorCode::io, fmt::format("cannot create table layer_styles in '{}' ({})",
+                                               path.string(), gdal_error_detail()));
+    }
+    add_field(styles_, "f_table_catalog", OFTString, path, 256);
+    add_field(styles_, "f_table_schema", OFTString, path, 256);
+    add_field(styles_, "f_table_name", OFTString, path, 256);
+    add_field(styles_, "f_geometry_column", OFTString, path, 256);
+    add_field(styles_, "styleName", OFTString, path, 30);
+    add_field(styles_, "styleQML", OFTString, path);
+    add_field(styles_, "styleSLD", OFTString, path);
+    add_field(styles_, "useAsDefault", OFTInteger, path, 0, OFSTBoolean);
+    add_field(styles_, "description", OFTString, path);
+    add_field(styles_, "owner", OFTString, path, 30);
+    add_field(styles_, "ui", OFTString, path, 30);
+    add_field(styles_, "update_time", OFTDateTime, path);
+}
+
+void DistrictGpkgSink::append(const std::filesystem::path& source) {
+    const FixedDate fixed_date;
+    const std::filesystem::path& path = file_.final_path();
+    open_dataset();
+    ensure_gdal();
+    GDALDatasetUniquePtr src(
+        GDALDataset::Open(source.string().c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY));
+    if (!src) {
+        throw Error(ErrorCode::io,
+                    fmt::format("cannot open '{}' ({})", source.string(), gdal_error_detail()));
+    }
+    for (OGRLayer* from : src->GetLayers()) {
+        const std::string name = from->GetName();
+        OGRFeatureDefn* defn = from->GetLayerDefn();
+        OGRLayer* to = nullptr;
+        if (name == "layer_styles") {
+            create_styles_table();
+            to = styles_;
+        } else {
+            const std::string identifier = "IDENTIFIER=" + name;
+            const char* description = from->GetMetadataItem("DESCRIPTION");
+            const std::string desc_option =
+                std::string("DESCRIPTION=") + (description != nullptr ? description : "");
+            const char* options[] = {"FID=fid",           "GEOMETRY_NAME=geom", identifier.c_str(),
+                                     desc_option.c_str(), "SPATIAL_INDEX=YES",  nullptr};
+            CPLErrorReset();
+            to = ds_->CreateLayer(name.c_str(), from->GetSpatialRef(), from->GetGeomType(),
+                                  const_cast<char**>(options));
+            if (to == nullptr) {
+                throw Error(ErrorCode::io, fmt::format("cannot create layer '{}' in '{}' ({})",
+                                                       name, path.string(), gdal_error_detail()));
+            }
+            for (int i = 0; i < defn->GetFieldCount(); ++i) {
+                check_ogr(to->CreateField(defn->GetFieldDefn(i)), path,
+                          fmt::format("field '{}'", defn->GetFieldDefn(i)->GetNameRef()));
+            }
+        }
+        check_ogr(to->StartTransaction(), path, "a transaction");
+        from->ResetReading();
+        for (auto& feature : *from) {
+            OGRFeature copy(to->GetLayerDefn());
+            check_ogr(copy.SetFrom(feature.get(), TRUE), path, "a feature of " + name);
+            if (to != styles_) {
+                copy.SetFID(feature->GetFID());
+            }
+            check_ogr(to->CreateFeature(&copy), path, "a feature of " + name);
+        }
+        check_ogr(to->CommitTransaction(), path, "a transaction");
+    }
 }
 
 void DistrictGpkgSink::commit() {

@@ -32,9 +32,15 @@ class DistrictGpkgSink final : public ResultSink {
 public:
     explicit DistrictGpkgSink(const std::filesystem::path& path);
     void write(const ScenarioResult& result, const RunInfo& run) override;
+    // Copies every district layer and its style of another GeoPackage this sink wrote (a
+    // variant's, run/variant_store), feature ids and fields unchanged.
+    void append(const std::filesystem::path& source);
     void commit() override;
 
 private:
+    void open_dataset();
+    void create_styles_table();
+
     AtomicFile file_;
     GDALDatasetUniquePtr ds_;
     OGRLayer* styles_ = nullptr;

@@ -90,12 +90,24 @@ void attr(hid_t obj, const char* name, T value) {
     attr_array<T>(obj, name, std::span<const T>(&value, 1));
 }
 
+// Attributes stay in the object header ("compact" storage) however many there are: HDF5 1.10's
+// H5Ocopy crashes copying variable-length string attributes out of "dense" storage (which it
+// uses beyond 8 attributes by default), and results.h5 is assembled with H5Ocopy
+// (Hdf5Sink::append).
+constexpr unsigned max_compact_attributes = 4096;
+
+void keep_attributes_compact(hid_t plist) {
+    check(H5Pset_attr_phase_change(plist, max_compact_attributes, max_compact_attributes),
+          "attribute storage");
+}
+
 Id group_plist() {
     Id p = check(H5Pcreate(H5P_GROUP_CREATE), "group plist");
     check(H5Pset_link_creation_order(p, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED),
           "creation order");
     check(H5Pset_attr_creation_order(p, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED),
           "creation order");
+    keep_attributes_compact(p);
     return p;
 }
 
@@ -115,6 +127,7 @@ Id create_dataset(hid_t group, const std::string& name, std::vector<hsize_t> dim
     Id dcpl = check(H5Pcreate(H5P_DATASET_CREATE), "dataset plist");
     check(H5Pset_attr_creation_order(dcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED),
           "creation order");
+    keep_attributes_compact(dcpl);
     const bool empty = std::any_of(dims.begin(), dims.end(), [](hsize_t d) { return d == 0; });
     if (chunked && !empty) {
         std::vector<hsize_t> chunk(dims.size(), 1);
@@ -173,6 +186,7 @@ Id write_strings(hid_t group, const std::string& name, const std::vector<std::st
     Id dcpl = check(H5Pcreate(H5P_DATASET_CREATE), "dataset plist");
     check(H5Pset_attr_creation_order(dcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED),
           "creation order");
+    keep_attributes_compact(dcpl);
     Id ds = check(H5Dcreate2(group, name.c_str(), type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT),
                   fmt::format("dataset '{}'", name));
     std::vector<const char*> ptrs;
@@ -205,9 +219,10 @@ Id make_scale(Id ds, const char* name) {
 void write_crs(hid_t group, const Grid& grid) {
     const std::int32_t zero = 0;
     Id space = check(H5Screate(H5S_SCALAR), "dataspace");
-    Id ds =
-        check(H5Dcreate2(group, "crs", H5T_STD_I32LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
-              "dataset 'crs'");
+    Id dcpl = check(H5Pcreate(H5P_DATASET_CREATE), "dataset plist");
+    keep_attributes_compact(dcpl);
+    Id ds = check(H5Dcreate2(group, "crs", H5T_STD_I32LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT),
+                  "dataset 'crs'");
     check(H5Dwrite(ds, H5T_NATIVE_INT32, H5S_ALL, H5S_ALL, H5P_DEFAULT, &zero), "write 'crs'");
     OGRSpatialReference srs = srs_from_wkt(grid.crs_wkt);
     attr(ds, "long_name", "coordinate reference system of the analysis grid");
@@ -310,8 +325,14 @@ void write_scenario_group(hid_t file, const ScenarioResult& r, const RunInfo& ru
     attr(g, "started_utc", r.started_utc);
     attr(g, "finished_utc", r.finished_utc);
     attr(g, "elapsed_s", r.elapsed_s);
+    if (!r.input_checksum.empty()) {
+        attr(g, "input_checksum", r.input_checksum);
+    }
     for (const InputFile& in : r.inputs) {
         attr(g, ("input_" + in.role).c_str(), in.path.string());
+        if (!in.sha256.empty()) {
+            attr(g, ("sha256_" + in.role).c_str(), in.sha256);
+        }
     }
     attr(g, "resolution_m", grid.cell_size_m);
     attr(g, "cells_in_districts", static_cast<std::uint64_t>(r.coverage.status.cells));
@@ -611,9 +632,127 @@ void Hdf5Sink::write(const ScenarioResult& result, const RunInfo& run) {
     check(H5Fflush(h5_, H5F_SCOPE_GLOBAL), "flush");
 }
 
+namespace {
+
+// The names (relative to their group) of the datasets of a group.
+std::vector<std::string> dataset_names(hid_t group) {
+    std::vector<std::string> names;
+    auto visit = [](hid_t g, const char* name, const H5L_info_t*, void* data) -> herr_t {
+        H5O_info_t info;
+        if (H5Oget_info_by_name2(g, name, &info, H5O_INFO_BASIC, H5P_DEFAULT) >= 0 &&
+            info.type == H5O_TYPE_DATASET) {
+            static_cast<std::vector<std::string>*>(data)->emplace_back(name);
+        }
+        return 0;
+    };
+    check(H5Literate(group, H5_INDEX_NAME, H5_ITER_INC, nullptr, visit, &names), "datasets");
+    return names;
+}
+
+// The name, relative to the group, of the dimension scale attached to dimension `dim`.
+std::string scale_name(hid_t dataset, unsigned dim) {
+    std::string name;
+    auto visit = [](hid_t, unsigned, hid_t scale, void* data) -> herr_t {
+        char buffer[1024];
+        const ssize_t n = H5Iget_name(scale, buffer, sizeof buffer);
+        if (n <= 0) {
+            return -1;
+        }
+        std::string full(buffer, static_cast<std::size_t>(n));
+        *static_cast<std::string*>(data) = full.substr(full.rfind('/') + 1);
+        return 1; // the first scale of the dimension
+    };
+    int idx = 0;
+    check(H5DSiterate_scales(dataset, dim, &idx, visit, &name), "dimension scale");
+    return name;
+}
+
+} // namespace
+
+void Hdf5Sink::append(const std::filesystem::path& source, const std::string& scenario) {
+    Id src(H5Fopen(source.string().c_str(), H5F_ACC_RDONLY, H5P_DEFAULT));
+    if (!src.valid()) {
+        throw Error(ErrorCode::io, fmt::format("cannot open '{}'", source.string()));
+    }
+    const std::string where = fmt::format("copying group '{}' of '{}' to '{}'", scenario,
+                                          source.string(), file_.final_path().string());
+    Id lcpl = check(H5Pcreate(H5P_LINK_CREATE), "link plist");
+    check(H5Pset_create_intermediate_group(lcpl, 1), "intermediate groups");
+    const std::string name = "/" + scenario;
+    check(H5Ocopy(src, name.c_str(), h5_, name.c_str(), H5P_DEFAULT, lcpl), where);
+
+    // HDF5 1.10's H5Ocopy does not carry the object references inside DIMENSION_LIST to another
+    // file: the dimension scales are attached again, as the source has them.
+    Id from = check(H5Gopen2(src, name.c_str(), H5P_DEFAULT), where);
+    Id to = check(H5Gopen2(h5_, name.c_str(), H5P_DEFAULT), where);
+    struct Attachment {
+        std::string dataset;
+        unsigned dim = 0;
+        std::string scale;
+    };
+    std::vector<Attachment> attachments;
+    std::vector<std::string> scales;
+    for (const std::string& ds : dataset_names(from)) {
+        Id d = check(H5Dopen2(from, ds.c_str(), H5P_DEFAULT), where);
+        if (H5DSis_scale(d) > 0) {
+            scales.push_back(ds);
+        }
+        Id space = check(H5Dget_space(d), where);
+        const int rank = H5Sget_simple_extent_ndims(space);
+        for (int dim = 0; dim < rank; ++dim) {
+            if (H5DSget_num_scales(d, static_cast<unsigned>(dim)) > 0) {
+                attachments.push_back(
+                    {ds, static_cast<unsigned>(dim), scale_name(d, static_cast<unsigned>(dim))});
+            }
+        }
+    }
+    for (const std::string& ds : dataset_names(to)) {
+        Id d = check(H5Dopen2(to, ds.c_str(), H5P_DEFAULT), where);
+        for (const char* a : {"DIMENSION_LIST", "REFERENCE_LIST"}) {
+            if (H5Aexists(d, a) > 0) {
+                check(H5Adelete(d, a), where);
+            }
+        }
+    }
+    for (const Attachment& a : attachments) {
+        Id d = check(H5Dopen2(to, a.dataset.c_str(), H5P_DEFAULT), where);
+        Id scale = check(H5Dopen2(to, a.scale.c_str(), H5P_DEFAULT), where);
+        check(H5DSattach_scale(d, scale, a.dim), where);
+    }
+    check(H5Fflush(h5_, H5F_SCOPE_GLOBAL), "flush");
+}
+
 void Hdf5Sink::commit() {
     h5_.reset();
     file_.commit();
+}
+
+std::optional<std::string> read_string_attribute(const std::filesystem::path& path,
+                                                 const std::string& object, const char* name) {
+    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+    if (!std::filesystem::is_regular_file(path) || H5Fis_hdf5(path.string().c_str()) <= 0) {
+        return std::nullopt;
+    }
+    Id file(H5Fopen(path.string().c_str(), H5F_ACC_RDONLY, H5P_DEFAULT));
+    if (!file.valid() || H5Aexists_by_name(file, object.c_str(), name, H5P_DEFAULT) <= 0) {
+        return std::nullopt;
+    }
+    Id a(H5Aopen_by_name(file, object.c_str(), name, H5P_DEFAULT, H5P_DEFAULT));
+    if (!a.valid()) {
+        return std::nullopt;
+    }
+    Id stored(H5Aget_type(a));
+    if (!stored.valid() || H5Tget_class(stored) != H5T_STRING || H5Tis_variable_str(stored) <= 0) {
+        return std::nullopt;
+    }
+    Id type = string_type();
+    char* value = nullptr;
+    if (H5Aread(a, type, &value) < 0 || value == nullptr) {
+        return std::nullopt;
+    }
+    std::string out(value);
+    H5free_memory(value);
+    return out;
 }
 
 } // namespace covsim::io

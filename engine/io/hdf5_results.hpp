@@ -9,6 +9,8 @@
 #include "io/hdf5_handle.hpp"
 
 #include <filesystem>
+#include <optional>
+#include <string>
 
 namespace covsim::io {
 
@@ -19,11 +21,19 @@ class Hdf5Sink final : public ResultSink {
 public:
     explicit Hdf5Sink(const std::filesystem::path& path);
     void write(const ScenarioResult& result, const RunInfo& run) override;
+    // Copies the group /<scenario> of another results file (a variant's, run/variant_store)
+    // with its variables and attributes, creating intermediate groups for nested names.
+    void append(const std::filesystem::path& source, const std::string& scenario);
     void commit() override;
 
 private:
     AtomicFile file_;
     h5::Id h5_;
 };
+
+// A variable-length string attribute of an object (e.g. "/scenario") of an HDF5 file; nothing
+// when the file is not HDF5, cannot be opened, or has no such attribute.
+std::optional<std::string> read_string_attribute(const std::filesystem::path& path,
+                                                 const std::string& object, const char* name);
 
 } // namespace covsim::io

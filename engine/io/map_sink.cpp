@@ -131,18 +131,12 @@ std::vector<MapSpec> scenario_maps(const ScenarioResult& result) {
 }
 
 MapSink::MapSink(std::filesystem::path out_dir, bool web_tiles)
-    : out_dir_(std::move(out_dir)), web_tiles_(web_tiles),
-      tiles_partial_(out_dir_ / "tiles.partial") {
-    if (web_tiles_) {
-        std::error_code ec;
-        std::filesystem::remove_all(tiles_partial_, ec);
-    }
-}
+    : out_dir_(std::move(out_dir)), web_tiles_(web_tiles) {}
 
 MapSink::~MapSink() {
-    if (web_tiles_) {
+    for (const auto& [partial, final_dir] : tiles_) {
         std::error_code ec;
-        std::filesystem::remove_all(tiles_partial_, ec); // left only when the batch failed
+        std::filesystem::remove_all(partial, ec); // left only when the scenario failed
     }
 }
 
@@ -189,11 +183,18 @@ void MapSink::write(const ScenarioResult& result, const RunInfo& run) {
         files_.push_back(std::move(legend));
 
         if (web_tiles_) {
+            if (tiles_.empty() || tiles_.back().second != out_dir_ / "tiles" / scenario) {
+                const std::filesystem::path final_dir = out_dir_ / "tiles" / scenario;
+                std::filesystem::path partial = final_dir;
+                partial += ".partial";
+                std::error_code ec;
+                std::filesystem::remove_all(partial, ec);
+                tiles_.emplace_back(partial, final_dir);
+            }
             const RgbaImage image = std::visit(
                 [&](const auto* raster) { return render(*raster, *style); }, spec.raster);
             const ZoomRange zooms = xyz_zoom_range(image.grid);
-            const std::size_t n =
-                write_xyz_tiles(tiles_partial_ / scenario / spec.metric, image, zooms);
+            const std::size_t n = write_xyz_tiles(tiles_.back().first / spec.metric, image, zooms);
             spdlog::info("scenario {}: {} web tiles of {} (zoom {} to {})", scenario, n,
                          spec.metric, zooms.min_zoom, zooms.max_zoom);
         }
@@ -205,17 +206,17 @@ void MapSink::commit() {
         f.commit();
     }
     files_.clear();
-    if (web_tiles_ && std::filesystem::exists(tiles_partial_)) {
-        const std::filesystem::path tiles = out_dir_ / "tiles";
+    for (const auto& [partial, final_dir] : tiles_) {
         std::error_code ec;
-        std::filesystem::remove_all(tiles, ec);
-        std::filesystem::rename(tiles_partial_, tiles, ec);
+        std::filesystem::remove_all(final_dir, ec);
+        std::filesystem::rename(partial, final_dir, ec);
         if (ec) {
             throw Error(ErrorCode::io,
-                        fmt::format("cannot rename '{}' to '{}': {}", tiles_partial_.string(),
-                                    tiles.string(), ec.message()));
+                        fmt::format("cannot rename '{}' to '{}': {}", partial.string(),
+                                    final_dir.string(), ec.message()));
         }
     }
+    tiles_.clear();
 }
 
 } // namespace covsim::io

@@ -3,7 +3,8 @@
 // GeoTIFF), and for every metric of the style table (io/map_styles) <metric>.qml, the QGIS
 // style QGIS applies when it opens the map, and <metric>.legend.png, its legend for reports.
 // With web tiles on, also <out>/tiles/<scenario>/<metric>/{z}/{x}/{y}.png (XYZ, Web Mercator).
-// Files are written under temporary names and renamed on commit().
+// Files are written under temporary names (tiles: <out>/tiles/<scenario>.partial/) and renamed
+// on commit().
 
 #include "core/result.hpp"
 #include "io/atomic_file.hpp"
@@ -11,6 +12,7 @@
 
 #include <filesystem>
 #include <string>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -43,7 +45,8 @@ public:
 private:
     std::filesystem::path out_dir_;
     bool web_tiles_ = false;
-    std::filesystem::path tiles_partial_; // <out>/tiles.partial, renamed to tiles on commit
+    // (<out>/tiles/<scenario>.partial, <out>/tiles/<scenario>): written, renamed on commit
+    std::vector<std::pair<std::filesystem::path, std::filesystem::path>> tiles_;
     std::vector<AtomicFile> files_;
 };
 

@@ -9,6 +9,7 @@
 #include <cpl_conv.h>
 #include <fmt/format.h>
 #include <fstream>
+#include <nlohmann/json.hpp>
 
 namespace covsim::io {
 
@@ -52,7 +53,13 @@ std::string extent(const char* element, const Grid& g) {
                        element, g.origin_x_m, g.south_m(), g.east_m(), g.origin_y_m);
 }
 
-std::string maplayer(const QgisProjectSink::Layer& l, const Grid& grid) {
+// A layer's id in the project: unique across groups, stable for the same batch.
+std::string layer_id(std::size_t group_index, const QgisProjectSink::Group& g,
+                     const QgisProjectSink::Layer& l) {
+    return fmt::format("s{}_{}_{}", group_index, id_safe(g.name), l.id);
+}
+
+std::string maplayer(const QgisProjectSink::Layer& l, const std::string& id, const Grid& grid) {
     std::string x;
     if (l.raster) {
         x += "<maplayer type=\"raster\" styleCategories=\"AllStyleCategories\" "
@@ -63,7 +70,7 @@ std::string maplayer(const QgisProjectSink::Layer& l, const Grid& grid) {
              "hasScaleBasedVisibilityFlag=\"0\" minScale=\"100000000\" maxScale=\"0\">\n";
     }
     x += indent_xml(extent("extent", grid), 2);
-    x += fmt::format("  <id>{}</id>\n", xml_escape(l.id));
+    x += fmt::format("  <id>{}</id>\n", xml_escape(id));
     x += fmt::format("  <datasource>{}</datasource>\n", xml_escape(l.source));
     x += fmt::format("  <layername>{}</layername>\n", xml_escape(l.name));
     x += "  <srs>\n" + indent_xml(spatialrefsys(grid.crs_wkt), 4) + "  </srs>\n";
@@ -84,16 +91,15 @@ QgisProjectSink::QgisProjectSink(const std::filesystem::path& path) : file_(path
 
 void QgisProjectSink::write(const ScenarioResult& result, const RunInfo& /*run*/) {
     const std::string& scenario = result.scenario->name;
-    const std::string prefix = fmt::format("s{}_{}_", groups_.size(), id_safe(scenario));
     Group g{scenario, result.area->grid, {}};
-    g.layers.push_back({prefix + "districts", "Districts: covered share",
+    g.layers.push_back({"districts", "Districts: covered share",
                         "./districts.gpkg|layername=" + scenario, false,
                         district_style_xml(district_layer_fields(result)), true});
     const StyleContext context = style_context(result);
     for (const MapSpec& spec : scenario_maps(result)) {
         const std::optional<MapStyle> style = map_style(spec.metric, context);
         Layer l;
-        l.id = prefix + spec.metric;
+        l.id = spec.metric;
         l.name = style ? style->title : spec.metric;
         l.source = "./maps/" + scenario + "/" + spec.metric + ".tif";
         l.raster = true;
@@ -103,6 +109,68 @@ void QgisProjectSink::write(const ScenarioResult& result, const RunInfo& /*run*/
         g.layers.push_back(std::move(l));
     }
     groups_.push_back(std::move(g));
+}
+
+void QgisProjectSink::save_groups(const std::filesystem::path& path) const {
+    nlohmann::json groups = nlohmann::json::array();
+    for (const Group& g : groups_) {
+        nlohmann::json layers = nlohmann::json::array();
+        for (const Layer& l : g.layers) {
+            layers.push_back({{"id", l.id},
+                              {"name", l.name},
+                              {"source", l.source},
+                              {"raster", l.raster},
+                              {"style", l.style},
+                              {"expanded", l.expanded}});
+        }
+        groups.push_back({{"name", g.name},
+                          {"grid",
+                           {{"origin_x_m", g.grid.origin_x_m},
+                            {"origin_y_m", g.grid.origin_y_m},
+                            {"cell_size_m", g.grid.cell_size_m},
+                            {"width", g.grid.width},
+                            {"height", g.grid.height},
+                            {"crs_wkt", g.grid.crs_wkt}}},
+                          {"layers", layers}});
+    }
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out << groups.dump(1) << '\n';
+    out.close();
+    if (!out) {
+        throw Error(ErrorCode::io, fmt::format("cannot write '{}'", path.string()));
+    }
+}
+
+void QgisProjectSink::append(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        throw Error(ErrorCode::io, fmt::format("cannot read '{}'", path.string()));
+    }
+    try {
+        const nlohmann::json groups = nlohmann::json::parse(in);
+        for (const nlohmann::json& jg : groups) {
+            Group g;
+            g.name = jg.at("name").get<std::string>();
+            const nlohmann::json& grid = jg.at("grid");
+            g.grid.origin_x_m = grid.at("origin_x_m").get<double>();
+            g.grid.origin_y_m = grid.at("origin_y_m").get<double>();
+            g.grid.cell_size_m = grid.at("cell_size_m").get<double>();
+            g.grid.width = grid.at("width").get<std::int64_t>();
+            g.grid.height = grid.at("height").get<std::int64_t>();
+            g.grid.crs_wkt = grid.at("crs_wkt").get<std::string>();
+            for (const nlohmann::json& jl : jg.at("layers")) {
+                g.layers.push_back(
+                    {jl.at("id").get<std::string>(), jl.at("name").get<std::string>(),
+                     jl.at("source").get<std::string>(), jl.at("raster").get<bool>(),
+                     jl.at("style").get<std::string>(), jl.at("expanded").get<bool>()});
+            }
+            groups_.push_back(std::move(g));
+        }
+    } catch (const nlohmann::json::exception& e) {
+        throw Error(ErrorCode::io, fmt::format("'{}' is not a covsim layer-group file ({}); delete "
+                                               "its variant directory to recompute it",
+                                               path.string(), e.what()));
+    }
 }
 
 void QgisProjectSink::commit() {
@@ -133,9 +201,9 @@ void QgisProjectSink::commit() {
             const Layer& l = g.layers[li];
             x += fmt::format("      <layer-tree-layer id=\"{}\" name=\"{}\" source=\"{}\" "
                              "providerKey=\"{}\" checked=\"{}\" expanded=\"{}\">\n",
-                             xml_escape(l.id), xml_escape(l.name), xml_escape(l.source),
-                             l.raster ? "gdal" : "ogr", li == 0 ? "Qt::Checked" : "Qt::Unchecked",
-                             l.expanded ? 1 : 0);
+                             xml_escape(layer_id(gi, g, l)), xml_escape(l.name),
+                             xml_escape(l.source), l.raster ? "gdal" : "ogr",
+                             li == 0 ? "Qt::Checked" : "Qt::Unchecked", l.expanded ? 1 : 0);
             x += "        <customproperties/>\n";
             x += "      </layer-tree-layer>\n";
         }
@@ -144,9 +212,10 @@ void QgisProjectSink::commit() {
     x += "  </layer-tree-group>\n";
 
     x += "  <projectlayers>\n";
-    for (const Group& g : groups_) {
+    for (std::size_t gi = 0; gi < groups_.size(); ++gi) {
+        const Group& g = groups_[gi];
         for (const Layer& l : g.layers) {
-            x += indent_xml(maplayer(l, g.grid), 4);
+            x += indent_xml(maplayer(l, layer_id(gi, g, l), g.grid), 4);
         }
     }
     x += "  </projectlayers>\n";

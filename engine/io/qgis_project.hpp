@@ -21,9 +21,14 @@ public:
     explicit QgisProjectSink(const std::filesystem::path& path);
     void write(const ScenarioResult& result, const RunInfo& run) override;
     void commit() override;
+    // The layer groups written so far, as JSON (a variant's file, run/variant_store), and the
+    // groups of such a file appended to this project.
+    void save_groups(const std::filesystem::path& path) const;
+    void append(const std::filesystem::path& path);
 
     struct Layer {
-        std::string id;
+        std::string id; // unique in the group ("districts", the metric); the project id
+                        // adds the group's index and name
         std::string name;
         std::string source;   // relative to the project file
         bool raster = true;   // false: the district layer

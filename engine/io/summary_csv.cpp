@@ -5,6 +5,8 @@
 
 #include <cmath>
 #include <fmt/format.h>
+#include <sstream>
+#include <utility>
 
 namespace covsim::io {
 
@@ -122,6 +124,42 @@ void SummaryCsvSink::write(const ScenarioResult& result, const RunInfo& /*run*/)
             layers_ << '\n';
         }
     }
+}
+
+namespace {
+
+// The header line and the rows of a CSV file written by this sink.
+std::pair<std::string, std::string> split_header(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        throw Error(ErrorCode::io, fmt::format("cannot read '{}'", path.string()));
+    }
+    std::ostringstream buffer;
+    buffer << in.rdbuf();
+    const std::string text = buffer.str();
+    const std::size_t eol = text.find('\n');
+    if (eol == std::string::npos) {
+        throw Error(ErrorCode::io,
+                    fmt::format("'{}' has no header line; delete it to recompute", path.string()));
+    }
+    return {text.substr(0, eol + 1), text.substr(eol + 1)};
+}
+
+} // namespace
+
+void SummaryCsvSink::append(const std::filesystem::path& dir) {
+    const auto districts = split_header(dir / "summary.csv");
+    const auto city = split_header(dir / "summary_city.csv");
+    const auto layers = split_header(dir / "summary_layers.csv");
+    if (!header_written_) {
+        districts_ << districts.first;
+        city_ << city.first;
+        layers_ << layers.first;
+        header_written_ = true;
+    }
+    districts_ << districts.second;
+    city_ << city.second;
+    layers_ << layers.second;
 }
 
 void SummaryCsvSink::commit() {

@@ -15,6 +15,9 @@ class SummaryCsvSink final : public ResultSink {
 public:
     explicit SummaryCsvSink(const std::filesystem::path& out_dir);
     void write(const ScenarioResult& result, const RunInfo& run) override;
+    // Appends the rows of the three files another SummaryCsvSink wrote in `dir` (a variant's
+    // directory, run/variant_store); the header comes from the first.
+    void append(const std::filesystem::path& dir);
     void commit() override;
 
 private:

@@ -15,21 +15,40 @@
 #include "io/memory_limit.hpp"
 #include "io/qgis_project.hpp"
 #include "io/scenario_parser.hpp"
+#include "io/sha256.hpp"
 #include "io/site_layer.hpp"
 #include "io/study_area_loader.hpp"
 #include "io/summary_csv.hpp"
+#include "run/interrupt.hpp"
+#include "run/progress.hpp"
+#include "run/variant_store.hpp"
 #include "run/version.hpp"
 
+#include <cerrno>
 #include <chrono>
+#include <condition_variable>
+#include <csignal>
+#include <cstring>
+#include <fcntl.h>
 #include <fmt/chrono.h>
 #include <fmt/format.h>
+#include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <set>
 #include <spdlog/spdlog.h>
+#include <stop_token>
+#include <sys/file.h>
+#include <tbb/blocked_range.h>
 #include <tbb/global_control.h>
 #include <tbb/info.h>
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
+#include <tbb/task_group.h>
+#include <thread>
 #include <tuple>
+#include <unistd.h>
 
 namespace covsim {
 
@@ -242,6 +261,48 @@ ScenarioSummary summarise(const ScenarioResult& r) {
     return s;
 }
 
+// Holds <out>/.covsim.lock while the batch writes: two runs into one directory would overwrite
+// each other's variants.
+class OutputLock {
+public:
+    explicit OutputLock(const std::filesystem::path& out_dir) {
+        const std::filesystem::path path = out_dir / ".covsim.lock";
+        fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+        if (fd_ < 0) {
+            throw Error(ErrorCode::io,
+                        fmt::format("cannot create '{}': {}", path.string(), std::strerror(errno)));
+        }
+        if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+            ::close(fd_);
+            throw Error(ErrorCode::io,
+                        fmt::format("'{}' is being written by another covsim run (it holds '{}'); "
+                                    "wait for it to finish or choose another --out",
+                                    out_dir.string(), path.string()));
+        }
+    }
+    OutputLock(const OutputLock&) = delete;
+    OutputLock& operator=(const OutputLock&) = delete;
+    ~OutputLock() { ::close(fd_); }
+
+private:
+    int fd_ = -1;
+};
+
+// SHA-256 of every distinct input file, computed once per batch, in parallel.
+std::map<std::string, std::string> hash_inputs(const std::vector<InputFile*>& inputs) {
+    std::map<std::string, std::string> digests;
+    for (const InputFile* in : inputs) {
+        digests.emplace(in->path.string(), std::string());
+    }
+    std::vector<std::map<std::string, std::string>::iterator> slots;
+    for (auto it = digests.begin(); it != digests.end(); ++it) {
+        slots.push_back(it);
+    }
+    tbb::parallel_for(std::size_t{0}, slots.size(),
+                      [&](std::size_t i) { slots[i]->second = io::sha256_file(slots[i]->first); });
+    return digests;
+}
+
 } // namespace
 
 RunReport run_batch(const RunConfig& config) {
@@ -260,8 +321,21 @@ RunReport run_batch(const RunConfig& config) {
             spdlog::warn("{}", w);
         }
     }
+    {
+        std::map<std::string, std::string> files; // variant file name -> scenario
+        for (const Scenario& sc : scenarios) {
+            const auto [it, inserted] = files.emplace(variant_file_name(sc.name), sc.name);
+            if (!inserted) {
+                throw Error(ErrorCode::scenario,
+                            fmt::format("{}: scenario names \"{}\" and \"{}\" give the same "
+                                        "variant directory '{}'; rename one",
+                                        sc.source_path.string(), it->second, sc.name, it->first));
+            }
+        }
+    }
 
-    // 2. Outputs, written under temporary names until the batch succeeds.
+    // 2. The output directory, locked against a second run, without the leftovers of an
+    //    interrupted one.
     std::error_code ec;
     std::filesystem::create_directories(config.out_dir, ec);
     if (ec || !std::filesystem::is_directory(config.out_dir)) {
@@ -269,12 +343,9 @@ RunReport run_batch(const RunConfig& config) {
                     fmt::format("output directory '{}' cannot be created{}",
                                 config.out_dir.string(), ec ? ": " + ec.message() : ""));
     }
-    std::vector<std::unique_ptr<ResultSink>> sinks;
-    sinks.push_back(std::make_unique<io::Hdf5Sink>(config.out_dir / "results.h5"));
-    sinks.push_back(std::make_unique<io::MapSink>(config.out_dir, config.web_tiles));
-    sinks.push_back(std::make_unique<io::SummaryCsvSink>(config.out_dir));
-    sinks.push_back(std::make_unique<io::DistrictGpkgSink>(config.out_dir / "districts.gpkg"));
-    sinks.push_back(std::make_unique<io::QgisProjectSink>(config.out_dir / "covsim.qgs"));
+    const OutputLock lock(config.out_dir);
+    const VariantStore store(config.out_dir);
+    store.remove_leftovers();
 
     RunInfo run;
     run.covsim_version = std::string(version());
@@ -294,6 +365,7 @@ RunReport run_batch(const RunConfig& config) {
         CoverageInput input;
         std::vector<InputFile> inputs;
         std::vector<bool> ftth_district;
+        std::string checksum;
     };
     std::map<StudyAreaKey, std::shared_ptr<const io::LoadedStudyArea>> areas;
     std::vector<Prepared> prepared;
@@ -329,8 +401,8 @@ RunReport run_batch(const RunConfig& config) {
         for (std::size_t l = 0; l < sc.layers.size(); ++l) {
             std::vector<Sector> sectors = io::read_sectors(sc.layers[l], l, p.area->area);
             place_on_terrain(sectors, p.area->area, sc.layers[l]);
-            spdlog::info("scenario {}: layer {}: {} sectors from {}", sc.name, sc.layers[l].name,
-                         sectors.size(), sc.layers[l].sites_path.string());
+            spdlog::debug("scenario {}: layer {}: {} sectors from {}", sc.name, sc.layers[l].name,
+                          sectors.size(), sc.layers[l].sites_path.string());
             p.input.sectors.insert(p.input.sectors.end(), std::make_move_iterator(sectors.begin()),
                                    std::make_move_iterator(sectors.end()));
             p.inputs.push_back({"sites_" + sc.layers[l].name, sc.layers[l].sites_path});
@@ -341,48 +413,207 @@ RunReport run_batch(const RunConfig& config) {
         prepared.push_back(std::move(p));
     }
 
-    // 4. Scenario by scenario: compute, then hand the result to every sink.
+    // 4. Checksums: SHA-256 of every input file, and per variant over its resolved scenario and
+    //    its inputs' digests. A variant already stored with the same checksum is not recomputed.
+    {
+        std::vector<InputFile*> all;
+        for (Prepared& p : prepared) {
+            for (InputFile& in : p.inputs) {
+                all.push_back(&in);
+            }
+        }
+        const std::map<std::string, std::string> digests = hash_inputs(all);
+        for (InputFile* in : all) {
+            in->sha256 = digests.at(in->path.string());
+        }
+    }
+    std::vector<Prepared*> todo;
     for (Prepared& p : prepared) {
+        io::Sha256 h;
+        h.update("covsim variant checksum 1\n");
+        h.update(p.scenario->name + "\n");
+        h.update(p.scenario->source_text);
+        h.update(config.web_tiles ? "\nweb_tiles\n" : "\n");
+        for (const InputFile& in : p.inputs) {
+            if (in.role != "scenario") { // the file may hold other variants: its text is above
+                h.update(in.role + " " + in.sha256 + "\n");
+            }
+        }
+        p.checksum = h.hex_digest();
+        const std::optional<std::string> stored = store.stored_checksum(p.scenario->name);
+        if (!config.force && stored == p.checksum) {
+            spdlog::info("scenario {}: skipped, unchanged (input_checksum {})", p.scenario->name,
+                         p.checksum.substr(0, 12));
+            ++report.skipped;
+        } else {
+            if (stored) {
+                spdlog::info("scenario {}: {}", p.scenario->name,
+                             config.force ? "recomputing (--force)"
+                                          : "inputs changed since it was computed; recomputing");
+            }
+            todo.push_back(&p);
+        }
+    }
+
+    // 5. The variants to compute, in parallel (each over its tiles in parallel too), each
+    //    written as it completes. Ctrl-C or SIGTERM cancels the TBB work: the tiles being
+    //    computed finish, the variants being computed are dropped, the finished ones stay.
+    const InterruptHandler interrupts;
+    tbb::task_group_context context;
+    std::mutex hdf5_mutex; // the HDF5 library is not built thread-safe
+    Progress progress(config.progress, prepared.size(), report.skipped, config.progress_interval_s);
+    std::mutex monitor_mutex;
+    std::condition_variable_any monitor_wake;
+    std::jthread monitor([&](std::stop_token stop) {
+        bool cancelled = false;
+        std::unique_lock lk(monitor_mutex);
+        while (!stop.stop_requested()) {
+            monitor_wake.wait_for(lk, stop, std::chrono::milliseconds(100),
+                                  [&] { return stop.stop_requested(); });
+            if (!cancelled && InterruptHandler::signal_received() != 0) {
+                cancelled = true;
+                spdlog::warn("interrupted: stopping after the tiles being computed; finished "
+                             "variants are kept");
+                context.cancel_group_execution();
+            }
+            progress.tick();
+        }
+    });
+    auto stopped = [&] {
+        return InterruptHandler::signal_received() != 0 || context.is_group_execution_cancelled();
+    };
+
+    auto compute_and_write = [&](Prepared& p) {
         const Scenario& sc = *p.scenario;
+        if (stopped()) {
+            return;
+        }
+        progress.started(sc.name);
+        bool committed = false;
+        struct Cleanup {
+            std::function<void()> f;
+            ~Cleanup() { f(); }
+        } cleanup{[&] {
+            if (!committed) {
+                store.abandon(sc.name);
+                progress.abandoned(sc.name);
+            }
+        }};
+        store.invalidate(sc.name);
+
         const auto ts = Clock::now();
         ScenarioResult result;
         result.scenario = &sc;
         result.area = &p.area->area;
-        result.inputs = std::move(p.inputs);
+        result.inputs = p.inputs;
+        result.input_checksum = p.checksum;
         result.started_utc = utc_now();
         spdlog::info("scenario {}: computing coverage", sc.name);
-        result.coverage = compute_coverage(p.input);
+        // Isolated: while it waits for its tiles, this thread takes no other variant, so at most
+        // --threads variants are in memory at once.
+        tbb::this_task_arena::isolate([&] {
+            result.coverage = compute_coverage(p.input);
+            result.capacity =
+                compute_capacity(capacity_input(sc, p.input, result.coverage, p.ftth_district));
+            result.cost = compute_costs(
+                cost_input(sc, p.input, result.coverage, result.capacity, p.ftth_district));
+        });
+        if (stopped()) {
+            return; // cancelled TBB work may have left tiles out: never write it
+        }
         if (result.coverage.status.non_finite_losses > 0) {
             spdlog::warn("scenario {}: {} cell-sector pairs had a non-finite path loss and were "
                          "skipped",
                          sc.name, result.coverage.status.non_finite_losses);
         }
-        result.capacity =
-            compute_capacity(capacity_input(sc, p.input, result.coverage, p.ftth_district));
         if (result.capacity.overloaded_cells > 0) {
             spdlog::info("scenario {}: {} cells are overloaded in the busy hour", sc.name,
                          result.capacity.overloaded_cells);
         }
-        result.cost = compute_costs(
-            cost_input(sc, p.input, result.coverage, result.capacity, p.ftth_district));
         result.sectors = std::move(p.input.sectors);
         result.layers = std::move(p.input.layers);
         result.finished_utc = utc_now();
         result.elapsed_s = seconds_since(ts);
 
         spdlog::info("scenario {}: writing results", sc.name);
-        for (auto& sink : sinks) {
-            sink->write(result, run);
+        const std::filesystem::path dir = store.begin(sc.name);
+        io::MapSink maps(config.out_dir, config.web_tiles);
+        maps.write(result, run);
+        maps.commit();
+        {
+            const std::lock_guard h5_lock(hdf5_mutex);
+            io::Hdf5Sink h5(dir / "results.h5");
+            h5.write(result, run);
+            h5.commit();
         }
-        report.scenarios.push_back(summarise(result));
+        io::SummaryCsvSink csv(dir);
+        csv.write(result, run);
+        csv.commit();
+        io::DistrictGpkgSink gpkg(dir / "districts.gpkg");
+        gpkg.write(result, run);
+        gpkg.commit();
+        io::QgisProjectSink qgs(dir / "covsim.qgs");
+        qgs.write(result, run);
+        qgs.save_groups(dir / "qgis_groups.json");
+        save_summary(summarise(result), dir / "report.json");
+        store.commit(sc.name);
+        committed = true;
+        spdlog::info("scenario {}: done in {:.1f} s", sc.name, seconds_since(ts));
+        progress.finished(sc.name);
+    };
+
+    try {
+        tbb::parallel_for(
+            tbb::blocked_range<std::size_t>(0, todo.size(), 1),
+            [&](const tbb::blocked_range<std::size_t>& r) {
+                for (std::size_t i = r.begin(); i != r.end(); ++i) {
+                    compute_and_write(*todo[i]);
+                }
+            },
+            tbb::simple_partitioner(), context);
+    } catch (...) {
+        monitor.request_stop();
+        throw;
+    }
+    monitor.request_stop();
+    monitor.join();
+    report.computed = todo.size();
+    if (const int sig = InterruptHandler::signal_received(); sig != 0) {
+        std::size_t complete = 0;
+        for (const Prepared& p : prepared) {
+            complete += store.stored_checksum(p.scenario->name) == p.checksum ? 1 : 0;
+        }
+        throw Error(ErrorCode::interrupted,
+                    fmt::format("interrupted by {} with {} of {} variants complete in '{}'; run "
+                                "the same command again to compute the rest",
+                                sig == SIGINT ? "SIGINT" : "SIGTERM", complete, prepared.size(),
+                                (config.out_dir / "variants").string()));
     }
 
-    // 5. Make the outputs visible.
-    for (auto& sink : sinks) {
-        sink->commit();
+    // 6. The batch's files, assembled from its variants, each written under a temporary name
+    //    and renamed when complete.
+    spdlog::info("assembling results.h5, summaries, districts.gpkg and covsim.qgs");
+    {
+        io::Hdf5Sink h5(config.out_dir / "results.h5");
+        io::SummaryCsvSink csv(config.out_dir);
+        io::DistrictGpkgSink gpkg(config.out_dir / "districts.gpkg");
+        io::QgisProjectSink qgs(config.out_dir / "covsim.qgs");
+        for (const Prepared& p : prepared) {
+            const std::string& name = p.scenario->name;
+            const std::filesystem::path dir = store.dir(name);
+            h5.append(dir / "results.h5", name);
+            csv.append(dir);
+            gpkg.append(dir / "districts.gpkg");
+            qgs.append(dir / "qgis_groups.json");
+            report.scenarios.push_back(load_summary(dir / "report.json"));
+        }
+        h5.commit();
+        csv.commit();
+        gpkg.commit();
+        qgs.commit();
     }
     for (const char* name : {"results.h5", "summary.csv", "summary_city.csv", "summary_layers.csv",
-                             "districts.gpkg", "covsim.qgs", "maps"}) {
+                             "districts.gpkg", "covsim.qgs", "maps", "variants"}) {
         report.files.push_back(config.out_dir / name);
     }
     if (config.web_tiles) {

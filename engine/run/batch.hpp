@@ -1,9 +1,11 @@
 #pragma once
-// Orchestration of a batch: parse and validate every scenario first, then for each scenario
-// load (study areas shared between scenarios that use the same one), compute, and hand the
-// result to the sinks; outputs become visible only when the whole batch has succeeded.
+// Orchestration of a batch: parse and validate every scenario, load every input (study areas
+// shared between scenarios that use the same one), then compute the variants not already stored
+// with the same input checksum, in parallel, each written as it completes (run/variant_store),
+// and finally assemble results.h5, the summaries, districts.gpkg and covsim.qgs from all of them.
 
 #include "core/aggregation.hpp"
+#include "run/progress.hpp"
 
 #include <cstdint>
 #include <filesystem>
@@ -18,6 +20,9 @@ struct RunConfig {
     int threads = 0; // 0: all hardware threads
     std::string command_line;
     bool web_tiles = false; // also write XYZ PNG tiles of the styled maps (<out>/tiles/)
+    bool force = false;     // recompute variants already stored with the same input checksum
+    ProgressMode progress = ProgressMode::none;
+    double progress_interval_s = 10.0; // plain progress: a line at least this often
 };
 
 struct LayerSummary {
@@ -63,6 +68,8 @@ struct RunReport {
     std::vector<ScenarioSummary> scenarios;
     double elapsed_s = 0.0;
     int threads = 0;
+    std::size_t computed = 0; // variants computed by this run
+    std::size_t skipped = 0;  // variants already stored with the same input checksum
 };
 
 RunReport run_batch(const RunConfig& config);

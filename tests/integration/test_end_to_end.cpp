@@ -110,7 +110,8 @@ gain_dbi = 0
 }
 
 // The whole pipeline, not only the kernel, is deterministic: results.h5 and summary.csv are the
-// same bit for bit with 1 and 2 threads on a grid of several tiles.
+// same bit for bit with 1 and 2 threads on a grid of several tiles, for a batch of two scenarios
+// that run in parallel with 2 threads.
 TEST(EndToEnd, OutputsAreIdenticalForAnyThreadCount) {
     covsim::test::TempDir dir;
     covsim::test::write_tiny_area(dir.path());
@@ -119,25 +120,34 @@ TEST(EndToEnd, OutputsAreIdenticalForAnyThreadCount) {
     std::string toml = read_text(fixtures / "good.toml");
     toml.replace(toml.find("resolution_m = 50"), 17, "resolution_m = 10");
     write_text(dir / "fine.toml", toml);
+    toml.replace(toml.find("name = \"tiny\""), 13, "name = \"tiny-b\"");
+    toml.replace(toml.find("cost231-hata"), 12, "free-space");
+    write_text(dir / "fine-b.toml", toml);
 
-    const auto one = run_covsim({"run", "fine.toml", "--out", "one", "--threads", "1"}, dir.path());
-    const auto two = run_covsim({"run", "fine.toml", "--out", "two", "--threads", "2"}, dir.path());
+    const auto one = run_covsim(
+        {"run", "fine.toml", "fine-b.toml", "--out", "one", "--threads", "1"}, dir.path());
+    const auto two = run_covsim(
+        {"run", "fine.toml", "fine-b.toml", "--out", "two", "--threads", "2"}, dir.path());
     ASSERT_EQ(one.exit_code, 0) << one.err;
     ASSERT_EQ(two.exit_code, 0) << two.err;
     EXPECT_EQ(read_text(dir / "one" / "summary.csv"), read_text(dir / "two" / "summary.csv"));
     EXPECT_EQ(read_text(dir / "one" / "summary_layers.csv"),
               read_text(dir / "two" / "summary_layers.csv"));
-    for (const char* name : {"/tiny/rsrp_dbm", "/tiny/sinr_db", "/tiny/layer_rsrp_dbm"}) {
+    EXPECT_NE(read_text(dir / "one" / "summary.csv").find("tiny-b,002"), std::string::npos);
+    for (const char* name : {"/tiny/rsrp_dbm", "/tiny/sinr_db", "/tiny/layer_rsrp_dbm",
+                             "/tiny-b/rsrp_dbm", "/tiny-b/sinr_db", "/tiny-b/layer_rsrp_dbm"}) {
         EXPECT_EQ(covsim::test::read_h5<float>(dir / "one" / "results.h5", name),
                   covsim::test::read_h5<float>(dir / "two" / "results.h5", name))
             << name;
     }
-    for (const char* name : {"/tiny/best_server", "/tiny/layer_best_server"}) {
+    for (const char* name :
+         {"/tiny/best_server", "/tiny/layer_best_server", "/tiny-b/best_server"}) {
         EXPECT_EQ(covsim::test::read_h5<std::int32_t>(dir / "one" / "results.h5", name),
                   covsim::test::read_h5<std::int32_t>(dir / "two" / "results.h5", name))
             << name;
     }
-    for (const char* name : {"/tiny/covered_population", "/tiny/layer_covered_population"}) {
+    for (const char* name : {"/tiny/covered_population", "/tiny/layer_covered_population",
+                             "/tiny-b/covered_population"}) {
         const auto a = covsim::test::read_h5<double>(dir / "one" / "results.h5", name);
         const auto b = covsim::test::read_h5<double>(dir / "two" / "results.h5", name);
         ASSERT_EQ(a.size(), b.size());

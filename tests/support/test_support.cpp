@@ -249,6 +249,37 @@ CommandResult run_program(const std::string& program, const std::vector<std::str
     return result;
 }
 
+int spawn_covsim(const std::vector<std::string>& args, const std::filesystem::path& working_dir,
+                 const std::filesystem::path& out_path, const std::filesystem::path& err_path) {
+    std::vector<std::string> argv_s = {COVSIM_EXECUTABLE};
+    argv_s.insert(argv_s.end(), args.begin(), args.end());
+    std::vector<char*> argv;
+    for (auto& a : argv_s) {
+        argv.push_back(a.data());
+    }
+    argv.push_back(nullptr);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                     0644);
+    posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                     0644);
+    const std::string cwd = working_dir.string();
+    if (!cwd.empty()) {
+        posix_spawn_file_actions_addchdir_np(&actions, cwd.c_str());
+    }
+    pid_t pid = -1;
+    const int rc = posix_spawn(&pid, argv_s[0].c_str(), &actions, nullptr, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    return rc == 0 ? pid : -1;
+}
+
+int wait_for(int pid) {
+    int status = 0;
+    waitpid(pid, &status, 0);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
 CommandResult run_covsim(const std::vector<std::string>& args,
                          const std::filesystem::path& working_dir) {
     return run_program(COVSIM_EXECUTABLE, args, working_dir);

@@ -91,6 +91,13 @@ struct CommandResult {
 CommandResult run_covsim(const std::vector<std::string>& args,
                          const std::filesystem::path& working_dir = {});
 
+// Starts the covsim executable without waiting for it; its output goes to out_path and
+// err_path. Returns the process id (-1 when it cannot start).
+int spawn_covsim(const std::vector<std::string>& args, const std::filesystem::path& working_dir,
+                 const std::filesystem::path& out_path, const std::filesystem::path& err_path);
+// Waits for a process started by spawn_covsim: its exit code, or 128 + the signal that ended it.
+int wait_for(int pid);
+
 // Runs a program found on PATH, e.g. "gdalinfo" or "/usr/bin/python3".
 CommandResult run_program(const std::string& program, const std::vector<std::string>& args,
                           const std::filesystem::path& working_dir = {});

@@ -1,4 +1,4 @@
-// covsim run SCENARIO.toml... [--out DIR] [--threads N] [--web-tiles]
+// covsim run SCENARIO.toml... [--out DIR] [--threads N] [--web-tiles] [--force]
 
 #include "commands.hpp"
 #include "run/batch.hpp"
@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 #include <iostream>
+#include <unistd.h>
 
 namespace covsim::cli {
 
@@ -21,16 +22,26 @@ void add_run_command(CLI::App& app, Context& ctx) {
         ->capture_default_str();
     cmd->add_flag("--web-tiles", config->web_tiles,
                   "Also write XYZ PNG tiles of the styled maps to DIR/tiles/ (docs/qgis.md)");
+    cmd->add_flag("--force", config->force,
+                  "Recompute every variant, also those already in DIR/variants/ with unchanged "
+                  "inputs");
     cmd->callback([&ctx, config, files, out_dir] {
         ctx.action = [&ctx, config, files, out_dir] {
             config->scenario_files.assign(files->begin(), files->end());
             config->out_dir = *out_dir;
             config->command_line = ctx.command_line;
+            // A live line on a terminal; log lines (text or JSON) otherwise; nothing with -q.
+            config->progress = ctx.quiet               ? ProgressMode::none
+                               : ctx.json_log          ? ProgressMode::plain
+                               : isatty(STDERR_FILENO) ? ProgressMode::live
+                                                       : ProgressMode::plain;
             const RunReport report = run_batch(*config);
             std::cout << format_summary(report);
-            std::cout << fmt::format("\nResults in {}/ ({} scenarios, {:.1f} s, {} threads):\n",
+            std::cout << fmt::format("\nResults in {}/ ({} scenarios: {} computed, {} unchanged; "
+                                     "{:.1f} s, {} threads):\n",
                                      report.out_dir.string(), report.scenarios.size(),
-                                     report.elapsed_s, report.threads);
+                                     report.computed, report.skipped, report.elapsed_s,
+                                     report.threads);
             for (const auto& f : report.files) {
                 std::cout << "  " << f.string() << '\n';
             }

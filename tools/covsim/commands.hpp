@@ -11,6 +11,8 @@ namespace covsim::cli {
 struct Context {
     std::function<int()> action;
     std::string command_line;
+    bool quiet = false;    // -q: warnings and errors only
+    bool json_log = false; // --log-format json
 };
 
 void add_run_command(CLI::App& app, Context& ctx);

@@ -3,6 +3,7 @@
 
 #include "commands.hpp"
 #include "core/error.hpp"
+#include "run/json_log_sink.hpp"
 #include "run/version.hpp"
 
 #include <cstdio>
@@ -47,8 +48,13 @@ int main(int argc, char** argv) {
                          fmt::format("covsim {} ({})", covsim::version(), covsim::git_commit()));
     bool quiet = false;
     bool verbose = false;
-    app.add_flag("-q,--quiet", quiet, "Only print warnings and errors");
+    std::string log_format = "text";
+    app.add_flag("-q,--quiet", quiet, "Only print warnings and errors (no progress)");
     app.add_flag("-v,--verbose", verbose, "Print debug messages, GDAL's among them");
+    app.add_option("--log-format", log_format,
+                   "Log messages as text, or as one JSON object per line (time, level, message)")
+        ->check(CLI::IsMember({"text", "json"}))
+        ->capture_default_str();
 
     covsim::cli::Context ctx;
     ctx.command_line = join_arguments(argc, argv);
@@ -70,6 +76,11 @@ int main(int argc, char** argv) {
         print_error(e.what());
         std::cerr << "Run 'covsim --help' for usage.\n";
         return static_cast<int>(covsim::ErrorCode::usage);
+    }
+    ctx.quiet = quiet;
+    ctx.json_log = log_format == "json";
+    if (ctx.json_log) {
+        logger->sinks() = {covsim::make_json_log_sink()};
     }
     spdlog::set_level(quiet     ? spdlog::level::warn
                       : verbose ? spdlog::level::debug

@@ -11,7 +11,7 @@ COVSIM_BUILD_PACKAGES=(
     cmake ninja-build g++ pkg-config git
     libgdal-dev gdal-bin libboost-dev libtbb-dev libhdf5-dev
     libcli11-dev libtomlplusplus-dev nlohmann-json3-dev libspdlog-dev libfmt-dev
-    libgtest-dev libgmock-dev
+    libgtest-dev libgmock-dev libssl-dev
 )
 # Packages the tests need on top: the readers users open results with (QGIS for the qgis
 # label: about 160 packages, 200 MB of downloads, 45 s to install on the 2-core project machine),
