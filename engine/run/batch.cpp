@@ -12,6 +12,7 @@
 #include "io/hdf5_results.hpp"
 #include "io/map_sink.hpp"
 #include "io/qgis_project.hpp"
+#include "io/quicklook_sink.hpp"
 #include "io/scenario_parser.hpp"
 #include "io/site_layer.hpp"
 #include "io/study_area_loader.hpp"
@@ -273,6 +274,7 @@ RunReport run_batch(const RunConfig& config) {
     sinks.push_back(std::make_unique<io::SummaryCsvSink>(config.out_dir));
     sinks.push_back(std::make_unique<io::DistrictGpkgSink>(config.out_dir / "districts.gpkg"));
     sinks.push_back(std::make_unique<io::QgisProjectSink>(config.out_dir / "covsim.qgs"));
+    sinks.push_back(std::make_unique<io::QuicklookSink>(config.out_dir));
 
     RunInfo run;
     run.covsim_version = std::string(version());
