@@ -1,6 +1,7 @@
 // covsim export RESULTS.h5 (--out DIR | --csv FILE --gpkg FILE) [--districts FILE]
 
 #include "commands.hpp"
+#include "core/error.hpp"
 #include "run/export.hpp"
 
 #include <fmt/format.h>
@@ -30,7 +31,12 @@ void add_export_command(CLI::App& app, Context& ctx) {
             config.csv = *csv;
             config.gpkg = *gpkg;
             if (!out_dir->empty()) {
-                std::filesystem::create_directories(*out_dir);
+                std::error_code ec;
+                std::filesystem::create_directories(*out_dir, ec);
+                if (ec) {
+                    throw Error(ErrorCode::io, fmt::format("cannot create directory '{}': {}",
+                                                           *out_dir, ec.message()));
+                }
                 config.csv = std::filesystem::path(*out_dir) / "district_results.csv";
                 config.gpkg = std::filesystem::path(*out_dir) / "district_results.gpkg";
             }
