@@ -187,7 +187,7 @@ Comparison compare_results(const CompareConfig& config) {
 std::string format_comparison(const Comparison& c) {
     std::string out;
     if (c.scenarios.empty()) {
-        return fmt::format("only the base {} : nothing to compare\n", c.base);
+        return fmt::format("only the base scenario {}: nothing to compare\n", c.base);
     }
     for (const std::string& scenario : c.scenarios) {
         out += fmt::format("\n{}  against  {}\n", scenario, c.base);
