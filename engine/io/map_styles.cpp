@@ -1,6 +1,7 @@
 #include "io/map_styles.hpp"
 
 #include "core/error.hpp"
+#include "io/canvas.hpp"
 #include "io/geotiff_writer.hpp"
 
 #include <algorithm>
@@ -506,209 +507,7 @@ std::string district_sld(const std::string& layer_name) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Legend images: a small own rasterizer with an embedded 5 x 8 bitmap font (covsim's own, for
-// printable ASCII plus the few symbols labels use), written as PNG through GDAL.
-
-namespace {
-
-// Printable ASCII from ' ' (32) to '~' (126): 8 rows of 5 pixels, '#' set; row 7 holds
-// descenders.
-constexpr const char* ascii_glyphs[] = {
-    "..... ..... ..... ..... ..... ..... ..... .....", // space
-    "..#.. ..#.. ..#.. ..#.. ..#.. ..... ..#.. .....", // !
-    ".#.#. .#.#. ..... ..... ..... ..... ..... .....", // quote
-    ".#.#. .#.#. ##### .#.#. ##### .#.#. .#.#. .....", // #
-    "..#.. .#### #.#.. .###. ..#.# ####. ..#.. .....", // $
-    "##... ##..# ...#. ..#.. .#... #..## ...## .....", // %
-    ".##.. #..#. #.#.. .#... #.#.# #..#. .##.# .....", // &
-    "..#.. ..#.. ..... ..... ..... ..... ..... .....", // '
-    "...#. ..#.. .#... .#... .#... ..#.. ...#. .....", // (
-    ".#... ..#.. ...#. ...#. ...#. ..#.. .#... .....", // )
-    "..... ..#.. #.#.# .###. #.#.# ..#.. ..... .....", // *
-    "..... ..#.. ..#.. ##### ..#.. ..#.. ..... .....", // +
-    "..... ..... ..... ..... ..... .##.. ..#.. .#...", // ,
-    "..... ..... ..... ##### ..... ..... ..... .....", // -
-    "..... ..... ..... ..... ..... .##.. .##.. .....", // .
-    "..... ....# ...#. ..#.. .#... #.... ..... .....", // /
-    ".###. #...# #..## #.#.# ##..# #...# .###. .....", // 0
-    "..#.. .##.. ..#.. ..#.. ..#.. ..#.. .###. .....", // 1
-    ".###. #...# ....# ...#. ..#.. .#... ##### .....", // 2
-    "##### ...#. ..#.. ...#. ....# #...# .###. .....", // 3
-    "...#. ..##. .#.#. #..#. ##### ...#. ...#. .....", // 4
-    "##### #.... ####. ....# ....# #...# .###. .....", // 5
-    "..##. .#... #.... ####. #...# #...# .###. .....", // 6
-    "##### ....# ...#. ..#.. .#... .#... .#... .....", // 7
-    ".###. #...# #...# .###. #...# #...# .###. .....", // 8
-    ".###. #...# #...# .#### ....# ...#. .##.. .....", // 9
-    "..... .##.. .##.. ..... .##.. .##.. ..... .....", // :
-    "..... .##.. .##.. ..... .##.. ..#.. .#... .....", // ;
-    "...#. ..#.. .#... #.... .#... ..#.. ...#. .....", // <
-    "..... ..... ##### ..... ##### ..... ..... .....", // =
-    ".#... ..#.. ...#. ....# ...#. ..#.. .#... .....", // >
-    ".###. #...# ....# ...#. ..#.. ..... ..#.. .....", // ?
-    ".###. #...# ....# .##.# #.#.# #.#.# .###. .....", // @
-    ".###. #...# #...# #...# ##### #...# #...# .....", // A
-    "####. #...# #...# ####. #...# #...# ####. .....", // B
-    ".###. #...# #.... #.... #.... #...# .###. .....", // C
-    "###.. #..#. #...# #...# #...# #..#. ###.. .....", // D
-    "##### #.... #.... ####. #.... #.... ##### .....", // E
-    "##### #.... #.... ####. #.... #.... #.... .....", // F
-    ".###. #...# #.... #.### #...# #...# .#### .....", // G
-    "#...# #...# #...# ##### #...# #...# #...# .....", // H
-    ".###. ..#.. ..#.. ..#.. ..#.. ..#.. .###. .....", // I
-    "..### ...#. ...#. ...#. ...#. #..#. .##.. .....", // J
-    "#...# #..#. #.#.. ##... #.#.. #..#. #...# .....", // K
-    "#.... #.... #.... #.... #.... #.... ##### .....", // L
-    "#...# ##.## #.#.# #.#.# #...# #...# #...# .....", // M
-    "#...# #...# ##..# #.#.# #..## #...# #...# .....", // N
-    ".###. #...# #...# #...# #...# #...# .###. .....", // O
-    "####. #...# #...# ####. #.... #.... #.... .....", // P
-    ".###. #...# #...# #...# #.#.# #..#. .##.# .....", // Q
-    "####. #...# #...# ####. #.#.. #..#. #...# .....", // R
-    ".#### #.... #.... .###. ....# ....# ####. .....", // S
-    "##### ..#.. ..#.. ..#.. ..#.. ..#.. ..#.. .....", // T
-    "#...# #...# #...# #...# #...# #...# .###. .....", // U
-    "#...# #...# #...# #...# #...# .#.#. ..#.. .....", // V
-    "#...# #...# #...# #.#.# #.#.# #.#.# .#.#. .....", // W
-    "#...# #...# .#.#. ..#.. .#.#. #...# #...# .....", // X
-    "#...# #...# .#.#. ..#.. ..#.. ..#.. ..#.. .....", // Y
-    "##### ....# ...#. ..#.. .#... #.... ##### .....", // Z
-    ".###. .#... .#... .#... .#... .#... .###. .....", // [
-    "..... #.... .#... ..#.. ...#. ....# ..... .....", // backslash
-    ".###. ...#. ...#. ...#. ...#. ...#. .###. .....", // ]
-    "..#.. .#.#. #...# ..... ..... ..... ..... .....", // ^
-    "..... ..... ..... ..... ..... ..... ##### .....", // _
-    ".#... ..#.. ..... ..... ..... ..... ..... .....", // `
-    "..... ..... .###. ....# .#### #...# .#### .....", // a
-    "#.... #.... #.##. ##..# #...# #...# ####. .....", // b
-    "..... ..... .###. #.... #.... #...# .###. .....", // c
-    "....# ....# .##.# #..## #...# #...# .#### .....", // d
-    "..... ..... .###. #...# ##### #.... .###. .....", // e
-    "..##. .#..# .#... ###.. .#... .#... .#... .....", // f
-    "..... ..... .#### #...# #...# .#### ....# .###.", // g
-    "#.... #.... #.##. ##..# #...# #...# #...# .....", // h
-    "..#.. ..... .##.. ..#.. ..#.. ..#.. .###. .....", // i
-    "...#. ..... ..##. ...#. ...#. ...#. #..#. .##..", // j
-    "#.... #.... #..#. #.#.. ##... #.#.. #..#. .....", // k
-    ".##.. ..#.. ..#.. ..#.. ..#.. ..#.. .###. .....", // l
-    "..... ..... ##.#. #.#.# #.#.# #...# #...# .....", // m
-    "..... ..... #.##. ##..# #...# #...# #...# .....", // n
-    "..... ..... .###. #...# #...# #...# .###. .....", // o
-    "..... ..... ####. #...# #...# ####. #.... #....", // p
-    "..... ..... .#### #...# #...# .#### ....# ....#", // q
-    "..... ..... #.##. ##..# #.... #.... #.... .....", // r
-    "..... ..... .###. #.... .###. ....# ####. .....", // s
-    ".#... .#... ###.. .#... .#... .#..# ..##. .....", // t
-    "..... ..... #...# #...# #...# #..## .##.# .....", // u
-    "..... ..... #...# #...# #...# .#.#. ..#.. .....", // v
-    "..... ..... #...# #...# #.#.# #.#.# .#.#. .....", // w
-    "..... ..... #...# .#.#. ..#.. .#.#. #...# .....", // x
-    "..... ..... #...# #...# #...# .#### ....# .###.", // y
-    "..... ..... ##### ...#. ..#.. .#... ##### .....", // z
-    "...#. ..#.. ..#.. .#... ..#.. ..#.. ...#. .....", // {
-    "..#.. ..#.. ..#.. ..#.. ..#.. ..#.. ..#.. .....", // |
-    ".#... ..#.. ..#.. ...#. ..#.. ..#.. .#... .....", // }
-    "..... ..... .#... #.#.# ...#. ..... ..... .....", // ~
-};
-static_assert(std::size(ascii_glyphs) == 95);
-
-constexpr const char* glyph_ge = ".#... ..#.. ...#. ..#.. .#... ..... ##### ....."; // U+2265
-constexpr const char* glyph_le = "...#. ..#.. .#... ..#.. ...#. ..... ##### ....."; // U+2264
-constexpr const char* glyph_unknown = "##### #...# #...# #...# #...# #...# ##### .....";
-
-const char* glyph(char32_t cp) {
-    if (cp >= 32 && cp <= 126) {
-        return ascii_glyphs[cp - 32];
-    }
-    switch (cp) {
-    case U'\u2265':
-        return glyph_ge;
-    case U'\u2264':
-        return glyph_le;
-    case U'\u2212': // minus sign
-    case U'\u2013': // en dash
-        return ascii_glyphs['-' - 32];
-    default:
-        return glyph_unknown;
-    }
-}
-
-std::u32string decode_utf8(std::string_view s) {
-    std::u32string out;
-    for (std::size_t i = 0; i < s.size();) {
-        const auto b = static_cast<unsigned char>(s[i]);
-        int extra = 0;
-        char32_t cp = 0;
-        if (b < 0x80) {
-            cp = b;
-        } else if ((b & 0xE0) == 0xC0) {
-            cp = b & 0x1F;
-            extra = 1;
-        } else if ((b & 0xF0) == 0xE0) {
-            cp = b & 0x0F;
-            extra = 2;
-        } else {
-            cp = b & 0x07;
-            extra = 3;
-        }
-        ++i;
-        for (int k = 0; k < extra && i < s.size(); ++k, ++i) {
-            cp = (cp << 6) | (static_cast<unsigned char>(s[i]) & 0x3F);
-        }
-        out.push_back(cp);
-    }
-    return out;
-}
-
-constexpr int glyph_w = 5;
-constexpr int glyph_h = 8;
-constexpr int scale = 2; // font pixels per glyph pixel
-constexpr int advance = (glyph_w + 1) * scale;
-constexpr int line_h = (glyph_h + 2) * scale;
-
-int text_width(std::string_view text) {
-    const auto n = static_cast<int>(decode_utf8(text).size());
-    return n == 0 ? 0 : n * advance - scale;
-}
-
-struct Canvas {
-    int width = 0;
-    int height = 0;
-    std::vector<std::uint8_t> rgba; // row-major, 4 bytes per pixel
-
-    Canvas(int w, int h, const Rgba& background)
-        : width(w), height(h), rgba(static_cast<std::size_t>(w) * static_cast<std::size_t>(h) * 4) {
-        for (std::size_t i = 0; i < rgba.size(); i += 4) {
-            std::copy(background.begin(), background.end(), rgba.begin() + static_cast<long>(i));
-        }
-    }
-    void fill(int x0, int y0, int w, int h, const Rgba& c) {
-        for (int y = std::max(0, y0); y < std::min(height, y0 + h); ++y) {
-            for (int x = std::max(0, x0); x < std::min(width, x0 + w); ++x) {
-                const std::size_t i =
-                    (static_cast<std::size_t>(y) * static_cast<std::size_t>(width) +
-                     static_cast<std::size_t>(x)) *
-                    4;
-                std::copy(c.begin(), c.end(), rgba.begin() + static_cast<long>(i));
-            }
-        }
-    }
-    void text(int x, int y, std::string_view s, const Rgba& c) {
-        for (char32_t cp : decode_utf8(s)) {
-            const char* g = glyph(cp);
-            for (int row = 0; row < glyph_h; ++row) {
-                for (int col = 0; col < glyph_w; ++col) {
-                    if (g[row * (glyph_w + 1) + col] == '#') {
-                        fill(x + col * scale, y + row * scale, scale, scale, c);
-                    }
-                }
-            }
-            x += advance;
-        }
-    }
-};
-
-} // namespace
+// Legend images, drawn on io/canvas with its embedded bitmap font and written as PNG.
 
 void write_legend_png(const std::filesystem::path& path, const MapStyle& style) {
     std::vector<StyleClass> entries = style.legend.empty() ? style.classes : style.legend;
@@ -717,25 +516,26 @@ void write_legend_png(const std::filesystem::path& path, const MapStyle& style) 
     }
     constexpr int margin = 12;
     constexpr int swatch_w = 36;
-    constexpr int swatch_h = line_h;
+    constexpr int swatch_h = font::line_h;
     constexpr int gap = 10;
     constexpr int row_h = swatch_h + 6;
     int label_w = 0;
     for (const StyleClass& e : entries) {
-        label_w = std::max(label_w, text_width(e.label));
+        label_w = std::max(label_w, font::text_width(e.label));
     }
-    const int width = 2 * margin + std::max(text_width(style.title), swatch_w + gap + label_w);
-    const int height = 2 * margin + line_h + 8 + static_cast<int>(entries.size()) * row_h;
+    const int width =
+        2 * margin + std::max(font::text_width(style.title), swatch_w + gap + label_w);
+    const int height = 2 * margin + font::line_h + 8 + static_cast<int>(entries.size()) * row_h;
     const Rgba white{255, 255, 255, 255};
     const Rgba ink{30, 30, 30, 255};
     const Rgba frame{80, 80, 80, 255};
     Canvas canvas(width, height, white);
     canvas.text(margin, margin, style.title, ink);
-    int y = margin + line_h + 8;
+    int y = margin + font::line_h + 8;
     for (const StyleClass& e : entries) {
         canvas.fill(margin, y, swatch_w, swatch_h, frame);
         canvas.fill(margin + 1, y + 1, swatch_w - 2, swatch_h - 2, e.rgba);
-        canvas.text(margin + swatch_w + gap, y + scale, e.label, ink);
+        canvas.text(margin + swatch_w + gap, y + font::scale, e.label, ink);
         y += row_h;
     }
     write_png(path, canvas.width, canvas.height, canvas.rgba);

@@ -6,6 +6,7 @@
 // docs/qgis.md lists the classes and where their breaks come from.
 
 #include "core/result_table.hpp"
+#include "io/canvas.hpp"
 
 #include <array>
 #include <cstdint>
@@ -16,8 +17,6 @@
 #include <vector>
 
 namespace covsim::io {
-
-using Rgba = std::array<std::uint8_t, 4>;
 
 // One class (classified styles) or category (categorical styles) of a style.
 struct StyleClass {

@@ -14,6 +14,7 @@
 #include "io/map_sink.hpp"
 #include "io/memory_limit.hpp"
 #include "io/qgis_project.hpp"
+#include "io/quicklook_sink.hpp"
 #include "io/scenario_parser.hpp"
 #include "io/sha256.hpp"
 #include "io/site_layer.hpp"
@@ -26,6 +27,7 @@
 
 #include <cerrno>
 #include <chrono>
+#include <cmath>
 #include <condition_variable>
 #include <csignal>
 #include <cstring>
@@ -540,6 +542,7 @@ RunReport run_batch(const RunConfig& config) {
         io::MapSink maps(config.out_dir, config.web_tiles);
         maps.write(result, run);
         maps.commit();
+        io::write_quicklook(config.out_dir, result);
         {
             const std::lock_guard h5_lock(hdf5_mutex);
             io::Hdf5Sink h5(dir / "results.h5");
@@ -612,8 +615,15 @@ RunReport run_batch(const RunConfig& config) {
         gpkg.commit();
         qgs.commit();
     }
+    std::vector<io::ChartPoint> points;
+    for (const ScenarioSummary& s : report.scenarios) {
+        points.push_back({s.name, s.cost_per_subscriber_usd_per_month,
+                          s.total.population > 0.0 ? s.total.covered_population / s.total.population
+                                                   : std::nan("")});
+    }
+    io::write_batch_chart(config.out_dir / "batch.png", points);
     for (const char* name : {"results.h5", "summary.csv", "summary_city.csv", "summary_layers.csv",
-                             "districts.gpkg", "covsim.qgs", "maps", "variants"}) {
+                             "districts.gpkg", "covsim.qgs", "batch.png", "maps", "variants"}) {
         report.files.push_back(config.out_dir / name);
     }
     if (config.web_tiles) {

@@ -175,7 +175,7 @@ TEST(Cli, RunWritesEveryOutputAndPrintsTheSummary) {
          {"results.h5", "summary.csv", "summary_layers.csv", "maps/tiny/rsrp_dbm.tif",
           "maps/tiny/sinr_db.tif", "maps/tiny/best_server.tif", "maps/tiny/covered.tif",
           "maps/tiny/serving_layer.tif", "maps/tiny/rsrp_dbm.qml", "maps/tiny/rsrp_dbm.legend.png",
-          "districts.gpkg", "covsim.qgs"}) {
+          "maps/tiny/quicklook.png", "batch.png", "districts.gpkg", "covsim.qgs"}) {
         EXPECT_TRUE(fs::exists(work.path() / "out" / f)) << f;
     }
     EXPECT_TRUE(partial_files(work.path() / "out").empty());

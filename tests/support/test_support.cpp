@@ -136,6 +136,37 @@ void write_tiny_area(const std::filesystem::path& dir) {
                          [](int, int) { return 10.0; });
 }
 
+std::vector<std::string> write_tiny_batch(const std::filesystem::path& dir) {
+    write_tiny_area(dir);
+    const std::filesystem::path fixtures =
+        std::filesystem::path(source_dir) / "tests" / "cli" / "fixtures";
+    std::filesystem::copy_file(fixtures / "good.toml", dir / "good.toml",
+                               std::filesystem::copy_options::overwrite_existing);
+    std::filesystem::copy_file(fixtures / "sites.csv", dir / "sites.csv",
+                               std::filesystem::copy_options::overwrite_existing);
+    std::string dense = read_text(fixtures / "good.toml");
+    auto replace = [&](const std::string& from, const std::string& to) {
+        for (auto at = dense.find(from); at != std::string::npos; at = dense.find(from, at)) {
+            dense.replace(at, from.size(), to);
+            at += to.size();
+        }
+    };
+    replace("name = \"tiny\"", "name = \"tiny-dense\"");
+    replace("sites = \"sites.csv\"", "sites = \"sites_dense.csv\"");
+    write_text(dir / "dense.toml", dense);
+    std::string sites = read_text(fixtures / "sites.csv");
+    // S2 at (585000, 2327500) in EPSG:32648.
+    for (const char* layer : {"lte-1800", "nr-n78"}) {
+        for (int sector = 1; sector <= 3; ++sector) {
+            sites += "S2," + std::to_string(sector) + "," + layer +
+                     ",105.818099811389,21.0463927023924,30," + std::to_string((sector - 1) * 120) +
+                     ",4,46\n";
+        }
+    }
+    write_text(dir / "sites_dense.csv", sites);
+    return {"good.toml", "dense.toml"};
+}
+
 template <typename T>
 std::vector<T> read_h5(const std::filesystem::path& file, const std::string& dataset) {
     hid_t memory_type = H5T_NATIVE_DOUBLE;

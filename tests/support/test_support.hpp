@@ -69,6 +69,12 @@ void write_population_tif(const std::filesystem::path& path, double origin_x, do
 // (586000, 2327000).
 void write_tiny_area(const std::filesystem::path& dir);
 
+// A batch of two scenarios on the tiny area, written into `dir` with the area: good.toml
+// ("tiny", tests/cli/fixtures) and dense.toml ("tiny-dense": the same layers with a second site,
+// S2 at (585000, 2327500) in West, from sites_dense.csv). Returns the two scenario files'
+// names, relative to `dir`.
+std::vector<std::string> write_tiny_batch(const std::filesystem::path& dir);
+
 // A whole dataset of an HDF5 file read through the HDF5 C library, converted to T (double,
 // float, std::int32_t or std::uint8_t). Fails the current test when it cannot be read.
 template <typename T>

@@ -20,5 +20,8 @@ void add_link_command(CLI::App& app, Context& ctx);
 void add_models_command(CLI::App& app, Context& ctx);
 void add_sites_command(CLI::App& app, Context& ctx);
 void add_antenna_command(CLI::App& app, Context& ctx);
+void add_info_command(CLI::App& app, Context& ctx);
+void add_compare_command(CLI::App& app, Context& ctx);
+void add_export_command(CLI::App& app, Context& ctx);
 
 } // namespace covsim::cli

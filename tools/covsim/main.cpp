@@ -63,6 +63,9 @@ int main(int argc, char** argv) {
     covsim::cli::add_models_command(app, ctx);
     covsim::cli::add_sites_command(app, ctx);
     covsim::cli::add_antenna_command(app, ctx);
+    covsim::cli::add_info_command(app, ctx);
+    covsim::cli::add_compare_command(app, ctx);
+    covsim::cli::add_export_command(app, ctx);
 
     try {
         app.parse(argc, argv);

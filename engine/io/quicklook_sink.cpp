@@ -1,0 +1,376 @@
+#include "io/quicklook_sink.hpp"
+
+#include "core/error.hpp"
+#include "core/result_table.hpp"
+#include "io/gdal_support.hpp"
+#include "io/geotiff_writer.hpp"
+#include "io/map_styles.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <fmt/format.h>
+#include <gdal_alg.h>
+#include <memory>
+
+namespace covsim::io {
+
+namespace {
+
+constexpr int margin = 12;
+constexpr int legend_gap = 16;
+constexpr int swatch_w = 36;
+constexpr int row_h = font::line_h + 6;
+const Rgba ink{30, 30, 30, 255};
+const Rgba frame{80, 80, 80, 255};
+const Rgba grid_grey{225, 225, 225, 255};
+
+std::string percent(double share) {
+    return std::isfinite(share) ? fmt::format("{:.1f} %", 100.0 * share) : "-";
+}
+
+std::string usd(double value) {
+    return std::isfinite(value) ? fmt::format("{:.2f}", value) : "-";
+}
+
+// The legend entries of the quick look: the RSRP classes, best on top, then no signal.
+std::vector<StyleClass> legend_entries(const MapStyle& style) {
+    std::vector<StyleClass> entries = style.classes;
+    std::reverse(entries.begin(), entries.end());
+    entries.push_back({0.0, quicklook_no_signal, "no signal in range"});
+    return entries;
+}
+
+int legend_width(const MapStyle& style) {
+    int w = font::text_width(style.title);
+    for (const StyleClass& e : legend_entries(style)) {
+        w = std::max(w, swatch_w + 10 + font::text_width(e.label));
+    }
+    return std::max(w, swatch_w + 10 + font::text_width("district border"));
+}
+
+MapStyle rsrp_style(const ScenarioResult& result) {
+    auto style = map_style("rsrp_dbm", style_context(result));
+    if (!style) {
+        throw Error(ErrorCode::internal, "the style table has no rsrp_dbm style");
+    }
+    return *style;
+}
+
+// The district borders at the quick look's resolution, 1 where a border passes (GDAL's
+// rasterizer, every touched pixel).
+std::vector<std::uint8_t> outline_mask(const ScenarioResult& result, const QuicklookLayout& l) {
+    const Grid& g = result.area->grid;
+    Grid image;
+    image.origin_x_m = g.origin_x_m;
+    image.origin_y_m = g.origin_y_m;
+    image.cell_size_m = g.cell_size_m / l.scale;
+    image.width = l.map_width;
+    image.height = l.map_height;
+    image.crs_wkt = g.crs_wkt;
+    GDALDatasetUniquePtr ds = make_mem_dataset(image, GDT_Byte);
+    std::vector<std::unique_ptr<OGRGeometry>> lines;
+    for (const District& d : result.area->districts) {
+        for (const Polygon& p : d.geometry) {
+            auto add_ring = [&](const Ring& ring) {
+                auto line = std::make_unique<OGRLineString>();
+                for (const Point& pt : ring) {
+                    line->addPoint(pt.x(), pt.y());
+                }
+                lines.push_back(std::move(line));
+            };
+            add_ring(p.outer());
+            for (const Ring& inner : p.inners()) {
+                add_ring(inner);
+            }
+        }
+    }
+    std::vector<OGRGeometryH> handles;
+    std::vector<double> burn;
+    for (const auto& line : lines) {
+        handles.push_back(OGRGeometry::ToHandle(line.get()));
+        burn.push_back(1.0);
+    }
+    int bands[] = {1};
+    const char* options[] = {"ALL_TOUCHED=TRUE", nullptr};
+    if (!handles.empty() &&
+        GDALRasterizeGeometries(ds.get(), 1, bands, static_cast<int>(handles.size()),
+                                handles.data(), nullptr, nullptr, burn.data(),
+                                const_cast<char**>(options), nullptr, nullptr) != CE_None) {
+        throw Error(ErrorCode::internal,
+                    "cannot rasterize the district outlines (" + gdal_error_detail() + ")");
+    }
+    std::vector<std::uint8_t> mask(static_cast<std::size_t>(l.map_width) *
+                                   static_cast<std::size_t>(l.map_height));
+    if (ds->GetRasterBand(1)->RasterIO(GF_Read, 0, 0, l.map_width, l.map_height, mask.data(),
+                                       l.map_width, l.map_height, GDT_Byte, 0, 0) != CE_None) {
+        throw Error(ErrorCode::internal, "cannot read back the district outlines");
+    }
+    return mask;
+}
+
+// "Nice" axis bounds and step covering [lo, hi]: steps of 1, 2 or 5 times a power of ten.
+struct Axis {
+    double lo = 0.0;
+    double hi = 1.0;
+    double step = 0.2;
+};
+
+Axis nice_axis(double lo, double hi, double min_span) {
+    if (!(hi - lo >= min_span)) {
+        const double mid = 0.5 * (lo + hi);
+        lo = mid - 0.5 * min_span;
+        hi = mid + 0.5 * min_span;
+    }
+    const double pad = 0.08 * (hi - lo);
+    lo -= pad;
+    hi += pad;
+    const double raw = (hi - lo) / 5.0;
+    const double p = std::pow(10.0, std::floor(std::log10(raw)));
+    double step = 10.0 * p;
+    for (double m : {1.0, 2.0, 5.0}) {
+        if (m * p >= raw) {
+            step = m * p;
+            break;
+        }
+    }
+    return {std::floor(lo / step) * step, std::ceil(hi / step) * step, step};
+}
+
+std::string tick_label(double v, double step) {
+    const int decimals = step >= 1.0 ? 0 : static_cast<int>(std::ceil(-std::log10(step) - 1e-9));
+    return fmt::format("{:.{}f}", std::abs(v) < step * 1e-6 ? 0.0 : v, decimals);
+}
+
+constexpr std::array<Rgba, 8> chart_palette = {{{228, 26, 28, 255},
+                                                {55, 126, 184, 255},
+                                                {77, 175, 74, 255},
+                                                {152, 78, 163, 255},
+                                                {255, 127, 0, 255},
+                                                {166, 86, 40, 255},
+                                                {247, 129, 191, 255},
+                                                {153, 153, 153, 255}}};
+
+void disc(Canvas& c, int cx, int cy, int r, const Rgba& colour) {
+    for (int dy = -r; dy <= r; ++dy) {
+        for (int dx = -r; dx <= r; ++dx) {
+            if (dx * dx + dy * dy <= r * r) {
+                c.set(cx + dx, cy + dy, colour);
+            }
+        }
+    }
+}
+
+} // namespace
+
+QuicklookLayout quicklook_layout(const ScenarioResult& result) {
+    const Grid& g = result.area->grid;
+    const auto longer = static_cast<double>(std::max<std::int64_t>({g.width, g.height, 1}));
+    QuicklookLayout l;
+    l.scale = longer <= quicklook_map_size ? std::floor(quicklook_map_size / longer)
+                                           : quicklook_map_size / longer;
+    l.map_width =
+        std::max(1, static_cast<int>(std::lround(static_cast<double>(g.width) * l.scale)));
+    l.map_height =
+        std::max(1, static_cast<int>(std::lround(static_cast<double>(g.height) * l.scale)));
+    l.left = margin;
+    l.top = margin + 2 * font::line_h + 12; // two lines of title
+    const MapStyle style = rsrp_style(result);
+    const int legend_rows = static_cast<int>(legend_entries(style).size()) + 1;
+    const int legend_h = font::line_h + 8 + legend_rows * row_h;
+    l.width = l.left + l.map_width + legend_gap + legend_width(style) + margin;
+    l.height = l.top + std::max(l.map_height, legend_h) + margin;
+    return l;
+}
+
+Canvas render_quicklook(const ScenarioResult& result) {
+    const QuicklookLayout l = quicklook_layout(result);
+    const MapStyle style = rsrp_style(result);
+    const Grid& g = result.area->grid;
+    const Raster<float>& rsrp = result.coverage.maps.rsrp_dbm;
+    const Raster<std::int16_t>& district = result.area->district_index;
+    Canvas canvas(l.width, l.height, quicklook_background);
+
+    // Title: the scenario and its headline figures.
+    const std::vector<Column> columns = district_columns(result);
+    const std::vector<double> city = city_values(result, columns);
+    auto city_value = [&](std::string_view name) {
+        for (std::size_t i = 0; i < columns.size(); ++i) {
+            if (columns[i].name == name) {
+                return city[i];
+            }
+        }
+        return std::nan("");
+    };
+    canvas.text(margin, margin, result.scenario->name, ink);
+    canvas.text(margin, margin + font::line_h + 4,
+                fmt::format("covered {} (indoors {}), served {}, {} USD per subscriber per month",
+                            percent(city_value("covered_share")),
+                            percent(city_value("covered_indoor_share")),
+                            percent(city_value("served_share")),
+                            usd(city_value("cost_per_subscriber_usd_per_month"))),
+                ink);
+
+    // The map, cell by cell.
+    std::vector<std::int64_t> col_of(static_cast<std::size_t>(l.map_width));
+    for (int px = 0; px < l.map_width; ++px) {
+        col_of[static_cast<std::size_t>(px)] = std::min<std::int64_t>(
+            g.width - 1, static_cast<std::int64_t>(std::floor((px + 0.5) / l.scale)));
+    }
+    for (int py = 0; py < l.map_height; ++py) {
+        const auto row = std::min<std::int64_t>(
+            g.height - 1, static_cast<std::int64_t>(std::floor((py + 0.5) / l.scale)));
+        for (int px = 0; px < l.map_width; ++px) {
+            const std::size_t i = g.index(col_of[static_cast<std::size_t>(px)], row);
+            Rgba c = quicklook_background;
+            if (!rsrp.values.empty() && !rsrp.is_nodata(rsrp.values[i])) {
+                c = style.colour_of(rsrp.values[i]).value_or(quicklook_background);
+            } else if (district.values[i] != no_district) {
+                c = quicklook_no_signal;
+            }
+            canvas.set(l.left + px, l.top + py, c);
+        }
+    }
+    const std::vector<std::uint8_t> outline = outline_mask(result, l);
+    for (int py = 0; py < l.map_height; ++py) {
+        for (int px = 0; px < l.map_width; ++px) {
+            if (outline[static_cast<std::size_t>(py) * static_cast<std::size_t>(l.map_width) +
+                        static_cast<std::size_t>(px)] != 0) {
+                canvas.set(l.left + px, l.top + py, quicklook_outline);
+            }
+        }
+    }
+
+    // Legend.
+    const int lx = l.left + l.map_width + legend_gap;
+    int y = l.top;
+    canvas.text(lx, y, style.title, ink);
+    y += font::line_h + 8;
+    for (const StyleClass& e : legend_entries(style)) {
+        canvas.fill(lx, y, swatch_w, font::line_h, frame);
+        canvas.fill(lx + 1, y + 1, swatch_w - 2, font::line_h - 2, e.rgba);
+        canvas.text(lx + swatch_w + 10, y + font::scale, e.label, ink);
+        y += row_h;
+    }
+    canvas.fill(lx, y + font::line_h / 2 - 1, swatch_w, 2, quicklook_outline);
+    canvas.text(lx + swatch_w + 10, y + font::scale, "district border", ink);
+    return canvas;
+}
+
+Rgba chart_colour(std::size_t i) {
+    return chart_palette[i % chart_palette.size()];
+}
+
+ChartLayout batch_chart_layout(std::size_t points) {
+    ChartLayout l;
+    l.width = 900;
+    l.plot_left = 100;
+    l.plot_top = 2 * margin + font::line_h;
+    l.plot_right = l.width - 40;
+    l.plot_bottom = l.plot_top + 460;
+    // Below the plot: tick labels, the axis title, then the key.
+    const int key_top = l.plot_bottom + 2 * font::line_h + 24;
+    l.height = key_top + static_cast<int>(points) * row_h + margin;
+    return l;
+}
+
+Canvas render_batch_chart(const std::vector<ChartPoint>& points) {
+    const ChartLayout l = batch_chart_layout(points.size());
+    Canvas c(l.width, l.height, quicklook_background);
+    c.text(margin, margin, "covered outdoors vs cost per subscriber, one point per scenario", ink);
+
+    double x_lo = INFINITY, x_hi = -INFINITY, y_lo = INFINITY, y_hi = -INFINITY;
+    for (const ChartPoint& p : points) {
+        if (std::isfinite(p.cost_usd_per_month) && std::isfinite(p.covered_share)) {
+            x_lo = std::min(x_lo, p.cost_usd_per_month);
+            x_hi = std::max(x_hi, p.cost_usd_per_month);
+            y_lo = std::min(y_lo, 100.0 * p.covered_share);
+            y_hi = std::max(y_hi, 100.0 * p.covered_share);
+        }
+    }
+    if (!std::isfinite(x_lo)) {
+        x_lo = x_hi = 0.0;
+        y_lo = y_hi = 0.0;
+    }
+    const Axis xa = nice_axis(x_lo, x_hi, std::max(0.5, 0.2 * std::abs(x_hi)));
+    Axis ya = nice_axis(y_lo, y_hi, 1.0);
+    if (y_hi <= 100.0) {
+        ya.hi = std::min(ya.hi, 100.0); // shares end at 100 %
+    }
+    const double pw = l.plot_right - l.plot_left;
+    const double ph = l.plot_bottom - l.plot_top;
+    auto to_px = [&](double x) {
+        return l.plot_left + static_cast<int>(std::lround((x - xa.lo) / (xa.hi - xa.lo) * pw));
+    };
+    auto to_py = [&](double y) {
+        return l.plot_bottom - static_cast<int>(std::lround((y - ya.lo) / (ya.hi - ya.lo) * ph));
+    };
+
+    // Grid lines and tick labels.
+    for (double x = xa.lo; x <= xa.hi + 1e-9 * xa.step; x += xa.step) {
+        const int px = to_px(x);
+        c.line(px, l.plot_top, px, l.plot_bottom, grid_grey);
+        const std::string label = tick_label(x, xa.step);
+        c.text(px - font::text_width(label) / 2, l.plot_bottom + 8, label, ink);
+    }
+    for (double y = ya.lo; y <= ya.hi + 1e-9 * ya.step; y += ya.step) {
+        const int py = to_py(y);
+        c.line(l.plot_left, py, l.plot_right, py, grid_grey);
+        const std::string label = tick_label(y, ya.step);
+        c.text(l.plot_left - 8 - font::text_width(label), py - font::line_h / 2, label, ink);
+    }
+    // Axes box.
+    c.line(l.plot_left, l.plot_bottom, l.plot_right, l.plot_bottom, frame, 2);
+    c.line(l.plot_left, l.plot_top, l.plot_left, l.plot_bottom, frame, 2);
+    c.line(l.plot_left, l.plot_top, l.plot_right, l.plot_top, frame);
+    c.line(l.plot_right, l.plot_top, l.plot_right, l.plot_bottom, frame);
+    const std::string x_title = "cost per subscriber (USD per month)";
+    c.text((l.plot_left + l.plot_right - font::text_width(x_title)) / 2,
+           l.plot_bottom + font::line_h + 14, x_title, ink);
+    const std::string y_title = "covered outdoors (% of the people)";
+    c.text_vertical(margin, (l.plot_top + l.plot_bottom - font::text_width(y_title)) / 2, y_title,
+                    ink);
+
+    // Points, numbered, and the key.
+    int key_y = l.plot_bottom + 2 * font::line_h + 24;
+    for (std::size_t i = 0; i < points.size(); ++i) {
+        const ChartPoint& p = points[i];
+        const Rgba colour = chart_colour(i);
+        const std::string number = std::to_string(i + 1);
+        if (std::isfinite(p.cost_usd_per_month) && std::isfinite(p.covered_share)) {
+            const int px = to_px(p.cost_usd_per_month);
+            const int py = to_py(100.0 * p.covered_share);
+            disc(c, px, py, 5, colour);
+            c.text(px + 8, py - font::line_h, number, ink);
+        }
+        c.text(margin, key_y,
+               fmt::format("{:>3}  {}  ({} USD, {} covered)", number, p.label,
+                           usd(p.cost_usd_per_month), percent(p.covered_share)),
+               ink);
+        disc(c, margin + 2, key_y + font::line_h / 2 - 2, 4, colour);
+        key_y += row_h;
+    }
+    return c;
+}
+
+void write_quicklook(const std::filesystem::path& out_dir, const ScenarioResult& result) {
+    const std::filesystem::path dir = out_dir / "maps" / result.scenario->name;
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    if (ec) {
+        throw Error(ErrorCode::io,
+                    fmt::format("cannot create directory '{}': {}", dir.string(), ec.message()));
+    }
+    const Canvas canvas = render_quicklook(result);
+    AtomicFile png(dir / "quicklook.png");
+    write_png(png.temp_path(), canvas.width, canvas.height, canvas.rgba);
+    png.commit();
+}
+
+void write_batch_chart(const std::filesystem::path& path, const std::vector<ChartPoint>& points) {
+    const Canvas chart = render_batch_chart(points);
+    AtomicFile png(path);
+    write_png(png.temp_path(), chart.width, chart.height, chart.rgba);
+    png.commit();
+}
+
+} // namespace covsim::io

@@ -1,0 +1,74 @@
+#pragma once
+// Pictures a planner looks at without a GIS (docs/results-format.md, "Quick looks"):
+//   maps/<scenario>/quicklook.png  the RSRP map in the colours of its style (io/map_styles),
+//                                  with the district outlines, a legend and the headline
+//                                  figures;
+//   batch.png                      covered share against cost per subscriber and month, one
+//                                  point per scenario of the batch, with axes and labels.
+// Text is drawn with covsim's embedded bitmap font (io/canvas), so the pictures need no font
+// files and are identical from run to run. Each is written under a temporary name and renamed.
+
+#include "core/result.hpp"
+#include "io/atomic_file.hpp"
+#include "io/canvas.hpp"
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace covsim::io {
+
+// Where the analysis grid lands in a quick look: the map's top-left corner in image pixels and
+// its scale. Image pixel (px, py) of the map shows the cell (floor((px - left + 0.5) / scale),
+// floor((py - top + 0.5) / scale)). The scale is a whole number of pixels per cell when the
+// grid's longer side has at most `quicklook_map_size` cells, else the map is that many pixels
+// on its longer side.
+struct QuicklookLayout {
+    int left = 0;
+    int top = 0;
+    int map_width = 0;
+    int map_height = 0;
+    double scale = 1.0; // image pixels per grid cell
+    int width = 0;      // of the whole image
+    int height = 0;
+};
+
+inline constexpr int quicklook_map_size = 1000;
+inline constexpr Rgba quicklook_outline{40, 40, 40, 255};      // district borders
+inline constexpr Rgba quicklook_no_signal{190, 190, 190, 255}; // in a district, no sector in range
+inline constexpr Rgba quicklook_background{255, 255, 255, 255};
+
+QuicklookLayout quicklook_layout(const ScenarioResult& result);
+Canvas render_quicklook(const ScenarioResult& result);
+
+// One point of the batch chart.
+struct ChartPoint {
+    std::string label;               // scenario name
+    double cost_usd_per_month = 0.0; // city cost per subscriber and month (x)
+    double covered_share = 0.0;      // city share of the people covered outdoors (y)
+};
+
+// The batch chart's plot area (axes box) in image pixels; points are drawn inside it, the key
+// (one line per point: number, name, values) below it.
+struct ChartLayout {
+    int plot_left = 0;
+    int plot_top = 0;
+    int plot_right = 0;
+    int plot_bottom = 0;
+    int width = 0;
+    int height = 0;
+};
+
+ChartLayout batch_chart_layout(std::size_t points);
+// Point i is drawn as a disc of radius 5 in chart_colour(i), numbered i + 1.
+Canvas render_batch_chart(const std::vector<ChartPoint>& points);
+Rgba chart_colour(std::size_t i);
+
+// Writes maps/<scenario>/quicklook.png under `out_dir` (temporary name, then renamed), with
+// the scenario's maps, before its variant is committed.
+void write_quicklook(const std::filesystem::path& out_dir, const ScenarioResult& result);
+
+// Writes the batch chart to `path` (temporary name, then renamed).
+void write_batch_chart(const std::filesystem::path& path, const std::vector<ChartPoint>& points);
+
+} // namespace covsim::io
