@@ -87,7 +87,7 @@ void QgisProjectSink::write(const ScenarioResult& result, const RunInfo& /*run*/
     const std::string prefix = fmt::format("s{}_{}_", groups_.size(), id_safe(scenario));
     Group g{scenario, result.area->grid, {}};
     g.layers.push_back({prefix + "districts", "Districts: covered share",
-                        "./districts.gpkg|layername=" + scenario, false,
+                        "./districts.gpkg|layername=" + flat_name(scenario), false,
                         district_style_xml(district_layer_fields(result)), true});
     const StyleContext context = style_context(result);
     for (const MapSpec& spec : scenario_maps(result)) {

@@ -18,5 +18,6 @@ void add_link_command(CLI::App& app, Context& ctx);
 void add_models_command(CLI::App& app, Context& ctx);
 void add_sites_command(CLI::App& app, Context& ctx);
 void add_antenna_command(CLI::App& app, Context& ctx);
+void add_validate_command(CLI::App& app, Context& ctx);
 
 } // namespace covsim::cli

@@ -57,6 +57,7 @@ int main(int argc, char** argv) {
     covsim::cli::add_models_command(app, ctx);
     covsim::cli::add_sites_command(app, ctx);
     covsim::cli::add_antenna_command(app, ctx);
+    covsim::cli::add_validate_command(app, ctx);
 
     try {
         app.parse(argc, argv);
