@@ -507,9 +507,15 @@ std::string resolved_text(toml::table& tree, const Scenario& sc, const std::vect
     for (const PathValue& p : paths) {
         // The tree is ours: the parser only saw it through const references.
         auto* value = const_cast<toml::node*>(p.node)->as_string();
-        if (value != nullptr && !fs::path(value->get()).is_absolute()) {
-            value->get() =
-                dir.empty() ? p.resolved.string() : p.resolved.lexically_relative(dir).string();
+        if (value == nullptr || fs::path(value->get()).is_absolute()) {
+            continue;
+        }
+        value->get() = p.resolved.string();
+        if (!dir.empty() && p.resolved.is_absolute() == dir.is_absolute()) {
+            const fs::path relative = p.resolved.lexically_relative(dir);
+            if (!relative.empty()) {
+                value->get() = relative.string();
+            }
         }
     }
     if (!tree["scenario"].is_table()) {

@@ -239,6 +239,30 @@ rural = { key = "demand.adoption.rural_district", values = [0.3] }
     EXPECT_DOUBLE_EQ(v[0].demand.adoption[0], 0.8);
 }
 
+TEST_F(ScenarioCompose, AFileThatExtendsASweepInheritsAndMergesIt) {
+    test::write_text(dir / "sweep.toml", R"(extends = "base/parent.toml"
+[sweep]
+load = { key = "layers.lte.load", values = [0.5, 0.7] }
+bw = { key = "layers.nr-n78.bandwidth_mhz", values = [60, 100] }
+)");
+    const auto v = child(R"(extends = "sweep.toml"
+[sweep]
+gain = { key = "layers.nr-n78.antenna.gain_dbi", values = [18] }
+load = { values = [0.9] }
+)");
+    std::vector<std::string> names;
+    for (const Scenario& sc : v) {
+        names.push_back(sc.name);
+    }
+    EXPECT_EQ(names, (std::vector<std::string>{"child/load=0.9,bw=60,gain=18",
+                                               "child/load=0.9,bw=100,gain=18"}));
+    ASSERT_EQ(v.size(), 2u);
+    EXPECT_DOUBLE_EQ(layer(v[1], "lte").load, 0.9);
+    EXPECT_DOUBLE_EQ(layer(v[1], "nr-n78").antenna.gain_dbi, 18.0);
+    EXPECT_DOUBLE_EQ(layer(v[1], "nr-n78").antenna.vertical_beamwidth_deg, 10.0);
+    EXPECT_EQ(v[1].extends_paths.size(), 2u);
+}
+
 TEST_F(ScenarioCompose, BadSweepsAreErrorsNamingTheKey) {
     auto sweep_error = [&](const std::string& entry) {
         test::write_text(dir / "child.toml",
