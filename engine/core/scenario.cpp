@@ -26,4 +26,12 @@ std::string_view to_string(SiteType t) noexcept {
     return site_type_names[static_cast<std::size_t>(t)];
 }
 
+std::string flat_name(std::string_view name) {
+    std::string out;
+    for (const char c : name) {
+        out += c == '/' ? std::string("__") : std::string(1, c);
+    }
+    return out;
+}
+
 } // namespace covsim

@@ -135,11 +135,24 @@ struct CostSpec {
     double ftth_usd_per_subscriber_year = 20.0;
 };
 
+// One key of a [sweep] as it is set in one variant (docs/scenario-format.md).
+struct SweepSetting {
+    std::string label; // the name of the sweep dimension, e.g. "adoption"
+    std::string key;   // the key it sets, e.g. "demand.adoption"
+    std::string value; // the value as it appears in the variant's name (its label, if given)
+};
+
 struct Scenario {
+    // For a variant of a [sweep]: "<base_name>/<label>=<value>,..."; else base_name.
     std::string name;
+    std::string base_name; // the name of the scenario file's [scenario] (or its file name)
+    std::vector<SweepSetting> sweep; // empty: not a sweep variant
     std::string description;
     std::filesystem::path source_path; // the scenario file
-    std::string source_text;           // its text, recorded with the results
+    // Its text, recorded with the results; for a scenario that extends another or a sweep
+    // variant, the resolved scenario (every file merged, the variant's values set).
+    std::string source_text;
+    std::vector<std::filesystem::path> extends_paths; // the files it extends, nearest first
     StudyAreaSpec study_area;
     // Propagation environment per district type, for models that use one (COST-231 Hata).
     PerDistrictType<Environment> environment = {Environment::urban, Environment::suburban,
@@ -156,5 +169,8 @@ struct Scenario {
                    ftth.districts.end();
     }
 };
+
+// `name` where an identifier must be flat (a GeoPackage layer, a QGIS id): '/' becomes "__".
+std::string flat_name(std::string_view name);
 
 } // namespace covsim

@@ -117,9 +117,11 @@ void DistrictGpkgSink::write(const ScenarioResult& result, const RunInfo& /*run*
     const std::filesystem::path& path = file_.final_path();
     open_dataset();
 
-    const std::string& scenario = result.scenario->name;
+    // A table name is flat: a sweep variant's "base/a=1,b=2" becomes "base__a=1,b=2"; its
+    // identifier (what QGIS shows as the title) keeps the scenario's name.
+    const std::string scenario = flat_name(result.scenario->name);
     OGRSpatialReference srs = srs_from_wkt(result.area->grid.crs_wkt);
-    const std::string identifier = "IDENTIFIER=" + scenario;
+    const std::string identifier = "IDENTIFIER=" + result.scenario->name;
     const std::string desc_option = "DESCRIPTION=" + result.scenario->description;
     const char* options[] = {"FID=fid",           "GEOMETRY_NAME=geom", identifier.c_str(),
                              desc_option.c_str(), "SPATIAL_INDEX=YES",  nullptr};

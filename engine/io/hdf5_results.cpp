@@ -309,8 +309,21 @@ void write_scenario_group(hid_t file, const ScenarioResult& r, const RunInfo& ru
     Id gcpl = group_plist();
     Id lcpl = check(H5Pcreate(H5P_LINK_CREATE), "link plist");
     check(H5Pset_create_intermediate_group(lcpl, 1), "intermediate groups");
-    Id g = check(H5Gcreate2(file, sc.name.c_str(), lcpl, gcpl, H5P_DEFAULT),
-                 fmt::format("group '{}' (is the scenario name used twice?)", sc.name));
+    // A sweep variant's group is nested, /<base>/<label>=<value>,...: the base group may exist
+    // already, as the group of another variant (made as an intermediate group, without a
+    // `scenario` attribute) or of a scenario named like the base.
+    Id g;
+    if (sc.name.find('/') == std::string::npos &&
+        H5Lexists(file, sc.name.c_str(), H5P_DEFAULT) > 0) {
+        g = check(H5Gopen2(file, sc.name.c_str(), H5P_DEFAULT), "group '" + sc.name + "'");
+        if (H5Aexists(g, "scenario") != 0) {
+            g.reset();
+        }
+    }
+    if (!g.valid()) {
+        g = check(H5Gcreate2(file, sc.name.c_str(), lcpl, gcpl, H5P_DEFAULT),
+                  fmt::format("group '{}' (is the scenario name used twice?)", sc.name));
+    }
 
     attr(g, "title", fmt::format("covsim results for scenario {}", sc.name));
     attr(g, "Conventions", "CF-1.8");
@@ -318,6 +331,13 @@ void write_scenario_group(hid_t file, const ScenarioResult& r, const RunInfo& ru
     attr(g, "description", sc.description);
     attr(g, "scenario_file", sc.source_path.string());
     attr(g, "scenario_toml", sc.source_text);
+    if (!sc.sweep.empty()) {
+        attr(g, "base_scenario", sc.base_name);
+        for (const SweepSetting& s : sc.sweep) {
+            attr(g, ("sweep_" + s.label).c_str(), s.value);
+            attr(g, ("sweep_" + s.label + "_key").c_str(), s.key);
+        }
+    }
     attr(g, "covsim_version", run.covsim_version);
     attr(g, "git_commit", run.git_commit);
     attr(g, "command_line", run.command_line);

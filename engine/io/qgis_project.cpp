@@ -93,7 +93,7 @@ void QgisProjectSink::write(const ScenarioResult& result, const RunInfo& /*run*/
     const std::string& scenario = result.scenario->name;
     Group g{scenario, result.area->grid, {}};
     g.layers.push_back({"districts", "Districts: covered share",
-                        "./districts.gpkg|layername=" + scenario, false,
+                        "./districts.gpkg|layername=" + flat_name(scenario), false,
                         district_style_xml(district_layer_fields(result)), true});
     const StyleContext context = style_context(result);
     for (const MapSpec& spec : scenario_maps(result)) {

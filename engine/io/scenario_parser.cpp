@@ -3,6 +3,7 @@
 #include "core/error.hpp"
 #include "core/propagation/registry.hpp"
 #include "io/antenna_file.hpp"
+#include "io/scenario_toml.hpp"
 #include "io/suggest.hpp"
 
 #include <fmt/format.h>
@@ -15,32 +16,56 @@ namespace covsim::io {
 
 namespace {
 
-// Collects problems as "<file>:<line>: <message>".
+using detail::PathValue;
+using detail::Problem;
+
+// Where a value was written: its file (empty: the scenario file) and line (0: none).
+struct Where {
+    toml::source_path_ptr file;
+    std::uint32_t line = 0;
+};
+
+Where line_of(const toml::node& n) {
+    return {n.source().path, n.source().begin.line};
+}
+
+// Collects problems as "<file>:<line>: <message>", naming the file that wrote the value.
 class Problems {
 public:
-    explicit Problems(std::string file) : file_(std::move(file)) {}
+    Problems(std::string file, std::vector<Problem>& list) : file_(std::move(file)), list_(list) {}
 
-    void add(std::uint32_t line, const std::string& message) {
-        list_.push_back(line > 0 ? fmt::format("{}:{}: {}", file_, line, message)
-                                 : fmt::format("{}: {}", file_, message));
+    void add(const Where& where, const std::string& message) {
+        list_.push_back({where.file ? *where.file : file_, where.line, message});
     }
-    [[nodiscard]] bool empty() const { return list_.empty(); }
-    [[noreturn]] void raise() const {
-        std::string text;
-        for (const auto& p : list_) {
-            text += (text.empty() ? "" : "\n") + p;
-        }
-        throw Error(ErrorCode::scenario, text);
-    }
+    // A problem of the whole file, without a line.
+    void add(std::nullptr_t, const std::string& message) { add(Where{}, message); }
 
 private:
     std::string file_;
-    std::vector<std::string> list_;
+    std::vector<Problem>& list_;
 };
 
-std::uint32_t line_of(const toml::node& n) {
-    return n.source().begin.line;
-}
+// Resolves the paths of values that name files, relative to the file that wrote each value.
+class Paths {
+public:
+    Paths(std::filesystem::path file, std::vector<PathValue>* record)
+        : file_(std::move(file)), record_(record) {}
+
+    std::filesystem::path operator()(const toml::node& node, const std::string& value) const {
+        const std::filesystem::path p(value);
+        const std::filesystem::path resolved =
+            (p.is_absolute() ? p : detail::source_file(node, file_).parent_path() / p)
+                .lexically_normal();
+        if (record_ != nullptr) {
+            record_->push_back({&node, resolved});
+        }
+        return resolved;
+    }
+
+private:
+    std::filesystem::path file_;
+    std::vector<PathValue>* record_;
+};
 
 std::string describe(const toml::node& n) {
     if (n.is_string()) {
@@ -282,7 +307,7 @@ public:
         return suggested;
     }
 
-    [[nodiscard]] std::uint32_t line() const { return line_of(table_); }
+    [[nodiscard]] Where line() const { return line_of(table_); }
     [[nodiscard]] const std::string& where() const { return where_; }
 
 private:
@@ -303,16 +328,11 @@ bool valid_name(const std::string& s) {
     });
 }
 
-std::filesystem::path resolve(const std::filesystem::path& base, const std::string& p) {
-    std::filesystem::path path(p);
-    return (path.is_absolute() ? path : base / path).lexically_normal();
-}
-
 void check_file(Problems& problems, const toml::node* node, const std::string& key,
                 const std::filesystem::path& path) {
     std::error_code ec;
     if (!std::filesystem::is_regular_file(path, ec)) {
-        problems.add(node != nullptr ? line_of(*node) : 0,
+        problems.add(node != nullptr ? line_of(*node) : Where{},
                      fmt::format("{}: file '{}' not found", key, path.string()));
     }
 }
@@ -336,8 +356,7 @@ std::optional<int> itm_climate(std::string_view text) {
 
 // Reads an antenna table into `layer`: either `file` (an MSI pattern file, which sets the whole
 // pattern and its gain) or the parametric keys on top of what `layer` already has.
-void read_antenna(TableReader& t, LayerSpec& layer, const std::filesystem::path& base,
-                  Problems& problems) {
+void read_antenna(TableReader& t, LayerSpec& layer, const Paths& paths, Problems& problems) {
     AntennaPattern& a = layer.antenna;
     static constexpr std::array<const char*, 6> parametric = {"pattern",
                                                               "horizontal_beamwidth_deg",
@@ -354,8 +373,8 @@ void read_antenna(TableReader& t, LayerSpec& layer, const std::filesystem::path&
                                          t.where(), key));
             }
         }
-        const std::filesystem::path path = resolve(base, *file);
         const toml::node* node = t.find("file");
+        const std::filesystem::path path = paths(*node, *file);
         std::error_code ec;
         if (!std::filesystem::is_regular_file(path, ec)) {
             problems.add(line_of(*node),
@@ -412,8 +431,7 @@ void read_antenna(TableReader& t, LayerSpec& layer, const std::filesystem::path&
 }
 
 // Reads the keys a layer and [layer_defaults] share into `layer`.
-void read_layer_keys(TableReader& t, LayerSpec& layer, const std::filesystem::path& base,
-                     Problems& problems) {
+void read_layer_keys(TableReader& t, LayerSpec& layer, const Paths& paths, Problems& problems) {
     if (auto v = t.string("technology")) {
         if (auto tech = parse_technology(*v)) {
             layer.technology = *tech;
@@ -487,7 +505,7 @@ void read_layer_keys(TableReader& t, LayerSpec& layer, const std::filesystem::pa
     }
     if (const toml::table* a = t.table("antenna")) {
         TableReader at(*a, t.where() + " antenna", problems);
-        read_antenna(at, layer, base, problems);
+        read_antenna(at, layer, paths, problems);
         at.finish();
     }
     if (auto v = t.choice<Service>("service", parse_service, "\"mobile\" or \"fwa\"")) {
@@ -710,22 +728,23 @@ void read_cost(TableReader& r, CostSpec& c) {
 
 } // namespace
 
-Scenario parse_scenario_text(const std::string& text, const std::filesystem::path& path) {
-    const std::string file = path.string();
-    Problems problems(file);
-    toml::table root;
-    try {
-        root = toml::parse(text, file);
-    } catch (const toml::parse_error& e) {
-        throw Error(ErrorCode::scenario,
-                    fmt::format("{}:{}:{}: TOML syntax error: {}", file, e.source().begin.line,
-                                e.source().begin.column, e.description()));
-    }
+namespace detail {
 
+std::string Problem::location() const {
+    return line > 0 ? fmt::format("{}:{}", file, line) : file;
+}
+
+std::filesystem::path source_file(const toml::node& node, const std::filesystem::path& fallback) {
+    const auto& p = node.source().path;
+    return p ? std::filesystem::path(*p) : fallback;
+}
+
+Scenario interpret_scenario(const toml::table& root, const std::filesystem::path& path,
+                            std::vector<Problem>& list, std::vector<PathValue>* recorded) {
+    Problems problems(path.string(), list);
+    const Paths paths(path, recorded);
     Scenario sc;
     sc.source_path = path;
-    sc.source_text = text;
-    const std::filesystem::path base = path.parent_path();
     TableReader top(root, "the scenario file", problems);
 
     // [scenario]
@@ -750,16 +769,16 @@ Scenario parse_scenario_text(const std::string& text, const std::filesystem::pat
     // [study_area]
     const toml::table* sa = top.table("study_area");
     if (sa == nullptr) {
-        problems.add(0, "missing table [study_area] (districts, population, resolution_m)");
+        problems.add(nullptr, "missing table [study_area] (districts, population, resolution_m)");
     } else {
         TableReader r(*sa, "[study_area]", problems);
         StudyAreaSpec& s = sc.study_area;
         if (auto v = r.string("districts", true)) {
-            s.districts_path = resolve(base, *v);
+            s.districts_path = paths(*r.find("districts"), *v);
             check_file(problems, r.find("districts"), "[study_area] districts", s.districts_path);
         }
         if (auto v = r.string("population", true)) {
-            s.population_path = resolve(base, *v);
+            s.population_path = paths(*r.find("population"), *v);
             check_file(problems, r.find("population"), "[study_area] population",
                        s.population_path);
         }
@@ -774,11 +793,11 @@ Scenario parse_scenario_text(const std::string& text, const std::filesystem::pat
             s.resolution_m = *v;
         }
         if (auto v = r.string("dem")) {
-            s.dem_path = resolve(base, *v);
+            s.dem_path = paths(*r.find("dem"), *v);
             check_file(problems, r.find("dem"), "[study_area] dem", s.dem_path);
         }
         if (auto v = r.string("land_cover")) {
-            s.land_cover_path = resolve(base, *v);
+            s.land_cover_path = paths(*r.find("land_cover"), *v);
             check_file(problems, r.find("land_cover"), "[study_area] land_cover",
                        s.land_cover_path);
         }
@@ -832,13 +851,13 @@ Scenario parse_scenario_text(const std::string& text, const std::filesystem::pat
     const toml::table* defaults_table = top.table("layer_defaults");
     if (defaults_table != nullptr) {
         TableReader r(*defaults_table, "[layer_defaults]", problems);
-        read_layer_keys(r, defaults, base, problems);
+        read_layer_keys(r, defaults, paths, problems);
         r.finish();
     }
 
     const toml::node* layers_node = top.find("layers");
     if (layers_node == nullptr || !layers_node->is_array_of_tables()) {
-        problems.add(layers_node != nullptr ? line_of(*layers_node) : 0,
+        problems.add(layers_node != nullptr ? line_of(*layers_node) : Where{},
                      "expected at least one [[layers]] table (name, sites, frequency_mhz, "
                      "bandwidth_mhz, model)");
     } else {
@@ -866,11 +885,11 @@ Scenario parse_scenario_text(const std::string& text, const std::filesystem::pat
                 }
             }
             if (auto v = r.string("sites", true)) {
-                layer.sites_path = resolve(base, *v);
+                layer.sites_path = paths(*r.find("sites"), *v);
                 check_file(problems, r.find("sites"), label + " sites", layer.sites_path);
             }
             layer.sites_layer = r.string("sites_layer").value_or("");
-            read_layer_keys(r, layer, base, problems);
+            read_layer_keys(r, layer, paths, problems);
             const std::vector<std::string> suggested = r.finish();
 
             // NR's overhead differs from LTE's default (TS 38.306 §4.1.2: 0.14 for FR1 downlink).
@@ -917,25 +936,10 @@ Scenario parse_scenario_text(const std::string& text, const std::filesystem::pat
         }
     }
     top.finish();
-    if (!problems.empty()) {
-        problems.raise();
-    }
     return sc;
 }
 
-Scenario parse_scenario_file(const std::filesystem::path& path) {
-    std::error_code ec;
-    if (!std::filesystem::is_regular_file(path, ec)) {
-        throw Error(ErrorCode::io, fmt::format("scenario file '{}' not found", path.string()));
-    }
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream text;
-    text << in.rdbuf();
-    if (!in && !in.eof()) {
-        throw Error(ErrorCode::io, fmt::format("cannot read scenario file '{}'", path.string()));
-    }
-    return parse_scenario_text(text.str(), path);
-}
+} // namespace detail
 
 std::vector<std::string> scenario_warnings(const Scenario& scenario) {
     std::vector<std::string> out;

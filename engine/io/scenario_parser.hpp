@@ -1,8 +1,10 @@
 #pragma once
-// Scenario files (TOML) → covsim::Scenario: parse, then validate every key, collecting all
-// problems. Each problem is one line "<file>:<line>: <where> <what>, got <value>"; when there
+// Scenario files (TOML) → covsim::Scenario: compose (`extends`, `[sweep]`), parse, then
+// validate every key, collecting all problems. Each problem is one line
+// "<file>:<line>: <where> <what>, got <value>", naming the file that wrote the value; when there
 // are any, one covsim::Error(scenario) carries them all. docs/scenario-format.md lists the keys.
 
+#include "core/error.hpp"
 #include "core/scenario.hpp"
 
 #include <filesystem>
@@ -11,10 +13,30 @@
 
 namespace covsim::io {
 
-Scenario parse_scenario_file(const std::filesystem::path& path);
+// Every variant of a scenario file: the file on top of the files it `extends`, expanded over its
+// [sweep] in the order of the sweep's keys (the last varies fastest); one scenario when it has
+// no [sweep]. Every problem of every variant at once.
+std::vector<Scenario> parse_scenario_variants(const std::filesystem::path& path);
 
 // Same, from text; `path` names the file in messages and anchors relative paths.
+std::vector<Scenario> parse_scenario_variants_text(const std::string& text,
+                                                   const std::filesystem::path& path);
+
+// The one scenario of a file without a [sweep] (a file with one is an error).
+Scenario parse_scenario_file(const std::filesystem::path& path);
 Scenario parse_scenario_text(const std::string& text, const std::filesystem::path& path);
+
+// The scenarios of a batch: every variant of every file, in order. Names must be unique in the
+// batch. `problems` has one entry per file that failed (its lines, one per problem).
+struct ScenarioBatch {
+    std::vector<Scenario> scenarios; // of the files without problems
+    std::vector<std::string> problems;
+    ErrorCode code = ErrorCode::scenario; // of the first problem
+};
+ScenarioBatch read_scenario_batch(const std::vector<std::filesystem::path>& files);
+
+// Same, throwing one covsim::Error with every problem when there is one.
+std::vector<Scenario> parse_scenario_batch(const std::vector<std::filesystem::path>& files);
 
 // Warnings that do not stop a run (e.g. a layer's frequency outside its model's validity).
 std::vector<std::string> scenario_warnings(const Scenario& scenario);

@@ -86,32 +86,6 @@ StudyAreaKey key_of(const StudyAreaSpec& s) {
             s.land_cover_path.string()};
 }
 
-std::vector<Scenario> parse_all(const std::vector<std::filesystem::path>& files) {
-    std::vector<Scenario> scenarios;
-    std::string problems;
-    ErrorCode code = ErrorCode::scenario;
-    std::set<std::string> names;
-    for (const auto& f : files) {
-        try {
-            Scenario sc = io::parse_scenario_file(f);
-            if (!names.insert(sc.name).second) {
-                throw Error(ErrorCode::scenario,
-                            fmt::format("{}: scenario name \"{}\" is used by another scenario of "
-                                        "this batch; names must be unique",
-                                        f.string(), sc.name));
-            }
-            scenarios.push_back(std::move(sc));
-        } catch (const Error& e) {
-            problems += (problems.empty() ? "" : "\n") + std::string(e.what());
-            code = e.code();
-        }
-    }
-    if (!problems.empty()) {
-        throw Error(code, problems);
-    }
-    return scenarios;
-}
-
 std::vector<CoverageLayer> resolve_layers(const Scenario& sc) {
     std::vector<CoverageLayer> layers;
     for (const LayerSpec& spec : sc.layers) {
@@ -316,8 +290,8 @@ RunReport run_batch(const RunConfig& config) {
     tbb::global_control limit(tbb::global_control::max_allowed_parallelism,
                               static_cast<std::size_t>(threads));
 
-    // 1. Parse and validate everything before computing anything.
-    std::vector<Scenario> scenarios = parse_all(config.scenario_files);
+    // 1. Parse and validate everything before computing anything: every variant of every file.
+    std::vector<Scenario> scenarios = io::parse_scenario_batch(config.scenario_files);
     for (const Scenario& sc : scenarios) {
         for (const std::string& w : io::scenario_warnings(sc)) {
             spdlog::warn("{}", w);
@@ -395,6 +369,9 @@ RunReport run_batch(const RunConfig& config) {
                          fmt::format("Use a coarser [study_area] resolution_m (at least {:g} m).",
                                      io::coarser_resolution_m(bytes, sc.study_area.resolution_m)));
         p.inputs.push_back({"scenario", sc.source_path});
+        for (std::size_t i = 0; i < sc.extends_paths.size(); ++i) {
+            p.inputs.push_back({fmt::format("scenario_extends_{}", i + 1), sc.extends_paths[i]});
+        }
         p.inputs.insert(p.inputs.end(), p.area->inputs.begin(), p.area->inputs.end());
         p.input.area = &p.area->area;
         p.input.layers = resolve_layers(sc);

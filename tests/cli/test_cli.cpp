@@ -10,6 +10,7 @@
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <numbers>
+#include <ogrsf_frmts.h>
 #include <sstream>
 
 namespace fs = std::filesystem;
@@ -477,4 +478,103 @@ TEST(Cli, RunWithAnAntennaFileMatchesItsParametricPattern) {
     EXPECT_EQ(covsim::test::h5_string_attr(work.path() / "b" / "results.h5", "/tiny",
                                            "input_antenna_nr-n78"),
               "");
+}
+
+// A [sweep] of good.toml (tests/cli/fixtures/sweep.toml, 2 x 2 variants) runs every variant
+// into every output under its name, and a variant computes what the same scenario written by
+// hand computes.
+TEST(Cli, SweepVariantsRunIntoEveryOutput) {
+    Workdir work;
+    const std::vector<std::string> variants = {
+        "tiny-sweep/rsrp=-110,n78=40", "tiny-sweep/rsrp=-110,n78=100", "tiny-sweep/rsrp=-95,n78=40",
+        "tiny-sweep/rsrp=-95,n78=100"};
+    const auto list = run_covsim({"run", "sweep.toml", "--list"}, work.path());
+    ASSERT_EQ(list.exit_code, 0) << list.err;
+    EXPECT_EQ(list.out,
+              variants[0] + "\n" + variants[1] + "\n" + variants[2] + "\n" + variants[3] + "\n");
+    EXPECT_FALSE(fs::exists(work.path() / "out"));
+
+    const auto r = run_covsim({"run", "sweep.toml", "--out", "out", "--threads", "2"}, work.path());
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const fs::path out = work.path() / "out";
+    EXPECT_TRUE(partial_files(out).empty());
+    const std::string csv = covsim::test::read_text(out / "summary.csv");
+    const std::string city = covsim::test::read_text(out / "summary_city.csv");
+    const std::string layers = covsim::test::read_text(out / "summary_layers.csv");
+    const std::string qgs = covsim::test::read_text(out / "covsim.qgs");
+    GDALDatasetUniquePtr gpkg(
+        GDALDataset::Open((out / "districts.gpkg").string().c_str(), GDAL_OF_VECTOR));
+    ASSERT_TRUE(gpkg);
+    for (const std::string& v : variants) {
+        SCOPED_TRACE(v);
+        EXPECT_TRUE(fs::exists(out / "maps" / v / "rsrp_dbm.tif"));
+        EXPECT_TRUE(fs::exists(out / "maps" / v / "covered.qml"));
+        EXPECT_EQ(covsim::test::h5_string_attr(out / "results.h5", "/" + v, "scenario"), v);
+        EXPECT_EQ(covsim::test::h5_string_attr(out / "results.h5", "/" + v, "base_scenario"),
+                  "tiny-sweep");
+        EXPECT_EQ(covsim::test::h5_string_attr(out / "results.h5", "/" + v, "sweep_n78_key"),
+                  "layers.nr-n78.bandwidth_mhz");
+        EXPECT_NE(csv.find("\"" + v + "\",001,West,West,urban_district,5000,"), std::string::npos);
+        EXPECT_NE(csv.find("\"" + v + "\",002,East,East,rural_district,3000,"), std::string::npos);
+        EXPECT_NE(city.find("\n\"" + v + "\","), std::string::npos);
+        EXPECT_NE(layers.find("\"" + v + "\",nr-n78,001,"), std::string::npos);
+        EXPECT_NE(r.out.find(v + "  (1 sites, 6 sectors, 50 m grid"), std::string::npos);
+        const std::string flat = "tiny-sweep__" + v.substr(v.find('/') + 1);
+        OGRLayer* layer = gpkg->GetLayerByName(flat.c_str());
+        ASSERT_NE(layer, nullptr) << flat;
+        EXPECT_EQ(layer->GetFeatureCount(), 2);
+        EXPECT_NE(qgs.find("./districts.gpkg|layername=" + flat), std::string::npos);
+        EXPECT_NE(qgs.find("./maps/" + v + "/rsrp_dbm.tif"), std::string::npos);
+    }
+    EXPECT_EQ(gpkg->GetLayerCount(), 5); // and layer_styles
+    EXPECT_EQ(covsim::test::h5_string_attr(out / "results.h5", "/" + variants[3], "sweep_rsrp"),
+              "-95");
+
+    // The variant rsrp=-95,n78=100 is good.toml with the LTE threshold at -95 dBm.
+    std::string hand = covsim::test::read_text(work.path() / "good.toml");
+    hand.replace(hand.find("max_range_m = 5000"), 18, "max_range_m = 5000\nrsrp_min_dbm = -95");
+    covsim::test::write_text(work.path() / "hand.toml", hand);
+    const auto h = run_covsim({"run", "hand.toml", "--out", "hand", "--threads", "1"}, work.path());
+    ASSERT_EQ(h.exit_code, 0) << h.err;
+    for (const char* var : {"layer_covered_population", "covered_population", "rsrp_dbm"}) {
+        const auto swept =
+            covsim::test::read_h5<double>(out / "results.h5", "/" + variants[3] + "/" + var);
+        const auto by_hand = covsim::test::read_h5<double>(work.path() / "hand" / "results.h5",
+                                                           std::string("/tiny/") + var);
+        ASSERT_FALSE(swept.empty()) << var;
+        EXPECT_EQ(swept.size(), by_hand.size()) << var;
+        EXPECT_TRUE(std::equal(
+            swept.begin(), swept.end(), by_hand.begin(), by_hand.end(),
+            [](double a, double b) { return a == b || (std::isnan(a) && std::isnan(b)); }))
+            << var;
+    }
+    // The threshold matters: the LTE layer covers fewer people at -95 dBm than at -110 dBm.
+    const auto lte_110 = covsim::test::read_h5<double>(
+        out / "results.h5", "/" + variants[1] + "/layer_covered_population");
+    const auto lte_95 = covsim::test::read_h5<double>(
+        out / "results.h5", "/" + variants[3] + "/layer_covered_population");
+    ASSERT_EQ(lte_110.size(), 4u); // 2 layers x 2 districts
+    EXPECT_LT(lte_95[0] + lte_95[1], lte_110[0] + lte_110[1]);
+}
+
+// `covsim validate` checks every file and the data they reference, and reports every problem.
+TEST(Cli, ValidateReportsEveryProblemOrTheCount) {
+    Workdir work;
+    const auto ok = run_covsim({"validate", "sweep.toml", "good.toml"}, work.path());
+    EXPECT_EQ(ok.exit_code, 0) << ok.err;
+    EXPECT_EQ(ok.out, "2 scenarios, 5 variants: valid\n");
+
+    const auto bad = run_covsim(
+        {"validate", "out_of_range.toml", "second_scenario.toml", "sites_nan.toml"}, work.path());
+    EXPECT_EQ(bad.exit_code, 3) << bad.err; // the first problem's: a scenario value
+    EXPECT_NE(bad.err.find("out_of_range.toml:16: layer \"lte-1800\" frequency_mhz must be in "
+                           "[150, 100000] MHz, got 0"),
+              std::string::npos)
+        << bad.err;
+    EXPECT_NE(bad.err.find("site 'FAR' at (106.6, 20.9) is outside the study area"),
+              std::string::npos)
+        << bad.err;
+    EXPECT_NE(bad.err.find("sites_nan.csv' line 3: field 'height_m' is 'NaN'"), std::string::npos)
+        << bad.err;
+    EXPECT_EQ(bad.out, "");
 }

@@ -1,6 +1,7 @@
-// covsim run SCENARIO.toml... [--out DIR] [--threads N] [--web-tiles] [--force]
+// covsim run SCENARIO.toml... [--out DIR] [--threads N] [--web-tiles] [--force] [--list]
 
 #include "commands.hpp"
+#include "io/scenario_parser.hpp"
 #include "run/batch.hpp"
 #include "run/summary_table.hpp"
 
@@ -25,9 +26,19 @@ void add_run_command(CLI::App& app, Context& ctx) {
     cmd->add_flag("--force", config->force,
                   "Recompute every variant, also those already in DIR/variants/ with unchanged "
                   "inputs");
-    cmd->callback([&ctx, config, files, out_dir] {
-        ctx.action = [&ctx, config, files, out_dir] {
+    auto list = std::make_shared<bool>(false);
+    cmd->add_flag("--list", *list,
+                  "Print the scenarios of the batch (every variant of a [sweep]), one name per "
+                  "line, after validating the files; compute nothing");
+    cmd->callback([&ctx, config, files, out_dir, list] {
+        ctx.action = [&ctx, config, files, out_dir, list] {
             config->scenario_files.assign(files->begin(), files->end());
+            if (*list) {
+                for (const Scenario& sc : io::parse_scenario_batch(config->scenario_files)) {
+                    std::cout << sc.name << '\n';
+                }
+                return 0;
+            }
             config->out_dir = *out_dir;
             config->command_line = ctx.command_line;
             // A live line on a terminal; log lines (text or JSON) otherwise; nothing with -q.

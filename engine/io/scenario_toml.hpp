@@ -1,0 +1,42 @@
+#pragma once
+// Internal to engine/io: a scenario's TOML tree → covsim::Scenario. The parser
+// (scenario_parser.cpp) interprets and validates the keys; composition (scenario_compose.cpp)
+// builds the tree from `extends` and `[sweep]` first. Nodes keep the file and line they were
+// written at, so problems and relative paths refer to the file that wrote each value.
+
+#include "core/scenario.hpp"
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <toml++/toml.h>
+#include <vector>
+
+namespace covsim::io::detail {
+
+// One problem with a scenario: "<file>:<line>: <message>" (line 0: no line).
+struct Problem {
+    std::string file;
+    std::uint32_t line = 0;
+    std::string message;
+
+    [[nodiscard]] std::string location() const;
+    [[nodiscard]] std::string text() const { return location() + ": " + message; }
+};
+
+// A value that names a file, and the path it resolves to (relative to the file that wrote it).
+struct PathValue {
+    const toml::node* node = nullptr;
+    std::filesystem::path resolved;
+};
+
+// The file a node was written in (`fallback` for nodes made in memory).
+std::filesystem::path source_file(const toml::node& node, const std::filesystem::path& fallback);
+
+// Interprets and validates the tree of the scenario file `file`, appending every problem to
+// `problems` (the result means nothing when one was added) and, when `paths` is given, every
+// value that names a file.
+Scenario interpret_scenario(const toml::table& root, const std::filesystem::path& file,
+                            std::vector<Problem>& problems, std::vector<PathValue>* paths);
+
+} // namespace covsim::io::detail

@@ -1,0 +1,125 @@
+#include "run/validate.hpp"
+
+#include "core/error.hpp"
+#include "io/scenario_parser.hpp"
+#include "io/site_layer.hpp"
+#include "io/study_area_loader.hpp"
+
+#include <algorithm>
+#include <fmt/format.h>
+#include <map>
+#include <memory>
+#include <set>
+#include <spdlog/spdlog.h>
+
+namespace covsim {
+
+namespace {
+
+// What identifies a loaded study area (scenarios that describe the same one share it).
+std::string key_of(const StudyAreaSpec& s) {
+    return fmt::format("{}\n{}\n{}\n{}\n{}\n{}\n{}\n{}\n{}\n{}\n{}\n{}", s.districts_path.string(),
+                       s.districts_layer, s.code_field, s.name_field, s.name_ascii_field,
+                       s.type_field, s.population_field, s.population_path.string(), s.crs,
+                       s.resolution_m, s.dem_path.string(), s.land_cover_path.string());
+}
+
+class Collected {
+public:
+    void add(const Error& e) {
+        if (seen_.insert(e.what()).second) {
+            if (lines_.empty()) {
+                code_ = e.code();
+            }
+            lines_.emplace_back(e.what());
+        }
+    }
+    void add(ErrorCode code, const std::string& message) { add(Error(code, message)); }
+    [[nodiscard]] bool empty() const { return lines_.empty(); }
+    [[noreturn]] void raise() const {
+        std::string text;
+        for (const auto& l : lines_) {
+            text += (text.empty() ? "" : "\n") + l;
+        }
+        throw Error(code_, text);
+    }
+
+private:
+    std::vector<std::string> lines_;
+    std::set<std::string> seen_;
+    ErrorCode code_ = ErrorCode::scenario;
+};
+
+} // namespace
+
+ValidationReport validate_scenarios(const std::vector<std::filesystem::path>& files) {
+    if (files.empty()) {
+        throw Error(ErrorCode::usage, "no scenario files given");
+    }
+    Collected problems;
+    const io::ScenarioBatch batch = io::read_scenario_batch(files);
+    for (const std::string& p : batch.problems) {
+        problems.add(batch.code, p);
+    }
+    std::set<std::string> warnings;
+    for (const Scenario& sc : batch.scenarios) {
+        for (const std::string& w : io::scenario_warnings(sc)) {
+            if (warnings.insert(w).second) {
+                spdlog::warn("{}", w);
+            }
+        }
+    }
+
+    // The referenced data, each distinct study area and site layer once.
+    std::map<std::string, std::shared_ptr<const io::LoadedStudyArea>> areas; // null: failed
+    std::set<std::string> layers_read;
+    for (const Scenario& sc : batch.scenarios) {
+        const std::string area_key = key_of(sc.study_area);
+        auto [slot, fresh] = areas.try_emplace(area_key);
+        if (fresh) {
+            spdlog::info("loading study area of scenario {}", sc.name);
+            try {
+                slot->second =
+                    std::make_shared<const io::LoadedStudyArea>(io::load_study_area(sc.study_area));
+            } catch (const Error& e) {
+                problems.add(e);
+            }
+        }
+        if (!slot->second) {
+            continue;
+        }
+        const StudyArea& area = slot->second->area;
+        for (const std::string& code : sc.ftth.districts) {
+            if (std::none_of(area.districts.begin(), area.districts.end(),
+                             [&](const District& d) { return d.code == code; })) {
+                problems.add(ErrorCode::scenario,
+                             fmt::format("{}: [ftth] districts: \"{}\" is not a district code of "
+                                         "'{}'",
+                                         sc.source_path.string(), code,
+                                         sc.study_area.districts_path.string()));
+            }
+        }
+        for (std::size_t l = 0; l < sc.layers.size(); ++l) {
+            const LayerSpec& layer = sc.layers[l];
+            const std::string layer_key =
+                fmt::format("{}\n{}\n{}\n{}\n{}", area_key, layer.sites_path.string(),
+                            layer.sites_layer, layer.name, layer.antenna.gain_dbi);
+            if (!layers_read.insert(layer_key).second) {
+                continue;
+            }
+            try {
+                const std::vector<Sector> sectors = io::read_sectors(layer, l, area);
+                spdlog::debug("scenario {}: layer {}: {} sectors", sc.name, layer.name,
+                              sectors.size());
+            } catch (const Error& e) {
+                problems.add(e);
+            }
+        }
+    }
+    if (!problems.empty()) {
+        problems.raise();
+    }
+    return {files.size(), batch.scenarios.size()};
+}
+
+} // namespace covsim
