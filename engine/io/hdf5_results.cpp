@@ -699,7 +699,31 @@ void Hdf5Sink::append(const std::filesystem::path& source, const std::string& sc
     Id lcpl = check(H5Pcreate(H5P_LINK_CREATE), "link plist");
     check(H5Pset_create_intermediate_group(lcpl, 1), "intermediate groups");
     const std::string name = "/" + scenario;
+    // A scenario named like a sweep's scenario ("a" next to the variants "a/x=1"): when its
+    // variants came first, "/a" exists as their intermediate group. Park it, copy the scenario's
+    // group to "/a", and move the variants into it.
+    std::string parked;
+    if (H5Lexists(h5_, name.c_str(), H5P_DEFAULT) > 0) {
+        parked = name + "__covsim_variants";
+        check(H5Lmove(h5_, name.c_str(), h5_, parked.c_str(), H5P_DEFAULT, H5P_DEFAULT), where);
+    }
     check(H5Ocopy(src, name.c_str(), h5_, name.c_str(), H5P_DEFAULT, lcpl), where);
+    if (!parked.empty()) {
+        Id from_park = check(H5Gopen2(h5_, parked.c_str(), H5P_DEFAULT), where);
+        Id into = check(H5Gopen2(h5_, name.c_str(), H5P_DEFAULT), where);
+        std::vector<std::string> children;
+        auto visit = [](hid_t, const char* child, const H5L_info_t*, void* data) -> herr_t {
+            static_cast<std::vector<std::string>*>(data)->emplace_back(child);
+            return 0;
+        };
+        check(H5Literate(from_park, H5_INDEX_CRT_ORDER, H5_ITER_INC, nullptr, visit, &children),
+              where);
+        for (const std::string& child : children) {
+            check(H5Lmove(from_park, child.c_str(), into, child.c_str(), H5P_DEFAULT, H5P_DEFAULT),
+                  where);
+        }
+        check(H5Ldelete(h5_, parked.c_str(), H5P_DEFAULT), where);
+    }
 
     // HDF5 1.10's H5Ocopy does not carry the object references inside DIMENSION_LIST to another
     // file: the dimension scales are attached again, as the source has them.
