@@ -15,6 +15,7 @@
 #include <limits>
 #include <memory>
 #include <numbers>
+#include <type_traits>
 
 namespace covsim {
 
@@ -217,22 +218,32 @@ public:
                 c_prime = std::pow((std::min(hu, 23.0) - 13.0) / 10.0, 1.5);
             }
             const double decay = uma ? -1.0 / 63.0 : -1.0 / 36.0;
-            for (std::size_t i = 0; i < n; ++i) {
-                const double d = d_in[i];
-                const double lg = fast::log10(std::sqrt(d * d + dh * dh));
-                const double los_near = c1 + s1 * lg + lf20;
-                const double los_far = c1 + 40.0 * lg + lf20 - far;
-                const double los = d <= d_bp ? los_near : los_far;
-                const double nlos_p = n0 + ns * lg;
-                const double nlos = nlos_p > los ? nlos_p : los;
-                const double r = 18.0 / d;
-                const double x = d / 100.0;
-                const double base = r + fast::exp(d * decay) * (1.0 - r);
-                const double boost =
-                    1.0 + c_prime * 1.25 * x * x * x * fast::exp(d * (-1.0 / 150.0));
-                const double p = (d <= 18.0 ? 1.0 : base * boost) * p_weight + p_fixed;
-                const double loss = p * los + (1.0 - p) * nlos;
-                out[i] = std::isfinite(d) && d >= 0.0 ? loss : nan;
+            auto run = [&](auto with_c_prime_t) {
+                constexpr bool with_c_prime = decltype(with_c_prime_t)::value;
+                for (std::size_t i = 0; i < n; ++i) {
+                    const double d = d_in[i];
+                    const double lg = fast::log10(std::sqrt(d * d + dh * dh));
+                    const double los_near = c1 + s1 * lg + lf20;
+                    const double los_far = c1 + 40.0 * lg + lf20 - far;
+                    const double los = d <= d_bp ? los_near : los_far;
+                    const double nlos_p = n0 + ns * lg;
+                    const double nlos = nlos_p > los ? nlos_p : los;
+                    const double r = 18.0 / d;
+                    const double x = d / 100.0;
+                    const double base = r + fast::exp(d * decay) * (1.0 - r);
+                    // C'(h_UT) = 0 below 13 m (every area run so far): no second exponential.
+                    const double boost = with_c_prime ? 1.0 + c_prime * 1.25 * x * x * x *
+                                                                  fast::exp(d * (-1.0 / 150.0))
+                                                      : 1.0;
+                    const double p = (d <= 18.0 ? 1.0 : base * boost) * p_weight + p_fixed;
+                    const double loss = p * los + (1.0 - p) * nlos;
+                    out[i] = std::isfinite(d) && d >= 0.0 ? loss : nan;
+                }
+            };
+            if (c_prime > 0.0) {
+                run(std::true_type{});
+            } else {
+                run(std::false_type{});
             }
             return;
         }
