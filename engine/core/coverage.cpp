@@ -508,11 +508,16 @@ private:
     // best power, its sector and distance, and the sum of the powers (in candidate order, as the
     // pair lists do: the same results, bit for bit). Cells outside the districts and out of
     // range are masked, not branched around.
-    void span_layer(const CoverageLayer& layer, Scratch& s, CoverageStatus& status) const {
+    //
+    // With best_flat_only, it only finds each cell's best flat-terrain power in dBm (the first
+    // pass of a terrain run, Scratch::best_flat_dbm), as the pair lists would.
+    void span_layer(const CoverageLayer& layer, Scratch& s, CoverageStatus& status,
+                    bool best_flat_only = false) const {
         const std::size_t n = s.cell_index.size();
         const auto w = static_cast<std::size_t>(s.tile_width);
         const auto rect = static_cast<std::size_t>(s.tile_width * s.tile_height);
-        s.rect_best_mw.assign(rect, 0.0);
+        s.rect_best_mw.assign(rect,
+                              best_flat_only ? -std::numeric_limits<double>::infinity() : 0.0);
         s.rect_sum_mw.assign(rect, 0.0);
         s.rect_server.assign(rect, -1.0);
         s.rect_distance.assign(rect, 0.0);
@@ -568,9 +573,13 @@ private:
                     const double v = valid[c];
                     in[c] = d2 <= range2 ? v : 0.0;
                 }
-                layer.model->path_losses_db(link, {dist, len},
-                                            {s.rect_environment.data() + q0, len},
-                                            {s.pair_loss.data(), len});
+                if (layer.model->needs_profile()) { // free space below, as in flat_pairs
+                    std::fill(s.pair_loss.begin(), s.pair_loss.end(), 0.0);
+                } else {
+                    layer.model->path_losses_db(link, {dist, len},
+                                                {s.rect_environment.data() + q0, len},
+                                                {s.pair_loss.data(), len});
+                }
                 const double* model = s.pair_loss.data();
                 const double* extra = s.rect_extra.data() + q0;
                 const double* ground = s.rect_ground.data() + q0;
@@ -582,6 +591,24 @@ private:
                 // districts), -2 a pair with a non-finite loss.
                 s.pair_mw.resize(len);
                 double* mw = s.pair_mw.data();
+                if (best_flat_only) {
+                    constexpr double none = -std::numeric_limits<double>::infinity();
+                    for (std::size_t c = 0; c < len; ++c) {
+                        const double d = dist[c];
+                        const double loss = sl.flat_loss_db(model[c], d, extra[c]);
+                        const double gain =
+                            sl.parametric_gain_dbi(cx[c] - sl.x_m, dy, sl.dz_m(ground[c]), d);
+                        const double p = sl.tx_dbm + gain - loss;
+                        const bool finite = p - p == 0.0;
+                        const double p_ok = finite ? p : none;
+                        mw[c] = in[c] != 0.0 ? p_ok : none;
+                    }
+                    for (std::size_t c = 0; c < len; ++c) {
+                        const double b = best[c];
+                        best[c] = mw[c] > b ? mw[c] : b;
+                    }
+                    continue;
+                }
                 for (std::size_t c = 0; c < len; ++c) {
                     const double d = dist[c];
                     const double loss = sl.flat_loss_db(model[c], d, extra[c]);
@@ -611,6 +638,12 @@ private:
                     }
                 }
             }
+        }
+        if (best_flat_only) {
+            for (std::size_t i = 0; i < n; ++i) {
+                s.best_flat_dbm[i] = s.rect_best_mw[s.cell_rect[i]];
+            }
+            return;
         }
         status.pixel_sectors += pairs;
         status.non_finite_losses += non_finite;
@@ -647,7 +680,11 @@ private:
 
         // Terrain runs first find each cell's best flat-terrain power: the pairs within the
         // margin of it are evaluated over the terrain.
-        if (terrain) {
+        const bool spans = !layer.clutter_loss && !layer.antenna.isotropic && !layer.antenna.table;
+        if (terrain && spans) {
+            s.best_flat_dbm.assign(n, -std::numeric_limits<double>::infinity());
+            span_layer(layer, s, status, true);
+        } else if (terrain) {
             s.best_flat_dbm.assign(n, -std::numeric_limits<double>::infinity());
             for (const SectorEntry& cand : s.candidates) {
                 const Sector& sector = in_.sectors[cand.second];
@@ -666,7 +703,7 @@ private:
         s.best_sector.assign(n, no_server);
         s.best_distance.assign(n, 0.0);
         s.sum_mw.assign(n, 0.0);
-        if (!terrain && !layer.clutter_loss && !layer.antenna.isotropic && !layer.antenna.table) {
+        if (!terrain && spans) {
             span_layer(layer, s, status);
             finish_layer(l, s, lm, terrain);
             return;
