@@ -56,9 +56,9 @@ LimitResult run_limit_kernel(std::int64_t n, double range_m) {
     const double b = -17.5;
     const double noise_mw = std::pow(10.0, -13.2);
     tbb::enumerable_thread_specific<Scratch> scratch;
-    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, tile_count), [&](const auto& r) {
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, tile_count), [&](const auto& range) {
         Scratch& s = scratch.local();
-        for (std::size_t t = r.begin(); t != r.end(); ++t) {
+        for (std::size_t t = range.begin(); t != range.end(); ++t) {
             const std::int64_t c0 = static_cast<std::int64_t>(t) % tiles_x * ts;
             const std::int64_t r0 = static_cast<std::int64_t>(t) / tiles_x * ts;
             const std::int64_t c1 = std::min(c0 + ts, n);
