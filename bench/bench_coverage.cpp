@@ -2,17 +2,36 @@
 // 3-sector sites at 500 m, TR 38.901 UMa with the 3GPP sector pattern, best server and SINR.
 // Reported as pixel-sectors per second (cell-sector pairs evaluated within range). The terrain
 // variants add a DEM of 30 m cells (rolling hills, 0-80 m): profiles, P.526 terrain excess or a
-// terrain-aware model, and the line-of-sight flag.
+// terrain-aware model, and the line-of-sight flag. Every benchmark also runs the limit kernel
+// (limit_kernel.hpp) over the same cells, sectors and range with the same threads and reports
+// `of_limit`: the limit's time per pixel-sector divided by the kernel's (1 = at the limit).
 
 #include "core/coverage.hpp"
 #include "core/propagation/registry.hpp"
 #include "core/terrain.hpp"
+#include "limit_kernel.hpp"
 
 #include <benchmark/benchmark.h>
+#include <chrono>
 #include <cmath>
 #include <tbb/global_control.h>
 
 namespace {
+
+// The kernel's ns per pixel-sector, and as a fraction of the limit kernel's measured now.
+void report(benchmark::State& state, std::uint64_t pairs, double seconds, std::int64_t cells,
+            double range_m) {
+    const double ns = seconds * 1e9 / static_cast<double>(std::max<std::uint64_t>(pairs, 1));
+    const double limit_ns = covsim::bench::limit_ns_per_pixel_sector(cells, range_m);
+    state.counters["ns_per_pixel_sector"] = ns;
+    state.counters["limit_ns"] = limit_ns;
+    state.counters["of_limit"] = limit_ns / ns;
+    state.counters["pixel_sectors_per_s"] = 1e9 / ns;
+}
+
+double seconds_since(std::chrono::steady_clock::time_point t0) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
 
 covsim::StudyArea make_area(std::int64_t n) {
     covsim::StudyArea a;
@@ -63,15 +82,33 @@ void BM_CoverageKernel(benchmark::State& state) {
     tbb::global_control threads(tbb::global_control::max_allowed_parallelism,
                                 static_cast<std::size_t>(state.range(2)));
     std::uint64_t pairs = 0;
+    double seconds = 0.0;
     for (auto _ : state) {
+        const auto t0 = std::chrono::steady_clock::now();
         const auto r = covsim::compute_coverage(input);
+        seconds += seconds_since(t0);
         pairs += r.status.pixel_sectors;
         benchmark::DoNotOptimize(r.districts.data());
     }
-    state.counters["pixel_sectors_per_s"] =
-        benchmark::Counter(static_cast<double>(pairs), benchmark::Counter::kIsRate);
-    state.counters["ns_per_pixel_sector"] = benchmark::Counter(
-        static_cast<double>(pairs), benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+    report(state, pairs, seconds, state.range(0), static_cast<double>(state.range(1)));
+}
+
+// The limit kernel alone. Args: cells per side, max range (m), threads.
+void BM_LimitKernel(benchmark::State& state) {
+    tbb::global_control threads(tbb::global_control::max_allowed_parallelism,
+                                static_cast<std::size_t>(state.range(2)));
+    std::uint64_t pairs = 0;
+    double seconds = 0.0;
+    for (auto _ : state) {
+        const auto t0 = std::chrono::steady_clock::now();
+        const auto r =
+            covsim::bench::run_limit_kernel(state.range(0), static_cast<double>(state.range(1)));
+        seconds += seconds_since(t0);
+        pairs += r.pairs;
+        benchmark::DoNotOptimize(r.checksum);
+    }
+    state.counters["ns_per_pixel_sector"] =
+        seconds * 1e9 / static_cast<double>(std::max<std::uint64_t>(pairs, 1));
 }
 
 // Rolling hills under the whole area, 30 m cells, and the sites standing on them.
@@ -108,14 +145,16 @@ void BM_CoverageTerrain(benchmark::State& state, const char* model) {
                                 static_cast<std::size_t>(state.range(2)));
     std::uint64_t pairs = 0;
     std::uint64_t terrain_pairs = 0;
+    double seconds = 0.0;
     for (auto _ : state) {
+        const auto t0 = std::chrono::steady_clock::now();
         const auto r = covsim::compute_coverage(input);
+        seconds += seconds_since(t0);
         pairs += r.status.pixel_sectors;
         terrain_pairs += r.status.terrain_pairs;
         benchmark::DoNotOptimize(r.districts.data());
     }
-    state.counters["ns_per_pixel_sector"] = benchmark::Counter(
-        static_cast<double>(pairs), benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+    report(state, pairs, seconds, state.range(0), static_cast<double>(state.range(1)));
     state.counters["terrain_share"] =
         static_cast<double>(terrain_pairs) / static_cast<double>(std::max<std::uint64_t>(pairs, 1));
 }
@@ -131,8 +170,16 @@ BENCHMARK_CAPTURE(BM_CoverageTerrain, itm, "itm")
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
 
-// Args: cells per side, max range (m), threads.
+// Args: cells per side, max range (m), threads. Scaling: pixels (200 -> 400 per side), range
+// (2 -> 4 km: about 4x the sectors per pixel), threads (1 -> 2).
 BENCHMARK(BM_CoverageKernel)
+    ->Args({200, 2000, 1})
+    ->Args({200, 2000, 2})
+    ->Args({400, 2000, 2})
+    ->Args({200, 4000, 2})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+BENCHMARK(BM_LimitKernel)
     ->Args({200, 2000, 1})
     ->Args({200, 2000, 2})
     ->Args({400, 2000, 2})

@@ -1,8 +1,8 @@
 #include "core/coverage.hpp"
 
 #include "core/error.hpp"
+#include "core/fast_math.hpp"
 #include "core/geometry.hpp"
-#include "core/propagation/free_space.hpp"
 #include "core/propagation/location_variability.hpp"
 #include "core/propagation/p2108.hpp"
 #include "core/propagation/p2109.hpp"
@@ -14,6 +14,7 @@
 #include <boost/geometry/index/rtree.hpp>
 #include <cmath>
 #include <limits>
+#include <numbers>
 #include <tbb/blocked_range.h>
 #include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_for.h>
@@ -56,12 +57,41 @@ struct Scratch {
     std::vector<double> sum_mw;
     std::vector<double> cell_extra_loss_db; // per-cell add-ons of the layer (terminal clutter)
 
-    std::vector<std::size_t> pair_cell; // in-range cells of the current sector
+    // The in-range cells of the current sector, structure of arrays: index, horizontal distance
+    // (floored at minimum_distance_m), offsets from the sector, height difference for the
+    // depression angle, per-cell add-on loss, then the flat-terrain loss, antenna gain, received
+    // power in dBm and in mW.
+    std::vector<std::size_t> pair_cell;
     std::vector<double> pair_distance;
+    std::vector<double> pair_dx;
+    std::vector<double> pair_dy;
+    std::vector<double> pair_dz;
+    std::vector<double> pair_extra;
     std::vector<Environment> pair_environment;
     std::vector<double> pair_loss;
+    std::vector<double> pair_gain;
+    std::vector<double> pair_dbm;
+    std::vector<double> pair_mw;
     std::vector<SectorEntry> candidates;
     TerrainProfile profile;
+
+    // The tile as a full rectangle (row-major, tile_width per row), for the span kernel: the
+    // rectangle index of each gathered cell, per column x and per row y, per cell the ground,
+    // the environment and add-on loss of the current layer, 1 inside a district, and the
+    // accumulators of the current layer.
+    std::int64_t tile_width = 0;
+    std::int64_t tile_height = 0;
+    std::vector<std::size_t> cell_rect;
+    std::vector<double> col_x;
+    std::vector<double> row_y;
+    std::vector<double> rect_ground;
+    std::vector<Environment> rect_environment;
+    std::vector<double> rect_extra;
+    std::vector<double> rect_valid;
+    std::vector<double> rect_best_mw;
+    std::vector<double> rect_sum_mw;
+    std::vector<double> rect_server; // candidate index, exact in a double; -1 none
+    std::vector<double> rect_distance;
 
     std::vector<LayerCell> layer_cells; // [layer * n + cell]
 };
@@ -103,6 +133,72 @@ Raster<std::int32_t> server_map(const Grid& g) {
 Raster<std::uint8_t> flag_map(const Grid& g) {
     return Raster<std::uint8_t>(g, flag_nodata);
 }
+
+// The link budget of one sector towards any cell, with the per-sector terms computed once.
+// Both kernels below (the span kernel and the pair lists) evaluate a pair with these inline
+// functions, written without calls (covsim::fast) so that their loops vectorise; the result of
+// a pair does not depend on which kernel, instruction set or thread evaluates it.
+struct SectorLink {
+    double x_m = 0.0;
+    double y_m = 0.0;
+    double dh_m = 0.0;     // antenna heights above ground: tx - rx
+    double ground_m = nan; // of the site; NaN without one
+    double tx_dbm = 0.0;   // power per RE + rx gain
+    double fs0_db = 0.0;   // free space: fs0 + 20 log10(d_3D)
+    double azimuth_deg = 0.0;
+    double tilt_deg = 0.0;
+    double horizontal_on = 1.0; // 0 for an omnidirectional sector
+    // TR 38.901 Table 7.3-1 parameters (AntennaPattern).
+    double g_max_dbi = 0.0;
+    double a_max_db = 0.0;
+    double sla_db = 0.0;
+    double h3_deg = 1.0;
+    double v3_deg = 1.0;
+
+    SectorLink(const CoverageLayer& layer, const Sector& sector)
+        : x_m(sector.x_m), y_m(sector.y_m), dh_m(sector.height_m - layer.rx_height_m),
+          ground_m(sector.ground_m),
+          tx_dbm(sector.power_dbm + layer.re_offset_db + layer.rx_gain_dbi),
+          fs0_db(20.0 * std::log10(4.0 * std::numbers::pi * layer.frequency_mhz * 1e6 /
+                                   speed_of_light_m_s)),
+          azimuth_deg(sector.azimuth_deg.value_or(0.0)), tilt_deg(sector.total_tilt_deg()),
+          horizontal_on(sector.azimuth_deg.has_value() ? 1.0 : 0.0),
+          g_max_dbi(layer.antenna.gain_dbi), a_max_db(layer.antenna.max_attenuation_db),
+          sla_db(layer.antenna.side_lobe_level_db), h3_deg(layer.antenna.horizontal_beamwidth_deg),
+          v3_deg(layer.antenna.vertical_beamwidth_deg) {}
+
+    // Height difference for the depression angle (Kernel::height_difference).
+    [[nodiscard]] double dz_m(double cell_ground_m) const noexcept {
+        const bool both = std::isfinite(ground_m) & std::isfinite(cell_ground_m);
+        return both ? dh_m + ground_m - cell_ground_m : dh_m;
+    }
+    // max(model loss, free-space loss) + add-ons; NaN when the model's loss is NaN.
+    [[nodiscard]] double flat_loss_db(double model_db, double d_m,
+                                      double add_ons_db) const noexcept {
+        const double fsl = fs0_db + 20.0 * fast::log10(std::sqrt(d_m * d_m + dh_m * dh_m));
+        return (model_db < fsl ? fsl : model_db) + add_ons_db;
+    }
+    // AntennaPattern::gain_dbi_towards for the parametric pattern, inline.
+    [[nodiscard]] double parametric_gain_dbi(double dx_m, double dy_m, double dz_m,
+                                             double d_m) const noexcept {
+        constexpr double round_magic = 6755399441055744.0; // 1.5 * 2^52
+        const double bearing = fast::atan2_deg(dx_m, dy_m);
+        const double depression = fast::atan2_deg(dz_m, d_m);
+        const double v = (depression - tilt_deg) / v3_deg;
+        const double av = 12.0 * v * v;
+        const double a_v = av < sla_db ? av : sla_db;
+        double phi = bearing - azimuth_deg;
+        const double turns = (phi / 360.0 + round_magic) - round_magic;
+        phi = phi - 360.0 * turns; // exact: wrapped to (-180, 180] below
+        phi = phi <= -180.0 ? phi + 360.0 : phi;
+        phi = phi > 180.0 ? phi - 360.0 : phi;
+        const double h = phi / h3_deg;
+        const double ah = 12.0 * h * h;
+        const double a_h = (ah < a_max_db ? ah : a_max_db) * horizontal_on;
+        const double a = a_v + a_h;
+        return g_max_dbi - (a < a_max_db ? a : a_max_db);
+    }
+};
 
 class Kernel {
 public:
@@ -203,6 +299,20 @@ private:
         s.cell_district.clear();
         s.cell_type.clear();
         s.cell_clutter.clear();
+        s.cell_rect.clear();
+        s.tile_width = col1 - col0;
+        s.tile_height = row1 - row0;
+        const auto rect = static_cast<std::size_t>(s.tile_width * s.tile_height);
+        s.col_x.resize(static_cast<std::size_t>(s.tile_width));
+        s.row_y.resize(static_cast<std::size_t>(s.tile_height));
+        for (std::int64_t col = col0; col < col1; ++col) {
+            s.col_x[static_cast<std::size_t>(col - col0)] = grid_.center_x_m(col);
+        }
+        for (std::int64_t row = row0; row < row1; ++row) {
+            s.row_y[static_cast<std::size_t>(row - row0)] = grid_.center_y_m(row);
+        }
+        s.rect_ground.assign(rect, nan);
+        s.rect_valid.assign(rect, 0.0);
         const StudyArea& area = *in_.area;
         for (std::int64_t row = row0; row < row1; ++row) {
             for (std::int64_t col = col0; col < col1; ++col) {
@@ -213,6 +323,9 @@ private:
                 }
                 const double x = grid_.center_x_m(col);
                 const double y = grid_.center_y_m(row);
+                const auto q = static_cast<std::size_t>((row - row0) * s.tile_width + (col - col0));
+                s.cell_rect.push_back(q);
+                s.rect_valid[q] = 1.0;
                 s.cell_index.push_back(idx);
                 s.cell_x.push_back(x);
                 s.cell_y.push_back(y);
@@ -222,6 +335,7 @@ private:
                     status.cells_without_terrain += std::isfinite(ground) ? 0 : 1;
                 }
                 s.cell_ground.push_back(ground);
+                s.rect_ground[q] = ground;
                 s.cell_district.push_back(d);
                 s.cell_type.push_back(area.districts[static_cast<std::size_t>(d)].type);
                 s.cell_clutter.push_back(area.clutter ? area.clutter->values[idx] : 0);
@@ -248,14 +362,22 @@ private:
         }
     }
 
-    // The cells of the tile within range of `sector`, their distances and environments, and
-    // the layer model's flat-terrain losses (free space for terrain-aware models), floored at
-    // free space, with the P.2108 add-ons. Returns the number of pairs.
+    // The cells of the tile within range of `sector` (structure of arrays in the scratch), the
+    // layer model's flat-terrain losses (free space for terrain-aware models) floored at free
+    // space, with the P.2108 add-ons, the antenna gains and the received powers. Returns the
+    // number of pairs. The per-pair loops are written without calls (covsim::fast) so that the
+    // compiler vectorises them; their results do not depend on the instruction set.
     std::size_t flat_pairs(const CoverageLayer& layer, const Sector& sector, Scratch& s) const {
         const std::size_t n = s.cell_index.size();
         const double range2 = layer.max_range_m * layer.max_range_m;
+        const double dh = sector.height_m - layer.rx_height_m;
+        const bool sector_ground = std::isfinite(sector.ground_m);
         s.pair_cell.clear();
         s.pair_distance.clear();
+        s.pair_dx.clear();
+        s.pair_dy.clear();
+        s.pair_dz.clear();
+        s.pair_extra.clear();
         s.pair_environment.clear();
         for (std::size_t i = 0; i < n; ++i) {
             const double dx = s.cell_x[i] - sector.x_m;
@@ -266,12 +388,21 @@ private:
             }
             s.pair_cell.push_back(i);
             s.pair_distance.push_back(std::max(std::sqrt(d2), minimum_distance_m));
+            s.pair_dx.push_back(dx);
+            s.pair_dy.push_back(dy);
+            const double ground = s.cell_ground[i];
+            s.pair_dz.push_back(sector_ground && std::isfinite(ground)
+                                    ? dh + sector.ground_m - ground
+                                    : dh); // height_difference()
+            s.pair_extra.push_back(s.cell_extra_loss_db[i]);
             s.pair_environment.push_back(
                 layer.environment[static_cast<std::size_t>(s.cell_type[i])]);
         }
         const std::size_t k = s.pair_cell.size();
         s.pair_loss.resize(k);
-        const double dh = sector.height_m - layer.rx_height_m;
+        s.pair_gain.resize(k);
+        s.pair_dbm.resize(k);
+        s.pair_mw.resize(k);
         if (layer.model->needs_profile()) {
             std::fill(s.pair_loss.begin(), s.pair_loss.end(), 0.0); // free space below
         } else {
@@ -282,18 +413,46 @@ private:
             link.los = layer.los;
             layer.model->path_losses_db(link, s.pair_distance, s.pair_environment, s.pair_loss);
         }
-        for (std::size_t j = 0; j < k; ++j) {
-            const double d = s.pair_distance[j];
-            double loss =
-                std::max(s.pair_loss[j],
-                         p525::free_space_loss_db(std::sqrt(d * d + dh * dh), layer.frequency_mhz));
-            if (layer.clutter_loss) {
-                const double c = p2108::terrestrial_clutter_loss_db(layer.frequency_mhz / 1000.0,
-                                                                    std::max(d / 1000.0, 0.25),
-                                                                    layer.clutter_location_percent);
-                loss += std::isfinite(c) ? c : 0.0;
+        if (layer.clutter_loss) {
+            for (std::size_t j = 0; j < k; ++j) {
+                const double c = p2108::terrestrial_clutter_loss_db(
+                    layer.frequency_mhz / 1000.0, std::max(s.pair_distance[j] / 1000.0, 0.25),
+                    layer.clutter_location_percent);
+                s.pair_extra[j] += std::isfinite(c) ? c : 0.0;
             }
-            s.pair_loss[j] = loss + s.cell_extra_loss_db[s.pair_cell[j]];
+        }
+
+        const SectorLink sl(layer, sector);
+        const bool omni = !sector.azimuth_deg.has_value();
+        const AntennaPattern& ant = layer.antenna;
+        const double* dist = s.pair_distance.data();
+        const double* pdx = s.pair_dx.data();
+        const double* pdy = s.pair_dy.data();
+        const double* pdz = s.pair_dz.data();
+        const double* extra = s.pair_extra.data();
+        double* loss = s.pair_loss.data();
+        double* gain = s.pair_gain.data();
+        double* dbm = s.pair_dbm.data();
+        double* mw = s.pair_mw.data();
+        for (std::size_t j = 0; j < k; ++j) {
+            loss[j] = sl.flat_loss_db(loss[j], dist[j], extra[j]);
+        }
+        if (!ant.isotropic && !ant.table) {
+            for (std::size_t j = 0; j < k; ++j) {
+                gain[j] = sl.parametric_gain_dbi(pdx[j], pdy[j], pdz[j], dist[j]);
+            }
+        } else {
+            for (std::size_t j = 0; j < k; ++j) {
+                const double bearing = fast::atan2_deg(pdx[j], pdy[j]);
+                const double depression = fast::atan2_deg(pdz[j], dist[j]);
+                gain[j] =
+                    ant.gain_dbi_towards(bearing - sl.azimuth_deg, depression - sl.tilt_deg, omni);
+            }
+        }
+        for (std::size_t j = 0; j < k; ++j) {
+            const double p = sl.tx_dbm + gain[j] - loss[j];
+            dbm[j] = p;
+            mw[j] = fast::db_to_linear(p);
         }
         return k;
     }
@@ -307,18 +466,6 @@ private:
             return dh + sector.ground_m - cell_ground;
         }
         return dh;
-    }
-
-    double antenna_gain(const CoverageLayer& layer, const Sector& sector, const Scratch& s,
-                        std::size_t i, double d) const {
-        const double dx = s.cell_x[i] - sector.x_m;
-        const double dy = s.cell_y[i] - sector.y_m;
-        const double bearing = std::atan2(dx, dy) * rad_to_deg;
-        const double depression =
-            std::atan2(height_difference(layer, sector, s.cell_ground[i]), d) * rad_to_deg;
-        return layer.antenna.gain_dbi_towards(bearing - sector.azimuth_deg.value_or(0.0),
-                                              depression - sector.total_tilt_deg(),
-                                              !sector.azimuth_deg.has_value());
     }
 
     // The terrain profile from the sector to cell i, when both ends have an elevation and the
@@ -337,7 +484,7 @@ private:
 
     // The loss over the terrain of pair (sector, cell i), from its flat-terrain loss.
     double terrain_loss(const CoverageLayer& layer, const Sector& sector, const Scratch& s,
-                        double d, double flat_loss) const {
+                        double d, double flat_loss, double add_ons_db) const {
         if (layer.model->needs_profile()) {
             Link link;
             link.distance_m = d;
@@ -348,14 +495,169 @@ private:
             link.profile = &s.profile;
             link.path = layer.path;
             // The add-ons were already in the flat loss, over free space: keep them.
-            const double dh = sector.height_m - layer.rx_height_m;
-            const double free_space =
-                p525::free_space_loss_db(std::sqrt(d * d + dh * dh), layer.frequency_mhz);
-            return layer.model->path_loss_db(link) + (flat_loss - free_space);
+            return layer.model->path_loss_db(link) + add_ons_db;
         }
         const p526::DeltaBullingtonResult r = p526::delta_bullington(
             s.profile, sector.height_m, layer.rx_height_m, layer.frequency_mhz);
         return flat_loss + std::max(0.0, r.bullington_actual_db - r.bullington_smooth_db);
+    }
+
+    // The span kernel, for layers without terrain, clutter loss or tabulated antennas: for each
+    // candidate sector and each row of the tile, the contiguous run of cells that can be within
+    // range is evaluated in one vectorised loop that keeps, per cell of the tile rectangle, the
+    // best power, its sector and distance, and the sum of the powers (in candidate order, as the
+    // pair lists do: the same results, bit for bit). Cells outside the districts and out of
+    // range are masked, not branched around.
+    //
+    // With best_flat_only, it only finds each cell's best flat-terrain power in dBm (the first
+    // pass of a terrain run, Scratch::best_flat_dbm), as the pair lists would.
+    void span_layer(const CoverageLayer& layer, Scratch& s, CoverageStatus& status,
+                    bool best_flat_only = false) const {
+        const std::size_t n = s.cell_index.size();
+        const auto w = static_cast<std::size_t>(s.tile_width);
+        const auto rect = static_cast<std::size_t>(s.tile_width * s.tile_height);
+        s.rect_best_mw.assign(rect,
+                              best_flat_only ? -std::numeric_limits<double>::infinity() : 0.0);
+        s.rect_sum_mw.assign(rect, 0.0);
+        s.rect_server.assign(rect, -1.0);
+        s.rect_distance.assign(rect, 0.0);
+        s.rect_environment.assign(rect, layer.environment[0]);
+        s.rect_extra.assign(rect, 0.0);
+        for (std::size_t i = 0; i < n; ++i) {
+            const std::size_t q = s.cell_rect[i];
+            s.rect_environment[q] = layer.environment[static_cast<std::size_t>(s.cell_type[i])];
+            s.rect_extra[q] = s.cell_extra_loss_db[i];
+        }
+        const double range2 = layer.max_range_m * layer.max_range_m;
+        const double cell = grid_.cell_size_m;
+        Link link;
+        link.frequency_mhz = layer.frequency_mhz;
+        link.rx_height_m = layer.rx_height_m;
+        link.los = layer.los;
+        std::uint64_t pairs = 0;
+        std::uint64_t non_finite = 0;
+        for (std::size_t ci = 0; ci < s.candidates.size(); ++ci) {
+            const Sector& sector = in_.sectors[s.candidates[ci].second];
+            const SectorLink sl(layer, sector);
+            link.tx_height_m = sector.height_m;
+            const auto id = static_cast<double>(ci);
+            for (std::size_t r = 0; r < static_cast<std::size_t>(s.tile_height); ++r) {
+                const double dy = s.row_y[r] - sl.y_m;
+                const double dy2 = dy * dy;
+                if (dy2 > range2) {
+                    continue;
+                }
+                // Columns that may be in range (one more each side; the mask decides).
+                const double half = std::sqrt(range2 - dy2);
+                const double first = std::ceil((sl.x_m - half - s.col_x[0]) / cell) - 1.0;
+                const double last = std::floor((sl.x_m + half - s.col_x[0]) / cell) + 1.0;
+                if (last < 0.0 || first > static_cast<double>(w - 1)) {
+                    continue;
+                }
+                const auto lo = static_cast<std::size_t>(std::max(first, 0.0));
+                const auto hi =
+                    static_cast<std::size_t>(std::min(last, static_cast<double>(w - 1)));
+                const std::size_t len = hi - lo + 1;
+                const std::size_t q0 = r * w + lo;
+                s.pair_distance.resize(len);
+                s.pair_dx.resize(len);
+                s.pair_loss.resize(len);
+                double* dist = s.pair_distance.data();
+                double* in = s.pair_dx.data(); // 1 in range, else 0
+                const double* cx = s.col_x.data() + lo;
+                const double* valid = s.rect_valid.data() + q0;
+                for (std::size_t c = 0; c < len; ++c) {
+                    const double dx = cx[c] - sl.x_m;
+                    const double d2 = dx * dx + dy2;
+                    dist[c] = std::max(std::sqrt(d2), minimum_distance_m);
+                    const double v = valid[c];
+                    in[c] = d2 <= range2 ? v : 0.0;
+                }
+                if (layer.model->needs_profile()) { // free space below, as in flat_pairs
+                    std::fill(s.pair_loss.begin(), s.pair_loss.end(), 0.0);
+                } else {
+                    layer.model->path_losses_db(link, {dist, len},
+                                                {s.rect_environment.data() + q0, len},
+                                                {s.pair_loss.data(), len});
+                }
+                const double* model = s.pair_loss.data();
+                const double* extra = s.rect_extra.data() + q0;
+                const double* ground = s.rect_ground.data() + q0;
+                double* best = s.rect_best_mw.data() + q0;
+                double* sum = s.rect_sum_mw.data() + q0;
+                double* server = s.rect_server.data() + q0;
+                double* best_d = s.rect_distance.data() + q0;
+                // The powers, vectorised; -1 marks a cell out of range (or outside the
+                // districts), -2 a pair with a non-finite loss.
+                s.pair_mw.resize(len);
+                double* mw = s.pair_mw.data();
+                if (best_flat_only) {
+                    constexpr double none = -std::numeric_limits<double>::infinity();
+                    for (std::size_t c = 0; c < len; ++c) {
+                        const double d = dist[c];
+                        const double loss = sl.flat_loss_db(model[c], d, extra[c]);
+                        const double gain =
+                            sl.parametric_gain_dbi(cx[c] - sl.x_m, dy, sl.dz_m(ground[c]), d);
+                        const double p = sl.tx_dbm + gain - loss;
+                        const bool finite = p - p == 0.0;
+                        const double p_ok = finite ? p : none;
+                        mw[c] = in[c] != 0.0 ? p_ok : none;
+                    }
+                    for (std::size_t c = 0; c < len; ++c) {
+                        const double b = best[c];
+                        best[c] = mw[c] > b ? mw[c] : b;
+                    }
+                    continue;
+                }
+                for (std::size_t c = 0; c < len; ++c) {
+                    const double d = dist[c];
+                    const double loss = sl.flat_loss_db(model[c], d, extra[c]);
+                    const double gain =
+                        sl.parametric_gain_dbi(cx[c] - sl.x_m, dy, sl.dz_m(ground[c]), d);
+                    const double p = fast::db_to_linear(sl.tx_dbm + gain - loss);
+                    const bool finite = loss - loss == 0.0; // false for NaN and infinities
+                    const double p_ok = finite ? p : -2.0;
+                    mw[c] = in[c] != 0.0 ? p_ok : -1.0;
+                }
+                // Best server and sum, per cell in candidate order (contiguous, short).
+                for (std::size_t c = 0; c < len; ++c) {
+                    const double p = mw[c];
+                    if (p == -1.0) {
+                        continue;
+                    }
+                    ++pairs;
+                    if (p == -2.0) {
+                        ++non_finite;
+                        continue;
+                    }
+                    sum[c] += p;
+                    if (p > best[c]) {
+                        best[c] = p;
+                        server[c] = id;
+                        best_d[c] = dist[c];
+                    }
+                }
+            }
+        }
+        if (best_flat_only) {
+            for (std::size_t i = 0; i < n; ++i) {
+                s.best_flat_dbm[i] = s.rect_best_mw[s.cell_rect[i]];
+            }
+            return;
+        }
+        status.pixel_sectors += pairs;
+        status.non_finite_losses += non_finite;
+        for (std::size_t i = 0; i < n; ++i) {
+            const std::size_t q = s.cell_rect[i];
+            s.best_mw[i] = s.rect_best_mw[q];
+            s.sum_mw[i] = s.rect_sum_mw[q];
+            s.best_distance[i] = s.rect_distance[q];
+            const double server = s.rect_server[q];
+            s.best_sector[i] = server < 0.0
+                                   ? no_server
+                                   : static_cast<std::int32_t>(
+                                         s.candidates[static_cast<std::size_t>(server)].second);
+        }
     }
 
     void evaluate_layer(std::size_t l, const Box& tile_box, Scratch& s, LayerMaps& lm,
@@ -378,17 +680,18 @@ private:
 
         // Terrain runs first find each cell's best flat-terrain power: the pairs within the
         // margin of it are evaluated over the terrain.
-        if (terrain) {
+        const bool spans = !layer.clutter_loss && !layer.antenna.isotropic && !layer.antenna.table;
+        if (terrain && spans) {
+            s.best_flat_dbm.assign(n, -std::numeric_limits<double>::infinity());
+            span_layer(layer, s, status, true);
+        } else if (terrain) {
             s.best_flat_dbm.assign(n, -std::numeric_limits<double>::infinity());
             for (const SectorEntry& cand : s.candidates) {
                 const Sector& sector = in_.sectors[cand.second];
                 const std::size_t k = flat_pairs(layer, sector, s);
-                const double tx_dbm = sector.power_dbm + layer.re_offset_db + layer.rx_gain_dbi;
                 for (std::size_t j = 0; j < k; ++j) {
                     const std::size_t i = s.pair_cell[j];
-                    const double p = tx_dbm +
-                                     antenna_gain(layer, sector, s, i, s.pair_distance[j]) -
-                                     s.pair_loss[j];
+                    const double p = s.pair_dbm[j];
                     if (std::isfinite(p)) {
                         s.best_flat_dbm[i] = std::max(s.best_flat_dbm[i], p);
                     }
@@ -400,6 +703,11 @@ private:
         s.best_sector.assign(n, no_server);
         s.best_distance.assign(n, 0.0);
         s.sum_mw.assign(n, 0.0);
+        if (!terrain && spans) {
+            span_layer(layer, s, status);
+            finish_layer(l, s, lm, terrain);
+            return;
+        }
         for (const SectorEntry& cand : s.candidates) {
             const Sector& sector = in_.sectors[cand.second];
             const std::size_t k = flat_pairs(layer, sector, s);
@@ -409,18 +717,17 @@ private:
                 const std::size_t i = s.pair_cell[j];
                 const double d = s.pair_distance[j];
                 double loss = s.pair_loss[j];
-                const double gain = antenna_gain(layer, sector, s, i, d);
-                if (terrain &&
-                    tx_dbm + gain - loss >= s.best_flat_dbm[i] - layer.terrain_margin_db &&
+                double p_mw = s.pair_mw[j];
+                if (terrain && s.pair_dbm[j] >= s.best_flat_dbm[i] - layer.terrain_margin_db &&
                     profile_to(sector, s, i, d)) {
-                    loss = terrain_loss(layer, sector, s, d, loss);
+                    loss = terrain_loss(layer, sector, s, d, loss, s.pair_extra[j]);
+                    p_mw = fast::db_to_linear(tx_dbm + s.pair_gain[j] - loss);
                     ++status.terrain_pairs;
                 }
                 if (!std::isfinite(loss)) {
                     ++status.non_finite_losses;
                     continue;
                 }
-                const double p_mw = std::pow(10.0, (tx_dbm + gain - loss) / 10.0);
                 s.sum_mw[i] += p_mw;
                 if (p_mw > s.best_mw[i]) {
                     s.best_mw[i] = p_mw;

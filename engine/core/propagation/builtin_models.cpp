@@ -1,6 +1,7 @@
 // Adapters from the models' maths (free_space, cost231_hata, tr38901) to PropagationModel, and
 // their registration. Each adapter only maps a Link to the maths' arguments.
 
+#include "core/fast_math.hpp"
 #include "core/propagation/cost231_hata.hpp"
 #include "core/propagation/free_space.hpp"
 #include "core/propagation/itm.hpp"
@@ -9,9 +10,12 @@
 #include "core/propagation/registry.hpp"
 #include "core/propagation/tr38901.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <memory>
+#include <numbers>
+#include <type_traits>
 
 namespace covsim {
 
@@ -69,6 +73,34 @@ public:
         }
         return cost231::hata_loss_db(l.frequency_mhz, l.tx_height_m, l.rx_height_m,
                                      l.distance_m / 1000.0, l.environment);
+    }
+    // The batch form (the coverage kernel's): the same equation with the per-link terms hoisted
+    // and log10 of the distance by covsim::fast::log10; within 1e-12 dB of path_loss_db.
+    void path_losses_db(const Link& link, std::span<const double> distance_m,
+                        std::span<const Environment> environment,
+                        std::span<double> loss_db) const noexcept override {
+        Link l = link;
+        l.distance_m = 1.0;
+        if (!sensible(l)) {
+            std::fill(loss_db.begin(), loss_db.end(), nan);
+            return;
+        }
+        const double f = l.frequency_mhz;
+        const double lhb = std::log10(l.tx_height_m);
+        const double base = 46.3 + 33.9 * std::log10(f) - 13.82 * lhb -
+                            cost231::mobile_height_correction_db(f, l.rx_height_m);
+        const double slope = 44.9 - 6.55 * lhb;
+        const double urban = 3.0;                                 // C_m
+        const double rural = cost231::open_area_correction_db(f); // C_m = 0
+        for (std::size_t i = 0; i < distance_m.size(); ++i) {
+            const double d = distance_m[i];
+            const Environment e = environment[i];
+            const double add = e == Environment::urban   ? urban
+                               : e == Environment::rural ? rural
+                                                         : 0.0;
+            const double loss = base + slope * fast::log10(d / 1000.0) + add;
+            loss_db[i] = std::isfinite(d) && d > 0.0 ? loss : nan;
+        }
     }
 };
 
@@ -144,6 +176,110 @@ public:
                                              nlos_db(d, hb, hu, fc_ghz));
     }
 
+    // The batch form (the coverage kernel's): the same equations (tr38901.hpp) with the per-link
+    // terms hoisted, one log10 of the 3-D distance per receiver by covsim::fast::log10 and the
+    // LOS probability's exponentials by covsim::fast::exp; within 1e-10 dB of path_loss_db
+    // (tests/unit/core/test_propagation.cpp). Written without calls so that it vectorises.
+    void path_losses_db(const Link& link, std::span<const double> distance_m,
+                        std::span<const Environment> /*environment*/,
+                        std::span<double> loss_db) const noexcept override {
+        Link l = link;
+        l.distance_m = 1.0;
+        if (!sensible(l)) {
+            std::fill(loss_db.begin(), loss_db.end(), nan);
+            return;
+        }
+        const double fc = l.frequency_mhz / 1000.0;
+        const double hb = l.tx_height_m;
+        const double hu = l.rx_height_m;
+        const double dh = hb - hu;
+        const double lf = std::log10(fc);
+        const std::size_t n = distance_m.size();
+        const double* d_in = distance_m.data();
+        double* out = loss_db.data();
+        // LOS probability used: p (probabilistic), or fixed at 1 (LOS) or 0 (NLOS); p L_LOS +
+        // (1 - p) L_NLOS is then exactly L_LOS or L_NLOS.
+        const double p_weight = l.los == LosCondition::probabilistic ? 1.0 : 0.0;
+        const double p_fixed = l.los == LosCondition::los ? 1.0 : 0.0;
+        switch (scenario_) {
+        case Scenario::uma:
+        case Scenario::umi: {
+            const bool uma = scenario_ == Scenario::uma;
+            const double d_bp = tr38901::uma_umi_breakpoint_m(hb, hu, fc);
+            const double c1 = uma ? 28.0 : 32.4;
+            const double s1 = uma ? 22.0 : 21.0;
+            const double far = (uma ? 9.0 : 9.5) * std::log10(d_bp * d_bp + dh * dh);
+            const double n0 =
+                uma ? 13.54 + 20.0 * lf - 0.6 * (hu - 1.5) : 22.4 + 21.3 * lf - 0.3 * (hu - 1.5);
+            const double ns = uma ? 39.08 : 35.3;
+            const double lf20 = 20.0 * lf;
+            double c_prime = 0.0;
+            if (uma && hu > 13.0) {
+                c_prime = std::pow((std::min(hu, 23.0) - 13.0) / 10.0, 1.5);
+            }
+            const double decay = uma ? -1.0 / 63.0 : -1.0 / 36.0;
+            auto run = [&](auto with_c_prime_t) {
+                constexpr bool with_c_prime = decltype(with_c_prime_t)::value;
+                for (std::size_t i = 0; i < n; ++i) {
+                    const double d = d_in[i];
+                    const double lg = fast::log10(std::sqrt(d * d + dh * dh));
+                    const double los_near = c1 + s1 * lg + lf20;
+                    const double los_far = c1 + 40.0 * lg + lf20 - far;
+                    const double los = d <= d_bp ? los_near : los_far;
+                    const double nlos_p = n0 + ns * lg;
+                    const double nlos = nlos_p > los ? nlos_p : los;
+                    const double r = 18.0 / d;
+                    const double x = d / 100.0;
+                    const double base = r + fast::exp(d * decay) * (1.0 - r);
+                    // C'(h_UT) = 0 below 13 m (every area run so far): no second exponential.
+                    const double boost = with_c_prime ? 1.0 + c_prime * 1.25 * x * x * x *
+                                                                  fast::exp(d * (-1.0 / 150.0))
+                                                      : 1.0;
+                    const double p = (d <= 18.0 ? 1.0 : base * boost) * p_weight + p_fixed;
+                    const double loss = p * los + (1.0 - p) * nlos;
+                    out[i] = std::isfinite(d) && d >= 0.0 ? loss : nan;
+                }
+            };
+            if (c_prime > 0.0) {
+                run(std::true_type{});
+            } else {
+                run(std::false_type{});
+            }
+            return;
+        }
+        case Scenario::rma:
+            break;
+        }
+        const double h = tr38901::rma_default_building_height_m;
+        const double w = tr38901::rma_default_street_width_m;
+        const double h172 = std::pow(h, 1.72);
+        const double a = std::min(0.03 * h172, 10.0);
+        const double b = std::min(0.044 * h172, 14.77);
+        const double c = 0.002 * std::log10(h);
+        const double lk = std::log10(40.0 * std::numbers::pi * fc / 3.0);
+        const double d_bp = tr38901::rma_breakpoint_m(hb, hu, fc);
+        const double log_bp = std::log10(d_bp);
+        const double pl1_bp = 20.0 * (log_bp + lk) + a * log_bp - b + c * d_bp;
+        const double l_hut = std::log10(11.75 * hu);
+        const double n0 = 161.04 - 7.1 * std::log10(w) + 7.5 * std::log10(h) -
+                          (24.37 - 3.7 * (h / hb) * (h / hb)) * std::log10(hb);
+        const double ns = 43.42 - 3.1 * std::log10(hb);
+        const double n1 = 20.0 * lf - (3.2 * l_hut * l_hut - 4.97);
+        for (std::size_t i = 0; i < n; ++i) {
+            const double d = d_in[i];
+            const double d3 = std::sqrt(d * d + dh * dh);
+            const double lg = fast::log10(d3);
+            const double los_near = 20.0 * (lg + lk) + a * lg - b + c * d3;
+            const double los_far = pl1_bp + 40.0 * (lg - log_bp);
+            const double los = d <= d_bp ? los_near : los_far;
+            const double nlos_p = n0 + ns * (lg - 3.0) + n1;
+            const double nlos = nlos_p > los ? nlos_p : los;
+            const double p =
+                (d <= 10.0 ? 1.0 : fast::exp((d - 10.0) * (-1.0 / 1000.0))) * p_weight + p_fixed;
+            const double loss = p * los + (1.0 - p) * nlos;
+            out[i] = std::isfinite(d) && d >= 0.0 ? loss : nan;
+        }
+    }
     double shadow_fading_sigma_db(const Link& l) const noexcept override {
         if (!sensible(l)) {
             return 0.0;
