@@ -573,6 +573,29 @@ RunReport run_batch(const RunConfig& config) {
     // 6. The batch's files, assembled from its variants, each written under a temporary name
     //    and renamed when complete.
     spdlog::info("assembling results.h5, summaries, districts.gpkg and covsim.qgs");
+    // The assembled files hold what the variants hold. Check the space first: HDF5 1.10 crashes
+    // (SIGSEGV in H5Ocopy) when the disk fills during the copy, where a clear error is due.
+    {
+        std::uintmax_t needed = 0;
+        for (const Prepared& p : prepared) {
+            for (const auto& e :
+                 std::filesystem::directory_iterator(store.dir(p.scenario->name), ec)) {
+                needed += e.is_regular_file(ec) ? e.file_size(ec) : 0;
+            }
+        }
+        needed += needed / 4 + 65536; // metadata and the project file
+        const std::filesystem::space_info space = std::filesystem::space(config.out_dir, ec);
+        if (!ec && space.available < needed) {
+            throw Error(ErrorCode::io,
+                        fmt::format("not enough free space in '{}' to assemble the batch's "
+                                    "results: about {:.1f} MB needed, {:.1f} MB free; the "
+                                    "finished variants are kept in '{}', free some space and run "
+                                    "the same command again",
+                                    config.out_dir.string(), static_cast<double>(needed) / 1e6,
+                                    static_cast<double>(space.available) / 1e6,
+                                    (config.out_dir / "variants").string()));
+        }
+    }
     {
         io::Hdf5Sink h5(config.out_dir / "results.h5");
         io::SummaryCsvSink csv(config.out_dir);

@@ -12,8 +12,10 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <map>
+#include <sstream>
 #include <sys/wait.h>
 #include <thread>
+#include <unistd.h>
 
 namespace fs = std::filesystem;
 using covsim::test::read_text;
@@ -299,4 +301,43 @@ TEST(BatchProgress, PlainAndJsonLines) {
     const auto quiet = run_covsim(quiet_args, dir.path());
     ASSERT_EQ(quiet.exit_code, 0) << quiet.err;
     EXPECT_EQ(quiet.err, "");
+}
+
+// An output filesystem that fills up (a small tmpfs, when the test runs as root and may mount):
+// one clear error line, exit code 5 (i/o), no results.h5 and no half-written file; variants
+// committed before the disk filled are complete. Sizes from "full at once" to "full only for the
+// final assembly".
+TEST(Faults, AFullDiskGivesAClearErrorAndNoCorruptFile) {
+    if (geteuid() != 0) {
+        GTEST_SKIP() << "needs root to mount a small tmpfs";
+    }
+    covsim::test::TempDir dir;
+    write_batch(dir.path(), 2, 50);
+    const fs::path mnt = dir / "mnt";
+    fs::create_directories(mnt);
+    for (const char* size : {"32k", "256k", "600k", "1100k"}) {
+        SCOPED_TRACE(size);
+        const auto m = covsim::test::run_program(
+            "mount", {"-t", "tmpfs", "-o", std::string("size=") + size, "tmpfs", mnt.string()});
+        if (m.exit_code != 0) {
+            GTEST_SKIP() << "cannot mount a tmpfs here: " << m.err;
+        }
+        const auto r = run_covsim(batch_args(2, (mnt / "out").string()), dir.path());
+        EXPECT_EQ(r.exit_code, 5) << r.err;
+        std::size_t errors = 0;
+        std::istringstream lines(r.err);
+        for (std::string l; std::getline(lines, l);) {
+            errors += l.find("error:") != std::string::npos ? 1 : 0;
+        }
+        EXPECT_EQ(errors, 1u) << r.err;
+        EXPECT_FALSE(fs::exists(mnt / "out" / "results.h5"));
+        EXPECT_FALSE(fs::exists(mnt / "out" / "summary.csv"));
+        if (fs::exists(mnt / "out")) {
+            EXPECT_FALSE(any_partial(mnt / "out"));
+            for (const std::string& v : committed_variants(mnt / "out")) {
+                expect_complete_variant(mnt / "out", v);
+            }
+        }
+        covsim::test::run_program("umount", {mnt.string()});
+    }
 }
