@@ -329,25 +329,40 @@ std::vector<double> source_pixel_area_m2(const Grid& grid, GDALDataset& src,
     return area;
 }
 
+// A raster GDAL opens, with a coordinate reference system (axes in GIS order: x east, y north)
+// and a geotransform; `what` names it in errors, e.g. "DEM".
+struct GeoRaster {
+    GDALDatasetUniquePtr dataset;
+    OGRSpatialReference srs;
+    std::array<double, 6> geotransform{};
+};
+
+GeoRaster open_georeferenced(const std::filesystem::path& path, std::string_view what) {
+    GeoRaster out;
+    out.dataset = open_raster(path, what);
+    const OGRSpatialReference* sref = out.dataset->GetSpatialRef();
+    if (!is_earth_crs(sref)) {
+        throw Error(ErrorCode::input_data,
+                    fmt::format("{} '{}': no coordinate reference system; assign one, e.g. "
+                                "gdal_edit.py -a_srs EPSG:4326",
+                                what, path.string()));
+    }
+    out.srs = *sref;
+    out.srs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    if (out.dataset->GetGeoTransform(out.geotransform.data()) != CE_None) {
+        throw Error(ErrorCode::input_data, fmt::format("{} '{}': no geotransform (not "
+                                                       "georeferenced)",
+                                                       what, path.string()));
+    }
+    return out;
+}
+
 Raster<double> warp_population(const StudyAreaSpec& spec, const Grid& grid,
                                const OGRSpatialReference& grid_srs) {
     const std::string file = spec.population_path.string();
-    auto src = open_raster(spec.population_path, "population raster");
-    const OGRSpatialReference* sref = src->GetSpatialRef();
-    if (!is_earth_crs(sref)) {
-        throw Error(ErrorCode::input_data,
-                    fmt::format("population raster '{}': no coordinate reference system; assign "
-                                "one, e.g. gdal_edit.py -a_srs EPSG:4326",
-                                file));
-    }
-    OGRSpatialReference src_srs = *sref;
-    src_srs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-    std::array<double, 6> gt{};
-    if (src->GetGeoTransform(gt.data()) != CE_None) {
-        throw Error(
-            ErrorCode::input_data,
-            fmt::format("population raster '{}': no geotransform (not georeferenced)", file));
-    }
+    GeoRaster geo = open_georeferenced(spec.population_path, "population raster");
+    const GDALDatasetUniquePtr& src = geo.dataset;
+    const OGRSpatialReference& src_srs = geo.srs;
 
     auto dst = make_mem_dataset(grid, GDT_Float64);
     GDALRasterBand* band = dst->GetRasterBand(1);
@@ -402,21 +417,10 @@ Raster<double> warp_population(const StudyAreaSpec& spec, const Grid& grid,
 Raster<float> load_dem(const StudyAreaSpec& spec, const Grid& grid,
                        const OGRSpatialReference& grid_srs) {
     const std::string file = spec.dem_path.string();
-    auto src = open_raster(spec.dem_path, "DEM");
-    const OGRSpatialReference* sref = src->GetSpatialRef();
-    if (!is_earth_crs(sref)) {
-        throw Error(ErrorCode::input_data,
-                    fmt::format("DEM '{}': no coordinate reference system; assign one, e.g. "
-                                "gdal_edit.py -a_srs EPSG:4326",
-                                file));
-    }
-    OGRSpatialReference src_srs = *sref;
-    src_srs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-    std::array<double, 6> gt{};
-    if (src->GetGeoTransform(gt.data()) != CE_None) {
-        throw Error(ErrorCode::input_data,
-                    fmt::format("DEM '{}': no geotransform (not georeferenced)", file));
-    }
+    GeoRaster geo = open_georeferenced(spec.dem_path, "DEM");
+    const GDALDatasetUniquePtr& src = geo.dataset;
+    const OGRSpatialReference& src_srs = geo.srs;
+    const std::array<double, 6>& gt = geo.geotransform;
     // The DEM's spacing in metres, at the centre of the analysis grid for a geographic DEM.
     double spacing = std::min(std::abs(gt[1]), std::abs(gt[5]));
     if (src_srs.IsGeographic()) {
@@ -499,11 +503,8 @@ std::uint8_t clutter_of_worldcover(std::uint8_t code, DistrictType type) {
 // clutter types.
 Raster<std::uint8_t> load_land_cover(const StudyAreaSpec& spec, const StudyArea& area) {
     const std::string file = spec.land_cover_path.string();
-    auto src = open_raster(spec.land_cover_path, "land-cover raster");
-    if (!is_earth_crs(src->GetSpatialRef())) {
-        throw Error(ErrorCode::input_data,
-                    fmt::format("land-cover raster '{}': no coordinate reference system", file));
-    }
+    const GeoRaster geo = open_georeferenced(spec.land_cover_path, "land-cover raster");
+    const GDALDatasetUniquePtr& src = geo.dataset;
     const Grid& grid = area.grid;
     auto dst = make_mem_dataset(grid, GDT_Byte);
     GDALRasterBand* band = dst->GetRasterBand(1);
