@@ -28,6 +28,8 @@ struct ColumnDef {
     std::function<double()> city_value = {};
 };
 
+// The returned functions outlive this call: they capture the result's tables by reference (a
+// reference captured by reference refers to its object) and everything local by value.
 std::vector<ColumnDef> definitions(const ScenarioResult& r) {
     const DistrictTable& t = r.coverage.districts;
     const auto& svc = r.capacity.districts;
@@ -59,12 +61,12 @@ std::vector<ColumnDef> definitions(const ScenarioResult& r) {
         {"served_population", "1",
          "people whose access option delivers the minimum user throughput", 0, served},
         {"served_share", "1", "share of the people served", 4,
-         [&](std::size_t d) { return share(served(d), pop(d)); }, CityRule::ratio_of_sums,
+         [pop, served](std::size_t d) { return share(served(d), pop(d)); }, CityRule::ratio_of_sums,
          "served_population", "population"},
         {"uncovered_population", "1", "people neither covered by a radio layer nor passed by fibre",
-         0, [&](std::size_t d) { return pop(d) - reached(d); }},
+         0, [pop, reached](std::size_t d) { return pop(d) - reached(d); }},
         {"unserved_population", "1", "people not served", 0,
-         [&](std::size_t d) { return pop(d) - served(d); }},
+         [pop, served](std::size_t d) { return pop(d) - served(d); }},
         {"offered_traffic_mbps", "Mbit/s", "busy-hour traffic offered by the subscribers", 1,
          [&](std::size_t d) { return svc[d].offered_traffic_mbps; }},
         {"ftth_homes_passed", "1", "homes passed by fibre", 0,
@@ -102,9 +104,9 @@ std::vector<ColumnDef> definitions(const ScenarioResult& r) {
          [&](std::size_t d) { return cost[d].affordability; }, CityRule::city_cost, nullptr,
          nullptr, [&] { return city.affordability; }},
         {"affordable", "1", "1 when affordability_share_of_gni is at most the threshold", 0,
-         [&](std::size_t d) { return cost[d].affordability <= threshold ? 1.0 : 0.0; },
+         [&, threshold](std::size_t d) { return cost[d].affordability <= threshold ? 1.0 : 0.0; },
          CityRule::city_cost, nullptr, nullptr,
-         [&] { return city.affordability <= threshold ? 1.0 : 0.0; }},
+         [&, threshold] { return city.affordability <= threshold ? 1.0 : 0.0; }},
         {"cheapest_mix_cost_per_subscriber_usd_per_month", "USD/month",
          "cost per subscriber and month of the cheapest mix meeting the target served share", 2,
          [&](std::size_t d) { return cost[d].cheapest_mix_per_subscriber_usd_per_month; },
