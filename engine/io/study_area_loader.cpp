@@ -21,6 +21,8 @@
 #include <ogrsf_frmts.h>
 #include <set>
 #include <spdlog/spdlog.h>
+#include <string_view>
+#include <type_traits>
 
 namespace covsim::io {
 
@@ -357,41 +359,59 @@ GeoRaster open_georeferenced(const std::filesystem::path& path, std::string_view
     return out;
 }
 
-Raster<double> warp_population(const StudyAreaSpec& spec, const Grid& grid,
-                               const OGRSpatialReference& grid_srs) {
-    const std::string file = spec.population_path.string();
-    GeoRaster geo = open_georeferenced(spec.population_path, "population raster");
-    const GDALDatasetUniquePtr& src = geo.dataset;
-    const OGRSpatialReference& src_srs = geo.srs;
+template <typename T>
+constexpr GDALDataType gdal_type_of() {
+    if constexpr (std::is_same_v<T, double>) {
+        return GDT_Float64;
+    } else if constexpr (std::is_same_v<T, float>) {
+        return GDT_Float32;
+    } else {
+        static_assert(std::is_same_v<T, std::uint8_t>);
+        return GDT_Byte;
+    }
+}
 
-    auto dst = make_mem_dataset(grid, GDT_Float64);
+// `src` warped onto `grid` (GDAL's gdalwarp with the given resampling); cells no source pixel
+// covers hold `nodata`. `what` and `file` name the raster in errors.
+template <typename T>
+Raster<T> warp_onto(const GeoRaster& src, const Grid& grid, const char* resampling, T nodata,
+                    std::string_view what, const std::string& file) {
+    constexpr GDALDataType type = gdal_type_of<T>();
+    auto dst = make_mem_dataset(grid, type);
     GDALRasterBand* band = dst->GetRasterBand(1);
-    const double nan = std::numeric_limits<double>::quiet_NaN();
-    band->SetNoDataValue(nan);
-    band->Fill(nan);
-
-    const char* argv[] = {"-r", "average", "-wo", "INIT_DEST=NO_DATA", nullptr};
+    band->SetNoDataValue(static_cast<double>(nodata));
+    band->Fill(static_cast<double>(nodata));
+    const char* argv[] = {"-r", resampling, "-wo", "INIT_DEST=NO_DATA", nullptr};
     GDALWarpAppOptions* options = GDALWarpAppOptionsNew(const_cast<char**>(argv), nullptr);
-    GDALDatasetH src_h = GDALDataset::ToHandle(src.get());
+    GDALDatasetH src_h = GDALDataset::ToHandle(src.dataset.get());
     int usage_error = 0;
     CPLErrorReset();
     GDALDatasetH result =
         GDALWarp(nullptr, GDALDataset::ToHandle(dst.get()), 1, &src_h, options, &usage_error);
     GDALWarpAppOptionsFree(options);
     if (result == nullptr) {
-        throw Error(
-            ErrorCode::input_data,
-            fmt::format("population raster '{}': cannot warp it onto the analysis grid ({})", file,
-                        gdal_error_detail()));
+        throw Error(ErrorCode::input_data,
+                    fmt::format("{} '{}': cannot warp it onto the analysis grid ({})", what, file,
+                                gdal_error_detail()));
     }
-
-    Raster<double> people(grid, 0.0);
+    Raster<T> out(grid, nodata);
     if (band->RasterIO(GF_Read, 0, 0, static_cast<int>(grid.width), static_cast<int>(grid.height),
-                       people.values.data(), static_cast<int>(grid.width),
-                       static_cast<int>(grid.height), GDT_Float64, 0, 0) != CE_None) {
-        throw Error(ErrorCode::internal, "cannot read back the warped population");
+                       out.values.data(), static_cast<int>(grid.width),
+                       static_cast<int>(grid.height), type, 0, 0) != CE_None) {
+        throw Error(ErrorCode::internal, fmt::format("cannot read back the warped {}", what));
     }
-    const std::vector<double> src_area = source_pixel_area_m2(grid, *src, src_srs, grid_srs);
+    return out;
+}
+
+Raster<double> warp_population(const StudyAreaSpec& spec, const Grid& grid,
+                               const OGRSpatialReference& grid_srs) {
+    const std::string file = spec.population_path.string();
+    GeoRaster geo = open_georeferenced(spec.population_path, "population raster");
+    const OGRSpatialReference& src_srs = geo.srs;
+    Raster<double> people = warp_onto(
+        geo, grid, "average", std::numeric_limits<double>::quiet_NaN(), "population raster", file);
+    const std::vector<double> src_area =
+        source_pixel_area_m2(grid, *geo.dataset, src_srs, grid_srs);
     const double cell_area = grid.cell_area_m2();
     std::uint64_t negative = 0;
     for (std::size_t i = 0; i < people.values.size(); ++i) {
@@ -418,7 +438,6 @@ Raster<float> load_dem(const StudyAreaSpec& spec, const Grid& grid,
                        const OGRSpatialReference& grid_srs) {
     const std::string file = spec.dem_path.string();
     GeoRaster geo = open_georeferenced(spec.dem_path, "DEM");
-    const GDALDatasetUniquePtr& src = geo.dataset;
     const OGRSpatialReference& src_srs = geo.srs;
     const std::array<double, 6>& gt = geo.geotransform;
     // The DEM's spacing in metres, at the centre of the analysis grid for a geographic DEM.
@@ -445,32 +464,8 @@ Raster<float> load_dem(const StudyAreaSpec& spec, const Grid& grid,
                                 "more than 1.6 GB; resample it to a coarser spacing first",
                                 file, dem_grid.width, dem_grid.height, spacing));
     }
-    auto dst = make_mem_dataset(dem_grid, GDT_Float32);
-    GDALRasterBand* band = dst->GetRasterBand(1);
-    const double nan = std::numeric_limits<double>::quiet_NaN();
-    band->SetNoDataValue(nan);
-    band->Fill(nan);
-    const char* argv[] = {"-r", "bilinear", "-wo", "INIT_DEST=NO_DATA", nullptr};
-    GDALWarpAppOptions* options = GDALWarpAppOptionsNew(const_cast<char**>(argv), nullptr);
-    GDALDatasetH src_h = GDALDataset::ToHandle(src.get());
-    int usage_error = 0;
-    CPLErrorReset();
-    GDALDatasetH result =
-        GDALWarp(nullptr, GDALDataset::ToHandle(dst.get()), 1, &src_h, options, &usage_error);
-    GDALWarpAppOptionsFree(options);
-    if (result == nullptr) {
-        throw Error(ErrorCode::input_data,
-                    fmt::format("DEM '{}': cannot warp it onto the analysis grid ({})", file,
-                                gdal_error_detail()));
-    }
-    Raster<float> dem(dem_grid, std::numeric_limits<float>::quiet_NaN());
-    if (band->RasterIO(GF_Read, 0, 0, static_cast<int>(dem_grid.width),
-                       static_cast<int>(dem_grid.height), dem.values.data(),
-                       static_cast<int>(dem_grid.width), static_cast<int>(dem_grid.height),
-                       GDT_Float32, 0, 0) != CE_None) {
-        throw Error(ErrorCode::internal, "cannot read back the warped DEM");
-    }
-    return dem;
+    return warp_onto(geo, dem_grid, "bilinear", std::numeric_limits<float>::quiet_NaN(), "DEM",
+                     file);
 }
 
 // ESA WorldCover class codes (v100/v200 legend) to ITU-R P.2108 Table 3 clutter types; built-up
@@ -504,32 +499,9 @@ std::uint8_t clutter_of_worldcover(std::uint8_t code, DistrictType type) {
 Raster<std::uint8_t> load_land_cover(const StudyAreaSpec& spec, const StudyArea& area) {
     const std::string file = spec.land_cover_path.string();
     const GeoRaster geo = open_georeferenced(spec.land_cover_path, "land-cover raster");
-    const GDALDatasetUniquePtr& src = geo.dataset;
     const Grid& grid = area.grid;
-    auto dst = make_mem_dataset(grid, GDT_Byte);
-    GDALRasterBand* band = dst->GetRasterBand(1);
-    band->SetNoDataValue(0);
-    band->Fill(0);
-    const char* argv[] = {"-r", "mode", "-wo", "INIT_DEST=NO_DATA", nullptr};
-    GDALWarpAppOptions* options = GDALWarpAppOptionsNew(const_cast<char**>(argv), nullptr);
-    GDALDatasetH src_h = GDALDataset::ToHandle(src.get());
-    int usage_error = 0;
-    CPLErrorReset();
-    GDALDatasetH result =
-        GDALWarp(nullptr, GDALDataset::ToHandle(dst.get()), 1, &src_h, options, &usage_error);
-    GDALWarpAppOptionsFree(options);
-    if (result == nullptr) {
-        throw Error(ErrorCode::input_data,
-                    fmt::format("land-cover raster '{}': cannot warp it onto the analysis grid "
-                                "({})",
-                                file, gdal_error_detail()));
-    }
-    Raster<std::uint8_t> classes(grid, 0);
-    if (band->RasterIO(GF_Read, 0, 0, static_cast<int>(grid.width), static_cast<int>(grid.height),
-                       classes.values.data(), static_cast<int>(grid.width),
-                       static_cast<int>(grid.height), GDT_Byte, 0, 0) != CE_None) {
-        throw Error(ErrorCode::internal, "cannot read back the land cover");
-    }
+    Raster<std::uint8_t> classes =
+        warp_onto(geo, grid, "mode", std::uint8_t{0}, "land-cover raster", file);
     std::uint64_t unknown = 0;
     for (std::size_t i = 0; i < classes.values.size(); ++i) {
         const std::int16_t d = area.district_index.values[i];
