@@ -75,6 +75,20 @@ struct Scratch {
     std::vector<SectorEntry> candidates;
     TerrainProfile profile;
 
+    // Terrain losses of the current mast, per cell of the tile: sectors of one site share the
+    // position, antenna height and ground, hence every profile and terrain loss; the first
+    // sector that needs a cell's computes it, the others reuse it. An entry holds for the mast
+    // whose stamp it carries and for the same flat loss and add-ons it was computed from.
+    struct TerrainMemo {
+        std::uint64_t stamp = 0;
+        double flat_loss_db = 0.0;
+        double add_ons_db = 0.0;
+        double loss_db = 0.0;
+        bool over_terrain = false; // false: no profile (too short, or an end without elevation)
+    };
+    std::vector<TerrainMemo> terrain_memo;
+    std::uint64_t mast_stamp = 0;
+
     // The tile as a full rectangle (row-major, tile_width per row), for the span kernel: the
     // rectangle index of each gathered cell, per column x and per row y, per cell the ground,
     // the environment and add-on loss of the current layer, 1 inside a district, and the
@@ -468,6 +482,14 @@ private:
         return dh;
     }
 
+    // Sectors on one mast: the same position, antenna height and ground, so the same terrain
+    // profile and terrain loss to every cell (compared exactly: a shared result is the one each
+    // would compute).
+    static bool same_mast(const Sector& a, const Sector& b) {
+        return a.x_m == b.x_m && a.y_m == b.y_m && a.height_m == b.height_m &&
+               (a.ground_m == b.ground_m || (std::isnan(a.ground_m) && std::isnan(b.ground_m)));
+    }
+
     // The terrain profile from the sector to cell i, when both ends have an elevation and the
     // path is longer than a profile spacing and a half (shorter paths have no sample between).
     // The spacing is the DEM's, or the analysis grid's when that is finer (docs/terrain.md).
@@ -708,8 +730,16 @@ private:
             finish_layer(l, s, lm, terrain);
             return;
         }
+        if (terrain) {
+            s.terrain_memo.assign(n, Scratch::TerrainMemo{});
+        }
+        const Sector* mast = nullptr;
         for (const SectorEntry& cand : s.candidates) {
             const Sector& sector = in_.sectors[cand.second];
+            if (mast == nullptr || !same_mast(*mast, sector)) {
+                mast = &sector;
+                ++s.mast_stamp;
+            }
             const std::size_t k = flat_pairs(layer, sector, s);
             status.pixel_sectors += k;
             const double tx_dbm = sector.power_dbm + layer.re_offset_db + layer.rx_gain_dbi;
@@ -718,11 +748,23 @@ private:
                 const double d = s.pair_distance[j];
                 double loss = s.pair_loss[j];
                 double p_mw = s.pair_mw[j];
-                if (terrain && s.pair_dbm[j] >= s.best_flat_dbm[i] - layer.terrain_margin_db &&
-                    profile_to(sector, s, i, d)) {
-                    loss = terrain_loss(layer, sector, s, d, loss, s.pair_extra[j]);
-                    p_mw = fast::db_to_linear(tx_dbm + s.pair_gain[j] - loss);
-                    ++status.terrain_pairs;
+                if (terrain && s.pair_dbm[j] >= s.best_flat_dbm[i] - layer.terrain_margin_db) {
+                    Scratch::TerrainMemo& memo = s.terrain_memo[i];
+                    if (memo.stamp != s.mast_stamp || memo.flat_loss_db != loss ||
+                        memo.add_ons_db != s.pair_extra[j]) {
+                        memo.stamp = s.mast_stamp;
+                        memo.flat_loss_db = loss;
+                        memo.add_ons_db = s.pair_extra[j];
+                        memo.over_terrain = profile_to(sector, s, i, d);
+                        if (memo.over_terrain) {
+                            memo.loss_db = terrain_loss(layer, sector, s, d, loss, memo.add_ons_db);
+                        }
+                    }
+                    if (memo.over_terrain) {
+                        loss = memo.loss_db;
+                        p_mw = fast::db_to_linear(tx_dbm + s.pair_gain[j] - loss);
+                        ++status.terrain_pairs;
+                    }
                 }
                 if (!std::isfinite(loss)) {
                     ++status.non_finite_losses;

@@ -7,9 +7,12 @@
 #include "core/propagation/registry.hpp"
 #include "core/terrain.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <gtest/gtest.h>
 #include <limits>
+#include <vector>
 
 using namespace covsim;
 
@@ -225,4 +228,51 @@ TEST(TerrainProfile, SamplesTheBilinearSurfaceAtTheGivenSpacing) {
     }
     dem.at(7, 2) = std::numeric_limits<float>::quiet_NaN();
     EXPECT_FALSE(terrain_profile(dem, 250.0, 250.0, 1250.0, 250.0, 30.0, p));
+}
+
+// Sectors on one mast share each terrain profile and loss (computed once, engine/core/coverage.cpp
+// TerrainMemo): with every pair over the terrain, two 3-sector masts together must give exactly,
+// bit for bit, the best of the six sectors computed one at a time, and as many terrain pairs.
+TEST(CoverageTerrain, CoSitedSectorsShareTerrainLossesExactly) {
+    const StudyArea area = strip([](double x) {
+        return 40.0 * std::sin(x / 700.0) + (std::abs(x - 5000.0) < 250.0 ? 150.0 : 0.0);
+    });
+    for (const char* model : {"3gpp-38901-rma", "itm"}) {
+        CoverageInput all = one_site(area, model);
+        all.layers[0].antenna.isotropic = false;
+        all.layers[0].antenna.gain_dbi = 15.0;
+        all.layers[0].terrain_margin_db = 1000.0; // every pair over the terrain
+        const Sector base = all.sectors[0];
+        all.sectors.clear();
+        for (const double x : {1025.0, 7025.0}) {
+            for (const double azimuth : {30.0, 150.0, 270.0}) {
+                Sector s = base;
+                s.x_m = x;
+                s.azimuth_deg = azimuth;
+                s.ground_m = sample_bilinear(*area.terrain, s.x_m, s.y_m);
+                all.sectors.push_back(s);
+            }
+        }
+        const CoverageResult together = compute_coverage(all);
+
+        std::vector<float> best(together.maps.rsrp_dbm.values.size(),
+                                -std::numeric_limits<float>::infinity());
+        std::uint64_t terrain_pairs = 0;
+        for (const Sector& s : all.sectors) {
+            CoverageInput one = all;
+            one.sectors = {s};
+            const CoverageResult alone = compute_coverage(one);
+            terrain_pairs += alone.status.terrain_pairs;
+            for (std::size_t i = 0; i < best.size(); ++i) {
+                best[i] = std::max(best[i], alone.maps.rsrp_dbm.values[i]);
+            }
+        }
+        EXPECT_EQ(together.status.terrain_pairs, terrain_pairs) << model;
+        std::size_t differ = 0;
+        for (std::size_t i = 0; i < best.size(); ++i) {
+            differ += together.maps.rsrp_dbm.values[i] == best[i] ? 0 : 1;
+        }
+        EXPECT_EQ(differ, 0u) << model;
+        EXPECT_GT(together.status.terrain_pairs, best.size()) << model;
+    }
 }
