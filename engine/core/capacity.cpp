@@ -1,10 +1,10 @@
 #include "core/capacity.hpp"
 
 #include "core/error.hpp"
+#include "core/parallel.hpp"
 
 #include <map>
 #include <tbb/blocked_range.h>
-#include <tbb/parallel_for.h>
 #include <tuple>
 
 namespace covsim {
@@ -54,21 +54,21 @@ CapacityResult compute_capacity(const CapacityInput& in) {
 
     // 1. Peak throughput of each layer's best server, cell by cell (independent: parallel).
     out.layer_throughput_mbps.assign(layer_count, Raster<float>(grid, map_nodata));
-    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, grid.cell_count(), 1 << 14),
-                      [&](const tbb::blocked_range<std::size_t>& r) {
-                          for (std::size_t l = 0; l < layer_count; ++l) {
-                              const LayerMaps& lm = maps.layers[l];
-                              const CapacityLayer& cl = in.layers[l];
-                              for (std::size_t i = r.begin(); i != r.end(); ++i) {
-                                  if (lm.best_server.values[i] == no_server) {
-                                      continue;
-                                  }
-                                  out.layer_throughput_mbps[l].values[i] = static_cast<float>(
-                                      peak_throughput_mbps(cl.throughput, lm.sinr_db.values[i],
-                                                           cl.occupied_bandwidth_hz));
-                              }
-                          }
-                      });
+    parallel::for_ranges(tbb::blocked_range<std::size_t>(0, grid.cell_count(), 1 << 14),
+                         [&](const tbb::blocked_range<std::size_t>& r) {
+                             for (std::size_t l = 0; l < layer_count; ++l) {
+                                 const LayerMaps& lm = maps.layers[l];
+                                 const CapacityLayer& cl = in.layers[l];
+                                 for (std::size_t i = r.begin(); i != r.end(); ++i) {
+                                     if (lm.best_server.values[i] == no_server) {
+                                         continue;
+                                     }
+                                     out.layer_throughput_mbps[l].values[i] = static_cast<float>(
+                                         peak_throughput_mbps(cl.throughput, lm.sinr_db.values[i],
+                                                              cl.occupied_bandwidth_hz));
+                                 }
+                             }
+                         });
 
     // 2. Loads, in cell order (one fixed order: bit-identical for any thread count).
     std::size_t cell_count = 0;

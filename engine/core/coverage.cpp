@@ -3,6 +3,7 @@
 #include "core/error.hpp"
 #include "core/fast_math.hpp"
 #include "core/geometry.hpp"
+#include "core/parallel.hpp"
 #include "core/propagation/location_variability.hpp"
 #include "core/propagation/p2108.hpp"
 #include "core/propagation/p2109.hpp"
@@ -17,7 +18,6 @@
 #include <numbers>
 #include <tbb/blocked_range.h>
 #include <tbb/enumerable_thread_specific.h>
-#include <tbb/parallel_for.h>
 #include <utility>
 
 namespace covsim {
@@ -261,13 +261,13 @@ public:
         std::vector<CoverageStatus> statuses(tile_count);
 
         tbb::enumerable_thread_specific<Scratch> scratch;
-        tbb::parallel_for(tbb::blocked_range<std::size_t>(0, tile_count),
-                          [&](const tbb::blocked_range<std::size_t>& r) {
-                              Scratch& s = scratch.local();
-                              for (std::size_t t = r.begin(); t != r.end(); ++t) {
-                                  process_tile(t, s, m, partials[t], statuses[t]);
-                              }
-                          });
+        parallel::for_ranges(tbb::blocked_range<std::size_t>(0, tile_count),
+                             [&](const tbb::blocked_range<std::size_t>& r) {
+                                 Scratch& s = scratch.local();
+                                 for (std::size_t t = r.begin(); t != r.end(); ++t) {
+                                     process_tile(t, s, m, partials[t], statuses[t]);
+                                 }
+                             });
 
         result.districts = reduce_in_order(partials, in_.area->district_count(), in_.layers.size());
         for (const CoverageStatus& st : statuses) {

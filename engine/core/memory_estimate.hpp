@@ -12,7 +12,8 @@
 //                people per cell (8 B), and 15 B for the map writers' copies              = 48 B
 //
 // On the 50 m Hanoi batch (1.8 M grid cells, four layers at most) this gives 0.25 GB; the
-// measured peak of the whole process is 0.46 GB (site layers, GDAL's caches, threads).
+// measured peak of the whole process is 0.68 GB (site layers, GDAL's caches, threads, two
+// variants side by side).
 
 #include <cstddef>
 #include <cstdint>
@@ -20,6 +21,12 @@
 namespace covsim {
 
 inline constexpr std::uint64_t study_area_bytes_per_cell = 19;
+
+// Variants of a batch run side by side only while their estimated maps together fit in this
+// budget (engine/run/batch.cpp): small variants overlap one's writing with another's computing;
+// large ones run one after another, each over every thread, so that the peak does not grow
+// with the thread count (Hanoi at 25 m: 1.1 GB per variant, one at a time).
+inline constexpr std::uint64_t side_by_side_budget_bytes = std::uint64_t{1} << 30;
 
 [[nodiscard]] constexpr std::uint64_t scenario_bytes_per_cell(std::size_t layers) noexcept {
     return 48 + 24 * static_cast<std::uint64_t>(layers);

@@ -6,6 +6,7 @@
 #include "core/error.hpp"
 #include "core/link_budget.hpp"
 #include "core/memory_estimate.hpp"
+#include "core/parallel.hpp"
 #include "core/propagation/registry.hpp"
 #include "core/result.hpp"
 #include "core/terrain.hpp"
@@ -25,6 +26,7 @@
 #include "run/variant_store.hpp"
 #include "run/version.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cmath>
@@ -42,10 +44,8 @@
 #include <spdlog/spdlog.h>
 #include <stop_token>
 #include <sys/file.h>
-#include <tbb/blocked_range.h>
 #include <tbb/global_control.h>
 #include <tbb/info.h>
-#include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
 #include <tbb/task_group.h>
 #include <thread>
@@ -274,8 +274,9 @@ std::map<std::string, std::string> hash_inputs(const std::vector<InputFile*>& in
     for (auto it = digests.begin(); it != digests.end(); ++it) {
         slots.push_back(it);
     }
-    tbb::parallel_for(std::size_t{0}, slots.size(),
-                      [&](std::size_t i) { slots[i]->second = io::sha256_file(slots[i]->first); });
+    parallel::for_each_index(std::size_t{0}, slots.size(), [&](std::size_t i) {
+        slots[i]->second = io::sha256_file(slots[i]->first);
+    });
     return digests;
 }
 
@@ -342,6 +343,7 @@ RunReport run_batch(const RunConfig& config) {
         std::vector<InputFile> inputs;
         std::vector<bool> ftth_district;
         std::string checksum;
+        std::uint64_t bytes = 0; // memory estimate (core/memory_estimate.hpp)
     };
     std::map<StudyAreaKey, std::shared_ptr<const io::LoadedStudyArea>> areas;
     std::vector<Prepared> prepared;
@@ -362,6 +364,7 @@ RunReport run_batch(const RunConfig& config) {
         const std::uint64_t bytes =
             p.area->area.grid.cell_count() *
             (study_area_bytes_per_cell + scenario_bytes_per_cell(sc.layers.size()));
+        p.bytes = bytes;
         io::check_memory(bytes,
                          fmt::format("scenario {}: {} layers on {} x {} cells of {:g} m", sc.name,
                                      sc.layers.size(), p.area->area.grid.width,
@@ -542,15 +545,22 @@ RunReport run_batch(const RunConfig& config) {
         progress.finished(sc.name);
     };
 
+    // As many variants side by side as fit in the budget, at least one, at most one per thread.
+    std::uint64_t largest = 1;
+    for (const Prepared* p : todo) {
+        largest = std::max(largest, p->bytes);
+    }
+    const std::size_t side_by_side =
+        std::clamp<std::size_t>(static_cast<std::size_t>(side_by_side_budget_bytes / largest), 1,
+                                static_cast<std::size_t>(threads));
+    if (side_by_side < static_cast<std::size_t>(threads) && todo.size() > 1) {
+        spdlog::info("{} variant(s) at a time: each needs up to {:.1f} GB", side_by_side,
+                     static_cast<double>(largest) / 1e9);
+    }
     try {
-        tbb::parallel_for(
-            tbb::blocked_range<std::size_t>(0, todo.size(), 1),
-            [&](const tbb::blocked_range<std::size_t>& r) {
-                for (std::size_t i = r.begin(); i != r.end(); ++i) {
-                    compute_and_write(*todo[i]);
-                }
-            },
-            tbb::simple_partitioner(), context);
+        parallel::for_each_limited(
+            todo.size(), side_by_side, [&](std::size_t i) { compute_and_write(*todo[i]); },
+            context);
     } catch (...) {
         monitor.request_stop();
         throw;

@@ -24,8 +24,9 @@ COVSIM_TEST_PACKAGES=(
     clang-format
 )
 
-# Packages for tools/run-fuzzers: clang with libFuzzer and the sanitizer runtimes.
-COVSIM_FUZZ_PACKAGES=(clang libclang-rt-14-dev)
+# Packages for tools/run-fuzzers and the tsan preset: clang with libFuzzer and the sanitizer
+# runtimes.
+COVSIM_CLANG_PACKAGES=(clang libclang-rt-14-dev)
 
 covsim_log() { printf '\033[1mcovsim:\033[0m %s\n' "$*" >&2; }
 

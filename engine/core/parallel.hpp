@@ -1,0 +1,138 @@
+#pragma once
+// The one way covsim runs a loop in parallel: tbb::parallel_for over a blocked range, with the
+// happens-before edges of its start and its join made visible to ThreadSanitizer.
+//
+// Why: ThreadSanitizer sees synchronisation only in instrumented code and in the calls it
+// intercepts (pthread, atomics compiled with -fsanitize=thread). Debian's libtbb is not built
+// with TSan, so the hand-over of a task to a worker and the wait at the end of a parallel_for
+// happen inside uninstrumented code: every write a worker makes to a per-tile result and the
+// caller's read of it after the loop would be reported as a data race although the join orders
+// them. The TSan build (preset tsan, clang) stops instrumenting TBB's own headers
+// (cmake/tsan-ignorelist.txt) and these wrappers declare the two real edges:
+//   caller before the loop  ->  every body invocation (the loop's start),
+//   every body invocation   ->  caller after the loop (the join).
+// Nothing else is declared, so a race between two bodies (two tiles writing the same pixel, a
+// shared accumulator) is still reported. Outside TSan builds the annotations compile to nothing.
+
+#include <cstddef>
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+#include <tbb/parallel_pipeline.h>
+#include <tbb/task_group.h>
+#include <utility>
+
+#if defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define COVSIM_TSAN 1
+#endif
+#endif
+#if defined(__SANITIZE_THREAD__) && !defined(COVSIM_TSAN)
+#define COVSIM_TSAN 1
+#endif
+
+#ifdef COVSIM_TSAN
+extern "C" void __tsan_acquire(void* addr);
+extern "C" void __tsan_release(void* addr);
+#endif
+
+namespace covsim::parallel {
+
+namespace detail {
+
+// A synchronisation object for ThreadSanitizer: release() publishes the calling thread's
+// history, acquire() makes every history released to it so far happen before what follows.
+class Edge {
+public:
+    void release() noexcept {
+#ifdef COVSIM_TSAN
+        __tsan_release(this);
+#endif
+    }
+    void acquire() noexcept {
+#ifdef COVSIM_TSAN
+        __tsan_acquire(this);
+#endif
+    }
+
+private:
+    // A distinct 8-byte cell per edge: ThreadSanitizer keys synchronisation objects by 8-byte
+    // cell, so two edges sharing one would order every body after every other.
+    [[maybe_unused]] alignas(8) char tag_[8] = {};
+};
+
+} // namespace detail
+
+// tbb::parallel_for(range, body, extra...), where extra is a partitioner and/or a
+// tbb::task_group_context; body(const Range&) runs once per subrange, as in TBB.
+template <typename Range, typename Body, typename... Extra>
+void for_ranges(const Range& range, const Body& body, Extra&&... extra) {
+    detail::Edge start;
+    detail::Edge join;
+    start.release();
+    auto annotated = [&](const Range& r) {
+        start.acquire();
+        body(r);
+        join.release();
+    };
+    try {
+        tbb::parallel_for(range, annotated, std::forward<Extra>(extra)...);
+    } catch (...) {
+        join.acquire();
+        throw;
+    }
+    join.acquire();
+}
+
+// body(i) for every i in [begin, end), in parallel.
+template <typename Index, typename Body>
+void for_each_index(Index begin, Index end, const Body& body) {
+    for_ranges(tbb::blocked_range<Index>(begin, end), [&](const tbb::blocked_range<Index>& r) {
+        for (Index i = r.begin(); i != r.end(); ++i) {
+            body(i);
+        }
+    });
+}
+
+// body(i) for every i in [0, count), at most `max_in_flight` at a time (a tbb::parallel_pipeline
+// with that many tokens); each body may run nested parallel loops over every thread. Cancelling
+// `context` stops handing out indices.
+template <typename Body>
+void for_each_limited(std::size_t count, std::size_t max_in_flight, const Body& body,
+                      tbb::task_group_context& context) {
+    detail::Edge start;
+    detail::Edge handed_out; // the serial input stage runs on any thread, one call at a time
+    detail::Edge join;
+    start.release();
+    std::size_t next = 0;
+    auto input = [&](tbb::flow_control& control) -> std::size_t {
+        start.acquire();
+        handed_out.acquire();
+        const std::size_t i = next;
+        if (i == count) {
+            control.stop();
+        } else {
+            ++next;
+        }
+        handed_out.release();
+        join.release();
+        return i;
+    };
+    auto work = [&](std::size_t i) {
+        start.acquire();
+        body(i);
+        join.release();
+    };
+    try {
+        tbb::parallel_pipeline(
+            max_in_flight,
+            tbb::make_filter<void, std::size_t>(tbb::filter_mode::serial_in_order, input) &
+                tbb::make_filter<std::size_t, void>(tbb::filter_mode::parallel, work),
+            context);
+    } catch (...) {
+        join.acquire();
+        throw;
+    }
+    join.acquire();
+}
+
+} // namespace covsim::parallel
