@@ -4,6 +4,7 @@
 #include "io/gdal_support.hpp"
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <cmath>
 #include <fmt/format.h>
@@ -129,6 +130,27 @@ void check_csv_header(const std::filesystem::path& path, const std::string& file
         }
     }
     finish();
+    // GDAL's CSV driver also crashes when two columns claim one coordinate (e.g. 'y' and 'lat';
+    // found by fuzzing): one column per coordinate, from the names read_sectors() gives it.
+    for (const auto& [coordinate, names] :
+         {std::pair{"longitude", std::array{"lon", "longitude", "x"}},
+          std::pair{"latitude", std::array{"lat", "latitude", "y"}}}) {
+        const char* first = nullptr;
+        for (const char* n : names) {
+            if (seen.count(n) == 0) {
+                continue;
+            }
+            if (first != nullptr) {
+                throw Error(ErrorCode::input_data,
+                            fmt::format("sites file '{}' line 1: columns '{}' (column {}) and "
+                                        "'{}' (column {}) both give the {}; expected one of "
+                                        "{}, {} or {}",
+                                        file, first, seen.at(first), n, seen.at(n), coordinate,
+                                        names[0], names[1], names[2]));
+            }
+            first = n;
+        }
+    }
 }
 
 } // namespace
