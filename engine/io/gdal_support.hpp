@@ -4,6 +4,7 @@
 
 #include "core/grid.hpp"
 
+#include <cstdint>
 #include <filesystem>
 #include <gdal_priv.h>
 #include <memory>
@@ -11,6 +12,7 @@
 #include <ogrsf_frmts.h>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 namespace covsim::io {
@@ -25,6 +27,25 @@ std::string gdal_error_detail();
 GDALDatasetUniquePtr open_vector(const std::filesystem::path& path, std::string_view what,
                                  const std::vector<std::string>& open_options = {});
 GDALDatasetUniquePtr open_raster(const std::filesystem::path& path, std::string_view what);
+
+// The GDAL data type of a raster's cells (covsim's raster element types only).
+template <typename T>
+constexpr GDALDataType gdal_type() {
+    if constexpr (std::is_same_v<T, float>) {
+        return GDT_Float32;
+    } else if constexpr (std::is_same_v<T, double>) {
+        return GDT_Float64;
+    } else if constexpr (std::is_same_v<T, std::int32_t>) {
+        return GDT_Int32;
+    } else if constexpr (std::is_same_v<T, std::int16_t>) {
+        return GDT_Int16;
+    } else if constexpr (std::is_same_v<T, std::uint16_t>) {
+        return GDT_UInt16;
+    } else {
+        static_assert(std::is_same_v<T, std::uint8_t>, "unsupported raster type");
+        return GDT_Byte;
+    }
+}
 
 // An in-memory raster of one band on `grid` (geotransform and CRS set); throws
 // covsim::Error(limit) when it cannot be allocated.

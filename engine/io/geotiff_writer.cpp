@@ -12,29 +12,10 @@
 #include <gdalwarper.h>
 #include <memory>
 #include <numbers>
-#include <type_traits>
 
 namespace covsim::io {
 
 namespace {
-
-template <typename T>
-constexpr GDALDataType gdal_type() {
-    if constexpr (std::is_same_v<T, float>) {
-        return GDT_Float32;
-    } else if constexpr (std::is_same_v<T, double>) {
-        return GDT_Float64;
-    } else if constexpr (std::is_same_v<T, std::int32_t>) {
-        return GDT_Int32;
-    } else if constexpr (std::is_same_v<T, std::int16_t>) {
-        return GDT_Int16;
-    } else if constexpr (std::is_same_v<T, std::uint16_t>) {
-        return GDT_UInt16;
-    } else {
-        static_assert(std::is_same_v<T, std::uint8_t>, "unsupported raster type");
-        return GDT_Byte;
-    }
-}
 
 // Turns GDAL's persistent auxiliary metadata (.aux.xml side-car files) off for this thread
 // while it lives: PNG images and tiles carry everything in the file.

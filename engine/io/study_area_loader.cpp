@@ -22,7 +22,6 @@
 #include <set>
 #include <spdlog/spdlog.h>
 #include <string_view>
-#include <type_traits>
 
 namespace covsim::io {
 
@@ -332,13 +331,14 @@ std::vector<double> source_pixel_area_m2(const Grid& grid, GDALDataset& src,
 }
 
 // A raster GDAL opens, with a coordinate reference system (axes in GIS order: x east, y north)
-// and a geotransform; `what` names it in errors, e.g. "DEM".
+// and a geotransform.
 struct GeoRaster {
     GDALDatasetUniquePtr dataset;
     OGRSpatialReference srs;
     std::array<double, 6> geotransform{};
 };
 
+// Opens a raster that has both; `what` names it in errors, e.g. "DEM".
 GeoRaster open_georeferenced(const std::filesystem::path& path, std::string_view what) {
     GeoRaster out;
     out.dataset = open_raster(path, what);
@@ -359,24 +359,12 @@ GeoRaster open_georeferenced(const std::filesystem::path& path, std::string_view
     return out;
 }
 
-template <typename T>
-constexpr GDALDataType gdal_type_of() {
-    if constexpr (std::is_same_v<T, double>) {
-        return GDT_Float64;
-    } else if constexpr (std::is_same_v<T, float>) {
-        return GDT_Float32;
-    } else {
-        static_assert(std::is_same_v<T, std::uint8_t>);
-        return GDT_Byte;
-    }
-}
-
 // `src` warped onto `grid` (GDAL's gdalwarp with the given resampling); cells no source pixel
 // covers hold `nodata`. `what` and `file` name the raster in errors.
 template <typename T>
 Raster<T> warp_onto(const GeoRaster& src, const Grid& grid, const char* resampling, T nodata,
                     std::string_view what, const std::string& file) {
-    constexpr GDALDataType type = gdal_type_of<T>();
+    constexpr GDALDataType type = gdal_type<T>();
     auto dst = make_mem_dataset(grid, type);
     GDALRasterBand* band = dst->GetRasterBand(1);
     band->SetNoDataValue(static_cast<double>(nodata));
