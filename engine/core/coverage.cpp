@@ -3,6 +3,7 @@
 #include "core/error.hpp"
 #include "core/fast_math.hpp"
 #include "core/geometry.hpp"
+#include "core/isa.hpp"
 #include "core/parallel.hpp"
 #include "core/propagation/location_variability.hpp"
 #include "core/propagation/p2108.hpp"
@@ -54,6 +55,7 @@ struct Scratch {
     std::vector<double> best_flat_dbm; // best flat-terrain power of the layer, terrain runs
     std::vector<std::int32_t> best_sector;
     std::vector<double> best_distance;
+    std::vector<std::uint8_t> best_line_of_sight; // terrain runs: of the best pair, or unknown
     std::vector<double> sum_mw;
     std::vector<double> cell_extra_loss_db; // per-cell add-ons of the layer (terminal clutter)
 
@@ -85,6 +87,7 @@ struct Scratch {
         double add_ons_db = 0.0;
         double loss_db = 0.0;
         bool over_terrain = false; // false: no profile (too short, or an end without elevation)
+        std::uint8_t line_of_sight = 1; // of the profile; 1 without one (nothing in between)
     };
     std::vector<TerrainMemo> terrain_memo;
     std::uint64_t mast_stamp = 0;
@@ -382,6 +385,12 @@ private:
     // number of pairs. The per-pair loops are written without calls (covsim::fast) so that the
     // compiler vectorises them; their results do not depend on the instruction set.
     std::size_t flat_pairs(const CoverageLayer& layer, const Sector& sector, Scratch& s) const {
+        std::size_t k = 0;
+        isa::dispatch([&]() COVSIM_ALWAYS_INLINE { k = flat_pairs_on(layer, sector, s); });
+        return k;
+    }
+    COVSIM_ALWAYS_INLINE std::size_t flat_pairs_on(const CoverageLayer& layer, const Sector& sector,
+                                                   Scratch& s) const {
         const std::size_t n = s.cell_index.size();
         const double range2 = layer.max_range_m * layer.max_range_m;
         const double dh = sector.height_m - layer.rx_height_m;
@@ -504,6 +513,12 @@ private:
                                s.profile);
     }
 
+    // 1 when the current profile (Scratch::profile, from `sector`) has line of sight, else 0.
+    static std::uint8_t line_of_sight(const CoverageLayer& layer, const Sector& sector,
+                                      const Scratch& s) {
+        return p526::line_of_sight(s.profile, sector.height_m, layer.rx_height_m) ? 1 : 0;
+    }
+
     // The loss over the terrain of pair (sector, cell i), from its flat-terrain loss.
     double terrain_loss(const CoverageLayer& layer, const Sector& sector, const Scratch& s,
                         double d, double flat_loss, double add_ons_db) const {
@@ -535,6 +550,11 @@ private:
     // pass of a terrain run, Scratch::best_flat_dbm), as the pair lists would.
     void span_layer(const CoverageLayer& layer, Scratch& s, CoverageStatus& status,
                     bool best_flat_only = false) const {
+        isa::dispatch(
+            [&]() COVSIM_ALWAYS_INLINE { span_layer_on(layer, s, status, best_flat_only); });
+    }
+    COVSIM_ALWAYS_INLINE void span_layer_on(const CoverageLayer& layer, Scratch& s,
+                                            CoverageStatus& status, bool best_flat_only) const {
         const std::size_t n = s.cell_index.size();
         const auto w = static_cast<std::size_t>(s.tile_width);
         const auto rect = static_cast<std::size_t>(s.tile_width * s.tile_height);
@@ -732,6 +752,7 @@ private:
         }
         if (terrain) {
             s.terrain_memo.assign(n, Scratch::TerrainMemo{});
+            s.best_line_of_sight.assign(n, flag_nodata);
         }
         const Sector* mast = nullptr;
         for (const SectorEntry& cand : s.candidates) {
@@ -748,6 +769,7 @@ private:
                 const double d = s.pair_distance[j];
                 double loss = s.pair_loss[j];
                 double p_mw = s.pair_mw[j];
+                std::uint8_t los = flag_nodata; // unknown without a terrain evaluation
                 if (terrain && s.pair_dbm[j] >= s.best_flat_dbm[i] - layer.terrain_margin_db) {
                     Scratch::TerrainMemo& memo = s.terrain_memo[i];
                     if (memo.stamp != s.mast_stamp || memo.flat_loss_db != loss ||
@@ -756,8 +778,10 @@ private:
                         memo.flat_loss_db = loss;
                         memo.add_ons_db = s.pair_extra[j];
                         memo.over_terrain = profile_to(sector, s, i, d);
+                        memo.line_of_sight = 1;
                         if (memo.over_terrain) {
                             memo.loss_db = terrain_loss(layer, sector, s, d, loss, memo.add_ons_db);
+                            memo.line_of_sight = line_of_sight(layer, sector, s);
                         }
                     }
                     if (memo.over_terrain) {
@@ -765,6 +789,7 @@ private:
                         p_mw = fast::db_to_linear(tx_dbm + s.pair_gain[j] - loss);
                         ++status.terrain_pairs;
                     }
+                    los = memo.line_of_sight;
                 }
                 if (!std::isfinite(loss)) {
                     ++status.non_finite_losses;
@@ -775,6 +800,9 @@ private:
                     s.best_mw[i] = p_mw;
                     s.best_sector[i] = static_cast<std::int32_t>(cand.second);
                     s.best_distance[i] = d;
+                    if (terrain) {
+                        s.best_line_of_sight[i] = los;
+                    }
                 }
             }
         }
@@ -843,11 +871,13 @@ private:
                                                                             : indoor_none;
             }
             if (terrain) {
-                c.line_of_sight =
-                    profile_to(sector, s, i, d)
-                        ? (p526::line_of_sight(s.profile, sector.height_m, layer.rx_height_m) ? 1
-                                                                                              : 0)
-                        : 1; // shorter than a DEM spacing and a half: nothing in between
+                // Kept from the best pair's terrain evaluation; a best pair that was not
+                // evaluated over the terrain (below the margin) gets its profile here.
+                c.line_of_sight = s.best_line_of_sight[i];
+                if (c.line_of_sight == flag_nodata) {
+                    c.line_of_sight =
+                        profile_to(sector, s, i, d) ? line_of_sight(layer, sector, s) : 1;
+                }
                 lm.line_of_sight.values[idx] = c.line_of_sight;
             }
             lm.rsrp_dbm.values[idx] = static_cast<float>(c.rsrp_dbm);

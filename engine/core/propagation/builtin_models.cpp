@@ -2,6 +2,7 @@
 // their registration. Each adapter only maps a Link to the maths' arguments.
 
 #include "core/fast_math.hpp"
+#include "core/isa.hpp"
 #include "core/propagation/cost231_hata.hpp"
 #include "core/propagation/free_space.hpp"
 #include "core/propagation/itm.hpp"
@@ -79,6 +80,13 @@ public:
     void path_losses_db(const Link& link, std::span<const double> distance_m,
                         std::span<const Environment> environment,
                         std::span<double> loss_db) const noexcept override {
+        isa::dispatch(
+            [&]() COVSIM_ALWAYS_INLINE { losses_on(link, distance_m, environment, loss_db); });
+    }
+
+    COVSIM_ALWAYS_INLINE void losses_on(const Link& link, std::span<const double> distance_m,
+                                        std::span<const Environment> environment,
+                                        std::span<double> loss_db) const noexcept {
         Link l = link;
         l.distance_m = 1.0;
         if (!sensible(l)) {
@@ -183,6 +191,10 @@ public:
     void path_losses_db(const Link& link, std::span<const double> distance_m,
                         std::span<const Environment> /*environment*/,
                         std::span<double> loss_db) const noexcept override {
+        isa::dispatch([&]() COVSIM_ALWAYS_INLINE { losses_on(link, distance_m, loss_db); });
+    }
+    COVSIM_ALWAYS_INLINE void losses_on(const Link& link, std::span<const double> distance_m,
+                                        std::span<double> loss_db) const noexcept {
         Link l = link;
         l.distance_m = 1.0;
         if (!sensible(l)) {
@@ -218,7 +230,7 @@ public:
                 c_prime = std::pow((std::min(hu, 23.0) - 13.0) / 10.0, 1.5);
             }
             const double decay = uma ? -1.0 / 63.0 : -1.0 / 36.0;
-            auto run = [&](auto with_c_prime_t) {
+            auto run = [&](auto with_c_prime_t) COVSIM_ALWAYS_INLINE {
                 constexpr bool with_c_prime = decltype(with_c_prime_t)::value;
                 for (std::size_t i = 0; i < n; ++i) {
                     const double d = d_in[i];

@@ -1,4 +1,5 @@
 #include "core/coverage.hpp"
+#include "core/isa.hpp"
 #include "core/propagation/free_space.hpp"
 #include "core/propagation/registry.hpp"
 
@@ -66,6 +67,85 @@ Sector omni_at(double x, double y, double power_dbm, std::size_t layer = 0) {
     s.power_dbm = power_dbm;
     s.layer = layer;
     return s;
+}
+
+// 25 directional UMa sites over a disc-shaped district (the determinism tests' city). `area`
+// must outlive the input.
+CoverageInput uma_city(const StudyArea& area) {
+    CoverageInput in;
+    in.area = &area;
+    in.tile_size = 32;
+    CoverageLayer layer = free_space_layer(2600.0);
+    layer.model = model_registry().find("3gpp-38901-uma");
+    layer.antenna = AntennaPattern{};
+    layer.load = 0.7;
+    layer.noise_per_re_dbm = -125.0;
+    layer.rsrp_min_dbm = -95.0;
+    layer.sinr_min_db = 0.0;
+    layer.max_range_m = 4000.0;
+    in.layers.push_back(layer);
+    for (int i = 0; i < 25; ++i) {
+        Sector s = omni_at(1000.0 + 600.0 * (i % 5) + 37.0 * i, 1000.0 + 600.0 * (i / 5), 43.0);
+        s.azimuth_deg = std::fmod(77.0 * i, 360.0);
+        s.electrical_tilt_deg = 4.0;
+        in.sectors.push_back(s);
+    }
+    return in;
+}
+
+StudyArea disc_area() {
+    return make_area(300, 50.0, 3.0, [](std::int64_t c, std::int64_t r) {
+        return (c - 150) * (c - 150) + (r - 150) * (r - 150) < 140 * 140;
+    });
+}
+
+template <class T>
+bool same_bytes(const std::vector<T>& a, const std::vector<T>& b) {
+    return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(T)) == 0;
+}
+
+// Every map of the result and every district sum, compared bit for bit.
+::testing::AssertionResult same_bits(const CoverageResult& a, const CoverageResult& b) {
+    const auto same_layer = [](const LayerMaps& x, const LayerMaps& y) {
+        return same_bytes(x.rsrp_dbm.values, y.rsrp_dbm.values) &&
+               same_bytes(x.sinr_db.values, y.sinr_db.values) &&
+               same_bytes(x.best_server.values, y.best_server.values) &&
+               same_bytes(x.covered.values, y.covered.values) &&
+               same_bytes(x.covered_indoor.values, y.covered_indoor.values);
+    };
+    if (!same_bytes(a.maps.rsrp_dbm.values, b.maps.rsrp_dbm.values) ||
+        !same_bytes(a.maps.sinr_db.values, b.maps.sinr_db.values) ||
+        !same_bytes(a.maps.best_server.values, b.maps.best_server.values) ||
+        !same_bytes(a.maps.serving_layer.values, b.maps.serving_layer.values) ||
+        !same_bytes(a.maps.covered.values, b.maps.covered.values) ||
+        !same_bytes(a.maps.covered_indoor.values, b.maps.covered_indoor.values)) {
+        return ::testing::AssertionFailure() << "the combined maps differ";
+    }
+    if (a.maps.layers.size() != b.maps.layers.size()) {
+        return ::testing::AssertionFailure() << "different layer counts";
+    }
+    for (std::size_t l = 0; l < a.maps.layers.size(); ++l) {
+        if (!same_layer(a.maps.layers[l], b.maps.layers[l])) {
+            return ::testing::AssertionFailure() << "the maps of layer " << l << " differ";
+        }
+    }
+    if (a.districts.size() != b.districts.size()) {
+        return ::testing::AssertionFailure() << "different district counts";
+    }
+    for (std::size_t d = 0; d < a.districts.size(); ++d) {
+        const DistrictTotals& x = a.districts[d];
+        const DistrictTotals& y = b.districts[d];
+        const std::vector<double> xs{x.population, x.area_km2, x.covered_population,
+                                     x.covered_area_km2, x.covered_indoor_population};
+        const std::vector<double> ys{y.population, y.area_km2, y.covered_population,
+                                     y.covered_area_km2, y.covered_indoor_population};
+        if (!same_bytes(xs, ys) ||
+            !same_bytes(x.layer_covered_population, y.layer_covered_population) ||
+            !same_bytes(x.layer_covered_indoor_population, y.layer_covered_indoor_population)) {
+            return ::testing::AssertionFailure() << "the sums of district " << d << " differ";
+        }
+    }
+    return ::testing::AssertionSuccess();
 }
 
 } // namespace
@@ -250,27 +330,8 @@ TEST(Coverage, NonFiniteLossesAreSkippedAndCounted) {
 }
 
 TEST(Coverage, OutputsAreBitIdenticalForAnyThreadCount) {
-    const StudyArea area = make_area(300, 50.0, 3.0, [](std::int64_t c, std::int64_t r) {
-        return (c - 150) * (c - 150) + (r - 150) * (r - 150) < 140 * 140;
-    });
-    CoverageInput in;
-    in.area = &area;
-    in.tile_size = 32;
-    CoverageLayer layer = free_space_layer(2600.0);
-    layer.model = model_registry().find("3gpp-38901-uma");
-    layer.antenna = AntennaPattern{};
-    layer.load = 0.7;
-    layer.noise_per_re_dbm = -125.0;
-    layer.rsrp_min_dbm = -95.0;
-    layer.sinr_min_db = 0.0;
-    layer.max_range_m = 4000.0;
-    in.layers.push_back(layer);
-    for (int i = 0; i < 25; ++i) {
-        Sector s = omni_at(1000.0 + 600.0 * (i % 5) + 37.0 * i, 1000.0 + 600.0 * (i / 5), 43.0);
-        s.azimuth_deg = std::fmod(77.0 * i, 360.0);
-        s.electrical_tilt_deg = 4.0;
-        in.sectors.push_back(s);
-    }
+    const StudyArea area = disc_area();
+    const CoverageInput in = uma_city(area);
     auto run = [&](std::size_t threads) {
         tbb::global_control limit(tbb::global_control::max_allowed_parallelism, threads);
         return compute_coverage(in);
@@ -278,25 +339,41 @@ TEST(Coverage, OutputsAreBitIdenticalForAnyThreadCount) {
     const CoverageResult one = run(1);
     const CoverageResult two = run(2);
     const CoverageResult four = run(4);
-    for (const CoverageResult* other : {&two, &four}) {
-        ASSERT_EQ(std::memcmp(one.maps.rsrp_dbm.values.data(), other->maps.rsrp_dbm.values.data(),
-                              one.maps.rsrp_dbm.values.size() * sizeof(float)),
-                  0);
-        ASSERT_EQ(std::memcmp(one.maps.sinr_db.values.data(), other->maps.sinr_db.values.data(),
-                              one.maps.sinr_db.values.size() * sizeof(float)),
-                  0);
-        ASSERT_EQ(one.maps.best_server.values, other->maps.best_server.values);
-        ASSERT_EQ(one.maps.covered.values, other->maps.covered.values);
-        // District sums compared bit for bit.
-        ASSERT_EQ(std::memcmp(&one.districts[0].covered_population,
-                              &other->districts[0].covered_population, sizeof(double)),
-                  0);
-        ASSERT_EQ(std::memcmp(&one.districts[0].population, &other->districts[0].population,
-                              sizeof(double)),
-                  0);
-    }
+    EXPECT_TRUE(same_bits(one, two));
+    EXPECT_TRUE(same_bits(one, four));
     EXPECT_GT(one.districts[0].covered_population, 0.0);
     EXPECT_LT(one.districts[0].covered_population, one.districts[0].population);
+}
+
+// The hot loops run from a copy compiled for x86-64-v3 (AVX2) when the CPU has it
+// (core/isa.hpp): both copies must give the same bits. Two layers: the span kernel (UMa,
+// parametric pattern) and the pair lists (with P.2108 clutter loss).
+TEST(Coverage, OutputsAreBitIdenticalForEitherInstructionSet) {
+    if (!isa::supported(isa::Level::x86_64_v3)) {
+        GTEST_SKIP() << "this CPU (or build) has no x86-64-v3 copy";
+    }
+    const StudyArea area = disc_area();
+    CoverageInput in = uma_city(area);
+    CoverageLayer clutter = in.layers[0];
+    clutter.name = "clutter";
+    clutter.clutter_loss = true;
+    in.layers.push_back(clutter);
+    for (std::size_t i = 0; i < 10; ++i) {
+        Sector s = in.sectors[i];
+        s.layer = 1;
+        s.azimuth_deg = std::fmod(*s.azimuth_deg + 120.0, 360.0);
+        in.sectors.push_back(s);
+    }
+    const isa::Level before = isa::active();
+    ASSERT_EQ(isa::select(isa::Level::baseline), isa::Level::baseline);
+    const CoverageResult baseline = compute_coverage(in);
+    ASSERT_EQ(isa::select(isa::Level::x86_64_v3), isa::Level::x86_64_v3);
+    const CoverageResult v3 = compute_coverage(in);
+    isa::select(before);
+    EXPECT_TRUE(same_bits(baseline, v3));
+    EXPECT_GT(baseline.districts[0].layer_covered_population[1], 0.0);
+    EXPECT_LT(baseline.districts[0].layer_covered_population[1],
+              baseline.districts[0].layer_covered_population[0]); // the clutter loss counts
 }
 
 // More sites never lower the covered population when coverage is limited by RSRP: the best RSRP

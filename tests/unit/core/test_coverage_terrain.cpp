@@ -1,6 +1,7 @@
 // The coverage kernel over terrain, with clutter, indoor users and location variability.
 
 #include "core/coverage.hpp"
+#include "core/isa.hpp"
 #include "core/propagation/location_variability.hpp"
 #include "core/propagation/p2108.hpp"
 #include "core/propagation/p2109.hpp"
@@ -8,6 +9,7 @@
 #include "core/terrain.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstdint>
 #include <gtest/gtest.h>
@@ -228,6 +230,60 @@ TEST(TerrainProfile, SamplesTheBilinearSurfaceAtTheGivenSpacing) {
     }
     dem.at(7, 2) = std::numeric_limits<float>::quiet_NaN();
     EXPECT_FALSE(terrain_profile(dem, 250.0, 250.0, 1250.0, 250.0, 30.0, p));
+}
+
+// terrain_profile() inlines sample_bilinear() for speed: on oblique lines, in either instruction
+// set's copy (core/isa.hpp), every sample must be sample_bilinear() at that point, bit for bit;
+// a line that leaves the grid has no profile.
+TEST(TerrainProfile, IsSampleBilinearBitForBitInEitherInstructionSet) {
+    Grid g;
+    g.cell_size_m = 30.87;
+    g.width = 173;
+    g.height = 121;
+    g.origin_x_m = -1234.5;
+    g.origin_y_m = 4321.25;
+    Raster<float> dem(g, 0.0f);
+    for (std::int64_t r = 0; r < g.height; ++r) {
+        for (std::int64_t c = 0; c < g.width; ++c) {
+            dem.at(c, r) =
+                static_cast<float>(100.0 + 60.0 * std::sin(0.13 * c) * std::cos(0.07 * r));
+        }
+    }
+    const double west = g.origin_x_m;
+    const double north = g.origin_y_m;
+    const double east = g.east_m();
+    const double south = g.south_m();
+    const isa::Level before = isa::active();
+    for (const isa::Level level : {isa::Level::baseline, isa::Level::x86_64_v3}) {
+        if (isa::select(level) != level) {
+            continue; // no x86-64-v3 on this CPU or build
+        }
+        int lines = 0;
+        for (int k = 0; k < 40; ++k) {
+            const double x0 = west + 10.0 + 97.3 * k;
+            const double y0 = south + 5.0 + 71.9 * k;
+            const double x1 = east - 3.0 - 41.1 * k;
+            const double y1 = north - 0.5 - 29.3 * k;
+            TerrainProfile p;
+            ASSERT_TRUE(terrain_profile(dem, x0, y0, x1, y1, 30.87, p)) << k;
+            const double n = static_cast<double>(p.intervals());
+            for (std::size_t i = 0; i < p.elevation_m.size(); ++i) {
+                const double t = static_cast<double>(i) / n;
+                const double z = sample_bilinear(dem, x0 + t * (x1 - x0), y0 + t * (y1 - y0));
+                ASSERT_EQ(std::bit_cast<std::uint64_t>(p.elevation_m[i]),
+                          std::bit_cast<std::uint64_t>(z))
+                    << isa::name(level) << " line " << k << " sample " << i;
+            }
+            ++lines;
+        }
+        EXPECT_EQ(lines, 40);
+        TerrainProfile p;
+        EXPECT_FALSE(terrain_profile(dem, west + 10.0, south + 10.0, east + 1.0, north - 10.0,
+                                     30.87, p)); // ends east of the grid
+        EXPECT_FALSE(terrain_profile(dem, west + 10.0, north + 0.5, east - 10.0, south + 10.0,
+                                     30.87, p)); // starts north of it
+    }
+    isa::select(before);
 }
 
 // Sectors on one mast share each terrain profile and loss (computed once, engine/core/coverage.cpp
