@@ -105,6 +105,10 @@ struct Scratch {
     std::vector<Environment> rect_environment;
     std::vector<double> rect_extra;
     std::vector<double> rect_valid;
+    // Per row of the tile, the first column inside a district and one past the last (0, 0 for a
+    // row without one): the span kernel skips the columns outside, which hold no cell.
+    std::vector<std::size_t> row_first;
+    std::vector<std::size_t> row_end;
     std::vector<double> rect_best_mw;
     std::vector<double> rect_sum_mw;
     std::vector<double> rect_server; // candidate index, exact in a double; -1 none
@@ -185,19 +189,19 @@ struct SectorLink {
           v3_deg(layer.antenna.vertical_beamwidth_deg) {}
 
     // Height difference for the depression angle (Kernel::height_difference).
-    [[nodiscard]] double dz_m(double cell_ground_m) const noexcept {
+    [[nodiscard, gnu::always_inline]] double dz_m(double cell_ground_m) const noexcept {
         const bool both = std::isfinite(ground_m) & std::isfinite(cell_ground_m);
         return both ? dh_m + ground_m - cell_ground_m : dh_m;
     }
     // max(model loss, free-space loss) + add-ons; NaN when the model's loss is NaN.
-    [[nodiscard]] double flat_loss_db(double model_db, double d_m,
-                                      double add_ons_db) const noexcept {
+    [[nodiscard, gnu::always_inline]] double flat_loss_db(double model_db, double d_m,
+                                                          double add_ons_db) const noexcept {
         const double fsl = fs0_db + 20.0 * fast::log10(std::sqrt(d_m * d_m + dh_m * dh_m));
         return (model_db < fsl ? fsl : model_db) + add_ons_db;
     }
     // AntennaPattern::gain_dbi_towards for the parametric pattern, inline.
-    [[nodiscard]] double parametric_gain_dbi(double dx_m, double dy_m, double dz_m,
-                                             double d_m) const noexcept {
+    [[nodiscard, gnu::always_inline]] double
+    parametric_gain_dbi(double dx_m, double dy_m, double dz_m, double d_m) const noexcept {
         constexpr double round_magic = 6755399441055744.0; // 1.5 * 2^52
         const double bearing = fast::atan2_deg(dx_m, dy_m);
         const double depression = fast::atan2_deg(dz_m, d_m);
@@ -330,6 +334,8 @@ private:
         }
         s.rect_ground.assign(rect, nan);
         s.rect_valid.assign(rect, 0.0);
+        s.row_first.assign(static_cast<std::size_t>(s.tile_height), 0);
+        s.row_end.assign(static_cast<std::size_t>(s.tile_height), 0);
         const StudyArea& area = *in_.area;
         for (std::int64_t row = row0; row < row1; ++row) {
             for (std::int64_t col = col0; col < col1; ++col) {
@@ -343,6 +349,12 @@ private:
                 const auto q = static_cast<std::size_t>((row - row0) * s.tile_width + (col - col0));
                 s.cell_rect.push_back(q);
                 s.rect_valid[q] = 1.0;
+                const auto tr = static_cast<std::size_t>(row - row0);
+                const auto tc = static_cast<std::size_t>(col - col0);
+                if (s.row_end[tr] == 0) {
+                    s.row_first[tr] = tc;
+                }
+                s.row_end[tr] = tc + 1;
                 s.cell_index.push_back(idx);
                 s.cell_x.push_back(x);
                 s.cell_y.push_back(y);
@@ -586,19 +598,21 @@ private:
             for (std::size_t r = 0; r < static_cast<std::size_t>(s.tile_height); ++r) {
                 const double dy = s.row_y[r] - sl.y_m;
                 const double dy2 = dy * dy;
-                if (dy2 > range2) {
+                if (dy2 > range2 || s.row_end[r] == 0) {
                     continue;
                 }
-                // Columns that may be in range (one more each side; the mask decides).
+                // Columns that may be in range (one more each side; the mask decides), within
+                // the row's cells.
                 const double half = std::sqrt(range2 - dy2);
                 const double first = std::ceil((sl.x_m - half - s.col_x[0]) / cell) - 1.0;
                 const double last = std::floor((sl.x_m + half - s.col_x[0]) / cell) + 1.0;
-                if (last < 0.0 || first > static_cast<double>(w - 1)) {
+                const auto row_lo = static_cast<double>(s.row_first[r]);
+                const auto row_hi = static_cast<double>(s.row_end[r] - 1);
+                if (last < row_lo || first > row_hi) {
                     continue;
                 }
-                const auto lo = static_cast<std::size_t>(std::max(first, 0.0));
-                const auto hi =
-                    static_cast<std::size_t>(std::min(last, static_cast<double>(w - 1)));
+                const auto lo = static_cast<std::size_t>(std::max(first, row_lo));
+                const auto hi = static_cast<std::size_t>(std::min(last, row_hi));
                 const std::size_t len = hi - lo + 1;
                 const std::size_t q0 = r * w + lo;
                 s.pair_distance.resize(len);
@@ -661,23 +675,18 @@ private:
                     const double p_ok = finite ? p : -2.0;
                     mw[c] = in[c] != 0.0 ? p_ok : -1.0;
                 }
-                // Best server and sum, per cell in candidate order (contiguous, short).
+                // Best server and sum, per cell in candidate order, with selects so that it
+                // vectorises: the markers -1 and -2 add +0 to a sum that is >= +0 (no change)
+                // and never beat a best power, which is >= 0.
                 for (std::size_t c = 0; c < len; ++c) {
                     const double p = mw[c];
-                    if (p == -1.0) {
-                        continue;
-                    }
-                    ++pairs;
-                    if (p == -2.0) {
-                        ++non_finite;
-                        continue;
-                    }
-                    sum[c] += p;
-                    if (p > best[c]) {
-                        best[c] = p;
-                        server[c] = id;
-                        best_d[c] = dist[c];
-                    }
+                    pairs += p != -1.0 ? 1 : 0;
+                    non_finite += p == -2.0 ? 1 : 0;
+                    sum[c] += p >= 0.0 ? p : 0.0;
+                    const bool better = p > best[c];
+                    best[c] = better ? p : best[c];
+                    server[c] = better ? id : server[c];
+                    best_d[c] = better ? dist[c] : best_d[c];
                 }
             }
         }

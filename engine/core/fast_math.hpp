@@ -22,7 +22,7 @@ namespace covsim::fast {
 //
 // x = 2^k z with z in [0.707, 1.414); log z = 2 atanh(s), s = (z - 1)/(z + 1), |s| <= 0.1716,
 // by its Taylor series to s^19 (truncation < 3e-17).
-inline double log10(double x) noexcept {
+[[gnu::always_inline]] inline double log10(double x) noexcept {
     constexpr std::uint64_t off = 0x3fe6a09e667f3bcdULL; // sqrt(1/2)
     const std::uint64_t ix = std::bit_cast<std::uint64_t>(x);
     const std::uint64_t tmp = ix - off;
@@ -53,7 +53,7 @@ inline double log10(double x) noexcept {
 //
 // t = k + f with k the nearest integer and |f| <= 1/2; 2^f = e^(f ln 2) by its Taylor series to
 // degree 13 (truncation < 1e-17); 2^k added to the exponent bits.
-inline double exp2(double t) noexcept {
+[[gnu::always_inline]] inline double exp2(double t) noexcept {
     constexpr double ln2 = 0.69314718055994530942;
     constexpr double round_magic = 6755399441055744.0; // 1.5 * 2^52
     t = t < -996.0 ? -996.0 : t;
@@ -83,12 +83,12 @@ inline double exp2(double t) noexcept {
 // 10^(db / 10): decibels to a linear power ratio, for db in [-3000, 3000] (clamped there).
 // Relative error <= 2e-14 for |db| <= 300 (<= 1e-13 dB), most of it the rounding of
 // db log2(10)/10.
-inline double db_to_linear(double db) noexcept {
+[[gnu::always_inline]] inline double db_to_linear(double db) noexcept {
     return exp2(db * 0.33219280948873623479); // log2(10) / 10
 }
 
 // e^x for x in [-690, 690]. Relative error <= 2.5e-16 (|x| + 1), from the rounding of x log2(e).
-inline double exp(double x) noexcept {
+[[gnu::always_inline]] inline double exp(double x) noexcept {
     return exp2(x * 1.4426950408889634074); // log2(e)
 }
 
@@ -98,7 +98,7 @@ inline double exp(double x) noexcept {
 // a = min(|x|, |y|) / max(|x|, |y|) in [0, 1]; atan a = 2 atan(r), r = a / (1 + sqrt(1 + a^2)) in
 // [0, 0.4143]; again r' = r / (1 + sqrt(1 + r^2)) in [0, 0.1990], atan r' by its Taylor series to
 // r'^23 (truncation < 5e-18); then the octant and quadrant.
-inline double atan2_deg(double y, double x) noexcept {
+[[gnu::always_inline]] inline double atan2_deg(double y, double x) noexcept {
     constexpr double rad_to_deg = 57.295779513082320877;
     const double ax = x < 0.0 ? -x : x;
     const double ay = y < 0.0 ? -y : y;
