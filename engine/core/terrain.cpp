@@ -2,8 +2,13 @@
 
 #include "core/isa.hpp"
 
+#ifdef COVSIM_ISA_DISPATCH
+#include <immintrin.h>
+#endif
+
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 
 namespace covsim {
@@ -34,6 +39,119 @@ double sample_bilinear(const Raster<float>& dem, double x_m, double y_m) noexcep
     return top + (bottom - top) * ty; // NaN when any corner is NaN
 }
 
+namespace {
+
+// The samples of terrain_profile(), i = 0 ... n: sample_bilinear() at x0 + t dx, y0 + t dy for
+// t = i / n, with the same operations in the same order (the same elevations, bit for bit) but
+// without branches or calls: a sample outside the grid (Grid::contains_point: 0 <= q < size for
+// the quotients below) still reads its clamped cell, and is marked NaN instead.
+struct Line {
+    const float* z = nullptr;
+    std::int64_t width = 0;
+    std::int64_t height = 0;
+    double origin_x = 0.0;
+    double origin_y = 0.0;
+    double cell = 0.0;
+    double x0 = 0.0;
+    double y0 = 0.0;
+    double dx = 0.0;
+    double dy = 0.0;
+    std::size_t n = 0;
+};
+
+void sample_line(const Line& l, std::size_t from, double* e) noexcept {
+    const auto w = static_cast<double>(l.width);
+    const auto h = static_cast<double>(l.height);
+    const auto nd = static_cast<double>(l.n);
+    const auto width = static_cast<std::size_t>(l.width);
+    const auto height = static_cast<std::size_t>(l.height);
+    for (std::size_t i = from; i <= l.n; ++i) {
+        const double t = static_cast<double>(i) / nd;
+        const double qx = (l.x0 + t * l.dx - l.origin_x) / l.cell;
+        const double qy = (l.origin_y - (l.y0 + t * l.dy)) / l.cell;
+        const bool inside = qx >= 0.0 && qx < w && qy >= 0.0 && qy < h;
+        const double fx = std::clamp(qx - 0.5, 0.0, w - 1.0);
+        const double fy = std::clamp(qy - 0.5, 0.0, h - 1.0);
+        const auto c0 = static_cast<std::size_t>(fx);
+        const auto r0 = static_cast<std::size_t>(fy);
+        const std::size_t c1 = c0 + 1 < width ? c0 + 1 : c0;
+        const std::size_t r1 = r0 + 1 < height ? r0 + 1 : r0;
+        const double tx = fx - static_cast<double>(c0);
+        const double ty = fy - static_cast<double>(r0);
+        const auto z00 = static_cast<double>(l.z[r0 * width + c0]);
+        const auto z10 = static_cast<double>(l.z[r0 * width + c1]);
+        const auto z01 = static_cast<double>(l.z[r1 * width + c0]);
+        const auto z11 = static_cast<double>(l.z[r1 * width + c1]);
+        const double top = z00 + (z10 - z00) * tx;
+        const double bottom = z01 + (z11 - z01) * tx;
+        const double v = top + (bottom - top) * ty;
+        e[i] = inside ? v : std::numeric_limits<double>::quiet_NaN();
+    }
+}
+
+#ifdef COVSIM_ISA_DISPATCH
+// sample_line() four samples at a time with AVX2 (gathers, which the compiler does not form
+// here): the same IEEE operations on each lane (no FMA: each product is rounded before its sum),
+// so the same bits; clamping by max/min equals std::clamp for the finite quotients here. Needs
+// the DEM's cells to be indexable in 32 bits. Returns the first sample it did not compute.
+__attribute__((target("arch=x86-64-v3"))) std::size_t sample_line_avx2(const Line& l,
+                                                                       double* e) noexcept {
+    const __m256d nd = _mm256_set1_pd(static_cast<double>(l.n));
+    const __m256d x0 = _mm256_set1_pd(l.x0);
+    const __m256d y0 = _mm256_set1_pd(l.y0);
+    const __m256d dx = _mm256_set1_pd(l.dx);
+    const __m256d dy = _mm256_set1_pd(l.dy);
+    const __m256d ox = _mm256_set1_pd(l.origin_x);
+    const __m256d oy = _mm256_set1_pd(l.origin_y);
+    const __m256d cell = _mm256_set1_pd(l.cell);
+    const __m256d zero = _mm256_setzero_pd();
+    const __m256d half = _mm256_set1_pd(0.5);
+    const __m256d w = _mm256_set1_pd(static_cast<double>(l.width));
+    const __m256d h = _mm256_set1_pd(static_cast<double>(l.height));
+    const __m256d w1 = _mm256_set1_pd(static_cast<double>(l.width) - 1.0);
+    const __m256d h1 = _mm256_set1_pd(static_cast<double>(l.height) - 1.0);
+    const __m256d nan = _mm256_set1_pd(std::numeric_limits<double>::quiet_NaN());
+    const __m128i last_col = _mm_set1_epi32(static_cast<std::int32_t>(l.width - 1));
+    const __m128i last_row = _mm_set1_epi32(static_cast<std::int32_t>(l.height - 1));
+    const __m128i stride = _mm_set1_epi32(static_cast<std::int32_t>(l.width));
+    const __m128i one = _mm_set1_epi32(1);
+    __m256d index = _mm256_set_pd(3.0, 2.0, 1.0, 0.0);
+    const __m256d four = _mm256_set1_pd(4.0);
+    std::size_t i = 0;
+    for (; i + 4 <= l.n + 1; i += 4, index = _mm256_add_pd(index, four)) {
+        const __m256d t = _mm256_div_pd(index, nd);
+        const __m256d qx =
+            _mm256_div_pd(_mm256_sub_pd(_mm256_add_pd(x0, _mm256_mul_pd(t, dx)), ox), cell);
+        const __m256d qy =
+            _mm256_div_pd(_mm256_sub_pd(oy, _mm256_add_pd(y0, _mm256_mul_pd(t, dy))), cell);
+        const __m256d inside = _mm256_and_pd(
+            _mm256_and_pd(_mm256_cmp_pd(qx, zero, _CMP_GE_OQ), _mm256_cmp_pd(qx, w, _CMP_LT_OQ)),
+            _mm256_and_pd(_mm256_cmp_pd(qy, zero, _CMP_GE_OQ), _mm256_cmp_pd(qy, h, _CMP_LT_OQ)));
+        const __m256d fx = _mm256_min_pd(_mm256_max_pd(_mm256_sub_pd(qx, half), zero), w1);
+        const __m256d fy = _mm256_min_pd(_mm256_max_pd(_mm256_sub_pd(qy, half), zero), h1);
+        const __m128i c0 = _mm256_cvttpd_epi32(fx);
+        const __m128i r0 = _mm256_cvttpd_epi32(fy);
+        const __m128i c1 = _mm_min_epi32(_mm_add_epi32(c0, one), last_col);
+        const __m128i r1 = _mm_min_epi32(_mm_add_epi32(r0, one), last_row);
+        const __m256d tx = _mm256_sub_pd(fx, _mm256_cvtepi32_pd(c0));
+        const __m256d ty = _mm256_sub_pd(fy, _mm256_cvtepi32_pd(r0));
+        const __m128i row0 = _mm_mullo_epi32(r0, stride);
+        const __m128i row1 = _mm_mullo_epi32(r1, stride);
+        const __m256d z00 = _mm256_cvtps_pd(_mm_i32gather_ps(l.z, _mm_add_epi32(row0, c0), 4));
+        const __m256d z10 = _mm256_cvtps_pd(_mm_i32gather_ps(l.z, _mm_add_epi32(row0, c1), 4));
+        const __m256d z01 = _mm256_cvtps_pd(_mm_i32gather_ps(l.z, _mm_add_epi32(row1, c0), 4));
+        const __m256d z11 = _mm256_cvtps_pd(_mm_i32gather_ps(l.z, _mm_add_epi32(row1, c1), 4));
+        const __m256d top = _mm256_add_pd(z00, _mm256_mul_pd(_mm256_sub_pd(z10, z00), tx));
+        const __m256d bottom = _mm256_add_pd(z01, _mm256_mul_pd(_mm256_sub_pd(z11, z01), tx));
+        const __m256d v = _mm256_add_pd(top, _mm256_mul_pd(_mm256_sub_pd(bottom, top), ty));
+        _mm256_storeu_pd(e + i, _mm256_blendv_pd(nan, v, inside));
+    }
+    return i;
+}
+#endif
+
+} // namespace
+
 bool terrain_profile(const Raster<float>& dem, double x0_m, double y0_m, double x1_m, double y1_m,
                      double spacing_m, TerrainProfile& out) {
     const double length = std::hypot(x1_m - x0_m, y1_m - y0_m);
@@ -45,42 +163,18 @@ bool terrain_profile(const Raster<float>& dem, double x0_m, double y0_m, double 
     if (g.width == 0 || g.height == 0) {
         return false;
     }
-    // sample_bilinear() at each sample, with the same operations in the same order (the same
-    // elevations, bit for bit) but without branches or calls in the loop: a sample outside the
-    // grid (Grid::contains_point: 0 <= q < size for the quotients below) still reads its clamped
-    // cell, and is marked NaN instead.
-    const float* z = dem.values.data();
-    const auto width = static_cast<std::size_t>(g.width);
-    const double w = static_cast<double>(g.width);
-    const double h = static_cast<double>(g.height);
-    const double dx = x1_m - x0_m;
-    const double dy = y1_m - y0_m;
-    const double nd = static_cast<double>(n);
+    const Line line{dem.values.data(), g.width,       g.height, g.origin_x_m,
+                    g.origin_y_m,      g.cell_size_m, x0_m,     y0_m,
+                    x1_m - x0_m,       y1_m - y0_m,   n};
     double* e = out.elevation_m.data();
-    isa::dispatch([&]() COVSIM_ALWAYS_INLINE {
-        for (std::size_t i = 0; i <= n; ++i) {
-            const double t = static_cast<double>(i) / nd;
-            const double qx = (x0_m + t * dx - g.origin_x_m) / g.cell_size_m;
-            const double qy = (g.origin_y_m - (y0_m + t * dy)) / g.cell_size_m;
-            const bool inside = qx >= 0.0 && qx < w && qy >= 0.0 && qy < h;
-            const double fx = std::clamp(qx - 0.5, 0.0, w - 1.0);
-            const double fy = std::clamp(qy - 0.5, 0.0, h - 1.0);
-            const auto c0 = static_cast<std::size_t>(fx);
-            const auto r0 = static_cast<std::size_t>(fy);
-            const std::size_t c1 = c0 + 1 < width ? c0 + 1 : c0;
-            const std::size_t r1 = r0 + 1 < static_cast<std::size_t>(g.height) ? r0 + 1 : r0;
-            const double tx = fx - static_cast<double>(c0);
-            const double ty = fy - static_cast<double>(r0);
-            const auto z00 = static_cast<double>(z[r0 * width + c0]);
-            const auto z10 = static_cast<double>(z[r0 * width + c1]);
-            const auto z01 = static_cast<double>(z[r1 * width + c0]);
-            const auto z11 = static_cast<double>(z[r1 * width + c1]);
-            const double top = z00 + (z10 - z00) * tx;
-            const double bottom = z01 + (z11 - z01) * tx;
-            const double v = top + (bottom - top) * ty;
-            e[i] = inside ? v : std::numeric_limits<double>::quiet_NaN();
-        }
-    });
+    std::size_t from = 0;
+#ifdef COVSIM_ISA_DISPATCH
+    if (isa::active() == isa::Level::x86_64_v3 &&
+        dem.values.size() <= static_cast<std::size_t>(std::numeric_limits<std::int32_t>::max())) {
+        from = sample_line_avx2(line, e);
+    }
+#endif
+    sample_line(line, from, e);
     for (std::size_t i = 0; i <= n; ++i) {
         if (!std::isfinite(e[i])) {
             return false;
