@@ -1,10 +1,13 @@
 #include "core/propagation/p526.hpp"
 
+#include "core/isa.hpp"
 #include "core/units.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
 #include <limits>
 #include <numbers>
 
@@ -56,11 +59,13 @@ struct PathView {
     [[nodiscard]] double length_m() const noexcept {
         return spacing_m * static_cast<double>(intervals);
     }
-    [[nodiscard]] double distance_m(std::size_t i) const noexcept {
-        return spacing_m * static_cast<double>(i);
+    // Through a 32-bit index (profiles have far fewer than 2^31 samples): the same value, and a
+    // conversion that vectorises.
+    [[nodiscard, gnu::always_inline]] double distance_m(std::size_t i) const noexcept {
+        return spacing_m * static_cast<double>(static_cast<std::int32_t>(i));
     }
     // h_i + e_i, the sample raised by the Earth bulge d_i (d − d_i) C_e / 2.
-    [[nodiscard]] double raised_m(std::size_t i) const noexcept {
+    [[nodiscard, gnu::always_inline]] double raised_m(std::size_t i) const noexcept {
         const double di = distance_m(i);
         return height(i) + 0.5 * curvature_per_m * di * (length_m() - di);
     }
@@ -73,14 +78,36 @@ PathView<Height> make_view(const TerrainProfile& profile, double tx_amsl_m, doub
                             rx_amsl_m,           1.0 / earth_radius_m, height};
 }
 
+// The largest of term(i) for i = 1 ... n − 1 (−infinity for none), as the plain loop
+// m = std::max(m, term(i)) gives it: the terms (a division each, or more) are computed in chunks
+// on the stack, vectorised (core/isa.hpp), then reduced in index order. term must be declared
+// COVSIM_ALWAYS_INLINE.
+template <typename Term>
+double max_of_terms(std::size_t n, const Term& term) noexcept {
+    double m = -std::numeric_limits<double>::infinity();
+    constexpr std::size_t chunk = 256;
+    std::array<double, chunk> t{};
+    for (std::size_t begin = 1; begin < n; begin += chunk) {
+        const std::size_t end = std::min(begin + chunk, n);
+        double* out = t.data();
+        isa::dispatch([&]() COVSIM_ALWAYS_INLINE {
+            for (std::size_t i = begin; i < end; ++i) {
+                out[i - begin] = term(i);
+            }
+        });
+        for (std::size_t k = 0; k < end - begin; ++k) {
+            m = std::max(m, t[k]);
+        }
+    }
+    return m;
+}
+
 // S_tim [P.1812 (13)]; −infinity without intermediate samples.
 template <typename Height>
 double slope_to_tx_obstacle(const PathView<Height>& v) noexcept {
-    double s = -std::numeric_limits<double>::infinity();
-    for (std::size_t i = 1; i < v.intervals; ++i) {
-        s = std::max(s, (v.raised_m(i) - v.tx_amsl_m) / v.distance_m(i));
-    }
-    return s;
+    return max_of_terms(v.intervals, [&v](std::size_t i) COVSIM_ALWAYS_INLINE {
+        return (v.raised_m(i) - v.tx_amsl_m) / v.distance_m(i);
+    });
 }
 
 // S_tr [P.1812 (14)].
@@ -99,19 +126,16 @@ BullingtonResult bullington_loss(const PathView<Height>& v, double wavelength) n
     r.line_of_sight = s_tim < s_tr;
     if (r.line_of_sight) {
         // ν_max [P.1812 (15)]; −infinity (no loss) without intermediate samples.
-        double nu = -std::numeric_limits<double>::infinity();
-        for (std::size_t i = 1; i < v.intervals; ++i) {
+        r.nu = max_of_terms(v.intervals, [&v, d, wavelength](std::size_t i) COVSIM_ALWAYS_INLINE {
             const double di = v.distance_m(i);
             const double ray = (v.tx_amsl_m * (d - di) + v.rx_amsl_m * di) / d;
-            nu = std::max(nu, (v.raised_m(i) - ray) *
-                                  std::sqrt(2.0 * d / (wavelength * di * (d - di))));
-        }
-        r.nu = nu;
+            return (v.raised_m(i) - ray) * std::sqrt(2.0 * d / (wavelength * di * (d - di)));
+        });
     } else {
-        double s_rim = -std::numeric_limits<double>::infinity(); // [P.1812 (17)]
-        for (std::size_t i = 1; i < v.intervals; ++i) {
-            s_rim = std::max(s_rim, (v.raised_m(i) - v.rx_amsl_m) / (d - v.distance_m(i)));
-        }
+        const double s_rim = // [P.1812 (17)]
+            max_of_terms(v.intervals, [&v, d](std::size_t i) COVSIM_ALWAYS_INLINE {
+                return (v.raised_m(i) - v.rx_amsl_m) / (d - v.distance_m(i));
+            });
         if (s_tim + s_rim > 0.0) {
             const double d_b =
                 (v.rx_amsl_m - v.tx_amsl_m + s_rim * d) / (s_tim + s_rim); // [P.1812 (18)]
@@ -196,16 +220,19 @@ SmoothSurface smooth_surface(const TerrainProfile& p, double h_ts, double h_rs) 
     }
     double h_st = (2.0 * v1 * d - v2) / (d * d); // h_stip [P.1812 (85)]
     double h_sr = (v2 - v1 * d) / (d * d);       // h_srip [P.1812 (86)]
-    double h_obs = -std::numeric_limits<double>::infinity();
-    double alpha_obt = -std::numeric_limits<double>::infinity();
-    double alpha_obr = -std::numeric_limits<double>::infinity();
-    for (std::size_t i = 1; i < n; ++i) {
-        const double di = p.distance_m(i);
-        const double h_i = h[i] - (h_ts * (d - di) + h_rs * di) / d; // H_i
-        h_obs = std::max(h_obs, h_i);
-        alpha_obt = std::max(alpha_obt, h_i / di);
-        alpha_obr = std::max(alpha_obr, h_i / (d - di));
-    }
+    // H_i of the intermediate samples, and their largest slopes seen from either end: the
+    // same chunked evaluation as max_of_terms().
+    const auto h_at = [&p, &h, h_ts, h_rs, d](std::size_t i) COVSIM_ALWAYS_INLINE {
+        const double di = p.spacing_m * static_cast<double>(static_cast<std::int32_t>(i));
+        return h[i] - (h_ts * (d - di) + h_rs * di) / d; // H_i
+    };
+    const double h_obs = max_of_terms(n, h_at);
+    const double alpha_obt = max_of_terms(n, [&p, &h_at](std::size_t i) COVSIM_ALWAYS_INLINE {
+        return h_at(i) / (p.spacing_m * static_cast<double>(static_cast<std::int32_t>(i)));
+    });
+    const double alpha_obr = max_of_terms(n, [&p, &h_at, d](std::size_t i) COVSIM_ALWAYS_INLINE {
+        return h_at(i) / (d - p.spacing_m * static_cast<double>(static_cast<std::int32_t>(i)));
+    });
     if (h_obs > 0.0) {
         const double g_t = alpha_obt / (alpha_obt + alpha_obr);
         const double g_r = alpha_obr / (alpha_obt + alpha_obr);
@@ -282,9 +309,9 @@ BullingtonResult bullington(const TerrainProfile& profile, double tx_height_m, d
         !positive(frequency_mhz)) {
         return {nan, nan, nan, false};
     }
-    const auto view =
-        make_view(profile, tx_amsl_m(profile, tx_height_m), rx_amsl_m(profile, rx_height_m),
-                  earth_radius_m, [&profile](std::size_t i) { return profile.elevation_m[i]; });
+    const auto view = make_view(
+        profile, tx_amsl_m(profile, tx_height_m), rx_amsl_m(profile, rx_height_m), earth_radius_m,
+        [&profile](std::size_t i) COVSIM_ALWAYS_INLINE { return profile.elevation_m[i]; });
     return bullington_loss(view, wavelength_m(frequency_mhz));
 }
 
@@ -308,10 +335,11 @@ DeltaBullingtonResult delta_bullington(const TerrainProfile& profile, double tx_
     DeltaBullingtonResult r;
     // L_ba: the actual profile, with clutter on the intermediate samples (Bullington reads
     // only those).
-    const auto actual =
-        make_view(profile, h_ts, h_rs, earth_radius_m, [&profile, clutter](std::size_t i) {
-            return clutter.empty() ? profile.elevation_m[i] : profile.elevation_m[i] + clutter[i];
-        });
+    const auto actual = make_view(profile, h_ts, h_rs, earth_radius_m,
+                                  [&profile, clutter](std::size_t i) COVSIM_ALWAYS_INLINE {
+                                      return clutter.empty() ? profile.elevation_m[i]
+                                                             : profile.elevation_m[i] + clutter[i];
+                                  });
     const BullingtonResult ba = bullington_loss(actual, lambda);
     r.bullington_actual_db = ba.loss_db;
     r.line_of_sight = ba.line_of_sight;
@@ -324,7 +352,7 @@ DeltaBullingtonResult delta_bullington(const TerrainProfile& profile, double tx_
 
     // L_bs: a profile of zero heights with the modified terminal heights.
     const auto smooth = make_view(profile, h_ts_smooth, h_rs_smooth, earth_radius_m,
-                                  [](std::size_t) { return 0.0; });
+                                  [](std::size_t) COVSIM_ALWAYS_INLINE { return 0.0; });
     r.bullington_smooth_db = bullington_loss(smooth, lambda).loss_db;
 
     r.spherical_earth_db =
@@ -348,9 +376,9 @@ bool line_of_sight(const TerrainProfile& profile, double tx_height_m, double rx_
     if (!valid_link(profile, tx_height_m, rx_height_m, earth_radius_m)) {
         return false;
     }
-    const auto view =
-        make_view(profile, tx_amsl_m(profile, tx_height_m), rx_amsl_m(profile, rx_height_m),
-                  earth_radius_m, [&profile](std::size_t i) { return profile.elevation_m[i]; });
+    const auto view = make_view(
+        profile, tx_amsl_m(profile, tx_height_m), rx_amsl_m(profile, rx_height_m), earth_radius_m,
+        [&profile](std::size_t i) COVSIM_ALWAYS_INLINE { return profile.elevation_m[i]; });
     return slope_to_tx_obstacle(view) < direct_ray_slope(view);
 }
 
