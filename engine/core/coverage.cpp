@@ -19,6 +19,7 @@
 #include <numbers>
 #include <tbb/blocked_range.h>
 #include <tbb/enumerable_thread_specific.h>
+#include <type_traits>
 #include <utility>
 
 namespace covsim {
@@ -199,6 +200,33 @@ struct SectorLink {
         const double fsl = fs0_db + 20.0 * fast::log10(std::sqrt(d_m * d_m + dh_m * dh_m));
         return (model_db < fsl ? fsl : model_db) + add_ons_db;
     }
+    // True when every cell centre from (dx_lo, dy) to (dx_hi, dy) (offsets from the sector; one
+    // row, dy != 0) is so far off the azimuth that the horizontal attenuation alone reaches
+    // A_max: parametric_gain_dbi() is then g_max - A_max exactly there, whatever the elevation
+    // (A_v >= 0). The bearing sweeps monotonically along a row that misses the site, through
+    // less than 180 degrees, so its two ends decide; 1e-6 degree covers the polynomial's last
+    // bits.
+    [[nodiscard]] bool behind(double dx_lo, double dx_hi, double dy) const noexcept {
+        constexpr double margin = 1e-6;
+        const double cap = h3_deg * std::sqrt(a_max_db / 12.0) + margin; // 12 (phi/h3)^2 = A_max
+        if (horizontal_on == 0.0 || dy == 0.0 || !(sla_db >= 0.0) || !(cap < 180.0)) {
+            return false;
+        }
+        const auto off_azimuth = [this](double dx, double y) {
+            double phi = std::fmod(fast::atan2_deg(dx, y) - azimuth_deg, 360.0);
+            phi = phi <= -180.0 ? phi + 360.0 : phi;
+            return phi > 180.0 ? phi - 360.0 : phi;
+        };
+        const double lo = off_azimuth(dx_lo, dy);
+        const double hi = off_azimuth(dx_hi, dy);
+        if (std::abs(lo) <= cap || std::abs(hi) <= cap) {
+            return false;
+        }
+        // Ends on one side: the sweep between them stays there. On both sides: it must pass
+        // behind (through 180 degrees), the shorter way when the two arcs from 0 exceed 180.
+        return (lo > 0.0) == (hi > 0.0) || std::abs(lo) + std::abs(hi) > 180.0 + margin;
+    }
+
     // AntennaPattern::gain_dbi_towards for the parametric pattern, inline.
     [[nodiscard, gnu::always_inline]] double
     parametric_gain_dbi(double dx_m, double dy_m, double dz_m, double d_m) const noexcept {
@@ -220,6 +248,17 @@ struct SectorLink {
         return g_max_dbi - (a < a_max_db ? a : a_max_db);
     }
 };
+
+// Calls f(floor, behind) with the two flags as std::bool_constant, so that each combination is
+// its own loop.
+template <typename F>
+COVSIM_ALWAYS_INLINE inline void with_flags(bool floor, bool behind, F&& f) {
+    if (floor) {
+        behind ? f(std::true_type{}, std::true_type{}) : f(std::true_type{}, std::false_type{});
+    } else {
+        behind ? f(std::false_type{}, std::true_type{}) : f(std::false_type{}, std::false_type{});
+    }
+}
 
 class Kernel {
 public:
@@ -643,38 +682,69 @@ private:
                 double* sum = s.rect_sum_mw.data() + q0;
                 double* server = s.rect_server.data() + q0;
                 double* best_d = s.rect_distance.data() + q0;
-                // The powers, vectorised; -1 marks a cell out of range (or outside the
-                // districts), -2 a pair with a non-finite loss.
                 s.pair_mw.resize(len);
                 double* mw = s.pair_mw.data();
+                // Two exact shortcuts per span, each a bound that decides every cell of it:
+                // - free space floors the model's loss (SectorLink::flat_loss_db); where the
+                //   model's loss is above the span's largest free-space loss (at its farther end,
+                //   plus 1e-6 dB for the last bits of the polynomial) at every cell, the floor
+                //   cannot apply and is not computed;
+                // - a span wholly behind the antenna (SectorLink::behind) has the constant gain
+                //   g_max - A_max: no bearing or depression angle is computed.
+                const double dx_lo = cx[0] - sl.x_m;
+                const double dx_hi = cx[len - 1] - sl.x_m;
+                const double dx_far = std::max(std::abs(dx_lo), std::abs(dx_hi));
+                const double d_far = std::max(std::sqrt(dx_far * dx_far + dy2), minimum_distance_m);
+                const double fsl_far =
+                    sl.fs0_db + 20.0 * fast::log10(std::sqrt(d_far * d_far + sl.dh_m * sl.dh_m)) +
+                    1e-6;
+                std::size_t floored = 0;
+                for (std::size_t c = 0; c < len; ++c) {
+                    floored += model[c] < fsl_far ? 1 : 0;
+                }
+                const bool behind = sl.behind(dx_lo, dx_hi, dy);
+                const double behind_gain = sl.g_max_dbi - sl.a_max_db;
+                const auto loss_at = [&](std::size_t c, auto floor_t) COVSIM_ALWAYS_INLINE {
+                    return decltype(floor_t)::value ? sl.flat_loss_db(model[c], dist[c], extra[c])
+                                                    : model[c] + extra[c];
+                };
+                const auto gain_at = [&](std::size_t c, auto behind_t) COVSIM_ALWAYS_INLINE {
+                    return decltype(behind_t)::value
+                               ? behind_gain
+                               : sl.parametric_gain_dbi(cx[c] - sl.x_m, dy, sl.dz_m(ground[c]),
+                                                        dist[c]);
+                };
                 if (best_flat_only) {
-                    constexpr double none = -std::numeric_limits<double>::infinity();
-                    for (std::size_t c = 0; c < len; ++c) {
-                        const double d = dist[c];
-                        const double loss = sl.flat_loss_db(model[c], d, extra[c]);
-                        const double gain =
-                            sl.parametric_gain_dbi(cx[c] - sl.x_m, dy, sl.dz_m(ground[c]), d);
-                        const double p = sl.tx_dbm + gain - loss;
-                        const bool finite = p - p == 0.0;
-                        const double p_ok = finite ? p : none;
-                        mw[c] = in[c] != 0.0 ? p_ok : none;
-                    }
+                    with_flags(floored != 0, behind,
+                               [&](auto floor_t, auto behind_t) COVSIM_ALWAYS_INLINE {
+                                   constexpr double none = -std::numeric_limits<double>::infinity();
+                                   for (std::size_t c = 0; c < len; ++c) {
+                                       const double p =
+                                           sl.tx_dbm + gain_at(c, behind_t) - loss_at(c, floor_t);
+                                       const bool finite = p - p == 0.0;
+                                       const double p_ok = finite ? p : none;
+                                       mw[c] = in[c] != 0.0 ? p_ok : none;
+                                   }
+                               });
                     for (std::size_t c = 0; c < len; ++c) {
                         const double b = best[c];
                         best[c] = mw[c] > b ? mw[c] : b;
                     }
                     continue;
                 }
-                for (std::size_t c = 0; c < len; ++c) {
-                    const double d = dist[c];
-                    const double loss = sl.flat_loss_db(model[c], d, extra[c]);
-                    const double gain =
-                        sl.parametric_gain_dbi(cx[c] - sl.x_m, dy, sl.dz_m(ground[c]), d);
-                    const double p = fast::db_to_linear(sl.tx_dbm + gain - loss);
-                    const bool finite = loss - loss == 0.0; // false for NaN and infinities
-                    const double p_ok = finite ? p : -2.0;
-                    mw[c] = in[c] != 0.0 ? p_ok : -1.0;
-                }
+                // The powers, vectorised; -1 marks a cell out of range (or outside the
+                // districts), -2 a pair with a non-finite loss.
+                with_flags(
+                    floored != 0, behind, [&](auto floor_t, auto behind_t) COVSIM_ALWAYS_INLINE {
+                        for (std::size_t c = 0; c < len; ++c) {
+                            const double loss = loss_at(c, floor_t);
+                            const double p =
+                                fast::db_to_linear(sl.tx_dbm + gain_at(c, behind_t) - loss);
+                            const bool finite = loss - loss == 0.0; // false for NaN and infinities
+                            const double p_ok = finite ? p : -2.0;
+                            mw[c] = in[c] != 0.0 ? p_ok : -1.0;
+                        }
+                    });
                 // Best server and sum, per cell in candidate order, with selects so that it
                 // vectorises: the markers -1 and -2 add +0 to a sum that is >= +0 (no change)
                 // and never beat a best power, which is >= 0.
