@@ -114,6 +114,11 @@ struct Scratch {
     std::vector<double> rect_sum_mw;
     std::vector<double> rect_server; // candidate index, exact in a double; -1 none
     std::vector<double> rect_distance;
+    // Per cell of the current span, shared by the sectors of one mast: the flat loss, the
+    // bearing and the depression angle.
+    std::vector<double> span_flat_loss;
+    std::vector<double> span_bearing;
+    std::vector<double> span_depression;
 
     std::vector<LayerCell> layer_cells; // [layer * n + cell]
 };
@@ -230,9 +235,12 @@ struct SectorLink {
     // AntennaPattern::gain_dbi_towards for the parametric pattern, inline.
     [[nodiscard, gnu::always_inline]] double
     parametric_gain_dbi(double dx_m, double dy_m, double dz_m, double d_m) const noexcept {
+        return gain_towards(fast::atan2_deg(dx_m, dy_m), fast::atan2_deg(dz_m, d_m));
+    }
+    // The same from the bearing and the depression angle, degrees.
+    [[nodiscard, gnu::always_inline]] double gain_towards(double bearing,
+                                                          double depression) const noexcept {
         constexpr double round_magic = 6755399441055744.0; // 1.5 * 2^52
-        const double bearing = fast::atan2_deg(dx_m, dy_m);
-        const double depression = fast::atan2_deg(dz_m, d_m);
         const double v = (depression - tilt_deg) / v3_deg;
         const double av = 12.0 * v * v;
         const double a_v = av < sla_db ? av : sla_db;
@@ -249,14 +257,13 @@ struct SectorLink {
     }
 };
 
-// Calls f(floor, behind) with the two flags as std::bool_constant, so that each combination is
-// its own loop.
+// Calls f(flag) with the flag as a std::bool_constant, so that each value is its own loop.
 template <typename F>
-COVSIM_ALWAYS_INLINE inline void with_flags(bool floor, bool behind, F&& f) {
-    if (floor) {
-        behind ? f(std::true_type{}, std::true_type{}) : f(std::true_type{}, std::false_type{});
+COVSIM_ALWAYS_INLINE inline void with_flag(bool flag, F&& f) {
+    if (flag) {
+        f(std::true_type{});
     } else {
-        behind ? f(std::false_type{}, std::true_type{}) : f(std::false_type{}, std::false_type{});
+        f(std::false_type{});
     }
 }
 
@@ -629,13 +636,22 @@ private:
         link.los = layer.los;
         std::uint64_t pairs = 0;
         std::uint64_t non_finite = 0;
-        for (std::size_t ci = 0; ci < s.candidates.size(); ++ci) {
-            const Sector& sector = in_.sectors[s.candidates[ci].second];
-            const SectorLink sl(layer, sector);
-            link.tx_height_m = sector.height_m;
-            const auto id = static_cast<double>(ci);
+        // Candidates on one mast (consecutive: a site's sectors are listed together) share
+        // every term but their antenna's: the span, the distances, the model's and the flat
+        // loss, the bearings and the depression angles are computed once per mast and row; each
+        // sector then adds its own pattern gain and power, in candidate order (the same order
+        // per cell as one sector at a time: the same sums).
+        for (std::size_t g0 = 0; g0 < s.candidates.size();) {
+            const Sector& first_sector = in_.sectors[s.candidates[g0].second];
+            std::size_t g1 = g0 + 1;
+            while (g1 < s.candidates.size() &&
+                   same_mast(first_sector, in_.sectors[s.candidates[g1].second])) {
+                ++g1;
+            }
+            const SectorLink mast(layer, first_sector);
+            link.tx_height_m = first_sector.height_m;
             for (std::size_t r = 0; r < static_cast<std::size_t>(s.tile_height); ++r) {
-                const double dy = s.row_y[r] - sl.y_m;
+                const double dy = s.row_y[r] - mast.y_m;
                 const double dy2 = dy * dy;
                 if (dy2 > range2 || s.row_end[r] == 0) {
                     continue;
@@ -643,8 +659,8 @@ private:
                 // Columns that may be in range (one more each side; the mask decides), within
                 // the row's cells.
                 const double half = std::sqrt(range2 - dy2);
-                const double first = std::ceil((sl.x_m - half - s.col_x[0]) / cell) - 1.0;
-                const double last = std::floor((sl.x_m + half - s.col_x[0]) / cell) + 1.0;
+                const double first = std::ceil((mast.x_m - half - s.col_x[0]) / cell) - 1.0;
+                const double last = std::floor((mast.x_m + half - s.col_x[0]) / cell) + 1.0;
                 const auto row_lo = static_cast<double>(s.row_first[r]);
                 const auto row_hi = static_cast<double>(s.row_end[r] - 1);
                 if (last < row_lo || first > row_hi) {
@@ -657,12 +673,16 @@ private:
                 s.pair_distance.resize(len);
                 s.pair_dx.resize(len);
                 s.pair_loss.resize(len);
+                s.pair_mw.resize(len);
+                s.span_flat_loss.resize(len);
+                s.span_bearing.resize(len);
+                s.span_depression.resize(len);
                 double* dist = s.pair_distance.data();
                 double* in = s.pair_dx.data(); // 1 in range, else 0
                 const double* cx = s.col_x.data() + lo;
                 const double* valid = s.rect_valid.data() + q0;
                 for (std::size_t c = 0; c < len; ++c) {
-                    const double dx = cx[c] - sl.x_m;
+                    const double dx = cx[c] - mast.x_m;
                     const double d2 = dx * dx + dy2;
                     dist[c] = std::max(std::sqrt(d2), minimum_distance_m);
                     const double v = valid[c];
@@ -678,87 +698,100 @@ private:
                 const double* model = s.pair_loss.data();
                 const double* extra = s.rect_extra.data() + q0;
                 const double* ground = s.rect_ground.data() + q0;
+                double* loss = s.span_flat_loss.data();
+                double* bearing = s.span_bearing.data();
+                double* depression = s.span_depression.data();
                 double* best = s.rect_best_mw.data() + q0;
                 double* sum = s.rect_sum_mw.data() + q0;
                 double* server = s.rect_server.data() + q0;
                 double* best_d = s.rect_distance.data() + q0;
-                s.pair_mw.resize(len);
                 double* mw = s.pair_mw.data();
                 // Two exact shortcuts per span, each a bound that decides every cell of it:
                 // - free space floors the model's loss (SectorLink::flat_loss_db); where the
                 //   model's loss is above the span's largest free-space loss (at its farther end,
                 //   plus 1e-6 dB for the last bits of the polynomial) at every cell, the floor
                 //   cannot apply and is not computed;
-                // - a span wholly behind the antenna (SectorLink::behind) has the constant gain
-                //   g_max - A_max: no bearing or depression angle is computed.
-                const double dx_lo = cx[0] - sl.x_m;
-                const double dx_hi = cx[len - 1] - sl.x_m;
+                // - a span wholly behind a sector's antenna (SectorLink::behind) has the
+                //   constant gain g_max - A_max there: no angle is needed for it.
+                const double dx_lo = cx[0] - mast.x_m;
+                const double dx_hi = cx[len - 1] - mast.x_m;
                 const double dx_far = std::max(std::abs(dx_lo), std::abs(dx_hi));
                 const double d_far = std::max(std::sqrt(dx_far * dx_far + dy2), minimum_distance_m);
                 const double fsl_far =
-                    sl.fs0_db + 20.0 * fast::log10(std::sqrt(d_far * d_far + sl.dh_m * sl.dh_m)) +
-                    1e-6;
+                    mast.fs0_db +
+                    20.0 * fast::log10(std::sqrt(d_far * d_far + mast.dh_m * mast.dh_m)) + 1e-6;
                 std::size_t floored = 0;
                 for (std::size_t c = 0; c < len; ++c) {
                     floored += model[c] < fsl_far ? 1 : 0;
                 }
-                const bool behind = sl.behind(dx_lo, dx_hi, dy);
-                const double behind_gain = sl.g_max_dbi - sl.a_max_db;
-                const auto loss_at = [&](std::size_t c, auto floor_t) COVSIM_ALWAYS_INLINE {
-                    return decltype(floor_t)::value ? sl.flat_loss_db(model[c], dist[c], extra[c])
-                                                    : model[c] + extra[c];
-                };
-                const auto gain_at = [&](std::size_t c, auto behind_t) COVSIM_ALWAYS_INLINE {
-                    return decltype(behind_t)::value
-                               ? behind_gain
-                               : sl.parametric_gain_dbi(cx[c] - sl.x_m, dy, sl.dz_m(ground[c]),
-                                                        dist[c]);
-                };
-                if (best_flat_only) {
-                    with_flags(floored != 0, behind,
-                               [&](auto floor_t, auto behind_t) COVSIM_ALWAYS_INLINE {
-                                   constexpr double none = -std::numeric_limits<double>::infinity();
-                                   for (std::size_t c = 0; c < len; ++c) {
-                                       const double p =
-                                           sl.tx_dbm + gain_at(c, behind_t) - loss_at(c, floor_t);
-                                       const bool finite = p - p == 0.0;
-                                       const double p_ok = finite ? p : none;
-                                       mw[c] = in[c] != 0.0 ? p_ok : none;
-                                   }
-                               });
+                with_flag(floored != 0, [&](auto floor_t) COVSIM_ALWAYS_INLINE {
                     for (std::size_t c = 0; c < len; ++c) {
-                        const double b = best[c];
-                        best[c] = mw[c] > b ? mw[c] : b;
+                        loss[c] = decltype(floor_t)::value
+                                      ? mast.flat_loss_db(model[c], dist[c], extra[c])
+                                      : model[c] + extra[c];
                     }
-                    continue;
-                }
-                // The powers, vectorised; -1 marks a cell out of range (or outside the
-                // districts), -2 a pair with a non-finite loss.
-                with_flags(
-                    floored != 0, behind, [&](auto floor_t, auto behind_t) COVSIM_ALWAYS_INLINE {
+                });
+                bool angles = false;
+                for (std::size_t ci = g0; ci < g1; ++ci) {
+                    const SectorLink sl(layer, in_.sectors[s.candidates[ci].second]);
+                    const auto id = static_cast<double>(ci);
+                    const bool behind = sl.behind(dx_lo, dx_hi, dy);
+                    if (!behind && !angles) {
                         for (std::size_t c = 0; c < len; ++c) {
-                            const double loss = loss_at(c, floor_t);
+                            bearing[c] = fast::atan2_deg(cx[c] - mast.x_m, dy);
+                            depression[c] = fast::atan2_deg(mast.dz_m(ground[c]), dist[c]);
+                        }
+                        angles = true;
+                    }
+                    const double behind_gain = sl.g_max_dbi - sl.a_max_db;
+                    const auto gain_at = [&](std::size_t c, auto behind_t) COVSIM_ALWAYS_INLINE {
+                        return decltype(behind_t)::value
+                                   ? behind_gain
+                                   : sl.gain_towards(bearing[c], depression[c]);
+                    };
+                    if (best_flat_only) {
+                        with_flag(behind, [&](auto behind_t) COVSIM_ALWAYS_INLINE {
+                            constexpr double none = -std::numeric_limits<double>::infinity();
+                            for (std::size_t c = 0; c < len; ++c) {
+                                const double p = sl.tx_dbm + gain_at(c, behind_t) - loss[c];
+                                const bool finite = p - p == 0.0;
+                                const double p_ok = finite ? p : none;
+                                mw[c] = in[c] != 0.0 ? p_ok : none;
+                            }
+                        });
+                        for (std::size_t c = 0; c < len; ++c) {
+                            const double b = best[c];
+                            best[c] = mw[c] > b ? mw[c] : b;
+                        }
+                        continue;
+                    }
+                    // The powers, vectorised; -1 marks a cell out of range (or outside the
+                    // districts), -2 a pair with a non-finite loss.
+                    with_flag(behind, [&](auto behind_t) COVSIM_ALWAYS_INLINE {
+                        for (std::size_t c = 0; c < len; ++c) {
                             const double p =
-                                fast::db_to_linear(sl.tx_dbm + gain_at(c, behind_t) - loss);
-                            const bool finite = loss - loss == 0.0; // false for NaN and infinities
+                                fast::db_to_linear(sl.tx_dbm + gain_at(c, behind_t) - loss[c]);
+                            const bool finite = loss[c] - loss[c] == 0.0; // false: NaN, infinity
                             const double p_ok = finite ? p : -2.0;
                             mw[c] = in[c] != 0.0 ? p_ok : -1.0;
                         }
                     });
-                // Best server and sum, per cell in candidate order, with selects so that it
-                // vectorises: the markers -1 and -2 add +0 to a sum that is >= +0 (no change)
-                // and never beat a best power, which is >= 0.
-                for (std::size_t c = 0; c < len; ++c) {
-                    const double p = mw[c];
-                    pairs += p != -1.0 ? 1 : 0;
-                    non_finite += p == -2.0 ? 1 : 0;
-                    sum[c] += p >= 0.0 ? p : 0.0;
-                    const bool better = p > best[c];
-                    best[c] = better ? p : best[c];
-                    server[c] = better ? id : server[c];
-                    best_d[c] = better ? dist[c] : best_d[c];
+                    // Best server and sum, per cell in candidate order, with selects so that it
+                    // vectorises: the markers -1 and -2 add +0 to a sum that is >= +0 (no
+                    // change) and never beat a best power, which is >= 0.
+                    for (std::size_t c = 0; c < len; ++c) {
+                        const double p = mw[c];
+                        pairs += p != -1.0 ? 1 : 0;
+                        non_finite += p == -2.0 ? 1 : 0;
+                        sum[c] += p >= 0.0 ? p : 0.0;
+                        const bool better = p > best[c];
+                        best[c] = better ? p : best[c];
+                        server[c] = better ? id : server[c];
+                        best_d[c] = better ? dist[c] : best_d[c];
+                    }
                 }
             }
+            g0 = g1;
         }
         if (best_flat_only) {
             for (std::size_t i = 0; i < n; ++i) {
