@@ -171,10 +171,12 @@ BENCHMARK_CAPTURE(BM_CoverageTerrain, itm, "itm")
     ->UseRealTime();
 
 // Args: cells per side, max range (m), threads. Scaling: pixels (200 -> 400 per side), range
-// (2 -> 4 km: about 4x the sectors per pixel), threads (1 -> 2).
+// (2 -> 4 km: about 4x the sectors per pixel), threads (1 -> 2; at 400 cells per side there are
+// 16 tiles of 128 cells to share between the threads, at 200 only 4).
 BENCHMARK(BM_CoverageKernel)
     ->Args({200, 2000, 1})
     ->Args({200, 2000, 2})
+    ->Args({400, 2000, 1})
     ->Args({400, 2000, 2})
     ->Args({200, 4000, 2})
     ->Unit(benchmark::kMillisecond)
@@ -182,6 +184,7 @@ BENCHMARK(BM_CoverageKernel)
 BENCHMARK(BM_LimitKernel)
     ->Args({200, 2000, 1})
     ->Args({200, 2000, 2})
+    ->Args({400, 2000, 1})
     ->Args({400, 2000, 2})
     ->Args({200, 4000, 2})
     ->Unit(benchmark::kMillisecond)

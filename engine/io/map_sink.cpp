@@ -1,6 +1,7 @@
 #include "io/map_sink.hpp"
 
 #include "core/error.hpp"
+#include "core/parallel.hpp"
 #include "io/map_styles.hpp"
 
 #include <algorithm>
@@ -145,7 +146,13 @@ void MapSink::write(const ScenarioResult& result, const RunInfo& run) {
     const std::filesystem::path dir = out_dir_ / "maps" / scenario;
     make_directories(dir);
     const StyleContext context = style_context(result);
-    for (const MapSpec& spec : scenario_maps(result)) {
+    const std::vector<MapSpec> specs = scenario_maps(result);
+    std::vector<std::optional<MapStyle>> styles(specs.size());
+    // The maps are independent GDAL datasets: written (DEFLATE-compressed, with overviews) in
+    // parallel, their files kept in map order.
+    std::vector<std::vector<AtomicFile>> written(specs.size());
+    parallel::for_each_index(std::size_t{0}, specs.size(), [&](std::size_t m) {
+        const MapSpec& spec = specs[m];
         MapDescription d;
         d.description = spec.description;
         d.units = spec.units;
@@ -169,35 +176,46 @@ void MapSink::write(const ScenarioResult& result, const RunInfo& run) {
                 write_geotiff(tif.temp_path(), *raster, d);
             },
             spec.raster);
-        files_.push_back(std::move(tif));
+        written[m].push_back(std::move(tif));
 
-        const std::optional<MapStyle> style = map_style(spec.metric, context);
-        if (!style) {
-            continue;
+        styles[m] = map_style(spec.metric, context);
+        if (!styles[m]) {
+            return;
         }
         AtomicFile qml(dir / (spec.metric + ".qml"));
-        write_text_file(qml.temp_path(), raster_qml(*style));
-        files_.push_back(std::move(qml));
+        write_text_file(qml.temp_path(), raster_qml(*styles[m]));
+        written[m].push_back(std::move(qml));
         AtomicFile legend(dir / (spec.metric + ".legend.png"));
-        write_legend_png(legend.temp_path(), *style);
-        files_.push_back(std::move(legend));
-
-        if (web_tiles_) {
-            if (tiles_.empty() || tiles_.back().second != out_dir_ / "tiles" / scenario) {
-                const std::filesystem::path final_dir = out_dir_ / "tiles" / scenario;
-                std::filesystem::path partial = final_dir;
-                partial += ".partial";
-                std::error_code ec;
-                std::filesystem::remove_all(partial, ec);
-                tiles_.emplace_back(partial, final_dir);
-            }
-            const RgbaImage image = std::visit(
-                [&](const auto* raster) { return render(*raster, *style); }, spec.raster);
-            const ZoomRange zooms = xyz_zoom_range(image.grid);
-            const std::size_t n = write_xyz_tiles(tiles_.back().first / spec.metric, image, zooms);
-            spdlog::info("scenario {}: {} web tiles of {} (zoom {} to {})", scenario, n,
-                         spec.metric, zooms.min_zoom, zooms.max_zoom);
+        write_legend_png(legend.temp_path(), *styles[m]);
+        written[m].push_back(std::move(legend));
+    });
+    for (std::vector<AtomicFile>& files : written) {
+        for (AtomicFile& f : files) {
+            files_.push_back(std::move(f));
         }
+    }
+    if (!web_tiles_) {
+        return;
+    }
+    for (std::size_t m = 0; m < specs.size(); ++m) {
+        if (!styles[m]) {
+            continue;
+        }
+        const MapSpec& spec = specs[m];
+        if (tiles_.empty() || tiles_.back().second != out_dir_ / "tiles" / scenario) {
+            const std::filesystem::path final_dir = out_dir_ / "tiles" / scenario;
+            std::filesystem::path partial = final_dir;
+            partial += ".partial";
+            std::error_code ec;
+            std::filesystem::remove_all(partial, ec);
+            tiles_.emplace_back(partial, final_dir);
+        }
+        const RgbaImage image = std::visit(
+            [&](const auto* raster) { return render(*raster, *styles[m]); }, spec.raster);
+        const ZoomRange zooms = xyz_zoom_range(image.grid);
+        const std::size_t n = write_xyz_tiles(tiles_.back().first / spec.metric, image, zooms);
+        spdlog::info("scenario {}: {} web tiles of {} (zoom {} to {})", scenario, n, spec.metric,
+                     zooms.min_zoom, zooms.max_zoom);
     }
 }
 
