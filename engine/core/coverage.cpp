@@ -641,6 +641,7 @@ private:
         // loss, the bearings and the depression angles are computed once per mast and row; each
         // sector then adds its own pattern gain and power, in candidate order (the same order
         // per cell as one sector at a time: the same sums).
+        std::vector<SectorLink> links; // of the current mast's sectors
         for (std::size_t g0 = 0; g0 < s.candidates.size();) {
             const Sector& first_sector = in_.sectors[s.candidates[g0].second];
             std::size_t g1 = g0 + 1;
@@ -650,6 +651,10 @@ private:
             }
             const SectorLink mast(layer, first_sector);
             link.tx_height_m = first_sector.height_m;
+            links.clear();
+            for (std::size_t ci = g0; ci < g1; ++ci) {
+                links.emplace_back(layer, in_.sectors[s.candidates[ci].second]);
+            }
             for (std::size_t r = 0; r < static_cast<std::size_t>(s.tile_height); ++r) {
                 const double dy = s.row_y[r] - mast.y_m;
                 const double dy2 = dy * dy;
@@ -733,7 +738,7 @@ private:
                 });
                 bool angles = false;
                 for (std::size_t ci = g0; ci < g1; ++ci) {
-                    const SectorLink sl(layer, in_.sectors[s.candidates[ci].second]);
+                    const SectorLink& sl = links[ci - g0];
                     const auto id = static_cast<double>(ci);
                     const bool behind = sl.behind(dx_lo, dx_hi, dy);
                     if (!behind && !angles) {
