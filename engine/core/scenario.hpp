@@ -10,6 +10,7 @@
 #include "core/throughput.hpp"
 
 #include <algorithm>
+#include <compare>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -31,6 +32,11 @@ struct StudyAreaSpec {
     double resolution_m = 50.0;
     std::filesystem::path dem_path;        // ground elevation (any GDAL raster); empty: flat
     std::filesystem::path land_cover_path; // ESA WorldCover classes; empty: none
+
+    // Scenarios whose specs are equal describe the same study area and share one loaded copy:
+    // every member takes part, so a member added later cannot be forgotten here.
+    friend auto operator<=>(const StudyAreaSpec&, const StudyAreaSpec&) = default;
+    friend bool operator==(const StudyAreaSpec&, const StudyAreaSpec&) = default;
 };
 
 // What a layer's users are: people on the move (mobile), or homes with a fixed-wireless CPE (fwa:

@@ -4,12 +4,10 @@
 #include "core/cost.hpp"
 #include "core/coverage.hpp"
 #include "core/error.hpp"
-#include "core/link_budget.hpp"
 #include "core/memory_estimate.hpp"
 #include "core/parallel.hpp"
-#include "core/propagation/registry.hpp"
 #include "core/result.hpp"
-#include "core/terrain.hpp"
+#include "core/scenario_inputs.hpp"
 #include "io/district_gpkg.hpp"
 #include "io/hdf5_results.hpp"
 #include "io/map_sink.hpp"
@@ -49,7 +47,6 @@
 #include <tbb/task_arena.h>
 #include <tbb/task_group.h>
 #include <thread>
-#include <tuple>
 #include <unistd.h>
 
 namespace covsim {
@@ -64,134 +61,6 @@ std::string utc_now() {
 
 double seconds_since(Clock::time_point t0) {
     return std::chrono::duration<double>(Clock::now() - t0).count();
-}
-
-// Scenarios that describe the same study area share one loaded copy.
-using StudyAreaKey =
-    std::tuple<std::string, std::string, std::string, std::string, std::string, std::string,
-               std::string, std::string, std::string, double, std::string, std::string>;
-
-StudyAreaKey key_of(const StudyAreaSpec& s) {
-    return {s.districts_path.string(),
-            s.districts_layer,
-            s.code_field,
-            s.name_field,
-            s.name_ascii_field,
-            s.type_field,
-            s.population_field,
-            s.population_path.string(),
-            s.crs,
-            s.resolution_m,
-            s.dem_path.string(),
-            s.land_cover_path.string()};
-}
-
-std::vector<CoverageLayer> resolve_layers(const Scenario& sc) {
-    std::vector<CoverageLayer> layers;
-    for (const LayerSpec& spec : sc.layers) {
-        CoverageLayer l;
-        l.name = spec.name;
-        l.model = model_registry().find(spec.model);
-        l.frequency_mhz = spec.frequency_mhz;
-        l.los = spec.los;
-        l.rx_height_m = spec.rx_height_m;
-        l.rx_gain_dbi = spec.rx_gain_dbi;
-        l.re_offset_db = power_per_re_dbm(0.0, spec.resolved_resource_blocks());
-        l.noise_per_re_dbm = noise_per_re_dbm(spec.subcarrier_spacing_khz, spec.noise_figure_db);
-        l.max_range_m = spec.max_range_m;
-        l.load = spec.load;
-        l.rsrp_min_dbm = spec.rsrp_min_dbm;
-        l.sinr_min_db = spec.sinr_min_db;
-        l.priority = spec.priority;
-        l.antenna = spec.antenna;
-        l.environment = sc.environment;
-        l.serves = spec.service_area;
-        l.terrain_correction = spec.terrain_correction;
-        l.terrain_margin_db = spec.terrain_margin_db;
-        l.path = spec.path;
-        l.clutter_loss = spec.clutter_loss;
-        l.clutter_location_percent = spec.clutter_location_percent;
-        l.terminal_clutter_correction = spec.terminal_clutter_correction;
-        l.indoor = spec.service != Service::fwa; // an FWA CPE is outdoors or on the roof
-        l.location_probability = spec.location_probability;
-        layers.push_back(std::move(l));
-    }
-    return layers;
-}
-
-// Districts where the scenario offers fibre; every listed code must be a district.
-std::vector<bool> ftth_districts(const Scenario& sc, const StudyArea& area) {
-    std::vector<bool> out(area.district_count());
-    for (std::size_t d = 0; d < area.district_count(); ++d) {
-        out[d] = sc.ftth_offered(area.districts[d]);
-    }
-    for (const std::string& code : sc.ftth.districts) {
-        const bool known = std::any_of(area.districts.begin(), area.districts.end(),
-                                       [&](const District& d) { return d.code == code; });
-        if (!known) {
-            throw Error(ErrorCode::scenario,
-                        fmt::format("{}: [ftth] districts: \"{}\" is not a district code of '{}'",
-                                    sc.source_path.string(), code,
-                                    sc.study_area.districts_path.string()));
-        }
-    }
-    return out;
-}
-
-CapacityInput capacity_input(const Scenario& sc, const CoverageInput& coverage_input,
-                             const CoverageResult& coverage, const std::vector<bool>& fibre) {
-    CapacityInput in;
-    in.coverage_input = &coverage_input;
-    in.coverage = &coverage;
-    for (const LayerSpec& spec : sc.layers) {
-        CapacityLayer l;
-        l.throughput = spec.throughput;
-        l.occupied_bandwidth_hz =
-            12.0 * spec.resolved_resource_blocks() * spec.subcarrier_spacing_khz * 1e3;
-        l.service = spec.service;
-        l.carrier = spec.carrier_name();
-        in.layers.push_back(std::move(l));
-    }
-    in.demand = sc.demand;
-    in.ftth_district = fibre;
-    in.ftth_speed_mbps = sc.ftth.speed_mbps;
-    return in;
-}
-
-CostInput cost_input(const Scenario& sc, const CoverageInput& coverage_input,
-                     const CoverageResult& coverage, const CapacityResult& capacity,
-                     const std::vector<bool>& fibre) {
-    CostInput in;
-    in.area = coverage_input.area;
-    in.sectors = &coverage_input.sectors;
-    in.coverage = &coverage.districts;
-    in.capacity = &capacity;
-    for (const LayerSpec& spec : sc.layers) {
-        in.layers.push_back({spec.name, spec.site_type, spec.service,
-                             spec.equipment_usd.value_or(sc.cost.equipment_usd),
-                             spec.spectrum_fee_usd_per_year.value_or(0.0)});
-    }
-    in.cost = sc.cost;
-    in.demand = sc.demand;
-    in.ftth_district = fibre;
-    return in;
-}
-
-// Sites take their ground elevation from the DEM.
-void place_on_terrain(std::vector<Sector>& sectors, const StudyArea& area, const LayerSpec& layer) {
-    if (!area.terrain) {
-        return;
-    }
-    std::size_t missing = 0;
-    for (Sector& s : sectors) {
-        s.ground_m = sample_bilinear(*area.terrain, s.x_m, s.y_m);
-        missing += std::isfinite(s.ground_m) ? 0 : 1;
-    }
-    if (missing > 0) {
-        spdlog::warn("layer {}: {} sectors stand where the DEM has no elevation; their paths are "
-                     "computed without terrain",
-                     layer.name, missing);
-    }
 }
 
 ScenarioSummary summarise(const ScenarioResult& r) {
@@ -345,12 +214,12 @@ RunReport run_batch(const RunConfig& config) {
         std::string checksum;
         std::uint64_t bytes = 0; // memory estimate (core/memory_estimate.hpp)
     };
-    std::map<StudyAreaKey, std::shared_ptr<const io::LoadedStudyArea>> areas;
+    std::map<StudyAreaSpec, std::shared_ptr<const io::LoadedStudyArea>> areas;
     std::vector<Prepared> prepared;
     for (const Scenario& sc : scenarios) {
         Prepared p;
         p.scenario = &sc;
-        auto& area_slot = areas[key_of(sc.study_area)];
+        auto& area_slot = areas[sc.study_area];
         if (!area_slot) {
             spdlog::info("loading study area of scenario {}", sc.name);
             area_slot =
@@ -377,12 +246,16 @@ RunReport run_batch(const RunConfig& config) {
         }
         p.inputs.insert(p.inputs.end(), p.area->inputs.begin(), p.area->inputs.end());
         p.input.area = &p.area->area;
-        p.input.layers = resolve_layers(sc);
+        p.input.layers = coverage_layers(sc);
         p.input.indoor = sc.indoor;
         p.ftth_district = ftth_districts(sc, p.area->area);
         for (std::size_t l = 0; l < sc.layers.size(); ++l) {
             std::vector<Sector> sectors = io::read_sectors(sc.layers[l], l, p.area->area);
-            place_on_terrain(sectors, p.area->area, sc.layers[l]);
+            if (const std::size_t missing = place_on_terrain(sectors, p.area->area); missing > 0) {
+                spdlog::warn("layer {}: {} sectors stand where the DEM has no elevation; their "
+                             "paths are computed without terrain",
+                             sc.layers[l].name, missing);
+            }
             spdlog::debug("scenario {}: layer {}: {} sectors from {}", sc.name, sc.layers[l].name,
                           sectors.size(), sc.layers[l].sites_path.string());
             p.input.sectors.insert(p.input.sectors.end(), std::make_move_iterator(sectors.begin()),
