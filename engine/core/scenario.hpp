@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <compare>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -92,6 +93,10 @@ struct LayerSpec {
     double clutter_location_percent = 50.0;
     bool terminal_clutter_correction = false;
     double location_probability = 0.5;
+    // Adjacent-channel interference ratio, dB, of another layer's transmissions into this
+    // layer's receivers, by that layer's name; only for layers whose channels do not overlap
+    // this one's (co-channel layers interfere in full).
+    std::map<std::string, double> acir_db;
 
     [[nodiscard]] const std::string& carrier_name() const noexcept {
         return carrier.empty() ? name : carrier;

@@ -11,6 +11,29 @@
 
 namespace covsim {
 
+Channel occupied_channel(const LayerSpec& layer) {
+    const double half_mhz =
+        0.5 * 12.0 * layer.resolved_resource_blocks() * layer.subcarrier_spacing_khz / 1000.0;
+    return {layer.frequency_mhz - half_mhz, layer.frequency_mhz + half_mhz};
+}
+
+double overlap_mhz(const Channel& a, const Channel& b) noexcept {
+    return std::max(0.0, std::min(a.high_mhz, b.high_mhz) - std::max(a.low_mhz, b.low_mhz));
+}
+
+double interference_coupling(const LayerSpec& victim, const LayerSpec& source) {
+    const Channel v = occupied_channel(victim);
+    const Channel s = occupied_channel(source);
+    if (const double o = overlap_mhz(v, s); o > 0.0) {
+        return o / v.width_mhz() * victim.subcarrier_spacing_khz / source.subcarrier_spacing_khz;
+    }
+    if (const auto acir = victim.acir_db.find(source.name); acir != victim.acir_db.end()) {
+        return static_cast<double>(source.resolved_resource_blocks()) /
+               victim.resolved_resource_blocks() * std::pow(10.0, -acir->second / 10.0);
+    }
+    return 0.0;
+}
+
 std::vector<CoverageLayer> coverage_layers(const Scenario& sc) {
     std::vector<CoverageLayer> layers;
     for (const LayerSpec& spec : sc.layers) {
@@ -39,6 +62,16 @@ std::vector<CoverageLayer> coverage_layers(const Scenario& sc) {
         l.terminal_clutter_correction = spec.terminal_clutter_correction;
         l.indoor = spec.service != Service::fwa; // an FWA CPE is outdoors or on the roof
         l.location_probability = spec.location_probability;
+        for (std::size_t m = 0; m < sc.layers.size(); ++m) {
+            const LayerSpec& source = sc.layers[m];
+            if (&source == &spec) {
+                continue;
+            }
+            if (const double c = interference_coupling(spec, source); c > 0.0) {
+                l.interferers.push_back(
+                    {m, c, !spec.carrier.empty() && spec.carrier == source.carrier});
+            }
+        }
         layers.push_back(std::move(l));
     }
     return layers;

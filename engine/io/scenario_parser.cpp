@@ -2,6 +2,7 @@
 
 #include "core/error.hpp"
 #include "core/propagation/registry.hpp"
+#include "core/scenario_inputs.hpp"
 #include "io/antenna_file.hpp"
 #include "io/scenario_toml.hpp"
 #include "io/suggest.hpp"
@@ -503,6 +504,19 @@ void read_layer_keys(TableReader& t, LayerSpec& layer, const Paths& paths, Probl
     if (auto v = t.integer("priority", -100, 100)) {
         layer.priority = *v;
     }
+    if (const toml::table* a = t.table("acir_db")) {
+        layer.acir_db.clear();
+        for (const auto& [key, node] : *a) {
+            const auto v = node.value<double>();
+            if (!node.is_number() || !v || !(*v >= 0.0 && *v <= 100.0)) {
+                problems.add(line_of(node),
+                             fmt::format("{} acir_db.{} must be a number in [0, 100] dB, got {}",
+                                         t.where(), key.str(), describe(node)));
+            } else {
+                layer.acir_db[std::string(key.str())] = *v;
+            }
+        }
+    }
     if (const toml::table* a = t.table("antenna")) {
         TableReader at(*a, t.where() + " antenna", problems);
         read_antenna(at, layer, paths, problems);
@@ -726,6 +740,32 @@ void read_cost(TableReader& r, CostSpec& c) {
     r.per_type("backhaul_km_per_site", c.backhaul_km_per_site, 0.0, 1000.0, "km");
 }
 
+// Each layer's acir_db names another layer whose channel does not overlap its own (co-channel
+// layers interfere in full: an ACIR there would be ignored).
+void check_adjacent_channels(const Scenario& sc, const toml::array& tables, Problems& problems) {
+    for (std::size_t l = 0; l < sc.layers.size() && l < tables.size(); ++l) {
+        const LayerSpec& layer = sc.layers[l];
+        const toml::table* table = tables[l].as_table();
+        const toml::node* acir = table != nullptr ? table->get("acir_db") : nullptr;
+        const Where where = acir != nullptr ? line_of(*acir) : line_of(tables[l]);
+        for (const auto& [name, db] : layer.acir_db) {
+            const auto other = std::find_if(sc.layers.begin(), sc.layers.end(),
+                                            [&](const LayerSpec& o) { return o.name == name; });
+            if (other == sc.layers.end() || name == layer.name) {
+                problems.add(where, fmt::format("layer \"{}\" acir_db: \"{}\" is not another layer "
+                                                "of the scenario",
+                                                layer.name, name));
+            } else if (layer.bandwidth_mhz > 0.0 && other->bandwidth_mhz > 0.0 &&
+                       overlap_mhz(occupied_channel(layer), occupied_channel(*other)) > 0.0) {
+                problems.add(where, fmt::format("layer \"{}\" acir_db: layer \"{}\" shares its "
+                                                "channel (they overlap), so it interferes in full; "
+                                                "remove its ACIR",
+                                                layer.name, name));
+            }
+        }
+    }
+}
+
 } // namespace
 
 namespace detail {
@@ -934,6 +974,7 @@ Scenario interpret_scenario(const toml::table& root, const std::filesystem::path
             }
             sc.layers.push_back(std::move(layer));
         }
+        check_adjacent_channels(sc, *layers_node->as_array(), problems);
     }
     top.finish();
     return sc;

@@ -388,3 +388,23 @@ vertical_beamwidth_deg = 10
               std::string::npos)
         << msg;
 }
+
+TEST_F(ScenarioParser, AdjacentChannelRatiosNameAnotherLayerWithAnotherChannel) {
+    const std::string second = replaced(replaced(layer, "\"lte\"", "\"lte-b\""),
+                                        "frequency_mhz = 1800", "frequency_mhz = 1820");
+    const Scenario sc = parse(study_area + layer + "acir_db = { \"lte-b\" = 33 }\n" + second);
+    EXPECT_EQ(sc.layers[0].acir_db, (std::map<std::string, double>{{"lte-b", 33.0}}));
+
+    EXPECT_EQ(error_of(study_area + layer + "acir_db = { \"lte-c\" = 33 }\n" + second),
+              (dir / "s.toml").string() +
+                  ":12: layer \"lte\" acir_db: \"lte-c\" is not another layer of the scenario");
+    EXPECT_EQ(error_of(study_area + layer + "acir_db = { \"lte-b\" = -3 }\n" + second),
+              (dir / "s.toml").string() +
+                  ":12: layer \"lte\" acir_db.lte-b must be a number in [0, 100] dB, got -3");
+    // 1810 MHz overlaps 1800 MHz's 18 MHz: co-channel layers interfere in full.
+    const std::string overlapping =
+        replaced(second, "frequency_mhz = 1820", "frequency_mhz = 1810");
+    EXPECT_NE(error_of(study_area + layer + "acir_db = { \"lte-b\" = 33 }\n" + overlapping)
+                  .find("layer \"lte\" acir_db: layer \"lte-b\" shares its channel"),
+              std::string::npos);
+}
