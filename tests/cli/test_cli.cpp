@@ -346,7 +346,7 @@ TEST(Cli, AntennaExportThenShowMeasuresTheExportedPattern) {
 // `covsim link --model itm --profile` reproduces NTIA's five point-to-point cases (p2p.csv with
 // pfls.csv), each within 0.1 dB, through the command line.
 TEST(Cli, LinkItmReproducesNtiaPointToPointCases) {
-    COVSIM_SKIP_WITHOUT_SHARED_DATA("validation/itm/p2p.csv");
+    COVSIM_USES_SHARED_DATA("validation/itm/p2p.csv");
     const fs::path itm = covsim::test::shared_data() / "validation" / "itm";
     std::istringstream cases(covsim::test::read_text(itm / "p2p.csv"));
     std::istringstream profiles(covsim::test::read_text(itm / "pfls.csv"));

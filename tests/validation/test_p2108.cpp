@@ -86,7 +86,7 @@ void check_file(const std::string& file, std::size_t inputs,
 } // namespace
 
 TEST(P2108Validation, HeightGainTerminalCorrectionModel) {
-    COVSIM_SKIP_WITHOUT_SHARED_DATA(p2108_data + "/HeightGainTerminalCorrectionModelTestData.csv");
+    COVSIM_USES_SHARED_DATA(p2108_data + "/HeightGainTerminalCorrectionModelTestData.csv");
     check_file("HeightGainTerminalCorrectionModelTestData.csv", 5, [](const auto& r) {
         return p2108::height_gain_terminal_correction(
             r[0], r[1], r[2], r[3], static_cast<p2108::ClutterType>(static_cast<int>(r[4])));
@@ -94,13 +94,13 @@ TEST(P2108Validation, HeightGainTerminalCorrectionModel) {
 }
 
 TEST(P2108Validation, TerrestrialStatisticalModel) {
-    COVSIM_SKIP_WITHOUT_SHARED_DATA(p2108_data + "/TerrestrialStatisticalModelTestData.csv");
+    COVSIM_USES_SHARED_DATA(p2108_data + "/TerrestrialStatisticalModelTestData.csv");
     check_file("TerrestrialStatisticalModelTestData.csv", 3,
                [](const auto& r) { return p2108::terrestrial_clutter_loss(r[0], r[1], r[2]); });
 }
 
 TEST(P2108Validation, AeronauticalStatisticalModel) {
-    COVSIM_SKIP_WITHOUT_SHARED_DATA(p2108_data + "/AeronauticalStatisticalModelTestData.csv");
+    COVSIM_USES_SHARED_DATA(p2108_data + "/AeronauticalStatisticalModelTestData.csv");
     check_file("AeronauticalStatisticalModelTestData.csv", 3,
                [](const auto& r) { return p2108::earth_space_clutter_loss(r[0], r[1], r[2]); });
 }

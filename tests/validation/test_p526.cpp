@@ -140,7 +140,7 @@ struct MaxDeviation {
 } // namespace
 
 TEST(P526Validation, DeltaBullingtonReproducesP1812IntermediateValues) {
-    COVSIM_SKIP_WITHOUT_SHARED_DATA(p1812_data + "/validation_results");
+    COVSIM_USES_SHARED_DATA(p1812_data + "/validation_results");
     const std::filesystem::path root = test::shared_data() / p1812_data;
 
     std::vector<std::filesystem::path> results;
@@ -249,7 +249,7 @@ TEST(P526Validation, DeltaBullingtonReproducesP1812IntermediateValues) {
 }
 
 TEST(P526Validation, LineOfSightAgreesWithTheBullingtonCaseOfTheReferenceProfiles) {
-    COVSIM_SKIP_WITHOUT_SHARED_DATA(p1812_data + "/validation_profiles");
+    COVSIM_USES_SHARED_DATA(p1812_data + "/validation_profiles");
     const std::filesystem::path root = test::shared_data() / p1812_data;
     // rburg_rural_noclutter_los has 1000 m and 200 m masts (LOS in P.1812's results, dlt + dlr
     // = d); rburg_rural_noclutter has 12 m and 19 m masts behind ridges (transhorizon).
