@@ -248,11 +248,13 @@ TEST(Cli, ModelsListsTheRegistry) {
     std::vector<std::string> names;
     for (const auto& m : j) {
         names.push_back(m["name"]);
-        EXPECT_EQ(m["needs_profile"].get<bool>(), m["name"] == "itm" || m["name"] == "p526");
+        EXPECT_EQ(m["needs_profile"].get<bool>(),
+                  m["name"] == "itm" || m["name"] == "p526" || m["name"] == "p1812");
         EXPECT_LT(m["frequency_mhz"]["min"].get<double>(), m["frequency_mhz"]["max"].get<double>());
     }
-    EXPECT_EQ(names, (std::vector<std::string>{"3gpp-38901-rma", "3gpp-38901-uma", "3gpp-38901-umi",
-                                               "cost231-hata", "free-space", "itm", "p526"}));
+    EXPECT_EQ(names,
+              (std::vector<std::string>{"3gpp-38901-rma", "3gpp-38901-uma", "3gpp-38901-umi",
+                                        "cost231-hata", "free-space", "itm", "p1812", "p526"}));
 }
 
 TEST(Cli, HexgridPlanRunsAsASiteLayer) {
