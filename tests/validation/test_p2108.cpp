@@ -13,16 +13,15 @@
 // no shared data.
 
 #include "core/propagation/p2108.hpp"
+#include "support/csv.hpp"
 #include "support/test_support.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
-#include <fstream>
 #include <functional>
 #include <gtest/gtest.h>
 #include <iostream>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -33,21 +32,17 @@ namespace {
 const std::string p2108_data = "validation/p2108";
 constexpr double tolerance_db = 0.1;
 
-// The numeric rows of a CSV file with a header line.
+// The numeric rows of a CSV file with a header line (a field that is not a number is NaN, and
+// fails the comparison that reads it).
 std::vector<std::vector<double>> read_rows(const std::filesystem::path& path) {
     std::vector<std::vector<double>> rows;
-    std::ifstream in(path);
-    std::string line;
-    std::getline(in, line); // header
-    while (std::getline(in, line)) {
-        if (line.find_first_not_of(" \t\r") == std::string::npos) {
-            continue;
+    for (const test::CsvRow& r : test::read_csv(path)) {
+        if (r.line == 1 || (r.fields.size() <= 1 && r.field(0).empty())) {
+            continue; // the header, blank lines
         }
         std::vector<double> row;
-        std::stringstream fields(line);
-        std::string field;
-        while (std::getline(fields, field, ',')) {
-            row.push_back(std::stod(field));
+        for (std::size_t i = 0; i < r.fields.size(); ++i) {
+            row.push_back(r.number(i).value_or(std::nan("")));
         }
         rows.push_back(row);
     }
