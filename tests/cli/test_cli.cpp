@@ -101,6 +101,13 @@ void write_bad_geodata(const fs::path& dir) {
             const bool hole = col >= 60 && col < 100 && row >= 20 && row < 60;
             return hole ? std::numeric_limits<double>::quiet_NaN() : 12.0;
         });
+    // A 60 m hill 700 m west of the site (p1812_dem.toml).
+    covsim::test::write_population_tif(
+        dir / "dem_hill.tif", 584000.0, 2328000.0, 25.0, 160, 80, 32648, [](int col, int row) {
+            const double dx = 584012.5 + 25.0 * col - 585300.0;
+            const double dy = 2327987.5 - 25.0 * row - 2327000.0;
+            return 12.0 + 60.0 * std::exp(-(dx * dx + dy * dy) / (2.0 * 150.0 * 150.0));
+        });
 }
 
 // A working directory with the tiny study area, its bad variants and the fixtures.
