@@ -7,6 +7,7 @@
 #include "io/scenario_toml.hpp"
 #include "io/suggest.hpp"
 
+#include <array>
 #include <fmt/format.h>
 #include <fstream>
 #include <set>
@@ -431,6 +432,63 @@ void read_antenna(TableReader& t, LayerSpec& layer, const Paths& paths, Problems
     }
 }
 
+// [layers.path] (docs/scenario-format.md): the path inputs of the terrain-aware models, read
+// from a table of keys. time_percent, location_percent and polarization set the members that
+// [layers.itm] also sets; `itm` is that table when the layer has one, and a key given in both
+// is a problem.
+void read_path_keys(const toml::table& table, const std::string& where, const toml::table* itm,
+                    PathParameters& p, Problems& problems) {
+    TableReader r(table, where + " path", problems);
+    struct NumberKey {
+        const char* key;
+        double min;
+        double max;
+        const char* unit;
+        double PathParameters::*member;
+    };
+    static constexpr std::array<NumberKey, 7> numbers = {{
+        {"time_percent", 0.1, 99.9, "%", &PathParameters::time_percent},
+        {"location_percent", 0.1, 99.9, "%", &PathParameters::location_percent},
+        {"delta_n_per_km", 1.0, 150.0, "N-units/km", &PathParameters::delta_n_per_km},
+        {"sea_level_refractivity_n_units", 250.0, 450.0, "N-units",
+         &PathParameters::sea_level_refractivity_n_units},
+        {"path_centre_latitude_deg", -80.0, 80.0, "degrees",
+         &PathParameters::path_centre_latitude_deg},
+        {"clutter_height_m", 0.0, 100.0, "m", &PathParameters::clutter_height_m},
+        {"location_area_width_m", 1.0, 10000.0, "m", &PathParameters::location_area_width_m},
+    }};
+    const auto also_in_itm = [&](const char* key) {
+        if (itm != nullptr && itm->contains(key) && table.contains(key)) {
+            problems.add(line_of(*table.get(key)),
+                         fmt::format("{} path {} is also given in {} itm; give it in one table",
+                                     where, key, where));
+        }
+    };
+    for (const NumberKey& k : numbers) {
+        also_in_itm(k.key);
+        if (auto v = r.number(k.key, k.min, k.max, k.unit)) {
+            p.*k.member = *v;
+        }
+    }
+    also_in_itm("polarization");
+    if (auto v = r.choice<bool>(
+            "polarization",
+            [](std::string_view x) -> std::optional<bool> {
+                if (x == "vertical" || x == "horizontal") {
+                    return x == "vertical";
+                }
+                return std::nullopt;
+            },
+            "\"vertical\" or \"horizontal\"")) {
+        p.vertical_polarization = *v;
+    }
+    if (auto v = r.choice<p1812::Zone>("radio_climatic_zone", p1812::parse_zone,
+                                       "\"inland\", \"coastal_land\" or \"sea\"")) {
+        p.radio_climatic_zone = *v;
+    }
+    r.finish();
+}
+
 // Reads the keys a layer and [layer_defaults] share into `layer`.
 void read_layer_keys(TableReader& t, LayerSpec& layer, const Paths& paths, Problems& problems) {
     if (auto v = t.string("technology")) {
@@ -662,6 +720,11 @@ void read_layer_keys(TableReader& t, LayerSpec& layer, const Paths& paths, Probl
             p.variability_mode = *v;
         }
         r.finish();
+    }
+    if (const toml::table* pt = t.table("path")) {
+        const toml::node* itm = t.find("itm");
+        read_path_keys(*pt, t.where(), itm != nullptr ? itm->as_table() : nullptr, layer.path,
+                       problems);
     }
 }
 
@@ -946,6 +1009,11 @@ Scenario interpret_scenario(const toml::table& root, const std::filesystem::path
                 problems.add(r.line(), fmt::format("{}: model \"{}\" needs terrain; give a DEM "
                                                    "with [study_area] dem",
                                                    label, layer.model));
+            }
+            if (const PropagationModel* m = model_registry().find(layer.model); m != nullptr) {
+                for (const std::string& what : m->path_parameter_problems(layer.path)) {
+                    problems.add(r.line(), fmt::format("{}: {}", label, what));
+                }
             }
             for (const char* key : {"frequency_mhz", "bandwidth_mhz", "model"}) {
                 const bool given = lt.contains(key) ||

@@ -101,6 +101,13 @@ void write_bad_geodata(const fs::path& dir) {
             const bool hole = col >= 60 && col < 100 && row >= 20 && row < 60;
             return hole ? std::numeric_limits<double>::quiet_NaN() : 12.0;
         });
+    // A 60 m hill 700 m west of the site (p1812_dem.toml).
+    covsim::test::write_population_tif(
+        dir / "dem_hill.tif", 584000.0, 2328000.0, 25.0, 160, 80, 32648, [](int col, int row) {
+            const double dx = 584012.5 + 25.0 * col - 585300.0;
+            const double dy = 2327987.5 - 25.0 * row - 2327000.0;
+            return 12.0 + 60.0 * std::exp(-(dx * dx + dy * dy) / (2.0 * 150.0 * 150.0));
+        });
 }
 
 // A working directory with the tiny study area, its bad variants and the fixtures.
@@ -248,11 +255,13 @@ TEST(Cli, ModelsListsTheRegistry) {
     std::vector<std::string> names;
     for (const auto& m : j) {
         names.push_back(m["name"]);
-        EXPECT_EQ(m["needs_profile"].get<bool>(), m["name"] == "itm" || m["name"] == "p526");
+        EXPECT_EQ(m["needs_profile"].get<bool>(),
+                  m["name"] == "itm" || m["name"] == "p526" || m["name"] == "p1812");
         EXPECT_LT(m["frequency_mhz"]["min"].get<double>(), m["frequency_mhz"]["max"].get<double>());
     }
-    EXPECT_EQ(names, (std::vector<std::string>{"3gpp-38901-rma", "3gpp-38901-uma", "3gpp-38901-umi",
-                                               "cost231-hata", "free-space", "itm", "p526"}));
+    EXPECT_EQ(names,
+              (std::vector<std::string>{"3gpp-38901-rma", "3gpp-38901-uma", "3gpp-38901-umi",
+                                        "cost231-hata", "free-space", "itm", "p1812", "p526"}));
 }
 
 TEST(Cli, HexgridPlanRunsAsASiteLayer) {
@@ -346,7 +355,7 @@ TEST(Cli, AntennaExportThenShowMeasuresTheExportedPattern) {
 // `covsim link --model itm --profile` reproduces NTIA's five point-to-point cases (p2p.csv with
 // pfls.csv), each within 0.1 dB, through the command line.
 TEST(Cli, LinkItmReproducesNtiaPointToPointCases) {
-    COVSIM_SKIP_WITHOUT_SHARED_DATA("validation/itm/p2p.csv");
+    COVSIM_USES_SHARED_DATA("validation/itm/p2p.csv");
     const fs::path itm = covsim::test::shared_data() / "validation" / "itm";
     std::istringstream cases(covsim::test::read_text(itm / "p2p.csv"));
     std::istringstream profiles(covsim::test::read_text(itm / "pfls.csv"));

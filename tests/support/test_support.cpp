@@ -14,6 +14,7 @@
 #include <spawn.h>
 #include <sstream>
 #include <stdexcept>
+#include <string_view>
 #include <sys/wait.h>
 #include <type_traits>
 #include <unistd.h>
@@ -27,6 +28,23 @@ std::filesystem::path shared_data() {
     std::filesystem::path p = env != nullptr ? env : shared_data_dir;
     std::error_code ec;
     return std::filesystem::is_directory(p, ec) ? p : std::filesystem::path();
+}
+
+std::string shared_data_problem(const std::filesystem::path& relative) {
+    const char* env = std::getenv("COVSIM_SHARED_DATA");
+    const std::filesystem::path root = env != nullptr ? env : shared_data_dir;
+    const std::filesystem::path dir = shared_data();
+    std::error_code ec;
+    if (!dir.empty() && std::filesystem::exists(dir / relative, ec)) {
+        return {};
+    }
+    return std::string(shared_data_skip_tag) + " '" + relative.string() + "' not found in '" +
+           root.string() + "' (set COVSIM_SHARED_DATA to the folder holding it)";
+}
+
+bool shared_data_required() {
+    const char* env = std::getenv("COVSIM_REQUIRE_SHARED_DATA");
+    return env != nullptr && std::string_view(env) != "" && std::string_view(env) != "0";
 }
 
 TempDir::TempDir() {

@@ -15,12 +15,27 @@ namespace covsim::test {
 // ../shared/data (or $COVSIM_SHARED_DATA); empty when it does not exist.
 std::filesystem::path shared_data();
 
-// Skips the current test when ../shared/data/<relative> is absent.
-#define COVSIM_SKIP_WITHOUT_SHARED_DATA(relative)                                                  \
+// Why ../shared/data/<relative> cannot be used ("" when it can): the one check behind
+// COVSIM_USES_SHARED_DATA. The message starts with shared_data_skip_tag, which tools/run-tests
+// counts.
+std::string shared_data_problem(const std::filesystem::path& relative);
+inline constexpr const char* shared_data_skip_tag = "covsim: shared reference data missing:";
+
+// True when $COVSIM_REQUIRE_SHARED_DATA is set to anything but "" or "0" (.ci/run sets it): a
+// missing reference file then fails the test instead of skipping it.
+bool shared_data_required();
+
+// Every test that reads ../shared/data starts with this: without the file the test is skipped
+// in a user's clone, and fails when COVSIM_REQUIRE_SHARED_DATA is set (CI), so that reference
+// tests cannot silently vanish.
+#define COVSIM_USES_SHARED_DATA(relative)                                                          \
     do {                                                                                           \
-        if (::covsim::test::shared_data().empty() ||                                               \
-            !std::filesystem::exists(::covsim::test::shared_data() / (relative))) {                \
-            GTEST_SKIP() << "shared data '" << (relative) << "' not found; skipping";              \
+        const std::string covsim_problem_ = ::covsim::test::shared_data_problem(relative);         \
+        if (!covsim_problem_.empty()) {                                                            \
+            if (::covsim::test::shared_data_required()) {                                          \
+                GTEST_FAIL() << covsim_problem_ << " (COVSIM_REQUIRE_SHARED_DATA is set)";         \
+            }                                                                                      \
+            GTEST_SKIP() << covsim_problem_;                                                       \
         }                                                                                          \
     } while (false)
 

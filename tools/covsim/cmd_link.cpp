@@ -2,6 +2,7 @@
 
 #include "commands.hpp"
 #include "core/error.hpp"
+#include "core/propagation/p1812.hpp"
 #include "core/propagation/p526.hpp"
 #include "core/propagation/registry.hpp"
 #include "io/profile_file.hpp"
@@ -32,6 +33,7 @@ struct LinkOptions {
     PathParameters path;
     std::string climate;
     std::string polarization = "vertical";
+    std::string zone = "inland";
 };
 
 int climate_number(const std::string& name) {
@@ -113,6 +115,15 @@ int run_link(const LinkOptions& o) {
             fmt::format("--polarization must be vertical or horizontal, got '{}'", o.polarization));
     }
     link.path.vertical_polarization = o.polarization == "vertical";
+    const auto zone = p1812::parse_zone(o.zone);
+    if (!zone) {
+        throw Error(ErrorCode::usage,
+                    fmt::format("--zone must be inland, coastal_land or sea, got '{}'", o.zone));
+    }
+    link.path.radio_climatic_zone = *zone;
+    for (const std::string& problem : model->path_parameter_problems(link.path)) {
+        throw Error(ErrorCode::usage, problem);
+    }
     if (profile) {
         link.profile = &*profile;
     }
@@ -231,6 +242,27 @@ void add_link_command(CLI::App& app, Context& ctx) {
         ->capture_default_str();
     cmd->add_option("--variability-mode", o->path.variability_mode,
                     "ITM mdvar: 0 single message, 1 accidental, 2 mobile, 3 broadcast (+10, +20)")
+        ->capture_default_str();
+    // ITU-R P.1812's path inputs (docs/models/p1812.md); --time-percent, --location-percent and
+    // --polarization above are shared with ITM.
+    cmd->add_option("--delta-n", o->path.delta_n_per_km,
+                    "P.1812 refractivity lapse rate ΔN at the path centre, N-units/km")
+        ->capture_default_str();
+    cmd->add_option("--sea-level-n0", o->path.sea_level_refractivity_n_units,
+                    "P.1812 sea-level surface refractivity N0 at the path centre, N-units")
+        ->capture_default_str();
+    cmd->add_option("--latitude-deg", o->path.path_centre_latitude_deg,
+                    "P.1812 latitude of the path centre, degrees")
+        ->capture_default_str();
+    cmd->add_option("--clutter-height-m", o->path.clutter_height_m,
+                    "P.1812 clutter height of profile points without one, m")
+        ->capture_default_str();
+    cmd->add_option("--zone", o->zone,
+                    "P.1812 radio-climatic zone of profile points without one: inland, "
+                    "coastal_land, sea")
+        ->capture_default_str();
+    cmd->add_option("--location-area-width-m", o->path.location_area_width_m,
+                    "P.1812 width of the area its location variability is for, m")
         ->capture_default_str();
     cmd->add_flag("--json", o->json, "Print one JSON object");
     cmd->callback([&ctx, o] { ctx.action = [o] { return run_link(*o); }; });

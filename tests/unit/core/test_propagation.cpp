@@ -56,10 +56,10 @@ std::string describe(const Link& l) {
 }
 
 // The models that need no terrain profile, and those that do (tested in test_itm.cpp and
-// test_p526.cpp over real profiles).
+// test_p526.cpp over real profiles, p1812 in test_p1812.cpp).
 constexpr std::array<std::string_view, 5> all_models = {
     "3gpp-38901-rma", "3gpp-38901-uma", "3gpp-38901-umi", "cost231-hata", "free-space"};
-constexpr std::array<std::string_view, 2> profile_models = {"itm", "p526"};
+constexpr std::array<std::string_view, 3> profile_models = {"itm", "p1812", "p526"};
 constexpr std::array<std::string_view, 3> tr38901_models = {"3gpp-38901-rma", "3gpp-38901-uma",
                                                             "3gpp-38901-umi"};
 constexpr std::array<LosCondition, 3> all_los = {LosCondition::los, LosCondition::nlos,
@@ -80,7 +80,7 @@ std::vector<double> distance_sweep_m() {
 
 // ---- Registry ---------------------------------------------------------------------------------
 
-TEST(ModelRegistry, HoldsExactlyTheSevenBuiltInModelsSortedByName) {
+TEST(ModelRegistry, HoldsExactlyTheEightBuiltInModelsSortedByName) {
     std::vector<std::string_view> expected(all_models.begin(), all_models.end());
     expected.insert(expected.end(), profile_models.begin(), profile_models.end());
     std::sort(expected.begin(), expected.end());
