@@ -8,6 +8,7 @@
 #include "io/gdal_support.hpp"
 #include "io/georaster.hpp"
 #include "io/memory_limit.hpp"
+#include "io/population_check.hpp"
 #include "io/rasterize.hpp"
 
 #include <algorithm>
@@ -258,62 +259,23 @@ LoadedStudyArea load_study_area(const StudyAreaSpec& spec) {
     area.population = warp_population(spec.population_path, area.grid, read.analysis_srs);
     area.districts = std::move(read.districts);
 
-    // People in cells of no district are dropped; sum the rest per district in cell order.
-    const std::size_t nd = area.districts.size();
-    std::vector<double> sums(nd, 0.0);
-    std::vector<std::uint64_t> cells(nd, 0);
-    for (std::size_t i = 0; i < area.population.values.size(); ++i) {
-        const std::int16_t d = area.district_index.values[i];
-        if (d == no_district) {
-            out.population_outside_districts += area.population.values[i];
-            area.population.values[i] = 0.0;
-        } else {
-            sums[static_cast<std::size_t>(d)] += area.population.values[i];
-            ++cells[static_cast<std::size_t>(d)];
-        }
-    }
-    double total = 0.0;
-    for (std::size_t d = 0; d < nd; ++d) {
-        total += sums[d];
-        if (cells[d] == 0) {
-            throw Error(ErrorCode::input_data,
-                        fmt::format("district '{}' ({}) covers no cell of the {} m grid; use a "
-                                    "finer study_area.resolution_m",
-                                    area.districts[d].code, area.districts[d].name,
-                                    spec.resolution_m));
-        }
-    }
-    if (!(total > 0.0)) {
-        throw Error(ErrorCode::input_data,
-                    fmt::format("population raster '{}' has no people inside the districts; does "
-                                "it overlap them?",
-                                spec.population_path.string()));
-    }
-
-    out.population_scale.assign(nd, 1.0);
+    // People in cells of no district are dropped; each district is scaled to its population
+    // field when there is one. The check is logged: a summary line, and the per-district table
+    // whenever a factor or the people outside are beyond the tolerance (docs/study-area.md).
+    PopulationCheck& check = out.population_check;
+    check = calibrate_population(
+        area.population, area.district_index, area.districts,
+        {fmt::format("population raster '{}'", spec.population_path.string()),
+         fmt::format("field '{}'", spec.population_field), "study_area.resolution_m"});
     if (!spec.population_field.empty()) {
-        for (std::size_t d = 0; d < nd; ++d) {
-            const double target = area.districts[d].census_population.value_or(0.0);
-            if (sums[d] <= 0.0) {
-                if (target > 0.0) {
-                    throw Error(ErrorCode::input_data,
-                                fmt::format("population raster '{}' has no people in district "
-                                            "'{}' ({}), whose field '{}' says {}; does the "
-                                            "raster cover it?",
-                                            spec.population_path.string(), area.districts[d].code,
-                                            area.districts[d].name, spec.population_field, target));
-                }
-                continue;
-            }
-            out.population_scale[d] = target / sums[d];
-        }
-        for (std::size_t i = 0; i < area.population.values.size(); ++i) {
-            const std::int16_t d = area.district_index.values[i];
-            if (d != no_district) {
-                area.population.values[i] *= out.population_scale[static_cast<std::size_t>(d)];
-            }
-        }
+        check.given_source =
+            fmt::format("field '{}' of '{}'", spec.population_field, spec.districts_path.string());
     }
+    for (const PopulationCheckRow& row : check.rows) {
+        out.population_scale.push_back(row.scale);
+    }
+    out.population_outside_districts = check.outside;
+    log_population_check(check, PopulationTolerance{});
 
     out.inputs.push_back({"districts", spec.districts_path});
     out.inputs.push_back({"population", spec.population_path});

@@ -74,7 +74,9 @@ std::vector<CliCase> load_cases() {
 
 // Variants of the tiny area's geodata for the bad-input cases: overlapping districts, a
 // self-intersecting (bow-tie) district, districts without a CRS, a population raster and a DEM
-// 100 km away, and a DEM with a 1 km square of missing elevations inside the districts.
+// 100 km away, a DEM with a 1 km square of missing elevations inside the districts, and a
+// raster of 10 people per cell (4000 per district, where the population field says 5000 and
+// 3000).
 void write_bad_geodata(const fs::path& dir) {
     using covsim::test::SyntheticDistrict;
     auto square = [](double x, double y, double side) {
@@ -101,6 +103,8 @@ void write_bad_geodata(const fs::path& dir) {
             const bool hole = col >= 60 && col < 100 && row >= 20 && row < 60;
             return hole ? std::numeric_limits<double>::quiet_NaN() : 12.0;
         });
+    covsim::test::write_population_tif(dir / "population_ten.tif", 584000.0, 2328000.0, 100.0, 40,
+                                       20, 32648, [](int, int) { return 10.0; });
 }
 
 // A working directory with the tiny study area, its bad variants and the fixtures.
@@ -555,6 +559,33 @@ TEST(Cli, SweepVariantsRunIntoEveryOutput) {
         out / "results.h5", "/" + variants[3] + "/layer_covered_population");
     ASSERT_EQ(lte_110.size(), 4u); // 2 layers x 2 districts
     EXPECT_LT(lte_95[0] + lte_95[1], lte_110[0] + lte_110[1]);
+}
+
+// A raster that disagrees with the districts' population field: `covsim run` prints the
+// per-district table and a warning per district beyond the tolerance; an agreeing one, a summary
+// line only.
+TEST(Cli, RunPrintsThePopulationTableWhenRasterAndDistrictsDisagree) {
+    Workdir work;
+    const auto bad = run_covsim({"validate", "population_mismatch.toml"}, work.path());
+    ASSERT_EQ(bad.exit_code, 0) << bad.err;
+    for (const char* line :
+         {"each district scaled to field 'population' of 'districts.gpkg' (factors 0.750 to "
+          "1.250); 0 people (0.00 %) outside every district dropped\n",
+          "info:   001    West                 urban_district       4.00        5000        4000  "
+          " 1.250  <- beyond the tolerance\n",
+          "info:   002    East                 rural_district       4.00        3000        4000  "
+          " 0.750  <- beyond the tolerance\n",
+          "info:   outside every district: 0 people (0.00 % of the raster)\n",
+          "warning: population raster 'population_ten.tif': district '002' (East) holds 4000 "
+          "people in the raster and 3000 in field 'population' of 'districts.gpkg': scale factor "
+          "0.750, expected within [0.9, 1.1]; do the raster and the districts match?\n"}) {
+        EXPECT_NE(bad.err.find(line), std::string::npos) << line << "\nin:\n" << bad.err;
+    }
+    const auto good = run_covsim({"validate", "good.toml"}, work.path());
+    ASSERT_EQ(good.exit_code, 0) << good.err;
+    EXPECT_NE(good.err.find("(factors 1.000 to 1.000)"), std::string::npos) << good.err;
+    EXPECT_EQ(good.err.find("  001    West"), std::string::npos) << good.err;
+    EXPECT_EQ(good.err.find("warning"), std::string::npos) << good.err;
 }
 
 // `covsim validate` checks every file and the data they reference, and reports every problem.
