@@ -760,9 +760,11 @@ void write_fragment(const fs::path& path, const AreaPrepareConfig& c, const Area
     if (!r.check.given_source.empty()) {
         t += fmt::format("#   given by {}\n", toml_comment(r.check.given_source));
     }
-    t += fmt::format("#   {:.0f} people of the raster outside every district dropped "
-                     "(population_check.csv)\n",
-                     r.check.outside);
+    if (r.method == PopulationMethod::raster || r.method == PopulationMethod::raster_scaled) {
+        t += fmt::format("#   {:.0f} people of the raster outside every district dropped "
+                         "(population_check.csv)\n",
+                         r.check.outside);
+    }
     t += "\n[study_area]\n"
          "districts = \"districts.gpkg\"\n"
          "name_field = \"name\"\n"
@@ -887,6 +889,9 @@ AreaPrepareReport prepare_study_area(const AreaPrepareConfig& c) {
         r.dem_missing_cells = dem->coverage.missing;
     }
 
+    // No nodata value: 0 means nobody, and must count as 0 when the loader averages the raster
+    // onto another grid (a nodata 0 would be left out of the average and inflate edge cells).
+    population.people.nodata = std::numeric_limits<double>::quiet_NaN();
     StagingDirectory dir(c.out);
     write_districts(dir / "districts.gpkg", read, r.check);
     write_geotiff(dir / "population.tif", population.people, describe("people per cell", "people"));

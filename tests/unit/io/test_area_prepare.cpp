@@ -37,6 +37,14 @@ struct TifValues {
     std::array<double, 6> gt{};
 };
 
+// The nodata value of a raster's band 1, NaN when it has none.
+double nodata_of(const fs::path& path) {
+    GDALDatasetUniquePtr ds(GDALDataset::Open(path.string().c_str(), GDAL_OF_RASTER));
+    int has = 0;
+    const double v = ds->GetRasterBand(1)->GetNoDataValue(&has);
+    return has != 0 ? v : std::numeric_limits<double>::quiet_NaN();
+}
+
 TifValues read_tif(const fs::path& path) {
     GDALDatasetUniquePtr ds(GDALDataset::Open(path.string().c_str(), GDAL_OF_RASTER));
     TifValues out;
@@ -121,6 +129,8 @@ TEST_F(AreaPrepare, SpreadsACensusTableUniformlyAndWritesEveryFile) {
     }
     EXPECT_FALSE(fs::exists(dir / "area.partial"));
 
+    // 0 is nobody, not nodata: it must average as 0 onto another grid.
+    EXPECT_TRUE(std::isnan(nodata_of(dir / "area" / "population.tif")));
     // 5000 people over 400 cells: 12.5 per 100 m cell in West, 7.5 in East.
     const TifValues pop = read_tif(dir / "area" / "population.tif");
     ASSERT_EQ(pop.width, 40);
