@@ -150,8 +150,9 @@ void write_tiny_area(const std::filesystem::path& dir) {
                          {{"001", "West", "urban_district", 5000.0, square(584000, 2326000, 2000)},
                           {"002", "East", "rural_district", 3000.0, square(586000, 2326000, 2000)}},
                          32648);
+    // 12.5 people per cell in West, 7.5 in East: the raster agrees with the population field.
     write_population_tif(dir / "population.tif", 584000.0, 2328000.0, 100.0, 40, 20, 32648,
-                         [](int, int) { return 10.0; });
+                         [](int col, int) { return col < 20 ? 12.5 : 7.5; });
 }
 
 std::vector<std::string> write_tiny_batch(const std::filesystem::path& dir) {

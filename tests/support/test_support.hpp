@@ -79,9 +79,9 @@ void write_population_tif(const std::filesystem::path& path, double origin_x, do
 
 // The tiny study area of the CLI and integration tests, in UTM 48N near Hanoi: districts.gpkg
 // with "001" West (urban, 5000 people) on [584000, 586000] x [2326000, 2328000] and "002" East
-// (rural, 3000 people) on [586000, 588000] x the same, and population.tif, 100 m cells of 10
-// people over both. tests/cli/fixtures/sites.csv has a site at their common border
-// (586000, 2327000).
+// (rural, 3000 people) on [586000, 588000] x the same, and population.tif, 100 m cells of 12.5
+// people over West and 7.5 over East (the districts' population field, scale factors 1).
+// tests/cli/fixtures/sites.csv has a site at their common border (586000, 2327000).
 void write_tiny_area(const std::filesystem::path& dir);
 
 // A batch of two scenarios on the tiny area, written into `dir` with the area: good.toml
