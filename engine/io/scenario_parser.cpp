@@ -1,6 +1,7 @@
 #include "io/scenario_parser.hpp"
 
 #include "core/error.hpp"
+#include "core/propagation/itm.hpp"
 #include "core/propagation/registry.hpp"
 #include "io/antenna_file.hpp"
 #include "io/scenario_toml.hpp"
@@ -337,21 +338,14 @@ void check_file(Problems& problems, const toml::node* node, const std::string& k
     }
 }
 
-// NTIA ITM's radio climates by name, numbered as ITM numbers them.
-std::optional<int> itm_climate(std::string_view text) {
-    constexpr std::array<std::string_view, 7> names = {"equatorial",
-                                                       "continental_subtropical",
-                                                       "maritime_subtropical",
-                                                       "desert",
-                                                       "continental_temperate",
-                                                       "maritime_temperate_over_land",
-                                                       "maritime_temperate_over_sea"};
-    for (std::size_t i = 0; i < names.size(); ++i) {
-        if (names[i] == text) {
-            return static_cast<int>(i) + 1;
-        }
+// The names of a choice as messages list them: "\"a\", \"b\" or \"c\"".
+template <std::size_t N>
+std::string quoted_choices(const std::array<std::string_view, N>& names) {
+    std::string out;
+    for (std::size_t i = 0; i < N; ++i) {
+        out += fmt::format("{}\"{}\"", i == 0 ? "" : i + 1 == N ? " or " : ", ", names[i]);
     }
-    return std::nullopt;
+    return out;
 }
 
 // Reads an antenna table into `layer`: either `file` (an MSI pattern file, which sets the whole
@@ -598,11 +592,8 @@ void read_layer_keys(TableReader& t, LayerSpec& layer, const Paths& paths, Probl
     if (const toml::table* it = t.table("itm")) {
         TableReader r(*it, t.where() + " itm", problems);
         PathParameters& p = layer.path;
-        if (auto v = r.choice<int>("climate", itm_climate,
-                                   "\"equatorial\", \"continental_subtropical\", "
-                                   "\"maritime_subtropical\", \"desert\", "
-                                   "\"continental_temperate\", \"maritime_temperate_over_land\" "
-                                   "or \"maritime_temperate_over_sea\"")) {
+        if (auto v = r.choice<itm::Climate>("climate", itm::parse_climate,
+                                            quoted_choices(itm::climate_names))) {
             p.climate = *v;
         }
         if (auto v = r.number("surface_refractivity_n_units", 250.0, 400.0, "N-units")) {

@@ -2,12 +2,12 @@
 
 #include "commands.hpp"
 #include "core/error.hpp"
+#include "core/propagation/itm.hpp"
 #include "core/propagation/p526.hpp"
 #include "core/propagation/registry.hpp"
 #include "io/profile_file.hpp"
 #include "io/suggest.hpp"
 
-#include <array>
 #include <cmath>
 #include <fmt/format.h>
 #include <iostream>
@@ -34,24 +34,13 @@ struct LinkOptions {
     std::string polarization = "vertical";
 };
 
-int climate_number(const std::string& name) {
-    constexpr std::array<std::string_view, 7> names = {"equatorial",
-                                                       "continental_subtropical",
-                                                       "maritime_subtropical",
-                                                       "desert",
-                                                       "continental_temperate",
-                                                       "maritime_temperate_over_land",
-                                                       "maritime_temperate_over_sea"};
-    for (std::size_t i = 0; i < names.size(); ++i) {
-        if (names[i] == name) {
-            return static_cast<int>(i) + 1;
-        }
+itm::Climate climate(const std::string& name) {
+    const std::optional<itm::Climate> c = itm::parse_climate(name);
+    if (!c) {
+        throw Error(ErrorCode::usage, fmt::format("--climate must be one of {}, got '{}'",
+                                                  fmt::join(itm::climate_names, ", "), name));
     }
-    throw Error(ErrorCode::usage,
-                fmt::format("--climate must be one of equatorial, continental_subtropical, "
-                            "maritime_subtropical, desert, continental_temperate, "
-                            "maritime_temperate_over_land, maritime_temperate_over_sea, got '{}'",
-                            name));
+    return *c;
 }
 
 // Rejects NaN, infinity and values below `min` (or equal to it when `strict`).
@@ -105,7 +94,7 @@ int run_link(const LinkOptions& o) {
                         : LosCondition::probabilistic;
     link.path = o.path;
     if (!o.climate.empty()) {
-        link.path.climate = climate_number(o.climate);
+        link.path.climate = climate(o.climate);
     }
     if (o.polarization != "vertical" && o.polarization != "horizontal") {
         throw Error(

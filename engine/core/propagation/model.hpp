@@ -3,6 +3,7 @@
 // returning basic transmission loss in dB. Each model's maths lives in its own file with the
 // source and equation numbers; builtin_models.cpp adapts them to this interface.
 
+#include "core/propagation/itm.hpp"
 #include "core/propagation/terrain_profile.hpp"
 
 #include <cstdint>
@@ -41,7 +42,7 @@ struct ValidityRange {
 
 // The radio climate and ground of a path, for the terrain-aware models (NTIA ITM's inputs).
 struct PathParameters {
-    int climate = 5; // 1 equatorial ... 5 continental temperate ... 7 maritime temperate sea
+    itm::Climate climate = itm::Climate::continental_temperate;
     double surface_refractivity_n_units = 301.0; // N_0
     double ground_relative_permittivity = 15.0;
     double ground_conductivity_s_per_m = 0.005;

@@ -6,6 +6,7 @@
 // it to regenerate them; the points here and there must stay the same.
 
 #include "core/error.hpp"
+#include "core/propagation/itm.hpp"
 #include "core/propagation/model.hpp"
 #include "core/propagation/registry.hpp"
 #include "core/propagation/tr38901.hpp"
@@ -142,6 +143,22 @@ TEST(PropagationModel, EnvironmentAndLosNamesRoundTrip) {
     EXPECT_FALSE(parse_environment("dense-urban").has_value());
     EXPECT_FALSE(parse_los_condition("LOS").has_value());
     EXPECT_FALSE(parse_los_condition("").has_value());
+}
+
+TEST(PropagationModel, ItmClimateNamesRoundTripInItmsNumbering) {
+    for (int number = 1; number <= 7; ++number) {
+        const auto c = static_cast<itm::Climate>(number);
+        EXPECT_EQ(itm::parse_climate(itm::to_string(c)), c) << number;
+    }
+    EXPECT_EQ(itm::parse_climate("equatorial"), itm::Climate::equatorial);
+    EXPECT_EQ(static_cast<int>(*itm::parse_climate("maritime_subtropical")), 3);
+    EXPECT_EQ(static_cast<int>(*itm::parse_climate("maritime_temperate_over_sea")), 7);
+    EXPECT_EQ(itm::to_string(itm::Climate::continental_temperate), "continental_temperate");
+    EXPECT_FALSE(itm::parse_climate("Desert").has_value());
+    EXPECT_FALSE(itm::parse_climate("monsoon").has_value());
+    EXPECT_EQ(itm::to_string(static_cast<itm::Climate>(0)), "");
+    EXPECT_EQ(itm::to_string(static_cast<itm::Climate>(8)), "");
+    EXPECT_EQ(PathParameters{}.climate, itm::Climate::continental_temperate);
 }
 
 // ---- Validity ranges (as stated by the documents) ----------------------------------------------
