@@ -117,8 +117,9 @@ struct Scratch {
     std::vector<double> rect_sum_mw;
     std::vector<double> rect_server; // candidate index, exact in a double; -1 none
     std::vector<double> rect_distance;
-    // Per cell of the current span, shared by the sectors of one mast: the flat loss, the
-    // bearing and the depression angle.
+    // Per cell of the current span, shared by the sectors of one mast: 1 in range (and in a
+    // district) else 0, the flat loss, the bearing and the depression angle.
+    std::vector<double> span_in_range;
     std::vector<double> span_flat_loss;
     std::vector<double> span_bearing;
     std::vector<double> span_depression;
@@ -716,14 +717,14 @@ private:
                 const std::size_t len = hi - lo + 1;
                 const std::size_t q0 = r * w + lo;
                 s.pair_distance.resize(len);
-                s.pair_dx.resize(len);
+                s.span_in_range.resize(len);
                 s.pair_loss.resize(len);
                 s.pair_mw.resize(len);
                 s.span_flat_loss.resize(len);
                 s.span_bearing.resize(len);
                 s.span_depression.resize(len);
                 double* dist = s.pair_distance.data();
-                double* in = s.pair_dx.data(); // 1 in range, else 0
+                double* in = s.span_in_range.data();
                 const double* cx = s.col_x.data() + lo;
                 const double* valid = s.rect_valid.data() + q0;
                 for (std::size_t c = 0; c < len; ++c) {

@@ -1,6 +1,7 @@
 // The covsim executable seen from outside: the data-driven cases of cases.txt (exit code and
 // message for every kind of bad input), and a few end-to-end checks of the subcommands.
 
+#include "core/propagation/itm.hpp"
 #include "support/test_support.hpp"
 #include "test_config.hpp"
 
@@ -397,14 +398,6 @@ TEST(Cli, LinkItmReproducesNtiaPointToPointCases) {
         ASSERT_EQ(f.size(), 13u) << row;
         const fs::path profile = dir / ("case" + std::to_string(n) + ".pfl");
         covsim::test::write_text(profile, pfl);
-        const char* climates[] = {"",
-                                  "equatorial",
-                                  "continental_subtropical",
-                                  "maritime_subtropical",
-                                  "desert",
-                                  "continental_temperate",
-                                  "maritime_temperate_over_land",
-                                  "maritime_temperate_over_sea"};
         const auto r = run_covsim({"link",
                                    "--model",
                                    "itm",
@@ -425,7 +418,8 @@ TEST(Cli, LinkItmReproducesNtiaPointToPointCases) {
                                    "--polarization",
                                    f[6] == "1" ? "vertical" : "horizontal",
                                    "--climate",
-                                   climates[std::stoi(f[7])],
+                                   std::string(covsim::itm::to_string(
+                                       static_cast<covsim::itm::Climate>(std::stoi(f[7])))),
                                    "--time-percent",
                                    f[8],
                                    "--location-percent",

@@ -380,7 +380,7 @@ public:
         p.ground_relative_permittivity = l.path.ground_relative_permittivity;
         p.ground_conductivity_s_per_m = l.path.ground_conductivity_s_per_m;
         p.surface_refractivity_n_units = l.path.surface_refractivity_n_units;
-        p.climate = static_cast<itm::Climate>(l.path.climate);
+        p.climate = l.path.climate;
         if (!itm::apply_mdvar(l.path.variability_mode, p)) {
             return nan;
         }

@@ -3,6 +3,7 @@
 // returning basic transmission loss in dB. Each model's maths lives in its own file with the
 // source and equation numbers; builtin_models.cpp adapts them to this interface.
 
+#include "core/propagation/itm.hpp"
 #include "core/propagation/p1812.hpp"
 #include "core/propagation/terrain_profile.hpp"
 
@@ -44,7 +45,7 @@ struct ValidityRange {
 // ITU-R P.1812's (docs/models/p1812.md). time_percent, location_percent and the polarization
 // are shared.
 struct PathParameters {
-    int climate = 5; // 1 equatorial ... 5 continental temperate ... 7 maritime temperate sea
+    itm::Climate climate = itm::Climate::continental_temperate;
     double surface_refractivity_n_units = 301.0; // N_0
     double ground_relative_permittivity = 15.0;
     double ground_conductivity_s_per_m = 0.005;
