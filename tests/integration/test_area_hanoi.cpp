@@ -104,9 +104,9 @@ std::vector<std::string> prepare_command(const fs::path& out) {
 } // namespace
 
 TEST(AreaHanoi, PreparesTheRealBoundariesAndTheCensusInOneCommand) {
-    COVSIM_SKIP_WITHOUT_SHARED_DATA(boundaries);
-    COVSIM_SKIP_WITHOUT_SHARED_DATA(census_table);
-    COVSIM_SKIP_WITHOUT_SHARED_DATA(etopo5);
+    COVSIM_USES_SHARED_DATA(boundaries);
+    COVSIM_USES_SHARED_DATA(census_table);
+    COVSIM_USES_SHARED_DATA(etopo5);
     covsim::test::TempDir dir;
     const fs::path area = dir / "hanoi";
     const auto r = run_covsim(prepare_command(area));
@@ -164,9 +164,9 @@ TEST(AreaHanoi, PreparesTheRealBoundariesAndTheCensusInOneCommand) {
 // The shipped 2020 scenario with its [study_area] swapped for the prepared one (at 250 m to
 // keep the test fast): the city's 8,053,663 people, every district at its census count.
 TEST(AreaHanoi, TheShippedScenarioRunsOnThePreparedArea) {
-    COVSIM_SKIP_WITHOUT_SHARED_DATA(boundaries);
-    COVSIM_SKIP_WITHOUT_SHARED_DATA(census_table);
-    COVSIM_SKIP_WITHOUT_SHARED_DATA(etopo5);
+    COVSIM_USES_SHARED_DATA(boundaries);
+    COVSIM_USES_SHARED_DATA(census_table);
+    COVSIM_USES_SHARED_DATA(etopo5);
     covsim::test::TempDir dir;
     const fs::path area = dir / "hanoi";
     ASSERT_EQ(run_covsim(prepare_command(area)).exit_code, 0);
@@ -197,8 +197,8 @@ TEST(AreaHanoi, TheShippedScenarioRunsOnThePreparedArea) {
 // The real polygons with the embedded stand-in raster (distributed for the approximate
 // polygons) disagree: the per-district table, the factors and the people outside are printed.
 TEST(AreaHanoi, RealPolygonsWithTheStandInRasterAreReportedDistrictByDistrict) {
-    COVSIM_SKIP_WITHOUT_SHARED_DATA(boundaries);
-    COVSIM_SKIP_WITHOUT_SHARED_DATA(census_table);
+    COVSIM_USES_SHARED_DATA(boundaries);
+    COVSIM_USES_SHARED_DATA(census_table);
     covsim::test::TempDir dir;
     ASSERT_EQ(
         run_covsim({"area", "prepare", "--districts",
