@@ -689,8 +689,7 @@ void read_path_table(TableReader& t, std::string_view key, LayerSpec& layer,
 
 // acir_db = { "<layer>" = dB, ... }: an inline table of other layers' names, each with a number in
 // [0, 100] dB (check_adjacent_channels checks the names once every layer is read).
-void read_acir(TableReader& t, std::string_view key, LayerSpec& layer,
-               const ReadContext& context) {
+void read_acir(TableReader& t, std::string_view key, LayerSpec& layer, const ReadContext& context) {
     const toml::node* n = t.find(key);
     if (n == nullptr) {
         return;
