@@ -8,6 +8,7 @@
 #include "core/link_budget.hpp"
 #include "core/propagation/model.hpp"
 #include "core/throughput.hpp"
+#include "core/traffic_steering.hpp"
 
 #include <algorithm>
 #include <compare>
@@ -116,6 +117,13 @@ struct DemandSpec {
     double household_size = 3.6;          // people per household (homes for fixed access)
 };
 
+// How busy-hour traffic moves between the layers that cover one place
+// (core/traffic_steering.hpp, docs/capacity-and-cost.md).
+struct TrafficSpec {
+    Steering steering = Steering::best_throughput;
+    bool carrier_aggregation = false; // the mobile layers covering a place serve it together
+};
+
 // Fibre to the home, where the scenario offers it.
 struct FtthSpec {
     std::vector<std::string> districts;     // district codes
@@ -170,6 +178,7 @@ struct Scenario {
                                                 Environment::rural};
     std::vector<LayerSpec> layers;
     DemandSpec demand;
+    TrafficSpec traffic;
     FtthSpec ftth;
     CostSpec cost;
     IndoorSpec indoor;

@@ -361,6 +361,8 @@ void write_scenario_group(hid_t file, const ScenarioResult& r, const RunInfo& ru
     attr(g, "pixel_sectors_evaluated", static_cast<std::uint64_t>(r.coverage.status.pixel_sectors));
     attr(g, "non_finite_losses", static_cast<std::uint64_t>(r.coverage.status.non_finite_losses));
     attr(g, "overloaded_cells", static_cast<std::uint64_t>(r.capacity.overloaded_cells));
+    attr(g, "traffic_steering", std::string(to_string(r.scenario->traffic.steering)));
+    attr(g, "steering_iterations", static_cast<std::int32_t>(r.capacity.steering_iterations));
     attr(g, "cells_without_terrain",
          static_cast<std::uint64_t>(r.coverage.status.cells_without_terrain));
     attr(g, "terrain_pairs_evaluated", static_cast<std::uint64_t>(r.coverage.status.terrain_pairs));

@@ -864,6 +864,13 @@ void read_ftth(TableReader& r, FtthSpec& f, Problems& problems) {
     }
 }
 
+// [traffic]: how busy-hour traffic moves between the layers that cover one place.
+const std::vector<KeyRow<TrafficSpec>> traffic_keys = {
+    choice_key("steering", &TrafficSpec::steering, parse_steering,
+               "\"best_throughput\" or \"priority\""),
+    boolean_key("carrier_aggregation", &TrafficSpec::carrier_aggregation),
+};
+
 const std::vector<KeyRow<CostSpec>> cost_keys = {
     integer_key("horizon_years", 1, 50, &CostSpec::horizon_years),
     number_key("discount_rate", 0.0, 0.5, "", &CostSpec::discount_rate),
@@ -1004,6 +1011,11 @@ Scenario interpret_scenario(const toml::table& root, const std::filesystem::path
             sc.indoor.probability = *v;
         }
         r.per_type("thermally_efficient_share", sc.indoor.thermally_efficient_share, 0.0, 1.0, "");
+        r.finish();
+    }
+    if (const toml::table* t = top.table("traffic")) {
+        TableReader r = top.nested(*t, "traffic", "[traffic]");
+        read_keys(r, sc.traffic, traffic_keys, context);
         r.finish();
     }
     if (const toml::table* t = top.table("cost")) {

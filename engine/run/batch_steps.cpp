@@ -311,6 +311,12 @@ ScenarioResult compute_variant(Variant& v) {
                      "skipped",
                      sc.name, result.coverage.status.non_finite_losses);
     }
+    if (result.capacity.steering_iterations > 1) {
+        spdlog::info("scenario {}: traffic steered between layers in {} iterations (largest load "
+                     "change in the last: {:.2g})",
+                     sc.name, result.capacity.steering_iterations,
+                     result.capacity.steering_last_change);
+    }
     if (result.capacity.overloaded_cells > 0) {
         spdlog::info("scenario {}: {} cells are overloaded in the busy hour", sc.name,
                      result.capacity.overloaded_cells);

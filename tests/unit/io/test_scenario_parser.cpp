@@ -462,3 +462,17 @@ location_area_width_m = 100
     EXPECT_NE(both.find("path time_percent is also given in layer \"lte\" itm"), std::string::npos)
         << both;
 }
+
+TEST_F(ScenarioParser, TrafficSteeringDefaultsToBestThroughputAndReadsItsKeys) {
+    const Scenario plain = parse(study_area + layer);
+    EXPECT_EQ(plain.traffic.steering, Steering::best_throughput);
+    EXPECT_FALSE(plain.traffic.carrier_aggregation);
+    const Scenario s = parse(
+        study_area + "[traffic]\nsteering = \"priority\"\ncarrier_aggregation = true\n" + layer);
+    EXPECT_EQ(s.traffic.steering, Steering::priority);
+    EXPECT_TRUE(s.traffic.carrier_aggregation);
+    EXPECT_EQ(error_of(study_area + "[traffic]\nsteering = \"balanced\"\n" + layer),
+              (dir / "s.toml").string() +
+                  ":6: [traffic] steering must be \"best_throughput\" or \"priority\", got "
+                  "\"balanced\"");
+}
