@@ -1,5 +1,6 @@
 #include "core/error.hpp"
 #include "io/gdal_support.hpp"
+#include "io/site_columns.hpp"
 #include "io/site_layer.hpp"
 #include "support/test_support.hpp"
 
@@ -183,4 +184,49 @@ TEST(SiteLayer, WrittenLayersReadBackInEveryFormat) {
         EXPECT_DOUBLE_EQ(s[1].power_dbm, 43.0) << name;
     }
     EXPECT_THROW(io::write_sectors(dir / "p.txt", records), Error);
+}
+
+TEST(SiteLayer, ColumnNamesAreMatchedWithTheirUnits) {
+    const io::SiteColumns c = io::match_site_columns(
+        {"SITE_NAME", "TX_ID", "LON", "LAT", "Height (m)", "AZIMUT", "TILT", "REDT",
+         "Max Power (dBm)", "Antenna File", "district_code", "Comment"});
+    using io::SiteField;
+    EXPECT_EQ(c.column(SiteField::site_id), 0);
+    EXPECT_EQ(c.column(SiteField::sector), 1);
+    EXPECT_EQ(c.column(SiteField::lon), 2);
+    EXPECT_EQ(c.column(SiteField::lat), 3);
+    EXPECT_EQ(c.column(SiteField::height_m), 4);
+    EXPECT_EQ(c.column(SiteField::azimuth_deg), 5);
+    EXPECT_EQ(c.column(SiteField::mechanical_tilt_deg), 6);
+    EXPECT_EQ(c.column(SiteField::electrical_tilt_deg), 7);
+    EXPECT_EQ(c.column(SiteField::power_dbm), 8);
+    EXPECT_EQ(c.column(SiteField::antenna_file), 9);
+    EXPECT_EQ(c.column(SiteField::district_code), 10);
+    EXPECT_EQ(c.column(SiteField::layer), io::SiteColumns::absent);
+    EXPECT_EQ(c.unused, std::vector<std::string>{"Comment"});
+    EXPECT_TRUE(c.problems.empty());
+
+    // Every canonical name is its own alias, with its unit as the last word.
+    std::vector<std::string> canonical;
+    for (std::size_t f = 0; f < io::site_field_count; ++f) {
+        canonical.emplace_back(io::to_string(static_cast<SiteField>(f)));
+    }
+    const io::SiteColumns own = io::match_site_columns(canonical);
+    for (std::size_t f = 0; f < io::site_field_count; ++f) {
+        EXPECT_EQ(own.index[f], static_cast<int>(f)) << canonical[f];
+    }
+    EXPECT_TRUE(own.problems.empty());
+
+    // A unit covsim does not read, a power without a unit, two columns for one field.
+    const io::SiteColumns bad = io::match_site_columns(
+        {"site_id", "Height (ft)", "Power", "MechTilt", "mechanical_tilt_deg", "eirp_dbw"});
+    ASSERT_EQ(bad.problems.size(), 4u);
+    EXPECT_EQ(bad.problems[0], "column 'Height (ft)' (column 2) is in 'ft', which covsim does not "
+                               "read for height_m; expected m");
+    EXPECT_EQ(bad.problems[1], "column 'Power' (column 3) names no unit; expected 'Power (dBm)' or "
+                               "'Power (W)' (or power_dbm or power_w)");
+    EXPECT_EQ(bad.problems[2], "columns 'MechTilt' (column 4) and 'mechanical_tilt_deg' (column "
+                               "5) both give mechanical_tilt_deg; expected one of them");
+    EXPECT_EQ(bad.problems[3], "column 'eirp_dbw' (column 6) is in 'dbw', which covsim does not "
+                               "read for eirp_dbm or eirp_w; expected dBm or W");
 }
