@@ -183,16 +183,17 @@ struct SectorLink {
     double v3_deg = 1.0;
 
     SectorLink(const CoverageLayer& layer, const Sector& sector)
+        : SectorLink(layer, sector, sector.antenna ? *sector.antenna : layer.antenna) {}
+    SectorLink(const CoverageLayer& layer, const Sector& sector, const AntennaPattern& antenna)
         : x_m(sector.x_m), y_m(sector.y_m), dh_m(sector.height_m - layer.rx_height_m),
           ground_m(sector.ground_m),
           tx_dbm(sector.power_dbm + layer.re_offset_db + layer.rx_gain_dbi),
           fs0_db(20.0 * std::log10(4.0 * std::numbers::pi * layer.frequency_mhz * 1e6 /
                                    speed_of_light_m_s)),
           azimuth_deg(sector.azimuth_deg.value_or(0.0)), tilt_deg(sector.total_tilt_deg()),
-          horizontal_on(sector.azimuth_deg.has_value() ? 1.0 : 0.0),
-          g_max_dbi(layer.antenna.gain_dbi), a_max_db(layer.antenna.max_attenuation_db),
-          sla_db(layer.antenna.side_lobe_level_db), h3_deg(layer.antenna.horizontal_beamwidth_deg),
-          v3_deg(layer.antenna.vertical_beamwidth_deg) {}
+          horizontal_on(sector.azimuth_deg.has_value() ? 1.0 : 0.0), g_max_dbi(antenna.gain_dbi),
+          a_max_db(antenna.max_attenuation_db), sla_db(antenna.side_lobe_level_db),
+          h3_deg(antenna.horizontal_beamwidth_deg), v3_deg(antenna.vertical_beamwidth_deg) {}
 
     // Height difference for the depression angle (Kernel::height_difference).
     [[nodiscard, gnu::always_inline]] double dz_m(double cell_ground_m) const noexcept {
@@ -271,10 +272,12 @@ class Kernel {
 public:
     explicit Kernel(const CoverageInput& in) : in_(in), grid_(in.area->grid) {
         trees_.resize(in.layers.size());
+        own_patterns_.assign(in.layers.size(), false);
         std::vector<std::vector<SectorEntry>> entries(in.layers.size());
         for (std::size_t i = 0; i < in.sectors.size(); ++i) {
             const Sector& s = in.sectors[i];
             entries[s.layer].emplace_back(Point(s.x_m, s.y_m), static_cast<std::uint32_t>(i));
+            own_patterns_[s.layer] = own_patterns_[s.layer] || s.antenna != nullptr;
         }
         for (std::size_t l = 0; l < entries.size(); ++l) {
             trees_[l] = SectorTree(entries[l].begin(), entries[l].end()); // packing constructor
@@ -505,7 +508,7 @@ private:
 
         const SectorLink sl(layer, sector);
         const bool omni = !sector.azimuth_deg.has_value();
-        const AntennaPattern& ant = layer.antenna;
+        const AntennaPattern& ant = sector.antenna ? *sector.antenna : layer.antenna;
         const double* dist = s.pair_distance.data();
         const double* pdx = s.pair_dx.data();
         const double* pdy = s.pair_dy.data();
@@ -839,7 +842,10 @@ private:
 
         // Terrain runs first find each cell's best flat-terrain power: the pairs within the
         // margin of it are evaluated over the terrain.
-        const bool spans = !layer.clutter_loss && !layer.antenna.isotropic && !layer.antenna.table;
+        // The span kernel evaluates the layer's parametric pattern only; sectors with patterns
+        // of their own (a site file's antenna_file) go through the pair lists.
+        const bool spans = !layer.clutter_loss && !layer.antenna.isotropic &&
+                           !layer.antenna.table && !own_patterns_[l];
         if (terrain && spans) {
             s.best_flat_dbm.assign(n, -std::numeric_limits<double>::infinity());
             span_layer(layer, s, status, true);
@@ -1104,6 +1110,7 @@ private:
     const CoverageInput& in_;
     const Grid& grid_;
     std::vector<SectorTree> trees_;
+    std::vector<bool> own_patterns_; // per layer: a sector has its own antenna pattern
     std::int64_t tiles_x_ = 0;
     std::int64_t tiles_y_ = 0;
 };

@@ -1,8 +1,11 @@
 #pragma once
 // Sites and sectors. A sector is one antenna of one site on one technology layer.
 
+#include "core/antenna.hpp"
+
 #include <cstdint>
 #include <limits>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -22,6 +25,8 @@ struct Sector {
     std::int32_t district = -1; // district containing the site, -1 if none
     // Ground elevation at the site above mean sea level, from the DEM; NaN without one.
     double ground_m = std::numeric_limits<double>::quiet_NaN();
+    // The sector's own antenna pattern (a site file's antenna_file column); null: the layer's.
+    std::shared_ptr<const AntennaPattern> antenna;
 
     [[nodiscard]] double total_tilt_deg() const noexcept {
         return mechanical_tilt_deg + electrical_tilt_deg;

@@ -493,3 +493,54 @@ TEST(Coverage, SpanKernelMatchesABruteForceLinkBudget) {
     EXPECT_EQ(r.status.pixel_sectors, pairs);
     EXPECT_GT(pairs, 10000u);
 }
+
+TEST(Coverage, ASectorsOwnPatternActsAsTheSamePatternGivenForTheLayer) {
+    // A narrow panel as a tabulated pattern (what an MSI file gives), for the whole layer or for
+    // each sector of a layer whose own pattern is the wide parametric one.
+    const StudyArea area = make_area(60, 50.0, 1.0);
+    AntennaPattern narrow;
+    narrow.horizontal_beamwidth_deg = 30.0;
+    narrow.vertical_beamwidth_deg = 8.0;
+    narrow.gain_dbi = 18.0;
+    auto file_pattern = std::make_shared<AntennaPattern>();
+    file_pattern->table = std::make_shared<const AntennaTable>(tabulate(narrow));
+    file_pattern->gain_dbi = 18.0;
+
+    auto input = [&](const AntennaPattern& layer_pattern,
+                     const std::shared_ptr<const AntennaPattern>& own, std::size_t own_count) {
+        CoverageInput in;
+        in.area = &area;
+        in.tile_size = 16;
+        CoverageLayer layer = free_space_layer(2600.0);
+        layer.antenna = layer_pattern;
+        layer.noise_per_re_dbm = -125.0;
+        in.layers.push_back(layer);
+        for (int k = 0; k < 3; ++k) {
+            Sector s = omni_at(1500.0, 1500.0, 43.0);
+            s.azimuth_deg = 120.0 * k;
+            s.electrical_tilt_deg = 4.0;
+            s.antenna = static_cast<std::size_t>(k) < own_count ? own : nullptr;
+            in.sectors.push_back(s);
+        }
+        return in;
+    };
+    const AntennaPattern wide; // the parametric default, 65 degrees, 8 dBi
+    const CoverageResult layer_wide = compute_coverage(input(*file_pattern, nullptr, 0));
+    const CoverageResult every_row = compute_coverage(input(wide, file_pattern, 3));
+    EXPECT_TRUE(same_bits(layer_wide, every_row));
+
+    // Only sector 1 (azimuth 0) has its own pattern: on its boresight, 600 m north, its RSRP is
+    // the narrow panel's, 10 dB more than the wide one gives there.
+    const CoverageResult parametric = compute_coverage(input(wide, nullptr, 0));
+    const CoverageResult first_row = compute_coverage(input(wide, file_pattern, 1));
+    const std::int64_t col = 29; // x = 1475 m, 25 m west of the mast
+    const std::int64_t row = 18; // y = 2075 m
+    EXPECT_EQ(first_row.maps.layers[0].best_server.at(col, row), 0);
+    EXPECT_EQ(first_row.maps.layers[0].rsrp_dbm.at(col, row),
+              layer_wide.maps.layers[0].rsrp_dbm.at(col, row));
+    EXPECT_GT(first_row.maps.layers[0].rsrp_dbm.at(col, row),
+              parametric.maps.layers[0].rsrp_dbm.at(col, row) + 9.0f);
+    // Cells behind it, served by sectors 2 and 3, keep the wide pattern's values.
+    EXPECT_EQ(first_row.maps.layers[0].rsrp_dbm.at(40, 40),
+              parametric.maps.layers[0].rsrp_dbm.at(40, 40));
+}
