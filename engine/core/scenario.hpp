@@ -133,6 +133,9 @@ struct CostSpec {
     double ftth_home_passed_fixed_usd = 100.0; // per home passed, besides the route
     double ftth_connection_usd = 150.0;        // per subscribing household
     double ftth_usd_per_subscriber_year = 20.0;
+    // Sites in no district (neighbours beyond the study area, or between its districts) serve
+    // and interfere; their cost is counted (to the city) only when this is true.
+    bool count_sites_outside = false;
 };
 
 // One key of a [sweep] as it is set in one variant (docs/scenario-format.md).

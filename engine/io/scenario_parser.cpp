@@ -724,6 +724,9 @@ void read_cost(TableReader& r, CostSpec& c) {
     r.per_type("site_rental_usd_per_year", c.site_rental_usd_per_year, 0.0, 1e6, "USD");
     r.per_type("fibre_usd_per_m", c.fibre_usd_per_m, 0.0, 1e4, "USD");
     r.per_type("backhaul_km_per_site", c.backhaul_km_per_site, 0.0, 1000.0, "km");
+    if (auto v = r.boolean("count_sites_outside")) {
+        c.count_sites_outside = *v;
+    }
 }
 
 } // namespace

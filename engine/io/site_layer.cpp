@@ -1,6 +1,7 @@
 #include "io/site_layer.hpp"
 
 #include "core/error.hpp"
+#include "core/geometry.hpp"
 #include "io/gdal_support.hpp"
 
 #include <algorithm>
@@ -153,6 +154,30 @@ void check_csv_header(const std::filesystem::path& path, const std::string& file
     }
 }
 
+// The district of a site at (x, y) in the analysis CRS: its cell's, as for the people of the
+// cell; for a cell in no district (a cell belongs to the district containing its centre, so a
+// district's edge cells may have none), the district whose polygon covers the site; -1 when no
+// district does (a neighbour beyond the study area, or a site between districts).
+std::int32_t district_of(const StudyArea& area, double x, double y) {
+    const CellIndex cell = area.grid.cell_at(x, y);
+    if (!area.grid.contains(cell)) {
+        return -1; // the grid covers every district
+    }
+    if (const std::int16_t d = area.district_index.at(cell.col, cell.row); d != no_district) {
+        return d;
+    }
+    const Point p(x, y);
+    for (std::size_t d = 0; d < area.districts.size(); ++d) {
+        const MultiPolygon& g = area.districts[d].geometry;
+        if (!g.empty() &&
+            boost::geometry::covered_by(p, boost::geometry::return_envelope<Box>(g)) &&
+            boost::geometry::covered_by(p, g)) {
+            return static_cast<std::int32_t>(d);
+        }
+    }
+    return -1;
+}
+
 } // namespace
 
 std::vector<Sector> read_sectors(const LayerSpec& layer, std::size_t layer_index,
@@ -302,7 +327,7 @@ std::vector<Sector> read_sectors(const LayerSpec& layer, std::size_t layer_index
         }
         s.x_m = x;
         s.y_m = y;
-        s.district = area.district_index.at(cell.col, cell.row);
+        s.district = district_of(area, x, y);
         out.push_back(std::move(s));
     }
     if (out.empty()) {

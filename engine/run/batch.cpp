@@ -194,6 +194,21 @@ void place_on_terrain(std::vector<Sector>& sectors, const StudyArea& area, const
     }
 }
 
+// A layer's sites outside the districts: they serve and interfere, and are not costed unless
+// the scenario says so.
+void log_outside_sectors(const Scenario& sc, const LayerSpec& layer,
+                         const std::vector<Sector>& sectors) {
+    const auto outside = static_cast<std::size_t>(
+        std::count_if(sectors.begin(), sectors.end(), [](const Sector& s) { return !s.inside(); }));
+    if (outside > 0) {
+        const bool counted = sc.cost.count_sites_outside;
+        spdlog::info("scenario {}: layer {}: {} of {} sectors outside the districts: they serve "
+                     "and interfere; their cost is {} ([cost] count_sites_outside = {})",
+                     sc.name, layer.name, outside, sectors.size(),
+                     counted ? "counted to the city" : "not counted", counted);
+    }
+}
+
 ScenarioSummary summarise(const ScenarioResult& r) {
     ScenarioSummary s;
     s.name = r.scenario->name;
@@ -382,6 +397,7 @@ RunReport run_batch(const RunConfig& config) {
         p.ftth_district = ftth_districts(sc, p.area->area);
         for (std::size_t l = 0; l < sc.layers.size(); ++l) {
             std::vector<Sector> sectors = io::read_sectors(sc.layers[l], l, p.area->area);
+            log_outside_sectors(sc, sc.layers[l], sectors);
             place_on_terrain(sectors, p.area->area, sc.layers[l]);
             spdlog::debug("scenario {}: layer {}: {} sectors from {}", sc.name, sc.layers[l].name,
                           sectors.size(), sc.layers[l].sites_path.string());

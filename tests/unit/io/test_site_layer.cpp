@@ -230,3 +230,29 @@ TEST(SiteLayer, ColumnNamesAreMatchedWithTheirUnits) {
     EXPECT_EQ(bad.problems[3], "column 'eirp_dbw' (column 6) is in 'dbw', which covsim does not "
                                "read for eirp_dbm or eirp_w; expected dBm or W");
 }
+
+TEST(SiteLayer, ASiteInADistrictsEdgeCellBelongsToTheDistrict) {
+    // The district's polygon ends at x = 585040 m: the cell from 585000 to 585100 has its centre
+    // outside it, so no district, but a site at x = 585020 stands in the district.
+    test::TempDir dir;
+    StudyArea area = hanoi_area();
+    Polygon p;
+    bg::append(p.outer(), Point(580000.0, 2320000.0));
+    bg::append(p.outer(), Point(580000.0, 2330000.0));
+    bg::append(p.outer(), Point(585040.0, 2330000.0));
+    bg::append(p.outer(), Point(585040.0, 2320000.0));
+    bg::append(p.outer(), Point(580000.0, 2320000.0));
+    area.districts[0].geometry.push_back(p);
+    ASSERT_EQ(area.district_index.at(50, 50), no_district);
+    const auto [edge_lon, edge_lat] = lonlat(585020.0, 2325050.0);
+    const auto [out_lon, out_lat] = lonlat(585060.0, 2325050.0);
+    test::write_text(dir / "s.csv", fmt::format("site_id,lon,lat,height_m,power_dbm\n"
+                                                "EDGE,{:.9f},{:.9f},30,43\n"
+                                                "OUT,{:.9f},{:.9f},30,43\n",
+                                                edge_lon, edge_lat, out_lon, out_lat));
+    const auto s = io::read_sectors(layer_for(dir / "s.csv"), 0, area);
+    ASSERT_EQ(s.size(), 2u);
+    EXPECT_EQ(s[0].district, 0);
+    EXPECT_TRUE(s[0].inside());
+    EXPECT_EQ(s[1].district, -1);
+}
