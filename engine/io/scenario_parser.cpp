@@ -729,6 +729,60 @@ void read_cost(TableReader& r, CostSpec& c) {
     }
 }
 
+// [[layers.carriers]]: the carriers of a layer that has several (docs/sites.md); the layer is
+// expanded into one layer per carrier (expand_carriers).
+void read_carriers(const toml::node& node, const std::string& label, LayerSpec& layer,
+                   Problems& problems) {
+    const toml::array* a = node.as_array();
+    if (a == nullptr || a->empty() || !a->is_array_of_tables()) {
+        problems.add(line_of(node),
+                     fmt::format("{} carriers must be one or more [[layers.carriers]] "
+                                 "tables (name, frequency_mhz, bandwidth_mhz), got "
+                                 "{}",
+                                 label, describe(node)));
+        return;
+    }
+    std::set<std::string> names;
+    for (std::size_t i = 0; i < a->size(); ++i) {
+        const toml::table& t = *a->get(i)->as_table();
+        const toml::node* name_node = t.get("name");
+        TableReader r(
+            t,
+            name_node != nullptr && name_node->is_string()
+                ? fmt::format("{} carrier \"{}\"", label, *name_node->value<std::string>())
+                : fmt::format("{} carriers[{}]", label, i),
+            problems);
+        CarrierSpec c;
+        if (auto v = r.string("name", true)) {
+            c.name = *v;
+            if (!valid_name(c.name)) {
+                problems.add(
+                    line_of(*r.find("name")),
+                    fmt::format("{} name must be letters, digits, '-', '_' or '.'", r.where()));
+            } else if (!names.insert(c.name).second) {
+                problems.add(
+                    line_of(*r.find("name")),
+                    fmt::format("{} is defined twice; carrier names must be unique", r.where()));
+            }
+        }
+        if (auto v = r.number("frequency_mhz", 150.0, 100000.0, "MHz", true)) {
+            c.frequency_mhz = *v;
+        }
+        if (auto v = r.number("bandwidth_mhz", 1.4, 400.0, "MHz")) {
+            c.bandwidth_mhz = *v;
+            if (!resource_blocks(layer.technology, *v, layer.subcarrier_spacing_khz)) {
+                problems.add(line_of(*r.find("bandwidth_mhz")),
+                             fmt::format("{}: bandwidth_mhz = {:g} at {} kHz is not a {} channel "
+                                         "bandwidth of 3GPP",
+                                         r.where(), *v, layer.subcarrier_spacing_khz,
+                                         layer.technology == Technology::lte ? "LTE" : "NR"));
+            }
+        }
+        r.finish();
+        layer.carriers.push_back(std::move(c));
+    }
+}
+
 } // namespace
 
 namespace detail {
@@ -893,6 +947,9 @@ Scenario interpret_scenario(const toml::table& root, const std::filesystem::path
             }
             layer.sites_layer = r.string("sites_layer").value_or("");
             read_layer_keys(r, layer, paths, problems);
+            if (const toml::node* n = r.find("carriers"); n != nullptr) {
+                read_carriers(*n, label, layer, problems);
+            }
             const std::vector<std::string> suggested = r.finish();
 
             // NR's overhead differs from LTE's default (TS 38.306 §4.1.2: 0.14 for FR1 downlink).
@@ -911,7 +968,14 @@ Scenario interpret_scenario(const toml::table& root, const std::filesystem::path
                                                    label, layer.model));
             }
             for (const char* key : {"frequency_mhz", "bandwidth_mhz", "model"}) {
-                const bool given = lt.contains(key) ||
+                const bool by_carriers = !layer.carriers.empty() &&
+                                         (std::string_view(key) == "frequency_mhz" ||
+                                          (std::string_view(key) == "bandwidth_mhz" &&
+                                           std::all_of(layer.carriers.begin(), layer.carriers.end(),
+                                                       [](const CarrierSpec& c) {
+                                                           return c.bandwidth_mhz.has_value();
+                                                       })));
+                const bool given = by_carriers || lt.contains(key) ||
                                    (defaults_table != nullptr && defaults_table->contains(key));
                 const bool misspelt =
                     std::find(suggested.begin(), suggested.end(), key) != suggested.end();
@@ -935,7 +999,15 @@ Scenario interpret_scenario(const toml::table& root, const std::filesystem::path
                                              ? "TS 36.101 Table 5.6-1"
                                              : "TS 38.101-1 Table 5.3.2-1"));
             }
-            sc.layers.push_back(std::move(layer));
+            for (LayerSpec& expanded : expand_carriers(layer)) {
+                if (expanded.expanded_from && !names.insert(expanded.name).second) {
+                    problems.add(r.line(), fmt::format("{}: carrier \"{}\" makes the layer name "
+                                                       "\"{}\", which another layer has",
+                                                       label, expanded.expanded_from->carrier,
+                                                       expanded.name));
+                }
+                sc.layers.push_back(std::move(expanded));
+            }
         }
     }
     top.finish();

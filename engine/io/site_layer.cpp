@@ -206,6 +206,7 @@ std::vector<Sector> read_sectors(const LayerSpec& layer, std::size_t layer_index
     const int site_idx = reader.index("site_id");
     const int sector_idx = reader.index("sector");
     const int layer_idx = reader.index("layer");
+    const int carrier_idx = reader.index("carrier");
     const int height_idx = reader.index("height_m");
     const int azimuth_idx = reader.index("azimuth_deg");
     const int mtilt_idx = reader.index("mechanical_tilt_deg");
@@ -224,6 +225,12 @@ std::vector<Sector> read_sectors(const LayerSpec& layer, std::size_t layer_index
     require_field(height_idx, "height_m");
     if (power_idx < 0 && eirp_idx < 0) {
         require_field(power_idx, "power_dbm' or 'eirp_dbm");
+    }
+    if (layer.expanded_from && carrier_idx < 0) {
+        throw Error(ErrorCode::input_data,
+                    fmt::format("sites file '{}': no field 'carrier'; layer \"{}\" has carriers "
+                                "and each row must name its own",
+                                file, layer.expanded_from->layer));
     }
 
     // Positions: CSV rows are WGS 84 longitude/latitude; other formats carry their CRS.
@@ -250,12 +257,37 @@ std::vector<Sector> read_sectors(const LayerSpec& layer, std::size_t layer_index
     for (auto& f : *ogr_layer) {
         if (layer_idx >= 0) {
             const std::string l = f->GetFieldAsString(layer_idx);
-            if (l != layer.name) {
+            if (l != layer.written_name()) {
                 other_layers.insert(l);
                 continue;
             }
         }
         const std::string where = reader.where(*f);
+        // Carriers: a layer expanded from [[layers.carriers]] reads the rows of its carrier.
+        const std::string carrier = carrier_idx >= 0 ? f->GetFieldAsString(carrier_idx) : "";
+        if (!layer.expanded_from && !carrier.empty()) {
+            throw Error(ErrorCode::input_data,
+                        fmt::format("{}: field 'carrier' is '{}', but layer \"{}\" declares no "
+                                    "carriers; declare them with [[layers.carriers]] "
+                                    "(docs/sites.md) or leave the column empty",
+                                    where, carrier, layer.name));
+        }
+        if (layer.expanded_from) {
+            const auto& all = layer.expanded_from->carriers;
+            if (std::find(all.begin(), all.end(), carrier) == all.end()) {
+                std::string names;
+                for (const std::string& c : all) {
+                    names += (names.empty() ? "" : ", ") + c;
+                }
+                throw Error(ErrorCode::input_data,
+                            fmt::format("{}: field 'carrier' is '{}', expected a carrier of "
+                                        "layer \"{}\": {}",
+                                        where, carrier, layer.expanded_from->layer, names));
+            }
+            if (carrier != layer.expanded_from->carrier) {
+                continue; // a row of another carrier of the layer
+            }
+        }
         Sector s;
         s.layer = layer_index;
         s.site_id = f->GetFieldAsString(site_idx);
@@ -336,7 +368,11 @@ std::vector<Sector> read_sectors(const LayerSpec& layer, std::size_t layer_index
             present += (present.empty() ? "" : ", ") + ("\"" + l + "\"");
         }
         throw Error(ErrorCode::input_data,
-                    fmt::format("sites file '{}': no sectors for layer \"{}\"{}", file, layer.name,
+                    fmt::format("sites file '{}': no sectors for layer \"{}\"{}{}", file,
+                                layer.name,
+                                layer.expanded_from
+                                    ? fmt::format(" (carrier \"{}\")", layer.expanded_from->carrier)
+                                    : std::string(),
                                 present.empty() ? "" : " (its rows name layers " + present + ")"));
     }
     return out;

@@ -256,3 +256,41 @@ TEST(SiteLayer, ASiteInADistrictsEdgeCellBelongsToTheDistrict) {
     EXPECT_TRUE(s[0].inside());
     EXPECT_EQ(s[1].district, -1);
 }
+
+TEST(SiteLayer, ACarrierColumnAssignsRowsToTheLayersCarriers) {
+    test::TempDir dir;
+    const auto [lon, lat] = lonlat(582050.0, 2325050.0);
+    test::write_text(dir / "s.csv", fmt::format("site_id,carrier,lon,lat,height_m,power_dbm\n"
+                                                "A,f1,{0:.9f},{1:.9f},30,46\n"
+                                                "A,f2,{0:.9f},{1:.9f},30,43\n"
+                                                "B,f1,{0:.9f},{1:.9f},30,40\n",
+                                                lon, lat));
+    LayerSpec layer = layer_for(dir / "s.csv");
+    layer.bandwidth_mhz = 20.0;
+    layer.carriers = {{"f1", 1815.0, {}}, {"f2", 1835.0, 10.0}};
+    const std::vector<LayerSpec> carriers = expand_carriers(layer);
+    ASSERT_EQ(carriers.size(), 2u);
+    const auto f1 = io::read_sectors(carriers[0], 0, hanoi_area());
+    const auto f2 = io::read_sectors(carriers[1], 1, hanoi_area());
+    ASSERT_EQ(f1.size(), 2u);
+    ASSERT_EQ(f2.size(), 1u);
+    EXPECT_EQ(f1[1].site_id, "B");
+    EXPECT_DOUBLE_EQ(f2[0].power_dbm, 43.0);
+    EXPECT_EQ(f2[0].layer, 1u);
+
+    // A carrier the layer does not declare; a carrier column on a layer without carriers.
+    test::write_text(dir / "bad.csv", fmt::format("site_id,carrier,lon,lat,height_m,power_dbm\n"
+                                                  "A,f3,{0:.9f},{1:.9f},30,46\n",
+                                                  lon, lat));
+    LayerSpec bad = carriers[0];
+    bad.sites_path = dir / "bad.csv";
+    EXPECT_NE(error_of(bad, hanoi_area())
+                  .find("line 2: field 'carrier' is 'f3', expected a carrier of layer \"lte\": "
+                        "f1, f2"),
+              std::string::npos);
+    EXPECT_NE(error_of(layer_for(dir / "s.csv"), hanoi_area())
+                  .find("line 2: field 'carrier' is 'f1', but layer \"lte\" declares no "
+                        "carriers; declare them with [[layers.carriers]] (docs/sites.md) or "
+                        "leave the column empty"),
+              std::string::npos);
+}
