@@ -71,6 +71,10 @@ struct LayerSpec {
     double rx_gain_dbi = 0.0;
     double noise_figure_db = 7.0;
     double max_range_m = 10000.0;
+    // Sites up to this far outside the analysis grid are read (neighbours that serve and
+    // interfere); farther ones are an error. Empty: max_range_m (a site farther cannot reach
+    // a cell).
+    std::optional<double> sites_margin_m;
     double load = 0.5;
     double rsrp_min_dbm = -110.0;
     double sinr_min_db = -5.0;
@@ -106,6 +110,9 @@ struct LayerSpec {
     };
     std::optional<CarrierOrigin> expanded_from;
 
+    [[nodiscard]] double site_margin_m() const noexcept {
+        return sites_margin_m.value_or(max_range_m);
+    }
     // The name the site file's `layer` column uses for this layer.
     [[nodiscard]] const std::string& written_name() const noexcept {
         return expanded_from ? expanded_from->layer : name;

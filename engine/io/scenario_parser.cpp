@@ -491,6 +491,9 @@ void read_layer_keys(TableReader& t, LayerSpec& layer, const Paths& paths, Probl
     if (auto v = t.number("max_range_m", 100.0, 200000.0, "m")) {
         layer.max_range_m = *v;
     }
+    if (auto v = t.number("sites_margin_m", 0.0, 200000.0, "m")) {
+        layer.sites_margin_m = *v;
+    }
     if (auto v = t.number("load", 0.0, 1.0, "")) {
         layer.load = *v;
     }

@@ -194,10 +194,10 @@ void place_on_terrain(std::vector<Sector>& sectors, const StudyArea& area, const
     }
 }
 
-// A layer's sites outside the districts: they serve and interfere, and are not costed unless
-// the scenario says so.
-void log_outside_sectors(const Scenario& sc, const LayerSpec& layer,
-                         const std::vector<Sector>& sectors) {
+// A layer's sites outside the districts (neighbours: served and interfering, not costed unless
+// the scenario says so), and once per file the columns covsim did not read.
+void log_site_notes(const Scenario& sc, const LayerSpec& layer, const std::vector<Sector>& sectors,
+                    const io::SiteFileNotes& notes, std::set<std::string>& warned_files) {
     const auto outside = static_cast<std::size_t>(
         std::count_if(sectors.begin(), sectors.end(), [](const Sector& s) { return !s.inside(); }));
     if (outside > 0) {
@@ -206,6 +206,9 @@ void log_outside_sectors(const Scenario& sc, const LayerSpec& layer,
                      "and interfere; their cost is {} ([cost] count_sites_outside = {})",
                      sc.name, layer.name, outside, sectors.size(),
                      counted ? "counted to the city" : "not counted", counted);
+    }
+    if (!notes.unused_columns.empty() && warned_files.insert(layer.sites_path.string()).second) {
+        spdlog::warn("{}", io::unused_columns_warning(layer.sites_path, notes));
     }
 }
 
@@ -362,6 +365,7 @@ RunReport run_batch(const RunConfig& config) {
     };
     std::map<StudyAreaKey, std::shared_ptr<const io::LoadedStudyArea>> areas;
     std::vector<Prepared> prepared;
+    std::set<std::string> warned_columns; // one warning per site file
     for (const Scenario& sc : scenarios) {
         Prepared p;
         p.scenario = &sc;
@@ -396,11 +400,16 @@ RunReport run_batch(const RunConfig& config) {
         p.input.indoor = sc.indoor;
         p.ftth_district = ftth_districts(sc, p.area->area);
         for (std::size_t l = 0; l < sc.layers.size(); ++l) {
-            std::vector<Sector> sectors = io::read_sectors(sc.layers[l], l, p.area->area);
-            log_outside_sectors(sc, sc.layers[l], sectors);
+            io::SiteFileNotes notes;
+            std::vector<Sector> sectors = io::read_sectors(sc.layers[l], l, p.area->area, &notes);
+            log_site_notes(sc, sc.layers[l], sectors, notes, warned_columns);
             place_on_terrain(sectors, p.area->area, sc.layers[l]);
             spdlog::debug("scenario {}: layer {}: {} sectors from {}", sc.name, sc.layers[l].name,
                           sectors.size(), sc.layers[l].sites_path.string());
+            for (std::size_t a = 0; a < notes.antenna_files.size(); ++a) {
+                p.inputs.push_back({fmt::format("sites_{}_antenna_{}", sc.layers[l].name, a + 1),
+                                    notes.antenna_files[a]});
+            }
             p.input.sectors.insert(p.input.sectors.end(), std::make_move_iterator(sectors.begin()),
                                    std::make_move_iterator(sectors.end()));
             p.inputs.push_back({"sites_" + sc.layers[l].name, sc.layers[l].sites_path});

@@ -73,6 +73,7 @@ ValidationReport validate_scenarios(const std::vector<std::filesystem::path>& fi
     // The referenced data, each distinct study area and site layer once.
     std::map<std::string, std::shared_ptr<const io::LoadedStudyArea>> areas; // null: failed
     std::set<std::string> layers_read;
+    std::set<std::string> warned_files; // one unused-columns warning per site file
     for (const Scenario& sc : batch.scenarios) {
         const std::string area_key = key_of(sc.study_area);
         auto [slot, fresh] = areas.try_emplace(area_key);
@@ -101,14 +102,19 @@ ValidationReport validate_scenarios(const std::vector<std::filesystem::path>& fi
         }
         for (std::size_t l = 0; l < sc.layers.size(); ++l) {
             const LayerSpec& layer = sc.layers[l];
-            const std::string layer_key =
-                fmt::format("{}\n{}\n{}\n{}\n{}", area_key, layer.sites_path.string(),
-                            layer.sites_layer, layer.name, layer.antenna.gain_dbi);
+            const std::string layer_key = fmt::format(
+                "{}\n{}\n{}\n{}\n{}\n{}", area_key, layer.sites_path.string(), layer.sites_layer,
+                layer.name, layer.antenna.gain_dbi, layer.site_margin_m());
             if (!layers_read.insert(layer_key).second) {
                 continue;
             }
             try {
-                const std::vector<Sector> sectors = io::read_sectors(layer, l, area);
+                io::SiteFileNotes notes;
+                const std::vector<Sector> sectors = io::read_sectors(layer, l, area, &notes);
+                if (!notes.unused_columns.empty() &&
+                    warned_files.insert(layer.sites_path.string()).second) {
+                    spdlog::warn("{}", io::unused_columns_warning(layer.sites_path, notes));
+                }
                 spdlog::debug("scenario {}: layer {}: {} sectors", sc.name, layer.name,
                               sectors.size());
             } catch (const Error& e) {

@@ -389,6 +389,20 @@ vertical_beamwidth_deg = 10
         << msg;
 }
 
+TEST_F(ScenarioParser, SiteMarginAndCountingSitesOutside) {
+    const Scenario defaults = parse(study_area + layer);
+    EXPECT_DOUBLE_EQ(defaults.layers[0].site_margin_m(), 10000.0); // max_range_m
+    EXPECT_FALSE(defaults.cost.count_sites_outside);
+    const Scenario s = parse(study_area + layer + "max_range_m = 8000\nsites_margin_m = 2500\n" +
+                             "[cost]\ncount_sites_outside = true\n");
+    EXPECT_DOUBLE_EQ(s.layers[0].site_margin_m(), 2500.0);
+    EXPECT_TRUE(s.cost.count_sites_outside);
+    const std::string msg = error_of(study_area + layer + "sites_margin_m = -1\n");
+    EXPECT_NE(msg.find("s.toml:12: layer \"lte\" sites_margin_m must be in [0, 200000] m, got -1"),
+              std::string::npos)
+        << msg;
+}
+
 TEST_F(ScenarioParser, ALayersCarriersBecomeOneLayerEach) {
     const std::string carriers = R"(
 [[layers]]
