@@ -10,7 +10,9 @@
 #include "core/throughput.hpp"
 
 #include <algorithm>
+#include <compare>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -31,6 +33,11 @@ struct StudyAreaSpec {
     double resolution_m = 50.0;
     std::filesystem::path dem_path;        // ground elevation (any GDAL raster); empty: flat
     std::filesystem::path land_cover_path; // ESA WorldCover classes; empty: none
+
+    // Scenarios whose specs are equal describe the same study area and share one loaded copy:
+    // every member takes part, so a member added later cannot be forgotten here.
+    friend auto operator<=>(const StudyAreaSpec&, const StudyAreaSpec&) = default;
+    friend bool operator==(const StudyAreaSpec&, const StudyAreaSpec&) = default;
 };
 
 // What a layer's users are: people on the move (mobile), or homes with a fixed-wireless CPE (fwa:
@@ -109,6 +116,10 @@ struct LayerSpec {
         std::vector<std::string> carriers;
     };
     std::optional<CarrierOrigin> expanded_from;
+    // Adjacent-channel interference ratio, dB, of another layer's transmissions into this
+    // layer's receivers, by that layer's name; only for layers whose channels do not overlap
+    // this one's (co-channel layers interfere in full).
+    std::map<std::string, double> acir_db;
 
     [[nodiscard]] double site_margin_m() const noexcept {
         return sites_margin_m.value_or(max_range_m);

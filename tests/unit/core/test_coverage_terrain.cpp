@@ -119,7 +119,7 @@ TEST(CoverageTerrain, ItmLayerSeesTheRidgeToo) {
     const StudyArea area =
         strip([](double x) { return std::abs(x - 5000.0) < 250.0 ? 150.0 : 0.0; });
     CoverageInput in = one_site(area, "itm");
-    in.layers[0].path.climate = 3;
+    in.layers[0].path.climate = itm::Climate::maritime_subtropical;
     const CoverageResult r = compute_coverage(in);
     const StudyArea open = strip([](double) { return 0.0; });
     const CoverageResult o = compute_coverage(one_site(open, "itm"));

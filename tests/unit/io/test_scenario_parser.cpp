@@ -475,3 +475,77 @@ model = "3gpp-38901-uma"
                         "unique"),
               std::string::npos);
 }
+
+TEST_F(ScenarioParser, AdjacentChannelRatiosNameAnotherLayerWithAnotherChannel) {
+    const std::string second = replaced(replaced(layer, "\"lte\"", "\"lte-b\""),
+                                        "frequency_mhz = 1800", "frequency_mhz = 1820");
+    const Scenario sc = parse(study_area + layer + "acir_db = { \"lte-b\" = 33 }\n" + second);
+    EXPECT_EQ(sc.layers[0].acir_db, (std::map<std::string, double>{{"lte-b", 33.0}}));
+
+    EXPECT_EQ(error_of(study_area + layer + "acir_db = { \"lte-c\" = 33 }\n" + second),
+              (dir / "s.toml").string() +
+                  ":12: layer \"lte\" acir_db: \"lte-c\" is not another layer of the scenario");
+    EXPECT_EQ(error_of(study_area + layer + "acir_db = { \"lte-b\" = -3 }\n" + second),
+              (dir / "s.toml").string() +
+                  ":12: layer \"lte\" acir_db.lte-b must be a number in [0, 100] dB, got -3");
+    // 1810 MHz overlaps 1800 MHz's 18 MHz: co-channel layers interfere in full.
+    const std::string overlapping =
+        replaced(second, "frequency_mhz = 1820", "frequency_mhz = 1810");
+    EXPECT_NE(error_of(study_area + layer + "acir_db = { \"lte-b\" = 33 }\n" + overlapping)
+                  .find("layer \"lte\" acir_db: layer \"lte-b\" shares its channel"),
+              std::string::npos);
+}
+
+TEST_F(ScenarioParser, ReadsP1812PathKeysAndChecksThem) {
+    test::write_text(dir / "dem.tif", "x");
+    const std::string area = study_area + "dem = \"dem.tif\"\n";
+    const std::string p1812_layer = replaced(layer, "cost231-hata", "p1812");
+    // Defaults: Hanoi's ΔN and N0, inland, no clutter.
+    const Scenario d = parse(area + p1812_layer);
+    EXPECT_DOUBLE_EQ(d.layers[0].path.delta_n_per_km, 50.18);
+    EXPECT_DOUBLE_EQ(d.layers[0].path.sea_level_refractivity_n_units, 373.88);
+    EXPECT_EQ(d.layers[0].path.radio_climatic_zone, p1812::Zone::inland);
+    const Scenario s = parse(area + p1812_layer + R"(
+[layers.path]
+time_percent = 10
+location_percent = 90
+polarization = "horizontal"
+delta_n_per_km = 45
+sea_level_refractivity_n_units = 325
+path_centre_latitude_deg = 10.8
+clutter_height_m = 12
+radio_climatic_zone = "coastal_land"
+location_area_width_m = 100
+)");
+    const PathParameters& p = s.layers[0].path;
+    EXPECT_DOUBLE_EQ(p.time_percent, 10.0);
+    EXPECT_DOUBLE_EQ(p.location_percent, 90.0);
+    EXPECT_FALSE(p.vertical_polarization);
+    EXPECT_DOUBLE_EQ(p.delta_n_per_km, 45.0);
+    EXPECT_DOUBLE_EQ(p.sea_level_refractivity_n_units, 325.0);
+    EXPECT_DOUBLE_EQ(p.path_centre_latitude_deg, 10.8);
+    EXPECT_DOUBLE_EQ(p.clutter_height_m, 12.0);
+    EXPECT_EQ(p.radio_climatic_zone, p1812::Zone::coastal_land);
+    EXPECT_DOUBLE_EQ(p.location_area_width_m, 100.0);
+
+    const std::string bad = error_of(area + p1812_layer + "[layers.path]\ndelta_n_per_km = 200\n");
+    EXPECT_NE(bad.find("s.toml:14: layer \"lte\" path delta_n_per_km must be in [1, 150] "
+                       "N-units/km, got 200"),
+              std::string::npos)
+        << bad;
+    const std::string zone =
+        error_of(area + p1812_layer + "[layers.path]\nradio_climatic_zone = \"lake\"\n");
+    EXPECT_NE(zone.find("radio_climatic_zone must be \"inland\", \"coastal_land\" or \"sea\", "
+                        "got \"lake\""),
+              std::string::npos)
+        << zone;
+    const std::string time = error_of(area + p1812_layer + "[layers.path]\ntime_percent = 60\n");
+    EXPECT_NE(time.find("model \"p1812\" needs time_percent in [1, 50] %, got 60"),
+              std::string::npos)
+        << time;
+    const std::string both = error_of(area + p1812_layer +
+                                      "[layers.itm]\ntime_percent = 10\n[layers.path]\n"
+                                      "time_percent = 20\n");
+    EXPECT_NE(both.find("path time_percent is also given in layer \"lte\" itm"), std::string::npos)
+        << both;
+}
