@@ -247,3 +247,30 @@ TEST(Cost, CheapestMixPrefersTheCheaperOptionThatMeetsTheTarget) {
     in.layers[0].equipment_usd = 400000.0; // now fibre is cheaper
     EXPECT_EQ(compute_costs(in).districts[0].cheapest_mix, "ftth");
 }
+
+TEST(Cost, SitesOutsideTheDistrictsAreCountedOnlyWhenTheScenarioSaysSo) {
+    // A second site, a neighbour beyond the district (district -1), on the same layer.
+    OneCell c(0.044, 10.0);
+    Sector neighbour = c.coverage_input.sectors[0];
+    neighbour.site_id = "N";
+    neighbour.x_m = 1500.0; // 500 m east of the grid
+    neighbour.district = -1;
+    ASSERT_FALSE(neighbour.inside());
+    c.coverage_input.sectors.push_back(neighbour);
+    const CapacityResult cap = compute_capacity(c.capacity_input);
+    CostInput in = cost_input(c, cap);
+    // By default the neighbour costs nothing: the district's 112500 USD and the city's the same.
+    const CostResult r = compute_costs(in);
+    EXPECT_DOUBLE_EQ(r.districts[0].money.capex_usd, 112500.0);
+    EXPECT_DOUBLE_EQ(r.outside_districts.capex_usd, 0.0);
+    EXPECT_DOUBLE_EQ(r.city.money.capex_usd, 112500.0);
+    EXPECT_DOUBLE_EQ(r.city.money.opex_usd_per_year, 20400.0);
+    // Counted, it adds a new macro site to the city (not to the district): 112500 USD and
+    // 20400 USD a year at the default (urban) site type.
+    in.cost.count_sites_outside = true;
+    const CostResult counted = compute_costs(in);
+    EXPECT_DOUBLE_EQ(counted.districts[0].money.capex_usd, 112500.0);
+    EXPECT_DOUBLE_EQ(counted.outside_districts.capex_usd, 112500.0);
+    EXPECT_DOUBLE_EQ(counted.city.money.capex_usd, 225000.0);
+    EXPECT_DOUBLE_EQ(counted.city.money.opex_usd_per_year, 40800.0);
+}
