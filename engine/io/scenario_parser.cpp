@@ -685,6 +685,34 @@ void read_path_table(TableReader& t, std::string_view key, LayerSpec& layer,
     r.finish();
 }
 
+// ITU-R P.2108-1's clutter losses are defined for 0.5-67 GHz (§3.2) and 0.03-3 GHz (§3.1, the
+// ranges of NTIA's reference implementation): outside them covsim would add nothing, silently.
+std::vector<std::string> clutter_problems(const LayerSpec& layer) {
+    std::vector<double> frequencies{layer.frequency_mhz};
+    if (!layer.carriers.empty()) {
+        frequencies.clear();
+        for (const CarrierSpec& c : layer.carriers) {
+            frequencies.push_back(c.frequency_mhz);
+        }
+    }
+    std::vector<std::string> out;
+    for (const double f : frequencies) {
+        if (layer.clutter_loss && !(f >= 500.0 && f <= 67000.0)) {
+            out.push_back(fmt::format("clutter_loss (ITU-R P.2108 §3.2) is defined for "
+                                      "frequencies in [500, 67000] MHz, got {:g} MHz; set "
+                                      "clutter_loss = false",
+                                      f));
+        }
+        if (layer.terminal_clutter_correction && !(f >= 30.0 && f <= 3000.0)) {
+            out.push_back(fmt::format("terminal_clutter_correction (ITU-R P.2108 §3.1) is "
+                                      "defined for frequencies in [30, 3000] MHz, got {:g} MHz; "
+                                      "set terminal_clutter_correction = false",
+                                      f));
+        }
+    }
+    return out;
+}
+
 // ---- Interference -------------------------------------------------------------------------------
 
 // acir_db = { "<layer>" = dB, ... }: an inline table of other layers' names, each with a number in
@@ -1149,6 +1177,9 @@ Scenario interpret_scenario(const toml::table& root, const std::filesystem::path
                     problems.add(r.line(), fmt::format("{}: {}", label, what));
                 }
             }
+            for (const std::string& what : clutter_problems(layer)) {
+                problems.add(r.line(), fmt::format("{}: {}", label, what));
+            }
             for (const char* key : {"frequency_mhz", "bandwidth_mhz", "model"}) {
                 const bool by_carriers = !layer.carriers.empty() &&
                                          (std::string_view(key) == "frequency_mhz" ||
@@ -1255,6 +1286,33 @@ std::vector<std::string> scenario_warnings(const Scenario& scenario) {
                                       scenario.source_path.string(), layer.name,
                                       layer.frequency_mhz, m->name(), v.frequency_mhz.min,
                                       v.frequency_mhz.max));
+        }
+        if (layer.clutter_loss && m->includes_clutter()) {
+            out.push_back(fmt::format("{}: layer \"{}\" adds ITU-R P.2108 clutter_loss to model "
+                                      "{}, whose median already includes the clutter around the "
+                                      "terminal (it was fitted to measurements among buildings): "
+                                      "the clutter is counted twice",
+                                      scenario.source_path.string(), layer.name, m->name()));
+        }
+        if (layer.location_probability != 0.5) {
+            // The model's location variability at a typical link of the layer: 1 km from a
+            // 30 m mast (the same for every link of the models that have none).
+            Link link;
+            link.distance_m = 1000.0;
+            link.tx_height_m = 30.0;
+            link.rx_height_m = layer.rx_height_m;
+            link.frequency_mhz = layer.frequency_mhz;
+            link.los = layer.los;
+            if (!(m->shadow_fading_sigma_db(link) > 0.0)) {
+                out.push_back(fmt::format(
+                    "{}: layer \"{}\" location_probability = {:g} has no effect: model {} has no "
+                    "location variability to add a margin for{}",
+                    scenario.source_path.string(), layer.name, layer.location_probability,
+                    m->name(),
+                    m->needs_profile() ? " (give its own location_percent in [layers.itm] or "
+                                         "[layers.path])"
+                                       : ""));
+            }
         }
         if (!v.rx_height_m.contains(layer.rx_height_m)) {
             out.push_back(fmt::format("{}: layer \"{}\" rx_height_m = {:g} is outside {}'s "

@@ -3,6 +3,7 @@
 #include "core/capacity.hpp"
 #include "core/cost.hpp"
 #include "core/error.hpp"
+#include "core/link_validity.hpp"
 #include "core/memory_estimate.hpp"
 #include "core/parallel.hpp"
 #include "core/propagation/registry.hpp"
@@ -334,6 +335,10 @@ ScenarioResult compute_variant(Variant& v) {
         compute_capacity(capacity_input(sc, v.input, result.coverage, v.ftth_district));
     result.cost =
         compute_costs(cost_input(sc, v.input, result.coverage, result.capacity, v.ftth_district));
+    for (const std::string& w :
+         link_validity_warnings(v.input, serving_link_validity(v.input, result.coverage))) {
+        spdlog::warn("scenario {}: {}", sc.name, w);
+    }
     if (result.coverage.status.non_finite_losses > 0) {
         spdlog::warn("scenario {}: {} cell-sector pairs had a non-finite path loss and were "
                      "skipped",

@@ -187,6 +187,9 @@ TEST(HanoiScenarios, TerrainClutterAndIndoorUsersOnEtopo5) {
     toml = replace_all(toml, "[layer_defaults]\n",
                        "[layer_defaults]\nclutter_loss = true\nterminal_clutter_correction = "
                        "true\n");
+    // P.2108 §3.1's terminal correction is defined to 3 GHz: not on n78.
+    toml = replace_all(toml, "name = \"nr-n78\"\n",
+                       "name = \"nr-n78\"\nterminal_clutter_correction = false\n");
     toml += "\n[indoor]\nprobability = 0.5\n";
     write_text(dir / "terrain.toml", toml);
     const auto r =

@@ -68,6 +68,7 @@ public:
         return {{1500.0, 2000.0}, {1000.0, 20000.0}, {30.0, 200.0}, {1.0, 10.0}};
     }
     bool uses_environment() const noexcept override { return true; }
+    bool includes_clutter() const noexcept override { return true; }
     double shadow_fading_sigma_db(const Link& /*link*/) const noexcept override {
         return variability::cost231_hata_sigma_db;
     }
@@ -166,6 +167,7 @@ public:
         return v;
     }
     bool uses_los_condition() const noexcept override { return true; }
+    bool includes_clutter() const noexcept override { return true; }
 
     double path_loss_db(const Link& l) const noexcept override {
         if (!sensible(l)) {

@@ -95,6 +95,10 @@ public:
     }
     [[nodiscard]] virtual bool uses_environment() const noexcept { return false; }
     [[nodiscard]] virtual bool uses_los_condition() const noexcept { return false; }
+    // True when the model's median already contains the loss of the buildings and trees around
+    // the terminal: empirical models fitted to measurements among them (COST-231 Hata,
+    // TR 38.901). ITU-R P.2108's clutter loss on top counts that loss twice.
+    [[nodiscard]] virtual bool includes_clutter() const noexcept { return false; }
     // True when the model needs Link::profile (a terrain-aware model such as ITM); without one
     // it returns NaN.
     [[nodiscard]] virtual bool needs_profile() const noexcept { return false; }

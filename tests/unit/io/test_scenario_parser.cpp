@@ -563,3 +563,46 @@ TEST_F(ScenarioParser, TrafficSteeringDefaultsToBestThroughputAndReadsItsKeys) {
                   ":6: [traffic] steering must be \"best_throughput\" or \"priority\", got "
                   "\"balanced\"");
 }
+
+TEST_F(ScenarioParser, ClutterLossOutsideP2108sFrequenciesIsAnError) {
+    // §3.1's terminal correction stops at 3 GHz; §3.2's clutter loss at 0.5-67 GHz.
+    const std::string n78 = replaced(layer, "1800", "3500");
+    EXPECT_EQ(error_of(study_area + n78 + "terminal_clutter_correction = true\n"),
+              (dir / "s.toml").string() +
+                  ":6: layer \"lte\": terminal_clutter_correction (ITU-R P.2108 §3.1) is "
+                  "defined for frequencies in [30, 3000] MHz, got 3500 MHz; set "
+                  "terminal_clutter_correction = false");
+    const std::string vhf = replaced(replaced(layer, "1800", "400"), "cost231-hata", "free-space");
+    EXPECT_NE(error_of(study_area + vhf + "clutter_loss = true\n")
+                  .find("clutter_loss (ITU-R P.2108 §3.2) is defined for frequencies in [500, "
+                        "67000] MHz, got 400 MHz"),
+              std::string::npos);
+    EXPECT_EQ(error_of(study_area + layer + "terminal_clutter_correction = true\n"), "");
+}
+
+TEST_F(ScenarioParser, WarnsWhenClutterIsAddedToAModelThatHasIt) {
+    const auto warnings =
+        io::scenario_warnings(parse(study_area + layer + "clutter_loss = true\n"));
+    ASSERT_EQ(warnings.size(), 1u);
+    EXPECT_NE(warnings[0].find("layer \"lte\" adds ITU-R P.2108 clutter_loss to model "
+                               "cost231-hata, whose median already includes the clutter"),
+              std::string::npos)
+        << warnings[0];
+    const std::string fs = replaced(layer, "cost231-hata", "free-space");
+    EXPECT_TRUE(io::scenario_warnings(parse(study_area + fs + "clutter_loss = true\n")).empty());
+}
+
+TEST_F(ScenarioParser, WarnsWhenALocationProbabilityHasNoVariabilityToActOn) {
+    // Free space has no location variability: 0.9 would silently be the median.
+    const std::string fs = replaced(layer, "cost231-hata", "free-space");
+    const auto warnings =
+        io::scenario_warnings(parse(study_area + fs + "location_probability = 0.9\n"));
+    ASSERT_EQ(warnings.size(), 1u);
+    EXPECT_NE(warnings[0].find("layer \"lte\" location_probability = 0.9 has no effect: model "
+                               "free-space has no location variability"),
+              std::string::npos)
+        << warnings[0];
+    // COST-231 Hata has one (docs/models/location-variability.md): no warning.
+    EXPECT_TRUE(
+        io::scenario_warnings(parse(study_area + layer + "location_probability = 0.9\n")).empty());
+}
