@@ -583,6 +583,10 @@ void read_layer_keys(TableReader& t, LayerSpec& layer, const Paths& paths, Probl
     if (auto v = t.number("terrain_margin_db", 0.0, 200.0, "dB")) {
         layer.terrain_margin_db = *v;
     }
+    if (auto v = t.choice<TerrainMethod>("terrain_method", parse_terrain_method,
+                                         "\"radial\" or \"exact\"")) {
+        layer.terrain_method = *v;
+    }
     if (auto v = t.boolean("clutter_loss")) {
         layer.clutter_loss = *v;
     }
