@@ -25,6 +25,13 @@ constexpr double two_pi = 2.0 * std::numbers::pi;
 constexpr double los_earth_radius_m = p526::default_earth_radius_m;
 // The coarsest radial set keeps at least this many radials.
 constexpr std::size_t min_radials = 32;
+// The model is evaluated at every evaluation_stride-th sample of a radial (the profile has every
+// sample): cells interpolate between receivers that many spacings apart. A power of 2 (ITM's
+// Delta_h schedule, itm.cpp, is in powers of 2 too). 4 keeps the agreement with the exact
+// method at a median of 0.03 dB and a 95th percentile of 0.33 dB for ITM on the synthetic hills
+// of tests/integration/test_radial_agreement.cpp (2: 0.02 and 0.16 dB, at 1.5 times the
+// evaluations' cost).
+constexpr std::size_t evaluation_stride = 4;
 
 struct Geometry {
     std::size_t rays = 0;
@@ -43,7 +50,8 @@ Geometry geometry_of(double spacing_m, double range_m) noexcept {
     }
     const std::size_t unit = std::size_t{1} << g.levels;
     g.rays = (n0 + unit - 1) / unit * unit;
-    g.samples = static_cast<std::size_t>(std::ceil(range_m / spacing_m)) + 1;
+    g.samples = (static_cast<std::size_t>(std::ceil(range_m / spacing_m)) + evaluation_stride) /
+                evaluation_stride * evaluation_stride;
     return g;
 }
 
@@ -108,27 +116,33 @@ RadialField::RadialField(const Raster<float>& dem, double spacing_m, const Radia
     rays_ = g.rays;
     levels_ = g.levels;
     samples_ = g.samples;
-    // A radial of set l is evaluated from the sample before the first that uses set l.
-    first_for_level_.assign(static_cast<std::size_t>(levels_) + 1, 1);
+    // A radial of set l is evaluated from the receiver before the first whose interval uses it.
+    first_for_level_.assign(static_cast<std::size_t>(levels_) + 1, evaluation_stride);
     for (int l = 0; l <= levels_; ++l) {
-        std::size_t k = 1;
+        std::size_t k = 2 * evaluation_stride;
         while (k <= samples_ && level_of(k) > l) {
-            ++k;
+            k += evaluation_stride;
         }
         first_for_level_[static_cast<std::size_t>(l)] =
-            static_cast<std::int32_t>(std::max<std::size_t>(k, 2) - 1);
+            static_cast<std::int32_t>(k - evaluation_stride);
     }
-    offset_.resize(rays_ + 1);
     first_.resize(rays_);
-    std::size_t total = 0;
+    term_offset_.resize(rays_ + 1);
+    slope_offset_.resize(rays_ + 1);
+    std::size_t terms = 0;
+    std::size_t slopes = 0;
     for (std::size_t j = 0; j < rays_; ++j) {
         first_[j] = first_for_level_[static_cast<std::size_t>(level_of_ray(j, levels_))];
-        offset_[j] = total;
-        total += samples_ + 1 - static_cast<std::size_t>(first_[j]);
+        const auto first = static_cast<std::size_t>(first_[j]);
+        term_offset_[j] = terms;
+        slope_offset_[j] = slopes;
+        terms += (samples_ - first) / evaluation_stride + 1;
+        slopes += samples_ + 1 - first;
     }
-    offset_[rays_] = total;
-    term_.assign(total, static_cast<float>(nan));
-    tx_slope_.assign(total, static_cast<float>(nan));
+    term_offset_[rays_] = terms;
+    slope_offset_[rays_] = slopes;
+    term_.assign(terms, static_cast<float>(nan));
+    tx_slope_.assign(slopes, static_cast<float>(nan));
 
     tbb::enumerable_thread_specific<RayScratch> scratch;
     parallel::for_ranges(tbb::blocked_range<std::size_t>(0, rays_, 8),
@@ -141,29 +155,28 @@ RadialField::RadialField(const Raster<float>& dem, double spacing_m, const Radia
 }
 
 void RadialField::compute_ray(const Raster<float>& dem, std::size_t j, RayScratch& s) {
-    const std::size_t first = static_cast<std::size_t>(first_[j]);
+    const auto first = static_cast<std::size_t>(first_[j]);
     const std::size_t k_max = samples_;
     const double bearing = two_pi * static_cast<double>(j) / static_cast<double>(rays_);
     const double reach = spacing_m_ * static_cast<double>(k_max);
     s.z.resize(k_max + 1);
     sample_segment(dem, key_.x_m, key_.y_m, key_.x_m + reach * std::sin(bearing),
                    key_.y_m + reach * std::cos(bearing), k_max, s.z.data());
-    // The radial ends before its first missing elevation.
-    std::size_t last = k_max;
-    for (std::size_t k = 0; k <= k_max; ++k) {
-        if (!std::isfinite(s.z[k])) {
-            last = k == 0 ? 0 : k - 1;
-            break;
-        }
-    }
     if (!std::isfinite(s.z[0])) {
         return;
     }
-    float* term = term_.data() + offset_[j] - first;
-    float* tx_slope = tx_slope_.data() + offset_[j] - first;
+    // The radial ends before its first missing elevation.
+    std::size_t last = k_max;
+    for (std::size_t k = 1; k <= k_max; ++k) {
+        if (!std::isfinite(s.z[k])) {
+            last = k - 1;
+            break;
+        }
+    }
 
     // The line of sight's transmitter-side slope, a running maximum of P.1812 (13)'s terms
     // without their common d C_e / 2.
+    float* tx_slope = tx_slope_.data() + slope_offset_[j] - first;
     const double h_ts = s.z[0] + key_.tx_height_m;
     double slope = -std::numeric_limits<double>::infinity();
     for (std::size_t k = 1; k <= last; ++k) {
@@ -179,22 +192,23 @@ void RadialField::compute_ray(const Raster<float>& dem, std::size_t j, RayScratc
     }
     s.radial.spacing_m = spacing_m_;
     s.radial.elevation_m.assign(s.z.begin(), s.z.begin() + static_cast<std::ptrdiff_t>(last + 1));
-    const std::size_t count = last - first + 1;
+    const std::size_t count = (last - first) / evaluation_stride + 1;
+    float* term = term_.data() + term_offset_[j];
     if (key_.term == RadialTerm::itm_attenuation) {
         s.values.resize(count);
-        itm::point_to_point_along(s.radial, key_.itm, first, s.itm, s.values);
-        for (std::size_t k = first; k <= last; ++k) {
-            term[k] = static_cast<float>(s.values[k - first]);
+        itm::point_to_point_along(s.radial, key_.itm, first, evaluation_stride, s.itm, s.values);
+        for (std::size_t m = 0; m < count; ++m) {
+            term[m] = static_cast<float>(s.values[m]);
         }
         return;
     }
     const bool loss = key_.term == RadialTerm::p526_loss;
     s.results.resize(count);
     p526::delta_bullington_along(s.radial, key_.tx_height_m, key_.rx_height_m, key_.frequency_mhz,
-                                 first, loss, s.p526, s.results);
-    for (std::size_t k = first; k <= last; ++k) {
-        const p526::DeltaBullingtonResult& r = s.results[k - first];
-        term[k] = static_cast<float>(
+                                 first, evaluation_stride, loss, s.p526, s.results);
+    for (std::size_t m = 0; m < count; ++m) {
+        const p526::DeltaBullingtonResult& r = s.results[m];
+        term[m] = static_cast<float>(
             loss ? r.loss_db : std::max(0.0, r.bullington_actual_db - r.bullington_smooth_db));
     }
 }
@@ -202,12 +216,14 @@ void RadialField::compute_ray(const Raster<float>& dem, std::size_t j, RayScratc
 RadialField::Value RadialField::at(double dx_m, double dy_m, double d_m,
                                    double cell_ground_m) const noexcept {
     Value v;
-    const double kf = d_m / spacing_m_;
-    const double k_lo = std::clamp(std::floor(kf), 1.0, static_cast<double>(samples_ - 1));
-    const double t = std::clamp(kf - k_lo, 0.0, 1.0);
-    const auto k0 = static_cast<std::size_t>(k_lo);
-    const std::size_t k1 = k0 + 1;
-    const int l = level_of(k1);
+    // Between receivers m0 and m0 + 1 (samples m evaluation_stride) ...
+    const double mf = d_m / spacing_m_ / static_cast<double>(evaluation_stride);
+    const double m_lo =
+        std::clamp(std::floor(mf), 1.0, static_cast<double>(samples_ / evaluation_stride - 1));
+    const double t = std::clamp(mf - m_lo, 0.0, 1.0);
+    const auto m0 = static_cast<std::size_t>(m_lo);
+    // ... and between radials j0 and j1 of the set in use there.
+    const int l = level_of((m0 + 1) * evaluation_stride);
     const std::size_t sets = rays_ >> l;
     double u = std::atan2(dx_m, dy_m) / two_pi * static_cast<double>(sets);
     u = u < 0.0 ? u + static_cast<double>(sets) : u;
@@ -215,10 +231,12 @@ RadialField::Value RadialField::at(double dx_m, double dy_m, double d_m,
     const double a = std::clamp(u - u0, 0.0, 1.0);
     const std::size_t j0 = (static_cast<std::size_t>(u0) % sets) << l;
     const std::size_t j1 = ((static_cast<std::size_t>(u0) + 1) % sets) << l;
-    const auto stored = [this](std::size_t j, std::size_t k) {
-        return static_cast<double>(term_[offset_[j] + k - static_cast<std::size_t>(first_[j])]);
+    const auto stored = [this](std::size_t j, std::size_t m) {
+        const std::size_t first = static_cast<std::size_t>(first_[j]) / evaluation_stride;
+        return static_cast<double>(term_[term_offset_[j] + m - first]);
     };
-    const double values[4] = {stored(j0, k0), stored(j0, k1), stored(j1, k0), stored(j1, k1)};
+    const double values[4] = {stored(j0, m0), stored(j0, m0 + 1), stored(j1, m0),
+                              stored(j1, m0 + 1)};
     const double weights[4] = {(1.0 - a) * (1.0 - t), (1.0 - a) * t, a * (1.0 - t), a * t};
     double sum = 0.0;
     double weight = 0.0;
@@ -230,9 +248,13 @@ RadialField::Value RadialField::at(double dx_m, double dy_m, double d_m,
     }
     v.term_db = weight > 0.0 ? sum / weight : nan;
 
+    // The line of sight over the nearest radial's samples up to one spacing before the cell.
     const std::size_t jn = a < 0.5 ? j0 : j1;
+    const double k = std::clamp(std::floor(d_m / spacing_m_), static_cast<double>(first_[jn]),
+                                static_cast<double>(samples_));
     const auto slope =
-        static_cast<double>(tx_slope_[offset_[jn] + k0 - static_cast<std::size_t>(first_[jn])]);
+        static_cast<double>(tx_slope_[slope_offset_[jn] + static_cast<std::size_t>(k) -
+                                      static_cast<std::size_t>(first_[jn])]);
     if (std::isfinite(slope) && std::isfinite(cell_ground_m)) {
         const double h_ts = key_.ground_m + key_.tx_height_m;
         const double s_tim = slope + d_m / (2.0 * los_earth_radius_m);
@@ -243,17 +265,19 @@ RadialField::Value RadialField::at(double dx_m, double dy_m, double d_m,
 }
 
 std::size_t RadialField::bytes() const noexcept {
-    return term_.size() * (sizeof(float) * 2) + offset_.size() * sizeof(std::size_t) +
+    return (term_.size() + tx_slope_.size()) * sizeof(float) +
+           (term_offset_.size() + slope_offset_.size()) * sizeof(std::size_t) +
            first_.size() * sizeof(std::int32_t);
 }
 
 std::size_t RadialField::estimate_bytes(double spacing_m, double range_m) noexcept {
-    // About the disc's area in spacing squares, times 4/3 (radials between one and two spacings
-    // apart), two floats each.
+    // About the disc's area in spacing squares, times 4/3 (radials between one half and one
+    // spacing apart): a float per sample and one per receiver.
     const Geometry g = geometry_of(spacing_m, range_m);
     const double samples = 4.0 / 3.0 * std::numbers::pi * static_cast<double>(g.samples) *
                            static_cast<double>(g.samples);
-    return static_cast<std::size_t>(samples) * 2 * sizeof(float) + g.rays * 12;
+    const double per_sample = 1.0 + 1.0 / static_cast<double>(evaluation_stride);
+    return static_cast<std::size_t>(samples * per_sample) * sizeof(float) + g.rays * 20;
 }
 
 // ---- The cache ----------------------------------------------------------------------------------

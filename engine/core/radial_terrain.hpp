@@ -83,7 +83,7 @@ public:
     [[nodiscard]] static std::size_t estimate_bytes(double spacing_m, double range_m) noexcept;
 
     [[nodiscard]] std::size_t radials() const noexcept { return rays_; }
-    [[nodiscard]] std::size_t evaluated_samples() const noexcept { return term_.size(); }
+    [[nodiscard]] std::size_t receivers() const noexcept { return term_.size(); }
 
 private:
     struct RayScratch;
@@ -95,12 +95,16 @@ private:
     std::size_t rays_ = 0;    // N, a multiple of 2^levels_
     int levels_ = 0;          // radial sets: every 2^l-th radial, l = 0 .. levels_
     std::size_t samples_ = 0; // K: samples 0 .. K along each radial
-    std::vector<std::int32_t> first_for_level_; // first stored sample of a radial of each level
-    std::vector<std::size_t> offset_;           // per radial: its first stored sample's index
-    std::vector<std::int32_t> first_;           // per radial: the sample stored first
-    std::vector<float> term_;                   // per stored sample
-    std::vector<float> tx_slope_; // per stored sample k: max over samples 1 .. k − 1 of
-                                  // (h_i − d_i² / (2 a_e) − h_ts) / d_i, a_e = 8500 km
+    std::vector<std::int32_t> first_for_level_; // first receiver of a radial of each set
+    std::vector<std::int32_t> first_;           // per radial: its first receiver (a sample)
+    // Per radial, the index of its first value in term_ and in tx_slope_.
+    std::vector<std::size_t> term_offset_;
+    std::vector<std::size_t> slope_offset_;
+    // Per receiver (every evaluation_stride-th sample from first_): the term.
+    std::vector<float> term_;
+    // Per sample k from first_: max over samples 1 .. k − 1 of (h_i − d_i² / (2 a_e) − h_ts) / d_i,
+    // a_e = 8500 km (the line of sight's S_tim without its d / (2 a_e)).
+    std::vector<float> tx_slope_;
 };
 
 // The radial fields of a run, computed on first use (the callers that need a field while it is

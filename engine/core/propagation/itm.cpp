@@ -206,8 +206,27 @@ double terrain_irregularity_m(std::span<const double> z, double spacing_m, doubl
     return (upper_decile - lower_decile) / (1.0 - 0.8 * std::exp(-(to_m - from_m) / 50e3));
 }
 
+// What depends on the parameters only (wave number, ground impedance, powers of the frequency,
+// the deviates and the frequency factors of the variability): computed once per
+// point_to_point() call, or once per radial by point_to_point_along(), and read by every
+// formula that used to compute them in place (the same expressions: the same values).
+struct Constants {
+    double k = 0.0;                // wave number, 1/m
+    Complex z_g;                   // ground transfer impedance
+    double abs_z_g = 0.0;          // |Z_g|
+    double f_third = 0.0;          // f^(1/3)
+    double f_minus_third = 0.0;    // f^(-1/3)
+    double scatter_distance = 0.0; // (575.7e12 / k)^(1/3) of d_ex [Alg 5.3]
+    double z_t = 0.0;              // Q^-1 of the time, location and situation fractions
+    double z_l = 0.0;
+    double z_s = 0.0;
+    double g_minus = 0.0; // frequency factors g-(f), g+(f) of the time variability
+    double g_plus = 0.0;
+};
+
 // Everything the reference attenuation needs about the path.
 struct Path {
+    const Constants* c = nullptr;
     double d = 0.0;   // distance, m
     double f = 0.0;   // frequency, MHz
     double k = 0.0;   // wave number, 1/m
@@ -378,15 +397,15 @@ struct RadialTerrain {
 //   from the exact horizon only where two samples are within that bulge difference, centimetres,
 //   of each other; the angle is then recomputed with the prefix's radius);
 // - Delta_h, which no running quantity gives (an interdecile range about a fitted line): exact
-//   at every receiver up to irregularity_dense, then at irregularity_per_octave receivers per
-//   doubling of the distance (every 2nd from 32 intervals, every 4th from 64, ...), and linear in
-//   between. Delta_h is a statistic of the whole path and changes slowly with its length.
-constexpr std::size_t irregularity_dense = 16;
+//   at every receiver below 2 irregularity_per_octave intervals, then at irregularity_per_octave
+//   receivers per doubling of the distance, and linear in between. Delta_h is a statistic of
+//   the whole path and changes slowly with its length.
+constexpr std::size_t irregularity_per_octave = 8;
 
 class RadialAnalysis {
 public:
     RadialAnalysis(const TerrainProfile& radial, const ItmParameters& p, std::size_t first,
-                   RadialScratch& s)
+                   std::size_t stride, RadialScratch& s)
         : z_(radial.elevation_m), spacing_m_(radial.spacing_m), s_(s) {
         const std::size_t n = radial.intervals();
         s.sum_z.resize(n + 2);
@@ -406,6 +425,7 @@ public:
         s.hull.reserve(n);
         double best_tx = -std::numeric_limits<double>::infinity();
         std::int32_t best_tx_i = -1;
+        std::size_t hint = 0;
         for (std::size_t k = 2; k <= n; ++k) {
             const auto i = static_cast<std::int32_t>(k - 1); // the newest intermediate sample
             const double x = spacing_m_ * static_cast<double>(i);
@@ -416,14 +436,14 @@ public:
                 best_tx_i = i;
             }
             s.hull.add(x, w, i);
-            if (k >= first) {
+            if (k >= first && (k - first) % stride == 0) {
                 const double d = spacing_m_ * static_cast<double>(k);
                 s.tx_candidate[k] = best_tx_i;
                 s.rx_candidate[k] =
-                    s.hull.argmax_seen_from(d, z_[k] + p.rx_height_m - d * d / (2.0 * a_ref));
+                    s.hull.argmax_seen_from(d, z_[k] + p.rx_height_m - d * d / (2.0 * a_ref), hint);
             }
         }
-        irregularities(p, first, n);
+        irregularities(p, first, stride, n);
     }
 
     [[nodiscard]] RadialTerrain terrain(std::size_t k) const noexcept {
@@ -434,11 +454,8 @@ public:
 
 private:
     [[nodiscard]] static bool scheduled(std::size_t k) noexcept {
-        if (k < 2 * irregularity_dense) {
-            return true;
-        }
         std::size_t step = 1;
-        while (step * 2 * irregularity_dense <= k) {
+        while (step * 2 * irregularity_per_octave <= k) {
             step *= 2;
         }
         return k % step == 0;
@@ -446,12 +463,14 @@ private:
 
     // Delta_h at the scheduled receivers, with the horizons analyse_profile() would find there,
     // then linear in between.
-    void irregularities(const ItmParameters& p, std::size_t first, std::size_t n) {
+    void irregularities(const ItmParameters& p, std::size_t first, std::size_t stride,
+                        std::size_t n) {
         s_.delta_h.assign(n + 1, 0.0);
         const Pair h_g = {p.tx_height_m, p.rx_height_m};
+        const std::size_t last = first + (n - first) / stride * stride;
         std::size_t previous = 0;
-        for (std::size_t k = first; k <= n; ++k) {
-            if (k != first && k != n && !scheduled(k)) {
+        for (std::size_t k = first; k <= last; k += stride) {
+            if (k != first && k != last && !scheduled(k)) {
                 continue;
             }
             const RadialTerrain t = terrain(k);
@@ -608,8 +627,8 @@ private:
     };
     [[nodiscard]] Vogler vogler(double radius_m) const noexcept {
         const double c0 = std::pow((4.0 / 3.0) * 6370e3 / radius_m, third);
-        const double k_factor = 0.017778 * c0 * std::pow(p_.f, -third) / std::abs(p_.z_g);
-        return {k_factor, (1.607 - k_factor) * c0 * c0 * std::pow(p_.f, third)};
+        const double k_factor = 0.017778 * c0 * p_.c->f_minus_third / p_.c->abs_z_g;
+        return {k_factor, (1.607 - k_factor) * c0 * c0 * p_.c->f_third};
     }
 
     const Path& p_;
@@ -913,13 +932,13 @@ double frequency_factor(const FrequencyConstants& g, std::size_t i, double k) no
 double variability_db(const Path& p, double a_ref, const ItmParameters& in,
                       int& warnings) noexcept {
     const auto i = static_cast<std::size_t>(static_cast<int>(in.climate) - 1);
-    double z_t = inverse_ccdf(in.time_percent / 100.0);
-    double z_l = inverse_ccdf(in.location_percent / 100.0);
-    const double z_s = inverse_ccdf(in.situation_percent / 100.0);
+    double z_t = p.c->z_t;
+    double z_l = p.c->z_l;
+    const double z_s = p.c->z_s;
 
     // Effective distance d_e, a_1 = 9000 km, D_1 = 130 km [Alg 5.3].
     const double d_ex = std::sqrt(2.0 * 9000e3 * p.h_e[0]) + std::sqrt(2.0 * 9000e3 * p.h_e[1]) +
-                        std::pow(575.7e12 / p.k, third);
+                        p.c->scatter_distance;
     const double d_e = p.d < d_ex ? 130e3 * p.d / d_ex : 130e3 + p.d - d_ex;
 
     // Situation variability sigma_S = 5 + 3 e^(-d_e / D), D = 100 km [Alg 5.10]; none when the
@@ -954,10 +973,8 @@ double variability_db(const Path& p, double a_ref, const ItmParameters& in,
 
     // Time variability: sigma_T- below the median, sigma_T+ above it up to z_D, and the
     // ducting tail sigma_TD + (sigma_T+ - sigma_TD) z_D / z_T beyond [Alg] section 5.
-    const double sigma_minus =
-        climate_curve(sigma_minus_curve, i, d_e) * frequency_factor(g_minus, i, p.k);
-    const double sigma_plus =
-        climate_curve(sigma_plus_curve, i, d_e) * frequency_factor(g_plus, i, p.k);
+    const double sigma_minus = climate_curve(sigma_minus_curve, i, d_e) * p.c->g_minus;
+    const double sigma_plus = climate_curve(sigma_plus_curve, i, d_e) * p.c->g_plus;
     const double sigma_td = ducting_c[i] * sigma_plus;
     double sigma_t = sigma_plus;
     if (z_t < 0.0) {
@@ -993,6 +1010,25 @@ double variability_db(const Path& p, double a_ref, const ItmParameters& in,
     const double a = a_ref - v_med - y_r - y_s;
     // Below zero the attenuation is compressed towards -29 dB: A (29 - A) / (29 - 10 A).
     return a < 0.0 ? a * (29.0 - a) / (29.0 - 10.0 * a) : a;
+}
+
+// The Constants of `in` (checked parameters).
+Constants prepare(const ItmParameters& in) noexcept {
+    Constants c;
+    c.k = wave_number(in.frequency_mhz);
+    c.z_g = ground_impedance(in.ground_relative_permittivity, in.ground_conductivity_s_per_m,
+                             in.frequency_mhz, in.polarization);
+    c.abs_z_g = std::abs(c.z_g);
+    c.f_third = std::pow(in.frequency_mhz, third);
+    c.f_minus_third = std::pow(in.frequency_mhz, -third);
+    c.scatter_distance = std::pow(575.7e12 / c.k, third);
+    c.z_t = inverse_ccdf(in.time_percent / 100.0);
+    c.z_l = inverse_ccdf(in.location_percent / 100.0);
+    c.z_s = inverse_ccdf(in.situation_percent / 100.0);
+    const auto i = static_cast<std::size_t>(static_cast<int>(in.climate) - 1);
+    c.g_minus = frequency_factor(g_minus, i, c.k);
+    c.g_plus = frequency_factor(g_plus, i, c.k);
+    return c;
 }
 
 // ---- Input checks ([NTIA] ValidateInputs and ERRORS_AND_WARNINGS.md) ----------------------------
@@ -1072,15 +1108,16 @@ ItmResult failed(ItmResult r, ItmError error) noexcept {
 // The loss over a path whose terrain `terrain` describes (ProfileTerrain, RadialTerrain), for
 // parameters already checked; `r` carries the warnings so far.
 template <typename Terrain>
-ItmResult evaluate(const Terrain& terrain, const ItmParameters& p, ItmResult r) noexcept {
+ItmResult evaluate(const Terrain& terrain, const ItmParameters& p, const Constants& c,
+                   ItmResult r) noexcept {
     Path path;
+    path.c = &c;
     path.d = terrain.distance_m();
     path.f = p.frequency_mhz;
-    path.k = wave_number(p.frequency_mhz);
+    path.k = c.k;
     path.n_s = path_refractivity(p.surface_refractivity_n_units, terrain.mean_elevation_m());
     path.a_e = 1.0 / effective_curvature(path.n_s);
-    path.z_g = ground_impedance(p.ground_relative_permittivity, p.ground_conductivity_s_per_m,
-                                p.frequency_mhz, p.polarization);
+    path.z_g = c.z_g;
     path.h_g = {p.tx_height_m, p.rx_height_m};
     analyse_profile(terrain, path);
 
@@ -1175,27 +1212,28 @@ ItmResult point_to_point(const TerrainProfile& profile, const ItmParameters& p) 
     if (input_error != ItmError::success) {
         return failed(r, input_error);
     }
-    return evaluate(ProfileTerrain{profile.elevation_m, profile.spacing_m}, p, r);
+    return evaluate(ProfileTerrain{profile.elevation_m, profile.spacing_m}, p, prepare(p), r);
 }
 
 void point_to_point_along(const TerrainProfile& radial, const ItmParameters& p,
-                          std::size_t first_receiver, RadialScratch& scratch,
+                          std::size_t first_receiver, std::size_t stride, RadialScratch& scratch,
                           std::span<double> attenuation_db) {
     std::fill(attenuation_db.begin(), attenuation_db.end(), not_a_number);
     const std::size_t n = radial.intervals();
-    if (first_receiver < 1 || first_receiver > n ||
-        attenuation_db.size() != n - first_receiver + 1) {
+    if (first_receiver < 1 || first_receiver > n || stride < 1 ||
+        attenuation_db.size() != (n - first_receiver) / stride + 1) {
         return;
     }
     ItmResult r;
     if (check_inputs(radial, p, r.warnings) != ItmError::success) {
         return;
     }
-    const RadialAnalysis analysis(radial, p, first_receiver, scratch);
-    for (std::size_t k = first_receiver; k <= n; ++k) {
-        const ItmResult rk = evaluate(analysis.terrain(k), p, r);
-        attenuation_db[k - first_receiver] =
-            rk.ok() ? rk.loss_db - rk.free_space_loss_db : not_a_number;
+    const RadialAnalysis analysis(radial, p, first_receiver, stride, scratch);
+    const Constants constants = prepare(p);
+    for (std::size_t m = 0; m < attenuation_db.size(); ++m) {
+        const ItmResult rk =
+            evaluate(analysis.terrain(first_receiver + m * stride), p, constants, r);
+        attenuation_db[m] = rk.ok() ? rk.loss_db - rk.free_space_loss_db : not_a_number;
     }
 }
 

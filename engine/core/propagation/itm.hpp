@@ -189,21 +189,24 @@ struct RadialScratch {
 };
 
 // point_to_point() for every prefix of one profile: the receiver at sample k of `radial` for
-// k = first_receiver ... radial.intervals(), in one pass (core/radial_terrain.hpp: the cells
-// around a site are the ends of prefixes of its radials). attenuation_db[k - first_receiver] is
-// the loss minus its free-space loss (A_ref and the variability: ItmResult::loss_db -
-// ItmResult::free_space_loss_db), NaN where point_to_point() gives an error.
+// k = first_receiver, first_receiver + stride, ... up to radial.intervals(), in one pass
+// (core/radial_terrain.hpp: the cells around a site are the ends of prefixes of its radials).
+// attenuation_db[m] is for k = first_receiver + m stride: the loss minus its free-space loss
+// (A_ref and the variability: ItmResult::loss_db - ItmResult::free_space_loss_db), NaN where
+// point_to_point() gives an error.
 //
 // The profile analysis reads data shared by every prefix instead of passing over the prefix's
 // samples (itm.cpp, RadialAnalysis): the mean elevation and the least-squares lines from
 // prefix sums, the horizons from a running maximum and a convex hull (the same samples except
-// where two are level to within centimetres), and Delta_h exactly at every receiver up to 32
-// intervals and at 16 receivers per doubling of the distance beyond, linearly in between. The
-// rest of the model is point_to_point()'s own code. Needs first_receiver >= 1 and
-// attenuation_db.size() == radial.intervals() - first_receiver + 1 (else every value is NaN).
-// Throws only std::bad_alloc, growing `scratch`.
+// where two are level to within centimetres), and Delta_h exactly at every receiver up to 16
+// intervals and at 8 receivers per doubling of the distance beyond (at least every stride-th),
+// linearly in between (those receivers are multiples of powers of 2: use a power of 2 for stride
+// and a multiple of it for first_receiver). The rest of the model is point_to_point()'s own
+// code. Needs first_receiver >= 1, stride >= 1 and attenuation_db.size() ==
+// (radial.intervals() - first_receiver) / stride + 1 (else every value is NaN). Throws only
+// std::bad_alloc, growing `scratch`.
 void point_to_point_along(const TerrainProfile& radial, const ItmParameters& p,
-                          std::size_t first_receiver, RadialScratch& scratch,
+                          std::size_t first_receiver, std::size_t stride, RadialScratch& scratch,
                           std::span<double> attenuation_db);
 
 } // namespace covsim::itm

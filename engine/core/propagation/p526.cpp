@@ -490,14 +490,14 @@ DeltaBullingtonResult delta_bullington(const TerrainProfile& profile, double tx_
 }
 
 void delta_bullington_along(const TerrainProfile& radial, double tx_height_m, double rx_height_m,
-                            double frequency_mhz, std::size_t first_receiver,
+                            double frequency_mhz, std::size_t first_receiver, std::size_t stride,
                             bool with_spherical_earth, RadialScratch& scratch,
                             std::span<DeltaBullingtonResult> out, double earth_radius_m,
                             const DiffractionOptions& options) {
     std::fill(out.begin(), out.end(), DeltaBullingtonResult{nan, nan, nan, nan, nan, nan, false});
     const std::size_t n = radial.intervals();
-    if (first_receiver < 1 || first_receiver > n || out.size() != n - first_receiver + 1 ||
-        !options.clutter_height_m.empty() ||
+    if (first_receiver < 1 || first_receiver > n || stride < 1 ||
+        out.size() != (n - first_receiver) / stride + 1 || !options.clutter_height_m.empty() ||
         !valid_link(radial, tx_height_m, rx_height_m, earth_radius_m) || !positive(frequency_mhz) ||
         !valid_ground(options.ground)) {
         return;
@@ -528,6 +528,11 @@ void delta_bullington_along(const TerrainProfile& radial, double tx_height_m, do
     std::size_t obt = 0;
     double obt_best = -std::numeric_limits<double>::infinity();
     const auto height = [&z](std::size_t i) COVSIM_ALWAYS_INLINE { return z[i]; };
+    // Where the hull searches found their vertices for the previous receiver.
+    std::size_t clearance_hint = 0;
+    std::size_t rim_hint = 0;
+    std::size_t obstruction_hint = 0;
+    std::size_t obr_hint = 0;
     for (std::size_t k = 1; k <= n; ++k) {
         if (k >= 2) {
             // Sample k − 1 joins the intermediate samples. The hull of (d_i, h_i − d_i² C_e / 2)
@@ -547,13 +552,13 @@ void delta_bullington_along(const TerrainProfile& radial, double tx_height_m, do
             s.raised.add(di, lowered, static_cast<std::int32_t>(i));
             s.bare.add(di, z[i], static_cast<std::int32_t>(i));
         }
-        if (k < first_receiver) {
+        if (k < first_receiver || (k - first_receiver) % stride != 0) {
             continue;
         }
         const double h_rs = z[k] + rx_height_m;
         const auto v = PathView<decltype(height)>{k, spacing, h_ts, h_rs, c_e, height};
         const double d = v.length_m();
-        DeltaBullingtonResult& r = out[k - first_receiver];
+        DeltaBullingtonResult& r = out[(k - first_receiver) / stride];
 
         // L_ba, with the same formulas as bullington_loss() at the samples found.
         const bool inner = k >= 2;
@@ -564,17 +569,37 @@ void delta_bullington_along(const TerrainProfile& radial, double tx_height_m, do
         double s_rim = 0.0;
         if (s_tim < s_tr) {
             if (inner) {
-                // The largest clearance maximises h_i − d_i² C_e/2 + d_i (d C_e/2 − S_tr).
+                // The clearance raised_m(i) − ray(i) is h_i − d_i² C_e/2 + d_i (d C_e/2 − S_tr)
+                // − h_ts: largest at a hull vertex. Only samples whose clearance is above
+                // −0.78 sqrt(λ d / 8) can have ν above −0.78 (nu_max_or_bound): those lie where
+                // the hull is above that level, and only they are scanned.
+                const double slope = 0.5 * d * c_e - s_tr;
                 const auto closest =
-                    static_cast<std::size_t>(s.raised.argmax_linear(0.5 * d * c_e - s_tr));
-                nu_max = nu_max_or_bound(
-                    v, closest, lambda, [&v, lambda]() { return nu_max_line_of_sight(v, lambda); });
+                    static_cast<std::size_t>(s.raised.argmax_linear(slope, clearance_hint));
+                nu_max = nu_max_or_bound(v, closest, lambda, [&]() {
+                    const double level = h_ts - 0.78 * std::sqrt(lambda * d / 8.0) - 1e-6;
+                    double x_lo = 0.0;
+                    double x_hi = 0.0;
+                    s.raised.span_above(slope, level, clearance_hint, x_lo, x_hi);
+                    const auto lo = static_cast<std::size_t>(
+                        std::clamp(std::ceil(x_lo / spacing), 1.0, static_cast<double>(k - 1)));
+                    const auto hi = static_cast<std::size_t>(
+                        std::clamp(std::floor(x_hi / spacing), 1.0, static_cast<double>(k - 1)));
+                    double m = -std::numeric_limits<double>::infinity();
+                    for (std::size_t i = lo; i <= hi; ++i) {
+                        const double di = v.distance_m(i);
+                        const double ray = (h_ts * (d - di) + h_rs * di) / d;
+                        m = std::max(m, (v.raised_m(i) - ray) *
+                                            std::sqrt(2.0 * d / (lambda * di * (d - di))));
+                    }
+                    return m;
+                });
             }
         } else {
             // (h_i + e_i − h_rs)/(d − d_i) = (h_i − d_i² C_e/2 − (h_rs − d² C_e/2))/(d − d_i)
             // − d C_e/2: the steepest sample seen from (d, h_rs − d² C_e/2).
-            const auto i =
-                static_cast<std::size_t>(s.raised.argmax_seen_from(d, h_rs - 0.5 * c_e * d * d));
+            const auto i = static_cast<std::size_t>(
+                s.raised.argmax_seen_from(d, h_rs - 0.5 * c_e * d * d, rim_hint));
             s_rim = (v.raised_m(i) - h_rs) / (d - v.distance_m(i));
         }
         const BullingtonResult ba =
@@ -598,10 +623,11 @@ void delta_bullington_along(const TerrainProfile& radial, double tx_height_m, do
         double alpha_obt = 0.0;
         double alpha_obr = 0.0;
         if (inner) {
-            h_obs = obstruction(static_cast<std::size_t>(s.bare.argmax_linear((h_ts - h_rs) / d)));
+            h_obs = obstruction(static_cast<std::size_t>(
+                s.bare.argmax_linear((h_ts - h_rs) / d, obstruction_hint)));
             if (h_obs > 0.0) {
                 alpha_obt = obstruction(obt) / v.distance_m(obt);
-                const auto i = static_cast<std::size_t>(s.bare.argmax_seen_from(d, h_rs));
+                const auto i = static_cast<std::size_t>(s.bare.argmax_seen_from(d, h_rs, obr_hint));
                 alpha_obr = obstruction(i) / (d - v.distance_m(i));
             }
         }
