@@ -1,8 +1,10 @@
-# ctest script (cmake -P): engine/core must not include GDAL, HDF5, TOML, CLI or logging headers;
-# those belong to engine/io and the tools (DESIGN.md: "No GDAL, HDF5, TOML or CLI types in its
-# headers"). Fails listing every offending include.
+# ctest script (cmake -P): engine/core must not include GDAL, HDF5, TOML, CLI, logging or MPI
+# headers; those belong to engine/io, the tools and engine/run/mpi (DESIGN.md: "No GDAL, HDF5,
+# TOML or CLI types in its headers"; "the core sees index and tile ranges, never a
+# communicator"). MPI: the C API (mpi.h), its C++ bindings (mpicxx.h, mpi++.h) and Boost.MPI.
+# Fails listing every offending include.
 file(GLOB_RECURSE sources "${CORE_DIR}/*.hpp" "${CORE_DIR}/*.cpp")
-set(forbidden "#include[ \t]*[<\"](gdal|ogr|cpl_|hdf5|H5[A-Za-z]*\\.h|toml\\+\\+|CLI/|spdlog|nlohmann)")
+set(forbidden "#include[ \t]*[<\"](gdal|ogr|cpl_|hdf5|H5[A-Za-z]*\\.h|toml\\+\\+|CLI/|spdlog|nlohmann|mpi\\.h|mpicxx\\.h|mpi\\+\\+\\.h|boost/mpi)")
 set(offenders "")
 foreach(f IN LISTS sources)
     file(STRINGS "${f}" lines REGEX "${forbidden}")
@@ -16,6 +18,6 @@ if(count EQUAL 0)
 endif()
 if(offenders)
     list(JOIN offenders "\n" text)
-    message(FATAL_ERROR "engine/core includes I/O or CLI headers:\n${text}")
+    message(FATAL_ERROR "engine/core includes I/O, CLI or MPI headers:\n${text}")
 endif()
-message(STATUS "engine/core: ${count} files, no I/O or CLI includes")
+message(STATUS "engine/core: ${count} files, no I/O, CLI or MPI includes")

@@ -22,6 +22,8 @@
 #include <memory>
 #include <numbers>
 #include <optional>
+#include <set>
+#include <string_view>
 #include <tbb/blocked_range.h>
 #include <tbb/enumerable_thread_specific.h>
 #include <type_traits>
@@ -124,13 +126,28 @@ struct Scratch {
     std::vector<double> rect_sum_mw;
     std::vector<double> rect_server; // candidate index, exact in a double; -1 none
     std::vector<double> rect_distance;
-    // Per cell of the current span, shared by the sectors of one mast: the flat loss, the
-    // bearing and the depression angle.
+    // Per cell of the current span, shared by the sectors of one mast: 1 in range (and in a
+    // district) else 0, the flat loss, the bearing and the depression angle.
+    std::vector<double> span_in_range;
     std::vector<double> span_flat_loss;
     std::vector<double> span_bearing;
     std::vector<double> span_depression;
 
     std::vector<LayerCell> layer_cells; // [layer * n + cell]
+
+    // What each layer's accumulation left (the vectors above, swapped in once the layer is
+    // done), kept until every layer's SINR can be finished with the others' interference.
+    struct LayerSums {
+        std::vector<double> best_mw;
+        std::vector<std::int32_t> best_sector;
+        std::vector<double> best_distance;
+        std::vector<std::uint8_t> best_line_of_sight;
+        std::vector<double> sum_mw;
+    };
+    std::vector<LayerSums> layer_sums;
+    // Per layer and cell, the other layers' interference at this layer's receiver, mW per RE of
+    // this layer, weighted by their loads: [layer * n + cell].
+    std::vector<double> cross_mw;
 };
 
 void check_input(const CoverageInput& in) {
@@ -148,6 +165,15 @@ void check_input(const CoverageInput& in) {
         if (l.model->needs_profile() && !in.area->terrain) {
             throw Error(ErrorCode::internal,
                         "compute_coverage: layer '" + l.name + "' needs terrain");
+        }
+    }
+    for (std::size_t l = 0; l < in.layers.size(); ++l) {
+        for (const CoverageLayer::Interferer& f : in.layers[l].interferers) {
+            if (f.layer >= in.layers.size() || f.layer == l || !(f.coupling >= 0.0) ||
+                !std::isfinite(f.coupling)) {
+                throw Error(ErrorCode::internal, "compute_coverage: layer '" + in.layers[l].name +
+                                                     "' has an invalid interferer");
+            }
         }
     }
     for (const Sector& s : in.sectors) {
@@ -193,16 +219,17 @@ struct SectorLink {
     double v3_deg = 1.0;
 
     SectorLink(const CoverageLayer& layer, const Sector& sector)
+        : SectorLink(layer, sector, sector.antenna ? *sector.antenna : layer.antenna) {}
+    SectorLink(const CoverageLayer& layer, const Sector& sector, const AntennaPattern& antenna)
         : x_m(sector.x_m), y_m(sector.y_m), dh_m(sector.height_m - layer.rx_height_m),
           ground_m(sector.ground_m),
           tx_dbm(sector.power_dbm + layer.re_offset_db + layer.rx_gain_dbi),
           fs0_db(20.0 * std::log10(4.0 * std::numbers::pi * layer.frequency_mhz * 1e6 /
                                    speed_of_light_m_s)),
           azimuth_deg(sector.azimuth_deg.value_or(0.0)), tilt_deg(sector.total_tilt_deg()),
-          horizontal_on(sector.azimuth_deg.has_value() ? 1.0 : 0.0),
-          g_max_dbi(layer.antenna.gain_dbi), a_max_db(layer.antenna.max_attenuation_db),
-          sla_db(layer.antenna.side_lobe_level_db), h3_deg(layer.antenna.horizontal_beamwidth_deg),
-          v3_deg(layer.antenna.vertical_beamwidth_deg) {}
+          horizontal_on(sector.azimuth_deg.has_value() ? 1.0 : 0.0), g_max_dbi(antenna.gain_dbi),
+          a_max_db(antenna.max_attenuation_db), sla_db(antenna.side_lobe_level_db),
+          h3_deg(antenna.horizontal_beamwidth_deg), v3_deg(antenna.vertical_beamwidth_deg) {}
 
     // Height difference for the depression angle (Kernel::height_difference).
     [[nodiscard, gnu::always_inline]] double dz_m(double cell_ground_m) const noexcept {
@@ -306,18 +333,28 @@ COVSIM_ALWAYS_INLINE inline void with_flag(bool flag, F&& f) {
     }
 }
 
+// Whether two layers' receivers see a transmitter alike: the same height, antenna gain and
+// terminal clutter correction give the same received power from any sector.
+bool receiver_like(const CoverageLayer& a, const CoverageLayer& b) {
+    return a.rx_height_m == b.rx_height_m && a.rx_gain_dbi == b.rx_gain_dbi &&
+           a.terminal_clutter_correction == b.terminal_clutter_correction;
+}
+
 class Kernel {
 public:
     explicit Kernel(const CoverageInput& in) : in_(in), grid_(in.area->grid) {
         trees_.resize(in.layers.size());
+        own_patterns_.assign(in.layers.size(), false);
         std::vector<std::vector<SectorEntry>> entries(in.layers.size());
         for (std::size_t i = 0; i < in.sectors.size(); ++i) {
             const Sector& s = in.sectors[i];
             entries[s.layer].emplace_back(Point(s.x_m, s.y_m), static_cast<std::uint32_t>(i));
+            own_patterns_[s.layer] = own_patterns_[s.layer] || s.antenna != nullptr;
         }
         for (std::size_t l = 0; l < entries.size(); ++l) {
             trees_[l] = SectorTree(entries[l].begin(), entries[l].end()); // packing constructor
         }
+        plan_interference(entries);
         const auto radial = [](const CoverageLayer& l) {
             return l.terrain_method == TerrainMethod::radial;
         };
@@ -398,8 +435,14 @@ private:
         s.layer_cells.assign(layer_count * n, LayerCell{});
         const Box tile_box(Point(grid_.center_x_m(col0), grid_.center_y_m(row1 - 1)),
                            Point(grid_.center_x_m(col1 - 1), grid_.center_y_m(row0)));
+        s.layer_sums.resize(layer_count);
         for (std::size_t l = 0; l < layer_count; ++l) {
-            evaluate_layer(l, tile_box, s, maps.layers[l], status);
+            accumulate(in_.layers[l], trees_[l], own_patterns_[l], tile_box, s, status);
+            keep_sums(s, s.layer_sums[l]);
+        }
+        interference_between_layers(tile_box, s);
+        for (std::size_t l = 0; l < layer_count; ++l) {
+            finish_layer(l, s, maps.layers[l]);
         }
         combine_layers(s, maps, partial, status);
     }
@@ -552,7 +595,7 @@ private:
 
         const SectorLink sl(layer, sector);
         const bool omni = !sector.azimuth_deg.has_value();
-        const AntennaPattern& ant = layer.antenna;
+        const AntennaPattern& ant = sector.antenna ? *sector.antenna : layer.antenna;
         const double* dist = s.pair_distance.data();
         const double* pdx = s.pair_dx.data();
         const double* pdy = s.pair_dy.data();
@@ -821,14 +864,14 @@ private:
                 const std::size_t len = hi - lo + 1;
                 const std::size_t q0 = r * w + lo;
                 s.pair_distance.resize(len);
-                s.pair_dx.resize(len);
+                s.span_in_range.resize(len);
                 s.pair_loss.resize(len);
                 s.pair_mw.resize(len);
                 s.span_flat_loss.resize(len);
                 s.span_bearing.resize(len);
                 s.span_depression.resize(len);
                 double* dist = s.pair_distance.data();
-                double* in = s.pair_dx.data(); // 1 in range, else 0
+                double* in = s.span_in_range.data();
                 const double* cx = s.col_x.data() + lo;
                 const double* valid = s.rect_valid.data() + q0;
                 for (std::size_t c = 0; c < len; ++c) {
@@ -964,19 +1007,27 @@ private:
         }
     }
 
-    void evaluate_layer(std::size_t l, const Box& tile_box, Scratch& s, LayerMaps& lm,
-                        CoverageStatus& status) const {
-        const CoverageLayer& layer = in_.layers[l];
+    // Whether a layer's pairs are evaluated over the terrain (docs/terrain.md).
+    [[nodiscard]] bool over_terrain(const CoverageLayer& layer) const {
+        return in_.area->terrain && (layer.terrain_correction || layer.model->needs_profile());
+    }
+
+    // Evaluates the sectors of `tree` (those of `layer`) within range of the tile's cells: per
+    // cell, the best power, its sector, distance and line of sight, and the sum of the powers,
+    // in the scratch's best_* and sum_mw.
+    // `own_patterns`: a sector of the tree has its own antenna pattern (a site file's
+    // antenna_file), which the span kernel does not evaluate.
+    void accumulate(const CoverageLayer& layer, const SectorTree& tree, bool own_patterns,
+                    const Box& tile_box, Scratch& s, CoverageStatus& status) const {
         const std::size_t n = s.cell_index.size();
         const double range = layer.max_range_m;
-        const bool terrain =
-            in_.area->terrain && (layer.terrain_correction || layer.model->needs_profile());
+        const bool terrain = over_terrain(layer);
 
         s.candidates.clear();
         const Box query(
             Point(tile_box.min_corner().x() - range, tile_box.min_corner().y() - range),
             Point(tile_box.max_corner().x() + range, tile_box.max_corner().y() + range));
-        trees_[l].query(bgi::intersects(query), std::back_inserter(s.candidates));
+        tree.query(bgi::intersects(query), std::back_inserter(s.candidates));
         // R-tree order depends on its internal layout; sort for a fixed evaluation order.
         std::sort(s.candidates.begin(), s.candidates.end(),
                   [](const SectorEntry& a, const SectorEntry& b) { return a.second < b.second; });
@@ -984,7 +1035,10 @@ private:
 
         // Terrain runs first find each cell's best flat-terrain power: the pairs within the
         // margin of it are evaluated over the terrain.
-        const bool spans = !layer.clutter_loss && !layer.antenna.isotropic && !layer.antenna.table;
+        // The span kernel evaluates the layer's parametric pattern only; sectors with patterns
+        // of their own (a site file's antenna_file) go through the pair lists.
+        const bool spans = !layer.clutter_loss && !layer.antenna.isotropic &&
+                           !layer.antenna.table && !own_patterns;
         if (terrain && spans) {
             s.best_flat_dbm.assign(n, -std::numeric_limits<double>::infinity());
             span_layer(layer, s, status, true);
@@ -1009,7 +1063,6 @@ private:
         s.sum_mw.assign(n, 0.0);
         if (!terrain && spans) {
             span_layer(layer, s, status);
-            finish_layer(l, s, lm, terrain);
             return;
         }
         if (terrain) {
@@ -1064,13 +1117,47 @@ private:
                 }
             }
         }
-        finish_layer(l, s, lm, terrain);
+    }
+
+    // Keeps what accumulate() left in the scratch for the layer (swapped: no copy, and the
+    // scratch gets the previous tile's vectors to reuse).
+    static void keep_sums(Scratch& s, Scratch::LayerSums& sums) {
+        std::swap(s.best_mw, sums.best_mw);
+        std::swap(s.best_sector, sums.best_sector);
+        std::swap(s.best_distance, sums.best_distance);
+        std::swap(s.best_line_of_sight, sums.best_line_of_sight);
+        std::swap(s.sum_mw, sums.sum_mw);
+    }
+
+    // Scratch::cross_mw: per layer, the sum over its interfering layers (CoverageLayer::
+    // interferers, in their order) of load * coupling * their received power per RE at this
+    // layer's receivers. A layer whose receivers are like this one's (receiver_like) gives its
+    // own sums; another is evaluated again with this layer's receiver (interference_passes_).
+    void interference_between_layers(const Box& tile_box, Scratch& s) const {
+        const std::size_t n = s.cell_index.size();
+        s.cross_mw.assign(in_.layers.size() * n, 0.0);
+        CoverageStatus discarded; // the passes' pairs are not coverage pairs
+        for (const InterferencePass& pass : passes_) {
+            const std::vector<double>* sums = &s.layer_sums[pass.source].sum_mw;
+            if (pass.derived) {
+                accumulate(derived_layers_[*pass.derived], derived_trees_[*pass.derived],
+                           own_patterns_[pass.source], tile_box, s, discarded);
+                sums = &s.sum_mw;
+            }
+            double* cross = s.cross_mw.data() + pass.victim * n;
+            for (std::size_t i = 0; i < n; ++i) {
+                cross[i] += pass.weight * (*sums)[i];
+            }
+        }
     }
 
     // Per cell of the tile: RSRP, SINR, outdoor and indoor coverage, line of sight.
-    void finish_layer(std::size_t l, Scratch& s, LayerMaps& lm, bool terrain) const {
+    void finish_layer(std::size_t l, Scratch& s, LayerMaps& lm) const {
         const CoverageLayer& layer = in_.layers[l];
+        const bool terrain = over_terrain(layer);
         const std::size_t n = s.cell_index.size();
+        const Scratch::LayerSums& sums = s.layer_sums[l];
+        const double* cross = s.cross_mw.data() + l * n;
         const double noise_mw = std::pow(10.0, layer.noise_per_re_dbm / 10.0);
         const double f_ghz = layer.frequency_mhz / 1000.0;
         const IndoorSpec& indoor = in_.indoor;
@@ -1079,15 +1166,16 @@ private:
             LayerCell& c = s.layer_cells[l * n + i];
             lm.covered.values[idx] = 0;
             lm.covered_indoor.values[idx] = indoor_none;
-            if (s.best_sector[i] == no_server) {
+            if (sums.best_sector[i] == no_server) {
                 continue;
             }
-            const Sector& sector = in_.sectors[static_cast<std::size_t>(s.best_sector[i])];
-            const double d = s.best_distance[i];
-            const double interference = layer.load * std::max(0.0, s.sum_mw[i] - s.best_mw[i]);
-            c.server = s.best_sector[i];
-            c.rsrp_dbm = 10.0 * std::log10(s.best_mw[i]);
-            c.sinr_db = 10.0 * std::log10(s.best_mw[i] / (interference + noise_mw));
+            const Sector& sector = in_.sectors[static_cast<std::size_t>(sums.best_sector[i])];
+            const double d = sums.best_distance[i];
+            const double interference =
+                layer.load * std::max(0.0, sums.sum_mw[i] - sums.best_mw[i]) + cross[i];
+            c.server = sums.best_sector[i];
+            c.rsrp_dbm = 10.0 * std::log10(sums.best_mw[i]);
+            c.sinr_db = 10.0 * std::log10(sums.best_mw[i] / (interference + noise_mw));
 
             // Location variability: the margin of the best server's link.
             double margin = 0.0;
@@ -1105,7 +1193,7 @@ private:
             const bool served_here = layer.serves[static_cast<std::size_t>(s.cell_type[i])];
             auto covered_with_loss = [&](double extra_db) {
                 const double sinr =
-                    10.0 * std::log10(s.best_mw[i] /
+                    10.0 * std::log10(sums.best_mw[i] /
                                       (interference + noise_mw * std::pow(10.0, extra_db / 10.0)));
                 return served_here && c.rsrp_dbm - extra_db - margin >= layer.rsrp_min_dbm &&
                        sinr >= layer.sinr_min_db;
@@ -1131,7 +1219,7 @@ private:
             if (terrain) {
                 // Kept from the best pair's terrain evaluation; a best pair that was not
                 // evaluated over the terrain (below the margin) gets its profile here.
-                c.line_of_sight = s.best_line_of_sight[i];
+                c.line_of_sight = sums.best_line_of_sight[i];
                 if (c.line_of_sight == flag_nodata) {
                     c.line_of_sight = line_of_sight_to(layer, sector, s, i, d);
                 }
@@ -1241,9 +1329,67 @@ private:
         }
     }
 
+    // One pass per (victim, interferer) pair of layers. The interferer's own sums serve when
+    // its receivers are like the victim's and none of its sectors is the victim's own
+    // transmitter; otherwise its sectors are evaluated again as `derived`: the interferer's
+    // layer with the victim's receiver, over the interferer's sectors less the shared ones.
+    struct InterferencePass {
+        std::size_t victim = 0;
+        std::size_t source = 0;
+        double weight = 0.0; // the interferer's load times the coupling
+        std::optional<std::size_t> derived;
+    };
+
+    void plan_interference(const std::vector<std::vector<SectorEntry>>& entries) {
+        for (std::size_t v = 0; v < in_.layers.size(); ++v) {
+            const CoverageLayer& victim = in_.layers[v];
+            for (const CoverageLayer::Interferer& f : victim.interferers) {
+                const CoverageLayer& source = in_.layers[f.layer];
+                InterferencePass pass{v, f.layer, source.load * f.coupling, std::nullopt};
+                if (!receiver_like(source, victim) || f.shares_transmitters) {
+                    CoverageLayer seen = source;
+                    seen.rx_height_m = victim.rx_height_m;
+                    seen.rx_gain_dbi = victim.rx_gain_dbi;
+                    seen.terminal_clutter_correction = victim.terminal_clutter_correction;
+                    seen.interferers.clear();
+                    pass.derived = derived_layers_.size();
+                    derived_layers_.push_back(std::move(seen));
+                    const std::vector<SectorEntry> own =
+                        f.shares_transmitters ? other_transmitters(entries[f.layer], v)
+                                              : entries[f.layer];
+                    derived_trees_.emplace_back(own.begin(), own.end());
+                }
+                passes_.push_back(pass);
+            }
+        }
+    }
+
+    // The sectors of `entries` that are not also sectors of layer `v` (the same site and sector).
+    std::vector<SectorEntry> other_transmitters(const std::vector<SectorEntry>& entries,
+                                                std::size_t v) const {
+        std::set<std::pair<std::string_view, std::string_view>> own;
+        for (const Sector& s : in_.sectors) {
+            if (s.layer == v) {
+                own.emplace(s.site_id, s.sector_id);
+            }
+        }
+        std::vector<SectorEntry> out;
+        for (const SectorEntry& e : entries) {
+            const Sector& s = in_.sectors[e.second];
+            if (own.count({s.site_id, s.sector_id}) == 0) {
+                out.push_back(e);
+            }
+        }
+        return out;
+    }
+
     const CoverageInput& in_;
     const Grid& grid_;
     std::vector<SectorTree> trees_;
+    std::vector<bool> own_patterns_; // per layer: a sector has its own antenna pattern
+    std::vector<InterferencePass> passes_;
+    std::vector<CoverageLayer> derived_layers_;
+    std::vector<SectorTree> derived_trees_;
     std::unique_ptr<RadialFieldCache> radial_fields_; // with a DEM and a radial layer
     std::int64_t tiles_x_ = 0;
     std::int64_t tiles_y_ = 0;

@@ -5,9 +5,12 @@
 //   P_RE = P_total - 10 log10(12 N_RB) + G_tx(φ, θ) + G_rx - max(L_model, L_free-space)  [dBm]
 //
 // and keeps, per layer, the best server (highest P_RE = RSRP), the SINR against the other
-// sectors of the same layer weighted by the layer's load,
+// sectors of the same layer weighted by the layer's load and against the sectors of the layers
+// that interfere with it (CoverageLayer::interferers: co-channel, or adjacent with an ACIR),
+// each weighted by its layer's load and coupling c_m and received as this layer's receiver
+// receives (its height and antenna gain),
 //
-//   SINR = P_best / (load * sum_{j != best} P_j + N_RE),
+//   SINR = P_best / (load * sum_{j != best} P_j + sum_m load_m c_m sum_{j in m} P_j + N_RE),
 //
 // and the covered flag (RSRP >= rsrp_min_dbm and SINR >= sinr_min_db). Across layers, a cell is
 // served by the covered layer with the highest priority (then the highest SINR); the combined
@@ -76,6 +79,21 @@ struct CoverageLayer {
     // Location probability of the coverage decision: RSRP minus the model's shadow-fading
     // margin sigma * Q^-1(p) must reach rsrp_min_dbm (0.5: the median, no margin).
     double location_probability = 0.5;
+
+    // The other layers whose transmissions this layer's receivers pick up: co-channel layers
+    // (their occupied channels overlap this one's) and adjacent ones with an ACIR
+    // (core/scenario_inputs.hpp derives them from the scenario). `coupling` turns an
+    // interferer's received power per resource element into interference per RE of this
+    // layer; the interferer's `load` weighs it as this layer's own load weighs its sectors.
+    // With `shares_transmitters` (the layers share a carrier), the interferer's sectors that
+    // are also this layer's (the same site and sector) are this layer's own transmissions and
+    // are left out.
+    struct Interferer {
+        std::size_t layer = 0;
+        double coupling = 1.0;
+        bool shares_transmitters = false;
+    };
+    std::vector<Interferer> interferers;
 };
 
 // Indoor users (docs/indoor.md): building entry loss of ITU-R P.2109 not exceeded with

@@ -1,10 +1,12 @@
 #include "core/radial_terrain.hpp"
 
+#include "core/names.hpp"
 #include "core/parallel.hpp"
 #include "core/propagation/p526.hpp"
 #include "core/terrain.hpp"
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <cmath>
 #include <functional>
@@ -18,6 +20,8 @@
 namespace covsim {
 
 namespace {
+
+constexpr std::array<std::string_view, 2> terrain_method_names = {"radial", "exact"};
 
 constexpr double nan = std::numeric_limits<double>::quiet_NaN();
 constexpr double two_pi = 2.0 * std::numbers::pi;
@@ -63,17 +67,11 @@ int level_of_ray(std::size_t j, int levels) noexcept {
 } // namespace
 
 std::optional<TerrainMethod> parse_terrain_method(std::string_view text) noexcept {
-    if (text == "radial") {
-        return TerrainMethod::radial;
-    }
-    if (text == "exact") {
-        return TerrainMethod::exact;
-    }
-    return std::nullopt;
+    return parse_name<TerrainMethod>(terrain_method_names, text);
 }
 
 std::string_view to_string(TerrainMethod m) noexcept {
-    return m == TerrainMethod::radial ? "radial" : "exact";
+    return terrain_method_names[static_cast<std::size_t>(m)];
 }
 
 std::optional<RadialTerm> radial_term_for(const PropagationModel& model) noexcept {

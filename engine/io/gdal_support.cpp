@@ -187,4 +187,77 @@ std::string srs_label(const OGRSpatialReference& srs) {
     return name != nullptr ? name : "unnamed CRS";
 }
 
+OGRSpatialReference analysis_srs(std::string_view crs, std::string_view key, ErrorCode code,
+                                 OGRLayer& layer, const OGRSpatialReference& source_srs,
+                                 const std::string& file) {
+    if (!crs.empty()) {
+        OGRSpatialReference srs = make_srs();
+        try {
+            srs = srs_from_user_input(crs, key);
+        } catch (const Error& e) {
+            throw Error(code, e.what());
+        }
+        if (!srs.IsProjected() || std::abs(srs.GetLinearUnits() - 1.0) > 1e-12) {
+            throw Error(code, fmt::format("{}: '{}' is not a projected CRS in metres (expected "
+                                          "e.g. a UTM zone such as \"EPSG:32648\")",
+                                          key, crs));
+        }
+        return srs;
+    }
+    OGREnvelope env;
+    if (layer.GetExtent(&env, TRUE) != OGRERR_NONE) {
+        throw Error(ErrorCode::input_data,
+                    fmt::format("districts file '{}': cannot compute the layer's extent", file));
+    }
+    OGRSpatialReference geo = wgs84();
+    auto to_geo = make_transform(source_srs, geo);
+    double x = (env.MinX + env.MaxX) / 2.0;
+    double y = (env.MinY + env.MaxY) / 2.0;
+    if (!to_geo->Transform(1, &x, &y)) {
+        throw Error(ErrorCode::input_data,
+                    fmt::format("districts file '{}': cannot locate the layer's centre in "
+                                "longitude/latitude",
+                                file));
+    }
+    OGRSpatialReference utm = make_srs();
+    utm.importFromEPSG(utm_epsg(x, y));
+    return utm;
+}
+
+namespace {
+
+Polygon to_boost(const OGRPolygon& polygon) {
+    Polygon out;
+    auto copy_ring = [](const OGRLinearRing* from, Ring& to) {
+        if (from == nullptr) {
+            return;
+        }
+        for (int i = 0; i < from->getNumPoints(); ++i) {
+            to.emplace_back(from->getX(i), from->getY(i));
+        }
+    };
+    copy_ring(polygon.getExteriorRing(), out.outer());
+    for (int k = 0; k < polygon.getNumInteriorRings(); ++k) {
+        out.inners().emplace_back();
+        copy_ring(polygon.getInteriorRing(k), out.inners().back());
+    }
+    bg::correct(out);
+    return out;
+}
+
+} // namespace
+
+MultiPolygon to_multipolygon(const OGRGeometry& g) {
+    MultiPolygon out;
+    const auto type = wkbFlatten(g.getGeometryType());
+    if (type == wkbPolygon) {
+        out.push_back(to_boost(*g.toPolygon()));
+    } else if (type == wkbMultiPolygon) {
+        for (const OGRPolygon* p : *g.toMultiPolygon()) {
+            out.push_back(to_boost(*p));
+        }
+    }
+    return out;
+}
+
 } // namespace covsim::io

@@ -2,6 +2,8 @@
 // GDAL plumbing shared by the I/O adapters: driver registration, error capture, opening files
 // with errors that name them, and coordinate reference systems.
 
+#include "core/error.hpp"
+#include "core/geometry.hpp"
 #include "core/grid.hpp"
 
 #include <cstdint>
@@ -79,6 +81,17 @@ int utm_epsg(double lon_deg, double lat_deg);
 // an "Undefined geographic SRS" or "Undefined Cartesian SRS" for layers written without one:
 // those are false.
 bool is_earth_crs(const OGRSpatialReference* srs);
+
+// The polygons of a Polygon or MultiPolygon (anything else gives none), rings corrected to
+// Boost.Geometry's orientation and closure.
+MultiPolygon to_multipolygon(const OGRGeometry& geometry);
+
+// The analysis CRS of a district layer: `crs` when given (a projected CRS in metres; otherwise
+// covsim::Error(code) naming `key`), else the WGS 84 / UTM zone containing the centre of the
+// layer's extent. `file` names the layer's file in errors.
+OGRSpatialReference analysis_srs(std::string_view crs, std::string_view key, ErrorCode code,
+                                 OGRLayer& layer, const OGRSpatialReference& source_srs,
+                                 const std::string& file);
 
 // A short name for a CRS, e.g. "EPSG:32648", or its name when it has no authority code.
 std::string srs_label(const OGRSpatialReference& srs);

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <fmt/format.h>
 #include <fstream>
 #include <optional>
@@ -58,8 +59,33 @@ TerrainProfile from_pfl(const std::string& file, const std::vector<Token>& t) {
     return p;
 }
 
+// Optional third and fourth columns: P.1812's representative clutter height (m, ≥ 0) and
+// radio-climatic zone (1 sea, 3 coastal land, 4 inland), per sample; fails on another zone.
+void zone_code(const std::string& file, std::size_t line, double v) {
+    if (v != 1.0 && v != 3.0 && v != 4.0) {
+        fail(file, line,
+             fmt::format("zone {} is not a radio-climatic zone: expected 1 (sea), 3 (coastal "
+                         "land) or 4 (inland)",
+                         v));
+    }
+}
+
 TerrainProfile from_columns(const std::string& file, const std::vector<std::size_t>& lines,
-                            const std::vector<double>& d, const std::vector<double>& z) {
+                            const std::vector<std::vector<double>>& rows) {
+    std::vector<double> d;
+    std::vector<double> z;
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        const std::vector<double>& r = rows[i];
+        d.push_back(r[0]);
+        z.push_back(r[1]);
+        if (r.size() >= 3 && !(r[2] >= 0.0)) {
+            fail(file, lines[i],
+                 fmt::format("clutter height {} m is negative, expected >= 0", r[2]));
+        }
+        if (r.size() == 4) {
+            zone_code(file, lines[i], r[3]);
+        }
+    }
     if (d.size() < 2) {
         fail(file, lines.empty() ? 1 : lines.back(), "a profile needs at least two samples");
     }
@@ -83,6 +109,14 @@ TerrainProfile from_columns(const std::string& file, const std::vector<std::size
         }
         const double t = std::clamp((x - d[j]) / (d[j + 1] - d[j]), 0.0, 1.0);
         p.elevation_m.push_back(z[j] + t * (z[j + 1] - z[j]));
+        if (rows[j].size() >= 3) { // clutter height: linear, as the elevation
+            const double r0 = rows[j][2];
+            const double r1 = rows[j + 1][2];
+            p.clutter_height_m.push_back(r0 + t * (r1 - r0));
+        }
+        if (rows[j].size() >= 4) { // zone: the nearer sample's
+            p.zone.push_back(static_cast<std::uint8_t>(t <= 0.5 ? rows[j][3] : rows[j + 1][3]));
+        }
     }
     return p;
 }
@@ -98,7 +132,7 @@ TerrainProfile read_profile(const std::filesystem::path& path) {
     // Two numbers on every data line: distance,elevation columns; otherwise the pfl layout.
     std::vector<Token> tokens;
     std::vector<std::size_t> row_lines;
-    std::vector<double> distances, elevations;
+    std::vector<std::vector<double>> rows;
     bool columns = true;
     std::string line;
     std::size_t number = 0;
@@ -131,9 +165,8 @@ TerrainProfile read_profile(const std::filesystem::path& path) {
         if (header || row.empty()) {
             continue;
         }
-        if (row.size() == 2) {
-            distances.push_back(row[0]);
-            elevations.push_back(row[1]);
+        if (row.size() >= 2 && row.size() <= 4 && (rows.empty() || row.size() == rows[0].size())) {
+            rows.push_back(row);
             row_lines.push_back(number);
         } else {
             columns = false;
@@ -142,13 +175,16 @@ TerrainProfile read_profile(const std::filesystem::path& path) {
     if (tokens.empty()) {
         fail(file, number, "no numbers: expected the ITM pfl layout or distance,elevation rows");
     }
-    // Every line holding two numbers means columns, unless the numbers are a pfl array that
-    // happens to be written two per line (its count is then the number of elevations minus 1).
+    // Every line holding the same two to four numbers means columns, unless the numbers are a pfl
+    // array that happens to be written so (its count is then the number of elevations minus 1).
     const bool pfl_count =
         tokens[0].value == std::floor(tokens[0].value) &&
         std::abs(tokens[0].value + 3.0 - static_cast<double>(tokens.size())) < 0.5;
-    if (columns && !pfl_count) {
-        return from_columns(file, row_lines, distances, elevations);
+    // A single line of three or four numbers is a (short) pfl array, as before the optional
+    // columns: a CSV has at least two samples.
+    const bool single_wide_row = rows.size() == 1 && rows[0].size() > 2;
+    if (columns && !pfl_count && !single_wide_row) {
+        return from_columns(file, row_lines, rows);
     }
     return from_pfl(file, tokens);
 }

@@ -1,16 +1,25 @@
 #include "io/scenario_parser.hpp"
 
 #include "core/error.hpp"
+#include "core/names.hpp"
+#include "core/propagation/itm.hpp"
 #include "core/propagation/registry.hpp"
+#include "core/scenario_inputs.hpp"
 #include "io/antenna_file.hpp"
 #include "io/scenario_toml.hpp"
 #include "io/suggest.hpp"
 
+#include <algorithm>
 #include <fmt/format.h>
 #include <fstream>
+#include <functional>
+#include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <toml++/toml.h>
+#include <variant>
+#include <vector>
 
 namespace covsim::io {
 
@@ -105,13 +114,31 @@ std::string type_name(const toml::node& n) {
 }
 
 // Reads the keys of one table, remembering which were used, and reports the rest as unknown.
+// `where` names the table in messages ("[cost]", `layer "lte-1800" antenna`); `section` is its
+// dotted name in the format ("" for the top level, "layers", "layers.antenna"), under which
+// `keys`, when given, records every key asked for (scenario_keys()).
 class TableReader {
 public:
-    TableReader(const toml::table& table, std::string where, Problems& problems)
-        : table_(table), where_(std::move(where)), problems_(problems) {}
+    TableReader(const toml::table& table, std::string where, std::string section,
+                Problems& problems, std::vector<ScenarioKey>* keys)
+        : table_(table), where_(std::move(where)), section_(std::move(section)),
+          problems_(problems), keys_(keys) {}
 
-    const toml::node* find(std::string_view key) {
+    // A reader of `table`, the value of this table's `key`, named `where` in messages (by default
+    // this table's name and the key, e.g. `layer "lte-1800" antenna`).
+    TableReader nested(const toml::table& table, std::string_view key,
+                       std::string where = "") const {
+        return {table, where.empty() ? prefix() + std::string(key) : std::move(where),
+                section_.empty() ? std::string(key) : section_ + "." + std::string(key), problems_,
+                keys_};
+    }
+
+    const toml::node* find(std::string_view key,
+                           ScenarioKey::Kind kind = ScenarioKey::Kind::value) {
         known_.emplace_back(key);
+        if (keys_ != nullptr) {
+            keys_->push_back({section_, std::string(key), kind});
+        }
         return table_.get(key);
     }
 
@@ -175,7 +202,7 @@ public:
     }
 
     const toml::table* table(std::string_view key) {
-        const toml::node* n = find(key);
+        const toml::node* n = find(key, ScenarioKey::Kind::table);
         if (n == nullptr) {
             return nullptr;
         }
@@ -235,7 +262,7 @@ public:
                                                    prefix(), key, type_name(*n), describe(*n)));
             return;
         }
-        TableReader types(*n->as_table(), fmt::format("{}{}", prefix(), key), problems_);
+        TableReader types = nested(*n->as_table(), key);
         for (std::size_t i = 0; i < district_type_count; ++i) {
             if (auto v = types.number(district_type_names[i], min, max, unit)) {
                 values[i] = *v;
@@ -315,7 +342,9 @@ private:
 
     const toml::table& table_;
     std::string where_;
+    std::string section_;
     Problems& problems_;
+    std::vector<ScenarioKey>* keys_;
     std::vector<std::string_view> known_;
 };
 
@@ -337,35 +366,159 @@ void check_file(Problems& problems, const toml::node* node, const std::string& k
     }
 }
 
-// NTIA ITM's radio climates by name, numbered as ITM numbers them.
-std::optional<int> itm_climate(std::string_view text) {
-    constexpr std::array<std::string_view, 7> names = {"equatorial",
-                                                       "continental_subtropical",
-                                                       "maritime_subtropical",
-                                                       "desert",
-                                                       "continental_temperate",
-                                                       "maritime_temperate_over_land",
-                                                       "maritime_temperate_over_sea"};
-    for (std::size_t i = 0; i < names.size(); ++i) {
-        if (names[i] == text) {
-            return static_cast<int>(i) + 1;
+// The names of a choice as messages list them: "\"a\", \"b\" or \"c\"".
+template <std::size_t N>
+std::string quoted_choices(const std::array<std::string_view, N>& names) {
+    std::string out;
+    for (std::size_t i = 0; i < N; ++i) {
+        out += fmt::format("{}\"{}\"", i == 0 ? "" : i + 1 == N ? " or " : ", ", names[i]);
+    }
+    return out;
+}
+
+// What reading a key may need besides its table: where relative paths resolve, and where
+// problems go.
+struct ReadContext {
+    const Paths& paths;
+    Problems& problems;
+};
+
+// One key of a table, read into the struct S the table fills (a LayerSpec, its ThroughputSpec,
+// ...): a number in [min, max] with its unit, an integer in [min, max], a boolean, or a function
+// for a key with rules of its own (a choice of names, a nested table). A table's rows are read
+// in their order, which is the order of the problems they report; scenario_keys() lists them
+// for docs/scenario-format.md.
+template <typename S>
+struct KeyRow {
+    struct Number {
+        double min;
+        double max;
+        std::string_view unit; // in messages: "must be in [min, max] <unit>"
+        std::variant<double S::*, std::optional<double> S::*> member;
+    };
+    struct Integer {
+        int min;
+        int max;
+        std::variant<int S::*, std::optional<int> S::*> member;
+    };
+    using Boolean = bool S::*;
+    using Read = std::function<void(TableReader&, std::string_view key, S&, const ReadContext&)>;
+
+    std::string_view key;
+    std::variant<Number, Integer, Boolean, Read> read;
+};
+
+template <typename S>
+void read_keys(TableReader& t, S& into, const std::vector<KeyRow<S>>& rows,
+               const ReadContext& context) {
+    for (const KeyRow<S>& row : rows) {
+        if (const auto* n = std::get_if<typename KeyRow<S>::Number>(&row.read)) {
+            if (auto v = t.number(row.key, n->min, n->max, n->unit)) {
+                std::visit([&](auto member) { into.*member = *v; }, n->member);
+            }
+        } else if (const auto* i = std::get_if<typename KeyRow<S>::Integer>(&row.read)) {
+            if (auto v = t.integer(row.key, i->min, i->max)) {
+                std::visit([&](auto member) { into.*member = *v; }, i->member);
+            }
+        } else if (const auto* b = std::get_if<typename KeyRow<S>::Boolean>(&row.read)) {
+            if (auto v = t.boolean(row.key)) {
+                bool S::*member = *b;
+                into.*member = *v;
+            }
+        } else {
+            std::get<typename KeyRow<S>::Read>(row.read)(t, row.key, into, context);
         }
     }
-    return std::nullopt;
+}
+
+template <typename S, typename M>
+KeyRow<S> number_key(std::string_view key, double min, double max, std::string_view unit,
+                     M S::*member) {
+    return {key, typename KeyRow<S>::Number{min, max, unit, member}};
+}
+
+template <typename S, typename M>
+KeyRow<S> integer_key(std::string_view key, int min, int max, M S::*member) {
+    return {key, typename KeyRow<S>::Integer{min, max, member}};
+}
+
+template <typename S>
+KeyRow<S> boolean_key(std::string_view key, bool S::*member) {
+    return {key, member};
+}
+
+template <typename S>
+KeyRow<S> string_key(std::string_view key, std::string S::*member) {
+    return {key, [member](TableReader& t, std::string_view k, S& into, const ReadContext&) {
+                if (auto v = t.string(k)) {
+                    into.*member = *v;
+                }
+            }};
+}
+
+// A name that `parse` maps to the value; `allowed` lists the names for the message.
+template <typename S, typename T, typename Parse>
+KeyRow<S> choice_key(std::string_view key, T S::*member, Parse parse, std::string allowed) {
+    return {key, [member, parse, allowed = std::move(allowed)](TableReader& t, std::string_view k,
+                                                               S& into, const ReadContext&) {
+                if (auto v = t.choice<T>(k, parse, allowed)) {
+                    into.*member = *v;
+                }
+            }};
+}
+
+// A table of keys of its own, read with `rows` into `member`.
+template <typename S, typename N>
+KeyRow<S> table_key(std::string_view key, N S::*member, const std::vector<KeyRow<N>>& rows) {
+    return {key, [member, rows = &rows](TableReader& t, std::string_view k, S& into,
+                                        const ReadContext& context) {
+                if (const toml::table* table = t.table(k)) {
+                    TableReader r = t.nested(*table, k);
+                    read_keys(r, into.*member, *rows, context);
+                    r.finish();
+                }
+            }};
+}
+
+// A value per district type: one number for every type, or a table of types.
+template <typename S>
+KeyRow<S> per_type_key(std::string_view key, double min, double max, std::string_view unit,
+                       PerDistrictType<double> S::*member) {
+    return {key, [member, min, max, unit](TableReader& t, std::string_view k, S& into,
+                                          const ReadContext&) {
+                t.per_type(k, into.*member, min, max, unit);
+            }};
+}
+
+// ---- [layers.antenna] ---------------------------------------------------------------------------
+
+// The numbers of the parametric pattern.
+const std::vector<KeyRow<AntennaPattern>> antenna_keys = {
+    number_key("horizontal_beamwidth_deg", 1.0, 360.0, "degrees",
+               &AntennaPattern::horizontal_beamwidth_deg),
+    number_key("vertical_beamwidth_deg", 1.0, 180.0, "degrees",
+               &AntennaPattern::vertical_beamwidth_deg),
+    number_key("max_attenuation_db", 0.0, 80.0, "dB", &AntennaPattern::max_attenuation_db),
+    number_key("side_lobe_level_db", 0.0, 80.0, "dB", &AntennaPattern::side_lobe_level_db),
+    number_key("gain_dbi", -10.0, 40.0, "dBi", &AntennaPattern::gain_dbi),
+};
+
+// The keys that describe a parametric pattern, which an antenna file replaces.
+std::vector<std::string_view> parametric_antenna_keys() {
+    std::vector<std::string_view> keys = {"pattern"};
+    for (const KeyRow<AntennaPattern>& row : antenna_keys) {
+        keys.push_back(row.key);
+    }
+    return keys;
 }
 
 // Reads an antenna table into `layer`: either `file` (an MSI pattern file, which sets the whole
 // pattern and its gain) or the parametric keys on top of what `layer` already has.
-void read_antenna(TableReader& t, LayerSpec& layer, const Paths& paths, Problems& problems) {
+void read_antenna(TableReader& t, LayerSpec& layer, const ReadContext& context) {
+    Problems& problems = context.problems;
     AntennaPattern& a = layer.antenna;
-    static constexpr std::array<const char*, 6> parametric = {"pattern",
-                                                              "horizontal_beamwidth_deg",
-                                                              "vertical_beamwidth_deg",
-                                                              "max_attenuation_db",
-                                                              "side_lobe_level_db",
-                                                              "gain_dbi"};
     if (auto file = t.string("file")) {
-        for (const char* key : parametric) {
+        for (const std::string_view key : parametric_antenna_keys()) {
             if (const toml::node* n = t.find(key); n != nullptr) {
                 problems.add(line_of(*n),
                              fmt::format("{} {} cannot be combined with file: the antenna file "
@@ -374,7 +527,7 @@ void read_antenna(TableReader& t, LayerSpec& layer, const Paths& paths, Problems
             }
         }
         const toml::node* node = t.find("file");
-        const std::filesystem::path path = paths(*node, *file);
+        const std::filesystem::path path = context.paths(*node, *file);
         std::error_code ec;
         if (!std::filesystem::is_regular_file(path, ec)) {
             problems.add(line_of(*node),
@@ -402,7 +555,7 @@ void read_antenna(TableReader& t, LayerSpec& layer, const Paths& paths, Problems
     }
     if (a.table) {
         // Inherited from [layer_defaults.antenna] file: parametric keys would silently do nothing.
-        for (const char* key : parametric) {
+        for (const std::string_view key : parametric_antenna_keys()) {
             if (const toml::node* n = t.find(key); n != nullptr) {
                 problems.add(line_of(*n),
                              fmt::format("{} {} has no effect on the pattern of antenna file "
@@ -413,247 +566,269 @@ void read_antenna(TableReader& t, LayerSpec& layer, const Paths& paths, Problems
         }
         return;
     }
-    if (auto v = t.number("horizontal_beamwidth_deg", 1.0, 360.0, "degrees")) {
-        a.horizontal_beamwidth_deg = *v;
-    }
-    if (auto v = t.number("vertical_beamwidth_deg", 1.0, 180.0, "degrees")) {
-        a.vertical_beamwidth_deg = *v;
-    }
-    if (auto v = t.number("max_attenuation_db", 0.0, 80.0, "dB")) {
-        a.max_attenuation_db = *v;
-    }
-    if (auto v = t.number("side_lobe_level_db", 0.0, 80.0, "dB")) {
-        a.side_lobe_level_db = *v;
-    }
-    if (auto v = t.number("gain_dbi", -10.0, 40.0, "dBi")) {
-        a.gain_dbi = *v;
+    read_keys(t, a, antenna_keys, context);
+}
+
+void read_antenna_table(TableReader& t, std::string_view key, LayerSpec& layer,
+                        const ReadContext& context) {
+    if (const toml::table* a = t.table(key)) {
+        TableReader at = t.nested(*a, key);
+        read_antenna(at, layer, context);
+        at.finish();
     }
 }
 
-// Reads the keys a layer and [layer_defaults] share into `layer`.
-void read_layer_keys(TableReader& t, LayerSpec& layer, const Paths& paths, Problems& problems) {
-    if (auto v = t.string("technology")) {
-        if (auto tech = parse_technology(*v)) {
-            layer.technology = *tech;
+// ---- [layers.throughput] ------------------------------------------------------------------------
+
+void read_cqi_sinr(TableReader& t, std::string_view key, ThroughputSpec& th,
+                   const ReadContext& context) {
+    if (auto v = t.numbers(key, -30.0, 60.0)) {
+        if (v->size() != 15 || !std::is_sorted(v->begin(), v->end())) {
+            context.problems.add(line_of(*t.find(key)),
+                                 fmt::format("{} {} must list 15 ascending SINR thresholds (CQI "
+                                             "1 to 15), got {}",
+                                             t.where(), key, v->size()));
         } else {
-            problems.add(
-                line_of(*t.find("technology")),
-                fmt::format("{} technology must be \"lte\" or \"nr\", got \"{}\"", t.where(), *v));
+            th.cqi_sinr_db = *v;
         }
     }
-    if (auto v = t.number("frequency_mhz", 150.0, 100000.0, "MHz")) {
-        layer.frequency_mhz = *v;
+}
+
+const std::vector<KeyRow<ThroughputSpec>> throughput_keys = {
+    choice_key("method", &ThroughputSpec::method, parse_throughput_method,
+               "\"shannon\" or \"cqi\""),
+    number_key("alpha", 0.01, 1.0, "", &ThroughputSpec::alpha),
+    number_key("sinr_min_db", -30.0, 40.0, "dB", &ThroughputSpec::sinr_min_db),
+    number_key("max_efficiency_bps_hz", 0.1, 30.0, "bit/s/Hz",
+               &ThroughputSpec::max_efficiency_bps_hz),
+    choice_key("cqi_table", &ThroughputSpec::cqi_table, parse_cqi_table,
+               "\"table1\" or \"table2\""),
+    {"cqi_sinr_db", read_cqi_sinr},
+    integer_key("mimo_layers", 1, 8, &ThroughputSpec::mimo_layers),
+    number_key("overhead", 0.0, 0.9, "", &ThroughputSpec::overhead),
+    number_key("dl_share", 0.05, 1.0, "", &ThroughputSpec::dl_share),
+};
+
+// ---- [layers.itm] -------------------------------------------------------------------------------
+
+std::optional<bool> parse_vertical_polarization(std::string_view text) {
+    if (text == "vertical" || text == "horizontal") {
+        return text == "vertical";
     }
-    if (auto v = t.number("bandwidth_mhz", 1.4, 400.0, "MHz")) {
-        layer.bandwidth_mhz = *v;
+    return std::nullopt;
+}
+
+std::optional<int> parse_variability_mode(std::string_view text) {
+    constexpr std::array<std::string_view, 4> modes = {"single_message", "accidental", "mobile",
+                                                       "broadcast"};
+    return parse_name<int>(modes, text);
+}
+
+const std::vector<KeyRow<PathParameters>> itm_keys = {
+    choice_key("climate", &PathParameters::climate, itm::parse_climate,
+               quoted_choices(itm::climate_names)),
+    number_key("surface_refractivity_n_units", 250.0, 400.0, "N-units",
+               &PathParameters::surface_refractivity_n_units),
+    number_key("ground_relative_permittivity", 1.0, 100.0, "",
+               &PathParameters::ground_relative_permittivity),
+    number_key("ground_conductivity_s_per_m", 0.00001, 100.0, "S/m",
+               &PathParameters::ground_conductivity_s_per_m),
+    choice_key("polarization", &PathParameters::vertical_polarization, parse_vertical_polarization,
+               "\"vertical\" or \"horizontal\""),
+    number_key("time_percent", 0.1, 99.9, "%", &PathParameters::time_percent),
+    number_key("location_percent", 0.1, 99.9, "%", &PathParameters::location_percent),
+    number_key("situation_percent", 0.1, 99.9, "%", &PathParameters::situation_percent),
+    choice_key("variability_mode", &PathParameters::variability_mode, parse_variability_mode,
+               "\"single_message\", \"accidental\", \"mobile\" or \"broadcast\""),
+};
+
+// ---- [layers.path] ------------------------------------------------------------------------------
+
+// The path inputs of the terrain-aware models (docs/models/p1812.md). time_percent,
+// location_percent and polarization set the members that [layers.itm] also sets.
+const std::vector<KeyRow<PathParameters>> path_keys = {
+    number_key("time_percent", 0.1, 99.9, "%", &PathParameters::time_percent),
+    number_key("location_percent", 0.1, 99.9, "%", &PathParameters::location_percent),
+    number_key("delta_n_per_km", 1.0, 150.0, "N-units/km", &PathParameters::delta_n_per_km),
+    number_key("sea_level_refractivity_n_units", 250.0, 450.0, "N-units",
+               &PathParameters::sea_level_refractivity_n_units),
+    number_key("path_centre_latitude_deg", -80.0, 80.0, "degrees",
+               &PathParameters::path_centre_latitude_deg),
+    number_key("clutter_height_m", 0.0, 100.0, "m", &PathParameters::clutter_height_m),
+    number_key("location_area_width_m", 1.0, 10000.0, "m", &PathParameters::location_area_width_m),
+    choice_key("polarization", &PathParameters::vertical_polarization, parse_vertical_polarization,
+               "\"vertical\" or \"horizontal\""),
+    choice_key("radio_climatic_zone", &PathParameters::radio_climatic_zone, p1812::parse_zone,
+               "\"inland\", \"coastal_land\" or \"sea\""),
+};
+
+// [layers.path], read with path_keys; a key it shares with the layer's [layers.itm] may be given
+// in one of the two tables only.
+void read_path_table(TableReader& t, std::string_view key, LayerSpec& layer,
+                     const ReadContext& context) {
+    const toml::table* table = t.table(key);
+    if (table == nullptr) {
+        return;
     }
-    if (const toml::node* n = t.find("subcarrier_spacing_khz"); n != nullptr) {
+    const toml::node* itm = t.find("itm", ScenarioKey::Kind::table);
+    for (const KeyRow<PathParameters>& row : path_keys) {
+        if (itm != nullptr && itm->is_table() && itm->as_table()->contains(row.key) &&
+            table->contains(row.key)) {
+            context.problems.add(line_of(*table->get(row.key)),
+                                 fmt::format("{} path {} is also given in {} itm; give it in one "
+                                             "table",
+                                             t.where(), row.key, t.where()));
+        }
+    }
+    TableReader r = t.nested(*table, key);
+    read_keys(r, layer.path, path_keys, context);
+    r.finish();
+}
+
+// ---- Interference -------------------------------------------------------------------------------
+
+// acir_db = { "<layer>" = dB, ... }: an inline table of other layers' names, each with a number in
+// [0, 100] dB (check_adjacent_channels checks the names once every layer is read).
+void read_acir(TableReader& t, std::string_view key, LayerSpec& layer, const ReadContext& context) {
+    const toml::node* n = t.find(key);
+    if (n == nullptr) {
+        return;
+    }
+    if (!n->is_table()) {
+        context.problems.add(line_of(*n), fmt::format("{} {} must be a table of layer names and "
+                                                      "ACIRs in dB, got {} {}",
+                                                      t.where(), key, type_name(*n), describe(*n)));
+        return;
+    }
+    layer.acir_db.clear();
+    for (const auto& [name, node] : *n->as_table()) {
+        const auto v = node.value<double>();
+        if (!node.is_number() || !v || !(*v >= 0.0 && *v <= 100.0)) {
+            context.problems.add(line_of(node),
+                                 fmt::format("{} {}.{} must be a number in [0, 100] dB, got {}",
+                                             t.where(), key, name.str(), describe(node)));
+        } else {
+            layer.acir_db[std::string(name.str())] = *v;
+        }
+    }
+}
+
+// Each layer's acir_db names another layer whose channel does not overlap its own (co-channel
+// layers interfere in full: an ACIR there would be ignored).
+void check_adjacent_channels(const Scenario& sc, const toml::array& tables, Problems& problems) {
+    for (std::size_t l = 0; l < sc.layers.size() && l < tables.size(); ++l) {
+        const LayerSpec& layer = sc.layers[l];
+        const toml::table* table = tables[l].as_table();
+        const toml::node* acir = table != nullptr ? table->get("acir_db") : nullptr;
+        const Where where = acir != nullptr ? line_of(*acir) : line_of(tables[l]);
+        for (const auto& [name, db] : layer.acir_db) {
+            const auto other = std::find_if(sc.layers.begin(), sc.layers.end(),
+                                            [&](const LayerSpec& o) { return o.name == name; });
+            if (other == sc.layers.end() || name == layer.name) {
+                problems.add(where, fmt::format("layer \"{}\" acir_db: \"{}\" is not another layer "
+                                                "of the scenario",
+                                                layer.name, name));
+            } else if (layer.bandwidth_mhz > 0.0 && other->bandwidth_mhz > 0.0 &&
+                       overlap_mhz(occupied_channel(layer), occupied_channel(*other)) > 0.0) {
+                problems.add(where, fmt::format("layer \"{}\" acir_db: layer \"{}\" shares its "
+                                                "channel (they overlap), so it interferes in full; "
+                                                "remove its ACIR",
+                                                layer.name, name));
+            }
+        }
+    }
+}
+
+// ---- The keys a layer and [layer_defaults] share ------------------------------------------------
+
+void read_subcarrier_spacing(TableReader& t, std::string_view key, LayerSpec& layer,
+                             const ReadContext& context) {
+    if (const toml::node* n = t.find(key); n != nullptr) {
         const auto v = n->value<std::int64_t>();
         if (!n->is_integer() || (*v != 15 && *v != 30 && *v != 60 && *v != 120)) {
-            problems.add(line_of(*n), fmt::format("{} subcarrier_spacing_khz must be 15, 30, 60 or "
-                                                  "120, got {}",
-                                                  t.where(), describe(*n)));
+            context.problems.add(line_of(*n), fmt::format("{} {} must be 15, 30, 60 or 120, got {}",
+                                                          t.where(), key, describe(*n)));
         } else {
             layer.subcarrier_spacing_khz = static_cast<int>(*v);
         }
     }
-    if (auto v = t.integer("resource_blocks", 1, 3300)) {
-        layer.resource_blocks = *v;
-    }
-    if (auto v = t.string("model")) {
+}
+
+void read_model(TableReader& t, std::string_view key, LayerSpec& layer,
+                const ReadContext& context) {
+    if (auto v = t.string(key)) {
         layer.model = *v;
         if (model_registry().find(*v) == nullptr) {
-            problems.add(line_of(*t.find("model")),
-                         fmt::format("{} model \"{}\" is not a known propagation model{}; "
-                                     "`covsim models` lists them",
-                                     t.where(), *v, did_you_mean(*v, model_registry().names())));
+            context.problems.add(
+                line_of(*t.find(key)),
+                fmt::format("{} model \"{}\" is not a known propagation model{}; `covsim models` "
+                            "lists them",
+                            t.where(), *v, did_you_mean(*v, model_registry().names())));
         }
     }
-    if (auto v = t.string("los")) {
-        if (auto c = parse_los_condition(*v)) {
-            layer.los = *c;
-        } else {
-            problems.add(line_of(*t.find("los")),
-                         fmt::format("{} los must be \"los\", \"nlos\" or \"probabilistic\", got "
-                                     "\"{}\"",
-                                     t.where(), *v));
-        }
-    }
-    if (auto v = t.number("rx_height_m", 0.5, 100.0, "m")) {
-        layer.rx_height_m = *v;
-    }
-    if (auto v = t.number("rx_gain_dbi", -20.0, 40.0, "dBi")) {
-        layer.rx_gain_dbi = *v;
-    }
-    if (auto v = t.number("noise_figure_db", 0.0, 20.0, "dB")) {
-        layer.noise_figure_db = *v;
-    }
-    if (auto v = t.number("max_range_m", 100.0, 200000.0, "m")) {
-        layer.max_range_m = *v;
-    }
-    if (auto v = t.number("load", 0.0, 1.0, "")) {
-        layer.load = *v;
-    }
-    if (auto v = t.number("rsrp_min_dbm", -160.0, -30.0, "dBm")) {
-        layer.rsrp_min_dbm = *v;
-    }
-    if (auto v = t.number("sinr_min_db", -20.0, 40.0, "dB")) {
-        layer.sinr_min_db = *v;
-    }
-    if (auto v = t.integer("priority", -100, 100)) {
-        layer.priority = *v;
-    }
-    if (const toml::table* a = t.table("antenna")) {
-        TableReader at(*a, t.where() + " antenna", problems);
-        read_antenna(at, layer, paths, problems);
-        at.finish();
-    }
-    if (auto v = t.choice<Service>("service", parse_service, "\"mobile\" or \"fwa\"")) {
-        layer.service = *v;
-    }
-    if (auto v = t.string("carrier")) {
-        layer.carrier = *v;
-    }
-    if (auto v = t.strings("service_area")) {
+}
+
+void read_service_area(TableReader& t, std::string_view key, LayerSpec& layer,
+                       const ReadContext& context) {
+    if (auto v = t.strings(key)) {
         layer.service_area = {false, false, false};
         for (const std::string& type : *v) {
             if (auto d = parse_district_type(type)) {
                 layer.service_area[static_cast<std::size_t>(*d)] = true;
             } else {
-                problems.add(line_of(*t.find("service_area")),
-                             fmt::format("{} service_area: \"{}\" is not a district type "
-                                         "(urban_district, town, rural_district)",
-                                         t.where(), type));
+                context.problems.add(line_of(*t.find(key)),
+                                     fmt::format("{} service_area: \"{}\" is not a district type "
+                                                 "(urban_district, town, rural_district)",
+                                                 t.where(), type));
             }
         }
-    }
-    if (auto v = t.choice<SiteType>("site_type", parse_site_type,
-                                    "\"new_macro\", \"upgrade\", \"small_cell\" or \"existing\"")) {
-        layer.site_type = *v;
-    }
-    if (auto v = t.number("equipment_usd", 0.0, 1e7, "USD")) {
-        layer.equipment_usd = *v;
-    }
-    if (auto v = t.number("spectrum_fee_usd_per_year", 0.0, 1e10, "USD")) {
-        layer.spectrum_fee_usd_per_year = *v;
-    }
-    if (const toml::table* tt = t.table("throughput")) {
-        TableReader r(*tt, t.where() + " throughput", problems);
-        ThroughputSpec& th = layer.throughput;
-        if (auto v = r.choice<ThroughputMethod>("method", parse_throughput_method,
-                                                "\"shannon\" or \"cqi\"")) {
-            th.method = *v;
-        }
-        if (auto v = r.number("alpha", 0.01, 1.0, "")) {
-            th.alpha = *v;
-        }
-        if (auto v = r.number("sinr_min_db", -30.0, 40.0, "dB")) {
-            th.sinr_min_db = *v;
-        }
-        if (auto v = r.number("max_efficiency_bps_hz", 0.1, 30.0, "bit/s/Hz")) {
-            th.max_efficiency_bps_hz = *v;
-        }
-        if (auto v = r.choice<CqiTable>("cqi_table", parse_cqi_table, "\"table1\" or \"table2\"")) {
-            th.cqi_table = *v;
-        }
-        if (auto v = r.numbers("cqi_sinr_db", -30.0, 60.0)) {
-            if (v->size() != 15 || !std::is_sorted(v->begin(), v->end())) {
-                problems.add(line_of(*tt->get("cqi_sinr_db")),
-                             fmt::format("{} throughput cqi_sinr_db must list 15 ascending SINR "
-                                         "thresholds (CQI 1 to 15), got {}",
-                                         t.where(), v->size()));
-            } else {
-                th.cqi_sinr_db = *v;
-            }
-        }
-        if (auto v = r.integer("mimo_layers", 1, 8)) {
-            th.mimo_layers = *v;
-        }
-        if (auto v = r.number("overhead", 0.0, 0.9, "")) {
-            th.overhead = *v;
-        }
-        if (auto v = r.number("dl_share", 0.05, 1.0, "")) {
-            th.dl_share = *v;
-        }
-        r.finish();
-    }
-    if (auto v = t.boolean("terrain_correction")) {
-        layer.terrain_correction = *v;
-    }
-    if (auto v = t.number("terrain_margin_db", 0.0, 200.0, "dB")) {
-        layer.terrain_margin_db = *v;
-    }
-    if (auto v = t.choice<TerrainMethod>("terrain_method", parse_terrain_method,
-                                         "\"radial\" or \"exact\"")) {
-        layer.terrain_method = *v;
-    }
-    if (auto v = t.boolean("clutter_loss")) {
-        layer.clutter_loss = *v;
-    }
-    if (auto v = t.number("clutter_location_percent", 1.0, 99.0, "%")) {
-        layer.clutter_location_percent = *v;
-    }
-    if (auto v = t.boolean("terminal_clutter_correction")) {
-        layer.terminal_clutter_correction = *v;
-    }
-    if (auto v = t.number("location_probability", 0.01, 0.99, "")) {
-        layer.location_probability = *v;
-    }
-    if (const toml::table* it = t.table("itm")) {
-        TableReader r(*it, t.where() + " itm", problems);
-        PathParameters& p = layer.path;
-        if (auto v = r.choice<int>("climate", itm_climate,
-                                   "\"equatorial\", \"continental_subtropical\", "
-                                   "\"maritime_subtropical\", \"desert\", "
-                                   "\"continental_temperate\", \"maritime_temperate_over_land\" "
-                                   "or \"maritime_temperate_over_sea\"")) {
-            p.climate = *v;
-        }
-        if (auto v = r.number("surface_refractivity_n_units", 250.0, 400.0, "N-units")) {
-            p.surface_refractivity_n_units = *v;
-        }
-        if (auto v = r.number("ground_relative_permittivity", 1.0, 100.0, "")) {
-            p.ground_relative_permittivity = *v;
-        }
-        if (auto v = r.number("ground_conductivity_s_per_m", 0.00001, 100.0, "S/m")) {
-            p.ground_conductivity_s_per_m = *v;
-        }
-        if (auto v = r.choice<bool>(
-                "polarization",
-                [](std::string_view x) -> std::optional<bool> {
-                    if (x == "vertical" || x == "horizontal") {
-                        return x == "vertical";
-                    }
-                    return std::nullopt;
-                },
-                "\"vertical\" or \"horizontal\"")) {
-            p.vertical_polarization = *v;
-        }
-        for (auto [key, value] : {std::pair{"time_percent", &p.time_percent},
-                                  std::pair{"location_percent", &p.location_percent},
-                                  std::pair{"situation_percent", &p.situation_percent}}) {
-            if (auto v = r.number(key, 0.1, 99.9, "%")) {
-                *value = *v;
-            }
-        }
-        if (auto v = r.choice<int>(
-                "variability_mode",
-                [](std::string_view x) -> std::optional<int> {
-                    constexpr std::array<std::string_view, 4> modes = {
-                        "single_message", "accidental", "mobile", "broadcast"};
-                    for (std::size_t i = 0; i < modes.size(); ++i) {
-                        if (modes[i] == x) {
-                            return static_cast<int>(i);
-                        }
-                    }
-                    return std::nullopt;
-                },
-                "\"single_message\", \"accidental\", \"mobile\" or \"broadcast\"")) {
-            p.variability_mode = *v;
-        }
-        r.finish();
     }
 }
+
+// The keys of a [[layers]] entry (besides its name, sites and sites_layer) and of
+// [layer_defaults], in the order they are read. A new key is a row here (a new table of keys, such
+// as [layers.itm], a table_key row and the table's own rows) and a line in
+// docs/scenario-format.md, which tests/unit/io/test_scenario_format_docs.cpp requires.
+const std::vector<KeyRow<LayerSpec>> layer_keys = {
+    choice_key("technology", &LayerSpec::technology, parse_technology, "\"lte\" or \"nr\""),
+    number_key("frequency_mhz", 150.0, 100000.0, "MHz", &LayerSpec::frequency_mhz),
+    number_key("bandwidth_mhz", 1.4, 400.0, "MHz", &LayerSpec::bandwidth_mhz),
+    {"subcarrier_spacing_khz", read_subcarrier_spacing},
+    integer_key("resource_blocks", 1, 3300, &LayerSpec::resource_blocks),
+    {"model", read_model},
+    choice_key("los", &LayerSpec::los, parse_los_condition,
+               "\"los\", \"nlos\" or \"probabilistic\""),
+    number_key("rx_height_m", 0.5, 100.0, "m", &LayerSpec::rx_height_m),
+    number_key("rx_gain_dbi", -20.0, 40.0, "dBi", &LayerSpec::rx_gain_dbi),
+    number_key("noise_figure_db", 0.0, 20.0, "dB", &LayerSpec::noise_figure_db),
+    number_key("max_range_m", 100.0, 200000.0, "m", &LayerSpec::max_range_m),
+    number_key("sites_margin_m", 0.0, 200000.0, "m", &LayerSpec::sites_margin_m),
+    number_key("load", 0.0, 1.0, "", &LayerSpec::load),
+    number_key("rsrp_min_dbm", -160.0, -30.0, "dBm", &LayerSpec::rsrp_min_dbm),
+    number_key("sinr_min_db", -20.0, 40.0, "dB", &LayerSpec::sinr_min_db),
+    integer_key("priority", -100, 100, &LayerSpec::priority),
+    {"acir_db", read_acir},
+    {"antenna", read_antenna_table},
+    choice_key("service", &LayerSpec::service, parse_service, "\"mobile\" or \"fwa\""),
+    string_key("carrier", &LayerSpec::carrier),
+    {"service_area", read_service_area},
+    choice_key("site_type", &LayerSpec::site_type, parse_site_type,
+               "\"new_macro\", \"upgrade\", \"small_cell\" or \"existing\""),
+    number_key("equipment_usd", 0.0, 1e7, "USD", &LayerSpec::equipment_usd),
+    number_key("spectrum_fee_usd_per_year", 0.0, 1e10, "USD",
+               &LayerSpec::spectrum_fee_usd_per_year),
+    table_key("throughput", &LayerSpec::throughput, throughput_keys),
+    boolean_key("terrain_correction", &LayerSpec::terrain_correction),
+    number_key("terrain_margin_db", 0.0, 200.0, "dB", &LayerSpec::terrain_margin_db),
+    choice_key("terrain_method", &LayerSpec::terrain_method, parse_terrain_method,
+               "\"radial\" or \"exact\""),
+    boolean_key("clutter_loss", &LayerSpec::clutter_loss),
+    number_key("clutter_location_percent", 1.0, 99.0, "%", &LayerSpec::clutter_location_percent),
+    boolean_key("terminal_clutter_correction", &LayerSpec::terminal_clutter_correction),
+    number_key("location_probability", 0.01, 0.99, "", &LayerSpec::location_probability),
+    table_key("itm", &LayerSpec::path, itm_keys),
+    {"path", read_path_table},
+};
 
 void read_demand(TableReader& r, DemandSpec& d) {
     r.per_type("adoption", d.adoption, 0.0, 1.0, "");
@@ -692,42 +867,92 @@ void read_ftth(TableReader& r, FtthSpec& f, Problems& problems) {
     }
 }
 
-void read_cost(TableReader& r, CostSpec& c) {
-    if (auto v = r.integer("horizon_years", 1, 50)) {
-        c.horizon_years = *v;
+// [traffic]: how busy-hour traffic moves between the layers that cover one place.
+const std::vector<KeyRow<TrafficSpec>> traffic_keys = {
+    choice_key("steering", &TrafficSpec::steering, parse_steering,
+               "\"best_throughput\" or \"priority\""),
+    boolean_key("carrier_aggregation", &TrafficSpec::carrier_aggregation),
+};
+
+const std::vector<KeyRow<CostSpec>> cost_keys = {
+    integer_key("horizon_years", 1, 50, &CostSpec::horizon_years),
+    number_key("discount_rate", 0.0, 0.5, "", &CostSpec::discount_rate),
+    number_key("gni_per_capita_usd_per_year", 0.0, 1e6, "USD",
+               &CostSpec::gni_per_capita_usd_per_year),
+    number_key("affordability_threshold", 0.0, 1.0, "", &CostSpec::affordability_threshold),
+    number_key("target_served_share", 0.0, 1.0, "", &CostSpec::target_served_share),
+    number_key("equipment_usd", 0.0, 1e7, "USD", &CostSpec::equipment_usd),
+    number_key("site_build_usd", 0.0, 1e7, "USD", &CostSpec::site_build_usd),
+    number_key("installation_usd", 0.0, 1e7, "USD", &CostSpec::installation_usd),
+    number_key("small_cell_usd", 0.0, 1e7, "USD", &CostSpec::small_cell_usd),
+    number_key("small_cell_usd_per_year", 0.0, 1e6, "USD", &CostSpec::small_cell_usd_per_year),
+    number_key("operation_and_maintenance_usd_per_year", 0.0, 1e6, "USD",
+               &CostSpec::operation_and_maintenance_usd_per_year),
+    number_key("power_usd_per_year", 0.0, 1e6, "USD", &CostSpec::power_usd_per_year),
+    number_key("fwa_cpe_usd", 0.0, 1e5, "USD", &CostSpec::fwa_cpe_usd),
+    number_key("ftth_home_passed_fixed_usd", 0.0, 1e5, "USD",
+               &CostSpec::ftth_home_passed_fixed_usd),
+    number_key("ftth_connection_usd", 0.0, 1e5, "USD", &CostSpec::ftth_connection_usd),
+    number_key("ftth_usd_per_subscriber_year", 0.0, 1e5, "USD",
+               &CostSpec::ftth_usd_per_subscriber_year),
+    per_type_key("site_rental_usd_per_year", 0.0, 1e6, "USD", &CostSpec::site_rental_usd_per_year),
+    per_type_key("fibre_usd_per_m", 0.0, 1e4, "USD", &CostSpec::fibre_usd_per_m),
+    per_type_key("backhaul_km_per_site", 0.0, 1000.0, "km", &CostSpec::backhaul_km_per_site),
+    boolean_key("count_sites_outside", &CostSpec::count_sites_outside),
+};
+
+// [[layers.carriers]]: the carriers of a layer that has several (docs/sites.md); the layer is
+// expanded into one layer per carrier (expand_carriers).
+void read_carriers(const toml::node& node, const TableReader& layer_reader, LayerSpec& layer,
+                   Problems& problems) {
+    const std::string& label = layer_reader.where();
+    const toml::array* a = node.as_array();
+    if (a == nullptr || a->empty() || !a->is_array_of_tables()) {
+        problems.add(line_of(node),
+                     fmt::format("{} carriers must be one or more [[layers.carriers]] "
+                                 "tables (name, frequency_mhz, bandwidth_mhz), got "
+                                 "{}",
+                                 label, describe(node)));
+        return;
     }
-    struct Key {
-        const char* name;
-        double* value;
-        double max;
-        const char* unit;
-    };
-    const std::initializer_list<Key> keys = {
-        {"discount_rate", &c.discount_rate, 0.5, ""},
-        {"gni_per_capita_usd_per_year", &c.gni_per_capita_usd_per_year, 1e6, "USD"},
-        {"affordability_threshold", &c.affordability_threshold, 1.0, ""},
-        {"target_served_share", &c.target_served_share, 1.0, ""},
-        {"equipment_usd", &c.equipment_usd, 1e7, "USD"},
-        {"site_build_usd", &c.site_build_usd, 1e7, "USD"},
-        {"installation_usd", &c.installation_usd, 1e7, "USD"},
-        {"small_cell_usd", &c.small_cell_usd, 1e7, "USD"},
-        {"small_cell_usd_per_year", &c.small_cell_usd_per_year, 1e6, "USD"},
-        {"operation_and_maintenance_usd_per_year", &c.operation_and_maintenance_usd_per_year, 1e6,
-         "USD"},
-        {"power_usd_per_year", &c.power_usd_per_year, 1e6, "USD"},
-        {"fwa_cpe_usd", &c.fwa_cpe_usd, 1e5, "USD"},
-        {"ftth_home_passed_fixed_usd", &c.ftth_home_passed_fixed_usd, 1e5, "USD"},
-        {"ftth_connection_usd", &c.ftth_connection_usd, 1e5, "USD"},
-        {"ftth_usd_per_subscriber_year", &c.ftth_usd_per_subscriber_year, 1e5, "USD"},
-    };
-    for (const Key& k : keys) {
-        if (auto v = r.number(k.name, 0.0, k.max, k.unit)) {
-            *k.value = *v;
+    std::set<std::string> names;
+    for (std::size_t i = 0; i < a->size(); ++i) {
+        const toml::table& t = *a->get(i)->as_table();
+        const toml::node* name_node = t.get("name");
+        TableReader r = layer_reader.nested(
+            t, "carriers",
+            name_node != nullptr && name_node->is_string()
+                ? fmt::format("{} carrier \"{}\"", label, *name_node->value<std::string>())
+                : fmt::format("{} carriers[{}]", label, i));
+        CarrierSpec c;
+        if (auto v = r.string("name", true)) {
+            c.name = *v;
+            if (!valid_name(c.name)) {
+                problems.add(
+                    line_of(*r.find("name")),
+                    fmt::format("{} name must be letters, digits, '-', '_' or '.'", r.where()));
+            } else if (!names.insert(c.name).second) {
+                problems.add(
+                    line_of(*r.find("name")),
+                    fmt::format("{} is defined twice; carrier names must be unique", r.where()));
+            }
         }
+        if (auto v = r.number("frequency_mhz", 150.0, 100000.0, "MHz", true)) {
+            c.frequency_mhz = *v;
+        }
+        if (auto v = r.number("bandwidth_mhz", 1.4, 400.0, "MHz")) {
+            c.bandwidth_mhz = *v;
+            if (!resource_blocks(layer.technology, *v, layer.subcarrier_spacing_khz)) {
+                problems.add(line_of(*r.find("bandwidth_mhz")),
+                             fmt::format("{}: bandwidth_mhz = {:g} at {} kHz is not a {} channel "
+                                         "bandwidth of 3GPP",
+                                         r.where(), *v, layer.subcarrier_spacing_khz,
+                                         layer.technology == Technology::lte ? "LTE" : "NR"));
+            }
+        }
+        r.finish();
+        layer.carriers.push_back(std::move(c));
     }
-    r.per_type("site_rental_usd_per_year", c.site_rental_usd_per_year, 0.0, 1e6, "USD");
-    r.per_type("fibre_usd_per_m", c.fibre_usd_per_m, 0.0, 1e4, "USD");
-    r.per_type("backhaul_km_per_site", c.backhaul_km_per_site, 0.0, 1000.0, "km");
 }
 
 } // namespace
@@ -744,16 +969,18 @@ std::filesystem::path source_file(const toml::node& node, const std::filesystem:
 }
 
 Scenario interpret_scenario(const toml::table& root, const std::filesystem::path& path,
-                            std::vector<Problem>& list, std::vector<PathValue>* recorded) {
+                            std::vector<Problem>& list, std::vector<PathValue>* recorded,
+                            std::vector<ScenarioKey>* keys) {
     Problems problems(path.string(), list);
     const Paths paths(path, recorded);
+    const ReadContext context{paths, problems};
     Scenario sc;
     sc.source_path = path;
-    TableReader top(root, "the scenario file", problems);
+    TableReader top(root, "the scenario file", "", problems, keys);
 
     // [scenario]
     if (const toml::table* t = top.table("scenario")) {
-        TableReader r(*t, "[scenario]", problems);
+        TableReader r = top.nested(*t, "scenario", "[scenario]");
         if (auto name = r.string("name")) {
             sc.name = *name;
             if (!valid_name(sc.name)) {
@@ -775,7 +1002,7 @@ Scenario interpret_scenario(const toml::table& root, const std::filesystem::path
     if (sa == nullptr) {
         problems.add(nullptr, "missing table [study_area] (districts, population, resolution_m)");
     } else {
-        TableReader r(*sa, "[study_area]", problems);
+        TableReader r = top.nested(*sa, "study_area", "[study_area]");
         StudyAreaSpec& s = sc.study_area;
         if (auto v = r.string("districts", true)) {
             s.districts_path = paths(*r.find("districts"), *v);
@@ -810,7 +1037,7 @@ Scenario interpret_scenario(const toml::table& root, const std::filesystem::path
 
     // [environment]
     if (const toml::table* t = top.table("environment")) {
-        TableReader r(*t, "[environment]", problems);
+        TableReader r = top.nested(*t, "environment", "[environment]");
         for (std::size_t i = 0; i < district_type_count; ++i) {
             if (auto v = r.string(district_type_names[i])) {
                 if (auto e = parse_environment(*v)) {
@@ -827,26 +1054,31 @@ Scenario interpret_scenario(const toml::table& root, const std::filesystem::path
     }
 
     if (const toml::table* t = top.table("demand")) {
-        TableReader r(*t, "[demand]", problems);
+        TableReader r = top.nested(*t, "demand", "[demand]");
         read_demand(r, sc.demand);
         r.finish();
     }
     if (const toml::table* t = top.table("ftth")) {
-        TableReader r(*t, "[ftth]", problems);
+        TableReader r = top.nested(*t, "ftth", "[ftth]");
         read_ftth(r, sc.ftth, problems);
         r.finish();
     }
     if (const toml::table* t = top.table("indoor")) {
-        TableReader r(*t, "[indoor]", problems);
+        TableReader r = top.nested(*t, "indoor", "[indoor]");
         if (auto v = r.number("probability", 0.01, 0.99, "")) {
             sc.indoor.probability = *v;
         }
         r.per_type("thermally_efficient_share", sc.indoor.thermally_efficient_share, 0.0, 1.0, "");
         r.finish();
     }
+    if (const toml::table* t = top.table("traffic")) {
+        TableReader r = top.nested(*t, "traffic", "[traffic]");
+        read_keys(r, sc.traffic, traffic_keys, context);
+        r.finish();
+    }
     if (const toml::table* t = top.table("cost")) {
-        TableReader r(*t, "[cost]", problems);
-        read_cost(r, sc.cost);
+        TableReader r = top.nested(*t, "cost", "[cost]");
+        read_keys(r, sc.cost, cost_keys, context);
         r.finish();
     }
 
@@ -854,12 +1086,12 @@ Scenario interpret_scenario(const toml::table& root, const std::filesystem::path
     LayerSpec defaults;
     const toml::table* defaults_table = top.table("layer_defaults");
     if (defaults_table != nullptr) {
-        TableReader r(*defaults_table, "[layer_defaults]", problems);
-        read_layer_keys(r, defaults, paths, problems);
+        TableReader r = top.nested(*defaults_table, "layer_defaults", "[layer_defaults]");
+        read_keys(r, defaults, layer_keys, context);
         r.finish();
     }
 
-    const toml::node* layers_node = top.find("layers");
+    const toml::node* layers_node = top.find("layers", ScenarioKey::Kind::array_of_tables);
     if (layers_node == nullptr || !layers_node->is_array_of_tables()) {
         problems.add(layers_node != nullptr ? line_of(*layers_node) : Where{},
                      "expected at least one [[layers]] table (name, sites, frequency_mhz, "
@@ -875,7 +1107,7 @@ Scenario interpret_scenario(const toml::table& root, const std::filesystem::path
                 name_node != nullptr && name_node->is_string()
                     ? fmt::format("layer \"{}\"", *name_node->value<std::string>())
                     : fmt::format("layers[{}]", index);
-            TableReader r(lt, label, problems);
+            TableReader r = top.nested(lt, "layers", label);
             if (auto v = r.string("name", true)) {
                 layer.name = *v;
                 if (!valid_name(layer.name)) {
@@ -893,7 +1125,10 @@ Scenario interpret_scenario(const toml::table& root, const std::filesystem::path
                 check_file(problems, r.find("sites"), label + " sites", layer.sites_path);
             }
             layer.sites_layer = r.string("sites_layer").value_or("");
-            read_layer_keys(r, layer, paths, problems);
+            read_keys(r, layer, layer_keys, context);
+            if (const toml::node* n = r.find("carriers", ScenarioKey::Kind::array_of_tables)) {
+                read_carriers(*n, r, layer, problems);
+            }
             const std::vector<std::string> suggested = r.finish();
 
             // NR's overhead differs from LTE's default (TS 38.306 §4.1.2: 0.14 for FR1 downlink).
@@ -911,8 +1146,20 @@ Scenario interpret_scenario(const toml::table& root, const std::filesystem::path
                                                    "with [study_area] dem",
                                                    label, layer.model));
             }
+            if (const PropagationModel* m = model_registry().find(layer.model); m != nullptr) {
+                for (const std::string& what : m->path_parameter_problems(layer.path)) {
+                    problems.add(r.line(), fmt::format("{}: {}", label, what));
+                }
+            }
             for (const char* key : {"frequency_mhz", "bandwidth_mhz", "model"}) {
-                const bool given = lt.contains(key) ||
+                const bool by_carriers = !layer.carriers.empty() &&
+                                         (std::string_view(key) == "frequency_mhz" ||
+                                          (std::string_view(key) == "bandwidth_mhz" &&
+                                           std::all_of(layer.carriers.begin(), layer.carriers.end(),
+                                                       [](const CarrierSpec& c) {
+                                                           return c.bandwidth_mhz.has_value();
+                                                       })));
+                const bool given = by_carriers || lt.contains(key) ||
                                    (defaults_table != nullptr && defaults_table->contains(key));
                 const bool misspelt =
                     std::find(suggested.begin(), suggested.end(), key) != suggested.end();
@@ -936,14 +1183,65 @@ Scenario interpret_scenario(const toml::table& root, const std::filesystem::path
                                              ? "TS 36.101 Table 5.6-1"
                                              : "TS 38.101-1 Table 5.3.2-1"));
             }
-            sc.layers.push_back(std::move(layer));
+            for (LayerSpec& expanded : expand_carriers(layer)) {
+                if (expanded.expanded_from && !names.insert(expanded.name).second) {
+                    problems.add(r.line(), fmt::format("{}: carrier \"{}\" makes the layer name "
+                                                       "\"{}\", which another layer has",
+                                                       label, expanded.expanded_from->carrier,
+                                                       expanded.name));
+                }
+                sc.layers.push_back(std::move(expanded));
+            }
         }
+        check_adjacent_channels(sc, *layers_node->as_array(), problems);
     }
     top.finish();
     return sc;
 }
 
 } // namespace detail
+
+std::vector<ScenarioKey> scenario_keys() {
+    // Interpret an empty scenario, then, while the parser asks for a table the scenario does not
+    // have, the scenario with that table added, empty (for "layers", an array of one table).
+    toml::table root;
+    std::map<std::string, toml::table*> tables = {{"", &root}}; // by section
+    std::vector<ScenarioKey> read;
+    for (bool opened = true; opened;) {
+        read.clear();
+        std::vector<detail::Problem> problems;
+        detail::interpret_scenario(root, "keys.toml", problems, nullptr, &read);
+        opened = false;
+        for (const ScenarioKey& k : read) {
+            if (k.kind == ScenarioKey::Kind::value) {
+                continue;
+            }
+            toml::table& parent = *tables.at(k.table);
+            if (parent.contains(k.key)) {
+                continue;
+            }
+            toml::table table;
+            toml::node& added = k.kind == ScenarioKey::Kind::table
+                                    ? parent.insert(k.key, std::move(table)).first->second
+                                    : (*parent.insert(k.key, toml::array{std::move(table)})
+                                            .first->second.as_array())[0];
+            tables[k.table.empty() ? k.key : k.table + "." + k.key] = added.as_table();
+            opened = true;
+        }
+    }
+    std::vector<ScenarioKey> keys; // each once, where it was first read
+    for (const ScenarioKey& k : read) {
+        const auto it = std::find_if(keys.begin(), keys.end(), [&](const ScenarioKey& o) {
+            return o.table == k.table && o.key == k.key;
+        });
+        if (it == keys.end()) {
+            keys.push_back(k);
+        } else if (k.kind != ScenarioKey::Kind::value) {
+            it->kind = k.kind;
+        }
+    }
+    return keys;
+}
 
 std::vector<std::string> scenario_warnings(const Scenario& scenario) {
     std::vector<std::string> out;

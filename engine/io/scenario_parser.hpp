@@ -41,4 +41,19 @@ std::vector<Scenario> parse_scenario_batch(const std::vector<std::filesystem::pa
 // Warnings that do not stop a run (e.g. a layer's frequency outside its model's validity).
 std::vector<std::string> scenario_warnings(const Scenario& scenario);
 
+// A key of the scenario format: the table it is in, by its dotted name ("" for the top level,
+// "layers" for every [[layers]] entry, "layer_defaults.antenna"), its name, and whether it holds
+// a table of keys of its own (an array of them for "layers").
+struct ScenarioKey {
+    enum class Kind { value, table, array_of_tables };
+    std::string table;
+    std::string key;
+    Kind kind = Kind::value;
+};
+
+// Every key the parser accepts, once, in the order it reads them: the keys it asks scenarios for
+// when they hold every table it reads, nested tables found one level at a time.
+// docs/scenario-format.md documents each (tests/unit/io/test_scenario_format_docs.cpp).
+std::vector<ScenarioKey> scenario_keys();
+
 } // namespace covsim::io

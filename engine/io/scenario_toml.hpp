@@ -5,6 +5,7 @@
 // written at, so problems and relative paths refer to the file that wrote each value.
 
 #include "core/scenario.hpp"
+#include "io/scenario_parser.hpp"
 
 #include <cstdint>
 #include <filesystem>
@@ -34,9 +35,10 @@ struct PathValue {
 std::filesystem::path source_file(const toml::node& node, const std::filesystem::path& fallback);
 
 // Interprets and validates the tree of the scenario file `file`, appending every problem to
-// `problems` (the result means nothing when one was added) and, when `paths` is given, every
-// value that names a file.
+// `problems` (the result means nothing when one was added), when `paths` is given every value
+// that names a file, and when `keys` is given every key asked for (scenario_keys()).
 Scenario interpret_scenario(const toml::table& root, const std::filesystem::path& file,
-                            std::vector<Problem>& problems, std::vector<PathValue>* paths);
+                            std::vector<Problem>& problems, std::vector<PathValue>* paths,
+                            std::vector<ScenarioKey>* keys = nullptr);
 
 } // namespace covsim::io::detail

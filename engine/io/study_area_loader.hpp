@@ -10,11 +10,14 @@
 //     cell area to source-pixel area, which conserves people when cells are finer or coarser
 //     than the source;
 //  5. optionally each district's people are scaled to the district layer's population field,
-//     so that district totals equal the census exactly (docs/study-area.md).
+//     so that district totals equal the census exactly; the population check (per district: the
+//     people given, in the raster, the scale factor; the people outside every district) is
+//     logged, with warnings beyond the tolerance (io/population_check, docs/study-area.md).
 
 #include "core/result.hpp"
 #include "core/scenario.hpp"
 #include "core/study_area.hpp"
+#include "io/population_check.hpp"
 
 #include <vector>
 
@@ -25,6 +28,7 @@ struct LoadedStudyArea {
     std::vector<InputFile> inputs;
     std::vector<double> population_scale;      // per district, 1 when not calibrated
     double population_outside_districts = 0.0; // people of the raster in no district (dropped)
+    PopulationCheck population_check;          // per district: given, in the raster, scale
 };
 
 LoadedStudyArea load_study_area(const StudyAreaSpec& spec);

@@ -95,25 +95,22 @@ std::string number(double v, int decimals) {
     return std::isfinite(v) ? fmt::format("{:.{}f}", v, decimals) : std::string();
 }
 
-} // namespace
+// A scenario group of one of the files, named as the comparison shows it.
+struct Entry {
+    const io::ResultsFile* file;
+    const io::ScenarioGroup* group;
+    std::string name;
+};
 
-Comparison compare_results(const CompareConfig& config) {
-    if (config.files.empty()) {
-        throw Error(ErrorCode::usage, "no results file given");
-    }
-    std::vector<std::unique_ptr<io::ResultsFile>> files;
+// Every scenario group of every file, in order; a name found in several files is qualified with
+// its file's path.
+std::vector<Entry> scenario_entries(const std::vector<std::unique_ptr<io::ResultsFile>>& files) {
     std::map<std::string, int> occurrences;
-    for (const auto& f : config.files) {
-        files.push_back(std::make_unique<io::ResultsFile>(f));
-        for (const io::ScenarioGroup& g : files.back()->scenarios()) {
+    for (const auto& f : files) {
+        for (const io::ScenarioGroup& g : f->scenarios()) {
             ++occurrences[g.name];
         }
     }
-    struct Entry {
-        const io::ResultsFile* file;
-        const io::ScenarioGroup* group;
-        std::string name;
-    };
     std::vector<Entry> entries;
     for (const auto& f : files) {
         for (const io::ScenarioGroup& g : f->scenarios()) {
@@ -121,65 +118,85 @@ Comparison compare_results(const CompareConfig& config) {
             entries.push_back({f.get(), &g, qualify ? f->path().string() + ":" + g.name : g.name});
         }
     }
+    return entries;
+}
+
+// The index of the base scenario among `entries`: --base by name or group path, else the first.
+std::size_t base_entry(const std::vector<Entry>& entries, const CompareConfig& config) {
+    if (config.base.empty()) {
+        return 0;
+    }
+    auto it = std::find_if(entries.begin(), entries.end(), [&](const Entry& e) {
+        return e.name == config.base || e.group->path == config.base;
+    });
+    if (it == entries.end()) {
+        std::string names;
+        for (const Entry& e : entries) {
+            names += (names.empty() ? "" : ", ") + e.name;
+        }
+        throw Error(ErrorCode::usage,
+                    fmt::format("--base \"{}\" is not a scenario of {}; the scenarios are: {}",
+                                config.base,
+                                config.files.size() == 1
+                                    ? fmt::format("'{}'", config.files.front().string())
+                                    : std::string("the files"),
+                                names));
+    }
+    return static_cast<std::size_t>(it - entries.begin());
+}
+
+// The city row and one row per district of scenario `s` against the base, in the base's
+// district order (the scenario's own order may differ).
+void append_rows(const Side& base, const Side& s, Comparison& out) {
+    out.scenarios.push_back(s.name);
+    out.rows.push_back({s.name,
+                        true,
+                        "",
+                        "",
+                        {base.city_covered, s.city_covered},
+                        {base.city_served, s.city_served},
+                        {base.city_cost, s.city_cost}});
+    for (std::size_t i = 0; i < base.codes.size(); ++i) {
+        const auto own = static_cast<std::size_t>(
+            std::find(s.codes.begin(), s.codes.end(), base.codes[i]) - s.codes.begin());
+        out.rows.push_back({s.name,
+                            false,
+                            base.codes[i],
+                            base.names[i],
+                            {base.covered[i], s.covered[own]},
+                            {base.served[i], s.served[own]},
+                            {base.cost[i], s.cost[own]}});
+    }
+}
+
+} // namespace
+
+Comparison compare_results(const CompareConfig& config) {
+    if (config.files.empty()) {
+        throw Error(ErrorCode::usage, "no results file given");
+    }
+    std::vector<std::unique_ptr<io::ResultsFile>> files;
+    for (const auto& f : config.files) {
+        files.push_back(std::make_unique<io::ResultsFile>(f));
+    }
+    const std::vector<Entry> entries = scenario_entries(files);
     if (entries.empty()) {
         throw Error(ErrorCode::input_data,
                     fmt::format("'{}' has no scenario group", config.files.front().string()));
     }
-    std::size_t base_index = 0;
-    if (!config.base.empty()) {
-        auto it = std::find_if(entries.begin(), entries.end(), [&](const Entry& e) {
-            return e.name == config.base || e.group->path == config.base;
-        });
-        if (it == entries.end()) {
-            std::string names;
-            for (const Entry& e : entries) {
-                names += (names.empty() ? "" : ", ") + e.name;
-            }
-            throw Error(ErrorCode::usage,
-                        fmt::format("--base \"{}\" is not a scenario of {}; the scenarios are: {}",
-                                    config.base,
-                                    files.size() == 1
-                                        ? fmt::format("'{}'", config.files.front().string())
-                                        : std::string("the files"),
-                                    names));
-        }
-        base_index = static_cast<std::size_t>(it - entries.begin());
-    }
+    const std::size_t base_index = base_entry(entries, config);
     const Entry& b = entries[base_index];
     const Side base = read_side(*b.file, *b.group, b.name);
 
     Comparison out;
     out.base = base.name;
-    std::map<std::string, std::size_t> base_row;
-    for (std::size_t i = 0; i < base.codes.size(); ++i) {
-        base_row[base.codes[i]] = i;
-    }
     for (std::size_t e = 0; e < entries.size(); ++e) {
         if (e == base_index) {
             continue;
         }
         const Side s = read_side(*entries[e].file, *entries[e].group, entries[e].name);
         check_same_districts(base, s);
-        out.scenarios.push_back(s.name);
-        out.rows.push_back({s.name,
-                            true,
-                            "",
-                            "",
-                            {base.city_covered, s.city_covered},
-                            {base.city_served, s.city_served},
-                            {base.city_cost, s.city_cost}});
-        for (std::size_t i = 0; i < base.codes.size(); ++i) {
-            // In the base's district order; the scenario's own order may differ.
-            const auto own = static_cast<std::size_t>(
-                std::find(s.codes.begin(), s.codes.end(), base.codes[i]) - s.codes.begin());
-            out.rows.push_back({s.name,
-                                false,
-                                base.codes[i],
-                                base.names[i],
-                                {base.covered[i], s.covered[own]},
-                                {base.served[i], s.served[own]},
-                                {base.cost[i], s.cost[own]}});
-        }
+        append_rows(base, s, out);
     }
     return out;
 }

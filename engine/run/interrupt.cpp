@@ -1,7 +1,9 @@
 #include "run/interrupt.hpp"
 
 #include <atomic>
+#include <chrono>
 #include <csignal>
+#include <spdlog/spdlog.h>
 
 namespace covsim {
 
@@ -36,6 +38,35 @@ InterruptHandler::~InterruptHandler() {
 
 int InterruptHandler::signal_received() noexcept {
     return received.load(std::memory_order_relaxed);
+}
+
+CancellationMonitor::CancellationMonitor(tbb::task_group_context& context, Progress& progress)
+    : context_(context), progress_(progress),
+      thread_([this](const std::stop_token& stop) { watch(stop); }) {}
+
+CancellationMonitor::~CancellationMonitor() {
+    thread_.request_stop();
+    thread_.join();
+}
+
+bool CancellationMonitor::stopped() const {
+    return InterruptHandler::signal_received() != 0 || context_.is_group_execution_cancelled();
+}
+
+void CancellationMonitor::watch(const std::stop_token& stop) {
+    bool cancelled = false;
+    std::unique_lock lock(mutex_);
+    while (!stop.stop_requested()) {
+        wake_.wait_for(lock, stop, std::chrono::milliseconds(100),
+                       [&] { return stop.stop_requested(); });
+        if (!cancelled && InterruptHandler::signal_received() != 0) {
+            cancelled = true;
+            spdlog::warn("interrupted: stopping after the tiles being computed; finished "
+                         "variants are kept");
+            context_.cancel_group_execution();
+        }
+        progress_.tick();
+    }
 }
 
 } // namespace covsim

@@ -1,6 +1,7 @@
 #include "run/validate.hpp"
 
 #include "core/error.hpp"
+#include "core/scenario_inputs.hpp"
 #include "io/scenario_parser.hpp"
 #include "io/site_layer.hpp"
 #include "io/study_area_loader.hpp"
@@ -11,18 +12,11 @@
 #include <memory>
 #include <set>
 #include <spdlog/spdlog.h>
+#include <tuple>
 
 namespace covsim {
 
 namespace {
-
-// What identifies a loaded study area (scenarios that describe the same one share it).
-std::string key_of(const StudyAreaSpec& s) {
-    return fmt::format("{}\n{}\n{}\n{}\n{}\n{}\n{}\n{}\n{}\n{}\n{}\n{}", s.districts_path.string(),
-                       s.districts_layer, s.code_field, s.name_field, s.name_ascii_field,
-                       s.type_field, s.population_field, s.population_path.string(), s.crs,
-                       s.resolution_m, s.dem_path.string(), s.land_cover_path.string());
-}
 
 class Collected {
 public:
@@ -71,11 +65,15 @@ ValidationReport validate_scenarios(const std::vector<std::filesystem::path>& fi
     }
 
     // The referenced data, each distinct study area and site layer once.
-    std::map<std::string, std::shared_ptr<const io::LoadedStudyArea>> areas; // null: failed
-    std::set<std::string> layers_read;
+    std::map<StudyAreaSpec, std::shared_ptr<const io::LoadedStudyArea>> areas; // null: failed
+    // The site layers read: of a study area, a file and layer, a layer name, antenna gain and
+    // site margin.
+    std::set<
+        std::tuple<StudyAreaSpec, std::filesystem::path, std::string, std::string, double, double>>
+        layers_read;
+    std::set<std::string> warned_files; // one unused-columns warning per site file
     for (const Scenario& sc : batch.scenarios) {
-        const std::string area_key = key_of(sc.study_area);
-        auto [slot, fresh] = areas.try_emplace(area_key);
+        auto [slot, fresh] = areas.try_emplace(sc.study_area);
         if (fresh) {
             spdlog::info("loading study area of scenario {}", sc.name);
             try {
@@ -89,26 +87,26 @@ ValidationReport validate_scenarios(const std::vector<std::filesystem::path>& fi
             continue;
         }
         const StudyArea& area = slot->second->area;
-        for (const std::string& code : sc.ftth.districts) {
-            if (std::none_of(area.districts.begin(), area.districts.end(),
-                             [&](const District& d) { return d.code == code; })) {
-                problems.add(ErrorCode::scenario,
-                             fmt::format("{}: [ftth] districts: \"{}\" is not a district code of "
-                                         "'{}'",
-                                         sc.source_path.string(), code,
-                                         sc.study_area.districts_path.string()));
-            }
+        try {
+            ftth_districts(sc, area);
+        } catch (const Error& e) {
+            problems.add(e);
         }
         for (std::size_t l = 0; l < sc.layers.size(); ++l) {
             const LayerSpec& layer = sc.layers[l];
-            const std::string layer_key =
-                fmt::format("{}\n{}\n{}\n{}\n{}", area_key, layer.sites_path.string(),
-                            layer.sites_layer, layer.name, layer.antenna.gain_dbi);
-            if (!layers_read.insert(layer_key).second) {
+            if (!layers_read
+                     .emplace(sc.study_area, layer.sites_path, layer.sites_layer, layer.name,
+                              layer.antenna.gain_dbi, layer.site_margin_m())
+                     .second) {
                 continue;
             }
             try {
-                const std::vector<Sector> sectors = io::read_sectors(layer, l, area);
+                io::SiteFileNotes notes;
+                const std::vector<Sector> sectors = io::read_sectors(layer, l, area, &notes);
+                if (!notes.unused_columns.empty() &&
+                    warned_files.insert(layer.sites_path.string()).second) {
+                    spdlog::warn("{}", io::unused_columns_warning(layer.sites_path, notes));
+                }
                 spdlog::debug("scenario {}: layer {}: {} sectors", sc.name, layer.name,
                               sectors.size());
             } catch (const Error& e) {

@@ -1,6 +1,7 @@
 // The covsim executable seen from outside: the data-driven cases of cases.txt (exit code and
 // message for every kind of bad input), and a few end-to-end checks of the subcommands.
 
+#include "core/propagation/itm.hpp"
 #include "support/test_support.hpp"
 #include "test_config.hpp"
 
@@ -74,7 +75,10 @@ std::vector<CliCase> load_cases() {
 
 // Variants of the tiny area's geodata for the bad-input cases: overlapping districts, a
 // self-intersecting (bow-tie) district, districts without a CRS, a population raster and a DEM
-// 100 km away, and a DEM with a 1 km square of missing elevations inside the districts.
+// 100 km away, and a DEM with a 1 km square of missing elevations inside the districts; for
+// `covsim area prepare`: a raster of 10 people per cell (4000 per district, where the population
+// field says 5000 and 3000), districts that leave a 2 km2 corner of their extent uncovered, two
+// districts with one code, and a DEM of 5 km cells.
 void write_bad_geodata(const fs::path& dir) {
     using covsim::test::SyntheticDistrict;
     auto square = [](double x, double y, double side) {
@@ -101,6 +105,27 @@ void write_bad_geodata(const fs::path& dir) {
             const bool hole = col >= 60 && col < 100 && row >= 20 && row < 60;
             return hole ? std::numeric_limits<double>::quiet_NaN() : 12.0;
         });
+    // A 60 m hill 700 m west of the site (p1812_dem.toml).
+    covsim::test::write_population_tif(
+        dir / "dem_hill.tif", 584000.0, 2328000.0, 25.0, 160, 80, 32648, [](int col, int row) {
+            const double dx = 584012.5 + 25.0 * col - 585300.0;
+            const double dy = 2327987.5 - 25.0 * row - 2327000.0;
+            return 12.0 + 60.0 * std::exp(-(dx * dx + dy * dy) / (2.0 * 150.0 * 150.0));
+        });
+    covsim::test::write_population_tif(dir / "population_ten.tif", 584000.0, 2328000.0, 100.0, 40,
+                                       20, 32648, [](int, int) { return 10.0; });
+    SyntheticDistrict north_east = east;
+    north_east.population = 2000.0;
+    north_east.ring = {{586000, 2327000}, {586000, 2328000}, {588000, 2328000}, {588000, 2327000}};
+    SyntheticDistrict west_4000 = west;
+    west_4000.population = 4000.0;
+    covsim::test::write_districts_gpkg(dir / "districts_gap.gpkg", {west_4000, north_east}, 32648);
+    SyntheticDistrict east_as_001 = east;
+    east_as_001.code = "001";
+    covsim::test::write_districts_gpkg(dir / "districts_duplicate.gpkg", {west, east_as_001},
+                                       32648);
+    covsim::test::write_population_tif(dir / "dem_coarse.tif", 575000.0, 2335000.0, 5000.0, 4, 4,
+                                       32648, [](int col, int row) { return 10.0 * (col + row); });
 }
 
 // A working directory with the tiny study area, its bad variants and the fixtures.
@@ -248,11 +273,13 @@ TEST(Cli, ModelsListsTheRegistry) {
     std::vector<std::string> names;
     for (const auto& m : j) {
         names.push_back(m["name"]);
-        EXPECT_EQ(m["needs_profile"].get<bool>(), m["name"] == "itm" || m["name"] == "p526");
+        EXPECT_EQ(m["needs_profile"].get<bool>(),
+                  m["name"] == "itm" || m["name"] == "p526" || m["name"] == "p1812");
         EXPECT_LT(m["frequency_mhz"]["min"].get<double>(), m["frequency_mhz"]["max"].get<double>());
     }
-    EXPECT_EQ(names, (std::vector<std::string>{"3gpp-38901-rma", "3gpp-38901-uma", "3gpp-38901-umi",
-                                               "cost231-hata", "free-space", "itm", "p526"}));
+    EXPECT_EQ(names,
+              (std::vector<std::string>{"3gpp-38901-rma", "3gpp-38901-uma", "3gpp-38901-umi",
+                                        "cost231-hata", "free-space", "itm", "p1812", "p526"}));
 }
 
 TEST(Cli, HexgridPlanRunsAsASiteLayer) {
@@ -289,6 +316,14 @@ TEST(Cli, VersionAndHelp) {
     EXPECT_EQ(h.exit_code, 0);
     EXPECT_NE(h.out.find("--threads"), std::string::npos);
     EXPECT_NE(h.out.find("--out"), std::string::npos);
+    const auto all = run_covsim({"--help"});
+    EXPECT_NE(all.out.find("  area                        Prepare a study area from open data, or "
+                           "describe one"),
+              std::string::npos)
+        << all.out;
+    const auto area = run_covsim({"area", "prepare", "--help"});
+    EXPECT_EQ(area.exit_code, 0);
+    EXPECT_NE(area.out.find("--population TEXT ... REQUIRED"), std::string::npos) << area.out;
 }
 
 TEST(Cli, AntennaExportThenShowMeasuresTheExportedPattern) {
@@ -346,7 +381,7 @@ TEST(Cli, AntennaExportThenShowMeasuresTheExportedPattern) {
 // `covsim link --model itm --profile` reproduces NTIA's five point-to-point cases (p2p.csv with
 // pfls.csv), each within 0.1 dB, through the command line.
 TEST(Cli, LinkItmReproducesNtiaPointToPointCases) {
-    COVSIM_SKIP_WITHOUT_SHARED_DATA("validation/itm/p2p.csv");
+    COVSIM_USES_SHARED_DATA("validation/itm/p2p.csv");
     const fs::path itm = covsim::test::shared_data() / "validation" / "itm";
     std::istringstream cases(covsim::test::read_text(itm / "p2p.csv"));
     std::istringstream profiles(covsim::test::read_text(itm / "pfls.csv"));
@@ -363,14 +398,6 @@ TEST(Cli, LinkItmReproducesNtiaPointToPointCases) {
         ASSERT_EQ(f.size(), 13u) << row;
         const fs::path profile = dir / ("case" + std::to_string(n) + ".pfl");
         covsim::test::write_text(profile, pfl);
-        const char* climates[] = {"",
-                                  "equatorial",
-                                  "continental_subtropical",
-                                  "maritime_subtropical",
-                                  "desert",
-                                  "continental_temperate",
-                                  "maritime_temperate_over_land",
-                                  "maritime_temperate_over_sea"};
         const auto r = run_covsim({"link",
                                    "--model",
                                    "itm",
@@ -391,7 +418,8 @@ TEST(Cli, LinkItmReproducesNtiaPointToPointCases) {
                                    "--polarization",
                                    f[6] == "1" ? "vertical" : "horizontal",
                                    "--climate",
-                                   climates[std::stoi(f[7])],
+                                   std::string(covsim::itm::to_string(
+                                       static_cast<covsim::itm::Climate>(std::stoi(f[7])))),
                                    "--time-percent",
                                    f[8],
                                    "--location-percent",
@@ -557,6 +585,78 @@ TEST(Cli, SweepVariantsRunIntoEveryOutput) {
     EXPECT_LT(lte_95[0] + lte_95[1], lte_110[0] + lte_110[1]);
 }
 
+// `covsim area prepare` from a census table, then good.toml run on the prepared area through
+// `extends`: every district holds its census people; `covsim area info` describes the area.
+TEST(Cli, AreaPrepareThenRunOnIt) {
+    Workdir work;
+    const auto prep =
+        run_covsim({"area", "prepare", "--districts", "districts.gpkg", "--name-field", "name_vi",
+                    "--population", "census.csv", "--out", "area"},
+                   work.path());
+    ASSERT_EQ(prep.exit_code, 0) << prep.err;
+    EXPECT_NE(prep.out.find("area/: 2 districts, 8000 people, 8.00 km2\n"), std::string::npos)
+        << prep.out;
+    EXPECT_NE(prep.out.find("  001    West                 urban_district       4.00        5000"
+                            "        5000   1.000\n"),
+              std::string::npos)
+        << prep.out;
+    EXPECT_NE(prep.out.find("A scenario uses it with: extends = \"area/study_area.toml\""),
+              std::string::npos)
+        << prep.out;
+    EXPECT_EQ(prep.err, "");
+
+    covsim::test::write_text(work.path() / "on_area.toml",
+                             "extends = \"good.toml\"\n[scenario]\nname = \"tiny-area\"\n"
+                             "[study_area]\ndistricts = \"area/districts.gpkg\"\n"
+                             "name_field = \"name\"\npopulation = \"area/population.tif\"\n");
+    const auto run = run_covsim({"run", "on_area.toml", "--out", "out"}, work.path());
+    ASSERT_EQ(run.exit_code, 0) << run.err;
+    const std::string csv = covsim::test::read_text(work.path() / "out" / "summary.csv");
+    EXPECT_NE(csv.find("tiny-area,001,West,West,urban_district,5000,4.000,"), std::string::npos)
+        << csv;
+    EXPECT_NE(csv.find("tiny-area,002,East,East,rural_district,3000,4.000,"), std::string::npos)
+        << csv;
+
+    const auto info = run_covsim({"area", "info", "area"}, work.path());
+    ASSERT_EQ(info.exit_code, 0) << info.err;
+    EXPECT_NE(info.out.find("  people      8000, 1000 per km2\n"), std::string::npos) << info.out;
+    EXPECT_NE(info.out.find("  grid        EPSG:32648 (WGS 84 / UTM zone 48N), 100 m cells, 40 x "
+                            "20 (west 584000 m, north 2328000 m), 800 cells in the districts\n"),
+              std::string::npos)
+        << info.out;
+    EXPECT_NE(info.out.find("  002    East                 rural_district       4.00        3000 "
+                            "      750      400\n"),
+              std::string::npos)
+        << info.out;
+}
+
+// A raster that disagrees with the districts' population field: `covsim run` prints the
+// per-district table and a warning per district beyond the tolerance; an agreeing one, a summary
+// line only.
+TEST(Cli, RunPrintsThePopulationTableWhenRasterAndDistrictsDisagree) {
+    Workdir work;
+    const auto bad = run_covsim({"validate", "population_mismatch.toml"}, work.path());
+    ASSERT_EQ(bad.exit_code, 0) << bad.err;
+    for (const char* line :
+         {"each district scaled to field 'population' of 'districts.gpkg' (factors 0.750 to "
+          "1.250); 0 people (0.00 %) outside every district dropped\n",
+          "info:   001    West                 urban_district       4.00        5000        4000  "
+          " 1.250  <- beyond the tolerance\n",
+          "info:   002    East                 rural_district       4.00        3000        4000  "
+          " 0.750  <- beyond the tolerance\n",
+          "info:   outside every district: 0 people (0.00 % of the raster)\n",
+          "warning: population raster 'population_ten.tif': district '002' (East) holds 4000 "
+          "people in the raster and 3000 in field 'population' of 'districts.gpkg': scale factor "
+          "0.750, expected within [0.9, 1.1]; do the raster and the districts match?\n"}) {
+        EXPECT_NE(bad.err.find(line), std::string::npos) << line << "\nin:\n" << bad.err;
+    }
+    const auto good = run_covsim({"validate", "good.toml"}, work.path());
+    ASSERT_EQ(good.exit_code, 0) << good.err;
+    EXPECT_NE(good.err.find("(factors 1.000 to 1.000)"), std::string::npos) << good.err;
+    EXPECT_EQ(good.err.find("  001    West"), std::string::npos) << good.err;
+    EXPECT_EQ(good.err.find("warning"), std::string::npos) << good.err;
+}
+
 // `covsim validate` checks every file and the data they reference, and reports every problem.
 TEST(Cli, ValidateReportsEveryProblemOrTheCount) {
     Workdir work;
@@ -571,10 +671,61 @@ TEST(Cli, ValidateReportsEveryProblemOrTheCount) {
                            "[150, 100000] MHz, got 0"),
               std::string::npos)
         << bad.err;
-    EXPECT_NE(bad.err.find("site 'FAR' at (106.6, 20.9) is outside the study area"),
+    EXPECT_NE(bad.err.find("site 'FAR' at (106.6, 20.9) is 79.7 km outside the analysis grid"),
               std::string::npos)
         << bad.err;
     EXPECT_NE(bad.err.find("sites_nan.csv' line 3: field 'height_m' is 'NaN'"), std::string::npos)
         << bad.err;
     EXPECT_EQ(bad.out, "");
+}
+
+TEST(Cli, EveryProblemOfASiteFileIsReportedInOneRun) {
+    Workdir work;
+    covsim::test::write_text(work.path() / "sites_three_problems.csv",
+                             "site_id,sector,lon,lat,height_m,azimuth_deg,power_dbm\n"
+                             "S1,1,105.827698797,21.041828772,-30,0,46\n"
+                             "S1,2,105.827698797,21.041828772,30,400,46\n"
+                             "S1,3,105.829142343,21.041821736,30,240,46\n");
+    std::string toml = covsim::test::read_text(work.path() / "sites_two_positions.toml");
+    toml.replace(toml.find("sites_two_positions.csv"), 23, "sites_three_problems.csv");
+    covsim::test::write_text(work.path() / "three.toml", toml);
+    const auto r = run_covsim({"run", "three.toml", "--out", "out"}, work.path());
+    EXPECT_EQ(r.exit_code, 4);
+    std::vector<std::string> errors;
+    std::istringstream lines(r.err);
+    for (std::string l; std::getline(lines, l);) {
+        if (l.find("error") != std::string::npos) {
+            errors.push_back(l);
+        }
+    }
+    ASSERT_EQ(errors.size(), 3u) << r.err;
+    EXPECT_EQ(errors[0], "covsim: error: sites file 'sites_three_problems.csv' line 2: field "
+                         "'height_m' is '-30', expected an antenna height above ground in [0.5, "
+                         "1000] m");
+    EXPECT_EQ(errors[1].rfind("covsim: error: sites file 'sites_three_problems.csv' line 3: field "
+                              "'azimuth_deg' is '400', expected an azimuth in [0, 360] degrees",
+                              0),
+              0u)
+        << errors[1];
+    EXPECT_EQ(errors[2], "covsim: error: sites file 'sites_three_problems.csv' line 4: site 'S1' "
+                         "at (105.829142343, 21.041821736) is 150 m from its position at sites "
+                         "file 'sites_three_problems.csv' line 2 (105.827698797, 21.041828772); "
+                         "expected one position per site (within 1 m)");
+    EXPECT_FALSE(fs::exists(work.path() / "out" / "results.h5"));
+}
+
+TEST(Cli, CarriersRunAsLayersAndANeighbourIsMarkedOutside) {
+    Workdir work;
+    const auto carriers = run_covsim({"run", "sites_carriers.toml", "--out", "c"}, work.path());
+    ASSERT_EQ(carriers.exit_code, 0) << carriers.err;
+    EXPECT_NE(carriers.out.find("layer lte-1800-c1       3 sectors"), std::string::npos)
+        << carriers.out;
+    EXPECT_NE(carriers.out.find("layer lte-1800-c2       3 sectors"), std::string::npos)
+        << carriers.out;
+
+    const auto neighbour = run_covsim({"run", "sites_neighbour.toml", "--out", "n"}, work.path());
+    ASSERT_EQ(neighbour.exit_code, 0) << neighbour.err;
+    EXPECT_EQ(covsim::test::read_h5<std::uint8_t>(work.path() / "n" / "results.h5",
+                                                  "/sites_neighbour/sector_inside"),
+              (std::vector<std::uint8_t>{1, 1, 1, 0}));
 }

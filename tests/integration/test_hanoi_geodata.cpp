@@ -344,7 +344,7 @@ std::vector<std::string> tool_arguments(const fs::path& facts_dir, const fs::pat
 }
 
 TEST(MakeHanoiGeodata, ReproducesTheCommittedFilesExactly) {
-    COVSIM_SKIP_WITHOUT_SHARED_DATA(standin / "hanoi_district_facts.csv");
+    COVSIM_USES_SHARED_DATA(standin / "hanoi_district_facts.csv");
     TempDir out;
     const auto result =
         run_program(MAKE_HANOI_GEODATA_EXECUTABLE,
@@ -432,7 +432,7 @@ TEST(MakeHanoiGeodata, RejectsBadFactsNamingTheLine) {
 // How well the generated polygons approximate the real ones (dvhcvn, see ../shared/data
 // SOURCES.md). The numbers are printed; geodata/hanoi/README.md quotes them.
 TEST_F(CommittedHanoi, ApproximatesTheRealDistrictBoundaries) {
-    COVSIM_SKIP_WITHOUT_SHARED_DATA(real_boundaries);
+    COVSIM_USES_SHARED_DATA(real_boundaries);
     const auto real = read_districts(covsim::test::shared_data() / real_boundaries);
     std::map<std::string, const DistrictFeature*> real_by_code;
     for (const DistrictFeature& d : real) {

@@ -140,7 +140,7 @@ TEST(HanoiScenarios, Universal2030ServesTheRuralDistricts) {
 }
 
 TEST(HanoiScenarios, RunOnTheRealDistrictBoundaries) {
-    COVSIM_SKIP_WITHOUT_SHARED_DATA("boundaries/hanoi_districts_pre2025.geojson");
+    COVSIM_USES_SHARED_DATA("boundaries/hanoi_districts_pre2025.geojson");
     covsim::test::TempDir dir;
     const fs::path real =
         covsim::test::shared_data() / "boundaries" / "hanoi_districts_pre2025.geojson";
@@ -168,7 +168,7 @@ TEST(HanoiScenarios, RunOnTheRealDistrictBoundaries) {
 // within 8 km of Hoan Kiem, tree cover west of Ba Vi's foothills, cropland elsewhere). It runs
 // end to end and reports, per district, the people covered outdoors and indoors.
 TEST(HanoiScenarios, TerrainClutterAndIndoorUsersOnEtopo5) {
-    COVSIM_SKIP_WITHOUT_SHARED_DATA("terrain/etopo5_hanoi_region.tif");
+    COVSIM_USES_SHARED_DATA("terrain/etopo5_hanoi_region.tif");
     covsim::test::TempDir dir;
     const fs::path dem = covsim::test::shared_data() / "terrain" / "etopo5_hanoi_region.tif";
     covsim::test::write_population_tif(

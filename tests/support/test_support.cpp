@@ -14,6 +14,7 @@
 #include <spawn.h>
 #include <sstream>
 #include <stdexcept>
+#include <string_view>
 #include <sys/wait.h>
 #include <type_traits>
 #include <unistd.h>
@@ -27,6 +28,23 @@ std::filesystem::path shared_data() {
     std::filesystem::path p = env != nullptr ? env : shared_data_dir;
     std::error_code ec;
     return std::filesystem::is_directory(p, ec) ? p : std::filesystem::path();
+}
+
+std::string shared_data_problem(const std::filesystem::path& relative) {
+    const char* env = std::getenv("COVSIM_SHARED_DATA");
+    const std::filesystem::path root = env != nullptr ? env : shared_data_dir;
+    const std::filesystem::path dir = shared_data();
+    std::error_code ec;
+    if (!dir.empty() && std::filesystem::exists(dir / relative, ec)) {
+        return {};
+    }
+    return std::string(shared_data_skip_tag) + " '" + relative.string() + "' not found in '" +
+           root.string() + "' (set COVSIM_SHARED_DATA to the folder holding it)";
+}
+
+bool shared_data_required() {
+    const char* env = std::getenv("COVSIM_REQUIRE_SHARED_DATA");
+    return env != nullptr && std::string_view(env) != "" && std::string_view(env) != "0";
 }
 
 TempDir::TempDir() {
@@ -132,8 +150,9 @@ void write_tiny_area(const std::filesystem::path& dir) {
                          {{"001", "West", "urban_district", 5000.0, square(584000, 2326000, 2000)},
                           {"002", "East", "rural_district", 3000.0, square(586000, 2326000, 2000)}},
                          32648);
+    // 12.5 people per cell in West, 7.5 in East: the raster agrees with the population field.
     write_population_tif(dir / "population.tif", 584000.0, 2328000.0, 100.0, 40, 20, 32648,
-                         [](int, int) { return 10.0; });
+                         [](int col, int) { return col < 20 ? 12.5 : 7.5; });
 }
 
 std::vector<std::string> write_tiny_batch(const std::filesystem::path& dir) {

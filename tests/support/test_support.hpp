@@ -15,12 +15,27 @@ namespace covsim::test {
 // ../shared/data (or $COVSIM_SHARED_DATA); empty when it does not exist.
 std::filesystem::path shared_data();
 
-// Skips the current test when ../shared/data/<relative> is absent.
-#define COVSIM_SKIP_WITHOUT_SHARED_DATA(relative)                                                  \
+// Why ../shared/data/<relative> cannot be used ("" when it can): the one check behind
+// COVSIM_USES_SHARED_DATA. The message starts with shared_data_skip_tag, which tools/run-tests
+// counts.
+std::string shared_data_problem(const std::filesystem::path& relative);
+inline constexpr const char* shared_data_skip_tag = "covsim: shared reference data missing:";
+
+// True when $COVSIM_REQUIRE_SHARED_DATA is set to anything but "" or "0" (.ci/run sets it): a
+// missing reference file then fails the test instead of skipping it.
+bool shared_data_required();
+
+// Every test that reads ../shared/data starts with this: without the file the test is skipped
+// in a user's clone, and fails when COVSIM_REQUIRE_SHARED_DATA is set (CI), so that reference
+// tests cannot silently vanish.
+#define COVSIM_USES_SHARED_DATA(relative)                                                          \
     do {                                                                                           \
-        if (::covsim::test::shared_data().empty() ||                                               \
-            !std::filesystem::exists(::covsim::test::shared_data() / (relative))) {                \
-            GTEST_SKIP() << "shared data '" << (relative) << "' not found; skipping";              \
+        const std::string covsim_problem_ = ::covsim::test::shared_data_problem(relative);         \
+        if (!covsim_problem_.empty()) {                                                            \
+            if (::covsim::test::shared_data_required()) {                                          \
+                GTEST_FAIL() << covsim_problem_ << " (COVSIM_REQUIRE_SHARED_DATA is set)";         \
+            }                                                                                      \
+            GTEST_SKIP() << covsim_problem_;                                                       \
         }                                                                                          \
     } while (false)
 
@@ -64,9 +79,9 @@ void write_population_tif(const std::filesystem::path& path, double origin_x, do
 
 // The tiny study area of the CLI and integration tests, in UTM 48N near Hanoi: districts.gpkg
 // with "001" West (urban, 5000 people) on [584000, 586000] x [2326000, 2328000] and "002" East
-// (rural, 3000 people) on [586000, 588000] x the same, and population.tif, 100 m cells of 10
-// people over both. tests/cli/fixtures/sites.csv has a site at their common border
-// (586000, 2327000).
+// (rural, 3000 people) on [586000, 588000] x the same, and population.tif, 100 m cells of 12.5
+// people over West and 7.5 over East (the districts' population field, scale factors 1).
+// tests/cli/fixtures/sites.csv has a site at their common border (586000, 2327000).
 void write_tiny_area(const std::filesystem::path& dir);
 
 // A batch of two scenarios on the tiny area, written into `dir` with the area: good.toml

@@ -206,8 +206,8 @@ double free_space_db(double d_m, double f_mhz) {
 // ---- NTIA reference vectors ---------------------------------------------------------------------
 
 TEST(ItmValidation, ReproducesTheFiveNtiaPointToPointCases) {
-    COVSIM_SKIP_WITHOUT_SHARED_DATA(itm_data + "/p2p.csv");
-    COVSIM_SKIP_WITHOUT_SHARED_DATA(itm_data + "/pfls.csv");
+    COVSIM_USES_SHARED_DATA(itm_data + "/p2p.csv");
+    COVSIM_USES_SHARED_DATA(itm_data + "/pfls.csv");
     std::ifstream cases(data_file("p2p.csv"));
     std::ifstream profiles(data_file("pfls.csv"));
     std::string header;
@@ -255,7 +255,7 @@ TEST(ItmValidation, ReproducesTheFiveNtiaPointToPointCases) {
 }
 
 TEST(ItmValidation, ReproducesItmDrvrIntermediateValuesForTimeLocationSituation) {
-    COVSIM_SKIP_WITHOUT_SHARED_DATA(itm_data + "/cmd_examples/o_p2ptls.txt");
+    COVSIM_USES_SHARED_DATA(itm_data + "/cmd_examples/o_p2ptls.txt");
     const auto input = read_driver_input(data_file("cmd_examples/i_p2ptls.txt"));
     itm::ItmParameters p = parameters_from_driver_input(input);
     p.time_percent = input.at("time").at(0);
@@ -276,7 +276,7 @@ TEST(ItmValidation, ReproducesItmDrvrIntermediateValuesForTimeLocationSituation)
 }
 
 TEST(ItmValidation, ReproducesItmDrvrConfidenceReliabilityRuns) {
-    COVSIM_SKIP_WITHOUT_SHARED_DATA(itm_data + "/cmd_examples/o_p2pcr_tbl.txt");
+    COVSIM_USES_SHARED_DATA(itm_data + "/cmd_examples/o_p2pcr_tbl.txt");
     const TerrainProfile profile = read_pfl_file(data_file("cmd_examples/pfl.txt"));
 
     // One confidence and one reliability, with the intermediate values.

@@ -13,16 +13,15 @@
 // no shared data.
 
 #include "core/propagation/p2108.hpp"
+#include "support/csv.hpp"
 #include "support/test_support.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
-#include <fstream>
 #include <functional>
 #include <gtest/gtest.h>
 #include <iostream>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -33,21 +32,17 @@ namespace {
 const std::string p2108_data = "validation/p2108";
 constexpr double tolerance_db = 0.1;
 
-// The numeric rows of a CSV file with a header line.
+// The numeric rows of a CSV file with a header line (a field that is not a number is NaN, and
+// fails the comparison that reads it).
 std::vector<std::vector<double>> read_rows(const std::filesystem::path& path) {
     std::vector<std::vector<double>> rows;
-    std::ifstream in(path);
-    std::string line;
-    std::getline(in, line); // header
-    while (std::getline(in, line)) {
-        if (line.find_first_not_of(" \t\r") == std::string::npos) {
-            continue;
+    for (const test::CsvRow& r : test::read_csv(path)) {
+        if (r.line == 1 || (r.fields.size() <= 1 && r.field(0).empty())) {
+            continue; // the header, blank lines
         }
         std::vector<double> row;
-        std::stringstream fields(line);
-        std::string field;
-        while (std::getline(fields, field, ',')) {
-            row.push_back(std::stod(field));
+        for (std::size_t i = 0; i < r.fields.size(); ++i) {
+            row.push_back(r.number(i).value_or(std::nan("")));
         }
         rows.push_back(row);
     }
@@ -86,7 +81,7 @@ void check_file(const std::string& file, std::size_t inputs,
 } // namespace
 
 TEST(P2108Validation, HeightGainTerminalCorrectionModel) {
-    COVSIM_SKIP_WITHOUT_SHARED_DATA(p2108_data + "/HeightGainTerminalCorrectionModelTestData.csv");
+    COVSIM_USES_SHARED_DATA(p2108_data + "/HeightGainTerminalCorrectionModelTestData.csv");
     check_file("HeightGainTerminalCorrectionModelTestData.csv", 5, [](const auto& r) {
         return p2108::height_gain_terminal_correction(
             r[0], r[1], r[2], r[3], static_cast<p2108::ClutterType>(static_cast<int>(r[4])));
@@ -94,13 +89,13 @@ TEST(P2108Validation, HeightGainTerminalCorrectionModel) {
 }
 
 TEST(P2108Validation, TerrestrialStatisticalModel) {
-    COVSIM_SKIP_WITHOUT_SHARED_DATA(p2108_data + "/TerrestrialStatisticalModelTestData.csv");
+    COVSIM_USES_SHARED_DATA(p2108_data + "/TerrestrialStatisticalModelTestData.csv");
     check_file("TerrestrialStatisticalModelTestData.csv", 3,
                [](const auto& r) { return p2108::terrestrial_clutter_loss(r[0], r[1], r[2]); });
 }
 
 TEST(P2108Validation, AeronauticalStatisticalModel) {
-    COVSIM_SKIP_WITHOUT_SHARED_DATA(p2108_data + "/AeronauticalStatisticalModelTestData.csv");
+    COVSIM_USES_SHARED_DATA(p2108_data + "/AeronauticalStatisticalModelTestData.csv");
     check_file("AeronauticalStatisticalModelTestData.csv", 3,
                [](const auto& r) { return p2108::earth_space_clutter_loss(r[0], r[1], r[2]); });
 }

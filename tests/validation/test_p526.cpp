@@ -32,18 +32,17 @@
 
 #include "core/propagation/p526.hpp"
 #include "core/propagation/terrain_profile.hpp"
+#include "support/csv.hpp"
 #include "support/test_support.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <filesystem>
-#include <fstream>
 #include <gtest/gtest.h>
 #include <iostream>
 #include <map>
 #include <regex>
-#include <sstream>
 #include <string>
 #include <tuple>
 #include <utility>
@@ -57,33 +56,14 @@ const std::string p1812_data = "validation/p1812";
 constexpr double loss_tolerance_db = 1e-3;
 constexpr double height_tolerance_m = 1e-6; // the files print 10 significant digits
 
-std::vector<std::string> split(const std::string& line, char sep) {
-    std::vector<std::string> fields;
-    std::stringstream in(line);
-    std::string field;
-    while (std::getline(in, field, sep)) {
-        fields.push_back(field);
-    }
-    return fields;
-}
-
-std::string trim(const std::string& s) {
-    const auto first = s.find_first_not_of(" \t\r");
-    const auto last = s.find_last_not_of(" \t\r");
-    return first == std::string::npos ? std::string() : s.substr(first, last - first + 1);
-}
-
-// "name,equation,,value" lines of a validation result.
+// "name,equation,,value" lines of a validation result (a name logged twice keeps its last value).
 std::map<std::string, double> read_result(const std::filesystem::path& path) {
     std::map<std::string, double> values;
-    std::ifstream in(path);
-    std::string line;
-    while (std::getline(in, line)) {
-        const std::vector<std::string> f = split(line, ',');
-        if (f.size() < 4 || trim(f[0]).empty() || trim(f[0])[0] == '#' || trim(f[3]).empty()) {
-            continue;
+    for (const test::CsvRow& r : test::read_csv(path)) {
+        const auto v = r.number(3);
+        if (!r.field(0).empty() && r.field(0)[0] != '#' && v) {
+            values[r.field(0)] = *v;
         }
-        values[trim(f[0])] = std::stod(f[3]);
     }
     return values;
 }
@@ -96,17 +76,19 @@ struct Path {
 
 Path read_profile(const std::filesystem::path& path) {
     Path p;
-    std::ifstream in(path);
-    std::string line;
-    while (std::getline(in, line) && line.rfind("{Begin of Profile}", 0) != 0) {
+    const std::vector<test::CsvRow> rows = test::read_csv(path);
+    auto row = std::find_if(rows.begin(), rows.end(), [](const test::CsvRow& r) {
+        return r.field(0) == "{Begin of Profile}";
+    });
+    if (row == rows.end() || ++row == rows.end()) {
+        ADD_FAILURE() << path << ": no {Begin of Profile}";
+        return p;
     }
-    std::getline(in, line); // "Number of Points:,<n>"
-    const auto n = static_cast<std::size_t>(std::stoul(split(line, ',').at(1)));
-    for (std::size_t i = 0; i < n && std::getline(in, line); ++i) {
-        const std::vector<std::string> f = split(line, ',');
-        p.distance_km.push_back(std::stod(f.at(0)));
-        p.height_m.push_back(std::stod(f.at(1)));
-        p.clutter_m.push_back(std::stod(f.at(3)));
+    const auto n = static_cast<std::size_t>(row->number(1).value_or(0.0)); // Number of Points
+    for (++row; row != rows.end() && p.height_m.size() < n; ++row) {
+        p.distance_km.push_back(row->number(0).value_or(std::nan("")));
+        p.height_m.push_back(row->number(1).value_or(std::nan("")));
+        p.clutter_m.push_back(row->number(3).value_or(std::nan("")));
     }
     EXPECT_EQ(p.height_m.size(), n) << path;
     return p;
@@ -140,7 +122,7 @@ struct MaxDeviation {
 } // namespace
 
 TEST(P526Validation, DeltaBullingtonReproducesP1812IntermediateValues) {
-    COVSIM_SKIP_WITHOUT_SHARED_DATA(p1812_data + "/validation_results");
+    COVSIM_USES_SHARED_DATA(p1812_data + "/validation_results");
     const std::filesystem::path root = test::shared_data() / p1812_data;
 
     std::vector<std::filesystem::path> results;
@@ -249,7 +231,7 @@ TEST(P526Validation, DeltaBullingtonReproducesP1812IntermediateValues) {
 }
 
 TEST(P526Validation, LineOfSightAgreesWithTheBullingtonCaseOfTheReferenceProfiles) {
-    COVSIM_SKIP_WITHOUT_SHARED_DATA(p1812_data + "/validation_profiles");
+    COVSIM_USES_SHARED_DATA(p1812_data + "/validation_profiles");
     const std::filesystem::path root = test::shared_data() / p1812_data;
     // rburg_rural_noclutter_los has 1000 m and 200 m masts (LOS in P.1812's results, dlt + dlr
     // = d); rburg_rural_noclutter has 12 m and 19 m masts behind ridges (transhorizon).

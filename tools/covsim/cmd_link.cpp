@@ -2,12 +2,13 @@
 
 #include "commands.hpp"
 #include "core/error.hpp"
-#include "core/propagation/p526.hpp"
+#include "core/propagation/itm.hpp"
+#include "core/propagation/link_evaluation.hpp"
+#include "core/propagation/p1812.hpp"
 #include "core/propagation/registry.hpp"
 #include "io/profile_file.hpp"
 #include "io/suggest.hpp"
 
-#include <array>
 #include <cmath>
 #include <fmt/format.h>
 #include <iostream>
@@ -32,26 +33,16 @@ struct LinkOptions {
     PathParameters path;
     std::string climate;
     std::string polarization = "vertical";
+    std::string zone = "inland";
 };
 
-int climate_number(const std::string& name) {
-    constexpr std::array<std::string_view, 7> names = {"equatorial",
-                                                       "continental_subtropical",
-                                                       "maritime_subtropical",
-                                                       "desert",
-                                                       "continental_temperate",
-                                                       "maritime_temperate_over_land",
-                                                       "maritime_temperate_over_sea"};
-    for (std::size_t i = 0; i < names.size(); ++i) {
-        if (names[i] == name) {
-            return static_cast<int>(i) + 1;
-        }
+itm::Climate climate(const std::string& name) {
+    const std::optional<itm::Climate> c = itm::parse_climate(name);
+    if (!c) {
+        throw Error(ErrorCode::usage, fmt::format("--climate must be one of {}, got '{}'",
+                                                  fmt::join(itm::climate_names, ", "), name));
     }
-    throw Error(ErrorCode::usage,
-                fmt::format("--climate must be one of equatorial, continental_subtropical, "
-                            "maritime_subtropical, desert, continental_temperate, "
-                            "maritime_temperate_over_land, maritime_temperate_over_sea, got '{}'",
-                            name));
+    return *c;
 }
 
 // Rejects NaN, infinity and values below `min` (or equal to it when `strict`).
@@ -61,22 +52,17 @@ void require(double v, const char* option, double min, bool strict, const char* 
     }
 }
 
-int run_link(const LinkOptions& o) {
-    const PropagationModel* model = model_registry().find(o.model);
-    if (model == nullptr) {
-        throw Error(ErrorCode::usage,
-                    fmt::format("--model: unknown propagation model '{}'{}; `covsim models` "
-                                "lists them",
-                                o.model, io::did_you_mean(o.model, model_registry().names())));
-    }
+// The link the options describe, over `profile` when --profile names one (read into it). The
+// first option with a bad value is the error.
+Link link_from_options(const LinkOptions& o, const PropagationModel& model,
+                       std::optional<TerrainProfile>& profile) {
     require(o.frequency_mhz, "--frequency-mhz", 0.0, true, "a frequency > 0 MHz");
-    std::optional<TerrainProfile> profile;
     if (!o.profile.empty()) {
         profile = io::read_profile(o.profile);
-    } else if (model->needs_profile()) {
+    } else if (model.needs_profile()) {
         throw Error(ErrorCode::usage, fmt::format("--model {} needs a terrain profile: give "
                                                   "--profile FILE",
-                                                  model->name()));
+                                                  model.name()));
     }
     if (std::isnan(o.distance_m) && !profile) {
         throw Error(ErrorCode::usage, "--distance-m is required (or --profile)");
@@ -105,7 +91,7 @@ int run_link(const LinkOptions& o) {
                         : LosCondition::probabilistic;
     link.path = o.path;
     if (!o.climate.empty()) {
-        link.path.climate = climate_number(o.climate);
+        link.path.climate = climate(o.climate);
     }
     if (o.polarization != "vertical" && o.polarization != "horizontal") {
         throw Error(
@@ -113,81 +99,94 @@ int run_link(const LinkOptions& o) {
             fmt::format("--polarization must be vertical or horizontal, got '{}'", o.polarization));
     }
     link.path.vertical_polarization = o.polarization == "vertical";
+    const auto zone = p1812::parse_zone(o.zone);
+    if (!zone) {
+        throw Error(ErrorCode::usage,
+                    fmt::format("--zone must be inland, coastal_land or sea, got '{}'", o.zone));
+    }
+    link.path.radio_climatic_zone = *zone;
+    for (const std::string& problem : model.path_parameter_problems(link.path)) {
+        throw Error(ErrorCode::usage, problem);
+    }
     if (profile) {
         link.profile = &*profile;
     }
+    return link;
+}
 
-    const std::vector<std::string> warnings = validity_warnings(*model, link);
-    for (const auto& w : warnings) {
-        std::cerr << "covsim: warning: " << w << "; evaluated anyway\n";
+void print_json(const PropagationModel& model, const Link& link, const LinkEvaluation& e) {
+    nlohmann::json j;
+    j["model"] = model.name();
+    j["path_loss_db"] = e.path_loss_db;
+    j["frequency_mhz"] = link.frequency_mhz;
+    j["distance_m"] = link.distance_m;
+    j["distance_3d_m"] = e.distance_3d_m;
+    j["tx_height_m"] = link.tx_height_m;
+    j["rx_height_m"] = link.rx_height_m;
+    if (model.uses_environment()) {
+        j["environment"] = to_string(link.environment);
     }
-    double loss = model->path_loss_db(link);
-    if (!std::isfinite(loss)) {
-        throw Error(ErrorCode::usage, fmt::format("{} is not defined for this link (distance {} m)",
-                                                  model->name(), distance_m));
+    if (model.uses_los_condition()) {
+        j["los"] = to_string(link.los);
     }
-    // Over a profile, a model that does not see terrain gets P.526's excess of the terrain over
-    // a smooth Earth, as in area runs (docs/terrain.md).
-    std::optional<double> terrain_correction;
-    std::optional<bool> line_of_sight;
-    if (profile) {
-        const p526::DeltaBullingtonResult d = p526::delta_bullington(
-            *profile, link.tx_height_m, link.rx_height_m, link.frequency_mhz);
-        line_of_sight = d.line_of_sight;
-        if (!model->needs_profile()) {
-            terrain_correction = std::max(0.0, d.bullington_actual_db - d.bullington_smooth_db);
-            loss += *terrain_correction;
-        }
+    if (e.terrain_correction_db) {
+        j["terrain_correction_db"] = *e.terrain_correction_db;
     }
-    const double dh = link.tx_height_m - link.rx_height_m;
-    const double d3d = std::sqrt(link.distance_m * link.distance_m + dh * dh);
+    if (e.line_of_sight) {
+        j["line_of_sight"] = *e.line_of_sight;
+    }
+    j["warnings"] = e.warnings;
+    j["reference"] = model.reference();
+    std::cout << j.dump() << '\n';
+}
 
-    if (o.json) {
-        nlohmann::json j;
-        j["model"] = model->name();
-        j["path_loss_db"] = loss;
-        j["frequency_mhz"] = link.frequency_mhz;
-        j["distance_m"] = link.distance_m;
-        j["distance_3d_m"] = d3d;
-        j["tx_height_m"] = link.tx_height_m;
-        j["rx_height_m"] = link.rx_height_m;
-        if (model->uses_environment()) {
-            j["environment"] = to_string(link.environment);
-        }
-        if (model->uses_los_condition()) {
-            j["los"] = to_string(link.los);
-        }
-        if (terrain_correction) {
-            j["terrain_correction_db"] = *terrain_correction;
-        }
-        if (line_of_sight) {
-            j["line_of_sight"] = *line_of_sight;
-        }
-        j["warnings"] = warnings;
-        j["reference"] = model->reference();
-        std::cout << j.dump() << '\n';
-        return 0;
-    }
-    std::cout << fmt::format("model          {}\n", model->name());
-    std::cout << fmt::format("reference      {}\n", model->reference());
+void print_text(const PropagationModel& model, const Link& link, const LinkEvaluation& e) {
+    std::cout << fmt::format("model          {}\n", model.name());
+    std::cout << fmt::format("reference      {}\n", model.reference());
     std::cout << fmt::format("frequency_mhz  {:g}\n", link.frequency_mhz);
-    std::cout << fmt::format("distance_m     {:g} (3-D {:.2f})\n", link.distance_m, d3d);
+    std::cout << fmt::format("distance_m     {:g} (3-D {:.2f})\n", link.distance_m,
+                             e.distance_3d_m);
     std::cout << fmt::format("heights_m      tx {:g}, rx {:g}\n", link.tx_height_m,
                              link.rx_height_m);
-    if (model->uses_environment()) {
+    if (model.uses_environment()) {
         std::cout << fmt::format("environment    {}\n", to_string(link.environment));
     }
-    if (model->uses_los_condition()) {
+    if (model.uses_los_condition()) {
         std::cout << fmt::format("los            {}\n", to_string(link.los));
     }
-    if (line_of_sight) {
-        std::cout << fmt::format("line_of_sight  {}\n", *line_of_sight ? "yes" : "no");
+    if (e.line_of_sight) {
+        std::cout << fmt::format("line_of_sight  {}\n", *e.line_of_sight ? "yes" : "no");
     }
-    if (terrain_correction) {
+    if (e.terrain_correction_db) {
         std::cout << fmt::format("terrain_db     {:.2f} (P.526 terrain excess, included below)\n",
-                                 *terrain_correction);
+                                 *e.terrain_correction_db);
     }
-    std::cout << fmt::format("path_loss_db   {:.2f}\n", loss);
+    std::cout << fmt::format("path_loss_db   {:.2f}\n", e.path_loss_db);
+}
+
+int run_link(const LinkOptions& o) {
+    const PropagationModel* model = model_registry().find(o.model);
+    if (model == nullptr) {
+        throw Error(ErrorCode::usage,
+                    fmt::format("--model: unknown propagation model '{}'{}; `covsim models` "
+                                "lists them",
+                                o.model, io::did_you_mean(o.model, model_registry().names())));
+    }
+    std::optional<TerrainProfile> profile;
+    const Link link = link_from_options(o, *model, profile);
+    const LinkEvaluation e = evaluate_link(*model, link);
+    for (const auto& w : e.warnings) {
+        std::cerr << "covsim: warning: " << w << "; evaluated anyway\n";
+    }
+    if (!std::isfinite(e.path_loss_db)) {
+        throw Error(ErrorCode::usage, fmt::format("{} is not defined for this link (distance {} m)",
+                                                  model->name(), link.distance_m));
+    }
+    if (o.json) {
+        print_json(*model, link, e);
+    } else {
+        print_text(*model, link, e);
+    }
     return 0;
 }
 
@@ -231,6 +230,27 @@ void add_link_command(CLI::App& app, Context& ctx) {
         ->capture_default_str();
     cmd->add_option("--variability-mode", o->path.variability_mode,
                     "ITM mdvar: 0 single message, 1 accidental, 2 mobile, 3 broadcast (+10, +20)")
+        ->capture_default_str();
+    // ITU-R P.1812's path inputs (docs/models/p1812.md); --time-percent, --location-percent and
+    // --polarization above are shared with ITM.
+    cmd->add_option("--delta-n", o->path.delta_n_per_km,
+                    "P.1812 refractivity lapse rate ΔN at the path centre, N-units/km")
+        ->capture_default_str();
+    cmd->add_option("--sea-level-n0", o->path.sea_level_refractivity_n_units,
+                    "P.1812 sea-level surface refractivity N0 at the path centre, N-units")
+        ->capture_default_str();
+    cmd->add_option("--latitude-deg", o->path.path_centre_latitude_deg,
+                    "P.1812 latitude of the path centre, degrees")
+        ->capture_default_str();
+    cmd->add_option("--clutter-height-m", o->path.clutter_height_m,
+                    "P.1812 clutter height of profile points without one, m")
+        ->capture_default_str();
+    cmd->add_option("--zone", o->zone,
+                    "P.1812 radio-climatic zone of profile points without one: inland, "
+                    "coastal_land, sea")
+        ->capture_default_str();
+    cmd->add_option("--location-area-width-m", o->path.location_area_width_m,
+                    "P.1812 width of the area its location variability is for, m")
         ->capture_default_str();
     cmd->add_flag("--json", o->json, "Print one JSON object");
     cmd->callback([&ctx, o] { ctx.action = [o] { return run_link(*o); }; });

@@ -67,6 +67,7 @@ int main(int argc, char** argv) {
     covsim::cli::add_compare_command(app, ctx);
     covsim::cli::add_export_command(app, ctx);
     covsim::cli::add_validate_command(app, ctx);
+    covsim::cli::add_area_command(app, ctx);
 
     try {
         app.parse(argc, argv);

@@ -8,16 +8,19 @@
 #include "core/propagation/itm.hpp"
 #include "core/propagation/itm_link.hpp"
 #include "core/propagation/location_variability.hpp"
+#include "core/propagation/p1812.hpp"
 #include "core/propagation/p526.hpp"
 #include "core/propagation/registry.hpp"
 #include "core/propagation/tr38901.hpp"
 
 #include <algorithm>
 #include <cmath>
+#include <fmt/format.h>
 #include <limits>
 #include <memory>
 #include <numbers>
 #include <type_traits>
+#include <vector>
 
 namespace covsim {
 
@@ -406,6 +409,80 @@ public:
     }
 };
 
+// ITU-R P.1812-6 over the link's terrain profile (core/propagation/p1812.hpp), at the path's
+// time and location percentages. Its location variability is its own (§4.8, σ_L for a receiver
+// among clutter of the receiver point's height, over squares of location_area_width_m):
+// no shadow margin on top. Profile points without a clutter height or zone take the path's.
+class P1812Model final : public PropagationModel {
+public:
+    std::string_view name() const noexcept override { return "p1812"; }
+    std::string_view summary() const noexcept override {
+        return "ITU-R P.1812 point-to-area over the terrain: diffraction, troposcatter, ducting, "
+               "clutter heights, time and location percentages";
+    }
+    std::string_view reference() const noexcept override {
+        return "ITU-R P.1812-6 (09/2021) Annex 1 (= P.1812-7 on the WP 3K validation set)";
+    }
+    ValidityRange validity() const noexcept override {
+        return {{30.0, 6000.0}, {250.0, 3000000.0}, {1.0, 3000.0}, {1.0, 3000.0}};
+    }
+    bool needs_profile() const noexcept override { return true; }
+    std::vector<std::string> path_parameter_problems(const PathParameters& path) const override {
+        std::vector<std::string> problems;
+        if (!(path.time_percent >= p1812::min_time_percent &&
+              path.time_percent <= p1812::max_time_percent)) {
+            problems.push_back(fmt::format("model \"p1812\" needs time_percent in [{:g}, {:g}] %, "
+                                           "got {:g}",
+                                           p1812::min_time_percent, p1812::max_time_percent,
+                                           path.time_percent));
+        }
+        return problems;
+    }
+    double path_loss_db(const Link& l) const noexcept override {
+        if (!sensible(l) || l.profile == nullptr || l.profile->intervals() < 2) {
+            return nan;
+        }
+        const TerrainProfile& t = *l.profile;
+        const std::size_t n = t.elevation_m.size();
+        if ((!t.clutter_height_m.empty() && t.clutter_height_m.size() != n) ||
+            (!t.zone.empty() && t.zone.size() != n)) {
+            return nan;
+        }
+        // Per-thread buffers: the coverage kernel calls this once per pixel.
+        thread_local std::vector<double> distance_km;
+        thread_local std::vector<double> clutter_m;
+        thread_local std::vector<p1812::Zone> zone;
+        distance_km.resize(n);
+        for (std::size_t i = 0; i < n; ++i) {
+            distance_km[i] = t.distance_m(i) / 1000.0;
+        }
+        if (t.clutter_height_m.empty()) {
+            clutter_m.assign(n, l.path.clutter_height_m);
+        } else {
+            clutter_m.assign(t.clutter_height_m.begin(), t.clutter_height_m.end());
+        }
+        zone.resize(n);
+        for (std::size_t i = 0; i < n; ++i) {
+            zone[i] =
+                t.zone.empty() ? l.path.radio_climatic_zone : static_cast<p1812::Zone>(t.zone[i]);
+        }
+        p1812::Parameters q;
+        q.frequency_ghz = l.frequency_mhz / 1000.0;
+        q.time_percent = l.path.time_percent;
+        q.location_percent = l.path.location_percent;
+        q.location_sigma_db = p1812::location_variability_sigma_db(
+            q.frequency_ghz, l.rx_height_m, clutter_m.back(), l.path.location_area_width_m);
+        q.tx_height_m = l.tx_height_m;
+        q.rx_height_m = l.rx_height_m;
+        q.polarization = l.path.vertical_polarization ? p1812::Polarization::vertical
+                                                      : p1812::Polarization::horizontal;
+        q.path_centre_latitude_deg = l.path.path_centre_latitude_deg;
+        q.delta_n_per_km = l.path.delta_n_per_km;
+        q.sea_level_refractivity = l.path.sea_level_refractivity_n_units;
+        return p1812::basic_transmission_loss_db({distance_km, t.elevation_m, clutter_m, zone}, q);
+    }
+};
+
 } // namespace
 
 bool itm_parameters_for(const Link& l, itm::ItmParameters& p) noexcept {
@@ -417,7 +494,7 @@ bool itm_parameters_for(const Link& l, itm::ItmParameters& p) noexcept {
     p.ground_relative_permittivity = l.path.ground_relative_permittivity;
     p.ground_conductivity_s_per_m = l.path.ground_conductivity_s_per_m;
     p.surface_refractivity_n_units = l.path.surface_refractivity_n_units;
-    p.climate = static_cast<itm::Climate>(l.path.climate);
+    p.climate = l.path.climate;
     if (!itm::apply_mdvar(l.path.variability_mode, p)) {
         return false;
     }
@@ -435,6 +512,7 @@ void register_builtin_models(ModelRegistry& registry) {
     registry.add(std::make_unique<Tr38901Model>(Tr38901Model::Scenario::umi));
     registry.add(std::make_unique<ItmModel>());
     registry.add(std::make_unique<P526Model>());
+    registry.add(std::make_unique<P1812Model>());
 }
 
 } // namespace covsim

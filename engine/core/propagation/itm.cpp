@@ -1,6 +1,7 @@
 #include "core/propagation/itm.hpp"
 
 #include "core/isa.hpp"
+#include "core/names.hpp"
 #include "core/propagation/upper_hull.hpp"
 
 #include <algorithm>
@@ -1147,6 +1148,18 @@ ItmResult evaluate(const Terrain& terrain, const ItmParameters& p, const Constan
 }
 
 } // namespace
+
+std::optional<Climate> parse_climate(std::string_view text) noexcept {
+    const std::optional<int> index = parse_name<int>(climate_names, text);
+    return index ? std::optional(static_cast<Climate>(*index + 1)) : std::nullopt;
+}
+
+std::string_view to_string(Climate climate) noexcept {
+    const int number = static_cast<int>(climate);
+    return number >= 1 && number <= static_cast<int>(climate_names.size())
+               ? climate_names[static_cast<std::size_t>(number - 1)]
+               : std::string_view();
+}
 
 std::string_view to_string(ItmError error) noexcept {
     switch (error) {

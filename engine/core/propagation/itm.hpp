@@ -33,8 +33,10 @@
 #include "core/propagation/terrain_profile.hpp"
 #include "core/propagation/upper_hull.hpp"
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string_view>
 #include <vector>
@@ -53,6 +55,19 @@ enum class Climate : int {
     maritime_temperate_over_land = 6,
     maritime_temperate_over_sea = 7,
 };
+
+// The climates' names in scenario files ([layers.itm] climate) and on the command line
+// (`covsim link --climate`): climate_names[i] names Climate(i + 1).
+inline constexpr std::array<std::string_view, 7> climate_names = {"equatorial",
+                                                                  "continental_subtropical",
+                                                                  "maritime_subtropical",
+                                                                  "desert",
+                                                                  "continental_temperate",
+                                                                  "maritime_temperate_over_land",
+                                                                  "maritime_temperate_over_sea"};
+std::optional<Climate> parse_climate(std::string_view text) noexcept;
+// The climate's name; "" for a value that is not one of the seven.
+std::string_view to_string(Climate climate) noexcept;
 
 // Mode of variability [Alg] section 5, [H82]: how time, location and situation
 // variability are combined into one statistic.

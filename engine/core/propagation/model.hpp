@@ -3,6 +3,8 @@
 // returning basic transmission loss in dB. Each model's maths lives in its own file with the
 // source and equation numbers; builtin_models.cpp adapts them to this interface.
 
+#include "core/propagation/itm.hpp"
+#include "core/propagation/p1812.hpp"
 #include "core/propagation/terrain_profile.hpp"
 
 #include <cstdint>
@@ -39,9 +41,11 @@ struct ValidityRange {
     Range rx_height_m;
 };
 
-// The radio climate and ground of a path, for the terrain-aware models (NTIA ITM's inputs).
+// The radio climate and ground of a path, for the terrain-aware models: NTIA ITM's inputs, and
+// ITU-R P.1812's (docs/models/p1812.md). time_percent, location_percent and the polarization
+// are shared.
 struct PathParameters {
-    int climate = 5; // 1 equatorial ... 5 continental temperate ... 7 maritime temperate sea
+    itm::Climate climate = itm::Climate::continental_temperate;
     double surface_refractivity_n_units = 301.0; // N_0
     double ground_relative_permittivity = 15.0;
     double ground_conductivity_s_per_m = 0.005;
@@ -50,6 +54,17 @@ struct PathParameters {
     double location_percent = 50.0;
     double situation_percent = 50.0;
     int variability_mode = 1; // 0 single message, 1 accidental, 2 mobile, 3 broadcast
+    // P.1812 §3.5: ΔN and N0 at the path centre, from the ITU maps DN50 and N050 (defaults: at
+    // Hanoi, core/propagation/p1812.hpp), and the latitude of the path centre.
+    double delta_n_per_km = p1812::hanoi_delta_n_per_km;
+    double sea_level_refractivity_n_units = p1812::hanoi_sea_level_refractivity;
+    double path_centre_latitude_deg = p1812::hanoi_latitude_deg;
+    // P.1812 §3.2.1, §3.3: the representative clutter height and the radio-climatic zone of
+    // every profile point that carries none (TerrainProfile::clutter_height_m, ::zone).
+    double clutter_height_m = 0.0;
+    p1812::Zone radio_climatic_zone = p1812::Zone::inland;
+    // P.1812 §4.8: the width of the square areas its location variability describes (w_a).
+    double location_area_width_m = 50.0;
 };
 
 struct Link {
@@ -83,6 +98,13 @@ public:
     // True when the model needs Link::profile (a terrain-aware model such as ITM); without one
     // it returns NaN.
     [[nodiscard]] virtual bool needs_profile() const noexcept { return false; }
+
+    // What the model cannot evaluate in the path parameters (e.g. a time percentage outside
+    // its range), one sentence each; the scenario checker reports them. Defaults to none.
+    [[nodiscard]] virtual std::vector<std::string>
+    path_parameter_problems(const PathParameters& /*path*/) const {
+        return {};
+    }
 
     // Standard deviation of the location variability (shadow fading) around the model's median,
     // dB; 0 when the model has its own location statistics (ITM) or none (free space).

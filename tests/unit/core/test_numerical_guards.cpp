@@ -78,7 +78,7 @@ TEST(NumericalGuards, ASiteOnA1500mPeak) {
         }
     }
     area.terrain = dem;
-    for (const char* model : {"3gpp-38901-rma", "itm", "p526"}) {
+    for (const char* model : {"3gpp-38901-rma", "itm", "p526", "p1812"}) {
         SCOPED_TRACE(model);
         CoverageInput in;
         in.area = &area;

@@ -46,6 +46,31 @@ TEST(ProfileFile, ReadsDistanceElevationColumnsAndResamplesUnequalSteps) {
     EXPECT_DOUBLE_EQ(p.elevation_m.back(), 0.0);
 }
 
+TEST(ProfileFile, ReadsClutterHeightAndZoneColumnsForP1812) {
+    test::TempDir dir;
+    test::write_text(dir / "p.csv", "d,h,R,zone\n0,10,0,4\n100,20,10,4\n300,20,20,3\n400,0,0,1\n");
+    const TerrainProfile p = io::read_profile(dir / "p.csv");
+    ASSERT_EQ(p.intervals(), 3u);
+    ASSERT_EQ(p.clutter_height_m.size(), 4u);
+    EXPECT_NEAR(p.clutter_height_m[1], 10.0 + 10.0 * (400.0 / 3.0 - 100.0) / 200.0, 1e-12);
+    EXPECT_EQ(p.zone, (std::vector<std::uint8_t>{4, 4, 3, 1}));
+    test::write_text(dir / "r.csv", "0,10,0\n100,20,5\n200,0,0\n");
+    const TerrainProfile r = io::read_profile(dir / "r.csv");
+    EXPECT_EQ(r.clutter_height_m, (std::vector<double>{0, 5, 0}));
+    EXPECT_TRUE(r.zone.empty());
+    // Two columns, as before: no clutter, no zones.
+    test::write_text(dir / "two.csv", "0,10\n100,20\n");
+    EXPECT_TRUE(io::read_profile(dir / "two.csv").clutter_height_m.empty());
+    test::write_text(dir / "z.csv", "0,10,0,4\n100,20,5,2\n200,0,0,4\n");
+    EXPECT_NE(error_of(dir / "z.csv").find("line 2: zone 2 is not a radio-climatic zone"),
+              std::string::npos)
+        << error_of(dir / "z.csv");
+    test::write_text(dir / "n.csv", "0,10,0\n100,20,-5\n200,0,0\n");
+    EXPECT_NE(error_of(dir / "n.csv").find("line 2: clutter height -5 m is negative"),
+              std::string::npos)
+        << error_of(dir / "n.csv");
+}
+
 TEST(ProfileFile, RejectsMalformedProfilesWithTheLine) {
     test::TempDir dir;
     test::write_text(dir / "a.pfl", "3,25,10,11\n");

@@ -388,3 +388,178 @@ vertical_beamwidth_deg = 10
               std::string::npos)
         << msg;
 }
+
+TEST_F(ScenarioParser, SiteMarginAndCountingSitesOutside) {
+    const Scenario defaults = parse(study_area + layer);
+    EXPECT_DOUBLE_EQ(defaults.layers[0].site_margin_m(), 10000.0); // max_range_m
+    EXPECT_FALSE(defaults.cost.count_sites_outside);
+    const Scenario s = parse(study_area + layer + "max_range_m = 8000\nsites_margin_m = 2500\n" +
+                             "[cost]\ncount_sites_outside = true\n");
+    EXPECT_DOUBLE_EQ(s.layers[0].site_margin_m(), 2500.0);
+    EXPECT_TRUE(s.cost.count_sites_outside);
+    const std::string msg = error_of(study_area + layer + "sites_margin_m = -1\n");
+    EXPECT_NE(msg.find("s.toml:12: layer \"lte\" sites_margin_m must be in [0, 200000] m, got -1"),
+              std::string::npos)
+        << msg;
+}
+
+TEST_F(ScenarioParser, ALayersCarriersBecomeOneLayerEach) {
+    const std::string carriers = R"(
+[[layers]]
+name = "lte"
+sites = "sites.csv"
+bandwidth_mhz = 20
+model = "cost231-hata"
+carrier = "l1800"
+spectrum_fee_usd_per_year = 300000
+[[layers.carriers]]
+name = "c1"
+frequency_mhz = 1815
+[[layers.carriers]]
+name = "c2"
+frequency_mhz = 1845
+bandwidth_mhz = 10
+
+[[layers]]
+name = "nr"
+sites = "sites.csv"
+frequency_mhz = 3500
+bandwidth_mhz = 100
+subcarrier_spacing_khz = 30
+technology = "nr"
+model = "3gpp-38901-uma"
+)";
+    const Scenario s = parse(study_area + carriers);
+    ASSERT_EQ(s.layers.size(), 3u);
+    const LayerSpec& c1 = s.layers[0];
+    const LayerSpec& c2 = s.layers[1];
+    EXPECT_EQ(c1.name, "lte-c1");
+    EXPECT_EQ(c2.name, "lte-c2");
+    EXPECT_EQ(s.layers[2].name, "nr");
+    EXPECT_DOUBLE_EQ(c1.frequency_mhz, 1815.0);
+    EXPECT_DOUBLE_EQ(c1.bandwidth_mhz, 20.0); // the layer's
+    EXPECT_DOUBLE_EQ(c2.frequency_mhz, 1845.0);
+    EXPECT_DOUBLE_EQ(c2.bandwidth_mhz, 10.0);
+    EXPECT_EQ(c1.resolved_resource_blocks(), 100);
+    EXPECT_EQ(c2.resolved_resource_blocks(), 50);
+    EXPECT_EQ(c1.carrier_name(), "l1800-c1"); // each its own cells
+    EXPECT_EQ(c2.carrier_name(), "l1800-c2");
+    // The layer's spectrum, shared by bandwidth: 20 / 30 and 10 / 30 of 300000.
+    EXPECT_DOUBLE_EQ(*c1.spectrum_fee_usd_per_year, 200000.0);
+    EXPECT_DOUBLE_EQ(*c2.spectrum_fee_usd_per_year, 100000.0);
+    ASSERT_TRUE(c2.expanded_from.has_value());
+    EXPECT_EQ(c2.expanded_from->layer, "lte");
+    EXPECT_EQ(c2.expanded_from->carrier, "c2");
+    EXPECT_EQ(c2.expanded_from->carriers, (std::vector<std::string>{"c1", "c2"}));
+    EXPECT_EQ(c2.written_name(), "lte");
+    EXPECT_TRUE(c1.carriers.empty());
+
+    // A carrier without a frequency, a bandwidth LTE does not have, a carrier name twice, a
+    // carrier making the name of another layer.
+    auto problem = [&](const std::string& from, const std::string& to) {
+        return error_of(study_area + replaced(carriers, from, to));
+    };
+    EXPECT_NE(problem("frequency_mhz = 1815\n", "")
+                  .find("s.toml:13: layer \"lte\" carrier \"c1\": missing key 'frequency_mhz'"),
+              std::string::npos);
+    EXPECT_NE(problem("bandwidth_mhz = 10", "bandwidth_mhz = 12")
+                  .find("s.toml:19: layer \"lte\" carrier \"c2\": bandwidth_mhz = 12 at 15 kHz "
+                        "is not a LTE channel bandwidth of 3GPP"),
+              std::string::npos);
+    EXPECT_NE(problem("name = \"c2\"", "name = \"c1\"")
+                  .find("s.toml:17: layer \"lte\" carrier \"c1\" is defined twice; carrier names "
+                        "must be unique"),
+              std::string::npos);
+    EXPECT_NE(problem("name = \"nr\"", "name = \"lte-c2\"")
+                  .find("s.toml:22: layer \"lte-c2\" is defined twice; layer names must be "
+                        "unique"),
+              std::string::npos);
+}
+
+TEST_F(ScenarioParser, AdjacentChannelRatiosNameAnotherLayerWithAnotherChannel) {
+    const std::string second = replaced(replaced(layer, "\"lte\"", "\"lte-b\""),
+                                        "frequency_mhz = 1800", "frequency_mhz = 1820");
+    const Scenario sc = parse(study_area + layer + "acir_db = { \"lte-b\" = 33 }\n" + second);
+    EXPECT_EQ(sc.layers[0].acir_db, (std::map<std::string, double>{{"lte-b", 33.0}}));
+
+    EXPECT_EQ(error_of(study_area + layer + "acir_db = { \"lte-c\" = 33 }\n" + second),
+              (dir / "s.toml").string() +
+                  ":12: layer \"lte\" acir_db: \"lte-c\" is not another layer of the scenario");
+    EXPECT_EQ(error_of(study_area + layer + "acir_db = { \"lte-b\" = -3 }\n" + second),
+              (dir / "s.toml").string() +
+                  ":12: layer \"lte\" acir_db.lte-b must be a number in [0, 100] dB, got -3");
+    // 1810 MHz overlaps 1800 MHz's 18 MHz: co-channel layers interfere in full.
+    const std::string overlapping =
+        replaced(second, "frequency_mhz = 1820", "frequency_mhz = 1810");
+    EXPECT_NE(error_of(study_area + layer + "acir_db = { \"lte-b\" = 33 }\n" + overlapping)
+                  .find("layer \"lte\" acir_db: layer \"lte-b\" shares its channel"),
+              std::string::npos);
+}
+
+TEST_F(ScenarioParser, ReadsP1812PathKeysAndChecksThem) {
+    test::write_text(dir / "dem.tif", "x");
+    const std::string area = study_area + "dem = \"dem.tif\"\n";
+    const std::string p1812_layer = replaced(layer, "cost231-hata", "p1812");
+    // Defaults: Hanoi's ΔN and N0, inland, no clutter.
+    const Scenario d = parse(area + p1812_layer);
+    EXPECT_DOUBLE_EQ(d.layers[0].path.delta_n_per_km, 50.18);
+    EXPECT_DOUBLE_EQ(d.layers[0].path.sea_level_refractivity_n_units, 373.88);
+    EXPECT_EQ(d.layers[0].path.radio_climatic_zone, p1812::Zone::inland);
+    const Scenario s = parse(area + p1812_layer + R"(
+[layers.path]
+time_percent = 10
+location_percent = 90
+polarization = "horizontal"
+delta_n_per_km = 45
+sea_level_refractivity_n_units = 325
+path_centre_latitude_deg = 10.8
+clutter_height_m = 12
+radio_climatic_zone = "coastal_land"
+location_area_width_m = 100
+)");
+    const PathParameters& p = s.layers[0].path;
+    EXPECT_DOUBLE_EQ(p.time_percent, 10.0);
+    EXPECT_DOUBLE_EQ(p.location_percent, 90.0);
+    EXPECT_FALSE(p.vertical_polarization);
+    EXPECT_DOUBLE_EQ(p.delta_n_per_km, 45.0);
+    EXPECT_DOUBLE_EQ(p.sea_level_refractivity_n_units, 325.0);
+    EXPECT_DOUBLE_EQ(p.path_centre_latitude_deg, 10.8);
+    EXPECT_DOUBLE_EQ(p.clutter_height_m, 12.0);
+    EXPECT_EQ(p.radio_climatic_zone, p1812::Zone::coastal_land);
+    EXPECT_DOUBLE_EQ(p.location_area_width_m, 100.0);
+
+    const std::string bad = error_of(area + p1812_layer + "[layers.path]\ndelta_n_per_km = 200\n");
+    EXPECT_NE(bad.find("s.toml:14: layer \"lte\" path delta_n_per_km must be in [1, 150] "
+                       "N-units/km, got 200"),
+              std::string::npos)
+        << bad;
+    const std::string zone =
+        error_of(area + p1812_layer + "[layers.path]\nradio_climatic_zone = \"lake\"\n");
+    EXPECT_NE(zone.find("radio_climatic_zone must be \"inland\", \"coastal_land\" or \"sea\", "
+                        "got \"lake\""),
+              std::string::npos)
+        << zone;
+    const std::string time = error_of(area + p1812_layer + "[layers.path]\ntime_percent = 60\n");
+    EXPECT_NE(time.find("model \"p1812\" needs time_percent in [1, 50] %, got 60"),
+              std::string::npos)
+        << time;
+    const std::string both = error_of(area + p1812_layer +
+                                      "[layers.itm]\ntime_percent = 10\n[layers.path]\n"
+                                      "time_percent = 20\n");
+    EXPECT_NE(both.find("path time_percent is also given in layer \"lte\" itm"), std::string::npos)
+        << both;
+}
+
+TEST_F(ScenarioParser, TrafficSteeringDefaultsToBestThroughputAndReadsItsKeys) {
+    const Scenario plain = parse(study_area + layer);
+    EXPECT_EQ(plain.traffic.steering, Steering::best_throughput);
+    EXPECT_FALSE(plain.traffic.carrier_aggregation);
+    const Scenario s = parse(
+        study_area + "[traffic]\nsteering = \"priority\"\ncarrier_aggregation = true\n" + layer);
+    EXPECT_EQ(s.traffic.steering, Steering::priority);
+    EXPECT_TRUE(s.traffic.carrier_aggregation);
+    EXPECT_EQ(error_of(study_area + "[traffic]\nsteering = \"balanced\"\n" + layer),
+              (dir / "s.toml").string() +
+                  ":6: [traffic] steering must be \"best_throughput\" or \"priority\", got "
+                  "\"balanced\"");
+}

@@ -1,0 +1,226 @@
+#include "io/georaster.hpp"
+
+#include "core/error.hpp"
+#include "core/terrain.hpp"
+#include "io/gdal_support.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <fmt/format.h>
+#include <gdal_utils.h>
+#include <limits>
+#include <numbers>
+#include <spdlog/spdlog.h>
+#include <vector>
+
+namespace covsim::io {
+
+namespace {
+
+// Area of the source pixel containing each analysis cell, m^2. Constant for a projected
+// source; for a geographic one, the area of a Δλ x Δφ cell on the sphere of equal area
+// (authalic radius of WGS 84, 6371007.2 m) at the cell's latitude.
+std::vector<double> source_pixel_area_m2(const Grid& grid, GDALDataset& src,
+                                         const OGRSpatialReference& src_srs,
+                                         const OGRSpatialReference& grid_srs) {
+    std::array<double, 6> gt{};
+    src.GetGeoTransform(gt.data());
+    const double det = std::abs(gt[1] * gt[5] - gt[2] * gt[4]);
+    std::vector<double> area(grid.cell_count());
+    if (!src_srs.IsGeographic()) {
+        const double unit = src_srs.GetLinearUnits();
+        std::fill(area.begin(), area.end(), det * unit * unit);
+        return area;
+    }
+    constexpr double authalic_radius_m = 6371007.2;
+    const double deg = src_srs.GetAngularUnits(); // radians per unit of the CRS
+    const double dlon = std::abs(gt[1]) * deg;
+    const double dlat = std::abs(gt[5]) * deg;
+    auto to_src = make_transform(grid_srs, src_srs);
+    std::vector<double> xs(static_cast<std::size_t>(grid.width));
+    std::vector<double> ys(xs.size());
+    for (std::int64_t row = 0; row < grid.height; ++row) {
+        for (std::int64_t col = 0; col < grid.width; ++col) {
+            xs[static_cast<std::size_t>(col)] = grid.center_x_m(col);
+            ys[static_cast<std::size_t>(col)] = grid.center_y_m(row);
+        }
+        to_src->Transform(static_cast<std::size_t>(grid.width), xs.data(), ys.data());
+        for (std::int64_t col = 0; col < grid.width; ++col) {
+            const double lat = ys[static_cast<std::size_t>(col)] * deg;
+            area[grid.index(col, row)] =
+                authalic_radius_m * authalic_radius_m * dlon *
+                std::abs(std::sin(lat + dlat / 2) - std::sin(lat - dlat / 2));
+        }
+    }
+    return area;
+}
+
+} // namespace
+
+GeoRaster open_georeferenced(const std::filesystem::path& path, std::string_view what) {
+    GeoRaster out;
+    out.dataset = open_raster(path, what);
+    const OGRSpatialReference* sref = out.dataset->GetSpatialRef();
+    if (!is_earth_crs(sref)) {
+        throw Error(ErrorCode::input_data,
+                    fmt::format("{} '{}': no coordinate reference system; assign one, e.g. "
+                                "gdal_edit.py -a_srs EPSG:4326",
+                                what, path.string()));
+    }
+    out.srs = *sref;
+    out.srs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    if (out.dataset->GetGeoTransform(out.geotransform.data()) != CE_None) {
+        throw Error(ErrorCode::input_data, fmt::format("{} '{}': no geotransform (not "
+                                                       "georeferenced)",
+                                                       what, path.string()));
+    }
+    return out;
+}
+
+template <typename T>
+Raster<T> warp_onto(std::span<const GeoRaster* const> sources, const Grid& grid,
+                    const char* resampling, T nodata, std::string_view what,
+                    const std::string& file) {
+    constexpr GDALDataType type = gdal_type<T>();
+    auto dst = make_mem_dataset(grid, type);
+    GDALRasterBand* band = dst->GetRasterBand(1);
+    band->SetNoDataValue(static_cast<double>(nodata));
+    band->Fill(static_cast<double>(nodata));
+    // The band starts as nodata. With several sources, INIT_DEST would reset each source's
+    // window to nodata, erasing the tiles warped before it; a single source keeps it.
+    const char* argv[] = {"-r", resampling, "-wo", "INIT_DEST=NO_DATA", nullptr};
+    if (sources.size() > 1) {
+        argv[2] = nullptr;
+    }
+    GDALWarpAppOptions* options = GDALWarpAppOptionsNew(const_cast<char**>(argv), nullptr);
+    std::vector<GDALDatasetH> handles;
+    for (const GeoRaster* src : sources) {
+        handles.push_back(GDALDataset::ToHandle(src->dataset.get()));
+    }
+    int usage_error = 0;
+    CPLErrorReset();
+    GDALDatasetH result =
+        GDALWarp(nullptr, GDALDataset::ToHandle(dst.get()), static_cast<int>(handles.size()),
+                 handles.data(), options, &usage_error);
+    GDALWarpAppOptionsFree(options);
+    if (result == nullptr) {
+        throw Error(ErrorCode::input_data,
+                    fmt::format("{} '{}': cannot warp it onto the analysis grid ({})", what, file,
+                                gdal_error_detail()));
+    }
+    Raster<T> out(grid, nodata);
+    if (band->RasterIO(GF_Read, 0, 0, static_cast<int>(grid.width), static_cast<int>(grid.height),
+                       out.values.data(), static_cast<int>(grid.width),
+                       static_cast<int>(grid.height), type, 0, 0) != CE_None) {
+        throw Error(ErrorCode::internal, fmt::format("cannot read back the warped {}", what));
+    }
+    return out;
+}
+
+template Raster<float> warp_onto(std::span<const GeoRaster* const>, const Grid&, const char*, float,
+                                 std::string_view, const std::string&);
+template Raster<double> warp_onto(std::span<const GeoRaster* const>, const Grid&, const char*,
+                                  double, std::string_view, const std::string&);
+template Raster<std::uint8_t> warp_onto(std::span<const GeoRaster* const>, const Grid&, const char*,
+                                        std::uint8_t, std::string_view, const std::string&);
+
+Raster<double> warp_population(const std::filesystem::path& path, const Grid& grid,
+                               const OGRSpatialReference& grid_srs) {
+    const std::string file = path.string();
+    GeoRaster geo = open_georeferenced(path, "population raster");
+    const OGRSpatialReference& src_srs = geo.srs;
+    Raster<double> people = warp_onto(
+        geo, grid, "average", std::numeric_limits<double>::quiet_NaN(), "population raster", file);
+    const std::vector<double> src_area =
+        source_pixel_area_m2(grid, *geo.dataset, src_srs, grid_srs);
+    const double cell_area = grid.cell_area_m2();
+    std::uint64_t negative = 0;
+    for (std::size_t i = 0; i < people.values.size(); ++i) {
+        double& v = people.values[i];
+        if (!std::isfinite(v)) {
+            v = 0.0;
+        } else if (v < 0.0) {
+            ++negative;
+            v = 0.0;
+        } else {
+            v *= cell_area / src_area[i];
+        }
+    }
+    if (negative > 0) {
+        spdlog::warn("population raster '{}': {} cells with negative values counted as 0 people "
+                     "(is the raster's nodata value set?)",
+                     file, negative);
+    }
+    return people;
+}
+
+double pixel_spacing_m(const GeoRaster& raster, const Grid& grid,
+                       const OGRSpatialReference& grid_srs) {
+    const OGRSpatialReference& src_srs = raster.srs;
+    const std::array<double, 6>& gt = raster.geotransform;
+    double spacing = std::min(std::abs(gt[1]), std::abs(gt[5]));
+    if (src_srs.IsGeographic()) {
+        double x = (grid.origin_x_m + grid.east_m()) / 2.0;
+        double y = (grid.origin_y_m + grid.south_m()) / 2.0;
+        auto to_src = make_transform(grid_srs, src_srs);
+        to_src->Transform(1, &x, &y);
+        constexpr double metres_per_degree = 6371007.2 * std::numbers::pi / 180.0;
+        const double rad = src_srs.GetAngularUnits() / (std::numbers::pi / 180.0);
+        spacing = std::min(std::abs(gt[1]) * std::cos(y * std::numbers::pi / 180.0 * rad),
+                           std::abs(gt[5])) *
+                  rad * metres_per_degree;
+    } else {
+        spacing *= src_srs.GetLinearUnits();
+    }
+    return std::max(spacing, 1.0);
+}
+
+Grid terrain_grid(const Grid& grid, double spacing_m, const std::string& file) {
+    Grid dem_grid = aligned_grid(grid.origin_x_m, grid.south_m(), grid.east_m(), grid.origin_y_m,
+                                 spacing_m, grid.crs_wkt);
+    if (static_cast<double>(dem_grid.cell_count()) > 4e8) {
+        throw Error(ErrorCode::limit,
+                    fmt::format("DEM '{}': {} x {} cells of {:.1f} m over the study area need "
+                                "more than 1.6 GB; resample it to a coarser spacing first",
+                                file, dem_grid.width, dem_grid.height, spacing_m));
+    }
+    return dem_grid;
+}
+
+ElevationCoverage elevation_coverage(const Raster<std::int16_t>& district_index,
+                                     const Raster<float>& terrain) {
+    const Grid& grid = district_index.grid;
+    ElevationCoverage out;
+    for (std::int64_t row = 0; row < grid.height; ++row) {
+        for (std::int64_t col = 0; col < grid.width; ++col) {
+            if (district_index.at(col, row) < 0) {
+                continue;
+            }
+            ++out.district_cells;
+            out.missing +=
+                std::isfinite(sample_bilinear(terrain, grid.center_x_m(col), grid.center_y_m(row)))
+                    ? 0
+                    : 1;
+        }
+    }
+    return out;
+}
+
+ElevationCoverage check_elevation_coverage(const Raster<std::int16_t>& district_index,
+                                           const Raster<float>& terrain, const std::string& what) {
+    const ElevationCoverage out = elevation_coverage(district_index, terrain);
+    if (out.missing == out.district_cells) {
+        throw Error(
+            ErrorCode::input_data,
+            fmt::format("{} has no elevation inside the districts; does it cover them?", what));
+    }
+    if (out.missing > 0) {
+        spdlog::warn("{}: {} of {} cells in the districts have no elevation; they are computed "
+                     "without terrain",
+                     what, out.missing, out.district_cells);
+    }
+    return out;
+}
+
+} // namespace covsim::io

@@ -1,0 +1,470 @@
+#include "run/batch_steps.hpp"
+
+#include "core/capacity.hpp"
+#include "core/cost.hpp"
+#include "core/error.hpp"
+#include "core/memory_estimate.hpp"
+#include "core/parallel.hpp"
+#include "core/propagation/registry.hpp"
+#include "core/scenario_inputs.hpp"
+#include "io/district_gpkg.hpp"
+#include "io/hdf5_results.hpp"
+#include "io/map_sink.hpp"
+#include "io/memory_limit.hpp"
+#include "io/qgis_project.hpp"
+#include "io/quicklook_sink.hpp"
+#include "io/scenario_parser.hpp"
+#include "io/sha256.hpp"
+#include "io/site_layer.hpp"
+#include "io/summary_csv.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cmath>
+#include <cstring>
+#include <fcntl.h>
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+#include <map>
+#include <set>
+#include <spdlog/spdlog.h>
+#include <sys/file.h>
+#include <tbb/task_arena.h>
+#include <unistd.h>
+#include <utility>
+
+namespace covsim {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::string utc_now() {
+    return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", fmt::gmtime(std::time(nullptr)));
+}
+
+double seconds_since(Clock::time_point t0) {
+    return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
+// Holds <out>/.covsim.lock: two runs into one directory would overwrite each other's variants.
+int lock_output(const std::filesystem::path& out_dir) {
+    const std::filesystem::path path = out_dir / ".covsim.lock";
+    const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        throw Error(ErrorCode::io,
+                    fmt::format("cannot create '{}': {}", path.string(), std::strerror(errno)));
+    }
+    if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        ::close(fd);
+        throw Error(ErrorCode::io,
+                    fmt::format("'{}' is being written by another covsim run (it holds '{}'); "
+                                "wait for it to finish or choose another --out",
+                                out_dir.string(), path.string()));
+    }
+    return fd;
+}
+
+// A layer's sites outside the districts (neighbours: served and interfering, not costed unless
+// the scenario says so), and once per file the columns covsim did not read.
+void log_site_notes(const Scenario& sc, const LayerSpec& layer, const std::vector<Sector>& sectors,
+                    const io::SiteFileNotes& notes, std::set<std::string>& warned_files) {
+    const auto outside = static_cast<std::size_t>(
+        std::count_if(sectors.begin(), sectors.end(), [](const Sector& s) { return !s.inside(); }));
+    if (outside > 0) {
+        const bool counted = sc.cost.count_sites_outside;
+        spdlog::info("scenario {}: layer {}: {} of {} sectors outside the districts: they serve "
+                     "and interfere; their cost is {} ([cost] count_sites_outside = {})",
+                     sc.name, layer.name, outside, sectors.size(),
+                     counted ? "counted to the city" : "not counted", counted);
+    }
+    if (!notes.unused_columns.empty() && warned_files.insert(layer.sites_path.string()).second) {
+        spdlog::warn("{}", io::unused_columns_warning(layer.sites_path, notes));
+    }
+}
+
+// The sectors of every layer of a scenario, on the study area's terrain. The antenna files that
+// rows of the site files name join the variant's inputs.
+std::vector<Sector> read_scenario_sectors(const Scenario& sc, const StudyArea& area,
+                                          std::vector<InputFile>& inputs,
+                                          std::set<std::string>& warned_files) {
+    std::vector<Sector> all;
+    for (std::size_t l = 0; l < sc.layers.size(); ++l) {
+        io::SiteFileNotes notes;
+        std::vector<Sector> sectors = io::read_sectors(sc.layers[l], l, area, &notes);
+        log_site_notes(sc, sc.layers[l], sectors, notes, warned_files);
+        if (const std::size_t missing = place_on_terrain(sectors, area); missing > 0) {
+            spdlog::warn("layer {}: {} sectors stand where the DEM has no elevation; their paths "
+                         "are computed without terrain",
+                         sc.layers[l].name, missing);
+        }
+        spdlog::debug("scenario {}: layer {}: {} sectors from {}", sc.name, sc.layers[l].name,
+                      sectors.size(), sc.layers[l].sites_path.string());
+        for (std::size_t a = 0; a < notes.antenna_files.size(); ++a) {
+            inputs.emplace_back(fmt::format("sites_{}_antenna_{}", sc.layers[l].name, a + 1),
+                                notes.antenna_files[a]);
+        }
+        all.insert(all.end(), std::make_move_iterator(sectors.begin()),
+                   std::make_move_iterator(sectors.end()));
+    }
+    return all;
+}
+
+// The files a variant depends on, for provenance and its checksum.
+std::vector<InputFile> variant_inputs(const Scenario& sc, const io::LoadedStudyArea& area) {
+    std::vector<InputFile> inputs;
+    inputs.emplace_back("scenario", sc.source_path);
+    for (std::size_t i = 0; i < sc.extends_paths.size(); ++i) {
+        inputs.emplace_back(fmt::format("scenario_extends_{}", i + 1), sc.extends_paths[i]);
+    }
+    inputs.insert(inputs.end(), area.inputs.begin(), area.inputs.end());
+    for (const LayerSpec& layer : sc.layers) {
+        inputs.emplace_back("sites_" + layer.name, layer.sites_path);
+        if (!layer.antenna_path.empty()) {
+            inputs.emplace_back("antenna_" + layer.name, layer.antenna_path);
+        }
+    }
+    return inputs;
+}
+
+// Refuses, with ErrorCode::limit, a variant whose estimate exceeds the machine's memory.
+std::uint64_t check_variant_memory(const Scenario& sc, const StudyArea& area) {
+    const std::uint64_t bytes =
+        area.grid.cell_count() *
+        (study_area_bytes_per_cell + scenario_bytes_per_cell(sc.layers.size()));
+    io::check_memory(bytes,
+                     fmt::format("scenario {}: {} layers on {} x {} cells of {:g} m", sc.name,
+                                 sc.layers.size(), area.grid.width, area.grid.height,
+                                 sc.study_area.resolution_m),
+                     fmt::format("Use a coarser [study_area] resolution_m (at least {:g} m).",
+                                 io::coarser_resolution_m(bytes, sc.study_area.resolution_m)));
+    return bytes;
+}
+
+// SHA-256 of every distinct input file, computed once per batch, in parallel.
+std::map<std::string, std::string> hash_inputs(const std::vector<InputFile*>& inputs) {
+    std::map<std::string, std::string> digests;
+    for (const InputFile* in : inputs) {
+        digests.emplace(in->path.string(), std::string());
+    }
+    std::vector<std::map<std::string, std::string>::iterator> slots;
+    for (auto it = digests.begin(); it != digests.end(); ++it) {
+        slots.push_back(it);
+    }
+    parallel::for_each_index(std::size_t{0}, slots.size(), [&](std::size_t i) {
+        slots[i]->second = io::sha256_file(slots[i]->first);
+    });
+    return digests;
+}
+
+// The assembled files hold what the variants hold. HDF5 1.10 crashes (SIGSEGV in H5Ocopy) when
+// the disk fills during the copy, where a clear error is due: check the space first.
+void check_space_to_assemble(const std::vector<Variant>& variants, const OutputDirectory& out) {
+    std::error_code ec;
+    std::uintmax_t needed = 0;
+    for (const Variant& v : variants) {
+        for (const auto& e :
+             std::filesystem::directory_iterator(out.store().dir(v.scenario->name), ec)) {
+            needed += e.is_regular_file(ec) ? e.file_size(ec) : 0;
+        }
+    }
+    needed += needed / 4 + 65536; // metadata and the project file
+    const std::filesystem::space_info space = std::filesystem::space(out.path(), ec);
+    if (!ec && space.available < needed) {
+        throw Error(ErrorCode::io,
+                    fmt::format("not enough free space in '{}' to assemble the batch's results: "
+                                "about {:.1f} MB needed, {:.1f} MB free; the finished variants "
+                                "are kept in '{}', free some space and run the same command again",
+                                out.path().string(), static_cast<double>(needed) / 1e6,
+                                static_cast<double>(space.available) / 1e6,
+                                (out.path() / "variants").string()));
+    }
+}
+
+} // namespace
+
+std::vector<Scenario> parse_batch(const std::vector<std::filesystem::path>& files) {
+    std::vector<Scenario> scenarios = io::parse_scenario_batch(files);
+    for (const Scenario& sc : scenarios) {
+        for (const std::string& w : io::scenario_warnings(sc)) {
+            spdlog::warn("{}", w);
+        }
+    }
+    std::map<std::string, std::string> dirs; // variant directory name -> scenario
+    for (const Scenario& sc : scenarios) {
+        const auto [it, inserted] = dirs.emplace(variant_file_name(sc.name), sc.name);
+        if (!inserted) {
+            throw Error(ErrorCode::scenario,
+                        fmt::format("{}: scenario names \"{}\" and \"{}\" give the same variant "
+                                    "directory '{}'; rename one",
+                                    sc.source_path.string(), it->second, sc.name, it->first));
+        }
+    }
+    return scenarios;
+}
+
+OutputDirectory::OutputDirectory(std::filesystem::path dir, int lock_fd)
+    : dir_(std::move(dir)), lock_fd_(lock_fd), store_(dir_) {}
+
+OutputDirectory::OutputDirectory(OutputDirectory&& other) noexcept
+    : dir_(std::move(other.dir_)), lock_fd_(std::exchange(other.lock_fd_, -1)),
+      store_(std::move(other.store_)) {}
+
+OutputDirectory::~OutputDirectory() {
+    if (lock_fd_ >= 0) {
+        ::close(lock_fd_);
+    }
+}
+
+OutputDirectory open_output(const std::filesystem::path& dir) {
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    if (ec || !std::filesystem::is_directory(dir)) {
+        throw Error(ErrorCode::io, fmt::format("output directory '{}' cannot be created{}",
+                                               dir.string(), ec ? ": " + ec.message() : ""));
+    }
+    OutputDirectory out(dir, lock_output(dir));
+    out.store().remove_leftovers();
+    return out;
+}
+
+std::vector<Variant> load_variants(const std::vector<Scenario>& scenarios) {
+    std::map<StudyAreaSpec, std::shared_ptr<const io::LoadedStudyArea>> areas;
+    std::vector<Variant> variants;
+    std::set<std::string> warned_files; // one unused-columns warning per site file
+    for (const Scenario& sc : scenarios) {
+        Variant v;
+        v.scenario = &sc;
+        auto& area = areas[sc.study_area];
+        if (!area) {
+            spdlog::info("loading study area of scenario {}", sc.name);
+            area = std::make_shared<const io::LoadedStudyArea>(io::load_study_area(sc.study_area));
+            spdlog::info("study area: {} districts, {} x {} cells of {:g} m, {:.0f} people",
+                         area->area.districts.size(), area->area.grid.width, area->area.grid.height,
+                         area->area.grid.cell_size_m, area->area.total_population());
+        }
+        v.area = area;
+        v.bytes = check_variant_memory(sc, area->area);
+        v.inputs = variant_inputs(sc, *area);
+        v.input.area = &area->area;
+        v.input.layers = coverage_layers(sc);
+        v.input.indoor = sc.indoor;
+        v.ftth_district = ftth_districts(sc, area->area);
+        v.input.sectors = read_scenario_sectors(sc, area->area, v.inputs, warned_files);
+        variants.push_back(std::move(v));
+    }
+    return variants;
+}
+
+void checksum_variants(std::vector<Variant>& variants, bool web_tiles) {
+    std::vector<InputFile*> all;
+    for (Variant& v : variants) {
+        for (InputFile& in : v.inputs) {
+            all.push_back(&in);
+        }
+    }
+    const std::map<std::string, std::string> digests = hash_inputs(all);
+    for (InputFile* in : all) {
+        in->sha256 = digests.at(in->path.string());
+    }
+    for (Variant& v : variants) {
+        io::Sha256 h;
+        h.update("covsim variant checksum 1\n");
+        h.update(v.scenario->name + "\n");
+        h.update(v.scenario->source_text);
+        h.update(web_tiles ? "\nweb_tiles\n" : "\n");
+        for (const InputFile& in : v.inputs) {
+            if (in.role != "scenario") { // the file may hold other variants: its text is above
+                h.update(in.role + " " + in.sha256 + "\n");
+            }
+        }
+        v.checksum = h.hex_digest();
+    }
+}
+
+std::vector<Variant*> select_pending(std::vector<Variant>& variants, const VariantStore& store,
+                                     bool force) {
+    std::vector<Variant*> pending;
+    for (Variant& v : variants) {
+        const std::string& name = v.scenario->name;
+        const std::optional<std::string> stored = store.stored_checksum(name);
+        if (!force && stored == v.checksum) {
+            spdlog::info("scenario {}: skipped, unchanged (input_checksum {})", name,
+                         v.checksum.substr(0, 12));
+            continue;
+        }
+        if (stored) {
+            spdlog::info("scenario {}: {}", name,
+                         force ? "recomputing (--force)"
+                               : "inputs changed since it was computed; recomputing");
+        }
+        pending.push_back(&v);
+    }
+    return pending;
+}
+
+std::size_t variants_side_by_side(const std::vector<Variant*>& pending, int threads) {
+    std::uint64_t largest = 1;
+    for (const Variant* v : pending) {
+        largest = std::max(largest, v->bytes);
+    }
+    const std::size_t side_by_side =
+        std::clamp<std::size_t>(static_cast<std::size_t>(side_by_side_budget_bytes / largest), 1,
+                                static_cast<std::size_t>(threads));
+    if (side_by_side < static_cast<std::size_t>(threads) && pending.size() > 1) {
+        spdlog::info("{} variant(s) at a time: each needs up to {:.1f} GB", side_by_side,
+                     static_cast<double>(largest) / 1e9);
+    }
+    return side_by_side;
+}
+
+ScenarioResult compute_variant(Variant& v) {
+    const Scenario& sc = *v.scenario;
+    const auto t0 = Clock::now();
+    ScenarioResult result;
+    result.scenario = &sc;
+    result.area = &v.area->area;
+    result.inputs = v.inputs;
+    result.input_checksum = v.checksum;
+    result.started_utc = utc_now();
+    spdlog::info("scenario {}: computing coverage", sc.name);
+    result.coverage = compute_coverage(v.input);
+    result.capacity =
+        compute_capacity(capacity_input(sc, v.input, result.coverage, v.ftth_district));
+    result.cost =
+        compute_costs(cost_input(sc, v.input, result.coverage, result.capacity, v.ftth_district));
+    if (result.coverage.status.non_finite_losses > 0) {
+        spdlog::warn("scenario {}: {} cell-sector pairs had a non-finite path loss and were "
+                     "skipped",
+                     sc.name, result.coverage.status.non_finite_losses);
+    }
+    if (result.capacity.steering_iterations > 1) {
+        spdlog::info("scenario {}: traffic steered between layers in {} iterations (largest load "
+                     "change in the last: {:.2g})",
+                     sc.name, result.capacity.steering_iterations,
+                     result.capacity.steering_last_change);
+    }
+    if (result.capacity.overloaded_cells > 0) {
+        spdlog::info("scenario {}: {} cells are overloaded in the busy hour", sc.name,
+                     result.capacity.overloaded_cells);
+    }
+    result.sectors = std::move(v.input.sectors);
+    result.layers = std::move(v.input.layers);
+    result.finished_utc = utc_now();
+    result.elapsed_s = seconds_since(t0);
+    return result;
+}
+
+void commit_variant(const ScenarioResult& result, const OutputDirectory& out, const RunInfo& run,
+                    bool web_tiles, std::mutex& hdf5_mutex) {
+    const std::string& name = result.scenario->name;
+    const VariantStore& store = out.store();
+    spdlog::info("scenario {}: writing results", name);
+    const std::filesystem::path dir = store.begin(name);
+    try {
+        io::MapSink maps(out.path(), web_tiles);
+        maps.write(result, run);
+        maps.commit();
+        io::write_quicklook(out.path(), result);
+        {
+            const std::lock_guard h5_lock(hdf5_mutex);
+            io::Hdf5Sink h5(dir / "results.h5");
+            h5.write(result, run);
+            h5.commit();
+        }
+        io::SummaryCsvSink csv(dir);
+        csv.write(result, run);
+        csv.commit();
+        io::DistrictGpkgSink gpkg(dir / "districts.gpkg");
+        gpkg.write(result, run);
+        gpkg.commit();
+        io::QgisProjectSink qgs(dir / "covsim.qgs");
+        qgs.write(result, run);
+        qgs.save_groups(dir / "qgis_groups.json");
+        save_summary(summarise(result), dir / "report.json");
+    } catch (...) {
+        store.abandon(name);
+        throw;
+    }
+    store.commit(name);
+}
+
+std::vector<ScenarioSummary> assemble_batch(const std::vector<Variant>& variants,
+                                            const OutputDirectory& out) {
+    spdlog::info("assembling results.h5, summaries, districts.gpkg and covsim.qgs");
+    check_space_to_assemble(variants, out);
+    std::vector<ScenarioSummary> summaries;
+    {
+        io::Hdf5Sink h5(out.path() / "results.h5");
+        io::SummaryCsvSink csv(out.path());
+        io::DistrictGpkgSink gpkg(out.path() / "districts.gpkg");
+        io::QgisProjectSink qgs(out.path() / "covsim.qgs");
+        for (const Variant& v : variants) {
+            const std::string& name = v.scenario->name;
+            const std::filesystem::path dir = out.store().dir(name);
+            h5.append(dir / "results.h5", name);
+            csv.append(dir);
+            gpkg.append(dir / "districts.gpkg");
+            qgs.append(dir / "qgis_groups.json");
+            summaries.push_back(load_summary(dir / "report.json"));
+        }
+        h5.commit();
+        csv.commit();
+        gpkg.commit();
+        qgs.commit();
+    }
+    std::vector<io::ChartPoint> points;
+    for (const ScenarioSummary& s : summaries) {
+        points.push_back({s.name, s.cost_per_subscriber_usd_per_month,
+                          s.total.population > 0.0 ? s.total.covered_population / s.total.population
+                                                   : std::nan("")});
+    }
+    io::write_batch_chart(out.path() / "batch.png", points);
+    return summaries;
+}
+
+ScenarioSummary summarise(const ScenarioResult& r) {
+    ScenarioSummary s;
+    s.name = r.scenario->name;
+    s.sectors = r.sectors.size();
+    std::set<std::string> sites; // a site hosts sectors of several layers
+    for (const Sector& sec : r.sectors) {
+        sites.insert(sec.site_id);
+    }
+    s.sites = sites.size();
+    s.resolution_m = r.area->grid.cell_size_m;
+    s.cells = r.coverage.status.cells;
+    s.elapsed_s = r.elapsed_s;
+    s.total = total_of(r.coverage.districts, r.layers.size());
+    for (const DistrictService& d : r.capacity.districts) {
+        s.served_population += d.served_population;
+    }
+    s.covered_indoor_population = s.total.covered_indoor_population;
+    s.annualised_cost_usd = r.cost.city.annualised_usd;
+    s.cost_per_subscriber_usd_per_month = r.cost.city.per_subscriber_usd_per_month;
+    s.affordability = r.cost.city.affordability;
+    s.affordability_threshold = r.scenario->cost.affordability_threshold;
+    s.overloaded_cells = r.capacity.overloaded_cells;
+    for (std::size_t l = 0; l < r.layers.size(); ++l) {
+        LayerSummary ls;
+        ls.name = r.layers[l].name;
+        ls.model = std::string(r.layers[l].model->name());
+        for (const Sector& sec : r.sectors) {
+            ls.sectors += sec.layer == l ? 1 : 0;
+        }
+        ls.covered_population = s.total.layer_covered_population[l];
+        s.layers.push_back(std::move(ls));
+    }
+    for (std::size_t d = 0; d < r.area->districts.size(); ++d) {
+        const District& info = r.area->districts[d];
+        s.districts.push_back({info.code, info.name_ascii, std::string(to_string(info.type)),
+                               r.coverage.districts[d], r.capacity.districts[d].served_population,
+                               r.cost.districts[d].per_subscriber_usd_per_month,
+                               r.cost.districts[d].affordability,
+                               r.cost.districts[d].cheapest_mix});
+    }
+    return s;
+}
+
+} // namespace covsim

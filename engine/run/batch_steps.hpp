@@ -1,0 +1,105 @@
+#pragma once
+// The steps of a batch (../shared/DESIGN.md, "Orchestration steps"), each a function with its
+// own inputs and outputs, computing apart from writing, so that every driver (run_batch in
+// run/batch.cpp, the planner, a cluster driver) calls the same steps:
+//
+//   parse_batch → open_output → load_variants → checksum_variants → select_pending
+//     → per pending variant: compute_variant (no writes) → commit_variant (all its files)
+//     → assemble_batch (the batch's files, in batch order)
+
+#include "core/coverage.hpp"
+#include "core/result.hpp"
+#include "core/scenario.hpp"
+#include "io/study_area_loader.hpp"
+#include "run/batch.hpp"
+#include "run/variant_store.hpp"
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace covsim {
+
+// Every variant of every file, parsed and validated (one Error with every problem), the
+// warnings logged, each variant with its own directory name in the store.
+std::vector<Scenario> parse_batch(const std::vector<std::filesystem::path>& files);
+
+// The output directory of a batch while it is written: locked against a second run
+// (<out>/.covsim.lock, released when this is destroyed), with its variant store.
+class OutputDirectory {
+public:
+    OutputDirectory(std::filesystem::path dir, int lock_fd);
+    OutputDirectory(OutputDirectory&& other) noexcept;
+    OutputDirectory(const OutputDirectory&) = delete;
+    OutputDirectory& operator=(const OutputDirectory&) = delete;
+    OutputDirectory& operator=(OutputDirectory&&) = delete;
+    ~OutputDirectory();
+
+    [[nodiscard]] const std::filesystem::path& path() const noexcept { return dir_; }
+    [[nodiscard]] const VariantStore& store() const noexcept { return store_; }
+
+private:
+    std::filesystem::path dir_;
+    int lock_fd_ = -1;
+    VariantStore store_;
+};
+
+// Creates the output directory, locks it (Error(io) naming the lock when another run holds it)
+// and removes what an interrupted run left behind.
+OutputDirectory open_output(const std::filesystem::path& dir);
+
+// A variant ready to compute: its scenario, its study area (shared by the variants that describe
+// the same one), the kernel's input with every sector, its input files and, once
+// checksum_variants ran, their checksum.
+struct Variant {
+    const Scenario* scenario = nullptr;
+    std::shared_ptr<const io::LoadedStudyArea> area;
+    CoverageInput input;
+    std::vector<InputFile> inputs;   // the scenario, what it extends, the study area, sites
+    std::vector<bool> ftth_district; // per district: fibre offered
+    std::string checksum;            // SHA-256 over the resolved scenario and its inputs
+    std::uint64_t bytes = 0;         // memory estimate (core/memory_estimate.hpp)
+};
+
+// Loads every study area (once per distinct one) and site layer of the scenarios, so that a bad
+// input in the last scenario stops the batch before minutes of work on the first; refuses a
+// variant that would not fit in memory (ErrorCode::limit).
+std::vector<Variant> load_variants(const std::vector<Scenario>& scenarios);
+
+// SHA-256 of every distinct input file (in parallel), and per variant over its resolved
+// scenario, the options that change its files (`web_tiles`) and its inputs' digests.
+void checksum_variants(std::vector<Variant>& variants, bool web_tiles);
+
+// The variants to compute: all of them with `force`, else those not stored with the same
+// checksum (the others are logged as skipped).
+std::vector<Variant*> select_pending(std::vector<Variant>& variants, const VariantStore& store,
+                                     bool force);
+
+// How many of `pending` may be computed side by side: as many as fit in the memory budget
+// (core/memory_estimate.hpp), at least one, at most one per thread.
+std::size_t variants_side_by_side(const std::vector<Variant*>& pending, int threads);
+
+// Coverage, capacity and cost of one variant; writes nothing. Moves the variant's sectors and
+// layers into the result. Cancellable through the caller's TBB context: a result computed while
+// the work was cancelled may lack tiles and must not be committed.
+ScenarioResult compute_variant(Variant& variant);
+
+// Writes every file of a computed variant (its maps, then its directory in the store) and
+// commits it with one rename; on failure nothing of it looks complete. HDF5 is not built
+// thread-safe: `hdf5_mutex` serialises its writes between variants committed in parallel.
+void commit_variant(const ScenarioResult& result, const OutputDirectory& out, const RunInfo& run,
+                    bool web_tiles, std::mutex& hdf5_mutex);
+
+// The batch's files (results.h5, the summaries, districts.gpkg, covsim.qgs, batch.png),
+// assembled from the committed variants in batch order, each written under a temporary name and
+// renamed when complete. Returns the variants' summaries, in batch order.
+std::vector<ScenarioSummary> assemble_batch(const std::vector<Variant>& variants,
+                                            const OutputDirectory& out);
+
+// The terminal summary of a computed variant (run/summary_table prints it).
+ScenarioSummary summarise(const ScenarioResult& result);
+
+} // namespace covsim
