@@ -5,6 +5,9 @@
 #include "core/geometry.hpp"
 #include "core/isa.hpp"
 #include "core/parallel.hpp"
+#include "core/propagation/free_space.hpp"
+#include "core/propagation/itm.hpp"
+#include "core/propagation/itm_link.hpp"
 #include "core/propagation/location_variability.hpp"
 #include "core/propagation/p2108.hpp"
 #include "core/propagation/p2109.hpp"
@@ -16,6 +19,7 @@
 #include <boost/geometry/index/rtree.hpp>
 #include <cmath>
 #include <limits>
+#include <memory>
 #include <numbers>
 #include <optional>
 #include <set>
@@ -95,6 +99,11 @@ struct Scratch {
     };
     std::vector<TerrainMemo> terrain_memo;
     std::uint64_t mast_stamp = 0;
+    // The radial field last fetched (terrain_method radial), for the mast of mast_field_sector
+    // in mast_field_layer.
+    std::shared_ptr<const RadialField> mast_field;
+    const CoverageLayer* mast_field_layer = nullptr;
+    const Sector* mast_field_sector = nullptr;
 
     // The tile as a full rectangle (row-major, tile_width per row), for the span kernel: the
     // rectangle index of each gathered cell, per column x and per row y, per cell the ground,
@@ -285,6 +294,35 @@ struct SectorLink {
     }
 };
 
+// The key of the radial field of `sector`'s mast for the layer; nullopt when its model has no
+// radial form (core/radial_terrain.hpp), which is then evaluated exactly.
+std::optional<RadialKey> radial_key(const CoverageLayer& layer, const Sector& sector) {
+    const std::optional<RadialTerm> term = radial_term_for(*layer.model);
+    if (!term) {
+        return std::nullopt;
+    }
+    RadialKey k;
+    k.term = *term;
+    k.x_m = sector.x_m;
+    k.y_m = sector.y_m;
+    k.ground_m = sector.ground_m;
+    k.tx_height_m = sector.height_m;
+    k.rx_height_m = layer.rx_height_m;
+    k.frequency_mhz = layer.frequency_mhz;
+    k.range_m = layer.max_range_m;
+    if (*term == RadialTerm::itm_attenuation) {
+        Link link;
+        link.tx_height_m = sector.height_m;
+        link.rx_height_m = layer.rx_height_m;
+        link.frequency_mhz = layer.frequency_mhz;
+        link.path = layer.path;
+        if (!itm_parameters_for(link, k.itm)) {
+            return std::nullopt;
+        }
+    }
+    return k;
+}
+
 // Calls f(flag) with the flag as a std::bool_constant, so that each value is its own loop.
 template <typename F>
 COVSIM_ALWAYS_INLINE inline void with_flag(bool flag, F&& f) {
@@ -317,6 +355,14 @@ public:
             trees_[l] = SectorTree(entries[l].begin(), entries[l].end()); // packing constructor
         }
         plan_interference(entries);
+        const auto radial = [](const CoverageLayer& l) {
+            return l.terrain_method == TerrainMethod::radial;
+        };
+        if (in.area->terrain && std::any_of(in.layers.begin(), in.layers.end(), radial)) {
+            radial_fields_ = std::make_unique<RadialFieldCache>(
+                *in.area->terrain,
+                std::min(in.area->terrain->grid.cell_size_m, in.area->grid.cell_size_m));
+        }
     }
 
     CoverageResult run() {
@@ -621,9 +667,105 @@ private:
         return p526::line_of_sight(s.profile, sector.height_m, layer.rx_height_m) ? 1 : 0;
     }
 
-    // The loss over the terrain of pair (sector, cell i), from its flat-terrain loss.
+    // The terrain loss and line of sight of pair (sector, cell i) into `memo` (whose flat loss
+    // and add-ons are set): over the mast's radial field (terrain_method radial, for the models
+    // it knows), else over the pair's own profile.
+    void evaluate_terrain(const CoverageLayer& layer, const Sector& sector, Scratch& s,
+                          std::size_t i, double dx, double dy, double d,
+                          Scratch::TerrainMemo& memo) const {
+        if (const RadialField* field = radial_field(layer, sector, s)) {
+            memo.over_terrain = false;
+            memo.line_of_sight = 1;
+            if (d < 1.5 * profile_spacing() || !std::isfinite(s.cell_ground[i])) {
+                return; // as profile_to(): no sample between, or no elevation
+            }
+            const RadialField::Value v = field->at(dx, dy, d, s.cell_ground[i]);
+            if (std::isfinite(v.term_db)) {
+                memo.over_terrain = true;
+                memo.loss_db = radial_terrain_loss(layer, sector, s.cell_ground[i], d,
+                                                   memo.flat_loss_db, memo.add_ons_db, v.term_db);
+                memo.line_of_sight = v.line_of_sight;
+            }
+            return;
+        }
+        memo.over_terrain = profile_to(sector, s, i, d);
+        memo.line_of_sight = 1;
+        if (memo.over_terrain) {
+            std::uint8_t los = flag_nodata;
+            memo.loss_db =
+                terrain_loss(layer, sector, s, d, memo.flat_loss_db, memo.add_ons_db, los);
+            memo.line_of_sight = los != flag_nodata ? los : line_of_sight(layer, sector, s);
+        }
+    }
+
+    // The line of sight from `sector` to cell i, for a best server that was not evaluated over
+    // the terrain: from the mast's radial field, or a profile; 1 without one.
+    std::uint8_t line_of_sight_to(const CoverageLayer& layer, const Sector& sector, Scratch& s,
+                                  std::size_t i, double d) const {
+        if (const RadialField* field = radial_field(layer, sector, s)) {
+            if (d < 1.5 * profile_spacing() || !std::isfinite(s.cell_ground[i])) {
+                return 1;
+            }
+            return field
+                ->at(s.cell_x[i] - sector.x_m, s.cell_y[i] - sector.y_m, d, s.cell_ground[i])
+                .line_of_sight;
+        }
+        return profile_to(sector, s, i, d) ? line_of_sight(layer, sector, s) : 1;
+    }
+
+    // The spacing of terrain profiles: the DEM's, or the analysis grid's when that is finer.
+    double profile_spacing() const {
+        return std::min(in_.area->terrain->grid.cell_size_m, in_.area->grid.cell_size_m);
+    }
+
+    // The radial field of `sector`'s mast for the layer, when the layer uses radials, the
+    // mast has a ground elevation and its model has a radial form (else nullptr: exact). Kept in
+    // the scratch for the current mast.
+    const RadialField* radial_field(const CoverageLayer& layer, const Sector& sector,
+                                    Scratch& s) const {
+        if (layer.terrain_method != TerrainMethod::radial || radial_fields_ == nullptr ||
+            !std::isfinite(sector.ground_m)) {
+            return nullptr;
+        }
+        if (s.mast_field != nullptr && s.mast_field_layer == &layer &&
+            same_mast(*s.mast_field_sector, sector)) {
+            return s.mast_field.get();
+        }
+        const std::optional<RadialKey> key = radial_key(layer, sector);
+        if (!key) {
+            return nullptr;
+        }
+        s.mast_field = radial_fields_->get(*key);
+        s.mast_field_layer = &layer;
+        s.mast_field_sector = &sector;
+        return s.mast_field.get();
+    }
+
+    // The loss over the terrain of pair (sector, cell i) from its radial term: the formulas of
+    // terrain_loss() and of the models' adapters (builtin_models.cpp) with the profile's part
+    // interpolated (core/radial_terrain.hpp).
+    static double radial_terrain_loss(const CoverageLayer& layer, const Sector& sector,
+                                      double cell_ground, double d, double flat_loss,
+                                      double add_ons_db, double term_db) {
+        switch (radial_term_for(*layer.model).value_or(RadialTerm::p526_excess)) {
+        case RadialTerm::itm_attenuation:
+            return itm::free_space_loss_db(d, layer.frequency_mhz) + term_db + add_ons_db;
+        case RadialTerm::p526_loss: {
+            const double dh =
+                (sector.ground_m + sector.height_m) - (cell_ground + layer.rx_height_m);
+            const double d3d = std::sqrt(d * d + dh * dh);
+            return p525::free_space_loss_db(d3d, layer.frequency_mhz) + term_db + add_ons_db;
+        }
+        case RadialTerm::p526_excess:
+            return flat_loss + term_db;
+        }
+        return flat_loss;
+    }
+
+    // The loss over the terrain of pair (sector, cell i), from its flat-terrain loss; `los`
+    // receives the profile's line of sight when the evaluation finds it (P.526), else stays.
     double terrain_loss(const CoverageLayer& layer, const Sector& sector, const Scratch& s,
-                        double d, double flat_loss, double add_ons_db) const {
+                        double d, double flat_loss, double add_ons_db, std::uint8_t& los) const {
         if (layer.model->needs_profile()) {
             Link link;
             link.distance_m = d;
@@ -638,6 +780,8 @@ private:
         }
         const p526::DeltaBullingtonResult r = p526::delta_bullington(
             s.profile, sector.height_m, layer.rx_height_m, layer.frequency_mhz);
+        // The same test as line_of_sight() (p526.hpp): no second pass for the flag.
+        los = r.line_of_sight ? 1 : 0;
         return flat_loss + std::max(0.0, r.bullington_actual_db - r.bullington_smooth_db);
     }
 
@@ -931,6 +1075,7 @@ private:
             if (mast == nullptr || !same_mast(*mast, sector)) {
                 mast = &sector;
                 ++s.mast_stamp;
+                s.mast_field.reset();
             }
             const std::size_t k = flat_pairs(layer, sector, s);
             status.pixel_sectors += k;
@@ -948,12 +1093,7 @@ private:
                         memo.stamp = s.mast_stamp;
                         memo.flat_loss_db = loss;
                         memo.add_ons_db = s.pair_extra[j];
-                        memo.over_terrain = profile_to(sector, s, i, d);
-                        memo.line_of_sight = 1;
-                        if (memo.over_terrain) {
-                            memo.loss_db = terrain_loss(layer, sector, s, d, loss, memo.add_ons_db);
-                            memo.line_of_sight = line_of_sight(layer, sector, s);
-                        }
+                        evaluate_terrain(layer, sector, s, i, s.pair_dx[j], s.pair_dy[j], d, memo);
                     }
                     if (memo.over_terrain) {
                         loss = memo.loss_db;
@@ -1081,8 +1221,7 @@ private:
                 // evaluated over the terrain (below the margin) gets its profile here.
                 c.line_of_sight = sums.best_line_of_sight[i];
                 if (c.line_of_sight == flag_nodata) {
-                    c.line_of_sight =
-                        profile_to(sector, s, i, d) ? line_of_sight(layer, sector, s) : 1;
+                    c.line_of_sight = line_of_sight_to(layer, sector, s, i, d);
                 }
                 lm.line_of_sight.values[idx] = c.line_of_sight;
             }
@@ -1251,6 +1390,7 @@ private:
     std::vector<InterferencePass> passes_;
     std::vector<CoverageLayer> derived_layers_;
     std::vector<SectorTree> derived_trees_;
+    std::unique_ptr<RadialFieldCache> radial_fields_; // with a DEM and a radial layer
     std::int64_t tiles_x_ = 0;
     std::int64_t tiles_y_ = 0;
 };

@@ -23,6 +23,7 @@
 #include "core/antenna.hpp"
 #include "core/district.hpp"
 #include "core/propagation/model.hpp"
+#include "core/radial_terrain.hpp"
 #include "core/raster.hpp"
 #include "core/sector.hpp"
 #include "core/study_area.hpp"
@@ -63,6 +64,9 @@ struct CoverageLayer {
     // overestimated).
     bool terrain_correction = true;
     double terrain_margin_db = 30.0;
+    // How terrain losses are evaluated (core/radial_terrain.hpp): along radials from each mast,
+    // interpolated between them, or over one straight profile per pair.
+    TerrainMethod terrain_method = TerrainMethod::radial;
     PathParameters path;
     // ITU-R P.2108 (docs/models/p2108-clutter.md): §3.2 statistical clutter loss at the
     // receiver, and the §3.1 height-gain correction by the cell's clutter type (land cover).

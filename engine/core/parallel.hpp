@@ -16,6 +16,7 @@
 
 #include <cstddef>
 #include <tbb/blocked_range.h>
+#include <tbb/collaborative_call_once.h>
 #include <tbb/parallel_for.h>
 #include <tbb/parallel_pipeline.h>
 #include <tbb/task_group.h>
@@ -133,6 +134,25 @@ void for_each_limited(std::size_t count, std::size_t max_in_flight, const Body& 
         throw;
     }
     join.acquire();
+}
+
+// A once-flag for call_once().
+struct OnceFlag {
+    tbb::collaborative_once_flag flag;
+    detail::Edge done;
+};
+
+// Runs f() once for `once`, however many threads call this: the first runs it, the others wait
+// and help with its parallel loops (tbb::collaborative_call_once), and every caller returns
+// after it, with what f() wrote visible (declared to ThreadSanitizer as above). If f() throws,
+// the exception reaches the caller that ran it and a later call runs f() again.
+template <typename F>
+void call_once(OnceFlag& once, F&& f) {
+    tbb::collaborative_call_once(once.flag, [&] {
+        f();
+        once.done.release();
+    });
+    once.done.acquire();
 }
 
 } // namespace covsim::parallel

@@ -101,6 +101,7 @@ struct LayerSpec {
     // Terrain, clutter, location variability (docs/terrain.md, docs/models/p2108-clutter.md).
     bool terrain_correction = true;
     double terrain_margin_db = 30.0;
+    TerrainMethod terrain_method = TerrainMethod::radial;
     PathParameters path;
     bool clutter_loss = false;
     double clutter_location_percent = 50.0;

@@ -56,6 +56,7 @@ std::vector<CoverageLayer> coverage_layers(const Scenario& sc) {
         l.serves = spec.service_area;
         l.terrain_correction = spec.terrain_correction;
         l.terrain_margin_db = spec.terrain_margin_db;
+        l.terrain_method = spec.terrain_method;
         l.path = spec.path;
         l.clutter_loss = spec.clutter_loss;
         l.clutter_location_percent = spec.clutter_location_percent;

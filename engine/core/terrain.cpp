@@ -113,16 +113,12 @@ sample_line_avx2(const Raster<float>& dem, double x0_m, double y0_m, double dx_m
 
 } // namespace
 
-bool terrain_profile(const Raster<float>& dem, double x0_m, double y0_m, double x1_m, double y1_m,
-                     double spacing_m, TerrainProfile& out) {
-    const double length = std::hypot(x1_m - x0_m, y1_m - y0_m);
-    const auto n =
-        std::max<std::size_t>(1, static_cast<std::size_t>(std::ceil(length / spacing_m)));
-    out.spacing_m = length / static_cast<double>(n);
-    out.elevation_m.resize(n + 1);
+bool sample_segment(const Raster<float>& dem, double x0_m, double y0_m, double x1_m, double y1_m,
+                    std::size_t intervals, double* out) noexcept {
+    const std::size_t n = intervals;
     const double dx = x1_m - x0_m;
     const double dy = y1_m - y0_m;
-    double* e = out.elevation_m.data();
+    double* e = out;
     std::size_t from = 0;
 #ifdef COVSIM_ISA_DISPATCH
     if (isa::active() == isa::Level::x86_64_v3 && dem.grid.width > 0 && dem.grid.height > 0 &&
@@ -140,6 +136,16 @@ bool terrain_profile(const Raster<float>& dem, double x0_m, double y0_m, double 
         }
     }
     return true;
+}
+
+bool terrain_profile(const Raster<float>& dem, double x0_m, double y0_m, double x1_m, double y1_m,
+                     double spacing_m, TerrainProfile& out) {
+    const double length = std::hypot(x1_m - x0_m, y1_m - y0_m);
+    const auto n =
+        std::max<std::size_t>(1, static_cast<std::size_t>(std::ceil(length / spacing_m)));
+    out.spacing_m = length / static_cast<double>(n);
+    out.elevation_m.resize(n + 1);
+    return sample_segment(dem, x0_m, y0_m, x1_m, y1_m, n, out.elevation_m.data());
 }
 
 } // namespace covsim

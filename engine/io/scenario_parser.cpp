@@ -848,6 +848,8 @@ const std::vector<KeyRow<LayerSpec>> layer_keys = {
     table_key("throughput", &LayerSpec::throughput, throughput_keys),
     boolean_key("terrain_correction", &LayerSpec::terrain_correction),
     number_key("terrain_margin_db", 0.0, 200.0, "dB", &LayerSpec::terrain_margin_db),
+    choice_key("terrain_method", &LayerSpec::terrain_method, parse_terrain_method,
+               "\"radial\" or \"exact\""),
     boolean_key("clutter_loss", &LayerSpec::clutter_loss),
     number_key("clutter_location_percent", 1.0, 99.0, "%", &LayerSpec::clutter_location_percent),
     boolean_key("terminal_clutter_correction", &LayerSpec::terminal_clutter_correction),

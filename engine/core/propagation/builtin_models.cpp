@@ -6,6 +6,7 @@
 #include "core/propagation/cost231_hata.hpp"
 #include "core/propagation/free_space.hpp"
 #include "core/propagation/itm.hpp"
+#include "core/propagation/itm_link.hpp"
 #include "core/propagation/location_variability.hpp"
 #include "core/propagation/p1812.hpp"
 #include "core/propagation/p526.hpp"
@@ -374,21 +375,9 @@ public:
             return nan;
         }
         itm::ItmParameters p;
-        p.tx_height_m = l.tx_height_m;
-        p.rx_height_m = l.rx_height_m;
-        p.frequency_mhz = l.frequency_mhz;
-        p.polarization = l.path.vertical_polarization ? itm::Polarization::vertical
-                                                      : itm::Polarization::horizontal;
-        p.ground_relative_permittivity = l.path.ground_relative_permittivity;
-        p.ground_conductivity_s_per_m = l.path.ground_conductivity_s_per_m;
-        p.surface_refractivity_n_units = l.path.surface_refractivity_n_units;
-        p.climate = l.path.climate;
-        if (!itm::apply_mdvar(l.path.variability_mode, p)) {
+        if (!itm_parameters_for(l, p)) {
             return nan;
         }
-        p.time_percent = l.path.time_percent;
-        p.location_percent = l.path.location_percent;
-        p.situation_percent = l.path.situation_percent;
         const itm::ItmResult r = itm::point_to_point(*l.profile, p);
         return r.ok() ? r.loss_db : nan;
     }
@@ -497,6 +486,25 @@ public:
 };
 
 } // namespace
+
+bool itm_parameters_for(const Link& l, itm::ItmParameters& p) noexcept {
+    p.tx_height_m = l.tx_height_m;
+    p.rx_height_m = l.rx_height_m;
+    p.frequency_mhz = l.frequency_mhz;
+    p.polarization =
+        l.path.vertical_polarization ? itm::Polarization::vertical : itm::Polarization::horizontal;
+    p.ground_relative_permittivity = l.path.ground_relative_permittivity;
+    p.ground_conductivity_s_per_m = l.path.ground_conductivity_s_per_m;
+    p.surface_refractivity_n_units = l.path.surface_refractivity_n_units;
+    p.climate = l.path.climate;
+    if (!itm::apply_mdvar(l.path.variability_mode, p)) {
+        return false;
+    }
+    p.time_percent = l.path.time_percent;
+    p.location_percent = l.path.location_percent;
+    p.situation_percent = l.path.situation_percent;
+    return true;
+}
 
 void register_builtin_models(ModelRegistry& registry) {
     registry.add(std::make_unique<FreeSpaceModel>());

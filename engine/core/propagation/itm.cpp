@@ -2,6 +2,7 @@
 
 #include "core/isa.hpp"
 #include "core/names.hpp"
+#include "core/propagation/upper_hull.hpp"
 
 #include <algorithm>
 #include <array>
@@ -206,8 +207,27 @@ double terrain_irregularity_m(std::span<const double> z, double spacing_m, doubl
     return (upper_decile - lower_decile) / (1.0 - 0.8 * std::exp(-(to_m - from_m) / 50e3));
 }
 
+// What depends on the parameters only (wave number, ground impedance, powers of the frequency,
+// the deviates and the frequency factors of the variability): computed once per
+// point_to_point() call, or once per radial by point_to_point_along(), and read by every
+// formula that used to compute them in place (the same expressions: the same values).
+struct Constants {
+    double k = 0.0;                // wave number, 1/m
+    Complex z_g;                   // ground transfer impedance
+    double abs_z_g = 0.0;          // |Z_g|
+    double f_third = 0.0;          // f^(1/3)
+    double f_minus_third = 0.0;    // f^(-1/3)
+    double scatter_distance = 0.0; // (575.7e12 / k)^(1/3) of d_ex [Alg 5.3]
+    double z_t = 0.0;              // Q^-1 of the time, location and situation fractions
+    double z_l = 0.0;
+    double z_s = 0.0;
+    double g_minus = 0.0; // frequency factors g-(f), g+(f) of the time variability
+    double g_plus = 0.0;
+};
+
 // Everything the reference attenuation needs about the path.
 struct Path {
+    const Constants* c = nullptr;
     double d = 0.0;   // distance, m
     double f = 0.0;   // frequency, MHz
     double k = 0.0;   // wave number, 1/m
@@ -227,23 +247,47 @@ double irregular_horizon_m(double h_e, double a_e, double delta_h) noexcept {
     return std::sqrt(2.0 * h_e * a_e) * std::exp(-0.07 * std::sqrt(delta_h / std::max(h_e, 5.0)));
 }
 
+// The terrain of one path as the profile analysis reads it, over a profile's samples: what
+// point_to_point() computes exactly. The radial view (RadialTerrain below) answers the same
+// questions for a prefix of a radial.
+struct ProfileTerrain {
+    std::span<const double> z;
+    double spacing_m = 0.0;
+
+    [[nodiscard]] double distance_m() const noexcept {
+        return spacing_m * static_cast<double>(z.size() - 1);
+    }
+    [[nodiscard]] double tx_ground_m() const noexcept { return z.front(); }
+    [[nodiscard]] double rx_ground_m() const noexcept { return z.back(); }
+    [[nodiscard]] double mean_elevation_m() const noexcept { return path_mean_elevation_m(z); }
+    void horizons(double a_e, const Pair& h_g, Pair& theta_e, Pair& d_l) const noexcept {
+        find_horizons(z, spacing_m, a_e, h_g, theta_e, d_l);
+    }
+    [[nodiscard]] double irregularity_m(double from_m, double to_m) const noexcept {
+        return terrain_irregularity_m(z, spacing_m, from_m, to_m);
+    }
+    [[nodiscard]] LineEnds fit(double from_m, double to_m) const noexcept {
+        return fit_line(z, spacing_m, from_m, to_m);
+    }
+};
+
 // Point-to-point profile analysis (ITM 1.2.2 qlrpfl): horizons, Delta_h between points 15
 // antenna heights (at most a tenth of the horizon distance) from each terminal, and effective
 // heights above a least-squares line through the terrain each terminal sees. On a path well
 // within line of sight (d_L1 + d_L2 > 1.5 d) the horizons are those of a smooth earth through the
 // whole fitted line [Alg 3.3, 3.4], scaled so that they reach at least the path distance.
-void analyse_profile(std::span<const double> z, double spacing_m, Path& path) noexcept {
-    const std::size_t last = z.size() - 1;
-    find_horizons(z, spacing_m, path.a_e, path.h_g, path.theta_e, path.d_l);
+template <typename Terrain>
+void analyse_profile(const Terrain& terrain, Path& path) noexcept {
+    terrain.horizons(path.a_e, path.h_g, path.theta_e, path.d_l);
 
     const double from_m = std::min(15.0 * path.h_g[0], 0.1 * path.d_l[0]);
     const double to_m = path.d - std::min(15.0 * path.h_g[1], 0.1 * path.d_l[1]);
-    path.delta_h = terrain_irregularity_m(z, spacing_m, from_m, to_m);
+    path.delta_h = terrain.irregularity_m(from_m, to_m);
 
     if (path.d_l[0] + path.d_l[1] > 1.5 * path.d) {
-        const LineEnds fit = fit_line(z, spacing_m, from_m, to_m);
-        path.h_e[0] = path.h_g[0] + std::fdim(z[0], fit.first);
-        path.h_e[1] = path.h_g[1] + std::fdim(z[last], fit.last);
+        const LineEnds fit = terrain.fit(from_m, to_m);
+        path.h_e[0] = path.h_g[0] + std::fdim(terrain.tx_ground_m(), fit.first);
+        path.h_e[1] = path.h_g[1] + std::fdim(terrain.rx_ground_m(), fit.last);
         for (std::size_t j = 0; j < 2; ++j) {
             path.d_l[j] = irregular_horizon_m(path.h_e[j], path.a_e, path.delta_h);
         }
@@ -261,12 +305,201 @@ void analyse_profile(std::span<const double> z, double spacing_m, Path& path) no
                 (0.65 * path.delta_h * (d_ls / path.d_l[j] - 1.0) - 2.0 * path.h_e[j]) / d_ls;
         }
     } else {
-        const LineEnds tx_fit = fit_line(z, spacing_m, from_m, 0.9 * path.d_l[0]);
-        const LineEnds rx_fit = fit_line(z, spacing_m, path.d - 0.9 * path.d_l[1], to_m);
-        path.h_e[0] = path.h_g[0] + std::fdim(z[0], tx_fit.first);
-        path.h_e[1] = path.h_g[1] + std::fdim(z[last], rx_fit.last);
+        const LineEnds tx_fit = terrain.fit(from_m, 0.9 * path.d_l[0]);
+        const LineEnds rx_fit = terrain.fit(path.d - 0.9 * path.d_l[1], to_m);
+        path.h_e[0] = path.h_g[0] + std::fdim(terrain.tx_ground_m(), tx_fit.first);
+        path.h_e[1] = path.h_g[1] + std::fdim(terrain.rx_ground_m(), rx_fit.last);
     }
 }
+
+// The terrain of the path from a radial's first sample (the transmitter) to its sample k (the
+// receiver), read from what point_to_point_along() computed once for every prefix of the radial
+// (RadialAnalysis): prefix sums for the mean elevation and the fitted lines, the samples that
+// may be the horizons, and Delta_h.
+struct RadialTerrain {
+    const double* z = nullptr; // the radial's samples
+    double spacing_m = 0.0;
+    std::size_t k = 0;
+    const double* sum_z = nullptr;  // sum_z[i] = z_0 + ... + z_(i-1)
+    const double* sum_iz = nullptr; // sum_iz[i] = 0 z_0 + ... + (i-1) z_(i-1)
+    std::int32_t tx_candidate = -1; // the intermediate sample of largest elevation from each
+    std::int32_t rx_candidate = -1; // terminal (RadialAnalysis), -1 without one
+    double delta_h_m = 0.0;
+
+    [[nodiscard]] double distance_m() const noexcept { return spacing_m * static_cast<double>(k); }
+    [[nodiscard]] double tx_ground_m() const noexcept { return z[0]; }
+    [[nodiscard]] double rx_ground_m() const noexcept { return z[k]; }
+    // path_mean_elevation_m() from the prefix sums.
+    [[nodiscard]] double mean_elevation_m() const noexcept {
+        const auto tenth = static_cast<std::size_t>(0.1 * static_cast<double>(k));
+        return (sum_z[k - tenth + 1] - sum_z[tenth]) / static_cast<double>(k - 2 * tenth + 1);
+    }
+    // find_horizons() over the candidates: each is the sample a full pass would find, up to the
+    // effective earth radius it was chosen with (RadialAnalysis).
+    void horizons(double a_e, const Pair& h_g, Pair& theta_e, Pair& d_l) const noexcept {
+        const double d = distance_m();
+        const double tx_z = z[0] + h_g[0];
+        const double rx_z = z[k] + h_g[1];
+        const double two_a_e = 2.0 * a_e;
+        theta_e[0] = (rx_z - tx_z) / d - d / two_a_e;
+        theta_e[1] = -(rx_z - tx_z) / d - d / two_a_e;
+        d_l = {d, d};
+        if (tx_candidate > 0) {
+            const double from_tx = spacing_m * static_cast<double>(tx_candidate);
+            const double angle = (z[tx_candidate] - tx_z) / from_tx - from_tx / two_a_e;
+            if (angle > theta_e[0]) {
+                theta_e[0] = angle;
+                d_l[0] = from_tx;
+            }
+        }
+        if (rx_candidate > 0) {
+            const double from_rx = d - spacing_m * static_cast<double>(rx_candidate);
+            const double angle = (z[rx_candidate] - rx_z) / from_rx - from_rx / two_a_e;
+            if (angle > theta_e[1]) {
+                theta_e[1] = angle;
+                d_l[1] = from_rx;
+            }
+        }
+    }
+    [[nodiscard]] double irregularity_m(double /*from_m*/, double /*to_m*/) const noexcept {
+        return delta_h_m;
+    }
+    // fit_line() over samples 0..k from the prefix sums.
+    [[nodiscard]] LineEnds fit(double from_m, double to_m) const noexcept {
+        const int last = static_cast<int>(k);
+        int lo = static_cast<int>(std::max(from_m / spacing_m, 0.0));
+        int hi = last - static_cast<int>(std::max(last - to_m / spacing_m, 0.0));
+        if (hi <= lo) {
+            lo = std::max(lo - 1, 0);
+            hi = std::min(hi + 1, last);
+        }
+        const double n = hi - lo;
+        const double centre = 0.5 * (lo + hi);
+        const auto at = [this](int i) { return z[static_cast<std::size_t>(i)]; };
+        const auto inner = [lo, hi](const double* sums) {
+            return sums[static_cast<std::size_t>(hi)] - sums[static_cast<std::size_t>(lo + 1)];
+        };
+        const double inner_sum = hi > lo + 1 ? inner(sum_z) : 0.0;
+        const double inner_moment = hi > lo + 1 ? inner(sum_iz) - centre * inner_sum : 0.0;
+        const double sum = 0.5 * (at(lo) + at(hi)) + inner_sum;
+        const double moment = 0.5 * (at(hi) - at(lo)) * (0.5 * n) + inner_moment;
+        const double mean = sum / n;
+        const double slope = moment * 12.0 / ((n * n + 2.0) * n);
+        return {mean - slope * centre, mean + slope * (last - centre)};
+    }
+};
+
+// What every prefix of a radial shares (point_to_point_along), computed in one pass:
+// - prefix sums of the elevations;
+// - per receiver sample k, the horizon candidates among samples 1..k-1: from the transmitter a
+//   running maximum of the elevation angle, from the receiver the upper tangent to the convex
+//   hull of the samples (core/propagation/upper_hull.hpp), both on the earth of the whole
+//   radial's effective radius (the prefix's own radius differs by ~1 %: a candidate can differ
+//   from the exact horizon only where two samples are within that bulge difference, centimetres,
+//   of each other; the angle is then recomputed with the prefix's radius);
+// - Delta_h, which no running quantity gives (an interdecile range about a fitted line): exact
+//   at every receiver below 2 irregularity_per_octave intervals, then at irregularity_per_octave
+//   receivers per doubling of the distance, and linear in between. Delta_h is a statistic of
+//   the whole path and changes slowly with its length.
+constexpr std::size_t irregularity_per_octave = 8;
+
+class RadialAnalysis {
+public:
+    RadialAnalysis(const TerrainProfile& radial, const ItmParameters& p, std::size_t first,
+                   std::size_t stride, RadialScratch& s)
+        : z_(radial.elevation_m), spacing_m_(radial.spacing_m), s_(s) {
+        const std::size_t n = radial.intervals();
+        s.sum_z.resize(n + 2);
+        s.sum_iz.resize(n + 2);
+        s.sum_z[0] = 0.0;
+        s.sum_iz[0] = 0.0;
+        for (std::size_t i = 0; i <= n; ++i) {
+            s.sum_z[i + 1] = s.sum_z[i] + z_[i];
+            s.sum_iz[i + 1] = s.sum_iz[i] + static_cast<double>(i) * z_[i];
+        }
+        const double a_ref = 1.0 / effective_curvature(path_refractivity(
+                                       p.surface_refractivity_n_units, path_mean_elevation_m(z_)));
+        const double tx_z = z_[0] + p.tx_height_m;
+        s.tx_candidate.assign(n + 1, -1);
+        s.rx_candidate.assign(n + 1, -1);
+        s.hull.clear();
+        s.hull.reserve(n);
+        double best_tx = -std::numeric_limits<double>::infinity();
+        std::int32_t best_tx_i = -1;
+        std::size_t hint = 0;
+        for (std::size_t k = 2; k <= n; ++k) {
+            const auto i = static_cast<std::int32_t>(k - 1); // the newest intermediate sample
+            const double x = spacing_m_ * static_cast<double>(i);
+            const double w = z_[k - 1] - x * x / (2.0 * a_ref); // lowered by the earth's bulge
+            const double angle = (w - tx_z) / x;
+            if (angle > best_tx) {
+                best_tx = angle;
+                best_tx_i = i;
+            }
+            s.hull.add(x, w, i);
+            if (k >= first && (k - first) % stride == 0) {
+                const double d = spacing_m_ * static_cast<double>(k);
+                s.tx_candidate[k] = best_tx_i;
+                s.rx_candidate[k] =
+                    s.hull.argmax_seen_from(d, z_[k] + p.rx_height_m - d * d / (2.0 * a_ref), hint);
+            }
+        }
+        irregularities(p, first, stride, n);
+    }
+
+    [[nodiscard]] RadialTerrain terrain(std::size_t k) const noexcept {
+        return {z_.data(),          spacing_m_,       k,
+                s_.sum_z.data(),    s_.sum_iz.data(), s_.tx_candidate[k],
+                s_.rx_candidate[k], s_.delta_h[k]};
+    }
+
+private:
+    [[nodiscard]] static bool scheduled(std::size_t k) noexcept {
+        std::size_t step = 1;
+        while (step * 2 * irregularity_per_octave <= k) {
+            step *= 2;
+        }
+        return k % step == 0;
+    }
+
+    // Delta_h at the scheduled receivers, with the horizons analyse_profile() would find there,
+    // then linear in between.
+    void irregularities(const ItmParameters& p, std::size_t first, std::size_t stride,
+                        std::size_t n) {
+        s_.delta_h.assign(n + 1, 0.0);
+        const Pair h_g = {p.tx_height_m, p.rx_height_m};
+        const std::size_t last = first + (n - first) / stride * stride;
+        std::size_t previous = 0;
+        for (std::size_t k = first; k <= last; k += stride) {
+            if (k != first && k != last && !scheduled(k)) {
+                continue;
+            }
+            const RadialTerrain t = terrain(k);
+            const double a_e = 1.0 / effective_curvature(path_refractivity(
+                                         p.surface_refractivity_n_units, t.mean_elevation_m()));
+            Pair theta_e{};
+            Pair d_l{};
+            t.horizons(a_e, h_g, theta_e, d_l);
+            const double d = t.distance_m();
+            const double from_m = std::min(15.0 * h_g[0], 0.1 * d_l[0]);
+            const double to_m = d - std::min(15.0 * h_g[1], 0.1 * d_l[1]);
+            s_.delta_h[k] = terrain_irregularity_m(z_.first(k + 1), spacing_m_, from_m, to_m);
+            if (previous != 0) {
+                const double span = static_cast<double>(k - previous);
+                for (std::size_t j = previous + 1; j < k; ++j) {
+                    const double t_j = static_cast<double>(j - previous) / span;
+                    s_.delta_h[j] =
+                        s_.delta_h[previous] + (s_.delta_h[k] - s_.delta_h[previous]) * t_j;
+                }
+            }
+            previous = k;
+        }
+    }
+
+    std::span<const double> z_;
+    double spacing_m_;
+    RadialScratch& s_;
+};
 
 // ---- Auxiliary functions ([Alg] section 6) ------------------------------------------------------
 
@@ -395,8 +628,8 @@ private:
     };
     [[nodiscard]] Vogler vogler(double radius_m) const noexcept {
         const double c0 = std::pow((4.0 / 3.0) * 6370e3 / radius_m, third);
-        const double k_factor = 0.017778 * c0 * std::pow(p_.f, -third) / std::abs(p_.z_g);
-        return {k_factor, (1.607 - k_factor) * c0 * c0 * std::pow(p_.f, third)};
+        const double k_factor = 0.017778 * c0 * p_.c->f_minus_third / p_.c->abs_z_g;
+        return {k_factor, (1.607 - k_factor) * c0 * c0 * p_.c->f_third};
     }
 
     const Path& p_;
@@ -700,13 +933,13 @@ double frequency_factor(const FrequencyConstants& g, std::size_t i, double k) no
 double variability_db(const Path& p, double a_ref, const ItmParameters& in,
                       int& warnings) noexcept {
     const auto i = static_cast<std::size_t>(static_cast<int>(in.climate) - 1);
-    double z_t = inverse_ccdf(in.time_percent / 100.0);
-    double z_l = inverse_ccdf(in.location_percent / 100.0);
-    const double z_s = inverse_ccdf(in.situation_percent / 100.0);
+    double z_t = p.c->z_t;
+    double z_l = p.c->z_l;
+    const double z_s = p.c->z_s;
 
     // Effective distance d_e, a_1 = 9000 km, D_1 = 130 km [Alg 5.3].
     const double d_ex = std::sqrt(2.0 * 9000e3 * p.h_e[0]) + std::sqrt(2.0 * 9000e3 * p.h_e[1]) +
-                        std::pow(575.7e12 / p.k, third);
+                        p.c->scatter_distance;
     const double d_e = p.d < d_ex ? 130e3 * p.d / d_ex : 130e3 + p.d - d_ex;
 
     // Situation variability sigma_S = 5 + 3 e^(-d_e / D), D = 100 km [Alg 5.10]; none when the
@@ -741,10 +974,8 @@ double variability_db(const Path& p, double a_ref, const ItmParameters& in,
 
     // Time variability: sigma_T- below the median, sigma_T+ above it up to z_D, and the
     // ducting tail sigma_TD + (sigma_T+ - sigma_TD) z_D / z_T beyond [Alg] section 5.
-    const double sigma_minus =
-        climate_curve(sigma_minus_curve, i, d_e) * frequency_factor(g_minus, i, p.k);
-    const double sigma_plus =
-        climate_curve(sigma_plus_curve, i, d_e) * frequency_factor(g_plus, i, p.k);
+    const double sigma_minus = climate_curve(sigma_minus_curve, i, d_e) * p.c->g_minus;
+    const double sigma_plus = climate_curve(sigma_plus_curve, i, d_e) * p.c->g_plus;
     const double sigma_td = ducting_c[i] * sigma_plus;
     double sigma_t = sigma_plus;
     if (z_t < 0.0) {
@@ -780,6 +1011,25 @@ double variability_db(const Path& p, double a_ref, const ItmParameters& in,
     const double a = a_ref - v_med - y_r - y_s;
     // Below zero the attenuation is compressed towards -29 dB: A (29 - A) / (29 - 10 A).
     return a < 0.0 ? a * (29.0 - a) / (29.0 - 10.0 * a) : a;
+}
+
+// The Constants of `in` (checked parameters).
+Constants prepare(const ItmParameters& in) noexcept {
+    Constants c;
+    c.k = wave_number(in.frequency_mhz);
+    c.z_g = ground_impedance(in.ground_relative_permittivity, in.ground_conductivity_s_per_m,
+                             in.frequency_mhz, in.polarization);
+    c.abs_z_g = std::abs(c.z_g);
+    c.f_third = std::pow(in.frequency_mhz, third);
+    c.f_minus_third = std::pow(in.frequency_mhz, -third);
+    c.scatter_distance = std::pow(575.7e12 / c.k, third);
+    c.z_t = inverse_ccdf(in.time_percent / 100.0);
+    c.z_l = inverse_ccdf(in.location_percent / 100.0);
+    c.z_s = inverse_ccdf(in.situation_percent / 100.0);
+    const auto i = static_cast<std::size_t>(static_cast<int>(in.climate) - 1);
+    c.g_minus = frequency_factor(g_minus, i, c.k);
+    c.g_plus = frequency_factor(g_plus, i, c.k);
+    return c;
 }
 
 // ---- Input checks ([NTIA] ValidateInputs and ERRORS_AND_WARNINGS.md) ----------------------------
@@ -856,6 +1106,47 @@ ItmResult failed(ItmResult r, ItmError error) noexcept {
     return r;
 }
 
+// The loss over a path whose terrain `terrain` describes (ProfileTerrain, RadialTerrain), for
+// parameters already checked; `r` carries the warnings so far.
+template <typename Terrain>
+ItmResult evaluate(const Terrain& terrain, const ItmParameters& p, const Constants& c,
+                   ItmResult r) noexcept {
+    Path path;
+    path.c = &c;
+    path.d = terrain.distance_m();
+    path.f = p.frequency_mhz;
+    path.k = c.k;
+    path.n_s = path_refractivity(p.surface_refractivity_n_units, terrain.mean_elevation_m());
+    path.a_e = 1.0 / effective_curvature(path.n_s);
+    path.z_g = c.z_g;
+    path.h_g = {p.tx_height_m, p.rx_height_m};
+    analyse_profile(terrain, path);
+
+    r.distance_m = path.d;
+    r.surface_refractivity_n_units = path.n_s;
+    r.effective_earth_radius_m = path.a_e;
+    r.terrain_irregularity_m = path.delta_h;
+    r.tx_horizon_distance_m = path.d_l[0];
+    r.rx_horizon_distance_m = path.d_l[1];
+    r.tx_horizon_angle_rad = path.theta_e[0];
+    r.rx_horizon_angle_rad = path.theta_e[1];
+    r.tx_effective_height_m = path.h_e[0];
+    r.rx_effective_height_m = path.h_e[1];
+
+    const Reference ref = reference_attenuation(path, r.warnings);
+    if (ref.error != ItmError::success) {
+        return failed(r, ref.error);
+    }
+    r.free_space_loss_db = free_space_loss_db(path.d, p.frequency_mhz);
+    r.reference_attenuation_db = ref.attenuation_db;
+    r.mode = ref.mode;
+    r.loss_db = r.free_space_loss_db + variability_db(path, ref.attenuation_db, p, r.warnings);
+    if (!std::isfinite(r.loss_db)) {
+        return failed(r, ItmError::non_finite_result);
+    }
+    return r;
+}
+
 } // namespace
 
 std::optional<Climate> parse_climate(std::string_view text) noexcept {
@@ -914,6 +1205,10 @@ std::string_view to_string(ItmError error) noexcept {
     return "unknown ITM error";
 }
 
+double free_space_loss_db(double distance_m, double frequency_mhz) noexcept {
+    return 32.45 + 20.0 * std::log10(frequency_mhz) + 20.0 * std::log10(distance_m / 1000.0);
+}
+
 bool apply_mdvar(int mdvar, ItmParameters& p) noexcept {
     if (mdvar < 0 || mdvar > 33 || mdvar % 10 > 3) {
         return false;
@@ -930,44 +1225,29 @@ ItmResult point_to_point(const TerrainProfile& profile, const ItmParameters& p) 
     if (input_error != ItmError::success) {
         return failed(r, input_error);
     }
-    const std::span<const double> z(profile.elevation_m);
+    return evaluate(ProfileTerrain{profile.elevation_m, profile.spacing_m}, p, prepare(p), r);
+}
 
-    Path path;
-    path.d = profile.length_m();
-    path.f = p.frequency_mhz;
-    path.k = wave_number(p.frequency_mhz);
-    path.n_s = path_refractivity(p.surface_refractivity_n_units, path_mean_elevation_m(z));
-    path.a_e = 1.0 / effective_curvature(path.n_s);
-    path.z_g = ground_impedance(p.ground_relative_permittivity, p.ground_conductivity_s_per_m,
-                                p.frequency_mhz, p.polarization);
-    path.h_g = {p.tx_height_m, p.rx_height_m};
-    analyse_profile(z, profile.spacing_m, path);
-
-    r.distance_m = path.d;
-    r.surface_refractivity_n_units = path.n_s;
-    r.effective_earth_radius_m = path.a_e;
-    r.terrain_irregularity_m = path.delta_h;
-    r.tx_horizon_distance_m = path.d_l[0];
-    r.rx_horizon_distance_m = path.d_l[1];
-    r.tx_horizon_angle_rad = path.theta_e[0];
-    r.rx_horizon_angle_rad = path.theta_e[1];
-    r.tx_effective_height_m = path.h_e[0];
-    r.rx_effective_height_m = path.h_e[1];
-
-    const Reference ref = reference_attenuation(path, r.warnings);
-    if (ref.error != ItmError::success) {
-        return failed(r, ref.error);
+void point_to_point_along(const TerrainProfile& radial, const ItmParameters& p,
+                          std::size_t first_receiver, std::size_t stride, RadialScratch& scratch,
+                          std::span<double> attenuation_db) {
+    std::fill(attenuation_db.begin(), attenuation_db.end(), not_a_number);
+    const std::size_t n = radial.intervals();
+    if (first_receiver < 1 || first_receiver > n || stride < 1 ||
+        attenuation_db.size() != (n - first_receiver) / stride + 1) {
+        return;
     }
-    // Free-space loss 32.45 + 20 log10(f_MHz) + 20 log10(d_km).
-    r.free_space_loss_db =
-        32.45 + 20.0 * std::log10(p.frequency_mhz) + 20.0 * std::log10(path.d / 1000.0);
-    r.reference_attenuation_db = ref.attenuation_db;
-    r.mode = ref.mode;
-    r.loss_db = r.free_space_loss_db + variability_db(path, ref.attenuation_db, p, r.warnings);
-    if (!std::isfinite(r.loss_db)) {
-        return failed(r, ItmError::non_finite_result);
+    ItmResult r;
+    if (check_inputs(radial, p, r.warnings) != ItmError::success) {
+        return;
     }
-    return r;
+    const RadialAnalysis analysis(radial, p, first_receiver, stride, scratch);
+    const Constants constants = prepare(p);
+    for (std::size_t m = 0; m < attenuation_db.size(); ++m) {
+        const ItmResult rk =
+            evaluate(analysis.terrain(first_receiver + m * stride), p, constants, r);
+        attenuation_db[m] = rk.ok() ? rk.loss_db - rk.free_space_loss_db : not_a_number;
+    }
 }
 
 } // namespace covsim::itm

@@ -27,15 +27,19 @@
 // (covsim::TerrainProfile, ITM's pfl layout). The model is reciprocal: swapping the terminals'
 // heights and reversing the profile gives the same loss.
 //
-// Pure maths: no I/O, no allocation, never throws. Invalid input gives a result whose `error`
-// is not ItmError::success and whose losses are NaN.
+// Pure maths: no I/O, no allocation (point_to_point_along() grows its scratch), never throws.
+// Invalid input gives a result whose `error` is not ItmError::success and whose losses are NaN.
 
 #include "core/propagation/terrain_profile.hpp"
+#include "core/propagation/upper_hull.hpp"
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string_view>
+#include <vector>
 
 namespace covsim::itm {
 
@@ -149,6 +153,8 @@ struct ItmParameters {
     double time_percent = 50.0;
     double location_percent = 50.0;
     double situation_percent = 50.0;
+
+    bool operator==(const ItmParameters&) const = default;
 };
 
 // ITM's integer mdvar (0..3, + 10 to eliminate location variability, + 20 to eliminate direct
@@ -178,10 +184,44 @@ struct ItmResult {
     [[nodiscard]] bool ok() const noexcept { return error == ItmError::success; }
 };
 
+// ITM's free-space loss, 32.45 + 20 log10(f_MHz) + 20 log10(d_km).
+[[nodiscard]] double free_space_loss_db(double distance_m, double frequency_mhz) noexcept;
+
 // Basic transmission loss over `profile` from the transmitter (first sample) to the receiver
 // (last sample). On an error every loss is NaN and the intermediate values computed before the
 // error was found are kept (zero otherwise).
 [[nodiscard]] ItmResult point_to_point(const TerrainProfile& profile,
                                        const ItmParameters& p) noexcept;
+
+// Working memory of point_to_point_along(), reused from one radial to the next.
+struct RadialScratch {
+    std::vector<double> sum_z;
+    std::vector<double> sum_iz;
+    std::vector<std::int32_t> tx_candidate;
+    std::vector<std::int32_t> rx_candidate;
+    std::vector<double> delta_h;
+    UpperHull hull;
+};
+
+// point_to_point() for every prefix of one profile: the receiver at sample k of `radial` for
+// k = first_receiver, first_receiver + stride, ... up to radial.intervals(), in one pass
+// (core/radial_terrain.hpp: the cells around a site are the ends of prefixes of its radials).
+// attenuation_db[m] is for k = first_receiver + m stride: the loss minus its free-space loss
+// (A_ref and the variability: ItmResult::loss_db - ItmResult::free_space_loss_db), NaN where
+// point_to_point() gives an error.
+//
+// The profile analysis reads data shared by every prefix instead of passing over the prefix's
+// samples (itm.cpp, RadialAnalysis): the mean elevation and the least-squares lines from
+// prefix sums, the horizons from a running maximum and a convex hull (the same samples except
+// where two are level to within centimetres), and Delta_h exactly at every receiver up to 16
+// intervals and at 8 receivers per doubling of the distance beyond (at least every stride-th),
+// linearly in between (those receivers are multiples of powers of 2: use a power of 2 for stride
+// and a multiple of it for first_receiver). The rest of the model is point_to_point()'s own
+// code. Needs first_receiver >= 1, stride >= 1 and attenuation_db.size() ==
+// (radial.intervals() - first_receiver) / stride + 1 (else every value is NaN). Throws only
+// std::bad_alloc, growing `scratch`.
+void point_to_point_along(const TerrainProfile& radial, const ItmParameters& p,
+                          std::size_t first_receiver, std::size_t stride, RadialScratch& scratch,
+                          std::span<double> attenuation_db);
 
 } // namespace covsim::itm

@@ -116,44 +116,64 @@ double direct_ray_slope(const PathView<Height>& v) noexcept {
     return (v.rx_amsl_m - v.tx_amsl_m) / v.length_m();
 }
 
-// §4.5.1.
+// ν_max of a line-of-sight path [P.1812 (15)]; −infinity (no loss) without intermediate
+// samples.
 template <typename Height>
-BullingtonResult bullington_loss(const PathView<Height>& v, double wavelength) noexcept {
+double nu_max_line_of_sight(const PathView<Height>& v, double wavelength) noexcept {
     const double d = v.length_m();
-    const double s_tim = slope_to_tx_obstacle(v);
-    const double s_tr = direct_ray_slope(v);
+    return max_of_terms(v.intervals, [&v, d, wavelength](std::size_t i) COVSIM_ALWAYS_INLINE {
+        const double di = v.distance_m(i);
+        const double ray = (v.tx_amsl_m * (d - di) + v.rx_amsl_m * di) / d;
+        return (v.raised_m(i) - ray) * std::sqrt(2.0 * d / (wavelength * di * (d - di)));
+    });
+}
+
+// S_rim [P.1812 (17)].
+template <typename Height>
+double slope_to_rx_obstacle(const PathView<Height>& v) noexcept {
+    const double d = v.length_m();
+    return max_of_terms(v.intervals, [&v, d](std::size_t i) COVSIM_ALWAYS_INLINE {
+        return (v.raised_m(i) - v.rx_amsl_m) / (d - v.distance_m(i));
+    });
+}
+
+// §4.5.1 from its maxima over the samples: ν_max for a line-of-sight path (s_tim < s_tr), S_rim
+// for a transhorizon one (the other is not read).
+BullingtonResult bullington_from(double d, double tx_amsl_m, double rx_amsl_m, double s_tim,
+                                 double s_tr, double nu_max, double s_rim,
+                                 double wavelength) noexcept {
     BullingtonResult r;
     r.line_of_sight = s_tim < s_tr;
     if (r.line_of_sight) {
-        // ν_max [P.1812 (15)]; −infinity (no loss) without intermediate samples.
-        r.nu = max_of_terms(v.intervals, [&v, d, wavelength](std::size_t i) COVSIM_ALWAYS_INLINE {
-            const double di = v.distance_m(i);
-            const double ray = (v.tx_amsl_m * (d - di) + v.rx_amsl_m * di) / d;
-            return (v.raised_m(i) - ray) * std::sqrt(2.0 * d / (wavelength * di * (d - di)));
-        });
+        r.nu = nu_max;
+    } else if (s_tim + s_rim > 0.0) {
+        const double d_b = (rx_amsl_m - tx_amsl_m + s_rim * d) / (s_tim + s_rim); // [P.1812 (18)]
+        const double ray = (tx_amsl_m * (d - d_b) + rx_amsl_m * d_b) / d;
+        r.nu = (tx_amsl_m + s_tim * d_b - ray) *
+               std::sqrt(2.0 * d / (wavelength * d_b * (d - d_b))); // [P.1812 (20)]
     } else {
-        const double s_rim = // [P.1812 (17)]
-            max_of_terms(v.intervals, [&v, d](std::size_t i) COVSIM_ALWAYS_INLINE {
-                return (v.raised_m(i) - v.rx_amsl_m) / (d - v.distance_m(i));
-            });
-        if (s_tim + s_rim > 0.0) {
-            const double d_b =
-                (v.rx_amsl_m - v.tx_amsl_m + s_rim * d) / (s_tim + s_rim); // [P.1812 (18)]
-            const double ray = (v.tx_amsl_m * (d - d_b) + v.rx_amsl_m * d_b) / d;
-            r.nu = (v.tx_amsl_m + s_tim * d_b - ray) *
-                   std::sqrt(2.0 * d / (wavelength * d_b * (d - d_b))); // [P.1812 (20)]
-        } else {
-            // S_tim + S_rim ≥ S_tr − S_tr = 0, with equality only when the highest obstacle
-            // touches the direct ray: the Bullington point is on the ray and ν_b = 0 (d_b of
-            // [P.1812 (18)] would be 0/0).
-            r.nu = 0.0;
-        }
+        // S_tim + S_rim ≥ S_tr − S_tr = 0, with equality only when the highest obstacle
+        // touches the direct ray: the Bullington point is on the ray and ν_b = 0 (d_b of
+        // [P.1812 (18)] would be 0/0).
+        r.nu = 0.0;
     }
     r.knife_edge_loss_db = knife_edge_loss_db(r.nu); // L_uc [P.1812 (16)]
     const double d_km = d / 1000.0;
     r.loss_db = r.knife_edge_loss_db + (1.0 - std::exp(-r.knife_edge_loss_db / 6.0)) *
                                            (10.0 + 0.02 * d_km); // [P.1812 (21)]
     return r;
+}
+
+// §4.5.1.
+template <typename Height>
+BullingtonResult bullington_loss(const PathView<Height>& v, double wavelength) noexcept {
+    const double s_tim = slope_to_tx_obstacle(v);
+    const double s_tr = direct_ray_slope(v);
+    const bool line_of_sight = s_tim < s_tr;
+    const double nu_max = line_of_sight ? nu_max_line_of_sight(v, wavelength) : 0.0;
+    const double s_rim = line_of_sight ? 0.0 : slope_to_rx_obstacle(v);
+    return bullington_from(v.length_m(), v.tx_amsl_m, v.rx_amsl_m, s_tim, s_tr, nu_max, s_rim,
+                           wavelength);
 }
 
 // §3.1.1: the first-term smooth-Earth loss, −(F(X) + G(Y1) + G(Y2)), in the Recommendation's
@@ -204,6 +224,19 @@ struct SmoothSurface {
     double rx_m = 0.0; // h_sr
 };
 
+// §4.5.2 from h_stip, h_srip and the obstruction's h_obs, α_obt, α_obr: lowered under the
+// obstruction and capped at the ground under each terminal (ground_tx_m, ground_rx_m).
+SmoothSurface lowered_surface(double h_st, double h_sr, double h_obs, double alpha_obt,
+                              double alpha_obr, double ground_tx_m, double ground_rx_m) noexcept {
+    if (h_obs > 0.0) {
+        const double g_t = alpha_obt / (alpha_obt + alpha_obr);
+        const double g_r = alpha_obr / (alpha_obt + alpha_obr);
+        h_st -= h_obs * g_t; // h_stp
+        h_sr -= h_obs * g_r; // h_srp
+    }
+    return {std::min(h_st, ground_tx_m), std::min(h_sr, ground_rx_m)}; // [P.1812 (89)]
+}
+
 // §4.5.2: the smooth surface fitted to the bare terrain, lowered under the highest obstruction
 // and capped at the ground under each terminal.
 SmoothSurface smooth_surface(const TerrainProfile& p, double h_ts, double h_rs) noexcept {
@@ -233,13 +266,106 @@ SmoothSurface smooth_surface(const TerrainProfile& p, double h_ts, double h_rs) 
     const double alpha_obr = max_of_terms(n, [&p, &h_at, d](std::size_t i) COVSIM_ALWAYS_INLINE {
         return h_at(i) / (d - p.spacing_m * static_cast<double>(static_cast<std::int32_t>(i)));
     });
-    if (h_obs > 0.0) {
-        const double g_t = alpha_obt / (alpha_obt + alpha_obr);
-        const double g_r = alpha_obr / (alpha_obt + alpha_obr);
-        h_st -= h_obs * g_t; // h_stp
-        h_sr -= h_obs * g_r; // h_srp
+    return lowered_surface(h_st, h_sr, h_obs, alpha_obt, alpha_obr, h.front(), h.back());
+}
+
+// ---- Every prefix of a radial (delta_bullington_along) ------------------------------------------
+
+// The larger of term(i) at the two samples around a continuous maximum at sample position t
+// (clamped to the intermediate samples 1 .. n - 1, n >= 2): the maximum over every sample when
+// term is concave in the distance.
+template <typename Term>
+double max_around(double t, std::size_t n, const Term& term) noexcept {
+    const double last = static_cast<double>(n - 1);
+    const double lo = t < 1.0 ? 1.0 : (t < last ? std::floor(t) : last); // NaN: last
+    const auto i = static_cast<std::size_t>(lo);
+    return i + 1 <= n - 1 ? std::max(term(i), term(i + 1)) : term(i);
+}
+
+// The largest of term(i), i = 1 .. n - 1 (n >= 2), for a term that rises then falls: a ternary
+// search, then the last few samples.
+template <typename Term>
+double max_of_unimodal(std::size_t n, const Term& term) noexcept {
+    std::size_t lo = 1;
+    std::size_t hi = n - 1;
+    while (hi - lo > 2) {
+        const std::size_t m1 = lo + (hi - lo) / 3;
+        const std::size_t m2 = hi - (hi - lo) / 3;
+        if (term(m1) < term(m2)) {
+            lo = m1 + 1;
+        } else {
+            hi = m2;
+        }
     }
-    return {std::min(h_st, h.front()), std::min(h_sr, h.back())}; // [P.1812 (89)]
+    double m = -std::numeric_limits<double>::infinity();
+    for (std::size_t i = lo; i <= hi; ++i) {
+        m = std::max(m, term(i));
+    }
+    return m;
+}
+
+// ν_max [P.1812 (15)] of a line-of-sight path whose largest clearance, over every intermediate
+// sample, is the one of sample `closest` (the least negative raised_m(i) − ray(i)). Every
+// ν_i = clearance_i sqrt(2 d / (λ d_i (d − d_i))) is at most clearance_closest sqrt(8 / (λ d))
+// (clearances are negative, and d_i (d − d_i) ≤ d²/4); when that bound is below −0.78, where
+// J(ν) = 0, it is returned instead of the maximum (with 1e-6 to spare for rounding), else
+// `scan` gives the maximum.
+template <typename Height, typename Scan>
+double nu_max_or_bound(const PathView<Height>& v, std::size_t closest, double wavelength,
+                       const Scan& scan) noexcept {
+    const double d = v.length_m();
+    const double di = v.distance_m(closest);
+    const double clearance = v.raised_m(closest) - (v.tx_amsl_m * (d - di) + v.rx_amsl_m * di) / d;
+    const double bound = clearance * std::sqrt(8.0 / (wavelength * d));
+    return bound < -0.78 - 1e-6 ? bound : scan();
+}
+
+// §4.5.1 over a profile of zero heights (L_bs) with n >= 2 intervals, from the shapes of its
+// terms: (e_i − h_ts)/d_i and (e_i − h_rs)/(d − d_i) are concave in d_i (their maxima are at
+// d_i = sqrt(2 a_e h_ts) and d − sqrt(2 a_e h_rs)), and ν_i of eq. (15) rises then falls (a
+// negative concave clearance over the concave sqrt(d_i (d − d_i))). The same values as
+// bullington_loss() over the zero profile, in O(log n).
+BullingtonResult smooth_bullington(std::size_t n, double spacing_m, double h_ts, double h_rs,
+                                   double curvature_per_m, double wavelength) noexcept {
+    const auto v = PathView<double (*)(std::size_t)>{
+        n, spacing_m, h_ts, h_rs, curvature_per_m, [](std::size_t) { return 0.0; }};
+    const double d = v.length_m();
+    const double s_tim =
+        max_around(std::sqrt(2.0 * h_ts / curvature_per_m) / spacing_m, n,
+                   [&v](std::size_t i) { return (v.raised_m(i) - v.tx_amsl_m) / v.distance_m(i); });
+    const double s_tr = direct_ray_slope(v);
+    double nu_max = 0.0;
+    double s_rim = 0.0;
+    if (s_tim < s_tr) {
+        // The clearance is a concave parabola in d_i (a line on a flat earth), largest at
+        // d/2 − (h_rs − h_ts) a_e / d, or at an end.
+        const auto clearance = [&v, d](std::size_t i) {
+            const double di = v.distance_m(i);
+            return v.raised_m(i) - (v.tx_amsl_m * (d - di) + v.rx_amsl_m * di) / d;
+        };
+        std::size_t best = clearance(n - 1) > clearance(1) ? n - 1 : 1;
+        const double t = (0.5 * d - (h_rs - h_ts) / (curvature_per_m * d)) / spacing_m;
+        if (t > 1.0 && t < static_cast<double>(n - 1)) {
+            const auto i = static_cast<std::size_t>(t);
+            for (const std::size_t j : {i, i + 1}) {
+                best = clearance(j) > clearance(best) ? j : best;
+            }
+        }
+        nu_max = nu_max_or_bound(v, best, wavelength, [&v, n, d, wavelength]() {
+            return max_of_unimodal(n, [&v, d, wavelength](std::size_t i) {
+                const double di = v.distance_m(i);
+                const double ray = (v.tx_amsl_m * (d - di) + v.rx_amsl_m * di) / d;
+                return (v.raised_m(i) - ray) * std::sqrt(2.0 * d / (wavelength * di * (d - di)));
+            });
+        });
+    } else {
+        s_rim =
+            max_around(static_cast<double>(n) - std::sqrt(2.0 * h_rs / curvature_per_m) / spacing_m,
+                       n, [&v, d](std::size_t i) {
+                           return (v.raised_m(i) - v.rx_amsl_m) / (d - v.distance_m(i));
+                       });
+    }
+    return bullington_from(d, h_ts, h_rs, s_tim, s_tr, nu_max, s_rim, wavelength);
 }
 
 } // namespace
@@ -361,6 +487,174 @@ DeltaBullingtonResult delta_bullington(const TerrainProfile& profile, double tx_
     r.loss_db = r.bullington_actual_db +
                 std::max(r.spherical_earth_db - r.bullington_smooth_db, 0.0); // [P.1812 (39)]
     return r;
+}
+
+void delta_bullington_along(const TerrainProfile& radial, double tx_height_m, double rx_height_m,
+                            double frequency_mhz, std::size_t first_receiver, std::size_t stride,
+                            bool with_spherical_earth, RadialScratch& scratch,
+                            std::span<DeltaBullingtonResult> out, double earth_radius_m,
+                            const DiffractionOptions& options) {
+    std::fill(out.begin(), out.end(), DeltaBullingtonResult{nan, nan, nan, nan, nan, nan, false});
+    const std::size_t n = radial.intervals();
+    if (first_receiver < 1 || first_receiver > n || stride < 1 ||
+        out.size() != (n - first_receiver) / stride + 1 || !options.clutter_height_m.empty() ||
+        !valid_link(radial, tx_height_m, rx_height_m, earth_radius_m) || !positive(frequency_mhz) ||
+        !valid_ground(options.ground)) {
+        return;
+    }
+    const double lambda = wavelength_m(frequency_mhz);
+    const std::vector<double>& z = radial.elevation_m;
+    const double spacing = radial.spacing_m;
+    const double c_e = 1.0 / earth_radius_m;
+    const double h_ts = tx_amsl_m(radial, tx_height_m);
+    RadialScratch& s = scratch;
+    s.sum_z.resize(n + 2);
+    s.sum_iz.resize(n + 2);
+    s.sum_z[0] = 0.0;
+    s.sum_iz[0] = 0.0;
+    for (std::size_t i = 0; i <= n; ++i) {
+        s.sum_z[i + 1] = s.sum_z[i] + z[i];
+        s.sum_iz[i + 1] = s.sum_iz[i] + static_cast<double>(i) * z[i];
+    }
+    s.raised.clear();
+    s.bare.clear();
+    s.raised.reserve(n);
+    s.bare.reserve(n);
+    // Running maxima over the intermediate samples seen from the transmitter: of
+    // (h_i + e_i − h_ts)/d_i (S_tim; the bulge e_i = d_i (d − d_i) C_e / 2 adds d C_e / 2 to every
+    // term, so the sample is the same for every d) and of (h_i − h_ts)/d_i (α_obt).
+    std::size_t tim = 0;
+    double tim_best = -std::numeric_limits<double>::infinity();
+    std::size_t obt = 0;
+    double obt_best = -std::numeric_limits<double>::infinity();
+    const auto height = [&z](std::size_t i) COVSIM_ALWAYS_INLINE { return z[i]; };
+    // Where the hull searches found their vertices for the previous receiver.
+    std::size_t clearance_hint = 0;
+    std::size_t rim_hint = 0;
+    std::size_t obstruction_hint = 0;
+    std::size_t obr_hint = 0;
+    for (std::size_t k = 1; k <= n; ++k) {
+        if (k >= 2) {
+            // Sample k − 1 joins the intermediate samples. The hull of (d_i, h_i − d_i² C_e / 2)
+            // answers S_rim and the clearance of the direct ray; the hull of (d_i, h_i), h_obs
+            // and α_obr.
+            const std::size_t i = k - 1;
+            const double di = spacing * static_cast<double>(static_cast<std::int32_t>(i));
+            const double lowered = z[i] - 0.5 * c_e * di * di;
+            if ((lowered - h_ts) / di > tim_best) {
+                tim_best = (lowered - h_ts) / di;
+                tim = i;
+            }
+            if ((z[i] - h_ts) / di > obt_best) {
+                obt_best = (z[i] - h_ts) / di;
+                obt = i;
+            }
+            s.raised.add(di, lowered, static_cast<std::int32_t>(i));
+            s.bare.add(di, z[i], static_cast<std::int32_t>(i));
+        }
+        if (k < first_receiver || (k - first_receiver) % stride != 0) {
+            continue;
+        }
+        const double h_rs = z[k] + rx_height_m;
+        const auto v = PathView<decltype(height)>{k, spacing, h_ts, h_rs, c_e, height};
+        const double d = v.length_m();
+        DeltaBullingtonResult& r = out[(k - first_receiver) / stride];
+
+        // L_ba, with the same formulas as bullington_loss() at the samples found.
+        const bool inner = k >= 2;
+        const double s_tim = inner ? (v.raised_m(tim) - h_ts) / v.distance_m(tim)
+                                   : -std::numeric_limits<double>::infinity();
+        const double s_tr = direct_ray_slope(v);
+        double nu_max = -std::numeric_limits<double>::infinity();
+        double s_rim = 0.0;
+        if (s_tim < s_tr) {
+            if (inner) {
+                // The clearance raised_m(i) − ray(i) is h_i − d_i² C_e/2 + d_i (d C_e/2 − S_tr)
+                // − h_ts: largest at a hull vertex. Only samples whose clearance is above
+                // −0.78 sqrt(λ d / 8) can have ν above −0.78 (nu_max_or_bound): those lie where
+                // the hull is above that level, and only they are scanned.
+                const double slope = 0.5 * d * c_e - s_tr;
+                const auto closest =
+                    static_cast<std::size_t>(s.raised.argmax_linear(slope, clearance_hint));
+                nu_max = nu_max_or_bound(v, closest, lambda, [&]() {
+                    const double level = h_ts - 0.78 * std::sqrt(lambda * d / 8.0) - 1e-6;
+                    double x_lo = 0.0;
+                    double x_hi = 0.0;
+                    s.raised.span_above(slope, level, clearance_hint, x_lo, x_hi);
+                    const auto lo = static_cast<std::size_t>(
+                        std::clamp(std::ceil(x_lo / spacing), 1.0, static_cast<double>(k - 1)));
+                    const auto hi = static_cast<std::size_t>(
+                        std::clamp(std::floor(x_hi / spacing), 1.0, static_cast<double>(k - 1)));
+                    double m = -std::numeric_limits<double>::infinity();
+                    for (std::size_t i = lo; i <= hi; ++i) {
+                        const double di = v.distance_m(i);
+                        const double ray = (h_ts * (d - di) + h_rs * di) / d;
+                        m = std::max(m, (v.raised_m(i) - ray) *
+                                            std::sqrt(2.0 * d / (lambda * di * (d - di))));
+                    }
+                    return m;
+                });
+            }
+        } else {
+            // (h_i + e_i − h_rs)/(d − d_i) = (h_i − d_i² C_e/2 − (h_rs − d² C_e/2))/(d − d_i)
+            // − d C_e/2: the steepest sample seen from (d, h_rs − d² C_e/2).
+            const auto i = static_cast<std::size_t>(
+                s.raised.argmax_seen_from(d, h_rs - 0.5 * c_e * d * d, rim_hint));
+            s_rim = (v.raised_m(i) - h_rs) / (d - v.distance_m(i));
+        }
+        const BullingtonResult ba =
+            bullington_from(d, h_ts, h_rs, s_tim, s_tr, nu_max, s_rim, lambda);
+        r.bullington_actual_db = ba.loss_db;
+        r.line_of_sight = ba.line_of_sight;
+
+        // The smooth surface: v1, v2 of smooth_surface() from the prefix sums (d_i = i spacing:
+        // v1 = spacing (2 Σ h_i − h_0 − h_k), v2 = spacing² (6 Σ i h_i + (3k − 1) h_k + h_0)),
+        // the obstruction from the hull and the running maximum.
+        const double v1 = spacing * (2.0 * s.sum_z[k + 1] - z[0] - z[k]);
+        const double v2 = spacing * spacing *
+                          (6.0 * s.sum_iz[k] + (3.0 * static_cast<double>(k) - 1.0) * z[k] + z[0]);
+        const double h_stip = (2.0 * v1 * d - v2) / (d * d); // [P.1812 (85)]
+        const double h_srip = (v2 - v1 * d) / (d * d);       // [P.1812 (86)]
+        const auto obstruction = [&v, h_ts, h_rs, d](std::size_t i) {
+            const double di = v.distance_m(i);
+            return v.height(i) - (h_ts * (d - di) + h_rs * di) / d; // H_i
+        };
+        double h_obs = -std::numeric_limits<double>::infinity();
+        double alpha_obt = 0.0;
+        double alpha_obr = 0.0;
+        if (inner) {
+            h_obs = obstruction(static_cast<std::size_t>(
+                s.bare.argmax_linear((h_ts - h_rs) / d, obstruction_hint)));
+            if (h_obs > 0.0) {
+                alpha_obt = obstruction(obt) / v.distance_m(obt);
+                const auto i = static_cast<std::size_t>(s.bare.argmax_seen_from(d, h_rs, obr_hint));
+                alpha_obr = obstruction(i) / (d - v.distance_m(i));
+            }
+        }
+        const SmoothSurface surface =
+            lowered_surface(h_stip, h_srip, h_obs, alpha_obt, alpha_obr, z[0], z[k]);
+        r.smooth_tx_height_m = surface.tx_m;
+        r.smooth_rx_height_m = surface.rx_m;
+        const double h_ts_smooth = h_ts - surface.tx_m; // h'_ts [P.1812 (37a)]
+        const double h_rs_smooth = h_rs - surface.rx_m; // h'_rs [P.1812 (37b)]
+
+        // L_bs.
+        if (inner) {
+            r.bullington_smooth_db =
+                smooth_bullington(k, spacing, h_ts_smooth, h_rs_smooth, c_e, lambda).loss_db;
+        } else {
+            const auto smooth = PathView<double (*)(std::size_t)>{
+                k, spacing, h_ts_smooth, h_rs_smooth, c_e, [](std::size_t) { return 0.0; }};
+            r.bullington_smooth_db = bullington_loss(smooth, lambda).loss_db;
+        }
+        if (with_spherical_earth) {
+            r.spherical_earth_db =
+                spherical_earth_loss_db(d, h_ts_smooth, h_rs_smooth, frequency_mhz, earth_radius_m,
+                                        options.polarization, options.ground);
+            r.loss_db = r.bullington_actual_db +
+                        std::max(r.spherical_earth_db - r.bullington_smooth_db, 0.0); // (39)
+        }
+    }
 }
 
 double delta_bullington_loss_db(const TerrainProfile& profile, double tx_height_m,

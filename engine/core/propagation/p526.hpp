@@ -81,10 +81,13 @@
 // throws.
 
 #include "core/propagation/terrain_profile.hpp"
+#include "core/propagation/upper_hull.hpp"
 
+#include <cstddef>
 #include <cstdint>
 #include <limits>
 #include <span>
+#include <vector>
 
 namespace covsim::p526 {
 
@@ -160,6 +163,37 @@ double delta_bullington_loss_db(const TerrainProfile& profile, double tx_height_
                                 double rx_height_m, double frequency_mhz,
                                 double earth_radius_m = default_earth_radius_m,
                                 const DiffractionOptions& options = {}) noexcept;
+
+// Working memory of delta_bullington_along(), reused from one radial to the next.
+struct RadialScratch {
+    std::vector<double> sum_z;
+    std::vector<double> sum_iz;
+    UpperHull raised; // (d_i, h_i − d_i² / (2 a_e))
+    UpperHull bare;   // (d_i, h_i)
+};
+
+// delta_bullington() for every prefix of one profile: out[m] is the result for the receiver at
+// sample k = first_receiver + m stride of `radial` (its first k + 1 samples), up to
+// radial.intervals(), in one pass (core/radial_terrain.hpp: the cells around a site are the
+// ends of prefixes of its radials). Every maximum over the intermediate samples comes from data
+// that the prefixes share: running maxima from the transmitter (S_tim, α_obt), and the upper
+// convex hulls of the samples (core/propagation/upper_hull.hpp) for the receiver's side (S_rim,
+// α_obr), the highest obstruction (h_obs) and the clearance of the direct ray; v1 and v2 from
+// prefix sums; L_bs from the shape of its terms over the zero profile. O(log k) per receiver,
+// except ν_max of a line-of-sight path whose clearance comes within 0.78 sqrt(λ d / 8) of the
+// ray (J(ν) may then be above 0): the samples that close to the ray are scanned. Where the
+// clearance keeps ν below −0.78, `bullington` is 0 dB as in delta_bullington() but `nu` is not
+// reported (the result's ν is an upper bound). The values are delta_bullington()'s up to
+// rounding (tests/unit/core/test_p526.cpp compares every prefix). With_spherical_earth false
+// skips L_sph (spherical_earth_db and loss_db stay NaN): the terrain excess L_ba − L_bs needs
+// neither. Clutter is not supported (every value NaN), nor invalid input. Throws only
+// std::bad_alloc, growing `scratch`.
+void delta_bullington_along(const TerrainProfile& radial, double tx_height_m, double rx_height_m,
+                            double frequency_mhz, std::size_t first_receiver, std::size_t stride,
+                            bool with_spherical_earth, RadialScratch& scratch,
+                            std::span<DeltaBullingtonResult> out,
+                            double earth_radius_m = default_earth_radius_m,
+                            const DiffractionOptions& options = {});
 
 // True when no intermediate sample, raised by the Earth bulge, reaches the straight line
 // between the antennas (S_tim < S_tr, Bullington's case 1; a grazing sample blocks). Profiles
