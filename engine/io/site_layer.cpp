@@ -1,6 +1,7 @@
 #include "io/site_layer.hpp"
 
 #include "core/error.hpp"
+#include "io/csv_file.hpp"
 #include "io/gdal_support.hpp"
 
 #include <algorithm>
@@ -165,6 +166,8 @@ std::vector<Sector> read_sectors(const LayerSpec& layer, std::size_t layer_index
                    "KEEP_GEOM_COLUMNS=NO"};
     }
     if (csv) {
+        check_csv_file(layer.sites_path,
+                       "sites file"); // a regular file, no row wider than its header
         check_csv_header(layer.sites_path, file);
     }
     auto ds = open_vector(layer.sites_path, "sites file", options);

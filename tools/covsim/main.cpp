@@ -3,6 +3,7 @@
 
 #include "commands.hpp"
 #include "core/error.hpp"
+#include "io/gdal_support.hpp"
 #include "run/json_log_sink.hpp"
 #include "run/version.hpp"
 
@@ -48,9 +49,13 @@ int main(int argc, char** argv) {
                          fmt::format("covsim {} ({})", covsim::version(), covsim::git_commit()));
     bool quiet = false;
     bool verbose = false;
+    bool allow_network = false;
     std::string log_format = "text";
     app.add_flag("-q,--quiet", quiet, "Only print warnings and errors (no progress)");
     app.add_flag("-v,--verbose", verbose, "Print debug messages, GDAL's among them");
+    app.add_flag("--allow-network", allow_network,
+                 "Let GDAL read remote data (/vsicurl/, http:// sources of a VRT, ...); off by "
+                 "default: such inputs are an error");
     app.add_option("--log-format", log_format,
                    "Log messages as text, or as one JSON object per line (time, level, message)")
         ->check(CLI::IsMember({"text", "json"}))
@@ -83,6 +88,9 @@ int main(int argc, char** argv) {
         return static_cast<int>(covsim::ErrorCode::usage);
     }
     ctx.quiet = quiet;
+    if (allow_network) {
+        covsim::io::set_gdal_network_access(true);
+    }
     ctx.json_log = log_format == "json";
     if (ctx.json_log) {
         logger->sinks() = {covsim::make_json_log_sink()};
