@@ -2,6 +2,7 @@
 
 #include "core/error.hpp"
 #include "core/parallel.hpp"
+#include "core/traffic_steering.hpp"
 
 #include <map>
 #include <tbb/blocked_range.h>
@@ -36,93 +37,222 @@ void check(const CapacityInput& in) {
     }
 }
 
-} // namespace
+// Each cell's subscribers and their busy-hour demand, D_i.
+struct CellDemand {
+    double subscribers = 0.0;
+    double offered_mbps = 0.0;
+};
 
-CapacityResult compute_capacity(const CapacityInput& in) {
-    check(in);
+CellDemand demand_at(const CapacityInput& in, std::size_t i, std::int16_t d) {
+    const StudyArea& area = *in.coverage_input->area;
+    const auto type = static_cast<std::size_t>(area.districts[static_cast<std::size_t>(d)].type);
+    const double subscribers =
+        area.population.values[i] * in.demand.adoption[type] * in.demand.market_share;
+    return {subscribers, subscribers * in.demand.busy_hour_demand_mbps};
+}
+
+// The demand points (the covered cells of districts without fibre, in grid order) and their
+// options (core/traffic_steering.hpp): each covering layer's best server, or with carrier
+// aggregation the covering mobile layers together. `option_layer` gets each option's layer
+// (-1 for an aggregate).
+SteeringProblem demand_points(const CapacityInput& in, const CapacityResult& out,
+                              const std::vector<std::size_t>& cell_of, std::size_t cell_count,
+                              std::vector<int>& option_layer) {
     const StudyArea& area = *in.coverage_input->area;
     const CoverageMaps& maps = in.coverage->maps;
-    const Grid& grid = area.grid;
-    const std::size_t layer_count = in.layers.size();
-    const std::size_t sector_count = in.coverage_input->sectors.size();
-    const DemandSpec& demand = in.demand;
+    SteeringProblem p;
+    p.radio_cells = cell_count;
+    p.first_component.push_back(0);
+    const auto add_component = [&](std::size_t l, std::size_t i) {
+        const auto server = static_cast<std::size_t>(maps.layers[l].best_server.values[i]);
+        p.component_cell.push_back(static_cast<std::uint32_t>(cell_of[server]));
+        p.component_rate_mbps.push_back(out.layer_throughput_mbps[l].values[i]);
+    };
+    for (std::size_t i = 0; i < area.grid.cell_count(); ++i) {
+        const std::int16_t d = area.district_index.values[i];
+        if (d == no_district || in.ftth_district[static_cast<std::size_t>(d)] ||
+            maps.covered.values[i] != 1) {
+            continue;
+        }
+        p.first_option.push_back(static_cast<std::uint32_t>(option_layer.size()));
+        p.demand_mbps.push_back(demand_at(in, i, d).offered_mbps);
+        const std::size_t serving = maps.serving_layer.values[i];
+        const auto covers = [&](std::size_t l) { return maps.layers[l].covered.values[i] == 1; };
+        const auto aggregated = [&](std::size_t l) {
+            return in.traffic.carrier_aggregation && in.layers[l].service == Service::mobile;
+        };
+        // With carrier aggregation, first the one option of the covering mobile layers.
+        const std::size_t aggregate = option_layer.size();
+        int aggregate_layer = -2; // none yet
+        for (std::size_t l = 0; l < in.layers.size(); ++l) {
+            if (covers(l) && aggregated(l)) {
+                add_component(l, i);
+                aggregate_layer = aggregate_layer == -2 ? static_cast<int>(l) : -1;
+            }
+        }
+        if (aggregate_layer != -2) {
+            option_layer.push_back(aggregate_layer);
+            p.first_component.push_back(static_cast<std::uint32_t>(p.component_cell.size()));
+            if (aggregated(serving)) {
+                p.initial_option.push_back(static_cast<std::uint32_t>(aggregate));
+            }
+        }
+        // Then every other covering layer, an option each.
+        for (std::size_t l = 0; l < in.layers.size(); ++l) {
+            if (!covers(l) || aggregated(l)) {
+                continue;
+            }
+            if (l == serving) {
+                p.initial_option.push_back(static_cast<std::uint32_t>(option_layer.size()));
+            }
+            option_layer.push_back(static_cast<int>(l));
+            add_component(l, i);
+            p.first_component.push_back(static_cast<std::uint32_t>(p.component_cell.size()));
+        }
+    }
+    p.first_option.push_back(static_cast<std::uint32_t>(option_layer.size()));
+    return p;
+}
 
-    CapacityResult out;
-    out.option_count = layer_count + 1;
-    const bool mix = out.option_count <= max_mix_options;
-    const std::size_t fibre_bit = std::size_t{1} << layer_count;
-
-    // 1. Peak throughput of each layer's best server, cell by cell (independent: parallel).
-    out.layer_throughput_mbps.assign(layer_count, Raster<float>(grid, map_nodata));
+// Step 1: the peak throughput of each layer's best server, cell by cell (independent: parallel).
+std::vector<Raster<float>> peak_throughputs(const CapacityInput& in) {
+    const CoverageMaps& maps = in.coverage->maps;
+    const Grid& grid = in.coverage_input->area->grid;
+    std::vector<Raster<float>> rates(in.layers.size(), Raster<float>(grid, map_nodata));
     parallel::for_ranges(tbb::blocked_range<std::size_t>(0, grid.cell_count(), 1 << 14),
                          [&](const tbb::blocked_range<std::size_t>& r) {
-                             for (std::size_t l = 0; l < layer_count; ++l) {
+                             for (std::size_t l = 0; l < in.layers.size(); ++l) {
                                  const LayerMaps& lm = maps.layers[l];
                                  const CapacityLayer& cl = in.layers[l];
                                  for (std::size_t i = r.begin(); i != r.end(); ++i) {
                                      if (lm.best_server.values[i] == no_server) {
                                          continue;
                                      }
-                                     out.layer_throughput_mbps[l].values[i] = static_cast<float>(
+                                     rates[l].values[i] = static_cast<float>(
                                          peak_throughput_mbps(cl.throughput, lm.sinr_db.values[i],
                                                               cl.occupied_bandwidth_hz));
                                  }
                              }
                          });
+    return rates;
+}
 
-    // 2. Loads, in cell order (one fixed order: bit-identical for any thread count).
-    std::size_t cell_count = 0;
-    const std::vector<std::size_t> cell_of = cells_of_sectors(in, cell_count);
-    std::vector<double> load(cell_count, 0.0);
-    std::vector<double> offered(cell_count, 0.0);
-    std::vector<double> people_of_cell(cell_count, 0.0);
-    std::vector<double> load_alone(sector_count, 0.0); // each layer carrying alone
-    auto demand_at = [&](std::size_t i, std::int16_t d) {
-        const auto type =
-            static_cast<std::size_t>(area.districts[static_cast<std::size_t>(d)].type);
-        const double subscribers =
-            area.population.values[i] * demand.adoption[type] * demand.market_share;
-        return std::pair{subscribers, subscribers * demand.busy_hour_demand_mbps};
-    };
-    for (std::size_t i = 0; i < grid.cell_count(); ++i) {
+// Each sector's load when its layer alone carries the demand of every cell it covers (for the
+// cheapest mix), summed in cell order.
+std::vector<double> loads_alone(const CapacityInput& in, const CapacityResult& out) {
+    const StudyArea& area = *in.coverage_input->area;
+    const CoverageMaps& maps = in.coverage->maps;
+    std::vector<double> load(in.coverage_input->sectors.size(), 0.0);
+    for (std::size_t i = 0; i < area.grid.cell_count(); ++i) {
         const std::int16_t d = area.district_index.values[i];
         if (d == no_district) {
             continue;
         }
-        const auto [subscribers, offered_mbps] = demand_at(i, d);
-        if (!in.ftth_district[static_cast<std::size_t>(d)] && maps.covered.values[i] == 1) {
-            const std::size_t l = maps.serving_layer.values[i];
-            const double r = out.layer_throughput_mbps[l].values[i];
-            const std::size_t c = cell_of[static_cast<std::size_t>(maps.best_server.values[i])];
-            people_of_cell[c] += area.population.values[i];
-            if (r > 0.0) {
-                load[c] += offered_mbps / r;
-                offered[c] += offered_mbps;
-            }
-        }
-        for (std::size_t l = 0; l < layer_count; ++l) {
+        const double offered_mbps = demand_at(in, i, d).offered_mbps;
+        for (std::size_t l = 0; l < in.layers.size(); ++l) {
             const double r = out.layer_throughput_mbps[l].values[i];
             if (maps.layers[l].covered.values[i] == 1 && r > 0.0) {
-                load_alone[static_cast<std::size_t>(maps.layers[l].best_server.values[i])] +=
+                load[static_cast<std::size_t>(maps.layers[l].best_server.values[i])] +=
                     offered_mbps / r;
             }
         }
     }
-    for (double rho : load) {
-        out.overloaded_cells += rho >= 1.0 ? 1 : 0;
-    }
+    return load;
+}
 
-    // 3. Service, cell by cell, and the district sums in cell order.
+// The steered traffic, and what the radio cells carry of the people they serve.
+struct Steered {
+    SteeringProblem problem;
+    SteeringResult result;
+    std::vector<int> option_layer;          // per option: its layer, -1 for an aggregate
+    std::vector<double> people_of_cell;     // per radio cell
+    std::vector<double> served_subscribers; // per radio cell
+};
+
+// The people of a covered cell (demand point p) on each of its options, at the option's
+// throughput. Adds the cell's people and served subscribers to the radio cells that carry them
+// and its served FWA homes to `ds`.
+struct PointService {
+    double peak_mbps = 0.0; // the share-weighted peak rate
+    double user_mbps = 0.0; // the share-weighted user throughput
+    double served_share = 0.0;
+};
+
+PointService serve_point(const CapacityInput& in, Steered& st, std::size_t p, double people,
+                         double subscribers, DistrictService& ds) {
+    const SteeringProblem& problem = st.problem;
+    const std::vector<double>& load = st.result.load;
+    PointService ps;
+    for (std::size_t o = problem.first_option[p]; o < problem.first_option[p + 1]; ++o) {
+        const double x = st.result.share[o];
+        if (x == 0.0) {
+            continue;
+        }
+        double rate = 0.0;
+        for (std::size_t k = problem.first_component[o]; k < problem.first_component[o + 1]; ++k) {
+            rate += double(problem.component_rate_mbps[k]);
+        }
+        const double r = option_throughput_mbps(problem, load, o);
+        const bool served = rate > 0.0 && r >= in.demand.min_user_throughput_mbps;
+        ps.peak_mbps += x * rate;
+        ps.user_mbps += x * r;
+        ps.served_share += served ? x : 0.0;
+        for (std::size_t k = problem.first_component[o]; k < problem.first_component[o + 1]; ++k) {
+            const double f = x * component_fraction(problem, load, o, k);
+            st.people_of_cell[problem.component_cell[k]] += f * people;
+            if (served) {
+                st.served_subscribers[problem.component_cell[k]] += f * subscribers;
+            }
+        }
+        const int layer = st.option_layer[o];
+        if (served && layer >= 0 &&
+            in.layers[static_cast<std::size_t>(layer)].service == Service::fwa) {
+            ds.fwa_subscriber_households += x * subscribers / in.demand.household_size;
+        }
+    }
+    return ps;
+}
+
+// The options that would serve cell i each alone (bit l: layer l, the last bit fibre), adding
+// the FWA homes each layer would serve alone to `ds`.
+std::size_t options_serving_alone(const CapacityInput& in, const CapacityResult& out,
+                                  const std::vector<double>& load_alone, std::size_t i, bool fibre,
+                                  double households, DistrictService& ds) {
+    const CoverageMaps& maps = in.coverage->maps;
+    std::size_t mask = fibre ? std::size_t{1} << in.layers.size() : 0;
+    for (std::size_t l = 0; l < in.layers.size(); ++l) {
+        const double r = out.layer_throughput_mbps[l].values[i];
+        if (maps.layers[l].covered.values[i] != 1 || !(r > 0.0)) {
+            continue;
+        }
+        const double rho =
+            load_alone[static_cast<std::size_t>(maps.layers[l].best_server.values[i])];
+        if (rho < 1.0 && r * (1.0 - rho) >= in.demand.min_user_throughput_mbps) {
+            mask |= std::size_t{1} << l;
+            if (in.layers[l].service == Service::fwa) {
+                ds.fwa_households_alone[l] += households;
+            }
+        }
+    }
+    return mask;
+}
+
+// Step 3: service cell by cell, and the district sums in cell order.
+void serve_cells(const CapacityInput& in, Steered& st, const std::vector<double>& load_alone,
+                 CapacityResult& out) {
+    const StudyArea& area = *in.coverage_input->area;
+    const Grid& grid = area.grid;
+    const bool mix = out.option_count <= max_mix_options;
+    const double min_thr = in.demand.min_user_throughput_mbps;
     out.throughput_mbps = Raster<float>(grid, map_nodata);
     out.user_throughput_mbps = Raster<float>(grid, map_nodata);
     out.served = Raster<std::uint8_t>(grid, flag_nodata);
     out.districts.assign(area.district_count(), DistrictService{});
     for (DistrictService& ds : out.districts) {
         ds.people_by_options.assign(mix ? std::size_t{1} << out.option_count : 0, 0.0);
-        ds.fwa_households_alone.assign(layer_count, 0.0);
+        ds.fwa_households_alone.assign(in.layers.size(), 0.0);
     }
-    std::vector<double> served_subscribers(cell_count, 0.0);
-    const double min_thr = demand.min_user_throughput_mbps;
+    std::size_t point = 0;
     for (std::size_t i = 0; i < grid.cell_count(); ++i) {
         const std::int16_t d = area.district_index.values[i];
         if (d == no_district) {
@@ -130,73 +260,70 @@ CapacityResult compute_capacity(const CapacityInput& in) {
         }
         DistrictService& ds = out.districts[static_cast<std::size_t>(d)];
         const double people = area.population.values[i];
-        const auto [subscribers, offered_mbps] = demand_at(i, d);
-        const double households = subscribers / demand.household_size;
+        const auto [subscribers, offered_mbps] = demand_at(in, i, d);
         const bool fibre = in.ftth_district[static_cast<std::size_t>(d)];
-        const bool covered = maps.covered.values[i] == 1;
+        const bool covered = in.coverage->maps.covered.values[i] == 1;
         ds.subscribers += subscribers;
         ds.offered_traffic_mbps += offered_mbps;
-
-        bool served = false;
-        out.served.values[i] = 0;
+        PointService ps;
         if (fibre) {
-            served = in.ftth_speed_mbps >= min_thr;
-            out.throughput_mbps.values[i] = static_cast<float>(in.ftth_speed_mbps);
-            out.user_throughput_mbps.values[i] = static_cast<float>(in.ftth_speed_mbps);
-            ds.ftth_households += people / demand.household_size;
+            ps = {in.ftth_speed_mbps, in.ftth_speed_mbps,
+                  in.ftth_speed_mbps >= min_thr ? 1.0 : 0.0};
+            ds.ftth_households += people / in.demand.household_size;
         } else if (covered) {
-            const std::size_t l = maps.serving_layer.values[i];
-            const double r = out.layer_throughput_mbps[l].values[i];
-            const std::size_t c = cell_of[static_cast<std::size_t>(maps.best_server.values[i])];
-            const double user = load[c] < 1.0 ? r * (1.0 - load[c]) : 0.0;
-            served = r > 0.0 && user >= min_thr;
-            out.throughput_mbps.values[i] = static_cast<float>(r);
-            out.user_throughput_mbps.values[i] = static_cast<float>(user);
-            if (served) {
-                served_subscribers[c] += subscribers;
-                if (in.layers[l].service == Service::fwa) {
-                    ds.fwa_subscriber_households += households;
-                }
-            }
+            ps = serve_point(in, st, point++, people, subscribers, ds);
         }
-        if (served) {
-            out.served.values[i] = 1;
-            ds.served_population += people;
-        }
+        out.served.values[i] = ps.served_share >= 0.5 ? 1 : 0;
+        ds.served_population += ps.served_share * people;
         if (fibre || covered) {
+            out.throughput_mbps.values[i] = static_cast<float>(ps.peak_mbps);
+            out.user_throughput_mbps.values[i] = static_cast<float>(ps.user_mbps);
             ds.reached_population += people;
         }
-
-        if (!mix) {
-            continue;
+        if (mix) {
+            ds.people_by_options[options_serving_alone(
+                in, out, load_alone, i, fibre, subscribers / in.demand.household_size, ds)] +=
+                people;
         }
-        std::size_t mask = fibre ? fibre_bit : 0;
-        for (std::size_t l = 0; l < layer_count; ++l) {
-            const double r = out.layer_throughput_mbps[l].values[i];
-            if (maps.layers[l].covered.values[i] != 1 || !(r > 0.0)) {
-                continue;
-            }
-            const double rho =
-                load_alone[static_cast<std::size_t>(maps.layers[l].best_server.values[i])];
-            if (rho < 1.0 && r * (1.0 - rho) >= min_thr) {
-                mask |= std::size_t{1} << l;
-                if (in.layers[l].service == Service::fwa) {
-                    ds.fwa_households_alone[l] += households;
-                }
-            }
-        }
-        ds.people_by_options[mask] += people;
     }
+}
 
-    out.sectors.assign(sector_count, SectorLoad{});
-    for (std::size_t s = 0; s < sector_count; ++s) {
+} // namespace
+
+CapacityResult compute_capacity(const CapacityInput& in) {
+    check(in);
+    CapacityResult out;
+    out.option_count = in.layers.size() + 1;
+    out.layer_throughput_mbps = peak_throughputs(in);
+
+    // Step 2: the traffic steered between the layers (core/traffic_steering.hpp) and, for the
+    // cheapest mix, each layer carrying alone the demand of every cell it covers.
+    std::size_t cell_count = 0;
+    const std::vector<std::size_t> cell_of = cells_of_sectors(in, cell_count);
+    Steered st;
+    st.problem = demand_points(in, out, cell_of, cell_count, st.option_layer);
+    st.result = steer_traffic(st.problem, in.traffic.steering);
+    st.people_of_cell.assign(cell_count, 0.0);
+    st.served_subscribers.assign(cell_count, 0.0);
+    out.steering_iterations = st.result.iterations;
+    out.steering_last_change = st.result.last_change;
+    for (double rho : st.result.load) {
+        out.overloaded_cells += rho >= 1.0 ? 1 : 0;
+    }
+    const std::vector<double> load_alone = loads_alone(in, out);
+
+    serve_cells(in, st, load_alone, out);
+
+    out.sectors.assign(in.coverage_input->sectors.size(), SectorLoad{});
+    for (std::size_t s = 0; s < out.sectors.size(); ++s) {
         const std::size_t c = cell_of[s];
+        const double rho = st.result.load[c];
         SectorLoad& sl = out.sectors[s];
-        sl.load = load[c];
-        sl.offered_traffic_mbps = offered[c];
-        sl.capacity_mbps = load[c] > 0.0 ? offered[c] / load[c] : 0.0;
-        sl.served_subscribers = served_subscribers[c];
-        sl.assigned_people = people_of_cell[c];
+        sl.load = rho;
+        sl.offered_traffic_mbps = st.result.offered_mbps[c];
+        sl.capacity_mbps = rho > 0.0 ? st.result.offered_mbps[c] / rho : 0.0;
+        sl.served_subscribers = st.served_subscribers[c];
+        sl.assigned_people = st.people_of_cell[c];
     }
     return out;
 }

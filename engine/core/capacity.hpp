@@ -2,18 +2,21 @@
 // Demand, capacity and service, after the coverage kernel (docs/capacity-and-cost.md).
 //
 // People subscribe at the adoption rate of their district type, a market share of them on this
-// network; each subscriber offers
-// `busy_hour_demand_mbps` in the busy hour. Every cell's people are assigned to one access
-// option: fibre where the scenario offers it in their district, else the serving layer when a
-// radio layer covers them. A radio cell is a processor-sharing server (Bonald & Proutière 2003):
+// network; each subscriber offers `busy_hour_demand_mbps` in the busy hour. The people of a cell
+// use fibre where the scenario offers it in their district; elsewhere the radio layers that cover
+// them carry their traffic, shared between the layers by the scenario's traffic steering
+// (core/traffic_steering.hpp: the serving layer alone, or where users are served best). A radio
+// cell is a processor-sharing server (Bonald & Proutière 2003):
 //
 //   R_i      peak single-user throughput at cell i (core/throughput.hpp)
-//   rho_c    = sum over the cells i assigned to radio cell c of D_i / R_i   (load, D_i = demand)
-//   C_c      = sum D_i / rho_c   (capacity: the traffic c carries when full, for its spatial mix)
+//   rho_c    = sum over the cells i whose traffic c carries of x_i D_i / R_i   (load; D_i the
+//              demand, x_i the share of it on c)
+//   C_c      = sum x_i D_i / rho_c   (capacity: the traffic c carries when full, for its mix)
 //   r_i      = R_i (1 - rho_c) when rho_c < 1, else 0   (mean user throughput)
 //
 // and a person is *served* when their option delivers r_i >= min_user_throughput_mbps (fibre:
-// its offered speed). Radio cells are shared by the layers of one carrier (e.g. FWA and mobile).
+// its offered speed); a cell's people are served in the shares of the options that serve them.
+// Radio cells are shared by the layers of one carrier (e.g. FWA and mobile).
 //
 // For the cheapest technology mix, each option is also evaluated *alone*, carrying the demand
 // of every cell it covers; a cell is served by a set of options when one of them serves it
@@ -41,6 +44,7 @@ struct CapacityInput {
     const CoverageResult* coverage = nullptr;
     std::vector<CapacityLayer> layers;
     DemandSpec demand;
+    TrafficSpec traffic;
     std::vector<bool> ftth_district; // per district: fibre offered
     double ftth_speed_mbps = 300.0;
 };
@@ -74,6 +78,8 @@ struct CapacityResult {
     std::vector<DistrictService> districts;
     std::size_t option_count = 0;       // layers, then fibre: bit l is layer l, the last bit fibre
     std::uint64_t overloaded_cells = 0; // cells with rho >= 1
+    int steering_iterations = 0;        // core/traffic_steering.hpp
+    double steering_last_change = 0.0;  // the largest load change of the last iteration
 };
 
 // At most this many options (layers + fibre) are combined in the mix analysis.

@@ -159,6 +159,11 @@ CostResult compute_costs(const CostInput& in) {
     std::map<std::pair<std::size_t, std::string>, bool> counted; // (layer, site) seen
     std::map<std::string, SiteInfo> outside_sites;
     for (const Sector& s : *in.sectors) {
+        // A site in no district (a neighbour beyond the study area, or between its districts)
+        // serves and interferes, but its cost is the city's only when the scenario says so.
+        if (!s.inside() && !c.count_sites_outside) {
+            continue;
+        }
         if (!counted.emplace(std::make_pair(s.layer, s.site_id), true).second) {
             continue; // another sector of a site already counted for this layer
         }
@@ -180,7 +185,7 @@ CostResult compute_costs(const CostInput& in) {
                 c.operation_and_maintenance_usd_per_year + c.power_usd_per_year;
             break;
         }
-        const bool inside = s.district >= 0;
+        const bool inside = s.inside();
         SiteInfo& site = inside ? parts[static_cast<std::size_t>(s.district)].sites[s.site_id]
                                 : outside_sites[s.site_id];
         site.layers |= std::size_t{1} << s.layer;

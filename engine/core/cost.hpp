@@ -7,8 +7,10 @@
 //   cost per subscriber per month = annualised cost / subscribers / 12
 //   affordability = cost per subscriber per month / (GNI per capita / 12), affordable when it is
 //   at most the threshold (the Broadband Commission's 2 %).
-// Sites are charged to the district that contains them; fibre and CPEs to the district of their
-// homes; spectrum fees to districts by their share of subscribers.
+// Sites are charged to the district that contains them; sites in no district (neighbours beyond
+// the study area, or between its districts) cost nothing unless CostSpec::count_sites_outside,
+// then the city; fibre and CPEs to the district of their homes; spectrum fees to districts by
+// their share of subscribers.
 //
 // The cheapest technology mix of a district is the set of options (layers, fibre) with the
 // least annualised cost whose options, each carrying alone the demand it covers, serve at least
@@ -72,8 +74,8 @@ struct DistrictCost {
 
 struct CostResult {
     std::vector<DistrictCost> districts;
-    DistrictCost city;       // every district plus the sites outside them
-    Money outside_districts; // sites in no district
+    DistrictCost city;       // every district, plus the sites outside them when counted
+    Money outside_districts; // sites in no district, when counted (else zero)
 };
 
 CostResult compute_costs(const CostInput& input);

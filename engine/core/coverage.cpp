@@ -210,16 +210,17 @@ struct SectorLink {
     double v3_deg = 1.0;
 
     SectorLink(const CoverageLayer& layer, const Sector& sector)
+        : SectorLink(layer, sector, sector.antenna ? *sector.antenna : layer.antenna) {}
+    SectorLink(const CoverageLayer& layer, const Sector& sector, const AntennaPattern& antenna)
         : x_m(sector.x_m), y_m(sector.y_m), dh_m(sector.height_m - layer.rx_height_m),
           ground_m(sector.ground_m),
           tx_dbm(sector.power_dbm + layer.re_offset_db + layer.rx_gain_dbi),
           fs0_db(20.0 * std::log10(4.0 * std::numbers::pi * layer.frequency_mhz * 1e6 /
                                    speed_of_light_m_s)),
           azimuth_deg(sector.azimuth_deg.value_or(0.0)), tilt_deg(sector.total_tilt_deg()),
-          horizontal_on(sector.azimuth_deg.has_value() ? 1.0 : 0.0),
-          g_max_dbi(layer.antenna.gain_dbi), a_max_db(layer.antenna.max_attenuation_db),
-          sla_db(layer.antenna.side_lobe_level_db), h3_deg(layer.antenna.horizontal_beamwidth_deg),
-          v3_deg(layer.antenna.vertical_beamwidth_deg) {}
+          horizontal_on(sector.azimuth_deg.has_value() ? 1.0 : 0.0), g_max_dbi(antenna.gain_dbi),
+          a_max_db(antenna.max_attenuation_db), sla_db(antenna.side_lobe_level_db),
+          h3_deg(antenna.horizontal_beamwidth_deg), v3_deg(antenna.vertical_beamwidth_deg) {}
 
     // Height difference for the depression angle (Kernel::height_difference).
     [[nodiscard, gnu::always_inline]] double dz_m(double cell_ground_m) const noexcept {
@@ -305,10 +306,12 @@ class Kernel {
 public:
     explicit Kernel(const CoverageInput& in) : in_(in), grid_(in.area->grid) {
         trees_.resize(in.layers.size());
+        own_patterns_.assign(in.layers.size(), false);
         std::vector<std::vector<SectorEntry>> entries(in.layers.size());
         for (std::size_t i = 0; i < in.sectors.size(); ++i) {
             const Sector& s = in.sectors[i];
             entries[s.layer].emplace_back(Point(s.x_m, s.y_m), static_cast<std::uint32_t>(i));
+            own_patterns_[s.layer] = own_patterns_[s.layer] || s.antenna != nullptr;
         }
         for (std::size_t l = 0; l < entries.size(); ++l) {
             trees_[l] = SectorTree(entries[l].begin(), entries[l].end()); // packing constructor
@@ -388,7 +391,7 @@ private:
                            Point(grid_.center_x_m(col1 - 1), grid_.center_y_m(row0)));
         s.layer_sums.resize(layer_count);
         for (std::size_t l = 0; l < layer_count; ++l) {
-            accumulate(in_.layers[l], trees_[l], tile_box, s, status);
+            accumulate(in_.layers[l], trees_[l], own_patterns_[l], tile_box, s, status);
             keep_sums(s, s.layer_sums[l]);
         }
         interference_between_layers(tile_box, s);
@@ -546,7 +549,7 @@ private:
 
         const SectorLink sl(layer, sector);
         const bool omni = !sector.azimuth_deg.has_value();
-        const AntennaPattern& ant = layer.antenna;
+        const AntennaPattern& ant = sector.antenna ? *sector.antenna : layer.antenna;
         const double* dist = s.pair_distance.data();
         const double* pdx = s.pair_dx.data();
         const double* pdy = s.pair_dy.data();
@@ -868,8 +871,10 @@ private:
     // Evaluates the sectors of `tree` (those of `layer`) within range of the tile's cells: per
     // cell, the best power, its sector, distance and line of sight, and the sum of the powers,
     // in the scratch's best_* and sum_mw.
-    void accumulate(const CoverageLayer& layer, const SectorTree& tree, const Box& tile_box,
-                    Scratch& s, CoverageStatus& status) const {
+    // `own_patterns`: a sector of the tree has its own antenna pattern (a site file's
+    // antenna_file), which the span kernel does not evaluate.
+    void accumulate(const CoverageLayer& layer, const SectorTree& tree, bool own_patterns,
+                    const Box& tile_box, Scratch& s, CoverageStatus& status) const {
         const std::size_t n = s.cell_index.size();
         const double range = layer.max_range_m;
         const bool terrain = over_terrain(layer);
@@ -886,7 +891,10 @@ private:
 
         // Terrain runs first find each cell's best flat-terrain power: the pairs within the
         // margin of it are evaluated over the terrain.
-        const bool spans = !layer.clutter_loss && !layer.antenna.isotropic && !layer.antenna.table;
+        // The span kernel evaluates the layer's parametric pattern only; sectors with patterns
+        // of their own (a site file's antenna_file) go through the pair lists.
+        const bool spans = !layer.clutter_loss && !layer.antenna.isotropic &&
+                           !layer.antenna.table && !own_patterns;
         if (terrain && spans) {
             s.best_flat_dbm.assign(n, -std::numeric_limits<double>::infinity());
             span_layer(layer, s, status, true);
@@ -992,8 +1000,8 @@ private:
         for (const InterferencePass& pass : passes_) {
             const std::vector<double>* sums = &s.layer_sums[pass.source].sum_mw;
             if (pass.derived) {
-                accumulate(derived_layers_[*pass.derived], derived_trees_[*pass.derived], tile_box,
-                           s, discarded);
+                accumulate(derived_layers_[*pass.derived], derived_trees_[*pass.derived],
+                           own_patterns_[pass.source], tile_box, s, discarded);
                 sums = &s.sum_mw;
             }
             double* cross = s.cross_mw.data() + pass.victim * n;
@@ -1239,6 +1247,7 @@ private:
     const CoverageInput& in_;
     const Grid& grid_;
     std::vector<SectorTree> trees_;
+    std::vector<bool> own_patterns_; // per layer: a sector has its own antenna pattern
     std::vector<InterferencePass> passes_;
     std::vector<CoverageLayer> derived_layers_;
     std::vector<SectorTree> derived_trees_;

@@ -26,6 +26,38 @@ std::string_view to_string(SiteType t) noexcept {
     return site_type_names[static_cast<std::size_t>(t)];
 }
 
+std::vector<LayerSpec> expand_carriers(const LayerSpec& layer) {
+    if (layer.carriers.empty()) {
+        return {layer};
+    }
+    std::vector<std::string> names;
+    double total_bandwidth_mhz = 0.0;
+    for (const CarrierSpec& c : layer.carriers) {
+        names.push_back(c.name);
+        total_bandwidth_mhz += c.bandwidth_mhz.value_or(layer.bandwidth_mhz);
+    }
+    std::vector<LayerSpec> out;
+    for (const CarrierSpec& c : layer.carriers) {
+        LayerSpec e = layer;
+        e.carriers.clear();
+        e.name = layer.name + "-" + c.name;
+        e.carrier = layer.carrier_name() + "-" + c.name;
+        e.frequency_mhz = c.frequency_mhz;
+        if (c.bandwidth_mhz) {
+            e.bandwidth_mhz = *c.bandwidth_mhz;
+            e.resource_blocks.reset(); // the layer's count was for the layer's bandwidth
+        }
+        // The layer's spectrum, shared by its carriers in proportion to their bandwidths.
+        if (layer.spectrum_fee_usd_per_year && total_bandwidth_mhz > 0.0) {
+            e.spectrum_fee_usd_per_year =
+                *layer.spectrum_fee_usd_per_year * e.bandwidth_mhz / total_bandwidth_mhz;
+        }
+        e.expanded_from = LayerSpec::CarrierOrigin{layer.name, c.name, names};
+        out.push_back(std::move(e));
+    }
+    return out;
+}
+
 std::string flat_name(std::string_view name) {
     std::string out;
     for (const char c : name) {

@@ -8,6 +8,7 @@
 #include "core/link_budget.hpp"
 #include "core/propagation/model.hpp"
 #include "core/throughput.hpp"
+#include "core/traffic_steering.hpp"
 
 #include <algorithm>
 #include <compare>
@@ -55,6 +56,14 @@ enum class SiteType { new_macro, upgrade, small_cell, existing };
 std::optional<SiteType> parse_site_type(std::string_view text) noexcept;
 std::string_view to_string(SiteType t) noexcept;
 
+// One carrier of a layer that has several ([[layers.carriers]], docs/sites.md): the layer is
+// expanded into one layer per carrier, each with the site rows of its carrier.
+struct CarrierSpec {
+    std::string name;
+    double frequency_mhz = 0.0;
+    std::optional<double> bandwidth_mhz; // empty: the layer's
+};
+
 struct LayerSpec {
     std::string name;
     Technology technology = Technology::lte;
@@ -70,6 +79,10 @@ struct LayerSpec {
     double rx_gain_dbi = 0.0;
     double noise_figure_db = 7.0;
     double max_range_m = 10000.0;
+    // Sites up to this far outside the analysis grid are read (neighbours that serve and
+    // interfere); farther ones are an error. Empty: max_range_m (a site farther cannot reach
+    // a cell).
+    std::optional<double> sites_margin_m;
     double load = 0.5;
     double rsrp_min_dbm = -110.0;
     double sinr_min_db = -5.0;
@@ -93,11 +106,29 @@ struct LayerSpec {
     double clutter_location_percent = 50.0;
     bool terminal_clutter_correction = false;
     double location_probability = 0.5;
+    // [[layers.carriers]] as written. The parser expands a layer with carriers into one layer
+    // per carrier (expand_carriers), so the layers of a parsed Scenario have none.
+    std::vector<CarrierSpec> carriers;
+    // Of a layer expanded from carriers: the layer as written (its site file's `layer` value),
+    // the carrier whose site rows it reads (the file's `carrier` column) and all the carriers.
+    struct CarrierOrigin {
+        std::string layer;
+        std::string carrier;
+        std::vector<std::string> carriers;
+    };
+    std::optional<CarrierOrigin> expanded_from;
     // Adjacent-channel interference ratio, dB, of another layer's transmissions into this
     // layer's receivers, by that layer's name; only for layers whose channels do not overlap
     // this one's (co-channel layers interfere in full).
     std::map<std::string, double> acir_db;
 
+    [[nodiscard]] double site_margin_m() const noexcept {
+        return sites_margin_m.value_or(max_range_m);
+    }
+    // The name the site file's `layer` column uses for this layer.
+    [[nodiscard]] const std::string& written_name() const noexcept {
+        return expanded_from ? expanded_from->layer : name;
+    }
     [[nodiscard]] const std::string& carrier_name() const noexcept {
         return carrier.empty() ? name : carrier;
     }
@@ -114,6 +145,13 @@ struct DemandSpec {
     double busy_hour_demand_mbps = 0.11;  // mean demand of one subscriber in the busy hour
     double min_user_throughput_mbps = 10; // a person is served from this user throughput up
     double household_size = 3.6;          // people per household (homes for fixed access)
+};
+
+// How busy-hour traffic moves between the layers that cover one place
+// (core/traffic_steering.hpp, docs/capacity-and-cost.md).
+struct TrafficSpec {
+    Steering steering = Steering::best_throughput;
+    bool carrier_aggregation = false; // the mobile layers covering a place serve it together
 };
 
 // Fibre to the home, where the scenario offers it.
@@ -144,6 +182,9 @@ struct CostSpec {
     double ftth_home_passed_fixed_usd = 100.0; // per home passed, besides the route
     double ftth_connection_usd = 150.0;        // per subscribing household
     double ftth_usd_per_subscriber_year = 20.0;
+    // Sites in no district (neighbours beyond the study area, or between its districts) serve
+    // and interfere; their cost is counted (to the city) only when this is true.
+    bool count_sites_outside = false;
 };
 
 // One key of a [sweep] as it is set in one variant (docs/scenario-format.md).
@@ -170,6 +211,7 @@ struct Scenario {
                                                 Environment::rural};
     std::vector<LayerSpec> layers;
     DemandSpec demand;
+    TrafficSpec traffic;
     FtthSpec ftth;
     CostSpec cost;
     IndoorSpec indoor;
@@ -180,6 +222,13 @@ struct Scenario {
                    ftth.districts.end();
     }
 };
+
+// A layer with [[layers.carriers]] as one layer per carrier, in the carriers' order: named
+// "<layer>-<carrier>", with the carrier's frequency and bandwidth (its resource blocks from the
+// 3GPP table when it has its own bandwidth), its own capacity carrier "<carrier_name()>-<carrier>",
+// the layer's spectrum fee shared in proportion to bandwidth, and expanded_from set. A layer
+// without carriers is returned as it is.
+std::vector<LayerSpec> expand_carriers(const LayerSpec& layer);
 
 // `name` where an identifier must be flat (a GeoPackage layer, a QGIS id): '/' becomes "__".
 std::string flat_name(std::string_view name);

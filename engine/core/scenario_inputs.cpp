@@ -113,6 +113,7 @@ CapacityInput capacity_input(const Scenario& sc, const CoverageInput& coverage_i
         in.layers.push_back(std::move(l));
     }
     in.demand = sc.demand;
+    in.traffic = sc.traffic;
     in.ftth_district = fibre;
     in.ftth_speed_mbps = sc.ftth.speed_mbps;
     return in;

@@ -361,6 +361,8 @@ void write_scenario_group(hid_t file, const ScenarioResult& r, const RunInfo& ru
     attr(g, "pixel_sectors_evaluated", static_cast<std::uint64_t>(r.coverage.status.pixel_sectors));
     attr(g, "non_finite_losses", static_cast<std::uint64_t>(r.coverage.status.non_finite_losses));
     attr(g, "overloaded_cells", static_cast<std::uint64_t>(r.capacity.overloaded_cells));
+    attr(g, "traffic_steering", std::string(to_string(r.scenario->traffic.steering)));
+    attr(g, "steering_iterations", static_cast<std::int32_t>(r.capacity.steering_iterations));
     attr(g, "cells_without_terrain",
          static_cast<std::uint64_t>(r.coverage.status.cells_without_terrain));
     attr(g, "terrain_pairs_evaluated", static_cast<std::uint64_t>(r.coverage.status.terrain_pairs));
@@ -563,11 +565,13 @@ void write_scenario_group(hid_t file, const ScenarioResult& r, const RunInfo& ru
     // Sectors.
     std::vector<std::string> site_ids, sector_names;
     std::vector<std::int32_t> sector_layer;
+    std::vector<std::uint8_t> sector_inside;
     std::vector<double> sx, sy, sh, saz, stilt, spow;
     for (const Sector& s : r.sectors) {
         site_ids.push_back(s.site_id);
         sector_names.push_back(s.sector_id);
         sector_layer.push_back(static_cast<std::int32_t>(s.layer));
+        sector_inside.push_back(s.inside() ? 1 : 0);
         sx.push_back(s.x_m);
         sy.push_back(s.y_m);
         sh.push_back(s.height_m);
@@ -590,6 +594,14 @@ void write_scenario_group(hid_t file, const ScenarioResult& r, const RunInfo& ru
     }
     sector_var("sector_x", sx, {"sector x coordinate", "m", "projection_x_coordinate"});
     sector_var("sector_y", sy, {"sector y coordinate", "m", "projection_y_coordinate"});
+    {
+        Id ds = write_array<std::uint8_t>(
+            g, "sector_inside", {sector_inside.size()}, sector_inside,
+            {"site in a district (1) or outside every district (0: served and interfering, not "
+             "costed unless [cost] count_sites_outside)"});
+        write_flag_attrs(ds, "outside inside");
+        attach(ds, {dims.sector});
+    }
     sector_var("sector_height_m", sh, {"antenna height above ground", "m"});
     sector_var("sector_azimuth_deg", saz,
                {"antenna azimuth clockwise from north, NaN when omnidirectional", "degree"});

@@ -814,6 +814,7 @@ const std::vector<KeyRow<LayerSpec>> layer_keys = {
     number_key("rx_gain_dbi", -20.0, 40.0, "dBi", &LayerSpec::rx_gain_dbi),
     number_key("noise_figure_db", 0.0, 20.0, "dB", &LayerSpec::noise_figure_db),
     number_key("max_range_m", 100.0, 200000.0, "m", &LayerSpec::max_range_m),
+    number_key("sites_margin_m", 0.0, 200000.0, "m", &LayerSpec::sites_margin_m),
     number_key("load", 0.0, 1.0, "", &LayerSpec::load),
     number_key("rsrp_min_dbm", -160.0, -30.0, "dBm", &LayerSpec::rsrp_min_dbm),
     number_key("sinr_min_db", -20.0, 40.0, "dB", &LayerSpec::sinr_min_db),
@@ -876,6 +877,13 @@ void read_ftth(TableReader& r, FtthSpec& f, Problems& problems) {
     }
 }
 
+// [traffic]: how busy-hour traffic moves between the layers that cover one place.
+const std::vector<KeyRow<TrafficSpec>> traffic_keys = {
+    choice_key("steering", &TrafficSpec::steering, parse_steering,
+               "\"best_throughput\" or \"priority\""),
+    boolean_key("carrier_aggregation", &TrafficSpec::carrier_aggregation),
+};
+
 const std::vector<KeyRow<CostSpec>> cost_keys = {
     integer_key("horizon_years", 1, 50, &CostSpec::horizon_years),
     number_key("discount_rate", 0.0, 0.5, "", &CostSpec::discount_rate),
@@ -900,7 +908,62 @@ const std::vector<KeyRow<CostSpec>> cost_keys = {
     per_type_key("site_rental_usd_per_year", 0.0, 1e6, "USD", &CostSpec::site_rental_usd_per_year),
     per_type_key("fibre_usd_per_m", 0.0, 1e4, "USD", &CostSpec::fibre_usd_per_m),
     per_type_key("backhaul_km_per_site", 0.0, 1000.0, "km", &CostSpec::backhaul_km_per_site),
+    boolean_key("count_sites_outside", &CostSpec::count_sites_outside),
 };
+
+// [[layers.carriers]]: the carriers of a layer that has several (docs/sites.md); the layer is
+// expanded into one layer per carrier (expand_carriers).
+void read_carriers(const toml::node& node, const TableReader& layer_reader, LayerSpec& layer,
+                   Problems& problems) {
+    const std::string& label = layer_reader.where();
+    const toml::array* a = node.as_array();
+    if (a == nullptr || a->empty() || !a->is_array_of_tables()) {
+        problems.add(line_of(node),
+                     fmt::format("{} carriers must be one or more [[layers.carriers]] "
+                                 "tables (name, frequency_mhz, bandwidth_mhz), got "
+                                 "{}",
+                                 label, describe(node)));
+        return;
+    }
+    std::set<std::string> names;
+    for (std::size_t i = 0; i < a->size(); ++i) {
+        const toml::table& t = *a->get(i)->as_table();
+        const toml::node* name_node = t.get("name");
+        TableReader r = layer_reader.nested(
+            t, "carriers",
+            name_node != nullptr && name_node->is_string()
+                ? fmt::format("{} carrier \"{}\"", label, *name_node->value<std::string>())
+                : fmt::format("{} carriers[{}]", label, i));
+        CarrierSpec c;
+        if (auto v = r.string("name", true)) {
+            c.name = *v;
+            if (!valid_name(c.name)) {
+                problems.add(
+                    line_of(*r.find("name")),
+                    fmt::format("{} name must be letters, digits, '-', '_' or '.'", r.where()));
+            } else if (!names.insert(c.name).second) {
+                problems.add(
+                    line_of(*r.find("name")),
+                    fmt::format("{} is defined twice; carrier names must be unique", r.where()));
+            }
+        }
+        if (auto v = r.number("frequency_mhz", 150.0, 100000.0, "MHz", true)) {
+            c.frequency_mhz = *v;
+        }
+        if (auto v = r.number("bandwidth_mhz", 1.4, 400.0, "MHz")) {
+            c.bandwidth_mhz = *v;
+            if (!resource_blocks(layer.technology, *v, layer.subcarrier_spacing_khz)) {
+                problems.add(line_of(*r.find("bandwidth_mhz")),
+                             fmt::format("{}: bandwidth_mhz = {:g} at {} kHz is not a {} channel "
+                                         "bandwidth of 3GPP",
+                                         r.where(), *v, layer.subcarrier_spacing_khz,
+                                         layer.technology == Technology::lte ? "LTE" : "NR"));
+            }
+        }
+        r.finish();
+        layer.carriers.push_back(std::move(c));
+    }
+}
 
 } // namespace
 
@@ -1023,6 +1086,11 @@ Scenario interpret_scenario(const toml::table& root, const std::filesystem::path
         r.per_type("thermally_efficient_share", sc.indoor.thermally_efficient_share, 0.0, 1.0, "");
         r.finish();
     }
+    if (const toml::table* t = top.table("traffic")) {
+        TableReader r = top.nested(*t, "traffic", "[traffic]");
+        read_keys(r, sc.traffic, traffic_keys, context);
+        r.finish();
+    }
     if (const toml::table* t = top.table("cost")) {
         TableReader r = top.nested(*t, "cost", "[cost]");
         read_keys(r, sc.cost, cost_keys, context);
@@ -1073,6 +1141,9 @@ Scenario interpret_scenario(const toml::table& root, const std::filesystem::path
             }
             layer.sites_layer = r.string("sites_layer").value_or("");
             read_keys(r, layer, layer_keys, context);
+            if (const toml::node* n = r.find("carriers", ScenarioKey::Kind::array_of_tables)) {
+                read_carriers(*n, r, layer, problems);
+            }
             const std::vector<std::string> suggested = r.finish();
 
             // NR's overhead differs from LTE's default (TS 38.306 §4.1.2: 0.14 for FR1 downlink).
@@ -1096,7 +1167,14 @@ Scenario interpret_scenario(const toml::table& root, const std::filesystem::path
                 }
             }
             for (const char* key : {"frequency_mhz", "bandwidth_mhz", "model"}) {
-                const bool given = lt.contains(key) ||
+                const bool by_carriers = !layer.carriers.empty() &&
+                                         (std::string_view(key) == "frequency_mhz" ||
+                                          (std::string_view(key) == "bandwidth_mhz" &&
+                                           std::all_of(layer.carriers.begin(), layer.carriers.end(),
+                                                       [](const CarrierSpec& c) {
+                                                           return c.bandwidth_mhz.has_value();
+                                                       })));
+                const bool given = by_carriers || lt.contains(key) ||
                                    (defaults_table != nullptr && defaults_table->contains(key));
                 const bool misspelt =
                     std::find(suggested.begin(), suggested.end(), key) != suggested.end();
@@ -1120,7 +1198,15 @@ Scenario interpret_scenario(const toml::table& root, const std::filesystem::path
                                              ? "TS 36.101 Table 5.6-1"
                                              : "TS 38.101-1 Table 5.3.2-1"));
             }
-            sc.layers.push_back(std::move(layer));
+            for (LayerSpec& expanded : expand_carriers(layer)) {
+                if (expanded.expanded_from && !names.insert(expanded.name).second) {
+                    problems.add(r.line(), fmt::format("{}: carrier \"{}\" makes the layer name "
+                                                       "\"{}\", which another layer has",
+                                                       label, expanded.expanded_from->carrier,
+                                                       expanded.name));
+                }
+                sc.layers.push_back(std::move(expanded));
+            }
         }
         check_adjacent_channels(sc, *layers_node->as_array(), problems);
     }

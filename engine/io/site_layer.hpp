@@ -1,12 +1,22 @@
 #pragma once
-// Site layers: one feature per sector, read and written through OGR (CSV with lon/lat columns,
-// GeoPackage, GeoJSON). The fields are documented in docs/sites.md:
+// Site layers: one feature per sector (or per site, with an azimuth list), read and written
+// through OGR (CSV with lon/lat columns, GeoPackage, GeoJSON). docs/sites.md documents the
+// fields, the names planning tools give them (io/site_columns.hpp matches them) and the rules:
 //
 //   site_id (text, required)           sector (text, default: the row's position in its site)
-//   layer (text, optional filter)      lon, lat (CSV only, WGS 84 degrees) or a point geometry
-//   height_m (required, above ground)  azimuth_deg (empty: omnidirectional)
+//   layer (text, optional filter)      carrier (text: the layer's carrier for this row)
+//   lon, lat (CSV only, WGS 84 degrees) or a point geometry
+//   height_m (required, above ground)  azimuth_deg (empty: omnidirectional; "0/120/240": one
+//                                      sector per azimuth)
 //   mechanical_tilt_deg, electrical_tilt_deg (default 0, positive = down)
-//   power_dbm (total into the antenna) or eirp_dbm (peak EIRP; power = EIRP - antenna gain)
+//   one of power_dbm, power_w (total into the antenna), eirp_dbm, eirp_w (peak EIRP: power =
+//   EIRP - antenna gain), erp_dbm, erp_w (EIRP = ERP + 2.15 dB)
+//   antenna_file (an MSI / Planet pattern for this row, relative to the site file; default:
+//   the layer's antenna)
+//
+// A site may stand outside the analysis grid up to the layer's margin (sites_margin_m, by
+// default max_range_m): a neighbour that serves and interferes. Sites in no district are
+// marked (Sector::inside()) and not costed unless the scenario says so.
 
 #include "core/scenario.hpp"
 #include "core/sector.hpp"
@@ -18,11 +28,26 @@
 
 namespace covsim::io {
 
+// What a read found besides the sectors, for the caller to log and record.
+struct SiteFileNotes {
+    // Columns that give no field covsim reads, as written: a warning lists them once per file.
+    std::vector<std::string> unused_columns;
+    // The per-row antenna files the layer's rows named, each once, in the order first named:
+    // inputs of the run (checksummed like the site file).
+    std::vector<std::filesystem::path> antenna_files;
+};
+
 // The sectors of one scenario layer, positioned in the study area's CRS. Rows whose `layer`
-// field names another layer are skipped. Throws covsim::Error naming the file, the line (CSV)
-// or feature, the field, the value and what was expected.
+// field names another layer, or whose `carrier` names another of the layer's carriers, are
+// skipped. Every problem of the file is reported at once: one covsim::Error(input_data), one
+// line per problem naming the file, the line (CSV) or feature, the column, the value and what
+// was expected (the first 50, then how many more).
 std::vector<Sector> read_sectors(const LayerSpec& layer, std::size_t layer_index,
-                                 const StudyArea& area);
+                                 const StudyArea& area, SiteFileNotes* notes = nullptr);
+
+// The warning for notes.unused_columns: "sites file 'X': columns not used: 'a', 'b' (...)".
+std::string unused_columns_warning(const std::filesystem::path& sites_path,
+                                   const SiteFileNotes& notes);
 
 // One sector to write, positioned in WGS 84.
 struct SectorRecord {

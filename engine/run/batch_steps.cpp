@@ -68,11 +68,34 @@ int lock_output(const std::filesystem::path& out_dir) {
     return fd;
 }
 
-// The sectors of every layer of a scenario, on the study area's terrain.
-std::vector<Sector> read_scenario_sectors(const Scenario& sc, const StudyArea& area) {
+// A layer's sites outside the districts (neighbours: served and interfering, not costed unless
+// the scenario says so), and once per file the columns covsim did not read.
+void log_site_notes(const Scenario& sc, const LayerSpec& layer, const std::vector<Sector>& sectors,
+                    const io::SiteFileNotes& notes, std::set<std::string>& warned_files) {
+    const auto outside = static_cast<std::size_t>(
+        std::count_if(sectors.begin(), sectors.end(), [](const Sector& s) { return !s.inside(); }));
+    if (outside > 0) {
+        const bool counted = sc.cost.count_sites_outside;
+        spdlog::info("scenario {}: layer {}: {} of {} sectors outside the districts: they serve "
+                     "and interfere; their cost is {} ([cost] count_sites_outside = {})",
+                     sc.name, layer.name, outside, sectors.size(),
+                     counted ? "counted to the city" : "not counted", counted);
+    }
+    if (!notes.unused_columns.empty() && warned_files.insert(layer.sites_path.string()).second) {
+        spdlog::warn("{}", io::unused_columns_warning(layer.sites_path, notes));
+    }
+}
+
+// The sectors of every layer of a scenario, on the study area's terrain. The antenna files that
+// rows of the site files name join the variant's inputs.
+std::vector<Sector> read_scenario_sectors(const Scenario& sc, const StudyArea& area,
+                                          std::vector<InputFile>& inputs,
+                                          std::set<std::string>& warned_files) {
     std::vector<Sector> all;
     for (std::size_t l = 0; l < sc.layers.size(); ++l) {
-        std::vector<Sector> sectors = io::read_sectors(sc.layers[l], l, area);
+        io::SiteFileNotes notes;
+        std::vector<Sector> sectors = io::read_sectors(sc.layers[l], l, area, &notes);
+        log_site_notes(sc, sc.layers[l], sectors, notes, warned_files);
         if (const std::size_t missing = place_on_terrain(sectors, area); missing > 0) {
             spdlog::warn("layer {}: {} sectors stand where the DEM has no elevation; their paths "
                          "are computed without terrain",
@@ -80,6 +103,10 @@ std::vector<Sector> read_scenario_sectors(const Scenario& sc, const StudyArea& a
         }
         spdlog::debug("scenario {}: layer {}: {} sectors from {}", sc.name, sc.layers[l].name,
                       sectors.size(), sc.layers[l].sites_path.string());
+        for (std::size_t a = 0; a < notes.antenna_files.size(); ++a) {
+            inputs.emplace_back(fmt::format("sites_{}_antenna_{}", sc.layers[l].name, a + 1),
+                                notes.antenna_files[a]);
+        }
         all.insert(all.end(), std::make_move_iterator(sectors.begin()),
                    std::make_move_iterator(sectors.end()));
     }
@@ -263,6 +290,7 @@ std::vector<Variant> load_variants(const std::vector<Scenario>& scenarios) {
     std::map<StudyAreaSpec, std::shared_ptr<const io::LoadedStudyArea>> areas;
     DatasetLister lister;
     std::vector<Variant> variants;
+    std::set<std::string> warned_files; // one unused-columns warning per site file
     for (const Scenario& sc : scenarios) {
         Variant v;
         v.scenario = &sc;
@@ -281,7 +309,7 @@ std::vector<Variant> load_variants(const std::vector<Scenario>& scenarios) {
         v.input.layers = coverage_layers(sc);
         v.input.indoor = sc.indoor;
         v.ftth_district = ftth_districts(sc, area->area);
-        v.input.sectors = read_scenario_sectors(sc, area->area);
+        v.input.sectors = read_scenario_sectors(sc, area->area, v.inputs, warned_files);
         variants.push_back(std::move(v));
     }
     return variants;
@@ -376,6 +404,12 @@ ScenarioResult compute_variant(Variant& v) {
         spdlog::warn("scenario {}: {} cell-sector pairs had a non-finite path loss and were "
                      "skipped",
                      sc.name, result.coverage.status.non_finite_losses);
+    }
+    if (result.capacity.steering_iterations > 1) {
+        spdlog::info("scenario {}: traffic steered between layers in {} iterations (largest load "
+                     "change in the last: {:.2g})",
+                     sc.name, result.capacity.steering_iterations,
+                     result.capacity.steering_last_change);
     }
     if (result.capacity.overloaded_cells > 0) {
         spdlog::info("scenario {}: {} cells are overloaded in the busy hour", sc.name,

@@ -66,9 +66,12 @@ ValidationReport validate_scenarios(const std::vector<std::filesystem::path>& fi
 
     // The referenced data, each distinct study area and site layer once.
     std::map<StudyAreaSpec, std::shared_ptr<const io::LoadedStudyArea>> areas; // null: failed
-    // The site layers read: of a study area, a file and layer, a layer name and antenna gain.
-    std::set<std::tuple<StudyAreaSpec, std::filesystem::path, std::string, std::string, double>>
+    // The site layers read: of a study area, a file and layer, a layer name, antenna gain and
+    // site margin.
+    std::set<
+        std::tuple<StudyAreaSpec, std::filesystem::path, std::string, std::string, double, double>>
         layers_read;
+    std::set<std::string> warned_files; // one unused-columns warning per site file
     for (const Scenario& sc : batch.scenarios) {
         auto [slot, fresh] = areas.try_emplace(sc.study_area);
         if (fresh) {
@@ -93,12 +96,17 @@ ValidationReport validate_scenarios(const std::vector<std::filesystem::path>& fi
             const LayerSpec& layer = sc.layers[l];
             if (!layers_read
                      .emplace(sc.study_area, layer.sites_path, layer.sites_layer, layer.name,
-                              layer.antenna.gain_dbi)
+                              layer.antenna.gain_dbi, layer.site_margin_m())
                      .second) {
                 continue;
             }
             try {
-                const std::vector<Sector> sectors = io::read_sectors(layer, l, area);
+                io::SiteFileNotes notes;
+                const std::vector<Sector> sectors = io::read_sectors(layer, l, area, &notes);
+                if (!notes.unused_columns.empty() &&
+                    warned_files.insert(layer.sites_path.string()).second) {
+                    spdlog::warn("{}", io::unused_columns_warning(layer.sites_path, notes));
+                }
                 spdlog::debug("scenario {}: layer {}: {} sectors", sc.name, layer.name,
                               sectors.size());
             } catch (const Error& e) {

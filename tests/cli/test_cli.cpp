@@ -671,10 +671,61 @@ TEST(Cli, ValidateReportsEveryProblemOrTheCount) {
                            "[150, 100000] MHz, got 0"),
               std::string::npos)
         << bad.err;
-    EXPECT_NE(bad.err.find("site 'FAR' at (106.6, 20.9) is outside the study area"),
+    EXPECT_NE(bad.err.find("site 'FAR' at (106.6, 20.9) is 79.7 km outside the analysis grid"),
               std::string::npos)
         << bad.err;
     EXPECT_NE(bad.err.find("sites_nan.csv' line 3: field 'height_m' is 'NaN'"), std::string::npos)
         << bad.err;
     EXPECT_EQ(bad.out, "");
+}
+
+TEST(Cli, EveryProblemOfASiteFileIsReportedInOneRun) {
+    Workdir work;
+    covsim::test::write_text(work.path() / "sites_three_problems.csv",
+                             "site_id,sector,lon,lat,height_m,azimuth_deg,power_dbm\n"
+                             "S1,1,105.827698797,21.041828772,-30,0,46\n"
+                             "S1,2,105.827698797,21.041828772,30,400,46\n"
+                             "S1,3,105.829142343,21.041821736,30,240,46\n");
+    std::string toml = covsim::test::read_text(work.path() / "sites_two_positions.toml");
+    toml.replace(toml.find("sites_two_positions.csv"), 23, "sites_three_problems.csv");
+    covsim::test::write_text(work.path() / "three.toml", toml);
+    const auto r = run_covsim({"run", "three.toml", "--out", "out"}, work.path());
+    EXPECT_EQ(r.exit_code, 4);
+    std::vector<std::string> errors;
+    std::istringstream lines(r.err);
+    for (std::string l; std::getline(lines, l);) {
+        if (l.find("error") != std::string::npos) {
+            errors.push_back(l);
+        }
+    }
+    ASSERT_EQ(errors.size(), 3u) << r.err;
+    EXPECT_EQ(errors[0], "covsim: error: sites file 'sites_three_problems.csv' line 2: field "
+                         "'height_m' is '-30', expected an antenna height above ground in [0.5, "
+                         "1000] m");
+    EXPECT_EQ(errors[1].rfind("covsim: error: sites file 'sites_three_problems.csv' line 3: field "
+                              "'azimuth_deg' is '400', expected an azimuth in [0, 360] degrees",
+                              0),
+              0u)
+        << errors[1];
+    EXPECT_EQ(errors[2], "covsim: error: sites file 'sites_three_problems.csv' line 4: site 'S1' "
+                         "at (105.829142343, 21.041821736) is 150 m from its position at sites "
+                         "file 'sites_three_problems.csv' line 2 (105.827698797, 21.041828772); "
+                         "expected one position per site (within 1 m)");
+    EXPECT_FALSE(fs::exists(work.path() / "out" / "results.h5"));
+}
+
+TEST(Cli, CarriersRunAsLayersAndANeighbourIsMarkedOutside) {
+    Workdir work;
+    const auto carriers = run_covsim({"run", "sites_carriers.toml", "--out", "c"}, work.path());
+    ASSERT_EQ(carriers.exit_code, 0) << carriers.err;
+    EXPECT_NE(carriers.out.find("layer lte-1800-c1       3 sectors"), std::string::npos)
+        << carriers.out;
+    EXPECT_NE(carriers.out.find("layer lte-1800-c2       3 sectors"), std::string::npos)
+        << carriers.out;
+
+    const auto neighbour = run_covsim({"run", "sites_neighbour.toml", "--out", "n"}, work.path());
+    ASSERT_EQ(neighbour.exit_code, 0) << neighbour.err;
+    EXPECT_EQ(covsim::test::read_h5<std::uint8_t>(work.path() / "n" / "results.h5",
+                                                  "/sites_neighbour/sector_inside"),
+              (std::vector<std::uint8_t>{1, 1, 1, 0}));
 }

@@ -132,6 +132,54 @@ TEST(Capacity, FibreServesItsDistrictWithoutLoadingTheRadio) {
     EXPECT_NEAR(r.districts[0].people_by_options[3], 1000.0, 1e-9);
 }
 
+// A second layer on the same site: a thin carrier (2.5 MHz, R = 11 Mbit/s) with the higher
+// priority beside the 10 MHz one (R = 44 Mbit/s). 22 Mbit/s offered, 5 Mbit/s to be served.
+OneCell with_thin_priority_layer(Steering steering) {
+    OneCell c(0.044, 5.0);
+    CoverageLayer thin = c.coverage_input.layers[0];
+    thin.name = "thin";
+    thin.priority = 1;
+    c.coverage_input.layers.push_back(thin);
+    Sector s = c.coverage_input.sectors[0];
+    s.layer = 1;
+    c.coverage_input.sectors.push_back(s);
+    c.coverage = compute_coverage(c.coverage_input);
+    CapacityLayer cl = c.capacity_input.layers[0];
+    cl.occupied_bandwidth_hz = 2.5e6;
+    cl.carrier = "thin";
+    c.capacity_input.layers.push_back(cl);
+    c.capacity_input.traffic.steering = steering;
+    return c;
+}
+
+TEST(Capacity, PriorityPutsEveryoneOnTheThinLayer) {
+    // All 22 Mbit/s on the thin layer: load 22 / 11 = 2, nobody served, the wide layer idle.
+    const OneCell c = with_thin_priority_layer(Steering::priority);
+    const CapacityResult r = compute_capacity(c.capacity_input);
+    ASSERT_EQ(r.sectors.size(), 2u);
+    EXPECT_NEAR(r.sectors[1].load, 2.0, 1e-12);
+    EXPECT_DOUBLE_EQ(r.sectors[0].load, 0.0);
+    EXPECT_DOUBLE_EQ(r.districts[0].served_population, 0.0);
+    EXPECT_EQ(r.steering_iterations, 0);
+}
+
+TEST(Capacity, BestThroughputMovesUsersToTheWideLayer) {
+    // At the equilibrium every user is on the wide layer (44 (1 - 1/2) = 22 Mbit/s beats the
+    // thin layer's 11 even when idle): the successive averages leave 1 / (k + 1) of the traffic
+    // on the thin layer after k steps (from all of it), 1/51 after 50: loads 0.5 (1 - 1/51)
+    // and 2 / 51, both layers serve their users (>= 5 Mbit/s).
+    const OneCell c = with_thin_priority_layer(Steering::best_throughput);
+    const CapacityResult r = compute_capacity(c.capacity_input);
+    ASSERT_EQ(r.sectors.size(), 2u);
+    EXPECT_EQ(r.steering_iterations, steering_iterations);
+    EXPECT_NEAR(r.sectors[0].load, 0.5 * 50.0 / 51.0, 1e-9);
+    EXPECT_NEAR(r.sectors[1].load, 2.0 / 51.0, 1e-9);
+    EXPECT_NEAR(r.sectors[0].offered_traffic_mbps + r.sectors[1].offered_traffic_mbps, 22.0, 1e-9);
+    EXPECT_NEAR(r.districts[0].served_population, 1000.0, 1e-9);
+    EXPECT_NEAR(r.sectors[0].assigned_people, 1000.0 * 50.0 / 51.0, 1e-6);
+    EXPECT_EQ(r.overloaded_cells, 0u);
+}
+
 TEST(Cost, AnnuityAndNetPresentValue) {
     EXPECT_DOUBLE_EQ(annuity_factor(0.0, 10), 10.0);
     // (1 - 1.05^-10) / 0.05 = 7.721734929
@@ -198,4 +246,31 @@ TEST(Cost, CheapestMixPrefersTheCheaperOptionThatMeetsTheTarget) {
     EXPECT_EQ(r.districts[0].cheapest_mix, "lte");
     in.layers[0].equipment_usd = 400000.0; // now fibre is cheaper
     EXPECT_EQ(compute_costs(in).districts[0].cheapest_mix, "ftth");
+}
+
+TEST(Cost, SitesOutsideTheDistrictsAreCountedOnlyWhenTheScenarioSaysSo) {
+    // A second site, a neighbour beyond the district (district -1), on the same layer.
+    OneCell c(0.044, 10.0);
+    Sector neighbour = c.coverage_input.sectors[0];
+    neighbour.site_id = "N";
+    neighbour.x_m = 1500.0; // 500 m east of the grid
+    neighbour.district = -1;
+    ASSERT_FALSE(neighbour.inside());
+    c.coverage_input.sectors.push_back(neighbour);
+    const CapacityResult cap = compute_capacity(c.capacity_input);
+    CostInput in = cost_input(c, cap);
+    // By default the neighbour costs nothing: the district's 112500 USD and the city's the same.
+    const CostResult r = compute_costs(in);
+    EXPECT_DOUBLE_EQ(r.districts[0].money.capex_usd, 112500.0);
+    EXPECT_DOUBLE_EQ(r.outside_districts.capex_usd, 0.0);
+    EXPECT_DOUBLE_EQ(r.city.money.capex_usd, 112500.0);
+    EXPECT_DOUBLE_EQ(r.city.money.opex_usd_per_year, 20400.0);
+    // Counted, it adds a new macro site to the city (not to the district): 112500 USD and
+    // 20400 USD a year at the default (urban) site type.
+    in.cost.count_sites_outside = true;
+    const CostResult counted = compute_costs(in);
+    EXPECT_DOUBLE_EQ(counted.districts[0].money.capex_usd, 112500.0);
+    EXPECT_DOUBLE_EQ(counted.outside_districts.capex_usd, 112500.0);
+    EXPECT_DOUBLE_EQ(counted.city.money.capex_usd, 225000.0);
+    EXPECT_DOUBLE_EQ(counted.city.money.opex_usd_per_year, 40800.0);
 }

@@ -493,3 +493,104 @@ TEST(Coverage, SpanKernelMatchesABruteForceLinkBudget) {
     EXPECT_EQ(r.status.pixel_sectors, pairs);
     EXPECT_GT(pairs, 10000u);
 }
+
+TEST(Coverage, SiteBeyondTheGridServesBorderCellsAndInterferes) {
+    // 40 x 40 cells of 50 m; site A (omnidirectional) inside near the west edge, site B 100 m
+    // beyond the east edge (x = 2100 m, outside the grid) facing west. The span kernel finds B
+    // by its range like any other sector.
+    const StudyArea area = make_area(40, 50.0, 1.0);
+    CoverageInput in;
+    in.area = &area;
+    in.tile_size = 16;
+    CoverageLayer layer = free_space_layer(1800.0);
+    layer.antenna = AntennaPattern{};
+    layer.antenna.vertical_beamwidth_deg = 10.0;
+    layer.antenna.gain_dbi = 15.0;
+    layer.noise_per_re_dbm = -130.0;
+    in.layers.push_back(layer);
+    in.sectors.push_back(omni_at(125.0, 1025.0, 40.0));
+    Sector b = omni_at(2100.0, 1025.0, 40.0);
+    b.site_id = "beyond";
+    b.azimuth_deg = 270.0;
+    b.district = -1;
+    in.sectors.push_back(b);
+    const CoverageResult with = compute_coverage(in);
+
+    // What a sector delivers to a cell centre, by the link budget (isotropic receiver).
+    auto rx_dbm = [&](const Sector& s, std::int64_t col, std::int64_t row) {
+        const double dx = area.grid.center_x_m(col) - s.x_m;
+        const double dy = area.grid.center_y_m(row) - s.y_m;
+        const double d = std::hypot(dx, dy);
+        const double dh = s.height_m - 1.5;
+        const double bearing = std::atan2(dx, dy) * 180.0 / std::numbers::pi;
+        const double depression = std::atan2(dh, d) * 180.0 / std::numbers::pi;
+        const double gain = layer.antenna.gain_dbi_towards(bearing - s.azimuth_deg.value_or(0.0),
+                                                           depression - s.total_tilt_deg(),
+                                                           !s.azimuth_deg.has_value());
+        return s.power_dbm + gain - p525::free_space_loss_db(std::hypot(d, dh), 1800.0);
+    };
+    // The east border column is served by B, at B's link budget.
+    const LayerMaps& m = with.maps.layers[0];
+    EXPECT_EQ(m.best_server.at(39, 19), 1);
+    EXPECT_NEAR(m.rsrp_dbm.at(39, 19), rx_dbm(b, 39, 19), 1e-3);
+    EXPECT_EQ(m.best_server.at(2, 19), 0);
+    // B interferes in A's cells: SINR = S_A / (load * P_B + N) at cell (10, 19).
+    const double s_mw = std::pow(10.0, rx_dbm(in.sectors[0], 10, 19) / 10.0);
+    const double i_mw = std::pow(10.0, rx_dbm(b, 10, 19) / 10.0);
+    const double n_mw = std::pow(10.0, -130.0 / 10.0);
+    EXPECT_NEAR(m.sinr_db.at(10, 19), 10.0 * std::log10(s_mw / (i_mw + n_mw)), 1e-3);
+    in.sectors.pop_back();
+    const CoverageResult alone = compute_coverage(in);
+    EXPECT_GT(alone.maps.layers[0].sinr_db.at(10, 19), m.sinr_db.at(10, 19) + 10.0f);
+}
+
+TEST(Coverage, ASectorsOwnPatternActsAsTheSamePatternGivenForTheLayer) {
+    // A narrow panel as a tabulated pattern (what an MSI file gives), for the whole layer or for
+    // each sector of a layer whose own pattern is the wide parametric one.
+    const StudyArea area = make_area(60, 50.0, 1.0);
+    AntennaPattern narrow;
+    narrow.horizontal_beamwidth_deg = 30.0;
+    narrow.vertical_beamwidth_deg = 8.0;
+    narrow.gain_dbi = 18.0;
+    auto file_pattern = std::make_shared<AntennaPattern>();
+    file_pattern->table = std::make_shared<const AntennaTable>(tabulate(narrow));
+    file_pattern->gain_dbi = 18.0;
+
+    auto input = [&](const AntennaPattern& layer_pattern,
+                     const std::shared_ptr<const AntennaPattern>& own, std::size_t own_count) {
+        CoverageInput in;
+        in.area = &area;
+        in.tile_size = 16;
+        CoverageLayer layer = free_space_layer(2600.0);
+        layer.antenna = layer_pattern;
+        layer.noise_per_re_dbm = -125.0;
+        in.layers.push_back(layer);
+        for (int k = 0; k < 3; ++k) {
+            Sector s = omni_at(1500.0, 1500.0, 43.0);
+            s.azimuth_deg = 120.0 * k;
+            s.electrical_tilt_deg = 4.0;
+            s.antenna = static_cast<std::size_t>(k) < own_count ? own : nullptr;
+            in.sectors.push_back(s);
+        }
+        return in;
+    };
+    const AntennaPattern wide; // the parametric default, 65 degrees, 8 dBi
+    const CoverageResult layer_wide = compute_coverage(input(*file_pattern, nullptr, 0));
+    const CoverageResult every_row = compute_coverage(input(wide, file_pattern, 3));
+    EXPECT_TRUE(same_bits(layer_wide, every_row));
+
+    // Only sector 1 (azimuth 0) has its own pattern: on its boresight, 600 m north, its RSRP is
+    // the narrow panel's, 10 dB more than the wide one gives there.
+    const CoverageResult parametric = compute_coverage(input(wide, nullptr, 0));
+    const CoverageResult first_row = compute_coverage(input(wide, file_pattern, 1));
+    const std::int64_t col = 29; // x = 1475 m, 25 m west of the mast
+    const std::int64_t row = 18; // y = 2075 m
+    EXPECT_EQ(first_row.maps.layers[0].best_server.at(col, row), 0);
+    EXPECT_EQ(first_row.maps.layers[0].rsrp_dbm.at(col, row),
+              layer_wide.maps.layers[0].rsrp_dbm.at(col, row));
+    EXPECT_GT(first_row.maps.layers[0].rsrp_dbm.at(col, row),
+              parametric.maps.layers[0].rsrp_dbm.at(col, row) + 9.0f);
+    // Cells behind it, served by sectors 2 and 3, keep the wide pattern's values.
+    EXPECT_EQ(first_row.maps.layers[0].rsrp_dbm.at(40, 40),
+              parametric.maps.layers[0].rsrp_dbm.at(40, 40));
+}

@@ -58,13 +58,16 @@ struct Fixture {
         l.frequency_mhz = 1800.0;
         l.rsrp_min_dbm = -90.0;
         in.layers.push_back(l);
-        for (double x : {580500.0, 582500.0}) {
+        // The second site stands east of the districts, in none (outside).
+        for (double x : {580500.0, 582900.0}) {
             Sector s;
             s.site_id = "S" + std::to_string(static_cast<int>(x));
             s.sector_id = "1";
             s.x_m = x;
             s.y_m = 2321000.0;
             s.power_dbm = 40.0;
+            const CellIndex cell = area.grid.cell_at(s.x_m, s.y_m);
+            s.district = area.district_index.at(cell.col, cell.row);
             in.sectors.push_back(s);
         }
         result.scenario = &scenario;
@@ -181,6 +184,8 @@ TEST(Hdf5Results, LayoutRoundTripsThroughTheHdf5Library) {
     ASSERT_GE(file, 0);
     EXPECT_EQ(read_all<std::int32_t>(file, "/demo/sector", H5T_NATIVE_INT32),
               (std::vector<std::int32_t>{0, 1}));
+    EXPECT_EQ(read_all<std::uint8_t>(file, "/demo/sector_inside", H5T_NATIVE_UINT8),
+              (std::vector<std::uint8_t>{1, 0}));
 
     {
         hid_t a = H5Aopen(file, "schema_version", H5P_DEFAULT);

@@ -389,6 +389,93 @@ vertical_beamwidth_deg = 10
         << msg;
 }
 
+TEST_F(ScenarioParser, SiteMarginAndCountingSitesOutside) {
+    const Scenario defaults = parse(study_area + layer);
+    EXPECT_DOUBLE_EQ(defaults.layers[0].site_margin_m(), 10000.0); // max_range_m
+    EXPECT_FALSE(defaults.cost.count_sites_outside);
+    const Scenario s = parse(study_area + layer + "max_range_m = 8000\nsites_margin_m = 2500\n" +
+                             "[cost]\ncount_sites_outside = true\n");
+    EXPECT_DOUBLE_EQ(s.layers[0].site_margin_m(), 2500.0);
+    EXPECT_TRUE(s.cost.count_sites_outside);
+    const std::string msg = error_of(study_area + layer + "sites_margin_m = -1\n");
+    EXPECT_NE(msg.find("s.toml:12: layer \"lte\" sites_margin_m must be in [0, 200000] m, got -1"),
+              std::string::npos)
+        << msg;
+}
+
+TEST_F(ScenarioParser, ALayersCarriersBecomeOneLayerEach) {
+    const std::string carriers = R"(
+[[layers]]
+name = "lte"
+sites = "sites.csv"
+bandwidth_mhz = 20
+model = "cost231-hata"
+carrier = "l1800"
+spectrum_fee_usd_per_year = 300000
+[[layers.carriers]]
+name = "c1"
+frequency_mhz = 1815
+[[layers.carriers]]
+name = "c2"
+frequency_mhz = 1845
+bandwidth_mhz = 10
+
+[[layers]]
+name = "nr"
+sites = "sites.csv"
+frequency_mhz = 3500
+bandwidth_mhz = 100
+subcarrier_spacing_khz = 30
+technology = "nr"
+model = "3gpp-38901-uma"
+)";
+    const Scenario s = parse(study_area + carriers);
+    ASSERT_EQ(s.layers.size(), 3u);
+    const LayerSpec& c1 = s.layers[0];
+    const LayerSpec& c2 = s.layers[1];
+    EXPECT_EQ(c1.name, "lte-c1");
+    EXPECT_EQ(c2.name, "lte-c2");
+    EXPECT_EQ(s.layers[2].name, "nr");
+    EXPECT_DOUBLE_EQ(c1.frequency_mhz, 1815.0);
+    EXPECT_DOUBLE_EQ(c1.bandwidth_mhz, 20.0); // the layer's
+    EXPECT_DOUBLE_EQ(c2.frequency_mhz, 1845.0);
+    EXPECT_DOUBLE_EQ(c2.bandwidth_mhz, 10.0);
+    EXPECT_EQ(c1.resolved_resource_blocks(), 100);
+    EXPECT_EQ(c2.resolved_resource_blocks(), 50);
+    EXPECT_EQ(c1.carrier_name(), "l1800-c1"); // each its own cells
+    EXPECT_EQ(c2.carrier_name(), "l1800-c2");
+    // The layer's spectrum, shared by bandwidth: 20 / 30 and 10 / 30 of 300000.
+    EXPECT_DOUBLE_EQ(*c1.spectrum_fee_usd_per_year, 200000.0);
+    EXPECT_DOUBLE_EQ(*c2.spectrum_fee_usd_per_year, 100000.0);
+    ASSERT_TRUE(c2.expanded_from.has_value());
+    EXPECT_EQ(c2.expanded_from->layer, "lte");
+    EXPECT_EQ(c2.expanded_from->carrier, "c2");
+    EXPECT_EQ(c2.expanded_from->carriers, (std::vector<std::string>{"c1", "c2"}));
+    EXPECT_EQ(c2.written_name(), "lte");
+    EXPECT_TRUE(c1.carriers.empty());
+
+    // A carrier without a frequency, a bandwidth LTE does not have, a carrier name twice, a
+    // carrier making the name of another layer.
+    auto problem = [&](const std::string& from, const std::string& to) {
+        return error_of(study_area + replaced(carriers, from, to));
+    };
+    EXPECT_NE(problem("frequency_mhz = 1815\n", "")
+                  .find("s.toml:13: layer \"lte\" carrier \"c1\": missing key 'frequency_mhz'"),
+              std::string::npos);
+    EXPECT_NE(problem("bandwidth_mhz = 10", "bandwidth_mhz = 12")
+                  .find("s.toml:19: layer \"lte\" carrier \"c2\": bandwidth_mhz = 12 at 15 kHz "
+                        "is not a LTE channel bandwidth of 3GPP"),
+              std::string::npos);
+    EXPECT_NE(problem("name = \"c2\"", "name = \"c1\"")
+                  .find("s.toml:17: layer \"lte\" carrier \"c1\" is defined twice; carrier names "
+                        "must be unique"),
+              std::string::npos);
+    EXPECT_NE(problem("name = \"nr\"", "name = \"lte-c2\"")
+                  .find("s.toml:22: layer \"lte-c2\" is defined twice; layer names must be "
+                        "unique"),
+              std::string::npos);
+}
+
 TEST_F(ScenarioParser, AdjacentChannelRatiosNameAnotherLayerWithAnotherChannel) {
     const std::string second = replaced(replaced(layer, "\"lte\"", "\"lte-b\""),
                                         "frequency_mhz = 1800", "frequency_mhz = 1820");
@@ -461,4 +548,18 @@ location_area_width_m = 100
                                       "time_percent = 20\n");
     EXPECT_NE(both.find("path time_percent is also given in layer \"lte\" itm"), std::string::npos)
         << both;
+}
+
+TEST_F(ScenarioParser, TrafficSteeringDefaultsToBestThroughputAndReadsItsKeys) {
+    const Scenario plain = parse(study_area + layer);
+    EXPECT_EQ(plain.traffic.steering, Steering::best_throughput);
+    EXPECT_FALSE(plain.traffic.carrier_aggregation);
+    const Scenario s = parse(
+        study_area + "[traffic]\nsteering = \"priority\"\ncarrier_aggregation = true\n" + layer);
+    EXPECT_EQ(s.traffic.steering, Steering::priority);
+    EXPECT_TRUE(s.traffic.carrier_aggregation);
+    EXPECT_EQ(error_of(study_area + "[traffic]\nsteering = \"balanced\"\n" + layer),
+              (dir / "s.toml").string() +
+                  ":6: [traffic] steering must be \"best_throughput\" or \"priority\", got "
+                  "\"balanced\"");
 }

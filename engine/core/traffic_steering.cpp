@@ -1,0 +1,149 @@
+#include "core/traffic_steering.hpp"
+
+#include "core/names.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+
+namespace covsim {
+
+namespace {
+
+constexpr std::array<std::string_view, 2> steering_names = {"priority", "best_throughput"};
+
+// The loads and offered traffic of `share`, each multi-component option split at `split_load`,
+// summed in point order.
+void loads_of(const SteeringProblem& p, const std::vector<double>& share,
+              const std::vector<double>& split_load, std::vector<double>& load,
+              std::vector<double>& offered) {
+    load.assign(p.radio_cells, 0.0);
+    offered.assign(p.radio_cells, 0.0);
+    for (std::size_t pt = 0; pt < p.points(); ++pt) {
+        for (std::size_t o = p.first_option[pt]; o < p.first_option[pt + 1]; ++o) {
+            const double x = share[o];
+            if (x == 0.0) {
+                continue;
+            }
+            for (std::size_t k = p.first_component[o]; k < p.first_component[o + 1]; ++k) {
+                const double rate = p.component_rate_mbps[k];
+                const double f = component_fraction(p, split_load, o, k);
+                if (!(rate > 0.0) || f == 0.0) {
+                    continue;
+                }
+                const double traffic = x * f * p.demand_mbps[pt];
+                load[p.component_cell[k]] += traffic / rate;
+                offered[p.component_cell[k]] += traffic;
+            }
+        }
+    }
+}
+
+// What a user compares options by: the throughput R (1 - rho) summed over the components,
+// negative where a cell is overloaded (then the least overloaded option is preferred).
+double score(const SteeringProblem& p, const std::vector<double>& load, std::size_t o) {
+    double s = 0.0;
+    for (std::size_t k = p.first_component[o]; k < p.first_component[o + 1]; ++k) {
+        s += p.component_rate_mbps[k] * (1.0 - load[p.component_cell[k]]);
+    }
+    return s;
+}
+
+// One step of the association: every point's shares move by `step` towards its best option at
+// `load`.
+void move_towards_best(const SteeringProblem& p, const std::vector<double>& load, double step,
+                       std::vector<double>& share) {
+    for (std::size_t pt = 0; pt < p.points(); ++pt) {
+        const std::size_t first = p.first_option[pt];
+        const std::size_t end = p.first_option[pt + 1];
+        std::size_t best = first;
+        double best_score = score(p, load, first);
+        for (std::size_t o = first + 1; o < end; ++o) {
+            if (const double s = score(p, load, o); s > best_score) {
+                best = o;
+                best_score = s;
+            }
+        }
+        if (share[best] == 1.0) {
+            continue; // already all on its best option
+        }
+        for (std::size_t o = first; o < end; ++o) {
+            share[o] = (1.0 - step) * share[o] + (o == best ? step : 0.0);
+        }
+    }
+}
+
+} // namespace
+
+std::optional<Steering> parse_steering(std::string_view text) noexcept {
+    return parse_name<Steering>(steering_names, text);
+}
+
+std::string_view to_string(Steering s) noexcept {
+    return steering_names[static_cast<std::size_t>(s)];
+}
+
+double component_fraction(const SteeringProblem& p, const std::vector<double>& load,
+                          std::size_t option, std::size_t component) noexcept {
+    const std::size_t first = p.first_component[option];
+    const std::size_t end = p.first_component[option + 1];
+    if (end - first == 1) {
+        return 1.0;
+    }
+    const auto spare = [&](std::size_t k) {
+        return p.component_rate_mbps[k] * std::max(0.0, 1.0 - load[p.component_cell[k]]);
+    };
+    double spare_sum = 0.0;
+    double rate_sum = 0.0;
+    for (std::size_t k = first; k < end; ++k) {
+        spare_sum += spare(k);
+        rate_sum += p.component_rate_mbps[k];
+    }
+    if (spare_sum > 0.0) {
+        return spare(component) / spare_sum;
+    }
+    return rate_sum > 0.0 ? p.component_rate_mbps[component] / rate_sum
+                          : 1.0 / static_cast<double>(end - first);
+}
+
+double option_throughput_mbps(const SteeringProblem& p, const std::vector<double>& load,
+                              std::size_t option) noexcept {
+    double r = 0.0;
+    for (std::size_t k = p.first_component[option]; k < p.first_component[option + 1]; ++k) {
+        const double rho = load[p.component_cell[k]];
+        r += rho < 1.0 ? p.component_rate_mbps[k] * (1.0 - rho) : 0.0;
+    }
+    return r;
+}
+
+SteeringResult steer_traffic(const SteeringProblem& p, Steering steering) {
+    SteeringResult out;
+    out.share.assign(p.first_component.empty() ? 0 : p.first_component.size() - 1, 0.0);
+    for (std::size_t pt = 0; pt < p.points(); ++pt) {
+        out.share[p.initial_option[pt]] = 1.0;
+    }
+    const std::vector<double> unloaded(p.radio_cells, 0.0);
+    loads_of(p, out.share, unloaded, out.load, out.offered_mbps);
+    if (steering == Steering::priority) {
+        return out;
+    }
+    std::vector<double> load;
+    std::vector<double> offered;
+    for (out.iterations = 1; out.iterations <= steering_iterations; ++out.iterations) {
+        move_towards_best(p, out.load, 1.0 / (out.iterations + 1), out.share);
+        loads_of(p, out.share, out.load, load, offered);
+        out.last_change = 0.0;
+        for (std::size_t c = 0; c < p.radio_cells; ++c) {
+            out.last_change = std::max(out.last_change, std::abs(load[c] - out.load[c]));
+        }
+        std::swap(load, out.load);
+        std::swap(offered, out.offered_mbps);
+        if (out.last_change == 0.0) {
+            break; // every user is on its best option already
+        }
+    }
+    out.iterations = std::min(out.iterations, steering_iterations);
+    return out;
+}
+
+} // namespace covsim
