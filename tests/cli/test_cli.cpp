@@ -124,6 +124,18 @@ void write_bad_geodata(const fs::path& dir) {
     east_as_001.code = "001";
     covsim::test::write_districts_gpkg(dir / "districts_duplicate.gpkg", {west, east_as_001},
                                        32648);
+    // 40 ft everywhere, the unit declared; 12 m with a 1 km square of 1e30 (undeclared nodata).
+    covsim::test::write_population_tif(dir / "dem_feet.tif", 584000.0, 2328000.0, 25.0, 160, 80,
+                                       32648, [](int, int) { return 40.0; });
+    {
+        GDALDatasetUniquePtr feet(
+            GDALDataset::Open((dir / "dem_feet.tif").c_str(), GDAL_OF_RASTER | GDAL_OF_UPDATE));
+        feet->GetRasterBand(1)->SetUnitType("ft");
+    }
+    covsim::test::write_population_tif(
+        dir / "dem_huge.tif", 584000.0, 2328000.0, 25.0, 160, 80, 32648, [](int col, int row) {
+            return col >= 60 && col < 100 && row >= 20 && row < 60 ? 1e30 : 12.0;
+        });
     covsim::test::write_population_tif(dir / "dem_coarse.tif", 575000.0, 2335000.0, 5000.0, 4, 4,
                                        32648, [](int col, int row) { return 10.0 * (col + row); });
 }
