@@ -236,6 +236,21 @@ TEST(Cli, RunWritesEveryOutputAndPrintsTheSummary) {
     EXPECT_NE(csv.find("tiny,002,East,East,rural_district,3000,4.000,"), std::string::npos) << csv;
 }
 
+// results.h5 stores the command line quoted as a POSIX shell reads it, so that it reruns as
+// written (issue 14, item 6): an output directory with a space and a quote in its name.
+TEST(Cli, RunStoresACommandLineThatRerunsAsWritten) {
+    Workdir work;
+    const auto r = run_covsim({"run", "good.toml", "--out", "it's out"}, work.path());
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const std::string stored = covsim::test::h5_string_attr(work.path() / "it's out" / "results.h5",
+                                                            "/tiny", "command_line");
+    EXPECT_NE(stored.find(" run good.toml --out 'it'\\''s out'"), std::string::npos) << stored;
+    // Run again through the shell as stored: the same output directory, every variant unchanged.
+    const auto rerun = covsim::test::run_program("sh", {"-c", stored}, work.path());
+    ASSERT_EQ(rerun.exit_code, 0) << rerun.err;
+    EXPECT_NE(rerun.err.find("scenario tiny: skipped, unchanged"), std::string::npos) << rerun.err;
+}
+
 TEST(Cli, LinkJsonMatchesFreeSpaceLoss) {
     const auto r =
         run_covsim({"link", "--model", "free-space", "--frequency-mhz", "1000", "--distance-m",

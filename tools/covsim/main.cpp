@@ -7,6 +7,8 @@
 #include "run/json_log_sink.hpp"
 #include "run/version.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <fmt/format.h>
 #include <iostream>
@@ -14,6 +16,7 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 #include <sstream>
+#include <string_view>
 
 namespace {
 
@@ -25,10 +28,28 @@ void print_error(const std::string& message) {
     }
 }
 
+// An argument as a POSIX shell reads it back: as is when it holds only characters the shell
+// does not interpret, else in single quotes (a quote inside as '\'').
+std::string shell_quoted(const std::string& arg) {
+    const bool plain = !arg.empty() && std::all_of(arg.begin(), arg.end(), [](unsigned char c) {
+        return std::isalnum(c) != 0 ||
+               std::string_view("_@%+=:,./-").find(static_cast<char>(c)) != std::string_view::npos;
+    });
+    if (plain) {
+        return arg;
+    }
+    std::string out = "'";
+    for (const char c : arg) {
+        out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    }
+    return out + "'";
+}
+
+// The command line as stored in results.h5, quoted so that it can be rerun as written.
 std::string join_arguments(int argc, char** argv) {
     std::string out;
     for (int i = 0; i < argc; ++i) {
-        out += (i > 0 ? " " : "") + std::string(argv[i]);
+        out += (i > 0 ? " " : "") + shell_quoted(argv[i]);
     }
     return out;
 }
