@@ -2,6 +2,7 @@
 
 #include "core/error.hpp"
 #include "io/atomic_file.hpp"
+#include "io/input_file.hpp"
 
 #include <algorithm>
 #include <array>
@@ -381,17 +382,7 @@ AntennaFile parse_msi(std::string_view text, std::string_view file) {
 }
 
 AntennaFile read_msi(const std::filesystem::path& path) {
-    std::error_code ec;
-    if (!std::filesystem::is_regular_file(path, ec)) {
-        throw Error(ErrorCode::io, fmt::format("antenna file '{}' not found", path.string()));
-    }
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream text;
-    text << in.rdbuf();
-    if (!in && !in.eof()) {
-        throw Error(ErrorCode::io, fmt::format("antenna file '{}' cannot be read", path.string()));
-    }
-    return parse_msi(text.str(), path.string());
+    return parse_msi(read_input_file(path, "antenna file", max_antenna_file_bytes), path.string());
 }
 
 AntennaPattern read_antenna_file(const std::filesystem::path& path) {

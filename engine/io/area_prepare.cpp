@@ -620,6 +620,7 @@ AreaDem mosaic_dem(const AreaPrepareConfig& c, const AreaDistricts& read, const 
     std::vector<GeoRaster> tiles;
     for (const fs::path& p : c.dem) {
         tiles.push_back(open_georeferenced(p, "DEM"));
+        check_elevation_unit(tiles.back(), p.string());
     }
     AreaDem out;
     out.spacing_m = std::numeric_limits<double>::infinity();
@@ -636,6 +637,7 @@ AreaDem mosaic_dem(const AreaPrepareConfig& c, const AreaDistricts& read, const 
     const Grid dem_grid = terrain_grid(g.grid, out.spacing_m, files);
     out.dem = warp_onto<float>(sources, dem_grid, "bilinear",
                                std::numeric_limits<float>::quiet_NaN(), "DEM", files);
+    check_elevation_range(out.dem, label);
     out.coverage = check_elevation_coverage(g.district_index, out.dem, label);
     if (out.spacing_m > c.max_dem_spacing_cells * c.resolution_m) {
         spdlog::warn("{}: its spacing of {:.0f} m cannot resolve the terrain of {:g} m cells "

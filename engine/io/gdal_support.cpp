@@ -1,13 +1,20 @@
 #include "io/gdal_support.hpp"
 
 #include "core/error.hpp"
+#include "io/csv_file.hpp"
+#include "io/input_file.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cpl_conv.h>
 #include <cpl_error.h>
+#include <cpl_http.h>
+#include <cpl_vsi_virtual.h>
 #include <fmt/format.h>
+#include <map>
 #include <mutex>
+#include <set>
 #include <spdlog/spdlog.h>
 
 namespace covsim::io {
@@ -28,6 +35,132 @@ std::string path_text(const std::filesystem::path& p) {
     return p.string();
 }
 
+// A file or directory (some formats are directories); never a device, FIFO or socket, which
+// GDAL would block on or read forever.
+void check_openable(const std::filesystem::path& path, std::string_view what) {
+    std::error_code ec;
+    if (!std::filesystem::exists(path, ec)) {
+        throw Error(ErrorCode::io,
+                    std::string(what) + " '" + path_text(path) + "': file not found");
+    }
+    if (const std::string kind = special_file_kind(path); !kind.empty() && kind != "directory") {
+        throw Error(ErrorCode::io, fmt::format("{} '{}' is a {}, expected a regular file", what,
+                                               path_text(path), kind));
+    }
+}
+
+// The extensions GDAL's CSV driver opens.
+bool is_csv_path(const std::filesystem::path& path) {
+    std::string ext = path.extension().string();
+    std::transform(ext.begin(), ext.end(), ext.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return ext == ".csv" || ext == ".tsv";
+}
+
+} // namespace
+
+namespace {
+
+// ---- network access ------------------------------------------------------------------------
+
+// A file system that refuses every path: stands in for GDAL's network file systems while network
+// access is off.
+class NoNetworkHandler final : public VSIFilesystemHandler {
+public:
+    VSIVirtualHandle* Open(const char* name, const char* /*access*/, bool set_error,
+                           CSLConstList /*options*/) override {
+        if (set_error) {
+            VSIError(VSIE_FileError, "%s", refusal(name).c_str());
+        }
+        CPLError(CE_Failure, CPLE_AppDefined, "%s", refusal(name).c_str());
+        return nullptr;
+    }
+    int Stat(const char* /*name*/, VSIStatBufL* /*buf*/, int /*flags*/) override { return -1; }
+    bool IsLocal(const char* /*path*/) override { return false; }
+
+    static std::string refusal(const char* name) {
+        return fmt::format("'{}' is remote data and network access is off; give covsim "
+                           "--allow-network to read it",
+                           name != nullptr ? name : "");
+    }
+};
+
+CPLHTTPResult* refuse_http(const char* url, CSLConstList /*options*/, GDALProgressFunc /*progress*/,
+                           void* /*progress_arg*/, CPLHTTPFetchWriteFunc /*write*/,
+                           void* /*write_arg*/, void* /*user*/) {
+    auto* result = static_cast<CPLHTTPResult*>(CPLCalloc(1, sizeof(CPLHTTPResult)));
+    result->nStatus = 1;
+    result->pszErrBuf = CPLStrdup(NoNetworkHandler::refusal(url).c_str());
+    CPLError(CE_Failure, CPLE_AppDefined, "%s", result->pszErrBuf);
+    return result;
+}
+
+struct NetworkState {
+    std::mutex mutex;
+    bool allowed = false;
+    bool applied = false;                                   // blocked when !allowed
+    std::map<std::string, VSIFilesystemHandler*> originals; // prefix -> GDAL's handler
+    // Owned by GDAL once installed: VSICleanupFileManager deletes the handlers it holds.
+    NoNetworkHandler* blocker = new NoNetworkHandler;
+};
+
+NetworkState& network_state() {
+    static NetworkState* state = new NetworkState; // never destroyed: GDAL may outlive statics
+    return *state;
+}
+
+// GDAL's network file systems: those that say they are not local, and the known ones.
+std::vector<std::string> network_prefixes() {
+    std::set<std::string> out = {"/vsicurl/",
+                                 "/vsicurl_streaming/",
+                                 "/vsis3/",
+                                 "/vsis3_streaming/",
+                                 "/vsigs/",
+                                 "/vsigs_streaming/",
+                                 "/vsiaz/",
+                                 "/vsiaz_streaming/",
+                                 "/vsiadls/",
+                                 "/vsioss/",
+                                 "/vsioss_streaming/",
+                                 "/vsiswift/",
+                                 "/vsiswift_streaming/",
+                                 "/vsiwebhdfs/",
+                                 "/vsihdfs/"};
+    char** prefixes = VSIFileManager::GetPrefixes();
+    for (char** p = prefixes; p != nullptr && *p != nullptr; ++p) {
+        VSIFilesystemHandler* h = VSIFileManager::GetHandler(*p);
+        if (h != nullptr && !h->IsLocal(*p)) {
+            out.insert(*p);
+        }
+    }
+    CSLDestroy(prefixes);
+    return {out.begin(), out.end()};
+}
+
+// Installs or removes the blocking handlers to match `state.allowed`; GDAL is registered.
+void apply_network_access(NetworkState& state) {
+    const bool block = !state.allowed;
+    if (block == state.applied) {
+        return;
+    }
+    if (block) {
+        for (const std::string& prefix : network_prefixes()) {
+            if (state.originals.count(prefix) == 0) {
+                state.originals[prefix] = VSIFileManager::GetHandler(prefix.c_str());
+            }
+            VSIFileManager::InstallHandler(prefix, state.blocker);
+        }
+        CPLHTTPPushFetchCallback(refuse_http, nullptr);
+    } else {
+        for (const auto& [prefix, handler] : state.originals) {
+            VSIFileManager::InstallHandler(prefix, handler);
+        }
+        CPLHTTPPopFetchCallback();
+    }
+    OSRSetPROJEnableNetwork(state.allowed ? TRUE : FALSE);
+    state.applied = block;
+}
+
 } // namespace
 
 void ensure_gdal() {
@@ -35,7 +168,45 @@ void ensure_gdal() {
     std::call_once(once, [] {
         GDALAllRegister();
         CPLSetErrorHandler(log_gdal_message);
+        NetworkState& state = network_state();
+        const std::lock_guard lock(state.mutex);
+        apply_network_access(state);
     });
+}
+
+void set_gdal_network_access(bool allowed) {
+    ensure_gdal();
+    NetworkState& state = network_state();
+    const std::lock_guard lock(state.mutex);
+    state.allowed = allowed;
+    apply_network_access(state);
+}
+
+bool gdal_network_access() {
+    NetworkState& state = network_state();
+    const std::lock_guard lock(state.mutex);
+    return state.allowed;
+}
+
+bool is_remote_path(std::string_view path) {
+    for (;;) {
+        if (path.starts_with("http://") || path.starts_with("https://") ||
+            path.starts_with("ftp://")) {
+            return true;
+        }
+        for (const std::string_view prefix : {"/vsicurl", "/vsis3", "/vsigs", "/vsiaz", "/vsiadls",
+                                              "/vsioss", "/vsiswift", "/vsiwebhdfs", "/vsihdfs"}) {
+            if (path.starts_with(prefix)) {
+                return true;
+            }
+        }
+        // A file inside another one (/vsizip//vsicurl/...): look at what the prefix wraps.
+        const std::size_t end = path.starts_with("/vsi") ? path.find('/', 1) : path.npos;
+        if (end == path.npos) {
+            return false;
+        }
+        path.remove_prefix(end + 1);
+    }
 }
 
 std::string gdal_error_detail() {
@@ -49,10 +220,9 @@ std::string gdal_error_detail() {
 GDALDatasetUniquePtr open_vector(const std::filesystem::path& path, std::string_view what,
                                  const std::vector<std::string>& open_options) {
     ensure_gdal();
-    std::error_code ec;
-    if (!std::filesystem::exists(path, ec)) {
-        throw Error(ErrorCode::io,
-                    std::string(what) + " '" + path_text(path) + "': file not found");
+    check_openable(path, what);
+    if (is_csv_path(path)) {
+        check_csv_file(path, what);
     }
     std::vector<const char*> opts;
     for (const auto& o : open_options) {
@@ -72,11 +242,7 @@ GDALDatasetUniquePtr open_vector(const std::filesystem::path& path, std::string_
 
 GDALDatasetUniquePtr open_raster(const std::filesystem::path& path, std::string_view what) {
     ensure_gdal();
-    std::error_code ec;
-    if (!std::filesystem::exists(path, ec)) {
-        throw Error(ErrorCode::io,
-                    std::string(what) + " '" + path_text(path) + "': file not found");
-    }
+    check_openable(path, what);
     CPLErrorReset();
     auto* ds = GDALDataset::Open(path_text(path).c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY);
     if (ds == nullptr) {

@@ -22,6 +22,16 @@ namespace covsim::io {
 // Registers GDAL's drivers once and routes GDAL's messages to covsim's log.
 void ensure_gdal();
 
+// GDAL reads remote data (/vsicurl/, /vsis3/ and the other network file systems, http:// sources
+// of a VRT, WMS, PROJ's grid CDN) only when allowed: `covsim --allow-network`. By default a local
+// file that references a URL fails to read, with an error naming the URL, instead of fetching
+// data nobody asked for that the resume checksum cannot cover (docs/results-format.md).
+void set_gdal_network_access(bool allowed);
+[[nodiscard]] bool gdal_network_access();
+
+// True for a path GDAL reads over the network: /vsicurl/..., /vsis3/..., http(s)://, ftp://.
+[[nodiscard]] bool is_remote_path(std::string_view path);
+
 // The last GDAL error message of this thread, or "no detail from GDAL".
 std::string gdal_error_detail();
 

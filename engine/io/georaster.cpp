@@ -5,6 +5,7 @@
 #include "io/gdal_support.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdint>
 #include <fmt/format.h>
@@ -186,6 +187,38 @@ Grid terrain_grid(const Grid& grid, double spacing_m, const std::string& file) {
                                 file, dem_grid.width, dem_grid.height, spacing_m));
     }
     return dem_grid;
+}
+
+void check_elevation_unit(const GeoRaster& dem, const std::string& file) {
+    std::string unit = dem.dataset->GetRasterBand(1)->GetUnitType();
+    std::transform(unit.begin(), unit.end(), unit.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    for (const char* metres : {"", "m", "metre", "metres", "meter", "meters"}) {
+        if (unit == metres) {
+            return;
+        }
+    }
+    throw Error(ErrorCode::input_data,
+                fmt::format("DEM '{}': band 1's unit is '{}', expected metres ('m' or no unit); "
+                            "convert the elevations to metres first",
+                            file, dem.dataset->GetRasterBand(1)->GetUnitType()));
+}
+
+void check_elevation_range(const Raster<float>& terrain, const std::string& what) {
+    const Grid& grid = terrain.grid;
+    for (std::int64_t row = 0; row < grid.height; ++row) {
+        for (std::int64_t col = 0; col < grid.width; ++col) {
+            const double z = terrain.at(col, row);
+            if (std::isfinite(z) && (z < min_elevation_m || z > max_elevation_m)) {
+                throw Error(ErrorCode::input_data,
+                            fmt::format("{} has an elevation of {:g} m at ({:.1f}, {:.1f}), "
+                                        "expected [{:g}, {:g}] m; declare its nodata value, or "
+                                        "convert it to metres",
+                                        what, z, grid.center_x_m(col), grid.center_y_m(row),
+                                        min_elevation_m, max_elevation_m));
+            }
+        }
+    }
 }
 
 ElevationCoverage elevation_coverage(const Raster<std::int16_t>& district_index,

@@ -61,6 +61,20 @@ double pixel_spacing_m(const GeoRaster& raster, const Grid& grid,
 // more than 1.6 GB.
 Grid terrain_grid(const Grid& grid, double spacing_m, const std::string& file);
 
+// Elevations a DEM may hold, m: the Dead Sea's shore is at -430 m, Everest at 8,849 m. A value
+// outside is not terrain but an undeclared nodata value (1e30, -32768), or a DEM in another unit.
+inline constexpr double min_elevation_m = -500.0;
+inline constexpr double max_elevation_m = 9000.0;
+
+// Throws covsim::Error(input_data) naming `file` when the DEM's first band declares a unit other
+// than metres (GDAL's unit type: "ft", "US survey foot", "cm"); no unit is taken as metres.
+void check_elevation_unit(const GeoRaster& dem, const std::string& file);
+
+// Throws covsim::Error(input_data) naming the first cell of `terrain` (row 0 north) whose
+// elevation is finite and outside [min_elevation_m, max_elevation_m], and its position in the
+// analysis CRS. `what` names the DEM, e.g. "DEM 'srtm.tif'".
+void check_elevation_range(const Raster<float>& terrain, const std::string& what);
+
 // District cells (district_index >= 0) and those among them where `terrain` has no elevation at
 // the cell's centre (core/terrain.hpp, sample_bilinear).
 struct ElevationCoverage {

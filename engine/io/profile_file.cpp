@@ -1,13 +1,13 @@
 #include "io/profile_file.hpp"
 
 #include "core/error.hpp"
+#include "io/input_file.hpp"
 
 #include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <fmt/format.h>
-#include <fstream>
 #include <optional>
 #include <sstream>
 #include <vector>
@@ -125,10 +125,11 @@ TerrainProfile from_columns(const std::string& file, const std::vector<std::size
 
 TerrainProfile read_profile(const std::filesystem::path& path) {
     const std::string file = path.string();
-    std::ifstream in(path);
-    if (!in) {
+    std::error_code ec;
+    if (!std::filesystem::exists(path, ec)) {
         throw Error(ErrorCode::io, fmt::format("profile '{}': cannot open the file", file));
     }
+    std::istringstream in(read_input_file(path, "profile", max_profile_file_bytes));
     // Two numbers on every data line: distance,elevation columns; otherwise the pfl layout.
     std::vector<Token> tokens;
     std::vector<std::size_t> row_lines;

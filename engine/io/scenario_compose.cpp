@@ -6,9 +6,12 @@
 // it: problems name the right file, and relative paths resolve against it.
 
 #include "core/error.hpp"
+#include "io/input_file.hpp"
+#include "io/printable.hpp"
 #include "io/scenario_parser.hpp"
 #include "io/scenario_toml.hpp"
 #include "io/suggest.hpp"
+#include "io/toml_limits.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -43,16 +46,11 @@ Problem problem_at(const toml::node& n, const fs::path& fallback, std::string me
 }
 
 std::string read_text(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream text;
-    text << in.rdbuf();
-    if (!in && !in.eof()) {
-        throw Error(ErrorCode::io, fmt::format("cannot read scenario file '{}'", path.string()));
-    }
-    return text.str();
+    return read_input_file(path, "scenario file", max_scenario_file_bytes, ErrorCode::scenario);
 }
 
 toml::table parse_toml(const std::string& text, const fs::path& path) {
+    check_toml_limits(text, path.string()); // before toml++ builds what it cannot free
     try {
         return toml::parse(text, path.string());
     } catch (const toml::parse_error& e) {
@@ -133,11 +131,17 @@ private:
                  "extends must be a string, the path of the scenario file this one extends");
         }
         const std::string value = *ext->value<std::string>();
+        if (value.find('\0') != std::string::npos) {
+            fail(path, line_of(*ext),
+                 fmt::format("extends: the path \"{}\" contains a NUL character; expected the "
+                             "path of a scenario file",
+                             printable(value)));
+        }
         const fs::path parent_path = fs::path(value).is_absolute()
                                          ? fs::path(value)
                                          : (path.parent_path() / value).lexically_normal();
         std::error_code ec;
-        if (!fs::is_regular_file(parent_path, ec)) {
+        if (!fs::exists(parent_path, ec)) {
             fail(path, line_of(*ext),
                  fmt::format("extends: scenario file '{}' not found", parent_path.string()));
         }
@@ -275,6 +279,11 @@ std::variant<Target, std::string> locate(toml::table& tree, const std::string& k
         }
     } else if (key == "extends" || key.rfind("sweep", 0) == 0 || key == "scenario.name") {
         return fmt::format("key \"{}\" cannot be swept", key);
+    }
+    if (const auto parts = std::count(rest.begin(), rest.end(), '.') + 1;
+        parts > static_cast<std::ptrdiff_t>(max_toml_key_parts)) {
+        return fmt::format("key \"{}\" has {} parts, expected at most {}", printable(key, 40),
+                           parts, max_toml_key_parts);
     }
     std::vector<std::string> segments;
     std::size_t start = 0;
@@ -651,7 +660,7 @@ std::vector<Scenario> parse_scenario_variants_text(const std::string& text, cons
 
 std::vector<Scenario> parse_scenario_variants(const fs::path& path) {
     std::error_code ec;
-    if (!fs::is_regular_file(path, ec)) {
+    if (!fs::exists(path, ec)) {
         throw Error(ErrorCode::io, fmt::format("scenario file '{}' not found", path.string()));
     }
     return parse_scenario_variants_text(read_text(path), path);

@@ -6,6 +6,8 @@
 #include "core/propagation/registry.hpp"
 #include "core/scenario_inputs.hpp"
 #include "io/antenna_file.hpp"
+#include "io/input_file.hpp"
+#include "io/printable.hpp"
 #include "io/scenario_toml.hpp"
 #include "io/suggest.hpp"
 
@@ -155,7 +157,13 @@ public:
                                                    key, type_name(*n), describe(*n)));
             return std::nullopt;
         }
-        return *n->value<std::string>();
+        std::string value = *n->value<std::string>();
+        if (value.find('\0') != std::string::npos) { // a C API would see only the text before it
+            problems_.add(line_of(*n), fmt::format("{}{} contains a NUL character, got \"{}\"",
+                                                   prefix(), key, printable(value)));
+            return std::nullopt;
+        }
+        return value;
     }
 
     std::optional<double> number(std::string_view key, double min, double max,
@@ -349,7 +357,7 @@ private:
 };
 
 bool valid_name(const std::string& s) {
-    if (s.empty() || s.size() > 100) {
+    if (s.empty() || s.size() > 100 || s == "." || s == "..") { // directory names of their own
         return false;
     }
     return std::all_of(s.begin(), s.end(), [](unsigned char c) {
@@ -360,7 +368,11 @@ bool valid_name(const std::string& s) {
 void check_file(Problems& problems, const toml::node* node, const std::string& key,
                 const std::filesystem::path& path) {
     std::error_code ec;
-    if (!std::filesystem::is_regular_file(path, ec)) {
+    if (const std::string kind = special_file_kind(path); !kind.empty()) {
+        problems.add(
+            node != nullptr ? line_of(*node) : Where{},
+            fmt::format("{}: '{}' is a {}, expected a regular file", key, path.string(), kind));
+    } else if (!std::filesystem::is_regular_file(path, ec)) {
         problems.add(node != nullptr ? line_of(*node) : Where{},
                      fmt::format("{}: file '{}' not found", key, path.string()));
     }
@@ -529,7 +541,7 @@ void read_antenna(TableReader& t, LayerSpec& layer, const ReadContext& context) 
         const toml::node* node = t.find("file");
         const std::filesystem::path path = context.paths(*node, *file);
         std::error_code ec;
-        if (!std::filesystem::is_regular_file(path, ec)) {
+        if (!std::filesystem::exists(path, ec)) {
             problems.add(line_of(*node),
                          fmt::format("{} file: file '{}' not found", t.where(), path.string()));
             return;
@@ -1014,8 +1026,8 @@ Scenario interpret_scenario(const toml::table& root, const std::filesystem::path
             if (!valid_name(sc.name)) {
                 problems.add(line_of(*r.find("name")),
                              fmt::format("[scenario] name must be 1-100 letters, digits, '-', '_' "
-                                         "or '.', got \"{}\"",
-                                         sc.name));
+                                         "or '.', and not '.' or '..', got \"{}\"",
+                                         printable(sc.name)));
             }
         }
         sc.description = r.string("description").value_or("");
@@ -1023,6 +1035,11 @@ Scenario interpret_scenario(const toml::table& root, const std::filesystem::path
     }
     if (sc.name.empty()) {
         sc.name = path.stem().string();
+        if (sc.name == "." || sc.name == "..") {
+            problems.add(nullptr, fmt::format("the scenario is named after its file, '{}', which "
+                                              "names a directory; give [scenario] name",
+                                              sc.name));
+        }
     }
 
     // [study_area]

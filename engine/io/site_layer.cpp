@@ -3,6 +3,7 @@
 #include "core/error.hpp"
 #include "core/geometry.hpp"
 #include "io/antenna_file.hpp"
+#include "io/csv_file.hpp"
 #include "io/gdal_support.hpp"
 #include "io/site_columns.hpp"
 

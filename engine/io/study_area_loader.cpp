@@ -170,6 +170,7 @@ Raster<float> load_dem(const StudyAreaSpec& spec, const Grid& grid,
                        const OGRSpatialReference& grid_srs) {
     const std::string file = spec.dem_path.string();
     GeoRaster geo = open_georeferenced(spec.dem_path, "DEM");
+    check_elevation_unit(geo, file);
     const Grid dem_grid = terrain_grid(grid, pixel_spacing_m(geo, grid, grid_srs), file);
     return warp_onto(geo, dem_grid, "bilinear", std::numeric_limits<float>::quiet_NaN(), "DEM",
                      file);
@@ -282,6 +283,7 @@ LoadedStudyArea load_study_area(const StudyAreaSpec& spec) {
 
     if (!spec.dem_path.empty()) {
         area.terrain = load_dem(spec, area.grid, read.analysis_srs);
+        check_elevation_range(*area.terrain, fmt::format("DEM '{}'", spec.dem_path.string()));
         check_elevation_coverage(area.district_index, *area.terrain,
                                  fmt::format("DEM '{}'", spec.dem_path.string()));
         spdlog::info("terrain: {} x {} cells of {:.1f} m from {}", area.terrain->grid.width,

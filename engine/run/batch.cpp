@@ -85,8 +85,10 @@ RunReport run_batch(const RunConfig& config) {
                               static_cast<std::size_t>(threads));
 
     const std::vector<Scenario> scenarios = parse_batch(config.scenario_files);
-    const OutputDirectory out = open_output(config.out_dir);
+    // Loaded before the output directory is opened: open_output compares the real paths of
+    // every input with the paths the batch writes.
     std::vector<Variant> variants = load_variants(scenarios);
+    const OutputDirectory out = open_output(config.out_dir, variants);
     checksum_variants(variants, config.web_tiles);
     const std::vector<Variant*> pending = select_pending(variants, out.store(), config.force);
 

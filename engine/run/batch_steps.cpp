@@ -8,7 +8,9 @@
 #include "core/parallel.hpp"
 #include "core/propagation/registry.hpp"
 #include "core/scenario_inputs.hpp"
+#include "io/dataset_files.hpp"
 #include "io/district_gpkg.hpp"
+#include "io/gdal_support.hpp"
 #include "io/hdf5_results.hpp"
 #include "io/map_sink.hpp"
 #include "io/memory_limit.hpp"
@@ -112,21 +114,55 @@ std::vector<Sector> read_scenario_sectors(const Scenario& sc, const StudyArea& a
     return all;
 }
 
-// The files a variant depends on, for provenance and its checksum.
-std::vector<InputFile> variant_inputs(const Scenario& sc, const io::LoadedStudyArea& area) {
-    std::vector<InputFile> inputs;
-    inputs.emplace_back("scenario", sc.source_path);
-    for (std::size_t i = 0; i < sc.extends_paths.size(); ++i) {
-        inputs.emplace_back(fmt::format("scenario_extends_{}", i + 1), sc.extends_paths[i]);
+// The files GDAL reads for each dataset of a batch, listed once (io/dataset_files).
+class DatasetLister {
+public:
+    const io::DatasetFiles& files(const std::filesystem::path& path) {
+        auto [it, fresh] = listed_.try_emplace(path.string());
+        if (fresh) {
+            it->second = io::dataset_files(path);
+        }
+        return it->second;
     }
-    inputs.insert(inputs.end(), area.inputs.begin(), area.inputs.end());
+
+private:
+    std::map<std::string, io::DatasetFiles> listed_;
+};
+
+// A dataset read through GDAL as `role`, and every other file GDAL reads for it.
+void add_dataset(Variant& v, const std::string& role, const std::filesystem::path& path,
+                 DatasetLister& lister) {
+    const io::DatasetFiles& files = lister.files(path);
+    v.inputs.emplace_back(role, path);
+    for (std::size_t i = 0; i < files.others.size(); ++i) {
+        v.inputs.emplace_back(fmt::format("{}_file_{}", role, i + 1), files.others[i]);
+    }
+    for (std::size_t i = 0; i < files.remote.size(); ++i) {
+        v.inputs.emplace_back(fmt::format("{}_remote_{}", role, i + 1), files.remote[i]);
+        v.unresumable.push_back(
+            fmt::format("{} '{}' reads remote data ('{}')", role, path.string(), files.remote[i]));
+    }
+    if (!files.unlisted.empty()) {
+        v.unresumable.push_back(fmt::format("{} '{}': {}", role, path.string(), files.unlisted));
+    }
+}
+
+// The files a variant depends on, for provenance and its checksum.
+void list_variant_inputs(Variant& v, DatasetLister& lister) {
+    const Scenario& sc = *v.scenario;
+    v.inputs.emplace_back("scenario", sc.source_path);
+    for (std::size_t i = 0; i < sc.extends_paths.size(); ++i) {
+        v.inputs.emplace_back(fmt::format("scenario_extends_{}", i + 1), sc.extends_paths[i]);
+    }
+    for (const InputFile& in : v.area->inputs) { // districts, population, DEM, land cover
+        add_dataset(v, in.role, in.path, lister);
+    }
     for (const LayerSpec& layer : sc.layers) {
-        inputs.emplace_back("sites_" + layer.name, layer.sites_path);
+        add_dataset(v, "sites_" + layer.name, layer.sites_path, lister);
         if (!layer.antenna_path.empty()) {
-            inputs.emplace_back("antenna_" + layer.name, layer.antenna_path);
+            v.inputs.emplace_back("antenna_" + layer.name, layer.antenna_path);
         }
     }
-    return inputs;
 }
 
 // Refuses, with ErrorCode::limit, a variant whose estimate exceeds the machine's memory.
@@ -149,6 +185,7 @@ std::map<std::string, std::string> hash_inputs(const std::vector<InputFile*>& in
     for (const InputFile* in : inputs) {
         digests.emplace(in->path.string(), std::string());
     }
+    std::erase_if(digests, [](const auto& d) { return io::is_remote_path(d.first); });
     std::vector<std::map<std::string, std::string>::iterator> slots;
     for (auto it = digests.begin(); it != digests.end(); ++it) {
         slots.push_back(it);
@@ -218,7 +255,27 @@ OutputDirectory::~OutputDirectory() {
     }
 }
 
-OutputDirectory open_output(const std::filesystem::path& dir) {
+io::OutputLayout batch_output_layout(const std::filesystem::path& dir) {
+    return {dir,
+            {"results.h5", "summary.csv", "summary_city.csv", "summary_layers.csv",
+             "districts.gpkg", "covsim.qgs", "batch.png"},
+            {"maps", "variants", "tiles"}};
+}
+
+OutputDirectory open_output(const std::filesystem::path& dir,
+                            const std::vector<Variant>& variants) {
+    const io::OutputLayout layout = batch_output_layout(dir);
+    std::vector<io::NamedInput> inputs;
+    for (const Variant& v : variants) {
+        for (const InputFile& in : v.inputs) {
+            if (!io::is_remote_path(in.path.string())) {
+                inputs.push_back(
+                    {in.path, fmt::format("{} of scenario {}", in.role, v.scenario->name)});
+            }
+        }
+    }
+    io::check_outputs_spare_inputs(layout, inputs, "--out");
+    io::check_no_symbolic_links(layout, "--out");
     std::error_code ec;
     std::filesystem::create_directories(dir, ec);
     if (ec || !std::filesystem::is_directory(dir)) {
@@ -232,6 +289,7 @@ OutputDirectory open_output(const std::filesystem::path& dir) {
 
 std::vector<Variant> load_variants(const std::vector<Scenario>& scenarios) {
     std::map<StudyAreaSpec, std::shared_ptr<const io::LoadedStudyArea>> areas;
+    DatasetLister lister;
     std::vector<Variant> variants;
     std::set<std::string> warned_files; // one unused-columns warning per site file
     for (const Scenario& sc : scenarios) {
@@ -247,7 +305,7 @@ std::vector<Variant> load_variants(const std::vector<Scenario>& scenarios) {
         }
         v.area = area;
         v.bytes = check_variant_memory(sc, area->area);
-        v.inputs = variant_inputs(sc, *area);
+        list_variant_inputs(v, lister);
         v.input.area = &area->area;
         v.input.layers = coverage_layers(sc);
         v.input.indoor = sc.indoor;
@@ -267,7 +325,8 @@ void checksum_variants(std::vector<Variant>& variants, bool web_tiles) {
     }
     const std::map<std::string, std::string> digests = hash_inputs(all);
     for (InputFile* in : all) {
-        in->sha256 = digests.at(in->path.string());
+        const auto digest = digests.find(in->path.string());
+        in->sha256 = digest != digests.end() ? digest->second : std::string(); // remote: none
     }
     for (Variant& v : variants) {
         io::Sha256 h;
@@ -290,6 +349,13 @@ std::vector<Variant*> select_pending(std::vector<Variant>& variants, const Varia
     for (Variant& v : variants) {
         const std::string& name = v.scenario->name;
         const std::optional<std::string> stored = store.stored_checksum(name);
+        if (!force && !v.unresumable.empty()) {
+            spdlog::warn("scenario {}: computed on every run, never skipped as unchanged: {}; "
+                         "its input checksum cannot cover that",
+                         name, v.unresumable.front());
+            pending.push_back(&v);
+            continue;
+        }
         if (!force && stored == v.checksum) {
             spdlog::info("scenario {}: skipped, unchanged (input_checksum {})", name,
                          v.checksum.substr(0, 12));

@@ -3,13 +3,14 @@
 // own inputs and outputs, computing apart from writing, so that every driver (run_batch in
 // run/batch.cpp, the planner, a cluster driver) calls the same steps:
 //
-//   parse_batch → open_output → load_variants → checksum_variants → select_pending
+//   parse_batch → load_variants → open_output → checksum_variants → select_pending
 //     → per pending variant: compute_variant (no writes) → commit_variant (all its files)
 //     → assemble_batch (the batch's files, in batch order)
 
 #include "core/coverage.hpp"
 #include "core/result.hpp"
 #include "core/scenario.hpp"
+#include "io/output_paths.hpp"
 #include "io/study_area_loader.hpp"
 #include "run/batch.hpp"
 #include "run/variant_store.hpp"
@@ -47,10 +48,6 @@ private:
     VariantStore store_;
 };
 
-// Creates the output directory, locks it (Error(io) naming the lock when another run holds it)
-// and removes what an interrupted run left behind.
-OutputDirectory open_output(const std::filesystem::path& dir);
-
 // A variant ready to compute: its scenario, its study area (shared by the variants that describe
 // the same one), the kernel's input with every sector, its input files and, once
 // checksum_variants ran, their checksum.
@@ -58,7 +55,12 @@ struct Variant {
     const Scenario* scenario = nullptr;
     std::shared_ptr<const io::LoadedStudyArea> area;
     CoverageInput input;
-    std::vector<InputFile> inputs;   // the scenario, what it extends, the study area, sites
+    // The scenario, what it extends, the study area, sites, antennas, and every other file GDAL
+    // reads for them (<role>_file_<n>: sidecars, a VRT's sources; <role>_remote_<n>: URLs).
+    std::vector<InputFile> inputs;
+    // Why the checksum cannot cover every input (remote data, a format that reads files it does
+    // not list): such a variant is recomputed on every run, never skipped as unchanged.
+    std::vector<std::string> unresumable;
     std::vector<bool> ftth_district; // per district: fibre offered
     std::string checksum;            // SHA-256 over the resolved scenario and its inputs
     std::uint64_t bytes = 0;         // memory estimate (core/memory_estimate.hpp)
@@ -66,15 +68,25 @@ struct Variant {
 
 // Loads every study area (once per distinct one) and site layer of the scenarios, so that a bad
 // input in the last scenario stops the batch before minutes of work on the first; refuses a
-// variant that would not fit in memory (ErrorCode::limit).
+// variant that would not fit in memory (ErrorCode::limit). Writes nothing.
 std::vector<Variant> load_variants(const std::vector<Scenario>& scenarios);
+
+// What a batch writes under its output directory (docs/results-format.md).
+io::OutputLayout batch_output_layout(const std::filesystem::path& dir);
+
+// Creates the output directory, locks it (Error(io) naming the lock when another run holds it)
+// and removes what an interrupted run left behind. Before anything is created, refuses
+// (Error(io)) a directory where a path the batch writes would replace an input of a variant
+// (real paths compared: `--out .` beside a districts.gpkg input), or where a symbolic link was
+// planted in what the batch writes (maps/, variants/, tiles/, results.h5, ...).
+OutputDirectory open_output(const std::filesystem::path& dir, const std::vector<Variant>& variants);
 
 // SHA-256 of every distinct input file (in parallel), and per variant over its resolved
 // scenario, the options that change its files (`web_tiles`) and its inputs' digests.
 void checksum_variants(std::vector<Variant>& variants, bool web_tiles);
 
 // The variants to compute: all of them with `force`, else those not stored with the same
-// checksum (the others are logged as skipped).
+// checksum and those whose inputs the checksum cannot cover (the others are logged as skipped).
 std::vector<Variant*> select_pending(std::vector<Variant>& variants, const VariantStore& store,
                                      bool force);
 

@@ -124,6 +124,18 @@ void write_bad_geodata(const fs::path& dir) {
     east_as_001.code = "001";
     covsim::test::write_districts_gpkg(dir / "districts_duplicate.gpkg", {west, east_as_001},
                                        32648);
+    // 40 ft everywhere, the unit declared; 12 m with a 1 km square of 1e30 (undeclared nodata).
+    covsim::test::write_population_tif(dir / "dem_feet.tif", 584000.0, 2328000.0, 25.0, 160, 80,
+                                       32648, [](int, int) { return 40.0; });
+    {
+        GDALDatasetUniquePtr feet(
+            GDALDataset::Open((dir / "dem_feet.tif").c_str(), GDAL_OF_RASTER | GDAL_OF_UPDATE));
+        feet->GetRasterBand(1)->SetUnitType("ft");
+    }
+    covsim::test::write_population_tif(
+        dir / "dem_huge.tif", 584000.0, 2328000.0, 25.0, 160, 80, 32648, [](int col, int row) {
+            return col >= 60 && col < 100 && row >= 20 && row < 60 ? 1e30 : 12.0;
+        });
     covsim::test::write_population_tif(dir / "dem_coarse.tif", 575000.0, 2335000.0, 5000.0, 4, 4,
                                        32648, [](int col, int row) { return 10.0 * (col + row); });
 }
@@ -222,6 +234,21 @@ TEST(Cli, RunWritesEveryOutputAndPrintsTheSummary) {
     EXPECT_TRUE(fs::exists(work.path() / "out" / "summary_city.csv"));
     EXPECT_NE(csv.find("tiny,001,West,West,urban_district,5000,4.000,"), std::string::npos) << csv;
     EXPECT_NE(csv.find("tiny,002,East,East,rural_district,3000,4.000,"), std::string::npos) << csv;
+}
+
+// results.h5 stores the command line quoted as a POSIX shell reads it, so that it reruns as
+// written (issue 14, item 6): an output directory with a space and a quote in its name.
+TEST(Cli, RunStoresACommandLineThatRerunsAsWritten) {
+    Workdir work;
+    const auto r = run_covsim({"run", "good.toml", "--out", "it's out"}, work.path());
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const std::string stored = covsim::test::h5_string_attr(work.path() / "it's out" / "results.h5",
+                                                            "/tiny", "command_line");
+    EXPECT_NE(stored.find(" run good.toml --out 'it'\\''s out'"), std::string::npos) << stored;
+    // Run again through the shell as stored: the same output directory, every variant unchanged.
+    const auto rerun = covsim::test::run_program("sh", {"-c", stored}, work.path());
+    ASSERT_EQ(rerun.exit_code, 0) << rerun.err;
+    EXPECT_NE(rerun.err.find("scenario tiny: skipped, unchanged"), std::string::npos) << rerun.err;
 }
 
 TEST(Cli, LinkJsonMatchesFreeSpaceLoss) {

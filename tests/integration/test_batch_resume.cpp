@@ -266,6 +266,41 @@ TEST(BatchResume, ChangedInputRecomputesOnlyItsVariant) {
     EXPECT_NE(fs::last_write_time(v1), v1_time);
 }
 
+// The checksum covers every file GDAL reads, not only the one the scenario names: a change in a
+// VRT's source recomputes the variant (issue 14, item 1), and the source is recorded.
+TEST(BatchResume, ChangedSourceOfAVrtRecomputesItsVariant) {
+    covsim::test::TempDir dir;
+    write_batch(dir.path(), 1, 100);
+    write_text(dir / "population.vrt", R"(<VRTDataset rasterXSize="40" rasterYSize="20">
+  <SRS>EPSG:32648</SRS>
+  <GeoTransform>584000, 100, 0, 2328000, 0, -100</GeoTransform>
+  <VRTRasterBand dataType="Float64" band="1">
+    <SimpleSource>
+      <SourceFilename relativeToVRT="1">population.tif</SourceFilename>
+      <SourceBand>1</SourceBand>
+    </SimpleSource>
+  </VRTRasterBand>
+</VRTDataset>
+)");
+    std::string toml = read_text(dir / "v1.toml");
+    toml.replace(toml.find("population.tif"), 14, "population.vrt");
+    write_text(dir / "v1.toml", toml);
+    const auto first = run_covsim(batch_args(1, "out"), dir.path());
+    ASSERT_EQ(first.exit_code, 0) << first.err;
+    EXPECT_EQ(
+        covsim::test::h5_string_attr(dir / "out" / "results.h5", "/v1", "input_population_file_1"),
+        "population.tif");
+
+    // The same people, placed the other way round: only the VRT's source changes.
+    covsim::test::write_population_tif(dir / "population.tif", 584000.0, 2328000.0, 100.0, 40, 20,
+                                       32648, [](int col, int) { return col < 20 ? 7.5 : 12.5; });
+    const auto second = run_covsim(batch_args(1, "out"), dir.path());
+    ASSERT_EQ(second.exit_code, 0) << second.err;
+    EXPECT_NE(second.err.find("scenario v1: inputs changed since it was computed; recomputing"),
+              std::string::npos)
+        << second.err;
+}
+
 // Not on a terminal: a progress line at the end of every variant; --log-format json: every
 // line of stderr is a JSON object; -q: nothing.
 TEST(BatchProgress, PlainAndJsonLines) {

@@ -56,7 +56,11 @@ void require(double v, const char* option, double min, bool strict, const char* 
 // first option with a bad value is the error.
 Link link_from_options(const LinkOptions& o, const PropagationModel& model,
                        std::optional<TerrainProfile>& profile) {
-    require(o.frequency_mhz, "--frequency-mhz", 0.0, true, "a frequency > 0 MHz");
+    if (!(o.frequency_mhz >= 150.0 && o.frequency_mhz <= 100000.0)) { // as a layer's (and NaN)
+        throw Error(
+            ErrorCode::usage,
+            fmt::format("--frequency-mhz must be in [150, 100000] MHz, got {}", o.frequency_mhz));
+    }
     if (!o.profile.empty()) {
         profile = io::read_profile(o.profile);
     } else if (model.needs_profile()) {

@@ -3,9 +3,12 @@
 
 #include "commands.hpp"
 #include "core/error.hpp"
+#include "io/gdal_support.hpp"
 #include "run/json_log_sink.hpp"
 #include "run/version.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <fmt/format.h>
 #include <iostream>
@@ -13,6 +16,7 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 #include <sstream>
+#include <string_view>
 
 namespace {
 
@@ -24,10 +28,28 @@ void print_error(const std::string& message) {
     }
 }
 
+// An argument as a POSIX shell reads it back: as is when it holds only characters the shell
+// does not interpret, else in single quotes (a quote inside as '\'').
+std::string shell_quoted(const std::string& arg) {
+    const bool plain = !arg.empty() && std::all_of(arg.begin(), arg.end(), [](unsigned char c) {
+        return std::isalnum(c) != 0 ||
+               std::string_view("_@%+=:,./-").find(static_cast<char>(c)) != std::string_view::npos;
+    });
+    if (plain) {
+        return arg;
+    }
+    std::string out = "'";
+    for (const char c : arg) {
+        out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    }
+    return out + "'";
+}
+
+// The command line as stored in results.h5, quoted so that it can be rerun as written.
 std::string join_arguments(int argc, char** argv) {
     std::string out;
     for (int i = 0; i < argc; ++i) {
-        out += (i > 0 ? " " : "") + std::string(argv[i]);
+        out += (i > 0 ? " " : "") + shell_quoted(argv[i]);
     }
     return out;
 }
@@ -48,9 +70,13 @@ int main(int argc, char** argv) {
                          fmt::format("covsim {} ({})", covsim::version(), covsim::git_commit()));
     bool quiet = false;
     bool verbose = false;
+    bool allow_network = false;
     std::string log_format = "text";
     app.add_flag("-q,--quiet", quiet, "Only print warnings and errors (no progress)");
     app.add_flag("-v,--verbose", verbose, "Print debug messages, GDAL's among them");
+    app.add_flag("--allow-network", allow_network,
+                 "Let GDAL read remote data (/vsicurl/, http:// sources of a VRT, ...); off by "
+                 "default: such inputs are an error");
     app.add_option("--log-format", log_format,
                    "Log messages as text, or as one JSON object per line (time, level, message)")
         ->check(CLI::IsMember({"text", "json"}))
@@ -83,6 +109,9 @@ int main(int argc, char** argv) {
         return static_cast<int>(covsim::ErrorCode::usage);
     }
     ctx.quiet = quiet;
+    if (allow_network) {
+        covsim::io::set_gdal_network_access(true);
+    }
     ctx.json_log = log_format == "json";
     if (ctx.json_log) {
         logger->sinks() = {covsim::make_json_log_sink()};
