@@ -761,7 +761,8 @@ void check_adjacent_channels(const Scenario& sc, const toml::array& tables, Prob
         const toml::table* table = tables[l].as_table();
         const toml::node* acir = table != nullptr ? table->get("acir_db") : nullptr;
         const Where where = acir != nullptr ? line_of(*acir) : line_of(tables[l]);
-        for (const auto& [name, db] : layer.acir_db) {
+        for (const auto& entry : layer.acir_db) {
+            const std::string& name = entry.first;
             const auto other = std::find_if(sc.layers.begin(), sc.layers.end(),
                                             [&](const LayerSpec& o) { return o.name == name; });
             if (other == sc.layers.end() || name == layer.name) {
