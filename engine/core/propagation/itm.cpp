@@ -143,15 +143,29 @@ struct LineEnds {
     double last = 0.0;
 };
 
-LineEnds fit_line(std::span<const double> z, double spacing_m, double from_m,
-                  double to_m) noexcept {
-    const int last = static_cast<int>(z.size()) - 1;
+// The samples [lo, hi] of a profile whose last sample is `last` that fit_line() fits between
+// from_m and to_m: at least two.
+struct FitSamples {
+    int lo = 0;
+    int hi = 0;
+};
+
+FitSamples fit_samples(int last, double spacing_m, double from_m, double to_m) noexcept {
     int lo = static_cast<int>(std::max(from_m / spacing_m, 0.0));
     int hi = last - static_cast<int>(std::max(last - to_m / spacing_m, 0.0));
     if (hi <= lo) {
         lo = std::max(lo - 1, 0);
         hi = std::min(hi + 1, last);
     }
+    return {lo, hi};
+}
+
+LineEnds fit_line(std::span<const double> z, double spacing_m, double from_m,
+                  double to_m) noexcept {
+    const int last = static_cast<int>(z.size()) - 1;
+    const FitSamples f = fit_samples(last, spacing_m, from_m, to_m);
+    const int lo = f.lo;
+    const int hi = f.hi;
     const double n = hi - lo;
     const double centre = 0.5 * (lo + hi);
     const auto at = [&z](int i) { return z[static_cast<std::size_t>(i)]; };
@@ -367,12 +381,9 @@ struct RadialTerrain {
     // fit_line() over samples 0..k from the prefix sums.
     [[nodiscard]] LineEnds fit(double from_m, double to_m) const noexcept {
         const int last = static_cast<int>(k);
-        int lo = static_cast<int>(std::max(from_m / spacing_m, 0.0));
-        int hi = last - static_cast<int>(std::max(last - to_m / spacing_m, 0.0));
-        if (hi <= lo) {
-            lo = std::max(lo - 1, 0);
-            hi = std::min(hi + 1, last);
-        }
+        const FitSamples f = fit_samples(last, spacing_m, from_m, to_m);
+        const int lo = f.lo;
+        const int hi = f.hi;
         const double n = hi - lo;
         const double centre = 0.5 * (lo + hi);
         const auto at = [this](int i) { return z[static_cast<std::size_t>(i)]; };
