@@ -29,6 +29,12 @@ struct PlannedSite {
 std::vector<PlannedSite> plan_hex_sites(const std::vector<District>& districts,
                                         const HexPlanOptions& options);
 
+// The lattice points of one district at `isd_m`, row by row (north to south, west to east); a
+// district too small to hold one gets one site at a point inside it. `index` is the district's
+// index, recorded in each site.
+std::vector<PlannedSite> hex_sites_in_district(const District& district, double isd_m,
+                                               std::int32_t index);
+
 // Area served by one site of a hexagonal layout, km^2.
 double hex_cell_area_km2(double isd_m) noexcept;
 

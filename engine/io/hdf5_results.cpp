@@ -783,6 +783,73 @@ void Hdf5Sink::commit() {
     file_.commit();
 }
 
+void append_plan_group(const std::filesystem::path& results_h5, const PlanTable& t) {
+    AtomicFile copy(results_h5);
+    std::error_code ec;
+    std::filesystem::copy_file(results_h5, copy.temp_path(),
+                               std::filesystem::copy_options::overwrite_existing, ec);
+    if (ec) {
+        throw Error(ErrorCode::io,
+                    fmt::format("cannot copy '{}': {}", results_h5.string(), ec.message()));
+    }
+    {
+        Id fapl = check(H5Pcreate(H5P_FILE_ACCESS), "file access plist");
+        check(H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG), "close degree");
+        Id file(H5Fopen(copy.temp_path().string().c_str(), H5F_ACC_RDWR, fapl));
+        if (!file.valid()) {
+            throw Error(ErrorCode::io, fmt::format("cannot open '{}'", results_h5.string()));
+        }
+        Id gcpl = group_plist();
+        Id g = check(H5Gcreate2(file, "plan", H5P_DEFAULT, gcpl, H5P_DEFAULT), "group 'plan'");
+        attr(g, "scenario", t.scenario);
+        attr(g, "target_served_share", t.target_served_share);
+        attr(g, "sweeps", static_cast<std::int32_t>(t.sweeps));
+        attr(g, "converged", static_cast<std::int32_t>(t.converged ? 1 : 0));
+        attr(g, "evaluations", static_cast<std::uint64_t>(t.evaluations));
+        const hsize_t n = t.codes.size();
+        const hsize_t m = t.curve_share.size();
+        Id district =
+            make_scale(write_strings(g, "district", t.codes, {"district code"}), "district");
+        Id share = make_scale(write_array<double>(g, "curve_share", {m}, t.curve_share,
+                                                  {"served share of the cost curve", "1"}),
+                              "curve_share");
+        const auto var = [&](const char* name, const std::vector<double>& v, VarAttrs a) {
+            Id ds = write_array<double>(g, name, {n}, v, a);
+            attach(ds, {district});
+        };
+        attach(write_strings(g, "choice", t.choices,
+                             {"options and inter-site distances chosen (docs/planning.md)"}),
+               {district});
+        var("served_share", t.served_share, {"share of the people served", "1"});
+        {
+            Id ds = write_array<std::uint8_t>(g, "target_met", {n}, t.target_met,
+                                              {"served share reaches the target", "1"});
+            write_flag_attrs(ds, "target_not_met target_met");
+            attach(ds, {district});
+        }
+        var("sites_added", t.sites_added, {"new sites of the plan", "1"});
+        var("capex_usd", t.capex_usd, {"investment", "USD"});
+        var("opex_usd_per_year", t.opex_usd_per_year, {"running costs", "USD/year"});
+        var("annualised_cost_usd", t.annualised_cost_usd, {"annualised cost", "USD/year"});
+        var("cost_per_subscriber_usd_per_month", t.cost_per_subscriber_usd_per_month,
+            {"cost per subscriber and month", "USD/month"});
+        var("cost_per_served_subscriber_usd_per_month", t.cost_per_served_subscriber_usd_per_month,
+            {"cost per served subscriber and month", "USD/month"});
+        var("affordability", t.affordability,
+            {"cost per subscriber as a share of monthly GNI per capita", "1"});
+        const double nan = std::numeric_limits<double>::quiet_NaN();
+        Id curve = write_array<double>(
+            g, "curve_cost_usd_per_year", {n, m}, t.curve_cost_usd_per_year,
+            {"least annualised cost found that serves the share", "USD/year"}, &nan);
+        attach(curve, {district, share});
+        Id city = write_array<double>(
+            g, "city_curve_cost_usd_per_year", {m}, t.city_curve_cost_usd_per_year,
+            {"city cost for every district to serve the share", "USD/year"}, &nan);
+        attach(city, {share});
+    }
+    copy.commit();
+}
+
 std::optional<std::string> read_string_attribute(const std::filesystem::path& path,
                                                  const std::string& object, const char* name) {
     H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);

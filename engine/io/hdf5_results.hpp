@@ -8,6 +8,7 @@
 #include "io/atomic_file.hpp"
 #include "io/hdf5_handle.hpp"
 
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -30,6 +31,34 @@ private:
     AtomicFile file_;
     h5::Id h5_;
 };
+
+// The `plan` group of a planned network (run/plan, docs/results-format.md): per district its
+// choice, served share and costs, and the cost curves (district x served share, and the city).
+struct PlanTable {
+    std::vector<std::string> codes;
+    std::vector<std::string> choices;
+    std::vector<double> served_share;
+    std::vector<std::uint8_t> target_met;
+    std::vector<double> sites_added;
+    std::vector<double> capex_usd;
+    std::vector<double> opex_usd_per_year;
+    std::vector<double> annualised_cost_usd;
+    std::vector<double> cost_per_subscriber_usd_per_month;
+    std::vector<double> cost_per_served_subscriber_usd_per_month;
+    std::vector<double> affordability;
+    std::vector<double> curve_share;             // the curve's served shares
+    std::vector<double> curve_cost_usd_per_year; // district x share, row-major; NaN: not reached
+    std::vector<double> city_curve_cost_usd_per_year;
+    std::string scenario; // the plan's scenario group in the same file
+    double target_served_share = 0.0;
+    int sweeps = 0;
+    bool converged = false;
+    std::uint64_t evaluations = 0;
+};
+
+// Adds the group /plan to a committed results file: the file is copied under a temporary name,
+// the group written there, and the copy renamed over the original.
+void append_plan_group(const std::filesystem::path& results_h5, const PlanTable& table);
 
 // A variable-length string attribute of an object (e.g. "/scenario") of an HDF5 file; nothing
 // when the file is not HDF5, cannot be opened, or has no such attribute.

@@ -373,4 +373,79 @@ void write_batch_chart(const std::filesystem::path& path, const std::vector<Char
     png.commit();
 }
 
+Canvas render_cost_curve(const std::string& title, const std::vector<double>& shares,
+                         const std::vector<double>& city_cost_usd_per_year) {
+    const ChartLayout l = batch_chart_layout(0);
+    Canvas c(l.width, l.height, quicklook_background);
+    c.text(margin, margin, title, ink);
+    double x_lo = INFINITY, x_hi = -INFINITY, y_lo = 0.0, y_hi = -INFINITY;
+    for (std::size_t i = 0; i < shares.size() && i < city_cost_usd_per_year.size(); ++i) {
+        if (std::isfinite(city_cost_usd_per_year[i])) {
+            x_lo = std::min(x_lo, 100.0 * shares[i]);
+            x_hi = std::max(x_hi, 100.0 * shares[i]);
+            y_hi = std::max(y_hi, city_cost_usd_per_year[i] / 1e6);
+        }
+    }
+    if (!std::isfinite(x_lo)) {
+        x_lo = x_hi = 50.0;
+        y_hi = 1.0;
+    }
+    const Axis xa = nice_axis(x_lo, x_hi, 5.0);
+    const Axis ya = nice_axis(y_lo, y_hi, 1.0);
+    const double pw = l.plot_right - l.plot_left;
+    const double ph = l.plot_bottom - l.plot_top;
+    auto to_px = [&](double x) {
+        return l.plot_left + static_cast<int>(std::lround((x - xa.lo) / (xa.hi - xa.lo) * pw));
+    };
+    auto to_py = [&](double y) {
+        return l.plot_bottom - static_cast<int>(std::lround((y - ya.lo) / (ya.hi - ya.lo) * ph));
+    };
+    for (double x = xa.lo; x <= xa.hi + 1e-9 * xa.step; x += xa.step) {
+        const int px = to_px(x);
+        c.line(px, l.plot_top, px, l.plot_bottom, grid_grey);
+        const std::string label = tick_label(x, xa.step);
+        c.text(px - font::text_width(label) / 2, l.plot_bottom + 8, label, ink);
+    }
+    for (double y = ya.lo; y <= ya.hi + 1e-9 * ya.step; y += ya.step) {
+        const int py = to_py(y);
+        c.line(l.plot_left, py, l.plot_right, py, grid_grey);
+        const std::string label = tick_label(y, ya.step);
+        c.text(l.plot_left - 8 - font::text_width(label), py - font::line_h / 2, label, ink);
+    }
+    c.line(l.plot_left, l.plot_bottom, l.plot_right, l.plot_bottom, frame, 2);
+    c.line(l.plot_left, l.plot_top, l.plot_left, l.plot_bottom, frame, 2);
+    c.line(l.plot_left, l.plot_top, l.plot_right, l.plot_top, frame);
+    c.line(l.plot_right, l.plot_top, l.plot_right, l.plot_bottom, frame);
+    const std::string x_title = "served share reached in every district (%)";
+    c.text((l.plot_left + l.plot_right - font::text_width(x_title)) / 2,
+           l.plot_bottom + font::line_h + 14, x_title, ink);
+    const std::string y_title = "city cost (million USD per year)";
+    c.text_vertical(margin, (l.plot_top + l.plot_bottom - font::text_width(y_title)) / 2, y_title,
+                    ink);
+    std::optional<std::pair<int, int>> last;
+    for (std::size_t i = 0; i < shares.size() && i < city_cost_usd_per_year.size(); ++i) {
+        if (!std::isfinite(city_cost_usd_per_year[i])) {
+            last.reset();
+            continue;
+        }
+        const int px = to_px(100.0 * shares[i]);
+        const int py = to_py(city_cost_usd_per_year[i] / 1e6);
+        if (last) {
+            c.line(last->first, last->second, px, py, chart_colour(0), 2);
+        }
+        disc(c, px, py, 3, chart_colour(0));
+        last = {px, py};
+    }
+    return c;
+}
+
+void write_cost_curve_chart(const std::filesystem::path& path, const std::string& title,
+                            const std::vector<double>& shares,
+                            const std::vector<double>& city_cost_usd_per_year) {
+    const Canvas chart = render_cost_curve(title, shares, city_cost_usd_per_year);
+    AtomicFile png(path);
+    write_png(png.temp_path(), chart.width, chart.height, chart.rgba);
+    png.commit();
+}
+
 } // namespace covsim::io

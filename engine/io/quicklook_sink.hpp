@@ -68,6 +68,14 @@ Rgba chart_colour(std::size_t i);
 // the scenario's maps, before its variant is committed.
 void write_quicklook(const std::filesystem::path& out_dir, const ScenarioResult& result);
 
+// The plan's cost curve (run/plan): the city's annualised cost, USD per year, against the served
+// share that every district reaches (x, from `shares`); NaN costs are left out.
+Canvas render_cost_curve(const std::string& title, const std::vector<double>& shares,
+                         const std::vector<double>& city_cost_usd_per_year);
+void write_cost_curve_chart(const std::filesystem::path& path, const std::string& title,
+                            const std::vector<double>& shares,
+                            const std::vector<double>& city_cost_usd_per_year);
+
 // Writes the batch chart to `path` (temporary name, then renamed).
 void write_batch_chart(const std::filesystem::path& path, const std::vector<ChartPoint>& points);
 

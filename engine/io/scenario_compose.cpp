@@ -727,4 +727,50 @@ std::vector<Scenario> parse_scenario_batch(const std::vector<fs::path>& files) {
     return std::move(batch.scenarios);
 }
 
+PlanFile parse_plan_file(const fs::path& path) {
+    std::error_code ec;
+    if (!fs::exists(path, ec)) {
+        throw Error(ErrorCode::io, fmt::format("plan file '{}' not found", path.string()));
+    }
+    Sources sources(read_text(path), path);
+    std::vector<fs::path> files;
+    toml::table tree = sources.compose(files);
+    std::vector<Problem> problems;
+    if (const toml::node* sweep = tree.get("sweep")) {
+        problems.push_back(
+            problem_at(*sweep, path, "a plan file has no [sweep]: plan one scenario at a time"));
+        tree.erase("sweep");
+    }
+    toml::table plan_root;
+    if (toml::node* plan = tree.get("plan")) {
+        move_into(plan_root, "plan", *plan);
+        tree.erase("plan");
+    }
+    std::vector<PathValue> paths;
+    PlanFile out;
+    out.scenario = detail::interpret_scenario(tree, path, problems, &paths);
+    out.spec = detail::interpret_plan(plan_root, path, out.scenario, problems);
+    if (!problems.empty()) {
+        std::vector<std::string> lines;
+        for (const Problem& p : problems) {
+            lines.push_back(p.text());
+        }
+        raise(lines);
+    }
+    out.scenario.base_name = out.scenario.name;
+    out.scenario.extends_paths.assign(files.begin() + 1, files.end());
+    for (const PathValue& p : paths) {
+        auto* value = const_cast<toml::node*>(p.node)->as_string();
+        if (value != nullptr) {
+            value->get() = fs::absolute(p.resolved).lexically_normal().string();
+            out.path_values.push_back(value->get());
+        }
+    }
+    std::ostringstream os;
+    os << toml::toml_formatter(tree);
+    out.resolved_toml = os.str();
+    out.scenario.source_text = out.resolved_toml;
+    return out;
+}
+
 } // namespace covsim::io

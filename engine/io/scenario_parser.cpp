@@ -2,6 +2,7 @@
 
 #include "core/error.hpp"
 #include "core/names.hpp"
+#include "core/plan/plan.hpp"
 #include "core/propagation/itm.hpp"
 #include "core/propagation/registry.hpp"
 #include "core/scenario_inputs.hpp"
@@ -1343,5 +1344,206 @@ std::vector<std::string> scenario_warnings(const Scenario& scenario) {
     }
     return out;
 }
+
+namespace {
+
+const plan::OptionSpec default_option;
+
+// "[1000, 500]"
+std::string number_list(const std::vector<double>& values) {
+    std::string out;
+    for (double v : values) {
+        out += fmt::format("{}{}", out.empty() ? "[" : ", ", v);
+    }
+    return out + "]";
+}
+
+// One [[plan.options]] entry.
+plan::OptionSpec read_option(TableReader& r, const Scenario& sc, Problems& problems) {
+    plan::OptionSpec o;
+    const auto layer_named = [&](const std::string& name) {
+        return std::find_if(sc.layers.begin(), sc.layers.end(),
+                            [&](const LayerSpec& l) { return l.name == name; });
+    };
+    if (auto name = r.string("name", true)) {
+        o.name = *name;
+        if (!valid_name(o.name)) {
+            problems.add(line_of(*r.find("name")),
+                         fmt::format("{} name must be 1-100 letters, digits, '-', '_' or '.', got "
+                                     "\"{}\"",
+                                     r.where(), printable(o.name)));
+        }
+    }
+    if (auto kind = r.choice<plan::OptionKind>("kind", plan::parse_option_kind,
+                                               "\"grid\", \"masts\" or \"ftth\"")) {
+        o.kind = *kind;
+    }
+    o.site_type = o.kind == plan::OptionKind::masts ? SiteType::upgrade : SiteType::new_macro;
+    if (auto t = r.string("template", o.radio())) {
+        o.template_layer = *t;
+        const auto it = layer_named(*t);
+        if (it == sc.layers.end()) {
+            problems.add(line_of(*r.find("template")),
+                         fmt::format("{} template \"{}\" is not a [[layers]] name of the scenario",
+                                     r.where(), printable(*t)));
+        } else if (it->expanded_from) {
+            problems.add(line_of(*r.find("template")),
+                         fmt::format("{} template \"{}\" has [[layers.carriers]]; expected a "
+                                     "layer of one carrier",
+                                     r.where(), printable(*t)));
+        }
+    }
+    if (auto m = r.string("masts", o.kind == plan::OptionKind::masts)) {
+        o.masts_layer = *m;
+        if (layer_named(*m) == sc.layers.end()) {
+            problems.add(line_of(*r.find("masts")),
+                         fmt::format("{} masts \"{}\" is not a [[layers]] name of the scenario",
+                                     r.where(), printable(*m)));
+        }
+    }
+    if (auto isd = r.numbers("isd_m", 50.0, 100000.0)) {
+        o.isd_m = *isd;
+        const bool decreasing = std::adjacent_find(o.isd_m.begin(), o.isd_m.end(),
+                                                   std::less_equal<>()) == o.isd_m.end();
+        if (o.isd_m.empty() || !decreasing) {
+            problems.add(line_of(*r.find("isd_m")),
+                         fmt::format("{} isd_m must be a non-empty ladder of inter-site distances "
+                                     "from sparse to dense (strictly decreasing), got {}",
+                                     r.where(),
+                                     o.isd_m.empty() ? std::string("an empty array")
+                                                     : number_list(o.isd_m)));
+        }
+    } else if (o.kind == plan::OptionKind::grid && r.find("isd_m") == nullptr) {
+        problems.add(r.line(), fmt::format("{}: missing key 'isd_m' (the inter-site distance "
+                                           "ladder of a grid option)",
+                                           r.where()));
+    }
+    if (auto types = r.strings("district_types")) {
+        o.district_types = {false, false, false};
+        for (const std::string& type : *types) {
+            if (auto d = parse_district_type(type)) {
+                o.district_types[static_cast<std::size_t>(*d)] = true;
+            } else {
+                problems.add(line_of(*r.find("district_types")),
+                             fmt::format("{} district_types: \"{}\" is not a district type "
+                                         "(urban_district, town, rural_district)",
+                                         r.where(), printable(type)));
+            }
+        }
+    }
+    const std::optional<double> height = r.number("height_m", 1.0, 300.0, "m");
+    o.height_m = height.value_or(default_option.height_m);
+    if (o.kind == plan::OptionKind::masts) {
+        o.masts_height_m = height;
+    }
+    o.power_dbm = r.number("power_dbm", -30.0, 80.0, "dBm").value_or(default_option.power_dbm);
+    o.sectors = r.integer("sectors", 1, 12).value_or(default_option.sectors);
+    o.tilt_deg = r.number("tilt_deg", -90.0, 90.0, "degrees");
+    if (auto t = r.choice<SiteType>("site_type", parse_site_type,
+                                    "\"new_macro\", \"upgrade\" or \"small_cell\"")) {
+        o.site_type = *t;
+    }
+    r.finish();
+    return o;
+}
+
+void check_options(const plan::PlanSpec& spec, Problems& problems) {
+    std::set<std::string> names;
+    for (const plan::OptionSpec& o : spec.options) {
+        if (!names.insert(o.name).second) {
+            problems.add(nullptr, fmt::format("[[plan.options]] name \"{}\" is given twice",
+                                              printable(o.name)));
+        }
+        if (std::find(spec.existing.begin(), spec.existing.end(), o.name) != spec.existing.end()) {
+            problems.add(nullptr, fmt::format("[[plan.options]] name \"{}\" is a layer of the "
+                                              "network as built ([plan] existing); give the "
+                                              "option a name of its own",
+                                              printable(o.name)));
+        }
+        if (o.kind == plan::OptionKind::masts && !o.masts_layer.empty() &&
+            std::find(spec.existing.begin(), spec.existing.end(), o.masts_layer) ==
+                spec.existing.end()) {
+            problems.add(nullptr, fmt::format("[[plan.options]] \"{}\": masts \"{}\" must be a "
+                                              "layer of the network as built ([plan] existing)",
+                                              printable(o.name), printable(o.masts_layer)));
+        }
+        if (o.site_type == SiteType::existing) {
+            problems.add(nullptr, fmt::format("[[plan.options]] \"{}\": site_type \"existing\" "
+                                              "would make the option free; list built layers in "
+                                              "[plan] existing",
+                                              printable(o.name)));
+        }
+    }
+}
+
+} // namespace
+
+namespace detail {
+
+plan::PlanSpec interpret_plan(const toml::table& root, const std::filesystem::path& path,
+                              const Scenario& sc, std::vector<Problem>& list,
+                              std::vector<ScenarioKey>* keys) {
+    Problems problems(path.string(), list);
+    plan::PlanSpec spec;
+    TableReader top(root, "the plan file", "", problems, keys);
+    const toml::table* t = top.table("plan");
+    if (t == nullptr) {
+        problems.add(nullptr, "missing table [plan] (existing, target_served_share, "
+                              "[[plan.options]])");
+        return spec;
+    }
+    TableReader r = top.nested(*t, "plan", "[plan]");
+    if (auto existing = r.strings("existing")) {
+        for (const std::string& name : *existing) {
+            const bool known = std::any_of(sc.layers.begin(), sc.layers.end(),
+                                           [&](const LayerSpec& l) { return l.name == name; });
+            if (!known) {
+                problems.add(line_of(*r.find("existing")),
+                             fmt::format("[plan] existing: \"{}\" is not a [[layers]] name of "
+                                         "the scenario",
+                                         printable(name)));
+            }
+        }
+        spec.existing = *existing;
+    }
+    spec.target.served_share =
+        r.number("target_served_share", 0.01, 1.0, "").value_or(spec.target.served_share);
+    spec.target.district_budget_usd_per_year =
+        r.number("district_budget_usd_per_year", 0.0, 1e12, "USD");
+    spec.target.city_budget_usd_per_year = r.number("city_budget_usd_per_year", 0.0, 1e13, "USD");
+    spec.max_sweeps = r.integer("max_sweeps", 1, 50).value_or(spec.max_sweeps);
+    spec.max_options_per_district =
+        r.integer("max_options_per_district", 1, 2).value_or(spec.max_options_per_district);
+    spec.window_margin_m =
+        r.number("window_margin_m", 0.0, 50000.0, "m").value_or(spec.window_margin_m);
+    spec.curve_from_share =
+        r.number("curve_from_share", 0.0, 1.0, "").value_or(spec.curve_from_share);
+    spec.switch_saving = r.number("switch_saving", 0.0, 1.0, "").value_or(spec.switch_saving);
+    const toml::node* options = r.find("options", ScenarioKey::Kind::array_of_tables);
+    const toml::array* a = options != nullptr ? options->as_array() : nullptr;
+    if (a == nullptr || a->empty()) {
+        problems.add(options != nullptr ? line_of(*options) : r.line(),
+                     "[plan] expected at least one [[plan.options]] table (name, kind, template, "
+                     "isd_m)");
+    } else {
+        for (std::size_t i = 0; i < a->size(); ++i) {
+            const toml::table* o = (*a)[i].as_table();
+            if (o == nullptr) {
+                problems.add(line_of((*a)[i]), "[[plan.options]] entries must be tables");
+                continue;
+            }
+            TableReader orr = r.nested(*o, "options", fmt::format("[[plan.options]] #{}", i + 1));
+            spec.options.push_back(read_option(orr, sc, problems));
+        }
+    }
+    if (spec.target.served_share < spec.curve_from_share) {
+        spec.curve_from_share = spec.target.served_share;
+    }
+    r.finish();
+    check_options(spec, problems);
+    return spec;
+}
+
+} // namespace detail
 
 } // namespace covsim::io

@@ -5,6 +5,7 @@
 // are any, one covsim::Error(scenario) carries them all. docs/scenario-format.md lists the keys.
 
 #include "core/error.hpp"
+#include "core/plan/plan.hpp"
 #include "core/scenario.hpp"
 
 #include <filesystem>
@@ -55,5 +56,19 @@ struct ScenarioKey {
 // when they hold every table it reads, nested tables found one level at a time.
 // docs/scenario-format.md documents each (tests/unit/io/test_scenario_format_docs.cpp).
 std::vector<ScenarioKey> scenario_keys();
+
+// A plan file (docs/plan-format.md): a scenario file (it may `extends` one) with a [plan] table.
+struct PlanFile {
+    // The scenario without [plan]: study area, demand, cost and every layer (those the plan
+    // lists as built, and the templates of its options).
+    Scenario scenario;
+    plan::PlanSpec spec;
+    // The scenario as TOML: every file merged, no [plan], paths absolute.
+    std::string resolved_toml;
+    std::vector<std::string> path_values; // the values of resolved_toml that are paths
+};
+
+// Every problem of the scenario and of its [plan] at once, as one Error(scenario).
+PlanFile parse_plan_file(const std::filesystem::path& path);
 
 } // namespace covsim::io

@@ -4,6 +4,7 @@
 // builds the tree from `extends` and `[sweep]` first. Nodes keep the file and line they were
 // written at, so problems and relative paths refer to the file that wrote each value.
 
+#include "core/plan/plan.hpp"
 #include "core/scenario.hpp"
 #include "io/scenario_parser.hpp"
 
@@ -40,5 +41,11 @@ std::filesystem::path source_file(const toml::node& node, const std::filesystem:
 Scenario interpret_scenario(const toml::table& root, const std::filesystem::path& file,
                             std::vector<Problem>& problems, std::vector<PathValue>* paths,
                             std::vector<ScenarioKey>* keys = nullptr);
+
+// Interprets and validates the [plan] table of a plan file (docs/plan-format.md) against the
+// scenario it plans for, appending every problem to `problems`.
+plan::PlanSpec interpret_plan(const toml::table& root, const std::filesystem::path& file,
+                              const Scenario& scenario, std::vector<Problem>& problems,
+                              std::vector<ScenarioKey>* keys = nullptr);
 
 } // namespace covsim::io::detail

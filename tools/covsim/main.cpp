@@ -85,6 +85,7 @@ int main(int argc, char** argv) {
     covsim::cli::Context ctx;
     ctx.command_line = join_arguments(argc, argv);
     covsim::cli::add_run_command(app, ctx);
+    covsim::cli::add_plan_command(app, ctx);
     covsim::cli::add_link_command(app, ctx);
     covsim::cli::add_models_command(app, ctx);
     covsim::cli::add_sites_command(app, ctx);

@@ -1,0 +1,369 @@
+#include "core/plan/plan.hpp"
+
+#include "core/error.hpp"
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <cmath>
+#include <fmt/format.h>
+#include <limits>
+#include <map>
+#include <mutex>
+#include <set>
+#include <tbb/parallel_for.h>
+
+namespace covsim::plan {
+
+namespace {
+
+constexpr std::array<std::string_view, 3> kind_names = {"grid", "masts", "ftth"};
+
+// Shares compared with this slack: a served share computed as a sum of cells may differ from
+// the target by rounding only.
+constexpr double share_slack = 1e-12;
+
+bool meets(const DistrictEvaluation& e, const TargetSpec& target) {
+    return e.served_share() >= target.served_share - share_slack;
+}
+
+bool within_budget(const DistrictEvaluation& e, const TargetSpec& target) {
+    return !target.district_budget_usd_per_year ||
+           e.annualised_cost_usd <= *target.district_budget_usd_per_year;
+}
+
+// Evaluations of one district, keyed by the candidate and its neighbours' choices: a later sweep
+// whose neighbours did not change reuses them. Only the district's own search touches it.
+class DistrictCache {
+public:
+    using Key = std::vector<std::int16_t>;
+
+    [[nodiscard]] static Key key(const Candidate& c, const std::vector<std::size_t>& neighbours,
+                                 const std::vector<Candidate>& choices) {
+        Key k = c.steps;
+        for (std::size_t j : neighbours) {
+            k.insert(k.end(), choices[j].steps.begin(), choices[j].steps.end());
+        }
+        return k;
+    }
+    [[nodiscard]] const DistrictEvaluation* find(const Key& k) const {
+        auto it = map_.find(k);
+        return it == map_.end() ? nullptr : &it->second;
+    }
+    void insert(Key k, const DistrictEvaluation& e) { map_.emplace(std::move(k), e); }
+
+private:
+    std::map<Key, DistrictEvaluation> map_;
+};
+
+// One district's search in one sweep: the network as built, each option alone from its sparsest
+// step until the target is met, then pairs of options along the staircase of their ladders.
+// A scan stops where the cost reaches the cheapest candidate found that meets the target:
+// denser steps only cost more.
+class DistrictSearch {
+public:
+    DistrictSearch(const PlanSpec& spec, const Evaluator& evaluator, std::size_t district,
+                   const std::vector<Candidate>& choices, DistrictCache& cache,
+                   std::atomic<std::size_t>& evaluations)
+        : spec_(spec), evaluator_(evaluator), district_(district), choices_(choices), cache_(cache),
+          evaluations_(evaluations) {}
+
+    std::vector<EvaluatedCandidate> run() {
+        const std::size_t n = spec_.options.size();
+        evaluate(Candidate{std::vector<std::int16_t>(n, -1)});
+        std::vector<std::size_t> allowed;
+        for (std::size_t o = 0; o < n; ++o) {
+            if (evaluator_.allowed(district_, o)) {
+                allowed.push_back(o);
+            }
+        }
+        for (std::size_t o : allowed) {
+            scan_pair(o, std::nullopt);
+        }
+        if (spec_.max_options_per_district >= 2) {
+            for (std::size_t i = 0; i < allowed.size(); ++i) {
+                for (std::size_t j = i + 1; j < allowed.size(); ++j) {
+                    scan_pair(allowed[i], allowed[j]);
+                }
+            }
+        }
+        return std::move(evaluated_);
+    }
+
+    // The district's current choice, evaluated against its neighbours' current choices, when it
+    // still reaches the target within the budget (a choice it may keep).
+    std::optional<EvaluatedCandidate> current(const Candidate& current) {
+        const DistrictEvaluation e = evaluate(current);
+        evaluated_.clear();
+        if (meets(e, spec_.target) && within_budget(e, spec_.target)) {
+            return EvaluatedCandidate{current, e};
+        }
+        best_met_cost_ = std::numeric_limits<double>::infinity();
+        return std::nullopt;
+    }
+
+private:
+    // Option a's steps from sparse to dense; for each, b's steps from sparse until the target is
+    // met, below the step of b that met it for the previous step of a (the staircase: a denser a
+    // needs no denser b). Without b, a alone.
+    void scan_pair(std::size_t a, std::optional<std::size_t> b) {
+        const auto la = static_cast<std::int16_t>(spec_.options[a].steps());
+        auto limit_b = static_cast<std::int16_t>(b ? spec_.options[*b].steps() : 1);
+        for (std::int16_t sa = 0; sa < la && limit_b > 0; ++sa) {
+            std::int16_t found = -1;
+            for (std::int16_t sb = 0; sb < limit_b; ++sb) {
+                Candidate c{std::vector<std::int16_t>(spec_.options.size(), -1)};
+                c.steps[a] = sa;
+                if (b) {
+                    c.steps[*b] = sb;
+                }
+                const DistrictEvaluation& e = evaluate(std::move(c));
+                if (e.annualised_cost_usd >= best_met_cost_) {
+                    if (sb == 0) {
+                        return; // every denser step of a costs more still
+                    }
+                    break;
+                }
+                if (meets(e, spec_.target) && within_budget(e, spec_.target)) {
+                    best_met_cost_ = e.annualised_cost_usd;
+                    found = sb;
+                    break;
+                }
+            }
+            if (found == 0) {
+                return;
+            }
+            if (found > 0) {
+                limit_b = found;
+            }
+        }
+    }
+
+    const DistrictEvaluation& evaluate(Candidate c) {
+        DistrictCache::Key key = DistrictCache::key(c, evaluator_.neighbours(district_), choices_);
+        const DistrictEvaluation* cached = cache_.find(key);
+        DistrictEvaluation e;
+        if (cached != nullptr) {
+            e = *cached;
+        } else {
+            e = evaluator_.evaluate(district_, c, choices_);
+            ++evaluations_;
+            cache_.insert(std::move(key), e);
+        }
+        if (c.built_only() && meets(e, spec_.target) && within_budget(e, spec_.target)) {
+            best_met_cost_ = e.annualised_cost_usd;
+        }
+        evaluated_.push_back({std::move(c), e});
+        return evaluated_.back().evaluation;
+    }
+
+    const PlanSpec& spec_;
+    const Evaluator& evaluator_;
+    std::size_t district_;
+    const std::vector<Candidate>& choices_;
+    DistrictCache& cache_;
+    std::atomic<std::size_t>& evaluations_;
+    std::vector<EvaluatedCandidate> evaluated_;
+    double best_met_cost_ = std::numeric_limits<double>::infinity();
+};
+
+double city_cost(const std::vector<DistrictPlan>& plans) {
+    double sum = 0.0;
+    for (const DistrictPlan& p : plans) {
+        sum += p.evaluation.annualised_cost_usd;
+    }
+    return sum;
+}
+
+} // namespace
+
+std::optional<OptionKind> parse_option_kind(std::string_view text) noexcept {
+    for (std::size_t i = 0; i < kind_names.size(); ++i) {
+        if (kind_names[i] == text) {
+            return static_cast<OptionKind>(i);
+        }
+    }
+    return std::nullopt;
+}
+
+std::string_view to_string(OptionKind kind) noexcept {
+    return kind_names[static_cast<std::size_t>(kind)];
+}
+
+std::string describe(const Candidate& candidate, const std::vector<OptionSpec>& options) {
+    std::string out;
+    for (std::size_t o = 0; o < candidate.steps.size() && o < options.size(); ++o) {
+        const std::int16_t s = candidate.steps[o];
+        if (s < 0) {
+            continue;
+        }
+        out += out.empty() ? "" : "+";
+        out += options[o].name;
+        if (options[o].kind == OptionKind::grid) {
+            out += fmt::format("@{:g}", options[o].isd_m[static_cast<std::size_t>(s)]);
+        }
+    }
+    return out.empty() ? "built" : out;
+}
+
+std::size_t choose(const std::vector<EvaluatedCandidate>& evaluated, const TargetSpec& target) {
+    if (evaluated.empty()) {
+        throw Error(ErrorCode::internal, "plan: a district has no evaluated candidate");
+    }
+    std::optional<std::size_t> best_met;
+    std::optional<std::size_t> best_share;
+    for (std::size_t i = 0; i < evaluated.size(); ++i) {
+        const DistrictEvaluation& e = evaluated[i].evaluation;
+        if (!within_budget(e, target)) {
+            continue;
+        }
+        if (meets(e, target)) {
+            const DistrictEvaluation* b = best_met ? &evaluated[*best_met].evaluation : nullptr;
+            if (b == nullptr || e.annualised_cost_usd < b->annualised_cost_usd ||
+                (e.annualised_cost_usd == b->annualised_cost_usd &&
+                 e.served_share() > b->served_share())) {
+                best_met = i;
+            }
+        }
+        const DistrictEvaluation* s = best_share ? &evaluated[*best_share].evaluation : nullptr;
+        if (s == nullptr || e.served_share() > s->served_share() ||
+            (e.served_share() == s->served_share() &&
+             e.annualised_cost_usd < s->annualised_cost_usd)) {
+            best_share = i;
+        }
+    }
+    if (best_met) {
+        return *best_met;
+    }
+    return best_share.value_or(0); // nothing within the budget: the network as built
+}
+
+namespace {
+
+// What one district would do in a sweep: keep its choice, switch because it no longer reaches
+// the target (forced), or switch to save `saving` of its cost.
+struct Move {
+    std::optional<EvaluatedCandidate> current; // when it still reaches the target
+    EvaluatedCandidate best;
+    bool forced = false; // its choice fails and a different candidate is the best
+    double saving = 0.0; // of a voluntary switch; 0: none
+};
+
+Move search_district(const PlanSpec& spec, const Evaluator& evaluator, std::size_t d,
+                     const std::vector<Candidate>& choices, bool first, DistrictCache& cache,
+                     std::atomic<std::size_t>& evaluations, const std::set<Candidate>& abandoned,
+                     std::vector<EvaluatedCandidate>& searched) {
+    DistrictSearch search(spec, evaluator, d, choices, cache, evaluations);
+    Move m;
+    m.current = first ? std::nullopt : search.current(choices[d]);
+    searched = search.run();
+    m.best = searched[choose(searched, spec.target)];
+    m.forced = !m.current && m.best.candidate != choices[d];
+    if (m.current) {
+        // A voluntary switch never returns to a choice the district has left: neighbours that
+        // switch together act on what the others did before, and would flip back and forth.
+        std::vector<EvaluatedCandidate> open;
+        for (const EvaluatedCandidate& e : searched) {
+            if (abandoned.count(e.candidate) == 0) {
+                open.push_back(e);
+            }
+        }
+        if (!open.empty()) {
+            const EvaluatedCandidate& b = open[choose(open, spec.target)];
+            const double now = m.current->evaluation.annualised_cost_usd;
+            const double then = b.evaluation.annualised_cost_usd;
+            if (b.candidate != m.current->candidate && meets(b.evaluation, spec.target) &&
+                now > then * (1.0 + spec.switch_saving)) {
+                m.best = b;
+                m.saving = (now - then) / now;
+            }
+        }
+    }
+    return m;
+}
+
+} // namespace
+
+PlanResult plan_network(const PlanSpec& spec, const Evaluator& evaluator,
+                        std::vector<Candidate> start,
+                        const std::function<void(const PlanProgress&)>& progress) {
+    const std::size_t n = evaluator.district_count();
+    if (start.empty()) {
+        start.assign(n, Candidate{std::vector<std::int16_t>(spec.options.size(), -1)});
+    }
+    if (start.size() != n) {
+        throw Error(ErrorCode::internal, "plan: one starting candidate per district expected");
+    }
+    std::vector<std::set<Candidate>> abandoned(n); // choices each district has left
+    std::vector<DistrictCache> caches(n);
+    std::atomic<std::size_t> evaluations{0};
+    std::mutex progress_mutex;
+    PlanResult result;
+    std::vector<Candidate> choices = std::move(start);
+    double previous_cost = 0.0;
+    // Each district's last search: its candidates for choose() and the cost curve.
+    std::vector<std::vector<EvaluatedCandidate>> searched(n);
+    for (int sweep = 1; sweep <= spec.max_sweeps; ++sweep) {
+        std::vector<Move> moves(n);
+        std::size_t done = 0;
+        tbb::parallel_for(std::size_t{0}, n, [&](std::size_t d) {
+            moves[d] = search_district(spec, evaluator, d, choices, sweep == 1, caches[d],
+                                       evaluations, abandoned[d], searched[d]);
+            if (progress) {
+                const std::lock_guard lock(progress_mutex);
+                progress({sweep, ++done, n, evaluations.load(), previous_cost});
+            }
+        });
+        std::vector<DistrictPlan> plans(n);
+        std::size_t changed = 0;
+        for (std::size_t d = 0; d < n; ++d) {
+            const Move& m = moves[d];
+            const bool voluntary = m.saving > 0.0;
+            if (m.forced || voluntary) {
+                abandoned[d].insert(choices[d]);
+            }
+            const EvaluatedCandidate& pick =
+                m.forced || voluntary || !m.current ? m.best : *m.current;
+            plans[d].choice = pick.candidate;
+            plans[d].evaluation = pick.evaluation;
+            plans[d].target_met = meets(pick.evaluation, spec.target);
+            changed += pick.candidate != choices[d] ? 1 : 0;
+        }
+        for (std::size_t d = 0; d < n; ++d) {
+            choices[d] = plans[d].choice;
+        }
+        previous_cost = city_cost(plans);
+        result.districts = std::move(plans);
+        result.sweeps = sweep;
+        result.choices_per_sweep.push_back(choices);
+        if (changed == 0) {
+            result.converged = true;
+            break;
+        }
+    }
+    for (std::size_t d = 0; d < n; ++d) {
+        result.districts[d].evaluated = std::move(searched[d]);
+    }
+    result.evaluations = evaluations.load();
+    return result;
+}
+
+std::vector<double> cost_curve(const std::vector<EvaluatedCandidate>& evaluated, double from,
+                               double to, double step) {
+    std::vector<double> costs;
+    const auto count = static_cast<std::size_t>(std::floor((to - from) / step + 1e-9)) + 1;
+    for (std::size_t i = 0; i < count; ++i) {
+        const double share = from + static_cast<double>(i) * step;
+        double best = std::numeric_limits<double>::quiet_NaN();
+        for (const EvaluatedCandidate& c : evaluated) {
+            if (c.evaluation.served_share() >= share - share_slack &&
+                !(c.evaluation.annualised_cost_usd >= best)) {
+                best = c.evaluation.annualised_cost_usd;
+            }
+        }
+        costs.push_back(best);
+    }
+    return costs;
+}
+
+} // namespace covsim::plan

@@ -1,0 +1,348 @@
+#include "run/plan.hpp"
+
+#include "core/error.hpp"
+#include "core/plan/kernel_evaluator.hpp"
+#include "core/scenario_inputs.hpp"
+#include "io/output_paths.hpp"
+#include "io/scenario_parser.hpp"
+#include "run/batch_steps.hpp"
+#include "run/interrupt.hpp"
+#include "run/plan_outputs.hpp"
+#include "run/version.hpp"
+
+#include <chrono>
+#include <csignal>
+#include <fmt/format.h>
+#include <mutex>
+#include <set>
+#include <spdlog/spdlog.h>
+#include <tbb/global_control.h>
+#include <tbb/info.h>
+#include <tbb/task_arena.h>
+#include <tbb/task_group.h>
+
+namespace covsim {
+
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point t0) {
+    return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
+// The plan file and what it is evaluated on: the network as built (its layers, sunk, and their
+// sites on the study area) and the scenario the candidates are evaluated with (the built layers
+// followed by one layer per radio option).
+struct PlanInputs {
+    io::PlanFile file;
+    std::vector<Scenario> built; // one scenario: the network as built
+    std::vector<Variant> variants;
+    Scenario evaluated;
+    std::vector<std::optional<std::size_t>> option_layer;
+    std::vector<std::optional<std::size_t>> masts_layer;
+};
+
+std::optional<std::size_t> layer_index(const Scenario& sc, const std::string& name) {
+    for (std::size_t l = 0; l < sc.layers.size(); ++l) {
+        if (sc.layers[l].name == name) {
+            return l;
+        }
+    }
+    return std::nullopt;
+}
+
+// The layer an option deploys: its template's radio, under the option's name.
+LayerSpec planned_layer(const Scenario& sc, const plan::OptionSpec& o) {
+    LayerSpec l = sc.layers[*layer_index(sc, o.template_layer)];
+    l.name = o.name;
+    l.site_type = o.site_type;
+    l.sites_path.clear();
+    l.sites_layer.clear();
+    if (l.carrier == o.template_layer) {
+        l.carrier.clear();
+    }
+    return l;
+}
+
+std::unique_ptr<PlanInputs> load_plan(const fs::path& path) {
+    auto in = std::make_unique<PlanInputs>();
+    in->file = io::parse_plan_file(path);
+    for (const std::string& w : io::scenario_warnings(in->file.scenario)) {
+        spdlog::warn("{}", w);
+    }
+    const plan::PlanSpec& spec = in->file.spec;
+    Scenario built = in->file.scenario;
+    built.layers.clear();
+    for (const LayerSpec& l : in->file.scenario.layers) {
+        if (std::find(spec.existing.begin(), spec.existing.end(), l.name) != spec.existing.end()) {
+            built.layers.push_back(l);
+            built.layers.back().site_type = SiteType::existing;
+        }
+    }
+    in->built.push_back(std::move(built));
+    in->variants = load_variants(in->built);
+    in->evaluated = in->built.front();
+    for (const plan::OptionSpec& o : spec.options) {
+        in->option_layer.emplace_back();
+        in->masts_layer.emplace_back();
+        if (o.radio()) {
+            in->option_layer.back() = in->evaluated.layers.size();
+            in->evaluated.layers.push_back(planned_layer(in->file.scenario, o));
+        }
+        if (o.kind == plan::OptionKind::masts) {
+            in->masts_layer.back() = layer_index(in->built.front(), o.masts_layer);
+        }
+    }
+    return in;
+}
+
+// Refuses a budget that the network as built already exceeds in some district (its running
+// costs are sunk but not free), naming the districts.
+void check_budget(const plan::PlanSpec& spec, const plan::Evaluator& evaluator,
+                  const StudyArea& area) {
+    if (!spec.target.district_budget_usd_per_year) {
+        return;
+    }
+    const std::vector<plan::Candidate> built(
+        area.district_count(), plan::Candidate{std::vector<std::int16_t>(spec.options.size(), -1)});
+    std::string over;
+    for (std::size_t d = 0; d < area.district_count(); ++d) {
+        const double cost = evaluator.evaluate(d, built[d], built).annualised_cost_usd;
+        if (cost > *spec.target.district_budget_usd_per_year) {
+            over += fmt::format("{}{} ({:.0f} USD a year)", over.empty() ? "" : ", ",
+                                area.districts[d].code, cost);
+        }
+    }
+    if (!over.empty()) {
+        throw Error(ErrorCode::input_data,
+                    fmt::format("[plan] district_budget_usd_per_year = {:g} is below the running "
+                                "costs of the network as built in district {}",
+                                *spec.target.district_budget_usd_per_year, over));
+    }
+}
+
+// The search's progress as log lines, at most one per interval, and at the end of each sweep.
+class PlanProgressLog {
+public:
+    PlanProgressLog(ProgressMode mode, double interval_s) : mode_(mode), interval_s_(interval_s) {}
+
+    void operator()(const plan::PlanProgress& p) {
+        if (mode_ == ProgressMode::none) {
+            return;
+        }
+        if (p.sweep != sweep_) {
+            sweep_ = p.sweep;
+            sweep_start_ = Clock::now();
+        }
+        const bool last = p.districts_done == p.district_count;
+        if (!last && seconds_since(last_line_) < interval_s_) {
+            return;
+        }
+        last_line_ = Clock::now();
+        const double elapsed = seconds_since(sweep_start_);
+        const double left = elapsed / static_cast<double>(p.districts_done) *
+                            static_cast<double>(p.district_count - p.districts_done);
+        spdlog::info("plan: sweep {}, {}/{} districts, {} evaluations{}{}", p.sweep,
+                     p.districts_done, p.district_count, p.evaluations,
+                     p.city_cost_usd_per_year > 0.0
+                         ? fmt::format(", city {:.2f} M USD a year after the last sweep",
+                                       p.city_cost_usd_per_year / 1e6)
+                         : std::string(),
+                     last ? std::string()
+                          : fmt::format(", about {:.0f} s left in this sweep", left));
+    }
+
+private:
+    ProgressMode mode_;
+    double interval_s_;
+    int sweep_ = 0;
+    Clock::time_point sweep_start_ = Clock::now();
+    Clock::time_point last_line_ = Clock::now();
+};
+
+// Per sweep, how many districts changed their choice (and, with -v, which and how).
+void log_sweeps(const std::string& name, const plan::PlanResult& result, const plan::PlanSpec& spec,
+                const StudyArea& area) {
+    const std::vector<plan::Candidate> built(
+        area.district_count(), plan::Candidate{std::vector<std::int16_t>(spec.options.size(), -1)});
+    for (std::size_t i = 0; i < result.choices_per_sweep.size(); ++i) {
+        const auto& before = i == 0 ? built : result.choices_per_sweep[i - 1];
+        const auto& after = result.choices_per_sweep[i];
+        std::size_t changed = 0;
+        for (std::size_t d = 0; d < after.size(); ++d) {
+            if (after[d] != before[d]) {
+                ++changed;
+                spdlog::debug("plan {}: sweep {}: district {}: {} -> {}", name, i + 1,
+                              area.districts[d].code, plan::describe(before[d], spec.options),
+                              plan::describe(after[d], spec.options));
+            }
+        }
+        spdlog::info("plan {}: sweep {} changed the choice of {} districts", name, i + 1, changed);
+    }
+}
+
+// A denser choice for a district that the whole-city run finds short of the target: the next
+// step of its first grid option that has one; else the cheapest other candidate its search
+// found reaching the target at a higher cost.
+std::optional<plan::Candidate> densify(const plan::DistrictPlan& p, const plan::Candidate& current,
+                                       const plan::PlanSpec& spec) {
+    for (std::size_t o = 0; o < current.steps.size(); ++o) {
+        const std::int16_t s = current.steps[o];
+        if (s >= 0 && spec.options[o].kind == plan::OptionKind::grid &&
+            static_cast<std::size_t>(s) + 1 < spec.options[o].steps()) {
+            plan::Candidate next = current;
+            ++next.steps[o];
+            return next;
+        }
+    }
+    double current_cost = 0.0;
+    for (const plan::EvaluatedCandidate& e : p.evaluated) {
+        if (e.candidate == current) {
+            current_cost = e.evaluation.annualised_cost_usd;
+        }
+    }
+    const plan::EvaluatedCandidate* best = nullptr;
+    for (const plan::EvaluatedCandidate& e : p.evaluated) {
+        if (e.candidate != current && e.evaluation.annualised_cost_usd > current_cost &&
+            e.evaluation.served_share() >= spec.target.served_share &&
+            (best == nullptr ||
+             e.evaluation.annualised_cost_usd < best->evaluation.annualised_cost_usd)) {
+            best = &e;
+        }
+    }
+    return best != nullptr ? std::optional(best->candidate) : std::nullopt;
+}
+
+// The whole-city run of plan.toml with the steps of `covsim run` (nothing written yet).
+struct Confirmation {
+    std::vector<Scenario> scenarios;
+    std::vector<Variant> variants;
+    ScenarioResult result;
+};
+
+std::unique_ptr<Confirmation> confirm(const fs::path& plan_toml, tbb::task_group_context& ctx) {
+    auto c = std::make_unique<Confirmation>();
+    c->scenarios = parse_batch({plan_toml});
+    c->variants = load_variants(c->scenarios);
+    tbb::task_arena arena(tbb::task_arena::attach{});
+    tbb::task_group group(ctx);
+    group.run_and_wait([&] { c->result = compute_variant(c->variants.front()); });
+    return c;
+}
+
+void stop_if_interrupted(const CancellationMonitor& monitor) {
+    if (monitor.stopped()) {
+        const int sig = InterruptHandler::signal_received();
+        throw Error(ErrorCode::interrupted,
+                    fmt::format("plan interrupted by {}; nothing of it was written as complete; "
+                                "run the same command again",
+                                sig == SIGTERM ? "SIGTERM" : "SIGINT"));
+    }
+}
+
+} // namespace
+
+PlanReport run_plan(const PlanConfig& config) {
+    const auto t0 = Clock::now();
+    const int threads = config.threads > 0 ? config.threads : tbb::info::default_concurrency();
+    tbb::global_control limit(tbb::global_control::max_allowed_parallelism,
+                              static_cast<std::size_t>(threads));
+    const std::unique_ptr<PlanInputs> in = load_plan(config.plan_file);
+    const plan::PlanSpec& spec = in->file.spec;
+    const StudyArea& area = in->variants.front().area->area;
+    const OutputDirectory out = open_plan_output(config.out_dir, config.plan_file, in->variants);
+
+    plan::KernelEvaluatorInput ein;
+    ein.scenario = &in->evaluated;
+    ein.area = &area;
+    ein.spec = &spec;
+    ein.built_sectors = in->variants.front().input.sectors;
+    ein.option_layer = in->option_layer;
+    ein.masts_layer = in->masts_layer;
+    ein.ftth_built = in->variants.front().ftth_district;
+    const plan::KernelEvaluator evaluator(std::move(ein));
+    check_budget(spec, evaluator, area);
+
+    PlanReport report;
+    report.name = in->file.scenario.name;
+    report.out_dir = config.out_dir;
+    report.threads = threads;
+    report.target_served_share = spec.target.served_share;
+    report.affordability_threshold = in->file.scenario.cost.affordability_threshold;
+
+    const InterruptHandler interrupts;
+    tbb::task_group_context context;
+    Progress ticker(ProgressMode::none, 1, 0);
+    const CancellationMonitor monitor(context, ticker);
+
+    spdlog::info("plan {}: searching {} districts, {} options", report.name, area.district_count(),
+                 spec.options.size());
+    PlanProgressLog log(config.progress, config.progress_interval_s);
+    plan::PlanResult result;
+    {
+        tbb::task_arena arena(tbb::task_arena::attach{});
+        tbb::task_group group(context);
+        group.run_and_wait(
+            [&] { result = plan::plan_network(spec, evaluator, {}, std::ref(log)); });
+    }
+    stop_if_interrupted(monitor);
+    report.sweeps = result.sweeps;
+    report.converged = result.converged;
+    report.evaluations = result.evaluations;
+    log_sweeps(report.name, result, spec, area);
+    if (!result.converged) {
+        spdlog::warn("plan {}: choices still changed in sweep {} (max_sweeps); the whole-city run "
+                     "confirms the last ones",
+                     report.name, result.sweeps);
+    }
+
+    std::vector<plan::Candidate> choices;
+    for (const plan::DistrictPlan& p : result.districts) {
+        choices.push_back(p.choice);
+    }
+    const PlanWriter writer(in->file, in->evaluated, in->built.front().layers.size(),
+                            in->option_layer, evaluator, out.path());
+    std::unique_ptr<Confirmation> c;
+    for (int round = 1;; ++round) {
+        const fs::path plan_toml = writer.write_scenario(choices);
+        spdlog::info("plan {}: whole-city run {} of plan.toml", report.name, round);
+        c = confirm(plan_toml, context);
+        stop_if_interrupted(monitor);
+        report.confirm_rounds = round;
+        bool changed = false;
+        for (std::size_t d = 0; d < choices.size() && round <= config.confirm_rounds; ++d) {
+            const double served = c->result.capacity.districts[d].served_population;
+            const double people = c->result.coverage.districts[d].population;
+            if (people > 0.0 && served / people < spec.target.served_share - 1e-12) {
+                if (auto next = densify(result.districts[d], choices[d], spec)) {
+                    report.densified.push_back(fmt::format("{}: {} -> {}", area.districts[d].code,
+                                                           plan::describe(choices[d], spec.options),
+                                                           plan::describe(*next, spec.options)));
+                    choices[d] = *next;
+                    changed = true;
+                }
+            }
+        }
+        if (!changed) {
+            break;
+        }
+    }
+    for (const std::string& d : report.densified) {
+        spdlog::info("plan {}: densified after the whole-city run: {}", report.name, d);
+    }
+
+    const RunInfo run{std::string(version()), std::string(git_commit()), config.command_line,
+                      threads};
+    checksum_variants(c->variants, false);
+    std::mutex hdf5_mutex;
+    commit_variant(c->result, out, run, false, hdf5_mutex);
+    assemble_batch(c->variants, out);
+    fill_plan_rows(report, c->result, choices, result, spec, in->built.front().layers.size());
+    report.files = writer.write_tables(report);
+    report.elapsed_s = seconds_since(t0);
+    return report;
+}
+
+} // namespace covsim
