@@ -274,4 +274,12 @@ CostResult compute_costs(const CostInput& in) {
     return out;
 }
 
+std::string_view affordability_verdict(double affordability, double threshold, double served_share,
+                                       double target_served_share) noexcept {
+    if (!(affordability <= threshold)) {
+        return "not affordable";
+    }
+    return served_share >= target_served_share ? "affordable" : "under-served";
+}
+
 } // namespace covsim

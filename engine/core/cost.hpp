@@ -22,6 +22,7 @@
 #include "core/study_area.hpp"
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace covsim {
@@ -79,5 +80,12 @@ struct CostResult {
 };
 
 CostResult compute_costs(const CostInput& input);
+
+// The verdict on a district's (or the city's) cost: "affordable" only when its cost per
+// subscriber is within the threshold AND it serves the target share of its people; a cost within
+// the threshold that serves fewer is "under-served" (it looks low only because few are served);
+// else "not affordable". NaN affordability (no subscribers) is "not affordable".
+std::string_view affordability_verdict(double affordability, double threshold, double served_share,
+                                       double target_served_share) noexcept;
 
 } // namespace covsim

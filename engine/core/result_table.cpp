@@ -1,5 +1,7 @@
 #include "core/result_table.hpp"
 
+#include "core/cost.hpp"
+
 #include <cmath>
 #include <functional>
 #include <limits>
@@ -37,6 +39,20 @@ std::vector<ColumnDef> definitions(const ScenarioResult& r) {
     const auto& city = r.cost.city;
     const double threshold = r.scenario->cost.affordability_threshold;
     auto pop = [&](std::size_t d) { return t[d].population; };
+    const double target = r.scenario->cost.target_served_share;
+    auto verdict = [&, threshold, target](std::size_t d) {
+        return affordability_verdict(cost[d].affordability, threshold,
+                                     share(svc[d].served_population, t[d].population), target);
+    };
+    auto city_verdict = [&, threshold, target] {
+        double served = 0.0;
+        double people = 0.0;
+        for (std::size_t d = 0; d < t.size(); ++d) {
+            served += svc[d].served_population;
+            people += t[d].population;
+        }
+        return affordability_verdict(city.affordability, threshold, share(served, people), target);
+    };
     auto reached = [&](std::size_t d) { return svc[d].reached_population; };
     auto served = [&](std::size_t d) { return svc[d].served_population; };
     return {
@@ -103,10 +119,12 @@ std::vector<ColumnDef> definitions(const ScenarioResult& r) {
          "cost per subscriber and month / monthly GNI per capita", 4,
          [&](std::size_t d) { return cost[d].affordability; }, CityRule::city_cost, nullptr,
          nullptr, [&] { return city.affordability; }},
-        {"affordable", "1", "1 when affordability_share_of_gni is at most the threshold", 0,
-         [&, threshold](std::size_t d) { return cost[d].affordability <= threshold ? 1.0 : 0.0; },
+        {"affordable", "1",
+         "1 when affordability_share_of_gni is at most the threshold and served_share reaches "
+         "the target served share",
+         0, [&, verdict](std::size_t d) { return verdict(d) == "affordable" ? 1.0 : 0.0; },
          CityRule::city_cost, nullptr, nullptr,
-         [&, threshold] { return city.affordability <= threshold ? 1.0 : 0.0; }},
+         [&, city_verdict] { return city_verdict() == "affordable" ? 1.0 : 0.0; }},
         {"cheapest_mix_cost_per_subscriber_usd_per_month", "USD/month",
          "cost per subscriber and month of the cheapest mix meeting the target served share", 2,
          [&](std::size_t d) { return cost[d].cheapest_mix_per_subscriber_usd_per_month; },
@@ -140,7 +158,20 @@ std::vector<TextColumn> district_text_columns(const ScenarioResult& result) {
     for (const DistrictCost& d : result.cost.districts) {
         mix.values.push_back(d.cheapest_mix);
     }
-    return {mix};
+    TextColumn verdict{"verdict",
+                       "affordable; not affordable; under-served (the cost is within the "
+                       "threshold but fewer than the target share are served)",
+                       {}};
+    const double threshold = result.scenario->cost.affordability_threshold;
+    const double target = result.scenario->cost.target_served_share;
+    for (std::size_t d = 0; d < result.cost.districts.size(); ++d) {
+        verdict.values.emplace_back(
+            affordability_verdict(result.cost.districts[d].affordability, threshold,
+                                  share(result.capacity.districts[d].served_population,
+                                        result.coverage.districts[d].population),
+                                  target));
+    }
+    return {mix, verdict};
 }
 
 std::vector<double> city_values(const ScenarioResult& result, const std::vector<Column>& columns) {

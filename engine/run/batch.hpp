@@ -41,6 +41,7 @@ struct DistrictSummary {
     double cost_per_subscriber_usd_per_month = 0.0;
     double affordability = 0.0; // share of monthly GNI per capita
     std::string cheapest_mix;
+    std::string verdict; // affordability_verdict(): affordable, not affordable, under-served
 };
 
 struct ScenarioSummary {
@@ -57,6 +58,8 @@ struct ScenarioSummary {
     double cost_per_subscriber_usd_per_month = 0.0;
     double affordability = 0.0; // share of monthly GNI per capita
     double affordability_threshold = 0.0;
+    double target_served_share = 0.0;
+    std::string verdict; // of the city (affordability_verdict)
     std::uint64_t overloaded_cells = 0;
     std::vector<LayerSummary> layers;
     std::vector<DistrictSummary> districts;

@@ -516,6 +516,11 @@ ScenarioSummary summarise(const ScenarioResult& r) {
     s.cost_per_subscriber_usd_per_month = r.cost.city.per_subscriber_usd_per_month;
     s.affordability = r.cost.city.affordability;
     s.affordability_threshold = r.scenario->cost.affordability_threshold;
+    s.target_served_share = r.scenario->cost.target_served_share;
+    s.verdict = std::string(affordability_verdict(
+        s.affordability, s.affordability_threshold,
+        s.total.population > 0.0 ? s.served_population / s.total.population : 0.0,
+        s.target_served_share));
     s.overloaded_cells = r.capacity.overloaded_cells;
     for (std::size_t l = 0; l < r.layers.size(); ++l) {
         LayerSummary ls;
@@ -532,8 +537,14 @@ ScenarioSummary summarise(const ScenarioResult& r) {
         s.districts.push_back({info.code, info.name_ascii, std::string(to_string(info.type)),
                                r.coverage.districts[d], r.capacity.districts[d].served_population,
                                r.cost.districts[d].per_subscriber_usd_per_month,
-                               r.cost.districts[d].affordability,
-                               r.cost.districts[d].cheapest_mix});
+                               r.cost.districts[d].affordability, r.cost.districts[d].cheapest_mix,
+                               std::string(affordability_verdict(
+                                   r.cost.districts[d].affordability, s.affordability_threshold,
+                                   r.coverage.districts[d].population > 0.0
+                                       ? r.capacity.districts[d].served_population /
+                                             r.coverage.districts[d].population
+                                       : 0.0,
+                                   s.target_served_share))});
     }
     return s;
 }

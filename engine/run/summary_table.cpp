@@ -32,9 +32,13 @@ std::string format_summary(const RunReport& report) {
                            percent(ratio(s.covered_indoor_population, s.total.population)),
                            percent(ratio(s.served_population, s.total.population)),
                            usd(s.cost_per_subscriber_usd_per_month), percent(s.affordability),
-                           s.affordability <= s.affordability_threshold ? "affordable"
-                                                                        : "not affordable",
-                           percent(s.affordability_threshold));
+                           s.verdict, percent(s.affordability_threshold));
+        if (s.verdict == "under-served") {
+            out += fmt::format("  the cost looks low only because {} are served, below the "
+                               "target of {} (target_served_share)\n",
+                               percent(ratio(s.served_population, s.total.population)),
+                               percent(s.target_served_share));
+        }
         for (const LayerSummary& l : s.layers) {
             out += fmt::format("  layer {:<12} {:>6} sectors  {:<16}  covers {:>10.0f} people "
                                "({})\n",
@@ -44,18 +48,19 @@ std::string format_summary(const RunReport& report) {
         if (s.overloaded_cells > 0) {
             out += fmt::format("  {} cells overloaded in the busy hour\n", s.overloaded_cells);
         }
-        out += fmt::format("  {:<5} {:<14} {:<15} {:>11} {:>8} {:>8} {:>8} {:>9} {:>7}  {}\n",
-                           "code", "district", "type", "population", "covered", "indoors", "served",
-                           "USD/sub/m", "of GNI", "cheapest mix");
+        out +=
+            fmt::format("  {:<5} {:<14} {:<15} {:>11} {:>8} {:>8} {:>8} {:>9} {:>7}  {:<14}  {}\n",
+                        "code", "district", "type", "population", "covered", "indoors", "served",
+                        "USD/sub/m", "of GNI", "verdict", "cheapest mix");
         for (const DistrictSummary& d : s.districts) {
-            out +=
-                fmt::format("  {:<5} {:<14} {:<15} {:>11.0f} {:>8} {:>8} {:>8} {:>9} {:>7}  {}\n",
-                            d.code, d.name_ascii, d.type, d.totals.population,
-                            percent(ratio(d.totals.covered_population, d.totals.population)),
-                            percent(ratio(d.totals.covered_indoor_population, d.totals.population)),
-                            percent(ratio(d.served_population, d.totals.population)),
-                            usd(d.cost_per_subscriber_usd_per_month), percent(d.affordability),
-                            d.cheapest_mix.empty() ? "-" : d.cheapest_mix);
+            out += fmt::format(
+                "  {:<5} {:<14} {:<15} {:>11.0f} {:>8} {:>8} {:>8} {:>9} {:>7}  {:<14}  {}\n",
+                d.code, d.name_ascii, d.type, d.totals.population,
+                percent(ratio(d.totals.covered_population, d.totals.population)),
+                percent(ratio(d.totals.covered_indoor_population, d.totals.population)),
+                percent(ratio(d.served_population, d.totals.population)),
+                usd(d.cost_per_subscriber_usd_per_month), percent(d.affordability), d.verdict,
+                d.cheapest_mix.empty() ? "-" : d.cheapest_mix);
         }
         out += fmt::format("  {:<5} {:<14} {:<15} {:>11.0f} {:>8} {:>8} {:>8} {:>9} {:>7}\n", "",
                            "total", "", s.total.population,

@@ -197,7 +197,8 @@ void save_summary(const ScenarioSummary& s, const std::filesystem::path& path) {
              {"served_population", d.served_population},
              {"cost_per_subscriber_usd_per_month", number(d.cost_per_subscriber_usd_per_month)},
              {"affordability", number(d.affordability)},
-             {"cheapest_mix", d.cheapest_mix}});
+             {"cheapest_mix", d.cheapest_mix},
+             {"verdict", d.verdict}});
     }
     const nlohmann::json j = {
         {"name", s.name},
@@ -213,6 +214,8 @@ void save_summary(const ScenarioSummary& s, const std::filesystem::path& path) {
         {"cost_per_subscriber_usd_per_month", number(s.cost_per_subscriber_usd_per_month)},
         {"affordability", number(s.affordability)},
         {"affordability_threshold", s.affordability_threshold},
+        {"target_served_share", s.target_served_share},
+        {"verdict", s.verdict},
         {"overloaded_cells", s.overloaded_cells},
         {"layers", layers},
         {"districts", districts}};
@@ -246,6 +249,8 @@ ScenarioSummary load_summary(const std::filesystem::path& path) {
             number_from(j.at("cost_per_subscriber_usd_per_month"));
         s.affordability = number_from(j.at("affordability"));
         s.affordability_threshold = j.at("affordability_threshold").get<double>();
+        s.target_served_share = j.at("target_served_share").get<double>();
+        s.verdict = j.at("verdict").get<std::string>();
         s.overloaded_cells = j.at("overloaded_cells").get<std::uint64_t>();
         for (const nlohmann::json& l : j.at("layers")) {
             s.layers.push_back({l.at("name").get<std::string>(), l.at("model").get<std::string>(),
@@ -258,7 +263,8 @@ ScenarioSummary load_summary(const std::filesystem::path& path) {
                  d.at("type").get<std::string>(), totals_from(d.at("totals")),
                  d.at("served_population").get<double>(),
                  number_from(d.at("cost_per_subscriber_usd_per_month")),
-                 number_from(d.at("affordability")), d.at("cheapest_mix").get<std::string>()});
+                 number_from(d.at("affordability")), d.at("cheapest_mix").get<std::string>(),
+                 d.at("verdict").get<std::string>()});
         }
         return s;
     } catch (const nlohmann::json::exception& e) {
