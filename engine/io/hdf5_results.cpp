@@ -804,6 +804,7 @@ void append_plan_group(const std::filesystem::path& results_h5, const PlanTable&
         attr(g, "scenario", t.scenario);
         attr(g, "target_served_share", t.target_served_share);
         attr(g, "sweeps", static_cast<std::int32_t>(t.sweeps));
+        attr(g, "passes", static_cast<std::int32_t>(t.passes));
         attr(g, "converged", static_cast<std::int32_t>(t.converged ? 1 : 0));
         attr(g, "evaluations", static_cast<std::uint64_t>(t.evaluations));
         const hsize_t n = t.codes.size();

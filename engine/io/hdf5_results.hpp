@@ -52,6 +52,7 @@ struct PlanTable {
     std::string scenario; // the plan's scenario group in the same file
     double target_served_share = 0.0;
     int sweeps = 0;
+    int passes = 0;
     bool converged = false;
     std::uint64_t evaluations = 0;
 };

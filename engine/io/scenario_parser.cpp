@@ -1374,9 +1374,29 @@ plan::OptionSpec read_option(TableReader& r, const Scenario& sc, Problems& probl
                                      r.where(), printable(o.name)));
         }
     }
+    if (o.name == "built") {
+        problems.add(line_of(*r.find("name")),
+                     fmt::format("{} name \"built\" names the network as built in plan outputs; "
+                                 "give the option another name",
+                                 r.where()));
+    }
     if (auto kind = r.choice<plan::OptionKind>("kind", plan::parse_option_kind,
                                                "\"grid\", \"masts\" or \"ftth\"")) {
         o.kind = *kind;
+    }
+    // Keys that the option's kind has no use for: a mistake, not something to ignore.
+    const std::vector<std::string_view> unused =
+        o.kind == plan::OptionKind::ftth
+            ? std::vector<std::string_view>{"template",  "masts",   "isd_m",    "height_m",
+                                            "power_dbm", "sectors", "tilt_deg", "site_type"}
+        : o.kind == plan::OptionKind::masts
+            ? std::vector<std::string_view>{"isd_m", "sectors", "tilt_deg"}
+            : std::vector<std::string_view>{"masts"};
+    for (std::string_view key : unused) {
+        if (const toml::node* n = r.find(key)) {
+            problems.add(line_of(*n), fmt::format("{} {} has no use in an option of kind \"{}\"",
+                                                  r.where(), key, plan::to_string(o.kind)));
+        }
     }
     o.site_type = o.kind == plan::OptionKind::masts ? SiteType::upgrade : SiteType::new_macro;
     if (auto t = r.string("template", o.radio())) {
@@ -1447,31 +1467,34 @@ plan::OptionSpec read_option(TableReader& r, const Scenario& sc, Problems& probl
     return o;
 }
 
-void check_options(const plan::PlanSpec& spec, Problems& problems) {
+void check_options(const plan::PlanSpec& spec, const std::vector<Where>& lines,
+                   Problems& problems) {
     std::set<std::string> names;
-    for (const plan::OptionSpec& o : spec.options) {
+    for (std::size_t i = 0; i < spec.options.size(); ++i) {
+        const plan::OptionSpec& o = spec.options[i];
+        const Where& at = lines[i];
         if (!names.insert(o.name).second) {
-            problems.add(nullptr, fmt::format("[[plan.options]] name \"{}\" is given twice",
-                                              printable(o.name)));
+            problems.add(
+                at, fmt::format("[[plan.options]] name \"{}\" is given twice", printable(o.name)));
         }
         if (std::find(spec.existing.begin(), spec.existing.end(), o.name) != spec.existing.end()) {
-            problems.add(nullptr, fmt::format("[[plan.options]] name \"{}\" is a layer of the "
-                                              "network as built ([plan] existing); give the "
-                                              "option a name of its own",
-                                              printable(o.name)));
+            problems.add(at, fmt::format("[[plan.options]] name \"{}\" is a layer of the "
+                                         "network as built ([plan] existing); give the "
+                                         "option a name of its own",
+                                         printable(o.name)));
         }
         if (o.kind == plan::OptionKind::masts && !o.masts_layer.empty() &&
             std::find(spec.existing.begin(), spec.existing.end(), o.masts_layer) ==
                 spec.existing.end()) {
-            problems.add(nullptr, fmt::format("[[plan.options]] \"{}\": masts \"{}\" must be a "
-                                              "layer of the network as built ([plan] existing)",
-                                              printable(o.name), printable(o.masts_layer)));
+            problems.add(at, fmt::format("[[plan.options]] \"{}\": masts \"{}\" must be a "
+                                         "layer of the network as built ([plan] existing)",
+                                         printable(o.name), printable(o.masts_layer)));
         }
         if (o.site_type == SiteType::existing) {
-            problems.add(nullptr, fmt::format("[[plan.options]] \"{}\": site_type \"existing\" "
-                                              "would make the option free; list built layers in "
-                                              "[plan] existing",
-                                              printable(o.name)));
+            problems.add(at, fmt::format("[[plan.options]] \"{}\": site_type \"existing\" "
+                                         "would make the option free; list built layers in "
+                                         "[plan] existing",
+                                         printable(o.name)));
         }
     }
 }
@@ -1519,6 +1542,7 @@ plan::PlanSpec interpret_plan(const toml::table& root, const std::filesystem::pa
     spec.curve_from_share =
         r.number("curve_from_share", 0.0, 1.0, "").value_or(spec.curve_from_share);
     spec.switch_saving = r.number("switch_saving", 0.0, 1.0, "").value_or(spec.switch_saving);
+    std::vector<Where> lines; // of each option's table
     const toml::node* options = r.find("options", ScenarioKey::Kind::array_of_tables);
     const toml::array* a = options != nullptr ? options->as_array() : nullptr;
     if (a == nullptr || a->empty()) {
@@ -1534,13 +1558,18 @@ plan::PlanSpec interpret_plan(const toml::table& root, const std::filesystem::pa
             }
             TableReader orr = r.nested(*o, "options", fmt::format("[[plan.options]] #{}", i + 1));
             spec.options.push_back(read_option(orr, sc, problems));
+            lines.push_back(line_of(*o));
         }
     }
     if (spec.target.served_share < spec.curve_from_share) {
         spec.curve_from_share = spec.target.served_share;
     }
     r.finish();
-    check_options(spec, problems);
+    check_options(spec, lines, problems);
+    if (sc.name == "plan") {
+        problems.add(nullptr, "the plan's scenario is named \"plan\", the name of the plan group "
+                              "of results.h5; give it another name ([scenario] name)");
+    }
     return spec;
 }
 

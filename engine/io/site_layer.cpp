@@ -761,6 +761,26 @@ std::string unused_columns_warning(const std::filesystem::path& sites_path,
                        sites_path.string(), columns);
 }
 
+CsvPositionRoundTrip::CsvPositionRoundTrip(const std::string& crs_wkt)
+    : to_geo_(make_transform(srs_from_wkt(crs_wkt), wgs84())),
+      to_grid_(make_transform(wgs84(), srs_from_wkt(crs_wkt))) {}
+
+void CsvPositionRoundTrip::operator()(double& x_m, double& y_m) const {
+    const std::lock_guard lock(mutex_);
+    double lon = x_m;
+    double lat = y_m;
+    if (!to_geo_->Transform(1, &lon, &lat)) {
+        throw Error(ErrorCode::internal, "cannot transform a planned site to WGS 84");
+    }
+    lon = std::round(lon * 1e7) / 1e7; // as write_sectors writes a CSV
+    lat = std::round(lat * 1e7) / 1e7;
+    if (!to_grid_->Transform(1, &lon, &lat)) {
+        throw Error(ErrorCode::internal, "cannot transform a planned site to the analysis CRS");
+    }
+    x_m = lon;
+    y_m = lat;
+}
+
 void write_sectors(const std::filesystem::path& path, const std::vector<SectorRecord>& sectors) {
     ensure_gdal();
     const std::string ext = lower(path.extension().string());

@@ -21,8 +21,10 @@
 #include "core/scenario.hpp"
 #include "core/sector.hpp"
 #include "core/study_area.hpp"
+#include "io/gdal_support.hpp"
 
 #include <filesystem>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -62,6 +64,21 @@ struct SectorRecord {
     double mechanical_tilt_deg = 0.0;
     double electrical_tilt_deg = 0.0;
     double power_dbm = 0.0;
+};
+
+// The position a site at (x, y) in the analysis CRS has once a CSV site file holds it
+// (longitude and latitude rounded to 1e-7 degrees, as write_sectors writes them) and covsim
+// reads it back: the planner computes with it, so that a plan and `covsim run` of its site files
+// agree to the bit, and a site near a cell edge stands in the same cell in both. Thread-safe.
+class CsvPositionRoundTrip {
+public:
+    explicit CsvPositionRoundTrip(const std::string& crs_wkt);
+    void operator()(double& x_m, double& y_m) const;
+
+private:
+    TransformPtr to_geo_;
+    TransformPtr to_grid_;
+    mutable std::mutex mutex_; // PROJ transformations are not thread-safe
 };
 
 // Writes a site layer; the format follows the extension (.csv, .gpkg, .geojson/.json).

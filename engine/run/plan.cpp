@@ -3,8 +3,12 @@
 #include "core/error.hpp"
 #include "core/plan/kernel_evaluator.hpp"
 #include "core/scenario_inputs.hpp"
+#include "io/atomic_file.hpp"
+#include "io/input_file.hpp"
 #include "io/output_paths.hpp"
 #include "io/scenario_parser.hpp"
+#include "io/sha256.hpp"
+#include "io/site_layer.hpp"
 #include "run/batch_steps.hpp"
 #include "run/interrupt.hpp"
 #include "run/plan_outputs.hpp"
@@ -13,7 +17,9 @@
 #include <chrono>
 #include <csignal>
 #include <fmt/format.h>
+#include <fstream>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <spdlog/spdlog.h>
 #include <tbb/global_control.h>
@@ -132,8 +138,9 @@ public:
         if (mode_ == ProgressMode::none) {
             return;
         }
-        if (p.sweep != sweep_) {
+        if (p.sweep != sweep_ || p.pass != pass_) {
             sweep_ = p.sweep;
+            pass_ = p.pass;
             sweep_start_ = Clock::now();
         }
         const bool last = p.districts_done == p.district_count;
@@ -144,48 +151,141 @@ public:
         const double elapsed = seconds_since(sweep_start_);
         const double left = elapsed / static_cast<double>(p.districts_done) *
                             static_cast<double>(p.district_count - p.districts_done);
-        spdlog::info("plan: sweep {}, {}/{} districts, {} evaluations{}{}", p.sweep,
-                     p.districts_done, p.district_count, p.evaluations,
+        spdlog::info("plan: {} {}, {}/{} districts, {} evaluations{}{}", p.pass ? "pass" : "sweep",
+                     p.sweep, p.districts_done, p.district_count, p.evaluations,
                      p.city_cost_usd_per_year > 0.0
-                         ? fmt::format(", city {:.2f} M USD a year after the last sweep",
+                         ? fmt::format(", the current choices cost {:.2f} M USD a year",
                                        p.city_cost_usd_per_year / 1e6)
                          : std::string(),
                      last ? std::string()
-                          : fmt::format(", about {:.0f} s left in this sweep", left));
+                          : fmt::format(", about {:.0f} s left in this {}", left,
+                                        p.pass ? "pass" : "sweep"));
     }
 
 private:
     ProgressMode mode_;
     double interval_s_;
     int sweep_ = 0;
+    bool pass_ = false;
     Clock::time_point sweep_start_ = Clock::now();
     Clock::time_point last_line_ = Clock::now();
 };
 
-// Per sweep, how many districts changed their choice (and, with -v, which and how).
+// Per sweep and pass, how many districts changed their choice (and, with -v, which and how).
 void log_sweeps(const std::string& name, const plan::PlanResult& result, const plan::PlanSpec& spec,
                 const StudyArea& area) {
-    const std::vector<plan::Candidate> built(
+    std::vector<plan::Candidate> before(
         area.district_count(), plan::Candidate{std::vector<std::int16_t>(spec.options.size(), -1)});
-    for (std::size_t i = 0; i < result.choices_per_sweep.size(); ++i) {
-        const auto& before = i == 0 ? built : result.choices_per_sweep[i - 1];
-        const auto& after = result.choices_per_sweep[i];
+    const auto log = [&](const char* what, std::size_t i,
+                         const std::vector<plan::Candidate>& after) {
         std::size_t changed = 0;
         for (std::size_t d = 0; d < after.size(); ++d) {
             if (after[d] != before[d]) {
                 ++changed;
-                spdlog::debug("plan {}: sweep {}: district {}: {} -> {}", name, i + 1,
+                spdlog::debug("plan {}: {} {}: district {}: {} -> {}", name, what, i + 1,
                               area.districts[d].code, plan::describe(before[d], spec.options),
                               plan::describe(after[d], spec.options));
             }
         }
-        spdlog::info("plan {}: sweep {} changed the choice of {} districts", name, i + 1, changed);
+        spdlog::info("plan {}: {} {} changed the choice of {} districts", name, what, i + 1,
+                     changed);
+        before = after;
+    };
+    for (std::size_t i = 0; i < result.choices_per_sweep.size(); ++i) {
+        log("sweep", i, result.choices_per_sweep[i]);
     }
+    for (std::size_t i = 0; i < result.choices_per_pass.size(); ++i) {
+        log("pass", i, result.choices_per_pass[i]);
+    }
+}
+
+// The search's evaluations, kept in DIR/.plan_cache.json after each sweep and pass under a
+// checksum of every input and of covsim itself: a plan stopped by Ctrl-C (or finished) resumes
+// from them when run again with the same inputs, without evaluating anything twice.
+class SavedEvaluations {
+public:
+    SavedEvaluations(fs::path path, std::string checksum, bool force, std::size_t districts)
+        : path_(std::move(path)), checksum_(std::move(checksum)) {
+        cache_.resize(districts);
+        std::error_code ec;
+        if (force || !fs::exists(path_, ec)) {
+            return;
+        }
+        try {
+            std::ifstream in(path_, std::ios::binary);
+            const nlohmann::json j = nlohmann::json::parse(in);
+            if (j.at("checksum").get<std::string>() != checksum_ ||
+                j.at("districts").size() != districts) {
+                spdlog::info("plan: the inputs changed since '{}' was saved; searching from the "
+                             "start",
+                             path_.string());
+                return;
+            }
+            for (std::size_t d = 0; d < districts; ++d) {
+                for (const nlohmann::json& e : j.at("districts")[d]) {
+                    const auto v = e.at("e").get<std::vector<double>>();
+                    const plan::DistrictEvaluation ev{v.at(0), v.at(1), v.at(2), v.at(3),
+                                                      static_cast<std::size_t>(v.at(4))};
+                    cache_[d].emplace(e.at("k").get<std::vector<std::int16_t>>(), ev);
+                    ++loaded_;
+                }
+            }
+        } catch (const std::exception& e) {
+            cache_.assign(districts, {});
+            loaded_ = 0;
+            spdlog::warn("plan: cannot read '{}' ({}); searching from the start", path_.string(),
+                         e.what());
+        }
+    }
+
+    [[nodiscard]] plan::EvaluationCache& cache() { return cache_; }
+    [[nodiscard]] std::size_t loaded() const { return loaded_; }
+
+    void save(const plan::EvaluationCache& cache) const {
+        nlohmann::json districts = nlohmann::json::array();
+        for (const auto& map : cache) {
+            nlohmann::json entries = nlohmann::json::array();
+            for (const auto& [key, e] : map) {
+                entries.push_back({{"k", key},
+                                   {"e",
+                                    {e.population, e.served_population, e.subscribers,
+                                     e.annualised_cost_usd, static_cast<double>(e.sites_added)}}});
+            }
+            districts.push_back(std::move(entries));
+        }
+        io::AtomicFile f(path_);
+        std::ofstream out(f.temp_path(), std::ios::binary | std::ios::trunc);
+        out << nlohmann::json{{"checksum", checksum_}, {"districts", districts}}.dump() << '\n';
+        out.close();
+        if (!out) {
+            throw Error(ErrorCode::io, fmt::format("cannot write '{}'", path_.string()));
+        }
+        f.commit();
+    }
+
+private:
+    fs::path path_;
+    std::string checksum_;
+    plan::EvaluationCache cache_;
+    std::size_t loaded_ = 0;
+};
+
+// What the search's evaluations depend on: the built network's inputs and resolved scenario,
+// the plan file as written (its [plan]), and covsim's version.
+std::string plan_checksum(PlanInputs& in, const fs::path& plan_file) {
+    checksum_variants(in.variants, false);
+    io::Sha256 h;
+    h.update("covsim plan cache 1\n");
+    h.update(std::string(version()) + " " + std::string(git_commit()) + "\n");
+    h.update(in.variants.front().checksum + "\n");
+    h.update(io::read_input_file(plan_file, "plan file", io::max_scenario_file_bytes,
+                                 ErrorCode::scenario));
+    return h.hex_digest();
 }
 
 // A denser choice for a district that the whole-city run finds short of the target: the next
 // step of its first grid option that has one; else the cheapest other candidate its search
-// found reaching the target at a higher cost.
+// found reaching the target, within the district budget, at a higher cost than the current one.
 std::optional<plan::Candidate> densify(const plan::DistrictPlan& p, const plan::Candidate& current,
                                        const plan::PlanSpec& spec) {
     for (std::size_t o = 0; o < current.steps.size(); ++o) {
@@ -197,7 +297,8 @@ std::optional<plan::Candidate> densify(const plan::DistrictPlan& p, const plan::
             return next;
         }
     }
-    double current_cost = 0.0;
+    // The current choice's cost: from the search when it is there, else at least the plan's.
+    double current_cost = p.evaluation.annualised_cost_usd;
     for (const plan::EvaluatedCandidate& e : p.evaluated) {
         if (e.candidate == current) {
             current_cost = e.evaluation.annualised_cost_usd;
@@ -205,10 +306,12 @@ std::optional<plan::Candidate> densify(const plan::DistrictPlan& p, const plan::
     }
     const plan::EvaluatedCandidate* best = nullptr;
     for (const plan::EvaluatedCandidate& e : p.evaluated) {
-        if (e.candidate != current && e.evaluation.annualised_cost_usd > current_cost &&
+        const double cost = e.evaluation.annualised_cost_usd;
+        const bool in_budget = !spec.target.district_budget_usd_per_year ||
+                               cost <= *spec.target.district_budget_usd_per_year;
+        if (e.candidate != current && cost > current_cost && in_budget &&
             e.evaluation.served_share() >= spec.target.served_share &&
-            (best == nullptr ||
-             e.evaluation.annualised_cost_usd < best->evaluation.annualised_cost_usd)) {
+            (best == nullptr || cost < best->evaluation.annualised_cost_usd)) {
             best = &e;
         }
     }
@@ -262,6 +365,8 @@ PlanReport run_plan(const PlanConfig& config) {
     ein.option_layer = in->option_layer;
     ein.masts_layer = in->masts_layer;
     ein.ftth_built = in->variants.front().ftth_district;
+    const auto round_trip = std::make_shared<io::CsvPositionRoundTrip>(area.grid.crs_wkt);
+    ein.site_position = [round_trip](double& x, double& y) { (*round_trip)(x, y); };
     const plan::KernelEvaluator evaluator(std::move(ein));
     check_budget(spec, evaluator, area);
 
@@ -281,21 +386,33 @@ PlanReport run_plan(const PlanConfig& config) {
                  spec.options.size());
     PlanProgressLog log(config.progress, config.progress_interval_s);
     plan::PlanResult result;
+    SavedEvaluations saved(out.path() / ".plan_cache.json", plan_checksum(*in, config.plan_file),
+                           config.force, area.district_count());
+    if (saved.loaded() > 0) {
+        spdlog::info("plan {}: resuming with {} evaluations saved in '{}'", report.name,
+                     saved.loaded(), (out.path() / ".plan_cache.json").string());
+    }
+    const auto save = [&](const plan::EvaluationCache& cache) {
+        if (!monitor.stopped()) { // evaluations of cancelled work may be incomplete
+            saved.save(cache);
+        }
+    };
     {
-        tbb::task_arena arena(tbb::task_arena::attach{});
         tbb::task_group group(context);
-        group.run_and_wait(
-            [&] { result = plan::plan_network(spec, evaluator, {}, std::ref(log)); });
+        group.run_and_wait([&] {
+            result = plan::plan_network(spec, evaluator, {}, std::ref(log), &saved.cache(), save);
+        });
     }
     stop_if_interrupted(monitor);
     report.sweeps = result.sweeps;
+    report.passes = result.passes;
     report.converged = result.converged;
     report.evaluations = result.evaluations;
     log_sweeps(report.name, result, spec, area);
     if (!result.converged) {
-        spdlog::warn("plan {}: choices still changed in sweep {} (max_sweeps); the whole-city run "
-                     "confirms the last ones",
-                     report.name, result.sweeps);
+        spdlog::warn("plan {}: choices still changed in the last pass (max_sweeps = {}); the "
+                     "whole-city run confirms the last ones",
+                     report.name, spec.max_sweeps);
     }
 
     std::vector<plan::Candidate> choices;

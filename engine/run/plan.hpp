@@ -20,8 +20,8 @@ namespace covsim {
 struct PlanConfig {
     std::filesystem::path plan_file;
     std::filesystem::path out_dir = "plan";
-    int threads = 0; // 0: all hardware threads
-    bool force = false;
+    int threads = 0;    // 0: all hardware threads
+    bool force = false; // ignore the evaluations saved by an earlier plan (.plan_cache.json)
     std::string command_line;
     ProgressMode progress = ProgressMode::none;
     double progress_interval_s = 10.0;
@@ -63,6 +63,7 @@ struct PlanReport {
     double target_served_share = 0.0;
     double affordability_threshold = 0.0;
     int sweeps = 0;
+    int passes = 0;
     bool converged = false;
     std::size_t evaluations = 0;
     int confirm_rounds = 0;

@@ -122,8 +122,8 @@ PlanWriter::PlanWriter(const io::PlanFile& file, const Scenario& evaluated,
     : file_(file), evaluated_(evaluated), built_layers_(built_layers), option_layer_(option_layer),
       evaluator_(evaluator), dir_(std::move(dir)) {}
 
-void PlanWriter::write_sites(std::size_t option,
-                             const std::vector<plan::Candidate>& choices) const {
+std::vector<io::SectorRecord>
+PlanWriter::write_sites(std::size_t option, const std::vector<plan::Candidate>& choices) const {
     const StudyArea& area = evaluator_.area();
     const io::TransformPtr to_geo =
         io::make_transform(io::srs_from_wkt(area.grid.crs_wkt), io::wgs84());
@@ -162,6 +162,7 @@ void PlanWriter::write_sites(std::size_t option,
         throw Error(ErrorCode::io,
                     fmt::format("cannot write '{}': {}", final_path.string(), ec.message()));
     }
+    return records;
 }
 
 std::string PlanWriter::scenario_text(const std::vector<plan::Candidate>& choices,
@@ -259,13 +260,28 @@ fs::path PlanWriter::write_scenario(const std::vector<plan::Candidate>& choices)
         throw Error(ErrorCode::io, fmt::format("cannot create '{}': {}",
                                                (dir_ / "plan_sites").string(), ec.message()));
     }
+    std::vector<io::SectorRecord> all;
     for (std::size_t o = 0; o < spec.options.size(); ++o) {
         const fs::path csv = dir_ / "plan_sites" / (spec.options[o].name + ".csv");
         if (deployed[o] && spec.options[o].radio()) {
-            write_sites(o, choices);
+            const std::vector<io::SectorRecord> records = write_sites(o, choices);
+            all.insert(all.end(), records.begin(), records.end());
         } else {
             fs::remove(csv, ec); // of an earlier round or run; nothing of the user's
         }
+    }
+    // Every planned sector as points, for GIS (the CSVs are what plan.toml reads).
+    const fs::path gpkg = dir_ / "plan_sites" / "plan_sites.gpkg";
+    // Written in a directory of its own: the GeoPackage's layer is named after the file.
+    const fs::path temp = dir_ / "plan_sites" / ".partial" / "plan_sites.gpkg";
+    fs::create_directories(temp.parent_path(), ec);
+    io::write_sectors(temp, all);
+    fs::rename(temp, gpkg, ec);
+    std::error_code ignored;
+    fs::remove(temp.parent_path(), ignored);
+    if (ec) {
+        throw Error(ErrorCode::io,
+                    fmt::format("cannot write '{}': {}", gpkg.string(), ec.message()));
     }
     const fs::path path = dir_ / "plan.toml";
     io::AtomicFile f(path);
@@ -278,12 +294,8 @@ fs::path PlanWriter::write_scenario(const std::vector<plan::Candidate>& choices)
 void fill_plan_rows(PlanReport& report, const ScenarioResult& r,
                     const std::vector<plan::Candidate>& choices, const plan::PlanResult& search,
                     const plan::PlanSpec& spec, std::size_t built_layers) {
-    const double from = spec.curve_from_share;
-    const double to = spec.target.served_share;
-    report.curve_shares.clear();
-    for (double s = from; s <= to + 1e-9; s += curve_step) {
-        report.curve_shares.push_back(std::round(s * 100.0) / 100.0);
-    }
+    report.curve_shares =
+        plan::curve_shares(spec.curve_from_share, spec.target.served_share, curve_step);
     const double months = 12.0;
     report.districts.clear();
     PlanDistrictRow city;
@@ -326,10 +338,8 @@ void fill_plan_rows(PlanReport& report, const ScenarioResult& r,
             served_subscribers > 0.0 ? cost.annualised_usd / months / served_subscribers
                                      : std::numeric_limits<double>::quiet_NaN();
         row.affordability = cost.affordability;
-        row.curve_usd_per_year = plan::cost_curve(search.districts[d].evaluated, from,
-                                                  report.curve_shares.back(), curve_step);
-        row.curve_usd_per_year.resize(report.curve_shares.size(),
-                                      std::numeric_limits<double>::quiet_NaN());
+        row.curve_usd_per_year =
+            plan::cost_curve(search.districts[d].evaluated, report.curve_shares);
         for (std::size_t i = 0; i < report.curve_shares.size(); ++i) {
             city.curve_usd_per_year[i] += row.curve_usd_per_year[i];
         }
@@ -388,6 +398,7 @@ io::PlanTable plan_table(const PlanReport& report) {
     t.scenario = report.name;
     t.target_served_share = report.target_served_share;
     t.sweeps = report.sweeps;
+    t.passes = report.passes;
     t.converged = report.converged;
     t.evaluations = report.evaluations;
     t.curve_share = report.curve_shares;
@@ -459,9 +470,9 @@ std::vector<fs::path> PlanWriter::write_tables(const PlanReport& report) const {
 
 std::string format_plan_report(const PlanReport& report) {
     std::string out = fmt::format(
-        "plan {}: {:g} % served in every district; {} sweeps{}, {} evaluations, {} whole-city "
-        "run{}\n\n",
-        report.name, 100.0 * report.target_served_share, report.sweeps,
+        "plan {}: {:g} % served in every district; {} sweeps and {} passes{}, {} evaluations, {} "
+        "whole-city run{}\n\n",
+        report.name, 100.0 * report.target_served_share, report.sweeps, report.passes,
         report.converged ? "" : " (not converged)", report.evaluations, report.confirm_rounds,
         report.confirm_rounds == 1 ? "" : "s");
     out += fmt::format("{:<5} {:<18} {:>8} {:>7} {:>4}  {:<28} {:>6} {:>11} {:>8}\n", "code",

@@ -7,6 +7,7 @@
 #include "core/plan/plan.hpp"
 #include "core/result.hpp"
 #include "io/scenario_parser.hpp"
+#include "io/site_layer.hpp"
 #include "run/batch_steps.hpp"
 #include "run/plan.hpp"
 
@@ -42,7 +43,8 @@ public:
 private:
     [[nodiscard]] std::string scenario_text(const std::vector<plan::Candidate>& choices,
                                             const std::vector<bool>& deployed) const;
-    void write_sites(std::size_t option, const std::vector<plan::Candidate>& choices) const;
+    std::vector<io::SectorRecord> write_sites(std::size_t option,
+                                              const std::vector<plan::Candidate>& choices) const;
 
     const io::PlanFile& file_;
     const Scenario& evaluated_;

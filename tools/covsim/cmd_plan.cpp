@@ -21,7 +21,8 @@ void add_plan_command(CLI::App& app, Context& ctx) {
         ->check(CLI::Range(0, 1024))
         ->capture_default_str();
     cmd->add_flag("--force", config->force,
-                  "Recompute the whole-city run even when its inputs are unchanged");
+                  "Search from the start, ignoring the evaluations saved in DIR/.plan_cache.json "
+                  "by an earlier (or interrupted) plan of the same inputs");
     cmd->callback([&ctx, config, file, out_dir] {
         ctx.action = [&ctx, config, file, out_dir] {
             config->plan_file = *file;

@@ -81,7 +81,8 @@ double max_range_m(const std::vector<CoverageLayer>& layers) {
 std::vector<Sector> option_sectors(const OptionSpec& option, std::size_t layer, std::size_t step,
                                    std::size_t district, const StudyArea& area,
                                    const std::vector<Sector>& built_sectors,
-                                   std::optional<std::size_t> masts_layer) {
+                                   std::optional<std::size_t> masts_layer,
+                                   const std::function<void(double&, double&)>& site_position) {
     std::vector<Sector> out;
     const District& d = area.districts[district];
     if (option.kind == OptionKind::masts) {
@@ -106,6 +107,11 @@ std::vector<Sector> option_sectors(const OptionSpec& option, std::size_t layer, 
         std::round(hex_default_tilt_deg(option.height_m, isd) * 10.0) / 10.0);
     std::vector<PlannedSite> sites =
         hex_sites_in_district(d, isd, static_cast<std::int32_t>(district));
+    if (site_position) {
+        for (PlannedSite& p : sites) {
+            site_position(p.x_m, p.y_m);
+        }
+    }
     // A site stands in the district of its cell, as a site file's rows are read
     // (io/site_layer): a lattice point inside the polygon whose cell belongs to a neighbour
     // would be that neighbour's site in the whole-city run.
@@ -225,9 +231,9 @@ KernelEvaluator::sectors(std::size_t district, std::size_t option, std::size_t s
             return it->second;
         }
     }
-    auto made = std::make_shared<const std::vector<Sector>>(
-        option_sectors(in_.spec->options[option], in_.option_layer[option].value_or(0), step,
-                       district, *in_.area, in_.built_sectors, in_.masts_layer[option]));
+    auto made = std::make_shared<const std::vector<Sector>>(option_sectors(
+        in_.spec->options[option], in_.option_layer[option].value_or(0), step, district, *in_.area,
+        in_.built_sectors, in_.masts_layer[option], in_.site_position));
     const std::lock_guard lock(sectors_mutex_);
     return sectors_.emplace(key, std::move(made)).first->second;
 }

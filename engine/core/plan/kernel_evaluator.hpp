@@ -11,6 +11,7 @@
 #include "core/sector.hpp"
 #include "core/study_area.hpp"
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -28,16 +29,21 @@ struct KernelEvaluatorInput {
     std::vector<std::optional<std::size_t>> option_layer; // per option: its planned layer
     std::vector<std::optional<std::size_t>> masts_layer;  // per masts option: the built layer
     std::vector<bool> ftth_built; // per district: fibre offered by the scenario itself
+    // Moves a planned site's position to where a site file will hold it (io:
+    // CsvPositionRoundTrip); empty: the exact lattice point.
+    std::function<void(double&, double&)> site_position;
 };
 
 // The sites a candidate adds in one district: hexagonal lattice points of the district at the
-// step's ISD (core/hexgrid.hpp), each with `sectors` sectors aimed at 0, 120, 240 degrees, or
-// the built sectors of the masts layer there. Site ids: "<option>-<district code>-<nnnn>" for a
+// step's ISD (core/hexgrid.hpp), moved by `site_position` (when given) and kept where their cell
+// belongs to the district, each with `sectors` sectors aimed at 0, 120, 240 degrees; or the
+// built sectors of the masts layer there. Site ids: "<option>-<district code>-<nnnn>" for a
 // grid; the mast's own id for masts.
 std::vector<Sector> option_sectors(const OptionSpec& option, std::size_t layer, std::size_t step,
                                    std::size_t district, const StudyArea& area,
                                    const std::vector<Sector>& built_sectors,
-                                   std::optional<std::size_t> masts_layer);
+                                   std::optional<std::size_t> masts_layer,
+                                   const std::function<void(double&, double&)>& site_position);
 
 class KernelEvaluator final : public Evaluator {
 public:

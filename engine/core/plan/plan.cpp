@@ -32,11 +32,14 @@ bool within_budget(const DistrictEvaluation& e, const TargetSpec& target) {
            e.annualised_cost_usd <= *target.district_budget_usd_per_year;
 }
 
-// Evaluations of one district, keyed by the candidate and its neighbours' choices: a later sweep
-// whose neighbours did not change reuses them. Only the district's own search touches it.
+// One district's evaluations (EvaluationCache), keyed by the candidate and its neighbours'
+// choices: a later sweep whose neighbours did not change reuses them. Only the district's own
+// search touches it.
 class DistrictCache {
 public:
     using Key = std::vector<std::int16_t>;
+
+    explicit DistrictCache(std::map<Key, DistrictEvaluation>& map) : map_(map) {}
 
     [[nodiscard]] static Key key(const Candidate& c, const std::vector<std::size_t>& neighbours,
                                  const std::vector<Candidate>& choices) {
@@ -53,7 +56,7 @@ public:
     void insert(Key k, const DistrictEvaluation& e) { map_.emplace(std::move(k), e); }
 
 private:
-    std::map<Key, DistrictEvaluation> map_;
+    std::map<Key, DistrictEvaluation>& map_;
 };
 
 // One district's search in one sweep: the network as built, each option alone from its sparsest
@@ -273,7 +276,7 @@ Move search_district(const PlanSpec& spec, const Evaluator& evaluator, std::size
             const double now = m.current->evaluation.annualised_cost_usd;
             const double then = b.evaluation.annualised_cost_usd;
             if (b.candidate != m.current->candidate && meets(b.evaluation, spec.target) &&
-                now > then * (1.0 + spec.switch_saving)) {
+                now - then > spec.switch_saving * now) {
                 m.best = b;
                 m.saving = (now - then) / now;
             }
@@ -284,9 +287,25 @@ Move search_district(const PlanSpec& spec, const Evaluator& evaluator, std::size
 
 } // namespace
 
+namespace {
+
+// What a district does with a Move: its new plan, and whether its choice changed.
+bool apply(const Move& m, const Candidate& before, const TargetSpec& target, DistrictPlan& plan) {
+    const bool switches = m.forced || m.saving > 0.0 || !m.current;
+    const EvaluatedCandidate& pick = switches ? m.best : *m.current;
+    plan.choice = pick.candidate;
+    plan.evaluation = pick.evaluation;
+    plan.target_met = meets(pick.evaluation, target);
+    return pick.candidate != before;
+}
+
+} // namespace
+
 PlanResult plan_network(const PlanSpec& spec, const Evaluator& evaluator,
                         std::vector<Candidate> start,
-                        const std::function<void(const PlanProgress&)>& progress) {
+                        const std::function<void(const PlanProgress&)>& progress,
+                        EvaluationCache* cache,
+                        const std::function<void(const EvaluationCache&)>& stage_done) {
     const std::size_t n = evaluator.district_count();
     if (start.empty()) {
         start.assign(n, Candidate{std::vector<std::int16_t>(spec.options.size(), -1)});
@@ -295,65 +314,90 @@ PlanResult plan_network(const PlanSpec& spec, const Evaluator& evaluator,
         throw Error(ErrorCode::internal, "plan: one starting candidate per district expected");
     }
     std::vector<std::set<Candidate>> abandoned(n); // choices each district has left
-    std::vector<DistrictCache> caches(n);
+    EvaluationCache own;
+    EvaluationCache& evaluations_of = cache != nullptr ? *cache : own;
+    evaluations_of.resize(n);
+    std::vector<DistrictCache> caches;
+    for (auto& map : evaluations_of) {
+        caches.emplace_back(map);
+    }
+    const auto finished_stage = [&] {
+        if (stage_done) {
+            stage_done(evaluations_of);
+        }
+    };
     std::atomic<std::size_t> evaluations{0};
     std::mutex progress_mutex;
     PlanResult result;
+    result.districts.resize(n);
     std::vector<Candidate> choices = std::move(start);
     double previous_cost = 0.0;
-    // Each district's last search: its candidates for choose() and the cost curve.
-    std::vector<std::vector<EvaluatedCandidate>> searched(n);
+    const auto report = [&](int sweep, bool pass, std::size_t& done) {
+        if (progress) {
+            const std::lock_guard lock(progress_mutex);
+            progress({sweep, pass, ++done, n, evaluations.load(), previous_cost});
+        }
+    };
+    // Jacobi sweeps: every district against the previous sweep's choices, in parallel.
     for (int sweep = 1; sweep <= spec.max_sweeps; ++sweep) {
         std::vector<Move> moves(n);
         std::size_t done = 0;
         tbb::parallel_for(std::size_t{0}, n, [&](std::size_t d) {
             moves[d] = search_district(spec, evaluator, d, choices, sweep == 1, caches[d],
-                                       evaluations, abandoned[d], searched[d]);
-            if (progress) {
-                const std::lock_guard lock(progress_mutex);
-                progress({sweep, ++done, n, evaluations.load(), previous_cost});
-            }
+                                       evaluations, abandoned[d], result.districts[d].evaluated);
+            report(sweep, false, done);
         });
-        std::vector<DistrictPlan> plans(n);
         std::size_t changed = 0;
         for (std::size_t d = 0; d < n; ++d) {
-            const Move& m = moves[d];
-            const bool voluntary = m.saving > 0.0;
-            if (m.forced || voluntary) {
+            if (moves[d].forced || moves[d].saving > 0.0) {
                 abandoned[d].insert(choices[d]);
             }
-            const EvaluatedCandidate& pick =
-                m.forced || voluntary || !m.current ? m.best : *m.current;
-            plans[d].choice = pick.candidate;
-            plans[d].evaluation = pick.evaluation;
-            plans[d].target_met = meets(pick.evaluation, spec.target);
-            changed += pick.candidate != choices[d] ? 1 : 0;
+            changed += apply(moves[d], choices[d], spec.target, result.districts[d]) ? 1 : 0;
         }
         for (std::size_t d = 0; d < n; ++d) {
-            choices[d] = plans[d].choice;
+            choices[d] = result.districts[d].choice;
         }
-        previous_cost = city_cost(plans);
-        result.districts = std::move(plans);
+        previous_cost = city_cost(result.districts);
         result.sweeps = sweep;
         result.choices_per_sweep.push_back(choices);
+        finished_stage();
+        if (changed == 0) {
+            break;
+        }
+    }
+    // Gauss-Seidel passes without the tabu list: one district at a time, in district order,
+    // against the others' latest choices, so that a choice the sweeps could not return to is
+    // taken when it is cheaper, without neighbours switching together.
+    const std::set<Candidate> none;
+    for (int pass = 1; pass <= spec.max_sweeps; ++pass) {
+        std::size_t changed = 0;
+        std::size_t done = 0;
+        for (std::size_t d = 0; d < n; ++d) {
+            const Move m = search_district(spec, evaluator, d, choices, false, caches[d],
+                                           evaluations, none, result.districts[d].evaluated);
+            if (apply(m, choices[d], spec.target, result.districts[d])) {
+                ++changed;
+                choices[d] = result.districts[d].choice;
+            }
+            report(pass, true, done);
+        }
+        previous_cost = city_cost(result.districts);
+        result.passes = pass;
+        result.choices_per_pass.push_back(choices);
+        finished_stage();
         if (changed == 0) {
             result.converged = true;
             break;
         }
     }
-    for (std::size_t d = 0; d < n; ++d) {
-        result.districts[d].evaluated = std::move(searched[d]);
-    }
     result.evaluations = evaluations.load();
     return result;
 }
 
-std::vector<double> cost_curve(const std::vector<EvaluatedCandidate>& evaluated, double from,
-                               double to, double step) {
+std::vector<double> cost_curve(const std::vector<EvaluatedCandidate>& evaluated,
+                               const std::vector<double>& shares) {
     std::vector<double> costs;
-    const auto count = static_cast<std::size_t>(std::floor((to - from) / step + 1e-9)) + 1;
-    for (std::size_t i = 0; i < count; ++i) {
-        const double share = from + static_cast<double>(i) * step;
+    for (const double share : shares) {
         double best = std::numeric_limits<double>::quiet_NaN();
         for (const EvaluatedCandidate& c : evaluated) {
             if (c.evaluation.served_share() >= share - share_slack &&
@@ -364,6 +408,23 @@ std::vector<double> cost_curve(const std::vector<EvaluatedCandidate>& evaluated,
         costs.push_back(best);
     }
     return costs;
+}
+
+std::vector<double> curve_shares(double from, double to, double step) {
+    std::vector<double> shares;
+    for (int i = 0;; ++i) {
+        // Whole multiples of the step from `from`, rounded to 1e-9 so that 0.5 + 45 * 0.01 is
+        // written 0.95, then the target itself when the steps do not land on it.
+        const double s = std::round((from + i * step) * 1e9) / 1e9;
+        if (s > to + 1e-12) {
+            break;
+        }
+        shares.push_back(s);
+    }
+    if (shares.empty() || shares.back() < to - 1e-12) {
+        shares.push_back(to);
+    }
+    return shares;
 }
 
 } // namespace covsim::plan

@@ -16,6 +16,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -62,7 +63,8 @@ struct PlanSpec {
     int max_options_per_district = 2; // options combined in one district
     double curve_from_share = 0.5;    // the cost curve's first served share
     // A district whose choice still reaches the target switches to another only when that one
-    // costs less by more than this share (hysteresis against sweeps that flip back and forth).
+    // saves more than this share of the current choice's cost (hysteresis against sweeps that
+    // flip back and forth).
     double switch_saving = 0.05;
     double window_margin_m = 2000.0; // cells around a district whose load its sites share
 };
@@ -137,7 +139,8 @@ struct DistrictPlan {
 };
 
 struct PlanProgress {
-    int sweep = 0;                  // 1-based
+    int sweep = 0;                  // 1-based, of the sweeps, then of the passes
+    bool pass = false;              // a Gauss-Seidel pass, not a sweep
     std::size_t districts_done = 0; // in this sweep
     std::size_t district_count = 0;
     std::size_t evaluations = 0;         // computed so far (cache hits not counted)
@@ -147,29 +150,52 @@ struct PlanProgress {
 struct PlanResult {
     std::vector<DistrictPlan> districts;
     int sweeps = 0;
-    bool converged = false; // the last sweep changed no choice
+    int passes = 0;         // Gauss-Seidel passes after the sweeps
+    bool converged = false; // the last pass changed no choice
     std::size_t evaluations = 0;
     std::vector<std::vector<Candidate>> choices_per_sweep; // every district's choice, per sweep
+    std::vector<std::vector<Candidate>> choices_per_pass;  // and after each pass
 };
+
+// Evaluations per district, keyed by the candidate's steps followed by the steps of the choices
+// of the district's neighbours (Evaluator::neighbours, in that order).
+using EvaluationCache = std::vector<std::map<std::vector<std::int16_t>, DistrictEvaluation>>;
 
 // The choice among evaluated candidates: the cheapest that reaches the target within the
 // district budget (ties: the higher share, then the earlier candidate); when none does, the one
 // with the highest share within the budget (ties: the cheaper).
 std::size_t choose(const std::vector<EvaluatedCandidate>& evaluated, const TargetSpec& target);
 
-// The least-cost plan from `start` (one candidate per district; empty: all as built). In the
-// first sweep every district searches all its candidates; in later ones a district keeps its
-// choice while it still reaches the target (within the budget) and searches again only when it
-// no longer does. Districts of a sweep are searched in parallel (TBB); `progress` is called after
-// each district of each sweep, from any thread, one call at a time. Throws what the evaluator
-// throws.
+// The least-cost plan from `start` (one candidate per district; empty: all as built), in two
+// stages (docs/planning.md, "The search"):
+//  1. Jacobi sweeps, the districts in parallel (TBB), each against the previous sweep's choices
+//     of the others: in the first, every district takes its best candidate; in later ones a
+//     district whose choice no longer reaches the target takes its best (forced), one whose
+//     choice works switches only to save more than switch_saving, and never back to a choice it
+//     has left (a tabu list: neighbours switching together would flip back and forth). Until a
+//     sweep changes nothing, or max_sweeps.
+//  2. Gauss-Seidel passes: one district at a time in district order against the others' latest
+//     choices, with the same rule and no tabu list, until a pass changes nothing (or
+//     max_sweeps passes).
+// Choices depend only on evaluations and the district order, so the plan is the same for any
+// thread count. `progress` is called after each district of each sweep and pass, from any
+// thread, one call at a time. Throws what the evaluator throws.
+//
+// `cache`, when given, holds evaluations from an earlier search of the same inputs (run/plan
+// saves it to resume an interrupted plan): they are used instead of evaluating again, and the
+// search adds its own. `stage_done` is called with it after each sweep and pass.
 PlanResult plan_network(const PlanSpec& spec, const Evaluator& evaluator,
                         std::vector<Candidate> start,
-                        const std::function<void(const PlanProgress&)>& progress = {});
+                        const std::function<void(const PlanProgress&)>& progress = {},
+                        EvaluationCache* cache = nullptr,
+                        const std::function<void(const EvaluationCache&)>& stage_done = {});
 
-// The cost curve of one district: for each served share s from `from` to `to` in steps of
-// `step`, the least annualised cost among `evaluated` that serves at least s (NaN when none).
-std::vector<double> cost_curve(const std::vector<EvaluatedCandidate>& evaluated, double from,
-                               double to, double step);
+// The cost curve of one district: for each served share, the least annualised cost among
+// `evaluated` that serves at least that share (NaN when none does).
+std::vector<double> cost_curve(const std::vector<EvaluatedCandidate>& evaluated,
+                               const std::vector<double>& shares);
+
+// The shares of a cost curve: from `from` in steps of `step` up to `to`, ending at `to`.
+std::vector<double> curve_shares(double from, double to, double step);
 
 } // namespace covsim::plan

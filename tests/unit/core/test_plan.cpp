@@ -54,8 +54,11 @@ TEST(Plan, CostCurveIsTheLeastCostThatServesEachShare) {
     const std::vector<EvaluatedCandidate> e = {
         point(built(1), 0.55, 100.0), point(with(1, 0, 0), 0.70, 300.0),
         point(with(1, 0, 1), 0.62, 350.0), point(with(1, 0, 2), 0.90, 900.0)};
-    const std::vector<double> c = cost_curve(e, 0.5, 0.95, 0.05);
-    ASSERT_EQ(c.size(), 10U);      // 0.50, 0.55, ..., 0.95
+    const std::vector<double> shares = curve_shares(0.5, 0.95, 0.05);
+    ASSERT_EQ(shares.size(), 10U); // 0.50, 0.55, ..., 0.95
+    EXPECT_EQ(shares[9], 0.95);
+    const std::vector<double> c = cost_curve(e, shares);
+    ASSERT_EQ(c.size(), 10U);
     EXPECT_EQ(c[0], 100.0);        // 0.50
     EXPECT_EQ(c[1], 100.0);        // 0.55
     EXPECT_EQ(c[2], 300.0);        // 0.60: 0.70 at 300 beats 0.62 at 350
@@ -63,6 +66,13 @@ TEST(Plan, CostCurveIsTheLeastCostThatServesEachShare) {
     EXPECT_EQ(c[5], 900.0);        // 0.75
     EXPECT_EQ(c[8], 900.0);        // 0.90
     EXPECT_TRUE(std::isnan(c[9])); // 0.95: never served
+}
+
+TEST(Plan, CurveSharesEndAtTheTarget) {
+    EXPECT_EQ(curve_shares(0.5, 0.955, 0.01).back(), 0.955);
+    EXPECT_EQ(curve_shares(0.5, 0.955, 0.01).size(), 47U); // 0.50..0.95, then 0.955
+    EXPECT_EQ(curve_shares(0.95, 0.95, 0.01), (std::vector<double>{0.95}));
+    EXPECT_EQ(curve_shares(0.5, 0.95, 0.01)[45], 0.95);
 }
 
 TEST(Plan, DescribeNamesOptionsAndDistances) {
