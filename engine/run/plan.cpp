@@ -376,6 +376,7 @@ PlanReport run_plan(const PlanConfig& config) {
     report.threads = threads;
     report.target_served_share = spec.target.served_share;
     report.affordability_threshold = in->file.scenario.cost.affordability_threshold;
+    report.city_budget_usd_per_year = spec.target.city_budget_usd_per_year;
 
     const InterruptHandler interrupts;
     tbb::task_group_context context;

@@ -12,6 +12,7 @@
 #include "run/progress.hpp"
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -62,6 +63,7 @@ struct PlanReport {
     std::vector<double> curve_shares;
     double target_served_share = 0.0;
     double affordability_threshold = 0.0;
+    std::optional<double> city_budget_usd_per_year;
     int sweeps = 0;
     int passes = 0;
     bool converged = false;

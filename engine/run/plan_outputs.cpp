@@ -500,6 +500,13 @@ std::string format_plan_report(const PlanReport& report) {
                            100.0 * report.curve_shares.back(), last / 1e6, curve.back() / 1e6,
                            100.0 * last / curve.back());
     }
+    if (report.city_budget_usd_per_year &&
+        report.city.annualised_cost_usd > *report.city_budget_usd_per_year) {
+        out += fmt::format(
+            "\nThe plan costs {:.2f} M USD a year, above the city budget of {:.2f} M "
+            "(city_budget_usd_per_year): the search does not enforce it.\n",
+            report.city.annualised_cost_usd / 1e6, *report.city_budget_usd_per_year / 1e6);
+    }
     std::size_t unmet = 0;
     for (const PlanDistrictRow& r : report.districts) {
         unmet += r.target_met ? 0 : 1;
