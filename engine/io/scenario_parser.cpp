@@ -1139,11 +1139,18 @@ Scenario interpret_scenario(const toml::table& root, const std::filesystem::path
     }
 
     const toml::node* layers_node = top.find("layers", ScenarioKey::Kind::array_of_tables);
-    if (layers_node == nullptr || !layers_node->is_array_of_tables()) {
+    // A network of fibre alone (a plan can choose one) has no radio layer.
+    const bool fibre_offered = !sc.ftth.districts.empty() ||
+                               std::any_of(sc.ftth.district_types.begin(),
+                                           sc.ftth.district_types.end(), [](bool b) { return b; });
+    const bool no_layers = layers_node == nullptr ||
+                           (layers_node->as_array() != nullptr && layers_node->as_array()->empty());
+    if ((layers_node == nullptr || !layers_node->is_array_of_tables()) &&
+        !(no_layers && fibre_offered)) {
         problems.add(layers_node != nullptr ? line_of(*layers_node) : Where{},
                      "expected at least one [[layers]] table (name, sites, frequency_mhz, "
-                     "bandwidth_mhz, model)");
-    } else {
+                     "bandwidth_mhz, model), or fibre to the home in [ftth]");
+    } else if (layers_node != nullptr && layers_node->is_array_of_tables()) {
         std::set<std::string> names;
         for (const toml::node& node : *layers_node->as_array()) {
             const toml::table& lt = *node.as_table();

@@ -202,6 +202,17 @@ TEST_F(ScenarioParser, DuplicateLayerNamesAndMissingTablesAreErrors) {
               std::string::npos);
 }
 
+// A network of fibre alone (covsim plan can choose one) needs no radio layer.
+TEST_F(ScenarioParser, FibreAloneNeedsNoLayer) {
+    const Scenario sc = parse(study_area + "[ftth]\ndistricts = [\"001\"]\n");
+    EXPECT_TRUE(sc.layers.empty());
+    EXPECT_EQ(sc.ftth.districts, std::vector<std::string>{"001"});
+    EXPECT_NE(error_of(study_area + "[ftth]\ndistricts = []\n")
+                  .find("expected at least one [[layers]] table (name, sites, frequency_mhz, "
+                        "bandwidth_mhz, model), or fibre to the home in [ftth]"),
+              std::string::npos);
+}
+
 TEST_F(ScenarioParser, MissingScenarioFileIsAnIoError) {
     try {
         io::parse_scenario_file(dir / "absent.toml");
