@@ -96,9 +96,13 @@ bool is_earth_crs(const OGRSpatialReference* srs);
 // Boost.Geometry's orientation and closure.
 MultiPolygon to_multipolygon(const OGRGeometry& geometry);
 
-// The analysis CRS of a district layer: `crs` when given (a projected CRS in metres; otherwise
-// covsim::Error(code) naming `key`), else the WGS 84 / UTM zone containing the centre of the
-// layer's extent. `file` names the layer's file in errors.
+// How far a given analysis CRS may scale distances at the districts' centre (1 %: areas 2 %).
+inline constexpr double max_crs_scale_error = 0.01;
+
+// The analysis CRS of a district layer: `crs` when given (a projected CRS in metres, true to
+// scale within max_crs_scale_error east-west and north-south at the centre of the layer's
+// extent; otherwise covsim::Error(code) naming `key`), else the WGS 84 / UTM zone containing
+// that centre. `file` names the layer's file in errors.
 OGRSpatialReference analysis_srs(std::string_view crs, std::string_view key, ErrorCode code,
                                  OGRLayer& layer, const OGRSpatialReference& source_srs,
                                  const std::string& file);
