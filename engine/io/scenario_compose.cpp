@@ -732,7 +732,11 @@ PlanFile parse_plan_file(const fs::path& path) {
     if (!fs::exists(path, ec)) {
         throw Error(ErrorCode::io, fmt::format("plan file '{}' not found", path.string()));
     }
-    Sources sources(read_text(path), path);
+    return parse_plan_text(read_text(path), path);
+}
+
+PlanFile parse_plan_text(const std::string& text, const fs::path& path) {
+    Sources sources(text, path);
     std::vector<fs::path> files;
     toml::table tree = sources.compose(files);
     std::vector<Problem> problems;

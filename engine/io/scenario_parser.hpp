@@ -70,5 +70,7 @@ struct PlanFile {
 
 // Every problem of the scenario and of its [plan] at once, as one Error(scenario).
 PlanFile parse_plan_file(const std::filesystem::path& path);
+// Same, from text; `path` names the file in messages and anchors relative paths.
+PlanFile parse_plan_text(const std::string& text, const std::filesystem::path& path);
 
 } // namespace covsim::io
