@@ -391,7 +391,8 @@ Canvas render_cost_curve(const std::string& title, const std::vector<double>& sh
         y_hi = 1.0;
     }
     const Axis xa = nice_axis(x_lo, x_hi, 5.0);
-    const Axis ya = nice_axis(y_lo, y_hi, 1.0);
+    Axis ya = nice_axis(y_lo, y_hi, 1.0);
+    ya.lo = std::max(ya.lo, 0.0); // a cost: no axis below zero
     const double pw = l.plot_right - l.plot_left;
     const double ph = l.plot_bottom - l.plot_top;
     auto to_px = [&](double x) {
