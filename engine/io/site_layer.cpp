@@ -766,7 +766,6 @@ CsvPositionRoundTrip::CsvPositionRoundTrip(const std::string& crs_wkt)
       to_grid_(make_transform(wgs84(), srs_from_wkt(crs_wkt))) {}
 
 void CsvPositionRoundTrip::operator()(double& x_m, double& y_m) const {
-    const std::lock_guard lock(mutex_);
     double lon = x_m;
     double lat = y_m;
     if (!to_geo_->Transform(1, &lon, &lat)) {

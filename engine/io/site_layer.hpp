@@ -24,7 +24,6 @@
 #include "io/gdal_support.hpp"
 
 #include <filesystem>
-#include <mutex>
 #include <string>
 #include <vector>
 
@@ -69,7 +68,8 @@ struct SectorRecord {
 // The position a site at (x, y) in the analysis CRS has once a CSV site file holds it
 // (longitude and latitude rounded to 1e-7 degrees, as write_sectors writes them) and covsim
 // reads it back: the planner computes with it, so that a plan and `covsim run` of its site files
-// agree to the bit, and a site near a cell edge stands in the same cell in both. Thread-safe.
+// agree to the bit, and a site near a cell edge stands in the same cell in both. Use it from the
+// thread that made it (PROJ's objects belong to their thread's context).
 class CsvPositionRoundTrip {
 public:
     explicit CsvPositionRoundTrip(const std::string& crs_wkt);
@@ -78,7 +78,6 @@ public:
 private:
     TransformPtr to_geo_;
     TransformPtr to_grid_;
-    mutable std::mutex mutex_; // PROJ transformations are not thread-safe
 };
 
 // Writes a site layer; the format follows the extension (.csv, .gpkg, .geojson/.json).

@@ -1,6 +1,7 @@
 #include "run/plan.hpp"
 
 #include "core/error.hpp"
+#include "core/parallel.hpp"
 #include "core/plan/kernel_evaluator.hpp"
 #include "core/scenario_inputs.hpp"
 #include "io/atomic_file.hpp"
@@ -24,8 +25,6 @@
 #include <spdlog/spdlog.h>
 #include <tbb/global_control.h>
 #include <tbb/info.h>
-#include <tbb/task_arena.h>
-#include <tbb/task_group.h>
 
 namespace covsim {
 
@@ -329,9 +328,8 @@ std::unique_ptr<Confirmation> confirm(const fs::path& plan_toml, tbb::task_group
     auto c = std::make_unique<Confirmation>();
     c->scenarios = parse_batch({plan_toml});
     c->variants = load_variants(c->scenarios);
-    tbb::task_arena arena(tbb::task_arena::attach{});
-    tbb::task_group group(ctx);
-    group.run_and_wait([&] { c->result = compute_variant(c->variants.front()); });
+    parallel::for_each_limited(
+        1, 1, [&](std::size_t) { c->result = compute_variant(c->variants.front()); }, ctx);
     return c;
 }
 
@@ -398,12 +396,13 @@ PlanReport run_plan(const PlanConfig& config) {
             saved.save(cache);
         }
     };
-    {
-        tbb::task_group group(context);
-        group.run_and_wait([&] {
+    // One body bound to `context`, so that Ctrl-C cancels the search's parallel work.
+    parallel::for_each_limited(
+        1, 1,
+        [&](std::size_t) {
             result = plan::plan_network(spec, evaluator, {}, std::ref(log), &saved.cache(), save);
-        });
-    }
+        },
+        context);
     stop_if_interrupted(monitor);
     report.sweeps = result.sweeps;
     report.passes = result.passes;

@@ -158,6 +158,7 @@ KernelEvaluator::KernelEvaluator(KernelEvaluatorInput input) : in_(std::move(inp
     for (std::size_t d = 0; d < windows_.size(); ++d) {
         make_window(d);
     }
+    make_sectors();
 }
 
 void KernelEvaluator::make_window(std::size_t district) {
@@ -224,18 +225,26 @@ bool KernelEvaluator::allowed(std::size_t district, std::size_t option) const {
 
 std::shared_ptr<const std::vector<Sector>>
 KernelEvaluator::sectors(std::size_t district, std::size_t option, std::size_t step) const {
-    const std::array<std::size_t, 3> key{district, option, step};
-    {
-        const std::lock_guard lock(sectors_mutex_);
-        if (auto it = sectors_.find(key); it != sectors_.end()) {
-            return it->second;
+    const auto it = sectors_.find({district, option, step});
+    static const auto none = std::make_shared<const std::vector<Sector>>();
+    return it != sectors_.end() ? it->second : none;
+}
+
+void KernelEvaluator::make_sectors() {
+    for (std::size_t d = 0; d < windows_.size(); ++d) {
+        for (std::size_t o = 0; o < in_.spec->options.size(); ++o) {
+            const OptionSpec& option = in_.spec->options[o];
+            if (!option.radio() || !allowed(d, o)) {
+                continue;
+            }
+            for (std::size_t step = 0; step < option.steps(); ++step) {
+                sectors_.emplace(std::array<std::size_t, 3>{d, o, step},
+                                 std::make_shared<const std::vector<Sector>>(option_sectors(
+                                     option, in_.option_layer[o].value_or(0), step, d, *in_.area,
+                                     in_.built_sectors, in_.masts_layer[o], in_.site_position)));
+            }
         }
     }
-    auto made = std::make_shared<const std::vector<Sector>>(option_sectors(
-        in_.spec->options[option], in_.option_layer[option].value_or(0), step, district, *in_.area,
-        in_.built_sectors, in_.masts_layer[option], in_.site_position));
-    const std::lock_guard lock(sectors_mutex_);
-    return sectors_.emplace(key, std::move(made)).first->second;
 }
 
 DistrictEvaluation KernelEvaluator::evaluate(std::size_t district, const Candidate& candidate,

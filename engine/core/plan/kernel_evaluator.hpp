@@ -14,7 +14,6 @@
 #include <functional>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <vector>
 
 namespace covsim::plan {
@@ -57,7 +56,9 @@ public:
 
     [[nodiscard]] const StudyArea& area() const noexcept { return *in_.area; }
 
-    // The sites of a candidate in a district (cached; shared by every evaluation).
+    // The sites of a candidate in a district (made once, when the evaluator is constructed, on
+    // its thread: site_position may use a library that is not thread-safe; none for an option
+    // the district does not allow).
     [[nodiscard]] std::shared_ptr<const std::vector<Sector>>
     sectors(std::size_t district, std::size_t option, std::size_t step) const;
 
@@ -69,14 +70,13 @@ private:
         double min_x = 0, min_y = 0, max_x = 0, max_y = 0; // the window, m
     };
     void make_window(std::size_t district);
+    void make_sectors();
     [[nodiscard]] bool reaches(const Sector& s, const Window& w) const;
 
     KernelEvaluatorInput in_;
     std::vector<CoverageLayer> layers_;
     std::vector<Window> windows_;
-    mutable std::mutex sectors_mutex_;
-    mutable std::map<std::array<std::size_t, 3>, std::shared_ptr<const std::vector<Sector>>>
-        sectors_;
+    std::map<std::array<std::size_t, 3>, std::shared_ptr<const std::vector<Sector>>> sectors_;
 };
 
 } // namespace covsim::plan

@@ -1,6 +1,7 @@
 #include "core/plan/plan.hpp"
 
 #include "core/error.hpp"
+#include "core/parallel.hpp"
 
 #include <algorithm>
 #include <array>
@@ -11,7 +12,6 @@
 #include <map>
 #include <mutex>
 #include <set>
-#include <tbb/parallel_for.h>
 
 namespace covsim::plan {
 
@@ -342,7 +342,7 @@ PlanResult plan_network(const PlanSpec& spec, const Evaluator& evaluator,
     for (int sweep = 1; sweep <= spec.max_sweeps; ++sweep) {
         std::vector<Move> moves(n);
         std::size_t done = 0;
-        tbb::parallel_for(std::size_t{0}, n, [&](std::size_t d) {
+        parallel::for_each_index(std::size_t{0}, n, [&](std::size_t d) {
             moves[d] = search_district(spec, evaluator, d, choices, sweep == 1, caches[d],
                                        evaluations, abandoned[d], result.districts[d].evaluated);
             report(sweep, false, done);
