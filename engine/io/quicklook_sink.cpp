@@ -273,6 +273,45 @@ ChartLayout batch_chart_layout(std::size_t points) {
     return l;
 }
 
+// The plot area of a chart: value to pixel, and the frame drawn (grid lines with tick labels,
+// the axes box, the axis titles).
+struct ChartFrame {
+    const ChartLayout& l;
+    Axis xa;
+    Axis ya;
+
+    [[nodiscard]] int px(double x) const {
+        return l.plot_left + static_cast<int>(std::lround((x - xa.lo) / (xa.hi - xa.lo) *
+                                                          (l.plot_right - l.plot_left)));
+    }
+    [[nodiscard]] int py(double y) const {
+        return l.plot_bottom - static_cast<int>(std::lround((y - ya.lo) / (ya.hi - ya.lo) *
+                                                            (l.plot_bottom - l.plot_top)));
+    }
+    void draw(Canvas& c, const std::string& x_title, const std::string& y_title) const {
+        for (double x = xa.lo; x <= xa.hi + 1e-9 * xa.step; x += xa.step) {
+            const int p = px(x);
+            c.line(p, l.plot_top, p, l.plot_bottom, grid_grey);
+            const std::string label = tick_label(x, xa.step);
+            c.text(p - font::text_width(label) / 2, l.plot_bottom + 8, label, ink);
+        }
+        for (double y = ya.lo; y <= ya.hi + 1e-9 * ya.step; y += ya.step) {
+            const int p = py(y);
+            c.line(l.plot_left, p, l.plot_right, p, grid_grey);
+            const std::string label = tick_label(y, ya.step);
+            c.text(l.plot_left - 8 - font::text_width(label), p - font::line_h / 2, label, ink);
+        }
+        c.line(l.plot_left, l.plot_bottom, l.plot_right, l.plot_bottom, frame, 2);
+        c.line(l.plot_left, l.plot_top, l.plot_left, l.plot_bottom, frame, 2);
+        c.line(l.plot_left, l.plot_top, l.plot_right, l.plot_top, frame);
+        c.line(l.plot_right, l.plot_top, l.plot_right, l.plot_bottom, frame);
+        c.text((l.plot_left + l.plot_right - font::text_width(x_title)) / 2,
+               l.plot_bottom + font::line_h + 14, x_title, ink);
+        c.text_vertical(margin, (l.plot_top + l.plot_bottom - font::text_width(y_title)) / 2,
+                        y_title, ink);
+    }
+};
+
 Canvas render_batch_chart(const std::vector<ChartPoint>& points) {
     const ChartLayout l = batch_chart_layout(points.size());
     Canvas c(l.width, l.height, quicklook_background);
@@ -296,39 +335,8 @@ Canvas render_batch_chart(const std::vector<ChartPoint>& points) {
     if (y_hi <= 100.0) {
         ya.hi = std::min(ya.hi, 100.0); // shares end at 100 %
     }
-    const double pw = l.plot_right - l.plot_left;
-    const double ph = l.plot_bottom - l.plot_top;
-    auto to_px = [&](double x) {
-        return l.plot_left + static_cast<int>(std::lround((x - xa.lo) / (xa.hi - xa.lo) * pw));
-    };
-    auto to_py = [&](double y) {
-        return l.plot_bottom - static_cast<int>(std::lround((y - ya.lo) / (ya.hi - ya.lo) * ph));
-    };
-
-    // Grid lines and tick labels.
-    for (double x = xa.lo; x <= xa.hi + 1e-9 * xa.step; x += xa.step) {
-        const int px = to_px(x);
-        c.line(px, l.plot_top, px, l.plot_bottom, grid_grey);
-        const std::string label = tick_label(x, xa.step);
-        c.text(px - font::text_width(label) / 2, l.plot_bottom + 8, label, ink);
-    }
-    for (double y = ya.lo; y <= ya.hi + 1e-9 * ya.step; y += ya.step) {
-        const int py = to_py(y);
-        c.line(l.plot_left, py, l.plot_right, py, grid_grey);
-        const std::string label = tick_label(y, ya.step);
-        c.text(l.plot_left - 8 - font::text_width(label), py - font::line_h / 2, label, ink);
-    }
-    // Axes box.
-    c.line(l.plot_left, l.plot_bottom, l.plot_right, l.plot_bottom, frame, 2);
-    c.line(l.plot_left, l.plot_top, l.plot_left, l.plot_bottom, frame, 2);
-    c.line(l.plot_left, l.plot_top, l.plot_right, l.plot_top, frame);
-    c.line(l.plot_right, l.plot_top, l.plot_right, l.plot_bottom, frame);
-    const std::string x_title = "cost per subscriber (USD per month)";
-    c.text((l.plot_left + l.plot_right - font::text_width(x_title)) / 2,
-           l.plot_bottom + font::line_h + 14, x_title, ink);
-    const std::string y_title = "covered outdoors (% of the people)";
-    c.text_vertical(margin, (l.plot_top + l.plot_bottom - font::text_width(y_title)) / 2, y_title,
-                    ink);
+    const ChartFrame f{l, xa, ya};
+    f.draw(c, "cost per subscriber (USD per month)", "covered outdoors (% of the people)");
 
     // Points, numbered, and the key.
     int key_y = l.plot_bottom + 2 * font::line_h + 24;
@@ -337,8 +345,8 @@ Canvas render_batch_chart(const std::vector<ChartPoint>& points) {
         const Rgba colour = chart_colour(i);
         const std::string number = std::to_string(i + 1);
         if (std::isfinite(p.cost_usd_per_month) && std::isfinite(p.covered_share)) {
-            const int px = to_px(p.cost_usd_per_month);
-            const int py = to_py(100.0 * p.covered_share);
+            const int px = f.px(p.cost_usd_per_month);
+            const int py = f.py(100.0 * p.covered_share);
             disc(c, px, py, 5, colour);
             c.text(px + 8, py - font::line_h, number, ink);
         }
@@ -393,44 +401,16 @@ Canvas render_cost_curve(const std::string& title, const std::vector<double>& sh
     const Axis xa = nice_axis(x_lo, x_hi, 5.0);
     Axis ya = nice_axis(y_lo, y_hi, 1.0);
     ya.lo = std::max(ya.lo, 0.0); // a cost: no axis below zero
-    const double pw = l.plot_right - l.plot_left;
-    const double ph = l.plot_bottom - l.plot_top;
-    auto to_px = [&](double x) {
-        return l.plot_left + static_cast<int>(std::lround((x - xa.lo) / (xa.hi - xa.lo) * pw));
-    };
-    auto to_py = [&](double y) {
-        return l.plot_bottom - static_cast<int>(std::lround((y - ya.lo) / (ya.hi - ya.lo) * ph));
-    };
-    for (double x = xa.lo; x <= xa.hi + 1e-9 * xa.step; x += xa.step) {
-        const int px = to_px(x);
-        c.line(px, l.plot_top, px, l.plot_bottom, grid_grey);
-        const std::string label = tick_label(x, xa.step);
-        c.text(px - font::text_width(label) / 2, l.plot_bottom + 8, label, ink);
-    }
-    for (double y = ya.lo; y <= ya.hi + 1e-9 * ya.step; y += ya.step) {
-        const int py = to_py(y);
-        c.line(l.plot_left, py, l.plot_right, py, grid_grey);
-        const std::string label = tick_label(y, ya.step);
-        c.text(l.plot_left - 8 - font::text_width(label), py - font::line_h / 2, label, ink);
-    }
-    c.line(l.plot_left, l.plot_bottom, l.plot_right, l.plot_bottom, frame, 2);
-    c.line(l.plot_left, l.plot_top, l.plot_left, l.plot_bottom, frame, 2);
-    c.line(l.plot_left, l.plot_top, l.plot_right, l.plot_top, frame);
-    c.line(l.plot_right, l.plot_top, l.plot_right, l.plot_bottom, frame);
-    const std::string x_title = "served share reached in every district (%)";
-    c.text((l.plot_left + l.plot_right - font::text_width(x_title)) / 2,
-           l.plot_bottom + font::line_h + 14, x_title, ink);
-    const std::string y_title = "city cost (million USD per year)";
-    c.text_vertical(margin, (l.plot_top + l.plot_bottom - font::text_width(y_title)) / 2, y_title,
-                    ink);
+    const ChartFrame f{l, xa, ya};
+    f.draw(c, "served share reached in every district (%)", "city cost (million USD per year)");
     std::optional<std::pair<int, int>> last;
     for (std::size_t i = 0; i < shares.size() && i < city_cost_usd_per_year.size(); ++i) {
         if (!std::isfinite(city_cost_usd_per_year[i])) {
             last.reset();
             continue;
         }
-        const int px = to_px(100.0 * shares[i]);
-        const int py = to_py(city_cost_usd_per_year[i] / 1e6);
+        const int px = f.px(100.0 * shares[i]);
+        const int py = f.py(city_cost_usd_per_year[i] / 1e6);
         if (last) {
             c.line(last->first, last->second, px, py, chart_colour(0), 2);
         }
