@@ -36,4 +36,22 @@ void AtomicFile::commit() {
     done_ = true;
 }
 
+std::ofstream open_text(const AtomicFile& f) {
+    std::ofstream out(f.temp_path(), std::ios::binary | std::ios::trunc);
+    if (!out) {
+        throw Error(ErrorCode::io, fmt::format("cannot write '{}'", f.final_path().string()));
+    }
+    return out;
+}
+
+void finish_text(std::ofstream& out, AtomicFile& f) {
+    out.flush();
+    if (!out) {
+        throw Error(ErrorCode::io,
+                    fmt::format("cannot write '{}' (disk full?)", f.final_path().string()));
+    }
+    out.close();
+    f.commit();
+}
+
 } // namespace covsim::io

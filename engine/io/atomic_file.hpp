@@ -4,6 +4,7 @@
 // commit (an error, an interruption), the temporary file is removed.
 
 #include <filesystem>
+#include <fstream>
 
 namespace covsim::io {
 
@@ -26,5 +27,11 @@ private:
     std::filesystem::path temp_;
     bool done_ = false;
 };
+
+// A text stream onto `f`'s temporary file (covsim::Error(io) naming the final path when it
+// cannot be opened), and its end: flushed, checked (a full disk is an Error naming the file),
+// closed and committed.
+std::ofstream open_text(const AtomicFile& f);
+void finish_text(std::ofstream& out, AtomicFile& f);
 
 } // namespace covsim::io

@@ -24,32 +24,10 @@ std::string csv_field(const std::string& text) {
     return out + "\"";
 }
 
-namespace {
-
-std::ofstream open_csv(const AtomicFile& f) {
-    std::ofstream out(f.temp_path(), std::ios::binary | std::ios::trunc);
-    if (!out) {
-        throw Error(ErrorCode::io, fmt::format("cannot write '{}'", f.final_path().string()));
-    }
-    return out;
-}
-
-void finish(std::ofstream& out, AtomicFile& f) {
-    out.flush();
-    if (!out) {
-        throw Error(ErrorCode::io,
-                    fmt::format("cannot write '{}' (disk full?)", f.final_path().string()));
-    }
-    out.close();
-    f.commit();
-}
-
-} // namespace
-
 SummaryCsvSink::SummaryCsvSink(const std::filesystem::path& out_dir)
     : districts_file_(out_dir / "summary.csv"), city_file_(out_dir / "summary_city.csv"),
-      layers_file_(out_dir / "summary_layers.csv"), districts_(open_csv(districts_file_)),
-      city_(open_csv(city_file_)), layers_(open_csv(layers_file_)) {}
+      layers_file_(out_dir / "summary_layers.csv"), districts_(open_text(districts_file_)),
+      city_(open_text(city_file_)), layers_(open_text(layers_file_)) {}
 
 namespace {
 
@@ -163,9 +141,9 @@ void SummaryCsvSink::append(const std::filesystem::path& dir) {
 }
 
 void SummaryCsvSink::commit() {
-    finish(districts_, districts_file_);
-    finish(city_, city_file_);
-    finish(layers_, layers_file_);
+    finish_text(districts_, districts_file_);
+    finish_text(city_, city_file_);
+    finish_text(layers_, layers_file_);
 }
 
 } // namespace covsim::io

@@ -26,24 +26,6 @@ namespace fs = std::filesystem;
 constexpr std::string_view plan_header = "# covsim plan";
 constexpr double curve_step = 0.01;
 
-std::ofstream open_text(const io::AtomicFile& f) {
-    std::ofstream out(f.temp_path(), std::ios::binary | std::ios::trunc);
-    if (!out) {
-        throw Error(ErrorCode::io, fmt::format("cannot write '{}'", f.final_path().string()));
-    }
-    return out;
-}
-
-void finish_text(std::ofstream& out, io::AtomicFile& f) {
-    out.flush();
-    if (!out) {
-        throw Error(ErrorCode::io,
-                    fmt::format("cannot write '{}' (disk full?)", f.final_path().string()));
-    }
-    out.close();
-    f.commit();
-}
-
 // A number for a CSV: shortest round-trip form; empty for NaN.
 std::string num(double v) {
     return std::isfinite(v) ? fmt::format("{}", v) : std::string();
@@ -285,9 +267,9 @@ fs::path PlanWriter::write_scenario(const std::vector<plan::Candidate>& choices)
     }
     const fs::path path = dir_ / "plan.toml";
     io::AtomicFile f(path);
-    std::ofstream out = open_text(f);
+    std::ofstream out = io::open_text(f);
     out << scenario_text(choices, deployed);
-    finish_text(out, f);
+    io::finish_text(out, f);
     return path;
 }
 
@@ -427,7 +409,7 @@ io::PlanTable plan_table(const PlanReport& report) {
 std::vector<fs::path> PlanWriter::write_tables(const PlanReport& report) const {
     {
         io::AtomicFile f(dir_ / "plan_districts.csv");
-        std::ofstream out = open_text(f);
+        std::ofstream out = io::open_text(f);
         out << "code,name,type,population,subscribers,served_share,target_met,choice,options,"
                "isd_m,sites_added,capex_usd,opex_usd_per_year,annualised_cost_usd,"
                "cost_per_subscriber_usd_per_month,cost_per_served_subscriber_usd_per_month,"
@@ -436,11 +418,11 @@ std::vector<fs::path> PlanWriter::write_tables(const PlanReport& report) const {
             write_district_row(out, r, report.affordability_threshold);
         }
         write_district_row(out, report.city, report.affordability_threshold);
-        finish_text(out, f);
+        io::finish_text(out, f);
     }
     {
         io::AtomicFile f(dir_ / "plan_curve.csv");
-        std::ofstream out = open_text(f);
+        std::ofstream out = io::open_text(f);
         out << "code,served_share,annualised_cost_usd\n";
         const auto rows = [&](const PlanDistrictRow& r) {
             for (std::size_t i = 0; i < report.curve_shares.size(); ++i) {
@@ -452,7 +434,7 @@ std::vector<fs::path> PlanWriter::write_tables(const PlanReport& report) const {
             rows(r);
         }
         rows(report.city);
-        finish_text(out, f);
+        io::finish_text(out, f);
     }
     io::write_cost_curve_chart(
         dir_ / "plan_curve.png",
