@@ -54,10 +54,11 @@ CellDemand demand_at(const CapacityInput& in, std::size_t i, std::int16_t d) {
 // The demand points (the covered cells of districts without fibre, in grid order) and their
 // options (core/traffic_steering.hpp): each covering layer's best server, or with carrier
 // aggregation the covering mobile layers together. `option_layer` gets each option's layer
-// (-1 for an aggregate).
+// (-1 for an aggregate), `component_layer` each component's.
 SteeringProblem demand_points(const CapacityInput& in, const CapacityResult& out,
                               const std::vector<std::size_t>& cell_of, std::size_t cell_count,
-                              std::vector<int>& option_layer) {
+                              std::vector<int>& option_layer,
+                              std::vector<std::uint8_t>& component_layer) {
     const StudyArea& area = *in.coverage_input->area;
     const CoverageMaps& maps = in.coverage->maps;
     SteeringProblem p;
@@ -67,6 +68,7 @@ SteeringProblem demand_points(const CapacityInput& in, const CapacityResult& out
         const auto server = static_cast<std::size_t>(maps.layers[l].best_server.values[i]);
         p.component_cell.push_back(static_cast<std::uint32_t>(cell_of[server]));
         p.component_rate_mbps.push_back(out.layer_throughput_mbps[l].values[i]);
+        component_layer.push_back(static_cast<std::uint8_t>(l));
     };
     for (std::size_t i = 0; i < area.grid.cell_count(); ++i) {
         const std::int16_t d = area.district_index.values[i];
@@ -164,9 +166,10 @@ std::vector<double> loads_alone(const CapacityInput& in, const CapacityResult& o
 struct Steered {
     SteeringProblem problem;
     SteeringResult result;
-    std::vector<int> option_layer;          // per option: its layer, -1 for an aggregate
-    std::vector<double> people_of_cell;     // per radio cell
-    std::vector<double> served_subscribers; // per radio cell
+    std::vector<int> option_layer;             // per option: its layer, -1 for an aggregate
+    std::vector<std::uint8_t> component_layer; // per component: its layer
+    std::vector<double> people_of_cell;        // per radio cell
+    std::vector<double> served_subscribers;    // per radio cell
 };
 
 // The people of a covered cell (demand point p) on each of its options, at the option's
@@ -176,10 +179,36 @@ struct PointService {
     double peak_mbps = 0.0; // the share-weighted peak rate
     double user_mbps = 0.0; // the share-weighted user throughput
     double served_share = 0.0;
+    double served_indoor_share = 0.0; // with the district's building mix
 };
 
-PointService serve_point(const CapacityInput& in, Steered& st, std::size_t p, double people,
-                         double subscribers, DistrictService& ds) {
+// Whether a user of option o inside buildings of class k (0 traditional, 1 thermally efficient)
+// at grid cell i is served: the option's components at their SINR inside such buildings, each
+// R (1 - rho) of its radio cell at the loads of the steered traffic; a component whose layer
+// does not cover the cell inside such buildings adds nothing.
+bool served_indoors(const CapacityInput& in, const Steered& st, std::size_t o, std::size_t i,
+                    std::size_t k) {
+    const SteeringProblem& problem = st.problem;
+    double peak = 0.0;
+    double user = 0.0;
+    for (std::size_t c = problem.first_component[o]; c < problem.first_component[o + 1]; ++c) {
+        const std::size_t l = st.component_layer[c];
+        const float sinr = in.coverage->maps.layers[l].indoor_sinr_db[k].values[i];
+        if (sinr == map_nodata) {
+            continue;
+        }
+        const double rate =
+            peak_throughput_mbps(in.layers[l].throughput, sinr, in.layers[l].occupied_bandwidth_hz);
+        const double rho = st.result.load[problem.component_cell[c]];
+        peak += rate;
+        user += rho < 1.0 ? rate * (1.0 - rho) : 0.0;
+    }
+    return peak > 0.0 && user >= in.demand.min_user_throughput_mbps;
+}
+
+PointService serve_point(const CapacityInput& in, Steered& st, std::size_t p, std::size_t i,
+                         double people, double subscribers, double efficient_share,
+                         DistrictService& ds) {
     const SteeringProblem& problem = st.problem;
     const std::vector<double>& load = st.result.load;
     PointService ps;
@@ -197,6 +226,9 @@ PointService serve_point(const CapacityInput& in, Steered& st, std::size_t p, do
         ps.peak_mbps += x * rate;
         ps.user_mbps += x * r;
         ps.served_share += served ? x : 0.0;
+        ps.served_indoor_share +=
+            x * ((served_indoors(in, st, o, i, 0) ? 1.0 - efficient_share : 0.0) +
+                 (served_indoors(in, st, o, i, 1) ? efficient_share : 0.0));
         for (std::size_t k = problem.first_component[o]; k < problem.first_component[o + 1]; ++k) {
             const double f = x * component_fraction(problem, load, o, k);
             st.people_of_cell[problem.component_cell[k]] += f * people;
@@ -267,14 +299,18 @@ void serve_cells(const CapacityInput& in, Steered& st, const std::vector<double>
         ds.offered_traffic_mbps += offered_mbps;
         PointService ps;
         if (fibre) {
-            ps = {in.ftth_speed_mbps, in.ftth_speed_mbps,
-                  in.ftth_speed_mbps >= min_thr ? 1.0 : 0.0};
+            const double served = in.ftth_speed_mbps >= min_thr ? 1.0 : 0.0;
+            ps = {in.ftth_speed_mbps, in.ftth_speed_mbps, served, served};
             ds.ftth_households += people / in.demand.household_size;
         } else if (covered) {
-            ps = serve_point(in, st, point++, people, subscribers, ds);
+            const double efficient =
+                in.coverage_input->indoor.thermally_efficient_share[static_cast<std::size_t>(
+                    area.districts[static_cast<std::size_t>(d)].type)];
+            ps = serve_point(in, st, point++, i, people, subscribers, efficient, ds);
         }
         out.served.values[i] = ps.served_share >= 0.5 ? 1 : 0;
         ds.served_population += ps.served_share * people;
+        ds.served_indoor_population += ps.served_indoor_share * people;
         if (fibre || covered) {
             out.throughput_mbps.values[i] = static_cast<float>(ps.peak_mbps);
             out.user_throughput_mbps.values[i] = static_cast<float>(ps.user_mbps);
@@ -301,7 +337,7 @@ CapacityResult compute_capacity(const CapacityInput& in) {
     std::size_t cell_count = 0;
     const std::vector<std::size_t> cell_of = cells_of_sectors(in, cell_count);
     Steered st;
-    st.problem = demand_points(in, out, cell_of, cell_count, st.option_layer);
+    st.problem = demand_points(in, out, cell_of, cell_count, st.option_layer, st.component_layer);
     st.result = steer_traffic(st.problem, in.traffic.steering);
     st.people_of_cell.assign(cell_count, 0.0);
     st.served_subscribers.assign(cell_count, 0.0);

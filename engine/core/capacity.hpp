@@ -16,6 +16,9 @@
 //
 // and a person is *served* when their option delivers r_i >= min_user_throughput_mbps (fibre:
 // its offered speed); a cell's people are served in the shares of the options that serve them.
+// Indoors (docs/indoor.md), a person in a building of class k is served when the option's R at
+// the SINR inside such buildings (coverage's indoor_sinr_db), times the same 1 - rho_c, reaches
+// the minimum: the loads are those of the steered traffic at the outdoor rates.
 // Radio cells are shared by the layers of one carrier (e.g. FWA and mobile).
 //
 // For the cheapest technology mix, each option is also evaluated *alone*, carrying the demand
@@ -61,7 +64,8 @@ struct SectorLoad {
 struct DistrictService {
     double subscribers = 0.0;
     double served_population = 0.0;
-    double reached_population = 0.0; // covered by a radio layer or passed by fibre
+    double served_indoor_population = 0.0; // served inside buildings, with the building mix
+    double reached_population = 0.0;       // covered by a radio layer or passed by fibre
     double offered_traffic_mbps = 0.0;
     double ftth_households = 0.0;             // homes passed
     double fwa_subscriber_households = 0.0;   // homes subscribing through an FWA layer

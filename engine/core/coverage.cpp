@@ -385,6 +385,7 @@ public:
             lm.best_server = server_map(grid_);
             lm.covered = flag_map(grid_);
             lm.covered_indoor = flag_map(grid_);
+            lm.indoor_sinr_db = {float_map(grid_), float_map(grid_)};
             if (terrain) {
                 lm.line_of_sight = flag_map(grid_);
             }
@@ -1191,30 +1192,44 @@ private:
                                                          layer.location_probability);
             }
             const bool served_here = layer.serves[static_cast<std::size_t>(s.cell_type[i])];
+            auto sinr_with_loss = [&](double extra_db) {
+                return 10.0 *
+                       std::log10(sums.best_mw[i] /
+                                  (interference + noise_mw * std::pow(10.0, extra_db / 10.0)));
+            };
             auto covered_with_loss = [&](double extra_db) {
-                const double sinr =
-                    10.0 * std::log10(sums.best_mw[i] /
-                                      (interference + noise_mw * std::pow(10.0, extra_db / 10.0)));
                 return served_here && c.rsrp_dbm - extra_db - margin >= layer.rsrp_min_dbm &&
-                       sinr >= layer.sinr_min_db;
+                       sinr_with_loss(extra_db) >= layer.sinr_min_db;
             };
             c.covered = covered_with_loss(0.0);
 
             // Indoors: building entry loss at the elevation of the best server's path; the
             // interferers lose as much, so the noise weighs more.
+            std::array<float, 2> indoor_sinr = {map_nodata, map_nodata};
             if (!layer.indoor) {
                 c.indoor = c.covered ? indoor_all : indoor_none;
+                if (c.covered) {
+                    indoor_sinr.fill(static_cast<float>(c.sinr_db));
+                }
             } else if (c.covered) {
                 const double elevation_deg =
                     std::atan2(height_difference(layer, sector, s.cell_ground[i]), d) * rad_to_deg;
-                const double trad = p2109::building_entry_loss_db(
-                    f_ghz, indoor.probability, elevation_deg, p2109::BuildingType::traditional);
-                const double eff =
+                const std::array<double, 2> loss = {
                     p2109::building_entry_loss_db(f_ghz, indoor.probability, elevation_deg,
-                                                  p2109::BuildingType::thermally_efficient);
-                c.indoor = std::isfinite(eff) && covered_with_loss(eff)     ? indoor_all
-                           : std::isfinite(trad) && covered_with_loss(trad) ? indoor_traditional
-                                                                            : indoor_none;
+                                                  p2109::BuildingType::traditional),
+                    p2109::building_entry_loss_db(f_ghz, indoor.probability, elevation_deg,
+                                                  p2109::BuildingType::thermally_efficient)};
+                std::array<bool, 2> inside = {false, false};
+                for (std::size_t k = 0; k < 2; ++k) {
+                    inside[k] = std::isfinite(loss[k]) && covered_with_loss(loss[k]);
+                    if (inside[k]) {
+                        indoor_sinr[k] = static_cast<float>(sinr_with_loss(loss[k]));
+                    }
+                }
+                c.indoor = inside[1] ? indoor_all : inside[0] ? indoor_traditional : indoor_none;
+            }
+            for (std::size_t k = 0; k < 2; ++k) {
+                lm.indoor_sinr_db[k].values[idx] = indoor_sinr[k];
             }
             if (terrain) {
                 // Kept from the best pair's terrain evaluation; a best pair that was not

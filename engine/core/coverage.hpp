@@ -28,6 +28,7 @@
 #include "core/sector.hpp"
 #include "core/study_area.hpp"
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -133,6 +134,10 @@ struct LayerMaps {
     Raster<std::uint8_t> covered;        // 1 covered, 0 not, flag_nodata outside the districts
     Raster<std::uint8_t> covered_indoor; // IndoorLevel
     Raster<std::uint8_t> line_of_sight;  // 1/0 to the best server; empty without terrain
+    // SINR inside traditional [0] and thermally-efficient [1] buildings (ITU-R P.2109), where
+    // the cell is covered inside them; map_nodata elsewhere. A layer without building entry
+    // loss (CoverageLayer::indoor false) has its outdoor SINR where it covers.
+    std::array<Raster<float>, 2> indoor_sinr_db;
 };
 
 struct CoverageMaps {

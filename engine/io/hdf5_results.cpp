@@ -803,6 +803,7 @@ void append_plan_group(const std::filesystem::path& results_h5, const PlanTable&
         Id g = check(H5Gcreate2(file, "plan", H5P_DEFAULT, gcpl, H5P_DEFAULT), "group 'plan'");
         attr(g, "scenario", t.scenario);
         attr(g, "target_served_share", t.target_served_share);
+        attr(g, "target_indoors", static_cast<std::int32_t>(t.target_indoors ? 1 : 0));
         attr(g, "sweeps", static_cast<std::int32_t>(t.sweeps));
         attr(g, "passes", static_cast<std::int32_t>(t.passes));
         attr(g, "converged", static_cast<std::int32_t>(t.converged ? 1 : 0));

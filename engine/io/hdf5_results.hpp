@@ -51,6 +51,7 @@ struct PlanTable {
     std::vector<double> city_curve_cost_usd_per_year;
     std::string scenario; // the plan's scenario group in the same file
     double target_served_share = 0.0;
+    bool target_indoors = false;
     int sweeps = 0;
     int passes = 0;
     bool converged = false;

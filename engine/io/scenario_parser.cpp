@@ -1538,6 +1538,7 @@ plan::PlanSpec interpret_plan(const toml::table& root, const std::filesystem::pa
     }
     spec.target.served_share =
         r.number("target_served_share", 0.01, 1.0, "").value_or(spec.target.served_share);
+    spec.target.indoors = r.boolean("target_indoors").value_or(spec.target.indoors);
     spec.target.district_budget_usd_per_year =
         r.number("district_budget_usd_per_year", 0.0, 1e12, "USD");
     spec.target.city_budget_usd_per_year = r.number("city_budget_usd_per_year", 0.0, 1e13, "USD");

@@ -147,18 +147,36 @@ public:
             return;
         }
         last_line_ = Clock::now();
-        const double elapsed = seconds_since(sweep_start_);
-        const double left = elapsed / static_cast<double>(p.districts_done) *
-                            static_cast<double>(p.district_count - p.districts_done);
-        spdlog::info("plan: {} {}, {}/{} districts, {} evaluations{}{}", p.pass ? "pass" : "sweep",
-                     p.sweep, p.districts_done, p.district_count, p.evaluations,
-                     p.city_cost_usd_per_year > 0.0
-                         ? fmt::format(", the current choices cost {:.2f} M USD a year",
-                                       p.city_cost_usd_per_year / 1e6)
-                         : std::string(),
-                     last ? std::string()
-                          : fmt::format(", about {:.0f} s left in this {}", left,
-                                        p.pass ? "pass" : "sweep"));
+        spdlog::info("plan: {}", describe(p, seconds_since(sweep_start_)));
+    }
+
+    // "sweep 1, 12/30 districts, 412 evaluations (this sweep: 412 of about 1030), the choices
+    // so far cost 53.20 M USD a year (12 districts), about 95 s left in this sweep". The
+    // stage's total and time left are extrapolated from its districts done: a district's
+    // search ends when its target is met, so its length is not known in advance.
+    static std::string describe(const plan::PlanProgress& p, double elapsed_s) {
+        const char* stage = p.pass ? "pass" : "sweep";
+        const bool last = p.districts_done == p.district_count;
+        const double per_district = 1.0 / static_cast<double>(p.districts_done);
+        const double left = static_cast<double>(p.district_count - p.districts_done);
+        std::string out = fmt::format("{} {}, {}/{} districts, {} evaluations", stage, p.sweep,
+                                      p.districts_done, p.district_count, p.evaluations);
+        out += last ? fmt::format(" ({} in this {})", p.stage_evaluations, stage)
+                    : fmt::format(" (this {}: {} of about {:.0f})", stage, p.stage_evaluations,
+                                  static_cast<double>(p.stage_evaluations) *
+                                      (1.0 + left * per_district));
+        if (p.districts_costed > 0) {
+            out += fmt::format(", the choices so far cost {:.2f} M USD a year",
+                               p.city_cost_usd_per_year / 1e6);
+            if (p.districts_costed < p.district_count) {
+                out += fmt::format(" ({} districts)", p.districts_costed);
+            }
+        }
+        if (!last) {
+            out += fmt::format(", about {:.0f} s left in this {}", elapsed_s * per_district * left,
+                               stage);
+        }
+        return out;
     }
 
 private:
@@ -373,6 +391,7 @@ PlanReport run_plan(const PlanConfig& config) {
     report.out_dir = config.out_dir;
     report.threads = threads;
     report.target_served_share = spec.target.served_share;
+    report.target_indoors = spec.target.indoors;
     report.affordability_threshold = in->file.scenario.cost.affordability_threshold;
     report.city_budget_usd_per_year = spec.target.city_budget_usd_per_year;
 
@@ -430,7 +449,8 @@ PlanReport run_plan(const PlanConfig& config) {
         report.confirm_rounds = round;
         bool changed = false;
         for (std::size_t d = 0; d < choices.size() && round <= config.confirm_rounds; ++d) {
-            const double served = c->result.capacity.districts[d].served_population;
+            const double served =
+                plan::served_population(c->result.capacity.districts[d], spec.target);
             const double people = c->result.coverage.districts[d].population;
             if (people > 0.0 && served / people < spec.target.served_share - 1e-12) {
                 if (auto next = densify(result.districts[d], choices[d], spec)) {

@@ -62,6 +62,7 @@ struct PlanReport {
     PlanDistrictRow city; // code "city"
     std::vector<double> curve_shares;
     double target_served_share = 0.0;
+    bool target_indoors = false; // the shares count people served inside buildings
     double affordability_threshold = 0.0;
     std::optional<double> city_budget_usd_per_year;
     int sweeps = 0;

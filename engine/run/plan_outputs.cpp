@@ -1,6 +1,7 @@
 #include "run/plan_outputs.hpp"
 
 #include "core/error.hpp"
+#include "core/plan/kernel_evaluator.hpp"
 #include "io/atomic_file.hpp"
 #include "io/gdal_support.hpp"
 #include "io/hdf5_results.hpp"
@@ -213,10 +214,11 @@ std::string PlanWriter::scenario_text(const std::vector<plan::Candidate>& choice
     toml::table& sc = *tree["scenario"].as_table();
     sc.insert_or_assign("name", file_.scenario.name);
     sc.insert_or_assign("description",
-                        fmt::format("The least-cost plan of {} for {:g} % served in every "
+                        fmt::format("The least-cost plan of {} for {:g} % served{} in every "
                                     "district (covsim plan)",
                                     file_.scenario.source_path.filename().string(),
-                                    100.0 * spec.target.served_share));
+                                    100.0 * spec.target.served_share,
+                                    spec.target.indoors ? " indoors" : ""));
     const std::set<std::string> paths(file_.path_values.begin(), file_.path_values.end());
     relativise(tree, paths, dir_);
     std::ostringstream os;
@@ -300,7 +302,7 @@ void fill_plan_rows(PlanReport& report, const ScenarioResult& r,
         row.type = std::string(to_string(info.type));
         row.population = r.coverage.districts[d].population;
         row.subscribers = r.capacity.districts[d].subscribers;
-        row.served_population = r.capacity.districts[d].served_population;
+        row.served_population = plan::served_population(r.capacity.districts[d], spec.target);
         row.target_met = row.served_share() >= spec.target.served_share - 1e-12;
         row.choice = plan::describe(choices[d], spec.options);
         std::set<std::string> added; // sites of grid options: masts carry new radios only
@@ -379,6 +381,7 @@ io::PlanTable plan_table(const PlanReport& report) {
     io::PlanTable t;
     t.scenario = report.name;
     t.target_served_share = report.target_served_share;
+    t.target_indoors = report.target_indoors;
     t.sweeps = report.sweeps;
     t.passes = report.passes;
     t.converged = report.converged;
@@ -452,11 +455,11 @@ std::vector<fs::path> PlanWriter::write_tables(const PlanReport& report) const {
 
 std::string format_plan_report(const PlanReport& report) {
     std::string out = fmt::format(
-        "plan {}: {:g} % served in every district; {} sweeps and {} passes{}, {} evaluations, {} "
-        "whole-city run{}\n\n",
-        report.name, 100.0 * report.target_served_share, report.sweeps, report.passes,
-        report.converged ? "" : " (not converged)", report.evaluations, report.confirm_rounds,
-        report.confirm_rounds == 1 ? "" : "s");
+        "plan {}: {:g} % served{} in every district; {} sweeps and {} passes{}, {} evaluations, "
+        "{} whole-city run{}\n\n",
+        report.name, 100.0 * report.target_served_share, report.target_indoors ? " indoors" : "",
+        report.sweeps, report.passes, report.converged ? "" : " (not converged)",
+        report.evaluations, report.confirm_rounds, report.confirm_rounds == 1 ? "" : "s");
     out += fmt::format("{:<5} {:<18} {:>8} {:>7} {:>4}  {:<28} {:>6} {:>11} {:>8}\n", "code",
                        "district", "people", "served", "met", "choice", "sites", "USD/sub/mo",
                        "of GNI");

@@ -275,6 +275,35 @@ TEST(Cli, PlanWritesAScenarioThatRunReproduces) {
     EXPECT_EQ(h5_share[0], *rows[1].number(5));
 }
 
+// With target_indoors, plan_districts.csv's served shares are the people served inside
+// buildings, and `covsim run plan.toml` confirms them in served_indoor_population.
+TEST(Cli, PlanIndoorsIsConfirmedByTheRunsIndoorShares) {
+    Workdir work;
+    const auto plan = run_covsim({"plan", "plan_indoors.toml", "--out", "planned"}, work.path());
+    ASSERT_EQ(plan.exit_code, 0) << plan.err;
+    EXPECT_NE(plan.out.find("plan tiny-plan: 90 % served indoors in every district"),
+              std::string::npos)
+        << plan.out;
+    const auto rows = covsim::test::read_csv(work.path() / "planned" / "plan_districts.csv");
+    ASSERT_GE(rows.size(), 4U);
+    const auto rerun = run_covsim({"run", "planned/plan.toml", "--out", "rerun"}, work.path());
+    ASSERT_EQ(rerun.exit_code, 0) << rerun.err;
+    const fs::path h5 = work.path() / "rerun" / "results.h5";
+    const auto indoors = covsim::test::read_h5<double>(h5, "/tiny-plan/served_indoor_population");
+    const auto outdoors = covsim::test::read_h5<double>(h5, "/tiny-plan/served_population");
+    const auto people = covsim::test::read_h5<double>(h5, "/tiny-plan/population");
+    ASSERT_EQ(indoors.size(), 2U);
+    for (std::size_t d = 0; d < 2; ++d) {
+        ASSERT_TRUE(rows[d + 1].number(5)) << rows[d + 1].field(5);
+        EXPECT_EQ(indoors[d] / people[d], *rows[d + 1].number(5)) << rows[d + 1].field(0);
+        EXPECT_GE(*rows[d + 1].number(5), 0.9) << rows[d + 1].field(0);
+        EXPECT_LE(indoors[d], outdoors[d]) << rows[d + 1].field(0);
+    }
+    EXPECT_EQ(covsim::test::h5_number_attr(work.path() / "planned" / "results.h5", "/plan",
+                                           "target_indoors"),
+              1.0);
+}
+
 // A plan.toml that covsim plan did not write is never replaced.
 TEST(Cli, PlanRefusesToReplaceAForeignPlanToml) {
     Workdir work;

@@ -16,24 +16,12 @@
 #include <sstream>
 
 namespace fs = std::filesystem;
+using covsim::test::h5_number_attr;
 using covsim::test::h5_string_attr;
 using covsim::test::read_h5;
 using covsim::test::run_covsim;
 
 namespace {
-
-double h5_number_attr(const fs::path& file, const std::string& group, const char* name) {
-    double v = std::nan("");
-    const hid_t f = H5Fopen(file.string().c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
-    const hid_t a = H5Aopen_by_name(f, group.c_str(), name, H5P_DEFAULT, H5P_DEFAULT);
-    EXPECT_GE(a, 0) << group << " " << name;
-    if (a >= 0) {
-        H5Aread(a, H5T_NATIVE_DOUBLE, &v);
-        H5Aclose(a);
-    }
-    H5Fclose(f);
-    return v;
-}
 
 // Moves group `from` of `file` to `to` (intermediate groups created), sets its scenario
 // attribute to `to` without the leading '/', and when `codes` is not empty overwrites its district

@@ -3,6 +3,7 @@
 #include "test_config.hpp"
 
 #include <atomic>
+#include <cmath>
 #include <cstdlib>
 #include <fcntl.h>
 #include <fstream>
@@ -243,6 +244,20 @@ std::string h5_string_attr(const std::filesystem::path& file, const std::string&
     }
     H5Fclose(f);
     return value;
+}
+
+double h5_number_attr(const std::filesystem::path& file, const std::string& group,
+                      const char* name) {
+    double v = std::nan("");
+    const hid_t f = H5Fopen(file.string().c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+    const hid_t a = H5Aopen_by_name(f, group.c_str(), name, H5P_DEFAULT, H5P_DEFAULT);
+    EXPECT_GE(a, 0) << group << " " << name;
+    if (a >= 0) {
+        H5Aread(a, H5T_NATIVE_DOUBLE, &v);
+        H5Aclose(a);
+    }
+    H5Fclose(f);
+    return v;
 }
 
 std::uint64_t h5_count_attr(const std::filesystem::path& file, const std::string& group,

@@ -95,10 +95,12 @@ std::vector<std::string> write_tiny_batch(const std::filesystem::path& dir);
 template <typename T>
 std::vector<T> read_h5(const std::filesystem::path& file, const std::string& dataset);
 
-// An attribute of an HDF5 group (e.g. "/scenario"): a string ("" when absent) or an unsigned
-// integer (0 when absent).
+// An attribute of an HDF5 group (e.g. "/scenario"): a string ("" when absent), an unsigned
+// integer (0 when absent) or a number (NaN and a test failure when absent).
 std::string h5_string_attr(const std::filesystem::path& file, const std::string& group,
                            const char* name);
+double h5_number_attr(const std::filesystem::path& file, const std::string& group,
+                      const char* name);
 std::uint64_t h5_count_attr(const std::filesystem::path& file, const std::string& group,
                             const char* name);
 

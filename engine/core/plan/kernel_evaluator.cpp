@@ -288,7 +288,7 @@ DistrictEvaluation KernelEvaluator::evaluate(std::size_t district, const Candida
     const CostResult cost = compute_costs(cost_input(*in_.scenario, ci, coverage, capacity, fibre));
     DistrictEvaluation e;
     e.population = coverage.districts[district].population;
-    e.served_population = capacity.districts[district].served_population;
+    e.served_population = served_population(capacity.districts[district], in_.spec->target);
     e.subscribers = capacity.districts[district].subscribers;
     e.annualised_cost_usd = cost.districts[district].annualised_usd;
     e.sites_added = added.size();

@@ -5,6 +5,7 @@
 // around it, whose cells load the sectors they share with the district), with the sites of the
 // network as built and of every neighbour at its current choice that reach the window.
 
+#include "core/capacity.hpp"
 #include "core/coverage.hpp"
 #include "core/plan/plan.hpp"
 #include "core/scenario.hpp"
@@ -78,5 +79,11 @@ private:
     std::vector<Window> windows_;
     std::map<std::array<std::size_t, 3>, std::shared_ptr<const std::vector<Sector>>> sectors_;
 };
+
+// The people of a district served as the target counts them: outdoors, or inside buildings.
+[[nodiscard]] inline double served_population(const DistrictService& service,
+                                              const TargetSpec& target) noexcept {
+    return target.indoors ? service.served_indoor_population : service.served_population;
+}
 
 } // namespace covsim::plan

@@ -170,14 +170,6 @@ private:
     double best_met_cost_ = std::numeric_limits<double>::infinity();
 };
 
-double city_cost(const std::vector<DistrictPlan>& plans) {
-    double sum = 0.0;
-    for (const DistrictPlan& p : plans) {
-        sum += p.evaluation.annualised_cost_usd;
-    }
-    return sum;
-}
-
 } // namespace
 
 std::optional<OptionKind> parse_option_kind(std::string_view text) noexcept {
@@ -250,6 +242,11 @@ struct Move {
     EvaluatedCandidate best;
     bool forced = false; // its choice fails and a different candidate is the best
     double saving = 0.0; // of a voluntary switch; 0: none
+
+    // What the district takes.
+    [[nodiscard]] const EvaluatedCandidate& pick() const {
+        return forced || saving > 0.0 || !current ? best : *current;
+    }
 };
 
 Move search_district(const PlanSpec& spec, const Evaluator& evaluator, std::size_t d,
@@ -291,8 +288,7 @@ namespace {
 
 // What a district does with a Move: its new plan, and whether its choice changed.
 bool apply(const Move& m, const Candidate& before, const TargetSpec& target, DistrictPlan& plan) {
-    const bool switches = m.forced || m.saving > 0.0 || !m.current;
-    const EvaluatedCandidate& pick = switches ? m.best : *m.current;
+    const EvaluatedCandidate& pick = m.pick();
     plan.choice = pick.candidate;
     plan.evaluation = pick.evaluation;
     plan.target_met = meets(pick.evaluation, target);
@@ -331,21 +327,31 @@ PlanResult plan_network(const PlanSpec& spec, const Evaluator& evaluator,
     PlanResult result;
     result.districts.resize(n);
     std::vector<Candidate> choices = std::move(start);
-    double previous_cost = 0.0;
-    const auto report = [&](int sweep, bool pass, std::size_t& done) {
+    // Per district, the cost of its latest choice; NaN until it has one.
+    std::vector<double> latest_cost(n, std::numeric_limits<double>::quiet_NaN());
+    std::size_t stage_start = 0; // evaluations before this sweep or pass
+    const auto report = [&](int sweep, bool pass, std::size_t& done, std::size_t d, double cost) {
+        const std::lock_guard lock(progress_mutex);
+        latest_cost[d] = cost;
         if (progress) {
-            const std::lock_guard lock(progress_mutex);
-            progress({sweep, pass, ++done, n, evaluations.load(), previous_cost});
+            PlanProgress p{sweep, pass, ++done, n, evaluations.load()};
+            p.stage_evaluations = p.evaluations - stage_start;
+            for (const double c : latest_cost) {
+                p.city_cost_usd_per_year += std::isnan(c) ? 0.0 : c;
+                p.districts_costed += std::isnan(c) ? 0 : 1;
+            }
+            progress(p);
         }
     };
     // Jacobi sweeps: every district against the previous sweep's choices, in parallel.
     for (int sweep = 1; sweep <= spec.max_sweeps; ++sweep) {
         std::vector<Move> moves(n);
         std::size_t done = 0;
+        stage_start = evaluations.load();
         parallel::for_each_index(std::size_t{0}, n, [&](std::size_t d) {
             moves[d] = search_district(spec, evaluator, d, choices, sweep == 1, caches[d],
                                        evaluations, abandoned[d], result.districts[d].evaluated);
-            report(sweep, false, done);
+            report(sweep, false, done, d, moves[d].pick().evaluation.annualised_cost_usd);
         });
         std::size_t changed = 0;
         for (std::size_t d = 0; d < n; ++d) {
@@ -357,7 +363,6 @@ PlanResult plan_network(const PlanSpec& spec, const Evaluator& evaluator,
         for (std::size_t d = 0; d < n; ++d) {
             choices[d] = result.districts[d].choice;
         }
-        previous_cost = city_cost(result.districts);
         result.sweeps = sweep;
         result.choices_per_sweep.push_back(choices);
         finished_stage();
@@ -372,6 +377,7 @@ PlanResult plan_network(const PlanSpec& spec, const Evaluator& evaluator,
     for (int pass = 1; pass <= spec.max_sweeps; ++pass) {
         std::size_t changed = 0;
         std::size_t done = 0;
+        stage_start = evaluations.load();
         for (std::size_t d = 0; d < n; ++d) {
             const Move m = search_district(spec, evaluator, d, choices, false, caches[d],
                                            evaluations, none, result.districts[d].evaluated);
@@ -379,9 +385,8 @@ PlanResult plan_network(const PlanSpec& spec, const Evaluator& evaluator,
                 ++changed;
                 choices[d] = result.districts[d].choice;
             }
-            report(pass, true, done);
+            report(pass, true, done, d, result.districts[d].evaluation.annualised_cost_usd);
         }
-        previous_cost = city_cost(result.districts);
         result.passes = pass;
         result.choices_per_pass.push_back(choices);
         finished_stage();

@@ -51,6 +51,7 @@ struct OptionSpec {
 
 struct TargetSpec {
     double served_share = 0.95; // of each district's people, served at the scenario's speed
+    bool indoors = false;       // counted inside buildings (served_indoor_population)
     std::optional<double> district_budget_usd_per_year; // annualised, per district
     std::optional<double> city_budget_usd_per_year;     // annualised, the whole city
 };
@@ -141,10 +142,14 @@ struct DistrictPlan {
 struct PlanProgress {
     int sweep = 0;                  // 1-based, of the sweeps, then of the passes
     bool pass = false;              // a Gauss-Seidel pass, not a sweep
-    std::size_t districts_done = 0; // in this sweep
+    std::size_t districts_done = 0; // in this sweep or pass
     std::size_t district_count = 0;
-    std::size_t evaluations = 0;         // computed so far (cache hits not counted)
-    double city_cost_usd_per_year = 0.0; // of the previous sweep's choices; 0 before the first
+    std::size_t evaluations = 0;       // computed so far (cache hits not counted)
+    std::size_t stage_evaluations = 0; // computed in this sweep or pass
+    // The annualised cost of the districts' latest choices (this stage's where made), summed
+    // over the districts that have one: every district after the first sweep.
+    double city_cost_usd_per_year = 0.0;
+    std::size_t districts_costed = 0;
 };
 
 struct PlanResult {

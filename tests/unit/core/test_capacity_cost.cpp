@@ -2,6 +2,7 @@
 
 #include "core/capacity.hpp"
 #include "core/cost.hpp"
+#include "core/propagation/p2109.hpp"
 #include "core/propagation/registry.hpp"
 
 #include <cmath>
@@ -20,7 +21,8 @@ struct OneCell {
     CoverageResult coverage;
     CapacityInput capacity_input;
 
-    explicit OneCell(double busy_hour_mbps, double min_user_mbps) {
+    explicit OneCell(double busy_hour_mbps, double min_user_mbps,
+                     double noise_per_re_dbm = -250.0) {
         area.grid.cell_size_m = 100.0;
         area.grid.width = 10;
         area.grid.height = 10;
@@ -36,7 +38,7 @@ struct OneCell {
         l.name = "lte";
         l.model = model_registry().find("free-space");
         l.frequency_mhz = 1800.0;
-        l.noise_per_re_dbm = -250.0;
+        l.noise_per_re_dbm = noise_per_re_dbm;
         l.rsrp_min_dbm = -120.0;
         l.sinr_min_db = -10.0;
         l.antenna.isotropic = true;
@@ -103,6 +105,48 @@ TEST(Capacity, OneCellDistrictByHand) {
     // Alone, the one layer serves everybody: all 1000 people in the set {layer 0}.
     ASSERT_EQ(r.districts[0].people_by_options.size(), 4u);
     EXPECT_NEAR(r.districts[0].people_by_options[1], 1000.0, 1e-9);
+}
+
+// Indoors (docs/indoor.md): without interference the SINR inside a building is the outdoor SNR
+// less the building entry loss (ITU-R P.2109 at the path's elevation), and a person inside is
+// served when the rate at that SINR, under the cell's load, reaches the minimum. Noise at
+// -80 dBm per RE puts the outdoor SINR at 26-46 dB: everybody is served outdoors, inside
+// traditional buildings too, but not everybody inside thermally-efficient ones (20 % of the
+// people of an urban district). Recomputed here cell by cell.
+TEST(Capacity, ServedIndoorsByHand) {
+    const OneCell c(0.001, 10.0, -80.0);
+    const CapacityResult r = compute_capacity(c.capacity_input);
+    const LayerMaps& lm = c.coverage.maps.layers[0];
+    const double rho = r.sectors[0].load;
+    const Grid& g = c.area.grid;
+    double expected = 0.0;
+    std::size_t efficient_unserved = 0;
+    for (std::int64_t row = 0; row < g.height; ++row) {
+        for (std::int64_t col = 0; col < g.width; ++col) {
+            const double d =
+                std::max(1.0, std::hypot(g.center_x_m(col) - 500.0, g.center_y_m(row) - 500.0));
+            const double elevation = std::atan2(30.0 - 1.5, d) * 180.0 / M_PI;
+            double served = 0.0;
+            for (const auto [type, people] :
+                 {std::pair{p2109::BuildingType::traditional, 0.8},
+                  std::pair{p2109::BuildingType::thermally_efficient, 0.2}}) {
+                const double sinr = lm.sinr_db.at(col, row) -
+                                    p2109::building_entry_loss_db(1.8, 0.5, elevation, type);
+                const auto k = type == p2109::BuildingType::traditional ? 0 : 1;
+                ASSERT_NEAR(lm.indoor_sinr_db[k].at(col, row), sinr, 1e-3) << col << ' ' << row;
+                const double rate =
+                    peak_throughput_mbps(c.capacity_input.layers[0].throughput, sinr, 10e6);
+                const bool ok = sinr >= -10.0 && rate * (1.0 - rho) >= 10.0;
+                served += ok ? people : 0.0;
+                efficient_unserved += !ok && k == 1 ? 1 : 0;
+            }
+            expected += 10.0 * served;
+        }
+    }
+    EXPECT_GT(efficient_unserved, 10u);
+    EXPECT_DOUBLE_EQ(r.districts[0].served_population, 1000.0);
+    EXPECT_LT(r.districts[0].served_indoor_population, 990.0);
+    EXPECT_NEAR(r.districts[0].served_indoor_population, expected, 1e-9);
 }
 
 TEST(Capacity, UsersShareTheCell) {

@@ -341,6 +341,51 @@ TEST(PlanKernel, PlanCostIsWithinFivePercentOfTheExhaustiveOptimum) {
     EXPECT_FALSE(choices[0].built_only());
 }
 
+// With target_indoors the plan counts people served inside buildings (building entry loss,
+// docs/indoor.md): fewer than outdoors for the same network, so the plan that reaches the same
+// share indoors costs more, and the same network serves at least as many outdoors.
+TEST(PlanKernel, AnIndoorTargetNeedsMoreNetwork) {
+    const SmallCity outdoors;
+    SmallCity indoors;
+    indoors.spec.target.indoors = true;
+    const KernelEvaluator out_ev = outdoors.evaluator();
+    const KernelEvaluator in_ev = indoors.evaluator();
+    // Each district's share with the plan's choices, as `ev` counts it.
+    const auto shares_of = [](const PlanResult& plan, const Evaluator& ev,
+                              std::vector<double>& shares) {
+        std::vector<Candidate> choices;
+        for (const DistrictPlan& p : plan.districts) {
+            choices.push_back(p.choice);
+        }
+        for (std::size_t d = 0; d < choices.size(); ++d) {
+            shares.push_back(ev.evaluate(d, choices[d], choices).served_share());
+        }
+        return choices;
+    };
+    const PlanResult out_plan = plan_network(outdoors.spec, out_ev, {});
+    const PlanResult in_plan = plan_network(indoors.spec, in_ev, {});
+    std::vector<double> out_shares;
+    std::vector<double> in_shares;
+    std::vector<double> in_plan_outdoor_shares;
+    shares_of(out_plan, out_ev, out_shares);
+    const std::vector<Candidate> in_choices = shares_of(in_plan, in_ev, in_shares);
+    shares_of(in_plan, out_ev, in_plan_outdoor_shares);
+    double out_cost = 0.0;
+    double in_cost = 0.0;
+    for (std::size_t d = 0; d < 3; ++d) {
+        out_cost += out_plan.districts[d].evaluation.annualised_cost_usd;
+        in_cost += in_plan.districts[d].evaluation.annualised_cost_usd;
+        EXPECT_GE(out_shares[d], outdoors.spec.target.served_share) << "district " << d;
+        EXPECT_GE(in_shares[d], indoors.spec.target.served_share) << "district " << d;
+        EXPECT_GE(in_plan_outdoor_shares[d], in_shares[d]) << "district " << d;
+    }
+    std::cout << "outdoor target " << out_cost << " USD/year, indoor target " << in_cost
+              << " USD/year: " << describe(in_choices[0], indoors.spec.options) << ", "
+              << describe(in_choices[1], indoors.spec.options) << ", "
+              << describe(in_choices[2], indoors.spec.options) << "\n";
+    EXPECT_GT(in_cost, out_cost);
+}
+
 TEST(PlanKernel, ThePlanIsTheSameForAnyThreadCount) {
     const SmallCity city;
     const KernelEvaluator ev = city.evaluator();
