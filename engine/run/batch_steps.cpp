@@ -220,6 +220,42 @@ void check_space_to_assemble(const std::vector<Variant>& variants, const OutputD
     }
 }
 
+// Removes what a variant that failed to commit wrote beside its store directory: the files of
+// maps/<variant>/ (its maps, styles, legends and quick look; the subdirectories of a sweep's
+// other variants stay) and tiles/<variant>/, so that nothing of it looks complete.
+void remove_variant_maps(const std::filesystem::path& out_dir, const std::string& name) {
+    std::error_code ec;
+    const std::filesystem::path maps = out_dir / "maps" / name;
+    for (const auto& e : std::filesystem::directory_iterator(maps, ec)) {
+        if (!e.is_directory(ec)) {
+            std::filesystem::remove(e.path(), ec);
+        }
+    }
+    std::filesystem::remove(maps, ec); // only when empty
+    std::filesystem::remove_all(out_dir / "tiles" / name, ec);
+}
+
+// Whether a write failed because the file system is full: errno says so (saved where the
+// failure was caught), the message does, or the file system has less than 1 MiB left.
+bool disk_full(const std::filesystem::path& dir, int saved_errno, std::string_view message) {
+    if (saved_errno == ENOSPC || message.find("No space left on device") != std::string::npos) {
+        return true;
+    }
+    std::error_code ec;
+    const std::filesystem::space_info space = std::filesystem::space(dir, ec);
+    return !ec && space.available < (std::uintmax_t{1} << 20);
+}
+
+std::string exception_message() {
+    try {
+        throw;
+    } catch (const std::exception& e) {
+        return e.what();
+    } catch (...) {
+        return {};
+    }
+}
+
 } // namespace
 
 std::vector<Scenario> parse_batch(const std::vector<std::filesystem::path>& files) {
@@ -433,29 +469,45 @@ void commit_variant(const ScenarioResult& result, const OutputDirectory& out, co
     const VariantStore& store = out.store();
     spdlog::info("scenario {}: writing results", name);
     const std::filesystem::path dir = store.begin(name);
+    std::filesystem::path writing = out.path() / "maps" / name; // for the message of a full disk
     try {
         io::MapSink maps(out.path(), web_tiles);
         maps.write(result, run);
         maps.commit();
         io::write_quicklook(out.path(), result);
+        writing = dir / "results.h5";
         {
             const std::lock_guard h5_lock(hdf5_mutex);
-            io::Hdf5Sink h5(dir / "results.h5");
+            io::Hdf5Sink h5(writing);
             h5.write(result, run);
             h5.commit();
         }
+        writing = dir / "summary.csv";
         io::SummaryCsvSink csv(dir);
         csv.write(result, run);
         csv.commit();
-        io::DistrictGpkgSink gpkg(dir / "districts.gpkg");
+        writing = dir / "districts.gpkg";
+        io::DistrictGpkgSink gpkg(writing);
         gpkg.write(result, run);
         gpkg.commit();
-        io::QgisProjectSink qgs(dir / "covsim.qgs");
+        writing = dir / "covsim.qgs";
+        io::QgisProjectSink qgs(writing);
         qgs.write(result, run);
         qgs.save_groups(dir / "qgis_groups.json");
-        save_summary(summarise(result), dir / "report.json");
+        writing = dir / "report.json";
+        save_summary(summarise(result), writing);
     } catch (...) {
+        const int saved_errno = errno;
+        const std::string message = exception_message();
         store.abandon(name);
+        remove_variant_maps(out.path(), name);
+        if (disk_full(out.path(), saved_errno, message)) {
+            throw Error(ErrorCode::io,
+                        fmt::format("no space left on device writing '{}'; nothing of scenario {} "
+                                    "was kept, the finished scenarios are; free some space and "
+                                    "run the same command again",
+                                    writing.string(), name));
+        }
         throw;
     }
     store.commit(name);

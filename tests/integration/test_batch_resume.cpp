@@ -355,7 +355,7 @@ TEST(Faults, AFullDiskGivesAClearErrorAndNoCorruptFile) {
     write_batch(dir.path(), 2, 50);
     const fs::path mnt = dir / "mnt";
     fs::create_directories(mnt);
-    for (const char* size : {"32k", "256k", "600k", "1100k"}) {
+    for (const char* size : {"32k", "128k", "256k", "400k", "600k", "1100k"}) {
         SCOPED_TRACE(size);
         const auto m = covsim::test::run_program(
             "mount", {"-t", "tmpfs", "-o", std::string("size=") + size, "tmpfs", mnt.string()});
@@ -370,12 +370,24 @@ TEST(Faults, AFullDiskGivesAClearErrorAndNoCorruptFile) {
             errors += l.find("error:") != std::string::npos ? 1 : 0;
         }
         EXPECT_EQ(errors, 1u) << r.err;
+        // The line says why and where (issue 14, item 4), not what the library saw.
+        EXPECT_TRUE(r.err.find("no space left on device writing '" + mnt.string()) !=
+                        std::string::npos ||
+                    r.err.find("not enough free space in '" + mnt.string()) != std::string::npos)
+            << r.err;
         EXPECT_FALSE(fs::exists(mnt / "out" / "results.h5"));
         EXPECT_FALSE(fs::exists(mnt / "out" / "summary.csv"));
         if (fs::exists(mnt / "out")) {
             EXPECT_FALSE(any_partial(mnt / "out"));
-            for (const std::string& v : committed_variants(mnt / "out")) {
+            const std::vector<std::string> committed = committed_variants(mnt / "out");
+            for (const std::string& v : committed) {
                 expect_complete_variant(mnt / "out", v);
+            }
+            // A variant that was not committed left no map or quick look behind.
+            for (const char* v : {"v1", "v2"}) {
+                if (std::find(committed.begin(), committed.end(), v) == committed.end()) {
+                    EXPECT_FALSE(fs::exists(mnt / "out" / "maps" / v)) << v;
+                }
             }
         }
         covsim::test::run_program("umount", {mnt.string()});
