@@ -317,9 +317,11 @@ OGRGeometryUniquePtr district_geometry(OGRFeature& feature, OGRCoordinateTransfo
         if (repaired) {
             repaired = polygons_of(*repaired);
         }
-        if (!repaired || repaired->IsEmpty()) {
+        if (!repaired || repaired->IsEmpty() ||
+            !(OGR_G_Area(OGRGeometry::ToHandle(repaired.get())) > 0.0)) {
             throw Error(ErrorCode::input_data,
-                        fmt::format("{} ('{}'): the polygon is invalid and cannot be repaired",
+                        fmt::format("{} ('{}'): the polygon is invalid and repairs to nothing "
+                                    "that encloses an area; expected a district with an area",
                                     where, code));
         }
         spdlog::warn("{} ('{}'): invalid polygon repaired with GEOS MakeValid", where, code);

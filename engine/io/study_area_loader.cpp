@@ -144,6 +144,14 @@ DistrictRead read_districts(const StudyAreaSpec& spec) {
             spdlog::warn("{} ('{}'): invalid polygon repaired with GEOS MakeValid", where, d.code);
             geom = std::move(repaired);
         }
+        // A ring of collinear points repairs to a line: people would be counted on no cell.
+        if (!(OGR_G_Area(OGRGeometry::ToHandle(geom.get())) > 0.0)) {
+            throw Error(ErrorCode::input_data,
+                        fmt::format("{} ('{}'): the polygon encloses no area (after repair: {}); "
+                                    "expected a district with an area",
+                                    where, d.code,
+                                    OGRGeometryTypeToName(wkbFlatten(geom->getGeometryType()))));
+        }
         d.geometry = to_multipolygon(*geom);
         OGREnvelope e;
         geom->getEnvelope(&e);

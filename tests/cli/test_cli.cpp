@@ -96,6 +96,9 @@ void write_bad_geodata(const fs::path& dir) {
     bowtie.ring = {{584000, 2326000}, {586000, 2328000}, {586000, 2326000}, {584000, 2328000}};
     covsim::test::write_districts_gpkg(dir / "districts_overlap.gpkg", {west, shifted}, 32648);
     covsim::test::write_districts_gpkg(dir / "districts_bowtie.gpkg", {bowtie, east}, 32648);
+    SyntheticDistrict flat = west; // a zero-area triangle: three points on one line
+    flat.ring = {{584000, 2326000}, {585000, 2327000}, {586000, 2328000}, {584000, 2326000}};
+    covsim::test::write_districts_gpkg(dir / "districts_flat.gpkg", {flat, east}, 32648);
     covsim::test::write_districts_gpkg(dir / "districts_nocrs.gpkg", {west, east}, 0);
     covsim::test::write_population_tif(dir / "population_elsewhere.tif", 684000.0, 2328000.0, 100.0,
                                        40, 20, 32648, [](int, int) { return 10.0; });
