@@ -234,20 +234,19 @@ std::vector<DistrictStyle> district_styles(const Scenario& scenario) {
         }
         cost.push_back({lower, cost_colours[i], label});
     }
-    const double max = std::numeric_limits<double>::max();
     return {
         {"served share",
-         {"served_share", "Share of the people served", StyleKind::classified, share_classes(), {}},
-         0.0,
-         1.0},
+         {"served_share",
+          "Share of the people served",
+          StyleKind::classified,
+          share_classes(),
+          {}}},
         {"cost per subscriber",
          {"cost_per_subscriber_usd_per_month",
           "Cost per subscriber and month (USD)",
           StyleKind::classified,
           cost,
-          {}},
-         0.0,
-         max},
+          {}}},
         {"affordability",
          {"verdict",
           "Affordability verdict",
@@ -255,17 +254,13 @@ std::vector<DistrictStyle> district_styles(const Scenario& scenario) {
           {{0.0, hex("#1a9850"), "affordable"},
            {1.0, hex("#fdae61"), "under-served"},
            {2.0, hex("#d73027"), "not affordable"}},
-          {}},
-         0.0,
-         0.0},
+          {}}},
         {"covered share",
          {"covered_share",
           "Share of the people covered outdoors",
           StyleKind::classified,
           share_classes(),
-          {}},
-         0.0,
-         1.0},
+          {}}},
     };
 }
 
@@ -481,9 +476,9 @@ std::string sector_symbol(std::size_t index, const Rgba& fill) {
 using SymbolMaker = std::string (*)(std::size_t, const Rgba&);
 
 // A graduated renderer on style.metric, classes closed below and open above (see float_below;
-// the fields are float64, so the bound below is the next double down).
-std::string graduated_renderer(const MapStyle& style, double lowest, double highest,
-                               SymbolMaker symbol) {
+// the fields are float64, so the bound below is the next double down). The fields are never
+// negative; the last class has no end: a share may exceed 1 by a rounding error (1 + 2e-16).
+std::string graduated_renderer(const MapStyle& style, SymbolMaker symbol) {
     std::string x;
     x += fmt::format("<renderer-v2 type=\"graduatedSymbol\" attr=\"{}\" "
                      "graduatedMethod=\"GraduatedColor\" symbollevels=\"0\" enableorderby=\"0\" "
@@ -491,10 +486,10 @@ std::string graduated_renderer(const MapStyle& style, double lowest, double high
                      xml_escape(style.metric));
     x += "  <ranges>\n";
     for (std::size_t i = 0; i < style.classes.size(); ++i) {
-        const double lower = i == 0 ? lowest : style.classes[i].value;
+        const double lower = i == 0 ? 0.0 : style.classes[i].value;
         const double upper = i + 1 < style.classes.size()
                                  ? std::nextafter(style.classes[i + 1].value, -inf)
-                                 : highest;
+                                 : std::numeric_limits<double>::max();
         x += fmt::format("    <range lower=\"{}\" upper=\"{}\" symbol=\"{}\" label=\"{}\" "
                          "render=\"true\"/>\n",
                          number(lower), number(upper), i, xml_escape(style.classes[i].label));
@@ -595,7 +590,7 @@ std::string vector_qgis_element(const std::string& style_xml) {
 
 std::string district_style_xml(const DistrictStyle& style, const std::vector<FieldAlias>& fields) {
     std::string x = style.map.kind == StyleKind::classified
-                        ? graduated_renderer(style.map, style.lowest, style.highest, fill_symbol)
+                        ? graduated_renderer(style.map, fill_symbol)
                         : categorized_renderer(style.map, fill_symbol);
     // District names, placed inside each polygon.
     x += labeling("name",
@@ -629,11 +624,12 @@ std::string district_project_style_xml(const std::vector<DistrictStyle>& styles,
 }
 
 std::string sector_style_xml(const std::vector<FieldAlias>& fields) {
-    std::string x = graduated_renderer(sector_load_style(), 0.0, std::numeric_limits<double>::max(),
-                                       sector_symbol);
-    // Site ids beside the sites, when zoomed in far enough to read them.
+    std::string x = graduated_renderer(sector_load_style(), sector_symbol);
+    // Site ids above the sites, when zoomed in far enough to read them: one label at a point
+    // (the sectors of a site share it; the others collide with it and are not drawn).
     x += labeling("site_id",
-                  "<placement placement=\"0\" dist=\"2\" distUnits=\"MM\" priority=\"5\"/>",
+                  "<placement placement=\"1\" quadOffset=\"1\" xOffset=\"0\" yOffset=\"-3\" "
+                  "offsetUnits=\"MM\" priority=\"5\"/>",
                   sector_label_scale);
     x += vector_style_tail(fields, 0);
     return x;

@@ -76,9 +76,6 @@ struct FieldAlias {
 struct DistrictStyle {
     std::string name; // the style's name in covsim.qgs and in layer_styles, e.g. "served share"
     MapStyle map;     // map.metric: the field; map.title: what the style shows
-    // Classified: where the first class starts and the last ends (QGIS's ranges are closed).
-    double lowest = 0.0;
-    double highest = 1.0;
 };
 
 // The district layer's styles, the default first: served share; cost per subscriber per month,

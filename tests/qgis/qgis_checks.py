@@ -357,11 +357,14 @@ def check_sectors(ck, gpkg, h5, scenario):
         ck.expect(colours == [c for _, c in LOAD_CLASSES], f"{where}: colours {colours}")
         lowers = [x.lowerValue() for x in r.ranges()][1:]
         ck.expect(lowers == [b for b, _ in LOAD_CLASSES[1:]], f"{where}: breaks {lowers}")
-        angle = r.ranges()[0].symbol().symbolLayer(0).dataDefinedProperties().property(
-            QgsSymbolLayer.PropertyAngle)
-        ck.expect(angle.isActive() and "azimuth_deg" in angle.expressionString(),
-                  f"{where}: markers not rotated by azimuth_deg ({angle.expressionString()})")
-    ck.expect(layer.labelsEnabled() and layer.labeling().settings().fieldName == "site_id",
+        ranges = r.ranges()  # keep the copies alive while their symbols are used
+        for k, x in enumerate(ranges):
+            symbol = x.symbol()
+            angle = symbol.symbolLayer(0).dataDefinedProperties().property(QgsSymbolLayer.PropertyAngle)
+            ck.expect(angle.isActive() and "azimuth_deg" in angle.expressionString(),
+                      f"{where}: class {k} not rotated by azimuth_deg ({angle.expressionString()})")
+    labeling = layer.labeling()
+    ck.expect(layer.labelsEnabled() and labeling is not None and labeling.settings().fieldName == "site_id",
               f"{where}: site ids are not labelled")
     print(f"ok {where}: {layer.featureCount()} sectors, {r.type()}")
 
