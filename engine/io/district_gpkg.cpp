@@ -1,10 +1,12 @@
 #include "io/district_gpkg.hpp"
 
 #include "core/error.hpp"
+#include "core/link_budget.hpp"
 #include "core/result_table.hpp"
 #include "io/gdal_support.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cpl_conv.h>
 #include <cpl_error.h>
 #include <fmt/format.h>
@@ -80,6 +82,70 @@ void add_field(OGRLayer* layer, const char* name, OGRFieldType type,
     check_ogr(layer->CreateField(&f), path, fmt::format("field '{}'", name));
 }
 
+// The sector layer's fields: one row per field, in the order set_sector_fields fills them.
+struct SectorField {
+    const char* name;
+    OGRFieldType type;
+    OGRFieldSubType subtype;
+    const char* alias;
+};
+constexpr std::array<SectorField, 16> sector_fields = {{
+    {"site_id", OFTString, OFSTNone, "site identifier"},
+    {"sector_id", OFTString, OFSTNone, "sector identifier within its site"},
+    {"layer", OFTString, OFSTNone, "technology layer"},
+    {"technology", OFTString, OFSTNone, "radio technology (lte, nr)"},
+    {"frequency_mhz", OFTReal, OFSTNone, "carrier frequency (MHz)"},
+    {"bandwidth_mhz", OFTReal, OFSTNone, "channel bandwidth (MHz)"},
+    {"height_m", OFTReal, OFSTNone, "antenna height above ground (m)"},
+    {"azimuth_deg", OFTReal, OFSTNone,
+     "azimuth clockwise from north (degree), empty when omnidirectional"},
+    {"tilt_deg", OFTReal, OFSTNone, "total downtilt, mechanical + electrical (degree)"},
+    {"power_dbm", OFTReal, OFSTNone, "total transmit power into the antenna (dBm)"},
+    {"load", OFTReal, OFSTNone, "busy-hour load of the sector's cell (1: full)"},
+    {"offered_traffic_mbps", OFTReal, OFSTNone,
+     "busy-hour traffic offered to the sector's cell (Mbit/s)"},
+    {"capacity_mbps", OFTReal, OFSTNone,
+     "traffic the cell carries when full, for its spatial mix (Mbit/s)"},
+    {"served_subscribers", OFTReal, OFSTNone, "subscribers served by the sector's cell"},
+    {"inside", OFTInteger, OFSTBoolean,
+     "site in a district (1) or outside every district (0: served and interfering, not costed "
+     "unless [cost] count_sites_outside)"},
+    {"district", OFTString, OFSTNone, "code of the district containing the site, empty outside"},
+}};
+
+// The fields of sector i, in the order of sector_fields.
+void set_sector_fields(OGRFeature& feature, const ScenarioResult& result, std::size_t i) {
+    const Sector& s = result.sectors[i];
+    const LayerSpec& spec = result.scenario->layers[s.layer];
+    const SectorLoad& load = result.capacity.sectors[i];
+    int f = 0;
+    feature.SetField(f++, s.site_id.c_str());
+    feature.SetField(f++, s.sector_id.c_str());
+    feature.SetField(f++, spec.name.c_str());
+    feature.SetField(f++, std::string(to_string(spec.technology)).c_str());
+    feature.SetField(f++, result.layers[s.layer].frequency_mhz);
+    feature.SetField(f++, spec.bandwidth_mhz);
+    feature.SetField(f++, s.height_m);
+    if (s.azimuth_deg) {
+        feature.SetField(f++, *s.azimuth_deg);
+    } else {
+        feature.SetFieldNull(f++);
+    }
+    feature.SetField(f++, s.total_tilt_deg());
+    feature.SetField(f++, s.power_dbm);
+    feature.SetField(f++, load.load);
+    feature.SetField(f++, load.offered_traffic_mbps);
+    feature.SetField(f++, load.capacity_mbps);
+    feature.SetField(f++, load.served_subscribers);
+    feature.SetField(f++, s.inside() ? 1 : 0);
+    if (s.inside()) {
+        feature.SetField(f++,
+                         result.area->districts[static_cast<std::size_t>(s.district)].code.c_str());
+    } else {
+        feature.SetFieldNull(f++);
+    }
+}
+
 } // namespace
 
 std::vector<FieldAlias> district_layer_fields(const ScenarioResult& result) {
@@ -110,28 +176,58 @@ std::vector<FieldAlias> district_layer_fields(const ScenarioResult& result) {
     return fields;
 }
 
+const std::vector<FieldAlias>& sector_layer_fields() {
+    static const std::vector<FieldAlias> fields = [] {
+        std::vector<FieldAlias> out;
+        for (const SectorField& f : sector_fields) {
+            out.push_back({f.name, f.alias});
+        }
+        return out;
+    }();
+    return fields;
+}
+
+std::string district_table(const std::string& scenario) {
+    return flat_name(scenario);
+}
+
+std::string sector_table(const std::string& scenario) {
+    return "sectors_" + flat_name(scenario);
+}
+
 DistrictGpkgSink::DistrictGpkgSink(const std::filesystem::path& path) : file_(path) {}
 
 void DistrictGpkgSink::write(const ScenarioResult& result, const RunInfo& /*run*/) {
     const FixedDate fixed_date;
-    const std::filesystem::path& path = file_.final_path();
     open_dataset();
+    write_districts(result);
+    write_sectors(result);
+}
 
-    // A table name is flat: a sweep variant's "base/a=1,b=2" becomes "base__a=1,b=2"; its
-    // identifier (what QGIS shows as the title) keeps the scenario's name.
-    const std::string scenario = flat_name(result.scenario->name);
-    OGRSpatialReference srs = srs_from_wkt(result.area->grid.crs_wkt);
-    const std::string identifier = "IDENTIFIER=" + result.scenario->name;
-    const std::string desc_option = "DESCRIPTION=" + result.scenario->description;
-    const char* options[] = {"FID=fid",           "GEOMETRY_NAME=geom", identifier.c_str(),
+OGRLayer* DistrictGpkgSink::create_layer(const std::string& table, const std::string& identifier,
+                                         const std::string& description,
+                                         const OGRSpatialReference* srs, OGRwkbGeometryType type) {
+    const std::string identifier_option = "IDENTIFIER=" + identifier;
+    const std::string desc_option = "DESCRIPTION=" + description;
+    const char* options[] = {"FID=fid",           "GEOMETRY_NAME=geom", identifier_option.c_str(),
                              desc_option.c_str(), "SPATIAL_INDEX=YES",  nullptr};
     CPLErrorReset();
-    OGRLayer* layer =
-        ds_->CreateLayer(scenario.c_str(), &srs, wkbMultiPolygon, const_cast<char**>(options));
+    OGRLayer* layer = ds_->CreateLayer(table.c_str(), const_cast<OGRSpatialReference*>(srs), type,
+                                       const_cast<char**>(options));
     if (layer == nullptr) {
-        throw Error(ErrorCode::io, fmt::format("cannot create layer '{}' in '{}' ({})", scenario,
-                                               path.string(), gdal_error_detail()));
+        throw Error(ErrorCode::io, fmt::format("cannot create layer '{}' in '{}' ({})", table,
+                                               file_.final_path().string(), gdal_error_detail()));
     }
+    return layer;
+}
+
+void DistrictGpkgSink::write_districts(const ScenarioResult& result) {
+    const std::filesystem::path& path = file_.final_path();
+    // The identifier (what QGIS shows as the title) keeps the scenario's name.
+    const std::string table = district_table(result.scenario->name);
+    const OGRSpatialReference srs = srs_from_wkt(result.area->grid.crs_wkt);
+    OGRLayer* layer = create_layer(table, result.scenario->name, result.scenario->description, &srs,
+                                   wkbMultiPolygon);
     const std::vector<FieldAlias> fields = district_layer_fields(result);
     const std::vector<TextColumn> text_columns = district_text_columns(result);
     const std::size_t text_fields = 4 + text_columns.size();
@@ -167,26 +263,61 @@ void DistrictGpkgSink::write(const ScenarioResult& result, const RunInfo& /*run*
         geometry.assignSpatialReference(layer->GetSpatialRef());
         feature.SetGeometry(&geometry);
         check_ogr(layer->CreateFeature(&feature), path,
-                  fmt::format("district '{}' of layer '{}'", info.code, scenario));
+                  fmt::format("district '{}' of layer '{}'", info.code, table));
     }
     check_ogr(layer->CommitTransaction(), path, "a transaction");
 
-    // The default style, in the table QGIS reads styles from (the schema QGIS itself creates).
+    const std::vector<DistrictStyle> styles = district_styles(*result.scenario);
+    for (std::size_t i = 0; i < styles.size(); ++i) {
+        add_style({table, styles[i].name, district_qml(styles[i], fields),
+                   district_sld(table, styles[i]), i == 0,
+                   "covsim: " + styles[i].map.title + ", with district names"});
+    }
+}
+
+void DistrictGpkgSink::write_sectors(const ScenarioResult& result) {
+    const std::filesystem::path& path = file_.final_path();
+    const std::string table = sector_table(result.scenario->name);
+    const OGRSpatialReference srs = srs_from_wkt(result.area->grid.crs_wkt);
+    OGRLayer* layer = create_layer(table, "sectors of " + result.scenario->name,
+                                   "sectors of scenario " + result.scenario->name, &srs, wkbPoint);
+    for (const SectorField& f : sector_fields) {
+        add_field(layer, f.name, f.type, path, 0, f.subtype);
+    }
+    check_ogr(layer->StartTransaction(), path, "a transaction");
+    for (std::size_t i = 0; i < result.sectors.size(); ++i) {
+        OGRFeature feature(layer->GetLayerDefn());
+        feature.SetFID(static_cast<GIntBig>(i) + 1); // best_server map value + 1
+        set_sector_fields(feature, result, i);
+        OGRPoint point(result.sectors[i].x_m, result.sectors[i].y_m);
+        point.assignSpatialReference(layer->GetSpatialRef());
+        feature.SetGeometry(&point);
+        check_ogr(layer->CreateFeature(&feature), path,
+                  fmt::format("sector '{}/{}' of layer '{}'", result.sectors[i].site_id,
+                              result.sectors[i].sector_id, table));
+    }
+    check_ogr(layer->CommitTransaction(), path, "a transaction");
+    add_style({table, "sector load", sector_qml(sector_layer_fields()), sector_sld(table), true,
+               "covsim: sectors turned to their azimuth, coloured by busy-hour load"});
+}
+
+// The table QGIS reads styles from (the schema QGIS itself creates).
+void DistrictGpkgSink::add_style(const Style& s) {
     create_styles_table();
     OGRFeature style(styles_->GetLayerDefn());
     style.SetField("f_table_catalog", "");
     style.SetField("f_table_schema", "");
-    style.SetField("f_table_name", scenario.c_str());
+    style.SetField("f_table_name", s.table.c_str());
     style.SetField("f_geometry_column", "geom");
-    style.SetField("styleName", "covsim");
-    style.SetField("styleQML", district_qml(fields).c_str());
-    style.SetField("styleSLD", district_sld(scenario).c_str());
-    style.SetField("useAsDefault", 1);
-    style.SetField("description",
-                   "covsim: share of the people covered outdoors, with district names");
+    style.SetField("styleName", s.name.c_str());
+    style.SetField("styleQML", s.qml.c_str());
+    style.SetField("styleSLD", s.sld.c_str());
+    style.SetField("useAsDefault", s.use_as_default ? 1 : 0);
+    style.SetField("description", s.description.c_str());
     style.SetField("owner", "");
     style.SetField("update_time", gpkg_fixed_date);
-    check_ogr(styles_->CreateFeature(&style), path, "the layer style of " + scenario);
+    check_ogr(styles_->CreateFeature(&style), file_.final_path(),
+              fmt::format("the layer style '{}' of {}", s.name, s.table));
 }
 
 void DistrictGpkgSink::open_dataset() {
@@ -251,19 +382,11 @@ void DistrictGpkgSink::append(const std::filesystem::path& source) {
             create_styles_table();
             to = styles_;
         } else {
-            const std::string identifier = "IDENTIFIER=" + name;
+            const char* identifier = from->GetMetadataItem("IDENTIFIER");
             const char* description = from->GetMetadataItem("DESCRIPTION");
-            const std::string desc_option =
-                std::string("DESCRIPTION=") + (description != nullptr ? description : "");
-            const char* options[] = {"FID=fid",           "GEOMETRY_NAME=geom", identifier.c_str(),
-                                     desc_option.c_str(), "SPATIAL_INDEX=YES",  nullptr};
-            CPLErrorReset();
-            to = ds_->CreateLayer(name.c_str(), from->GetSpatialRef(), from->GetGeomType(),
-                                  const_cast<char**>(options));
-            if (to == nullptr) {
-                throw Error(ErrorCode::io, fmt::format("cannot create layer '{}' in '{}' ({})",
-                                                       name, path.string(), gdal_error_detail()));
-            }
+            to = create_layer(name, identifier != nullptr ? identifier : name,
+                              description != nullptr ? description : "", from->GetSpatialRef(),
+                              from->GetGeomType());
             for (int i = 0; i < defn->GetFieldCount(); ++i) {
                 check_ogr(to->CreateField(defn->GetFieldDefn(i)), path,
                           fmt::format("field '{}'", defn->GetFieldDefn(i)->GetNameRef()));

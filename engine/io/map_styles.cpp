@@ -112,7 +112,8 @@ const std::array<Rgba, 8> layer_palette = {hex("#377eb8"), hex("#e41a1c"), hex("
                                            hex("#984ea3"), hex("#ff7f00"), hex("#ffff33"),
                                            hex("#a65628"), hex("#f781bf")};
 
-// The district choropleth of covered_share (a fraction), ColorBrewer's 6-class RdYlGn.
+// District choropleths of shares of people (covered_share, served_share: fractions),
+// ColorBrewer's 6-class RdYlGn.
 const std::vector<StyleClass>& share_classes() {
     static const std::vector<StyleClass> classes = {
         {-inf, hex("#d73027"), "< 50 %"},     {0.5, hex("#fc8d59"), "50 to 80 %"},
@@ -213,11 +214,64 @@ std::optional<MapStyle> map_style(std::string_view metric, const StyleContext& c
     return s;
 }
 
-MapStyle district_style() {
-    return {"covered_share",
-            "Share of the people covered outdoors",
+std::vector<DistrictStyle> district_styles(const Scenario& scenario) {
+    // The cost per subscriber and month at the affordability threshold (core/cost.hpp), and
+    // classes at 1/4, 1/2, 1, 2 and 4 times it: green below, red above, ColorBrewer's RdYlGn.
+    const double limit =
+        scenario.cost.affordability_threshold * scenario.cost.gni_per_capita_usd_per_year / 12.0;
+    std::vector<StyleClass> cost;
+    const std::array<Rgba, 6> cost_colours = {hex("#1a9850"), hex("#91cf60"), hex("#d9ef8b"),
+                                              hex("#fee08b"), hex("#fc8d59"), hex("#d73027")};
+    const std::array<double, 5> factors = {0.25, 0.5, 1.0, 2.0, 4.0};
+    for (std::size_t i = 0; i < cost_colours.size(); ++i) {
+        const double lower = i == 0 ? -inf : factors[i - 1] * limit;
+        std::string label = i == 0 ? fmt::format("< {:.2f}", factors[0] * limit)
+                            : i + 1 < cost_colours.size()
+                                ? fmt::format("{:.2f} to {:.2f}", lower, factors[i] * limit)
+                                : fmt::format("\u2265 {:.2f}", lower);
+        if (i == 2) {
+            label += "  affordable up to here";
+        }
+        cost.push_back({lower, cost_colours[i], label});
+    }
+    return {
+        {"served share",
+         {"served_share",
+          "Share of the people served",
+          StyleKind::classified,
+          share_classes(),
+          {}}},
+        {"cost per subscriber",
+         {"cost_per_subscriber_usd_per_month",
+          "Cost per subscriber and month (USD)",
+          StyleKind::classified,
+          cost,
+          {}}},
+        {"affordability",
+         {"verdict",
+          "Affordability verdict",
+          StyleKind::categorical,
+          {{0.0, hex("#1a9850"), "affordable"},
+           {1.0, hex("#fdae61"), "under-served"},
+           {2.0, hex("#d73027"), "not affordable"}},
+          {}}},
+        {"covered share",
+         {"covered_share",
+          "Share of the people covered outdoors",
+          StyleKind::classified,
+          share_classes(),
+          {}}},
+    };
+}
+
+MapStyle sector_load_style() {
+    return {"load",
+            "Busy-hour load of the sector's cell",
             StyleKind::classified,
-            share_classes(),
+            {{-inf, green, "< 0.5"},
+             {0.5, light_green, "0.5 to 0.8"},
+             {0.8, orange, "0.8 to 1"},
+             {1.0, red, "\u2265 1  overloaded"}},
             {}};
 }
 
@@ -345,6 +399,24 @@ std::string option(const char* name, const std::string& value) {
                        xml_escape(value));
 }
 
+// A symbol layer's <data_defined_properties>: each property given by a QGIS expression.
+std::string data_defined(const std::vector<std::pair<const char*, std::string>>& expressions) {
+    std::string x = "<data_defined_properties>\n  <Option type=\"Map\">\n";
+    x += "    <Option name=\"name\" value=\"\" type=\"QString\"/>\n";
+    x += "    <Option name=\"properties\" type=\"Map\">\n";
+    for (const auto& [property, expression] : expressions) {
+        x += fmt::format("      <Option name=\"{}\" type=\"Map\">\n", property);
+        x += "        <Option name=\"active\" value=\"true\" type=\"bool\"/>\n";
+        x += "        " + option("expression", expression) + "\n";
+        x += "        <Option name=\"type\" value=\"3\" type=\"int\"/>\n"; // expression-based
+        x += "      </Option>\n";
+    }
+    x += "    </Option>\n";
+    x += "    <Option name=\"type\" value=\"collection\" type=\"QString\"/>\n";
+    x += "  </Option>\n</data_defined_properties>\n";
+    return x;
+}
+
 std::string fill_symbol(std::size_t index, const Rgba& fill) {
     std::string x;
     x += fmt::format("<symbol type=\"fill\" name=\"{}\" alpha=\"1\" clip_to_extent=\"1\" "
@@ -365,22 +437,59 @@ std::string fill_symbol(std::size_t index, const Rgba& fill) {
     return x;
 }
 
-} // namespace
-
-std::string district_style_xml(const std::vector<FieldAlias>& fields) {
-    const MapStyle style = district_style();
+// A sector: a wedge with its tip at the site, turned to the azimuth; a circle when omnidirectional.
+std::string sector_symbol(std::size_t index, const Rgba& fill) {
     std::string x;
-    // Graduated renderer on covered_share, classes closed below and open above (see float_below;
-    // shares are float64, so the bound below is the next double down).
+    x += fmt::format("<symbol type=\"marker\" name=\"{}\" alpha=\"1\" clip_to_extent=\"1\" "
+                     "force_rhr=\"0\">\n",
+                     index);
+    x += "  <layer class=\"SimpleMarker\" enabled=\"1\" locked=\"0\" pass=\"0\">\n";
+    x += "    <Option type=\"Map\">\n";
+    for (const auto& [name, value] :
+         std::vector<std::pair<const char*, std::string>>{{"angle", "0"},
+                                                          {"color", rgba_text(fill)},
+                                                          {"horizontal_anchor_point", "1"},
+                                                          {"joinstyle", "bevel"},
+                                                          {"name", "third_circle"},
+                                                          {"offset", "0,0"},
+                                                          {"offset_unit", "MM"},
+                                                          {"outline_color", "50,50,50,255"},
+                                                          {"outline_style", "solid"},
+                                                          {"outline_width", "0.2"},
+                                                          {"outline_width_unit", "MM"},
+                                                          {"scale_method", "diameter"},
+                                                          {"size", "6"},
+                                                          {"size_unit", "MM"},
+                                                          {"vertical_anchor_point", "1"}}) {
+        x += "      " + option(name, value) + "\n";
+    }
+    x += "    </Option>\n";
+    x += indent_xml(data_defined({{"angle", sector_rotation_expression},
+                                  {"name", "if(\"azimuth_deg\" IS NULL, 'circle', "
+                                           "'third_circle')"}}),
+                    4);
+    x += "  </layer>\n";
+    x += "</symbol>\n";
+    return x;
+}
+
+using SymbolMaker = std::string (*)(std::size_t, const Rgba&);
+
+// A graduated renderer on style.metric, classes closed below and open above (see float_below;
+// the fields are float64, so the bound below is the next double down). The fields are never
+// negative; the last class has no end: a share may exceed 1 by a rounding error (1 + 2e-16).
+std::string graduated_renderer(const MapStyle& style, SymbolMaker symbol) {
+    std::string x;
     x += fmt::format("<renderer-v2 type=\"graduatedSymbol\" attr=\"{}\" "
                      "graduatedMethod=\"GraduatedColor\" symbollevels=\"0\" enableorderby=\"0\" "
                      "forceraster=\"0\">\n",
-                     style.metric);
+                     xml_escape(style.metric));
     x += "  <ranges>\n";
     for (std::size_t i = 0; i < style.classes.size(); ++i) {
         const double lower = i == 0 ? 0.0 : style.classes[i].value;
-        const double upper =
-            i + 1 < style.classes.size() ? std::nextafter(style.classes[i + 1].value, -inf) : 1.0;
+        const double upper = i + 1 < style.classes.size()
+                                 ? std::nextafter(style.classes[i + 1].value, -inf)
+                                 : std::numeric_limits<double>::max();
         x += fmt::format("    <range lower=\"{}\" upper=\"{}\" symbol=\"{}\" label=\"{}\" "
                          "render=\"true\"/>\n",
                          number(lower), number(upper), i, xml_escape(style.classes[i].label));
@@ -388,33 +497,71 @@ std::string district_style_xml(const std::vector<FieldAlias>& fields) {
     x += "  </ranges>\n";
     x += "  <symbols>\n";
     for (std::size_t i = 0; i < style.classes.size(); ++i) {
-        x += indent_xml(fill_symbol(i, style.classes[i].rgba), 4);
+        x += indent_xml(symbol(i, style.classes[i].rgba), 4);
     }
     x += "  </symbols>\n";
     x += "  <classificationMethod id=\"Custom\">\n";
     x += "    <labelFormat format=\"%1 - %2\" labelprecision=\"4\" trimtrailingzeroes=\"1\"/>\n";
     x += "  </classificationMethod>\n";
     x += "</renderer-v2>\n";
-    // District names as labels, on a white halo, placed inside each polygon.
+    return x;
+}
+
+// A categorised renderer on the text field style.metric: a category's label is its value.
+std::string categorized_renderer(const MapStyle& style, SymbolMaker symbol) {
+    std::string x;
+    x += fmt::format("<renderer-v2 type=\"categorizedSymbol\" attr=\"{}\" symbollevels=\"0\" "
+                     "enableorderby=\"0\" forceraster=\"0\">\n",
+                     xml_escape(style.metric));
+    x += "  <categories>\n";
+    for (std::size_t i = 0; i < style.classes.size(); ++i) {
+        const std::string label = xml_escape(style.classes[i].label);
+        x += fmt::format("    <category value=\"{}\" symbol=\"{}\" label=\"{}\" "
+                         "render=\"true\"/>\n",
+                         label, i, label);
+    }
+    x += "  </categories>\n";
+    x += "  <symbols>\n";
+    for (std::size_t i = 0; i < style.classes.size(); ++i) {
+        x += indent_xml(symbol(i, style.classes[i].rgba), 4);
+    }
+    x += "  </symbols>\n";
+    x += "</renderer-v2>\n";
+    return x;
+}
+
+// Labels of `field` on a white halo; `placement` is the <placement> element; `max_scale` > 0
+// shows them only at scales of 1:max_scale and larger.
+std::string labeling(const char* field, const std::string& placement, double max_scale) {
+    std::string x;
     x += "<labeling type=\"simple\">\n";
     x += "  <settings calloutType=\"simple\">\n";
-    x += "    <text-style fieldName=\"name\" isExpression=\"0\" fontFamily=\"Sans Serif\" "
-         "namedStyle=\"Regular\" fontSize=\"8\" fontSizeUnit=\"Point\" fontWeight=\"50\" "
-         "textColor=\"30,30,30,255\" textOpacity=\"1\" multilineHeight=\"1\">\n";
+    x += fmt::format("    <text-style fieldName=\"{}\" isExpression=\"0\" "
+                     "fontFamily=\"Sans Serif\" namedStyle=\"Regular\" fontSize=\"8\" "
+                     "fontSizeUnit=\"Point\" fontWeight=\"50\" textColor=\"30,30,30,255\" "
+                     "textOpacity=\"1\" multilineHeight=\"1\">\n",
+                     field);
     x += "      <text-buffer bufferDraw=\"1\" bufferSize=\"0.7\" bufferSizeUnits=\"MM\" "
          "bufferColor=\"255,255,255,255\" bufferOpacity=\"0.8\" bufferNoFill=\"1\" "
          "bufferJoinStyle=\"128\"/>\n";
     x += "    </text-style>\n";
     x += "    <text-format wrapChar=\"\" autoWrapLength=\"12\" "
          "useMaxLineLengthForAutoWrap=\"1\" multilineAlign=\"3\"/>\n";
-    x += "    <placement placement=\"1\" centroidInside=\"1\" centroidWhole=\"0\" "
-         "fitInPolygonOnly=\"0\" polygonPlacementFlags=\"2\" priority=\"5\" dist=\"0\"/>\n";
-    x += "    <rendering drawLabels=\"1\" obstacle=\"1\" obstacleType=\"1\" "
-         "upsidedownLabels=\"0\" labelPerPart=\"0\" mergeLines=\"0\" displayAll=\"0\" "
-         "scaleVisibility=\"0\" fontLimitPixelSize=\"0\" limitNumLabels=\"0\" zIndex=\"0\"/>\n";
+    x += "    " + placement + "\n";
+    // QGIS names them the other way round: scaleMax is the smallest scale (largest denominator).
+    x += fmt::format("    <rendering drawLabels=\"1\" obstacle=\"1\" obstacleType=\"1\" "
+                     "upsidedownLabels=\"0\" labelPerPart=\"0\" mergeLines=\"0\" "
+                     "displayAll=\"0\" scaleVisibility=\"{}\" scaleMin=\"0\" scaleMax=\"{}\" "
+                     "fontLimitPixelSize=\"0\" limitNumLabels=\"0\" zIndex=\"0\"/>\n",
+                     max_scale > 0.0 ? 1 : 0, number(max_scale));
     x += "  </settings>\n";
     x += "</labeling>\n";
-    x += "<aliases>\n";
+    return x;
+}
+
+// Field aliases and the layer-wide settings that close a vector style.
+std::string vector_style_tail(const std::vector<FieldAlias>& fields, int geometry_type) {
+    std::string x = "<aliases>\n";
     for (const FieldAlias& f : fields) {
         x += fmt::format("  <alias field=\"{}\" name=\"{}\"/>\n", xml_escape(f.name),
                          xml_escape(f.alias));
@@ -424,23 +571,77 @@ std::string district_style_xml(const std::vector<FieldAlias>& fields) {
     x += "<featureBlendMode>0</featureBlendMode>\n";
     x += "<layerOpacity>1</layerOpacity>\n";
     x += "<legend type=\"default-vector\" showLabelLegend=\"0\"/>\n";
-    x += "<layerGeometryType>2</layerGeometryType>\n";
+    x += fmt::format("<layerGeometryType>{}</layerGeometryType>\n", geometry_type);
     return x;
 }
 
-std::string district_qml(const std::vector<FieldAlias>& fields) {
-    std::string x = qml_doctype;
-    x += fmt::format("<qgis version=\"{}\" styleCategories=\"AllStyleCategories\" "
-                     "labelsEnabled=\"1\" hasScaleBasedVisibilityFlag=\"0\" "
-                     "minScale=\"100000000\" maxScale=\"0\" readOnly=\"0\">\n",
-                     qml_version);
-    x += indent_xml(district_style_xml(fields), 2);
+// A whole vector style: the <qgis> element of a .qml file, or of a named style in a project.
+std::string vector_qgis_element(const std::string& style_xml) {
+    std::string x = fmt::format("<qgis version=\"{}\" styleCategories=\"AllStyleCategories\" "
+                                "labelsEnabled=\"1\" hasScaleBasedVisibilityFlag=\"0\" "
+                                "minScale=\"100000000\" maxScale=\"0\" readOnly=\"0\">\n",
+                                qml_version);
+    x += indent_xml(style_xml, 2);
     x += "</qgis>\n";
     return x;
 }
 
-std::string district_sld(const std::string& layer_name) {
-    const MapStyle style = district_style();
+} // namespace
+
+std::string district_style_xml(const DistrictStyle& style, const std::vector<FieldAlias>& fields) {
+    std::string x = style.map.kind == StyleKind::classified
+                        ? graduated_renderer(style.map, fill_symbol)
+                        : categorized_renderer(style.map, fill_symbol);
+    // District names, placed inside each polygon.
+    x += labeling("name",
+                  "<placement placement=\"1\" centroidInside=\"1\" centroidWhole=\"0\" "
+                  "fitInPolygonOnly=\"0\" polygonPlacementFlags=\"2\" priority=\"5\" dist=\"0\"/>",
+                  0.0);
+    x += vector_style_tail(fields, 2);
+    return x;
+}
+
+std::string district_qml(const DistrictStyle& style, const std::vector<FieldAlias>& fields) {
+    return qml_doctype + vector_qgis_element(district_style_xml(style, fields));
+}
+
+std::string district_project_style_xml(const std::vector<DistrictStyle>& styles,
+                                       const std::vector<FieldAlias>& fields) {
+    std::string x =
+        fmt::format("<map-layer-style-manager current=\"{}\">\n", xml_escape(styles.front().name));
+    for (std::size_t i = 0; i < styles.size(); ++i) {
+        if (i == 0) { // the current style is the layer's own
+            x += fmt::format("  <map-layer-style name=\"{}\"/>\n", xml_escape(styles[i].name));
+            continue;
+        }
+        x += fmt::format("  <map-layer-style name=\"{}\">\n", xml_escape(styles[i].name));
+        x += indent_xml(vector_qgis_element(district_style_xml(styles[i], fields)), 4);
+        x += "  </map-layer-style>\n";
+    }
+    x += "</map-layer-style-manager>\n";
+    x += district_style_xml(styles.front(), fields);
+    return x;
+}
+
+std::string sector_style_xml(const std::vector<FieldAlias>& fields) {
+    std::string x = graduated_renderer(sector_load_style(), sector_symbol);
+    // Site ids above the sites, when zoomed in far enough to read them: one label at a point
+    // (the sectors of a site share it; the others collide with it and are not drawn).
+    x += labeling("site_id",
+                  "<placement placement=\"1\" quadOffset=\"1\" xOffset=\"0\" yOffset=\"-3\" "
+                  "offsetUnits=\"MM\" priority=\"5\"/>",
+                  sector_label_scale);
+    x += vector_style_tail(fields, 0);
+    return x;
+}
+
+std::string sector_qml(const std::vector<FieldAlias>& fields) {
+    return qml_doctype + vector_qgis_element(sector_style_xml(fields));
+}
+
+namespace {
+
+std::string sld_header(const std::string& layer_name, const std::string& style_name) {
     std::string x;
     x += "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
     x += "<StyledLayerDescriptor version=\"1.1.0\" xmlns=\"http://www.opengis.net/sld\" "
@@ -452,43 +653,63 @@ std::string district_sld(const std::string& layer_name) {
     x += " <NamedLayer>\n";
     x += fmt::format("  <se:Name>{}</se:Name>\n", xml_escape(layer_name));
     x += "  <UserStyle>\n";
-    x += "   <se:Name>covsim covered share</se:Name>\n";
+    x += fmt::format("   <se:Name>{}</se:Name>\n", xml_escape(style_name));
     x += "   <se:FeatureTypeStyle>\n";
-    auto comparison = [&](const char* op, double v) {
+    return x;
+}
+
+std::string sld_footer() {
+    return "   </se:FeatureTypeStyle>\n  </UserStyle>\n </NamedLayer>\n</StyledLayerDescriptor>\n";
+}
+
+// The filter of class i of a style: a range of a classified style, a value of a categorical one.
+std::string sld_filter(const MapStyle& style, std::size_t i) {
+    auto comparison = [&](const char* op, const std::string& v) {
         return fmt::format("<ogc:{0}><ogc:PropertyName>{1}</ogc:PropertyName>"
                            "<ogc:Literal>{2}</ogc:Literal></ogc:{0}>",
-                           op, style.metric, number(v));
+                           op, style.metric, xml_escape(v));
     };
+    const StyleClass& c = style.classes[i];
+    if (style.kind == StyleKind::categorical) {
+        return comparison("PropertyIsEqualTo", c.label);
+    }
+    const bool has_lower = i > 0;
+    const bool has_upper = i + 1 < style.classes.size();
+    if (has_lower && has_upper) {
+        return "<ogc:And>" + comparison("PropertyIsGreaterThanOrEqualTo", number(c.value)) +
+               comparison("PropertyIsLessThan", number(style.classes[i + 1].value)) + "</ogc:And>";
+    }
+    if (has_lower) {
+        return comparison("PropertyIsGreaterThanOrEqualTo", number(c.value));
+    }
+    return comparison("PropertyIsLessThan", number(style.classes[i + 1].value));
+}
+
+// One rule per class, drawn by `symbolizer(colour)`.
+template <class Symbolizer>
+std::string sld_rules(const MapStyle& style, Symbolizer symbolizer) {
+    std::string x;
     for (std::size_t i = 0; i < style.classes.size(); ++i) {
         const StyleClass& c = style.classes[i];
-        std::string filter;
-        const bool has_lower = i > 0;
-        const bool has_upper = i + 1 < style.classes.size();
-        if (has_lower && has_upper) {
-            filter = "<ogc:And>" + comparison("PropertyIsGreaterThanOrEqualTo", c.value) +
-                     comparison("PropertyIsLessThan", style.classes[i + 1].value) + "</ogc:And>";
-        } else if (has_lower) {
-            filter = comparison("PropertyIsGreaterThanOrEqualTo", c.value);
-        } else {
-            filter = comparison("PropertyIsLessThan", style.classes[i + 1].value);
-        }
         x += "    <se:Rule>\n";
         x += fmt::format("     <se:Name>{}</se:Name>\n", xml_escape(c.label));
         x += fmt::format("     <se:Description><se:Title>{}</se:Title></se:Description>\n",
                          xml_escape(c.label));
-        x += "     <ogc:Filter>" + filter + "</ogc:Filter>\n";
-        x += "     <se:PolygonSymbolizer>\n";
-        x += fmt::format("      <se:Fill><se:SvgParameter name=\"fill\">{}</se:SvgParameter>"
-                         "</se:Fill>\n",
-                         hex_of(c.rgba));
-        x += "      <se:Stroke><se:SvgParameter name=\"stroke\">#505050</se:SvgParameter>"
-             "<se:SvgParameter name=\"stroke-width\">1</se:SvgParameter></se:Stroke>\n";
-        x += "     </se:PolygonSymbolizer>\n";
+        x += "     <ogc:Filter>" + sld_filter(style, i) + "</ogc:Filter>\n";
+        x += symbolizer(hex_of(c.rgba));
         x += "    </se:Rule>\n";
     }
-    x += "    <se:Rule>\n";
+    return x;
+}
+
+std::string sld_label_rule(const char* field, double max_scale) {
+    std::string x = "    <se:Rule>\n";
+    if (max_scale > 0.0) {
+        x += fmt::format("     <se:MaxScaleDenominator>{}</se:MaxScaleDenominator>\n",
+                         number(max_scale));
+    }
     x += "     <se:TextSymbolizer>\n";
-    x += "      <se:Label><ogc:PropertyName>name</ogc:PropertyName></se:Label>\n";
+    x += fmt::format("      <se:Label><ogc:PropertyName>{}</ogc:PropertyName></se:Label>\n", field);
     x += "      <se:Font><se:SvgParameter name=\"font-family\">Sans Serif</se:SvgParameter>"
          "<se:SvgParameter name=\"font-size\">11</se:SvgParameter></se:Font>\n";
     x += "      <se:LabelPlacement><se:PointPlacement><se:AnchorPoint>"
@@ -499,10 +720,44 @@ std::string district_sld(const std::string& layer_name) {
     x += "      <se:Fill><se:SvgParameter name=\"fill\">#1e1e1e</se:SvgParameter></se:Fill>\n";
     x += "     </se:TextSymbolizer>\n";
     x += "    </se:Rule>\n";
-    x += "   </se:FeatureTypeStyle>\n";
-    x += "  </UserStyle>\n";
-    x += " </NamedLayer>\n";
-    x += "</StyledLayerDescriptor>\n";
+    return x;
+}
+
+} // namespace
+
+std::string district_sld(const std::string& layer_name, const DistrictStyle& style) {
+    std::string x = sld_header(layer_name, "covsim " + style.name);
+    x += sld_rules(style.map, [](const std::string& colour) {
+        return fmt::format("     <se:PolygonSymbolizer>\n"
+                           "      <se:Fill><se:SvgParameter name=\"fill\">{}</se:SvgParameter>"
+                           "</se:Fill>\n"
+                           "      <se:Stroke><se:SvgParameter name=\"stroke\">#505050"
+                           "</se:SvgParameter><se:SvgParameter name=\"stroke-width\">1"
+                           "</se:SvgParameter></se:Stroke>\n"
+                           "     </se:PolygonSymbolizer>\n",
+                           colour);
+    });
+    x += sld_label_rule("name", 0.0);
+    x += sld_footer();
+    return x;
+}
+
+// SLD has no wedge: a triangle pointing to the azimuth stands for each sector.
+std::string sector_sld(const std::string& layer_name) {
+    std::string x = sld_header(layer_name, "covsim sector load");
+    x += sld_rules(sector_load_style(), [](const std::string& colour) {
+        return fmt::format("     <se:PointSymbolizer>\n"
+                           "      <se:Graphic><se:Mark><se:WellKnownName>triangle"
+                           "</se:WellKnownName><se:Fill><se:SvgParameter name=\"fill\">{}"
+                           "</se:SvgParameter></se:Fill><se:Stroke><se:SvgParameter "
+                           "name=\"stroke\">#323232</se:SvgParameter></se:Stroke></se:Mark>"
+                           "<se:Size>14</se:Size><se:Rotation><ogc:PropertyName>azimuth_deg"
+                           "</ogc:PropertyName></se:Rotation></se:Graphic>\n"
+                           "     </se:PointSymbolizer>\n",
+                           colour);
+    });
+    x += sld_label_rule("site_id", sector_label_scale);
+    x += sld_footer();
     return x;
 }
 

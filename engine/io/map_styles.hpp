@@ -2,7 +2,8 @@
 // How covsim's maps and district layers look: one table lists the style of every map metric
 // (class breaks, colours, legend labels), and this module turns an entry into a QGIS style
 // (.qml, applied by QGIS when it opens the map), a legend PNG for reports, and colours for web
-// tiles. The district choropleth (covered share) is defined here too, with its QML and SLD.
+// tiles. The styles of districts.gpkg's layers (district choropleths, sector wedges) are defined
+// here too, with their QML and SLD.
 // docs/qgis.md lists the classes and where their breaks come from.
 
 #include "core/result_table.hpp"
@@ -57,24 +58,51 @@ std::optional<MapStyle> map_style(std::string_view metric, const StyleContext& c
 // The colours best_server cycles through: sector i is drawn in server_palette()[i % 20].
 const std::array<Rgba, 20>& server_palette();
 
-// The district choropleth: classes of the district layer's covered_share field.
-MapStyle district_style();
-
 // QGIS styles. The *_xml functions give the elements a .qml file and a layer of a .qgs project
 // share (a raster's <pipe>; a vector's renderer, labels and field aliases); the *_qml functions
 // give whole .qml documents.
 std::string raster_style_xml(const MapStyle& style);
 std::string raster_qml(const MapStyle& style);
 
-// A field of the district layer, for the aliases QGIS shows in attribute tables and forms.
+// A field of a vector layer (districts.gpkg), for the aliases QGIS shows in attribute tables and
+// forms.
 struct FieldAlias {
     std::string name;
     std::string alias;
 };
-std::string district_style_xml(const std::vector<FieldAlias>& fields);
-std::string district_qml(const std::vector<FieldAlias>& fields);
-// The same choropleth as an OGC Styled Layer Descriptor 1.1 (for GeoServer, QGIS server, ...).
-std::string district_sld(const std::string& layer_name);
+
+// A named style of a scenario's district layer: graduated on a numeric field (classified), or
+// categories of a text field (categorical: a category's label is the field's value).
+struct DistrictStyle {
+    std::string name; // the style's name in covsim.qgs and in layer_styles, e.g. "served share"
+    MapStyle map;     // map.metric: the field; map.title: what the style shows
+};
+
+// The district layer's styles, the default first: served share; cost per subscriber per month,
+// broken at multiples of the cost the scenario's affordability threshold allows; the
+// affordability verdict; covered share.
+std::vector<DistrictStyle> district_styles(const Scenario& scenario);
+
+std::string district_style_xml(const DistrictStyle& style, const std::vector<FieldAlias>& fields);
+std::string district_qml(const DistrictStyle& style, const std::vector<FieldAlias>& fields);
+// The same style as an OGC Styled Layer Descriptor 1.1 (for GeoServer, QGIS server, ...).
+std::string district_sld(const std::string& layer_name, const DistrictStyle& style);
+// The district layer's styles in a covsim.qgs layer: a <map-layer-style-manager> listing every
+// style (the first current, the others whole), then the first style's elements.
+std::string district_project_style_xml(const std::vector<DistrictStyle>& styles,
+                                       const std::vector<FieldAlias>& fields);
+
+// The sector layer: a marker per sector at its site, a 120-degree wedge turned to the sector's
+// azimuth_deg (a circle when it is null: omnidirectional), coloured by the load of its cell in
+// these classes; the site ids labelled at scales of 1:sector_label_scale and larger.
+MapStyle sector_load_style();
+inline constexpr double sector_label_scale = 25000.0;
+// The rotation of the wedge marker, a QGIS expression: QGIS's third_circle points 60 degrees
+// left of north unrotated.
+inline constexpr const char* sector_rotation_expression = "coalesce(\"azimuth_deg\", 0) + 60";
+std::string sector_style_xml(const std::vector<FieldAlias>& fields);
+std::string sector_qml(const std::vector<FieldAlias>& fields);
+std::string sector_sld(const std::string& layer_name);
 
 // A legend image (title and one swatch per class) as an RGBA PNG written through GDAL.
 void write_legend_png(const std::filesystem::path& path, const MapStyle& style);

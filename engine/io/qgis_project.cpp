@@ -59,22 +59,95 @@ std::string layer_id(std::size_t group_index, const QgisProjectSink::Group& g,
     return fmt::format("s{}_{}_{}", group_index, id_safe(g.name), l.id);
 }
 
+using Kind = QgisProjectSink::Kind;
+
+const char* kind_name(Kind kind) {
+    switch (kind) {
+    case Kind::raster:
+        return "raster";
+    case Kind::districts:
+        return "districts";
+    case Kind::sectors:
+        return "sectors";
+    }
+    return "";
+}
+
+// A layer's kind as saved by save_groups; a variant stored by a covsim without sector layers
+// has "raster" (true or false) instead of "kind".
+Kind kind_of(const nlohmann::json& layer, const std::filesystem::path& path) {
+    if (!layer.contains("kind")) {
+        return layer.at("raster").get<bool>() ? Kind::raster : Kind::districts;
+    }
+    const std::string name = layer.at("kind").get<std::string>();
+    for (Kind k : {Kind::raster, Kind::districts, Kind::sectors}) {
+        if (name == kind_name(k)) {
+            return k;
+        }
+    }
+    throw Error(ErrorCode::io, fmt::format("'{}' is not a covsim layer-group file (layer kind "
+                                           "\"{}\"); delete its variant directory to recompute it",
+                                           path.string(), name));
+}
+
+std::string tree_layer(const std::string& id, const QgisProjectSink::Layer& l, bool checked) {
+    return fmt::format("<layer-tree-layer id=\"{}\" name=\"{}\" source=\"{}\" providerKey=\"{}\" "
+                       "checked=\"{}\" expanded=\"{}\">\n  <customproperties/>\n"
+                       "</layer-tree-layer>\n",
+                       xml_escape(id), xml_escape(l.name), xml_escape(l.source),
+                       l.kind == Kind::raster ? "gdal" : "ogr",
+                       checked ? "Qt::Checked" : "Qt::Unchecked", l.expanded ? 1 : 0);
+}
+
+// A scenario's group in the layer tree: its sectors, shown, then the group "maps" of which one
+// layer is shown at a time, the first (the districts).
+std::string layer_tree(std::size_t group_index, const QgisProjectSink::Group& g) {
+    std::string x =
+        fmt::format("<layer-tree-group name=\"{}\" checked=\"{}\" expanded=\"{}\" "
+                    "mutually-exclusive=\"0\">\n",
+                    xml_escape(g.name), group_index == 0 ? "Qt::Checked" : "Qt::Unchecked",
+                    group_index == 0 ? 1 : 0);
+    x += "  <customproperties/>\n";
+    for (const QgisProjectSink::Layer& l : g.layers) {
+        if (l.kind == Kind::sectors) {
+            x += indent_xml(tree_layer(layer_id(group_index, g, l), l, true), 2);
+        }
+    }
+    x += "  <layer-tree-group name=\"maps\" checked=\"Qt::Checked\" expanded=\"1\" "
+         "mutually-exclusive=\"1\" mutually-exclusive-child=\"0\">\n";
+    x += "    <customproperties/>\n";
+    bool first = true;
+    for (const QgisProjectSink::Layer& l : g.layers) {
+        if (l.kind != Kind::sectors) {
+            x += indent_xml(tree_layer(layer_id(group_index, g, l), l, first), 4);
+            first = false;
+        }
+    }
+    x += "  </layer-tree-group>\n";
+    x += "</layer-tree-group>\n";
+    return x;
+}
+
 std::string maplayer(const QgisProjectSink::Layer& l, const std::string& id, const Grid& grid) {
+    const bool raster = l.kind == Kind::raster;
     std::string x;
-    if (l.raster) {
+    if (raster) {
         x += "<maplayer type=\"raster\" styleCategories=\"AllStyleCategories\" "
              "hasScaleBasedVisibilityFlag=\"0\" minScale=\"1e+08\" maxScale=\"0\">\n";
     } else {
-        x += "<maplayer type=\"vector\" geometry=\"Polygon\" wkbType=\"MultiPolygon\" "
-             "labelsEnabled=\"1\" styleCategories=\"AllStyleCategories\" readOnly=\"0\" "
-             "hasScaleBasedVisibilityFlag=\"0\" minScale=\"100000000\" maxScale=\"0\">\n";
+        x += fmt::format("<maplayer type=\"vector\" geometry=\"{}\" wkbType=\"{}\" "
+                         "labelsEnabled=\"1\" styleCategories=\"AllStyleCategories\" "
+                         "readOnly=\"0\" hasScaleBasedVisibilityFlag=\"0\" "
+                         "minScale=\"100000000\" maxScale=\"0\">\n",
+                         l.kind == Kind::sectors ? "Point" : "Polygon",
+                         l.kind == Kind::sectors ? "Point" : "MultiPolygon");
     }
     x += indent_xml(extent("extent", grid), 2);
     x += fmt::format("  <id>{}</id>\n", xml_escape(id));
     x += fmt::format("  <datasource>{}</datasource>\n", xml_escape(l.source));
     x += fmt::format("  <layername>{}</layername>\n", xml_escape(l.name));
     x += "  <srs>\n" + indent_xml(spatialrefsys(grid.crs_wkt), 4) + "  </srs>\n";
-    if (l.raster) {
+    if (raster) {
         x += "  <provider>gdal</provider>\n";
         x += "  <noData>\n    <noDataList bandNo=\"1\" useSrcNoData=\"1\"/>\n  </noData>\n";
     } else {
@@ -92,9 +165,14 @@ QgisProjectSink::QgisProjectSink(const std::filesystem::path& path) : file_(path
 void QgisProjectSink::write(const ScenarioResult& result, const RunInfo& /*run*/) {
     const std::string& scenario = result.scenario->name;
     Group g{scenario, result.area->grid, {}};
-    g.layers.push_back({"districts", "Districts: covered share",
-                        "./districts.gpkg|layername=" + flat_name(scenario), false,
-                        district_style_xml(district_layer_fields(result)), true});
+    g.layers.push_back({"sectors", "Sectors: busy-hour load",
+                        "./districts.gpkg|layername=" + sector_table(scenario), Kind::sectors,
+                        sector_style_xml(sector_layer_fields()), true});
+    g.layers.push_back({"districts", "Districts",
+                        "./districts.gpkg|layername=" + district_table(scenario), Kind::districts,
+                        district_project_style_xml(district_styles(*result.scenario),
+                                                   district_layer_fields(result)),
+                        true});
     const StyleContext context = style_context(result);
     for (const MapSpec& spec : scenario_maps(result)) {
         const std::optional<MapStyle> style = map_style(spec.metric, context);
@@ -102,7 +180,7 @@ void QgisProjectSink::write(const ScenarioResult& result, const RunInfo& /*run*/
         l.id = spec.metric;
         l.name = style ? style->title : spec.metric;
         l.source = "./maps/" + scenario + "/" + spec.metric + ".tif";
-        l.raster = true;
+        l.kind = Kind::raster;
         l.style = style ? raster_style_xml(*style) : "";
         // One legend entry per sector is too long to show unfolded.
         l.expanded = !(style && style->classes.size() > 20);
@@ -119,7 +197,7 @@ void QgisProjectSink::save_groups(const std::filesystem::path& path) const {
             layers.push_back({{"id", l.id},
                               {"name", l.name},
                               {"source", l.source},
-                              {"raster", l.raster},
+                              {"kind", kind_name(l.kind)},
                               {"style", l.style},
                               {"expanded", l.expanded}});
         }
@@ -161,7 +239,7 @@ void QgisProjectSink::append(const std::filesystem::path& path) {
             for (const nlohmann::json& jl : jg.at("layers")) {
                 g.layers.push_back(
                     {jl.at("id").get<std::string>(), jl.at("name").get<std::string>(),
-                     jl.at("source").get<std::string>(), jl.at("raster").get<bool>(),
+                     jl.at("source").get<std::string>(), kind_of(jl, path),
                      jl.at("style").get<std::string>(), jl.at("expanded").get<bool>()});
             }
             groups_.push_back(std::move(g));
@@ -191,23 +269,7 @@ void QgisProjectSink::commit() {
     x += "  <layer-tree-group>\n";
     x += "    <customproperties/>\n";
     for (std::size_t gi = 0; gi < groups_.size(); ++gi) {
-        const Group& g = groups_[gi];
-        x += fmt::format("    <layer-tree-group name=\"{}\" checked=\"{}\" expanded=\"{}\" "
-                         "mutually-exclusive=\"1\" mutually-exclusive-child=\"0\">\n",
-                         xml_escape(g.name), gi == 0 ? "Qt::Checked" : "Qt::Unchecked",
-                         gi == 0 ? 1 : 0);
-        x += "      <customproperties/>\n";
-        for (std::size_t li = 0; li < g.layers.size(); ++li) {
-            const Layer& l = g.layers[li];
-            x += fmt::format("      <layer-tree-layer id=\"{}\" name=\"{}\" source=\"{}\" "
-                             "providerKey=\"{}\" checked=\"{}\" expanded=\"{}\">\n",
-                             xml_escape(layer_id(gi, g, l)), xml_escape(l.name),
-                             xml_escape(l.source), l.raster ? "gdal" : "ogr",
-                             li == 0 ? "Qt::Checked" : "Qt::Unchecked", l.expanded ? 1 : 0);
-            x += "        <customproperties/>\n";
-            x += "      </layer-tree-layer>\n";
-        }
-        x += "    </layer-tree-group>\n";
+        x += indent_xml(layer_tree(gi, groups_[gi]), 4);
     }
     x += "  </layer-tree-group>\n";
 

@@ -2,9 +2,11 @@
 // covsim.qgs: a QGIS project that opens every map and district layer of a run at once, one
 // layer group per scenario (in batch order), with relative paths so that the output directory
 // can be moved or shared. Each layer carries the same style as its .qml (maps) or its
-// layer_styles entry (districts.gpkg), so the project opens fully styled. Within a scenario's
-// group one layer is shown at a time (a mutually exclusive group): the district choropleth
-// first; the first scenario's group is shown, the others are hidden. Written at commit().
+// layer_styles entries (districts.gpkg), so the project opens fully styled; the district layer
+// carries every named style of district_styles(). A scenario's group holds its sectors on top,
+// shown whatever else is, then a mutually exclusive group "maps" (one map shown at a time): the
+// district choropleth first (shown), then the rasters. The first scenario's group is shown, the
+// others are hidden. Written at commit().
 
 #include "core/grid.hpp"
 #include "core/result.hpp"
@@ -26,12 +28,17 @@ public:
     void save_groups(const std::filesystem::path& path) const;
     void append(const std::filesystem::path& path);
 
+    enum class Kind {
+        raster,    // a map, in the group "maps"
+        districts, // the district polygons, in the group "maps"
+        sectors,   // the sector points, above the group "maps"
+    };
     struct Layer {
-        std::string id; // unique in the group ("districts", the metric); the project id
-                        // adds the group's index and name
+        std::string id; // unique in the group ("districts", "sectors", the metric); the project
+                        // id adds the group's index and name
         std::string name;
-        std::string source;   // relative to the project file
-        bool raster = true;   // false: the district layer
+        std::string source; // relative to the project file
+        Kind kind = Kind::raster;
         std::string style;    // the layer's style elements (map_styles)
         bool expanded = true; // legend shown in the layer tree
     };

@@ -662,8 +662,12 @@ TEST(Cli, SweepVariantsRunIntoEveryOutput) {
         EXPECT_EQ(layer->GetFeatureCount(), 2);
         EXPECT_NE(qgs.find("./districts.gpkg|layername=" + flat), std::string::npos);
         EXPECT_NE(qgs.find("./maps/" + v + "/rsrp_dbm.tif"), std::string::npos);
+        OGRLayer* sectors = gpkg->GetLayerByName(("sectors_" + flat).c_str());
+        ASSERT_NE(sectors, nullptr) << flat;
+        EXPECT_EQ(sectors->GetFeatureCount(), 6);
+        EXPECT_NE(qgs.find("./districts.gpkg|layername=sectors_" + flat), std::string::npos);
     }
-    EXPECT_EQ(gpkg->GetLayerCount(), 5); // and layer_styles
+    EXPECT_EQ(gpkg->GetLayerCount(), 9); // districts and sectors of each, and layer_styles
     EXPECT_EQ(covsim::test::h5_string_attr(out / "results.h5", "/" + variants[3], "sweep_rsrp"),
               "-95");
 

@@ -2,15 +2,18 @@
 // HDF5 drivers, the GeoTIFF maps), h5py and xarray (h5netcdf and netCDF-C engines).
 
 #include "core/coverage.hpp"
+#include "support/csv.hpp"
 #include "support/test_support.hpp"
 #include "test_config.hpp"
 
 #include <gdal_priv.h>
 #include <gtest/gtest.h>
 #include <hdf5.h>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <numeric>
 #include <ogrsf_frmts.h>
+#include <regex>
 
 namespace fs = std::filesystem;
 using covsim::test::run_covsim;
@@ -42,6 +45,44 @@ protected:
 };
 
 covsim::test::TempDir* ResultsReaders::dir_ = nullptr;
+
+// The <maplayer> element of covsim.qgs with this data source, "" when there is none.
+std::string maplayer_of(const std::string& qgs, const std::string& source) {
+    const std::size_t at = qgs.find("<datasource>" + source + "</datasource>");
+    if (at == std::string::npos) {
+        return "";
+    }
+    const std::size_t begin = qgs.rfind("<maplayer ", at);
+    return qgs.substr(begin, qgs.find("</maplayer>", at) - begin);
+}
+
+// The field the first renderer in `xml` classifies by.
+std::string renderer_attr(const std::string& xml) {
+    static const std::regex attr("<renderer-v2 type=\"[a-zA-Z]+\" attr=\"([^\"]*)\"");
+    std::smatch m;
+    return std::regex_search(xml, m, attr) ? m[1].str() : "";
+}
+
+// The lower bounds of the ranges of the first graduated renderer in `xml`.
+std::vector<double> range_lowers(const std::string& xml) {
+    const std::size_t begin = xml.find("<ranges>");
+    const std::string ranges = xml.substr(begin, xml.find("</ranges>", begin) - begin);
+    static const std::regex lower("<range lower=\"([^\"]*)\"");
+    std::vector<double> out;
+    for (auto it = std::sregex_iterator(ranges.begin(), ranges.end(), lower);
+         it != std::sregex_iterator(); ++it) {
+        out.push_back(std::stod((*it)[1].str()));
+    }
+    return out;
+}
+
+std::size_t count_of(const std::string& text, const std::string& part) {
+    std::size_t n = 0;
+    for (std::size_t at = text.find(part); at != std::string::npos; at = text.find(part, at + 1)) {
+        ++n;
+    }
+    return n;
+}
 
 } // namespace
 
@@ -126,17 +167,128 @@ TEST_F(ResultsReaders, DistrictsGeoPackageHasOneStyledLayerPerScenario) {
         EXPECT_DOUBLE_EQ(f->GetFieldAsDouble("covered_share"), covered[code == "001" ? 0 : 1]);
         EXPECT_TRUE(f->GetGeometryRef() != nullptr && !f->GetGeometryRef()->IsEmpty());
     }
+    // Every style of the district layer, the served share the default; then the sectors'.
     OGRLayer* styles = ds->GetLayerByName("layer_styles");
     ASSERT_NE(styles, nullptr);
-    ASSERT_EQ(styles->GetFeatureCount(), 1);
+    std::vector<std::string> rows;
     for (auto& f : *styles) {
-        EXPECT_STREQ(f->GetFieldAsString("f_table_name"), "tiny");
-        EXPECT_EQ(f->GetFieldAsInteger("useAsDefault"), 1);
-        EXPECT_NE(std::string(f->GetFieldAsString("styleQML")).find("graduatedSymbol"),
-                  std::string::npos);
-        EXPECT_NE(std::string(f->GetFieldAsString("styleSLD")).find("StyledLayerDescriptor"),
-                  std::string::npos);
+        const std::string qml = f->GetFieldAsString("styleQML");
+        const std::string sld = f->GetFieldAsString("styleSLD");
+        rows.push_back(std::string(f->GetFieldAsString("f_table_name")) + ":" +
+                       f->GetFieldAsString("styleName") + ":" +
+                       std::to_string(f->GetFieldAsInteger("useAsDefault")) + ":" +
+                       renderer_attr(qml));
+        EXPECT_NE(sld.find("StyledLayerDescriptor"), std::string::npos);
     }
+    EXPECT_EQ(rows, (std::vector<std::string>{
+                        "tiny:served share:1:served_share",
+                        "tiny:cost per subscriber:0:cost_per_subscriber_usd_per_month",
+                        "tiny:affordability:0:verdict", "tiny:covered share:0:covered_share",
+                        "sectors_tiny:sector load:1:load"}));
+}
+
+TEST_F(ResultsReaders, DistrictsGeoPackageHasTheSectorsOfTheScenario) {
+    GDALAllRegister();
+    GDALDatasetUniquePtr ds(
+        GDALDataset::Open((out() / "districts.gpkg").string().c_str(), GDAL_OF_VECTOR));
+    ASSERT_TRUE(ds);
+    OGRLayer* layer = ds->GetLayerByName("sectors_tiny");
+    ASSERT_NE(layer, nullptr);
+    EXPECT_EQ(layer->GetGeomType(), wkbPoint);
+    EXPECT_STREQ(layer->GetSpatialRef()->GetAuthorityCode(nullptr), "32648");
+    std::vector<std::string> fields;
+    for (int i = 0; i < layer->GetLayerDefn()->GetFieldCount(); ++i) {
+        fields.emplace_back(layer->GetLayerDefn()->GetFieldDefn(i)->GetNameRef());
+    }
+    EXPECT_EQ(fields, (std::vector<std::string>{"site_id", "sector_id", "layer", "technology",
+                                                "frequency_mhz", "bandwidth_mhz", "height_m",
+                                                "azimuth_deg", "tilt_deg", "power_dbm", "load",
+                                                "offered_traffic_mbps", "capacity_mbps",
+                                                "served_subscribers", "inside", "district"}));
+
+    auto h5 = [&](const char* name) { return covsim::test::read_h5<double>(results(), name); };
+    const auto x = h5("/tiny/sector_x");
+    const auto load = h5("/tiny/sector_load");
+    const auto sector_layer = covsim::test::read_h5<std::int32_t>(results(), "/tiny/sector_layer");
+    const auto frequency = h5("/tiny/frequency_mhz");
+    ASSERT_EQ(x.size(), 6U); // 3 LTE and 3 NR sectors of site S1
+    EXPECT_EQ(layer->GetFeatureCount(), 6);
+    // sites.csv: S1's sectors 1, 2, 3 at azimuths 0, 120, 240 on both layers, on the border of
+    // West and East at (586000, 2327000): the cell there is East's (002).
+    const auto sites = covsim::test::read_csv(fs::path(covsim::test::source_dir) / "tests" / "cli" /
+                                              "fixtures" / "sites.csv");
+    const std::vector<std::string> layer_names = {"lte-1800", "nr-n78"};
+    std::size_t loaded = 0;
+    for (auto& f : *layer) {
+        const auto i = static_cast<std::size_t>(f->GetFID() - 1); // the best_server value
+        ASSERT_LT(i, x.size());
+        SCOPED_TRACE(i);
+        const covsim::test::CsvRow& row = sites[i + 1];
+        EXPECT_EQ(f->GetFieldAsString("site_id"), row.field(0));
+        EXPECT_EQ(f->GetFieldAsString("sector_id"), row.field(1));
+        EXPECT_EQ(f->GetFieldAsString("layer"), layer_names[sector_layer[i]]);
+        EXPECT_EQ(f->GetFieldAsString("layer"), row.field(2));
+        EXPECT_STREQ(f->GetFieldAsString("technology"), i < 3 ? "lte" : "nr");
+        EXPECT_DOUBLE_EQ(f->GetFieldAsDouble("frequency_mhz"), frequency[sector_layer[i]]);
+        EXPECT_DOUBLE_EQ(f->GetFieldAsDouble("azimuth_deg"), *row.number(6));
+        EXPECT_DOUBLE_EQ(f->GetFieldAsDouble("height_m"), *row.number(5));
+        EXPECT_DOUBLE_EQ(f->GetFieldAsDouble("power_dbm"), *row.number(8));
+        EXPECT_DOUBLE_EQ(f->GetFieldAsDouble("height_m"), h5("/tiny/sector_height_m")[i]);
+        EXPECT_DOUBLE_EQ(f->GetFieldAsDouble("tilt_deg"), h5("/tiny/sector_tilt_deg")[i]);
+        EXPECT_DOUBLE_EQ(f->GetFieldAsDouble("load"), load[i]);
+        EXPECT_DOUBLE_EQ(f->GetFieldAsDouble("offered_traffic_mbps"),
+                         h5("/tiny/sector_offered_traffic_mbps")[i]);
+        EXPECT_DOUBLE_EQ(f->GetFieldAsDouble("capacity_mbps"), h5("/tiny/sector_capacity_mbps")[i]);
+        EXPECT_DOUBLE_EQ(f->GetFieldAsDouble("served_subscribers"),
+                         h5("/tiny/sector_served_subscribers")[i]);
+        EXPECT_EQ(f->GetFieldAsInteger("inside"), 1);
+        EXPECT_STREQ(f->GetFieldAsString("district"), "002");
+        const auto* point = f->GetGeometryRef()->toPoint();
+        EXPECT_DOUBLE_EQ(point->getX(), x[i]);
+        EXPECT_DOUBLE_EQ(point->getY(), h5("/tiny/sector_y")[i]);
+        loaded += f->GetFieldAsDouble("load") > 0.0 ? 1 : 0;
+    }
+    EXPECT_GT(loaded, 0U); // the fixture's sectors carry traffic: loads are real numbers
+}
+
+TEST_F(ResultsReaders, SectorStyleTurnsWedgesToTheAzimuthAndColoursThemByLoad) {
+    const std::string qgs = covsim::test::read_text(out() / "covsim.qgs");
+    const std::string sectors = maplayer_of(qgs, "./districts.gpkg|layername=sectors_tiny");
+    ASSERT_FALSE(sectors.empty());
+    EXPECT_NE(sectors.find("geometry=\"Point\""), std::string::npos);
+    EXPECT_EQ(renderer_attr(sectors), "load");
+    EXPECT_EQ(range_lowers(sectors), (std::vector<double>{0.0, 0.5, 0.8, 1.0}));
+    // Each class's marker: a wedge rotated by azimuth_deg (third_circle points 60 degrees left
+    // of north), a circle when the azimuth is null.
+    const std::regex rotation(
+        "<Option name=\"angle\" type=\"Map\">\\s*"
+        "<Option name=\"active\" value=\"true\" type=\"bool\"/>\\s*"
+        "<Option name=\"expression\" value=\"coalesce\\(&quot;azimuth_deg&quot;, 0\\) \\+ 60\" "
+        "type=\"QString\"/>\\s*<Option name=\"type\" value=\"3\" type=\"int\"/>");
+    auto rotated = [&](const std::string& xml) {
+        return std::distance(std::sregex_iterator(xml.begin(), xml.end(), rotation),
+                             std::sregex_iterator());
+    };
+    EXPECT_EQ(rotated(sectors), 4);
+    EXPECT_EQ(count_of(sectors, "if(&quot;azimuth_deg&quot; IS NULL, &apos;circle&apos;, "
+                                "&apos;third_circle&apos;)"),
+              4U);
+    // Site ids labelled from 1:25,000 in.
+    EXPECT_NE(sectors.find("fieldName=\"site_id\""), std::string::npos);
+    EXPECT_NE(sectors.find("scaleVisibility=\"1\" scaleMin=\"0\" scaleMax=\"25000\""),
+              std::string::npos);
+    // The GeoPackage's default style of the layer is the same style.
+    GDALAllRegister();
+    GDALDatasetUniquePtr ds(
+        GDALDataset::Open((out() / "districts.gpkg").string().c_str(), GDAL_OF_VECTOR));
+    ASSERT_TRUE(ds);
+    OGRLayer* styles = ds->GetLayerByName("layer_styles");
+    styles->SetAttributeFilter("f_table_name = 'sectors_tiny'");
+    auto style = std::unique_ptr<OGRFeature>(styles->GetNextFeature());
+    ASSERT_TRUE(style);
+    const std::string qml = style->GetFieldAsString("styleQML");
+    EXPECT_EQ(range_lowers(qml), range_lowers(sectors));
+    EXPECT_EQ(rotated(qml), 4);
 }
 
 TEST_F(ResultsReaders, QgisProjectListsTheScenarioWithRelativePaths) {
@@ -146,6 +298,61 @@ TEST_F(ResultsReaders, QgisProjectListsTheScenarioWithRelativePaths) {
     EXPECT_NE(qgs.find("<datasource>./districts.gpkg|layername=tiny</datasource>"),
               std::string::npos);
     EXPECT_NE(qgs.find("<authid>EPSG:32648</authid>"), std::string::npos);
+    // The sectors on top, shown, outside the group of which one map is shown at a time.
+    const std::size_t group = qgs.find("<layer-tree-group name=\"tiny\" checked=\"Qt::Checked\" "
+                                       "expanded=\"1\" mutually-exclusive=\"0\">");
+    const std::size_t sectors = qgs.find("<layer-tree-layer id=\"s0_tiny_sectors\"");
+    const std::size_t maps = qgs.find("<layer-tree-group name=\"maps\" checked=\"Qt::Checked\" "
+                                      "expanded=\"1\" mutually-exclusive=\"1\"");
+    const std::size_t districts = qgs.find("<layer-tree-layer id=\"s0_tiny_districts\"");
+    const std::size_t rsrp = qgs.find("<layer-tree-layer id=\"s0_tiny_rsrp_dbm\"");
+    ASSERT_NE(group, std::string::npos);
+    EXPECT_LT(group, sectors);
+    EXPECT_LT(sectors, maps);
+    EXPECT_LT(maps, districts);
+    EXPECT_LT(districts, rsrp);
+    EXPECT_NE(rsrp, std::string::npos);
+    EXPECT_NE(qgs.find("checked=\"Qt::Checked\"", sectors), std::string::npos);
+    EXPECT_EQ(qgs.substr(qgs.find("checked=", districts), 21), "checked=\"Qt::Checked\"");
+    EXPECT_EQ(qgs.substr(qgs.find("checked=", rsrp), 23), "checked=\"Qt::Unchecked\"");
+}
+
+TEST_F(ResultsReaders, DistrictLayerHasNamedStylesServedShareFirst) {
+    const std::string qgs = covsim::test::read_text(out() / "covsim.qgs");
+    const std::string districts = maplayer_of(qgs, "./districts.gpkg|layername=tiny");
+    ASSERT_FALSE(districts.empty());
+    // The current style is the layer's own renderer, after the manager; the others are whole.
+    const std::size_t manager =
+        districts.find("<map-layer-style-manager current=\"served share\">");
+    const std::size_t current = districts.find("<map-layer-style name=\"served share\"/>");
+    const std::size_t cost = districts.find("<map-layer-style name=\"cost per subscriber\">");
+    const std::size_t verdict = districts.find("<map-layer-style name=\"affordability\">");
+    const std::size_t covered = districts.find("<map-layer-style name=\"covered share\">");
+    const std::size_t own = districts.find("</map-layer-style-manager>");
+    ASSERT_TRUE(manager < current && current < cost && cost < verdict && verdict < covered &&
+                covered < own && own != std::string::npos);
+    EXPECT_EQ(renderer_attr(districts.substr(own)), "served_share");
+    EXPECT_EQ(range_lowers(districts.substr(own)),
+              (std::vector<double>{0.0, 0.5, 0.8, 0.9, 0.95, 0.99}));
+    // Cost classes at 1/4, 1/2, 1, 2 and 4 times the cost at the affordability threshold
+    // (good.toml: the defaults, 2 % of a GNI per capita of 4000 USD a year).
+    const std::string cost_style = districts.substr(cost, verdict - cost);
+    const double limit = 0.02 * 4000.0 / 12.0;
+    EXPECT_EQ(renderer_attr(cost_style), "cost_per_subscriber_usd_per_month");
+    const std::vector<double> lowers = range_lowers(cost_style);
+    ASSERT_EQ(lowers.size(), 6U);
+    const std::vector<double> factors = {0.0, 0.25, 0.5, 1.0, 2.0, 4.0};
+    for (std::size_t i = 0; i < lowers.size(); ++i) {
+        EXPECT_DOUBLE_EQ(lowers[i], factors[i] * limit) << i;
+    }
+    const std::string verdict_style = districts.substr(verdict, covered - verdict);
+    EXPECT_NE(verdict_style.find("type=\"categorizedSymbol\" attr=\"verdict\""), std::string::npos);
+    for (const char* v : {"affordable", "under-served", "not affordable"}) {
+        EXPECT_NE(verdict_style.find("<category value=\"" + std::string(v) + "\""),
+                  std::string::npos)
+            << v;
+    }
+    EXPECT_EQ(renderer_attr(districts.substr(covered, own - covered)), "covered_share");
 }
 
 TEST_F(ResultsReaders, PythonReadersAgreeWithTheHdf5Library) {

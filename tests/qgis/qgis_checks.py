@@ -39,7 +39,9 @@ try:
         QgsProject,
         QgsRasterLayer,
         QgsRectangle,
+        QgsSymbolLayer,
         QgsVectorLayer,
+        QgsWkbTypes,
     )
     from qgis.PyQt.QtCore import QSize
     from qgis.PyQt.QtGui import QColor, QImage
@@ -78,6 +80,8 @@ LAYER_PALETTE = ["#377eb8", "#e41a1c", "#4daf4a", "#984ea3", "#ff7f00", "#ffff33
                  "#f781bf"]
 SHARE_CLASSES = [(-INF, "#d73027"), (0.5, "#fc8d59"), (0.8, "#fee08b"), (0.9, "#d9ef8b"),
                  (0.95, "#91cf60"), (0.99, "#1a9850")]
+DISTRICT_STYLES = ["served share", "cost per subscriber", "affordability", "covered share"]
+LOAD_CLASSES = [(-INF, GREEN), (0.5, LIGHT_GREEN), (0.8, ORANGE), (1.0, RED)]
 
 # Hanoi (pre-2025 boundaries) lies within this box, degrees.
 HANOI_LON = (105.25, 106.05)
@@ -245,7 +249,8 @@ def check_districts(out: pathlib.Path, work: pathlib.Path) -> int:
     ds = ogr.Open(str(gpkg))
     names = [ds.GetLayer(i).GetName() for i in range(ds.GetLayerCount())]
     scenarios = scenarios_of(out)
-    ck.expect(sorted(n for n in names if n != "layer_styles") == scenarios, f"layers {names}")
+    ck.expect(sorted(n for n in names if n != "layer_styles") ==
+              sorted(scenarios + [f"sectors_{s}" for s in scenarios]), f"layers {names}")
     ck.expect("layer_styles" in names, "no layer_styles table")
     with h5py.File(out / "results.h5", "r") as h5:
         for scenario in scenarios:
@@ -288,11 +293,11 @@ def check_districts(out: pathlib.Path, work: pathlib.Path) -> int:
             ck.expect(inside_hanoi(layer), f"{where}: extent not in Hanoi")
             ck.expect(layer.featureCount() == len(codes), f"{where}: {layer.featureCount()} features")
             count, ids, style_names, _descriptions, _msg = layer.listStylesInDatabase()
-            ck.expect(count == 1 and style_names[:count] == ["covsim"],
+            ck.expect(count == 4 and sorted(style_names[:count]) == sorted(DISTRICT_STYLES),
                       f"{where}: {count} related styles in the database: {style_names}")
             r = layer.renderer()
             if ck.expect(r.type() == "graduatedSymbol", f"{where}: renderer {r.type()} (default style not applied)"):
-                ck.expect(r.classAttribute() == "covered_share", f"{where}: classified by {r.classAttribute()}")
+                ck.expect(r.classAttribute() == "served_share", f"{where}: classified by {r.classAttribute()}")
                 colours = [x.symbol().color().name() for x in r.ranges()]
                 ck.expect(colours == [c for _, c in SHARE_CLASSES], f"{where}: colours {colours}")
                 lowers = [x.lowerValue() for x in r.ranges()][1:]
@@ -309,7 +314,7 @@ def check_districts(out: pathlib.Path, work: pathlib.Path) -> int:
             # The SLD column is a valid SLD that QGIS can apply: one rule per class plus labels.
             sld = None
             for f in ds.GetLayerByName("layer_styles"):
-                if f["f_table_name"] == scenario:
+                if f["f_table_name"] == scenario and f["useAsDefault"] == 1:
                     sld = f["styleSLD"]
                     ck.expect(f["useAsDefault"] == 1, f"{where}: style is not the default")
                     ck.expect(f["f_geometry_column"] == "geom", f"{where}: geometry column")
@@ -324,7 +329,44 @@ def check_districts(out: pathlib.Path, work: pathlib.Path) -> int:
                               and len(other.renderer().rootRule().children()) == len(SHARE_CLASSES),
                               f"{where}: SLD gives {other.renderer().type()}")
             print(f"ok {where}: {layer.featureCount()} districts, {len(fields)} fields, {r.type()}")
+            check_sectors(ck, gpkg, h5, scenario)
     return ck.done("districts")
+
+
+def check_sectors(ck, gpkg, h5, scenario):
+    """The sector layer: a point per sector of results.h5, styled from layer_styles."""
+    where = f"districts.gpkg|sectors_{scenario}"
+    layer = QgsVectorLayer(f"{gpkg}|layername=sectors_{scenario}", "sectors", "ogr")
+    if not ck.expect(layer.isValid(), f"{where}: QGIS cannot open it"):
+        return
+    g = h5[scenario]
+    ck.expect(layer.featureCount() == g["sector"].shape[0], f"{where}: {layer.featureCount()} features")
+    ck.expect(layer.crs().authid() == UTM_48N, f"{where}: CRS {layer.crs().authid()}")
+    for f in layer.getFeatures():
+        i = f.id() - 1  # the sector index, the value of best_server
+        p = f.geometry().asPoint()
+        same = (math.isclose(p.x(), g["sector_x"][i]) and math.isclose(p.y(), g["sector_y"][i])
+                and math.isclose(f["load"], g["sector_load"][i], rel_tol=1e-12, abs_tol=1e-12)
+                and math.isclose(f["height_m"], g["sector_height_m"][i]))
+        if not ck.expect(same, f"{where}: sector {i} differs from results.h5"):
+            break
+    r = layer.renderer()
+    if ck.expect(r.type() == "graduatedSymbol", f"{where}: renderer {r.type()} (default style not applied)"):
+        ck.expect(r.classAttribute() == "load", f"{where}: classified by {r.classAttribute()}")
+        colours = [x.symbol().color().name() for x in r.ranges()]
+        ck.expect(colours == [c for _, c in LOAD_CLASSES], f"{where}: colours {colours}")
+        lowers = [x.lowerValue() for x in r.ranges()][1:]
+        ck.expect(lowers == [b for b, _ in LOAD_CLASSES[1:]], f"{where}: breaks {lowers}")
+        ranges = r.ranges()  # keep the copies alive while their symbols are used
+        for k, x in enumerate(ranges):
+            symbol = x.symbol()
+            angle = symbol.symbolLayer(0).dataDefinedProperties().property(QgsSymbolLayer.PropertyAngle)
+            ck.expect(angle.isActive() and "azimuth_deg" in angle.expressionString(),
+                      f"{where}: class {k} not rotated by azimuth_deg ({angle.expressionString()})")
+    labeling = layer.labeling()
+    ck.expect(layer.labelsEnabled() and labeling is not None and labeling.settings().fieldName == "site_id",
+              f"{where}: site ids are not labelled")
+    print(f"ok {where}: {layer.featureCount()} sectors, {r.type()}")
 
 
 # --- covsim.qgs ------------------------------------------------------------------------------------
@@ -348,12 +390,19 @@ def check_project(out: pathlib.Path, work: pathlib.Path) -> int:
     total = 0
     for g in groups:
         scenario = g.name()
-        ck.expect(g.isMutuallyExclusive(), f"{scenario}: group is not mutually exclusive")
+        ck.expect(not g.isMutuallyExclusive(), f"{scenario}: the sectors cannot be shown with a map")
+        maps = g.findGroup("maps")
+        if not ck.expect(maps is not None and maps.isMutuallyExclusive(),
+                         f"{scenario}: no mutually exclusive group 'maps'"):
+            continue
+        sectors = g.children()[0]
+        ck.expect(sectors.layer() is not None and "layername=sectors_" in sectors.layer().source()
+                  and sectors.itemVisibilityChecked(), f"{scenario}: the sectors should be on top, shown")
         layers = [n.layer() for n in g.findLayers()]
         vectors = [l for l in layers if isinstance(l, QgsVectorLayer)]
         rasters = [l for l in layers if isinstance(l, QgsRasterLayer)]
         tifs = sorted(p.stem for p in (out / "maps" / scenario).glob("*.tif"))
-        ck.expect(len(vectors) == 1, f"{scenario}: {len(vectors)} district layers")
+        ck.expect(len(vectors) == 2, f"{scenario}: {len(vectors)} vector layers")
         ck.expect(sorted(pathlib.Path(l.source()).stem for l in rasters) == tifs,
                   f"{scenario}: maps {[l.source() for l in rasters]}, expected {tifs}")
         for l in layers:
@@ -368,8 +417,14 @@ def check_project(out: pathlib.Path, work: pathlib.Path) -> int:
             else:
                 ck.expect(l.renderer().type() == "graduatedSymbol", f"{where}: renderer {l.renderer().type()}")
                 ck.expect(l.labelsEnabled(), f"{where}: labels off")
-                ck.expect(f"layername={scenario}" in l.source(), f"{where}: source {l.source()}")
-        first = g.findLayers()[0]
+                ck.expect(l.source().endswith(f"layername={scenario}")
+                          or l.source().endswith(f"layername=sectors_{scenario}"), f"{where}: source {l.source()}")
+                if l.geometryType() == QgsWkbTypes.PolygonGeometry:
+                    styles = l.styleManager()
+                    ck.expect(styles.styles() == sorted(DISTRICT_STYLES) and
+                              styles.currentStyle() == DISTRICT_STYLES[0],
+                              f"{where}: styles {styles.styles()}, current {styles.currentStyle()}")
+        first = maps.findLayers()[0]
         ck.expect(isinstance(first.layer(), QgsVectorLayer) and first.itemVisibilityChecked(),
                   f"{scenario}: the district choropleth should be the layer shown")
     ck.expect(total == len(project.mapLayers()), f"{total} layers in groups, {len(project.mapLayers())} in the project")
@@ -403,7 +458,10 @@ def check_render(out: pathlib.Path, work: pathlib.Path) -> int:
     ck.expect(project.read(str(out / "covsim.qgs")), "QGIS cannot read covsim.qgs")
     scenario = scenarios_of(out)[-1]  # the 5G plan
     group = project.layerTreeRoot().findGroup(scenario)
-    by_name = {pathlib.Path(n.layer().source().split("|")[0]).stem: n.layer() for n in group.findLayers()}
+    by_name = {n.layer().source().split("layername=")[-1] if "|" in n.layer().source()
+               else pathlib.Path(n.layer().source()).stem: n.layer() for n in group.findLayers()}
+    by_name["districts"] = by_name.pop(scenario)
+    by_name["sectors"] = by_name.pop(f"sectors_{scenario}")
     rsrp = by_name["rsrp_dbm"]
     crs = rsrp.crs()
     extent = rsrp.extent()
@@ -459,7 +517,7 @@ def check_render(out: pathlib.Path, work: pathlib.Path) -> int:
 
     # Every other map of the scenario renders in its own colours, not grey.
     for metric, layer in sorted(by_name.items()):
-        if metric in ("rsrp_dbm", "districts"):
+        if metric in ("rsrp_dbm", "districts", "sectors"):
             continue
         img, _ = render([layer], extent, crs, QSize(size.width() // 2, size.height() // 2))
         img.save(str(work / f"{scenario}_{metric}.png"))
@@ -473,7 +531,7 @@ def check_render(out: pathlib.Path, work: pathlib.Path) -> int:
                   f"{metric}: {grey_share:.3f} of the drawn pixels are grey")
         print(f"{metric}: {drawn.size / px.size:.3f} drawn, {grey_share:.3f} grey")
 
-    # The district choropleth: each district's interior in the colour of its covered share.
+    # The district choropleth: each district's interior in the colour of its served share.
     districts = by_name["districts"]
     img, settings = render([districts], extent, crs, size, labels=False)
     img.save(str(work / f"{scenario}_districts.png"))
@@ -482,8 +540,8 @@ def check_render(out: pathlib.Path, work: pathlib.Path) -> int:
     for f in districts.getFeatures():
         p = m2p.transform(f.geometry().pointOnSurface().asPoint())
         colour = img.pixelColor(int(p.x()), int(p.y())).name()
-        want = class_colour(SHARE_CLASSES, f["covered_share"])
-        matched += ck.expect(colour == want, f"district {f['code']}: share {f['covered_share']:.4f} drawn {colour}, "
+        want = class_colour(SHARE_CLASSES, f["served_share"])
+        matched += ck.expect(colour == want, f"district {f['code']}: share {f['served_share']:.4f} drawn {colour}, "
                                              f"expected {want}")
     print(f"districts: {matched} of {districts.featureCount()} in their class colour")
     labelled, _ = render([districts], extent, crs, size, labels=True)
