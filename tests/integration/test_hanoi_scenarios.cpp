@@ -2,6 +2,7 @@
 // population equals its 2019 census count, the city total is 8,053,663, and the plans cover the
 // city. The same plan also runs on the real district boundaries of ../shared/data.
 
+#include "io/scenario_parser.hpp"
 #include "support/test_support.hpp"
 #include "test_config.hpp"
 
@@ -96,6 +97,26 @@ TEST(HanoiScenarios, RunAndReproduceTheCensusInEveryDistrict) {
 // The universal-broadband plan: fixed wireless access and fibre reach the rural districts. At
 // 250 m the whole city is served better than in 2025, every rural district reaches the target
 // share of people served, and the cost per subscriber is a finite, positive figure.
+// The shipped plan files parse as docs/planning.md describes them: the 2020 LTE layer as built,
+// four options, 95 % in every district, outdoors and (the -indoors one, which extends the
+// other) inside buildings.
+TEST(HanoiScenarios, ShippedPlanFilesAskWhatTheDocsSay) {
+    const auto outdoors = covsim::io::parse_plan_file(repo / "scenarios" / "hanoi-plan-2030.toml");
+    const auto indoors =
+        covsim::io::parse_plan_file(repo / "scenarios" / "hanoi-plan-2030-indoors.toml");
+    for (const auto* p : {&outdoors, &indoors}) {
+        EXPECT_EQ(p->spec.existing, std::vector<std::string>{"lte-1800"});
+        ASSERT_EQ(p->spec.options.size(), 4U);
+        EXPECT_EQ(p->spec.options[0].name, "n78-grid");
+        EXPECT_EQ(p->spec.options[3].name, "ftth");
+        EXPECT_DOUBLE_EQ(p->spec.target.served_share, 0.95);
+        EXPECT_DOUBLE_EQ(p->scenario.study_area.resolution_m, 100.0);
+    }
+    EXPECT_FALSE(outdoors.spec.target.indoors);
+    EXPECT_TRUE(indoors.spec.target.indoors);
+    EXPECT_EQ(indoors.scenario.name, "hanoi-plan-2030-indoors");
+}
+
 TEST(HanoiScenarios, Universal2030ServesTheRuralDistricts) {
     covsim::test::TempDir dir;
     const auto a = coarse_copy("hanoi-5g-2025", dir.path(), "250");
