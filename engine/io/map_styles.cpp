@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 #include <iterator>
 #include <limits>
+#include <optional>
 
 namespace covsim::io {
 
@@ -575,12 +576,14 @@ std::string vector_style_tail(const std::vector<FieldAlias>& fields, int geometr
     return x;
 }
 
-// A whole vector style: the <qgis> element of a .qml file, or of a named style in a project.
-std::string vector_qgis_element(const std::string& style_xml) {
+// A whole vector style: the <qgis> element of a .qml file, or of a named style in a project;
+// with `min_scale`, the layer is drawn only at scales of 1:min_scale and larger.
+std::string vector_qgis_element(const std::string& style_xml,
+                                std::optional<double> min_scale = std::nullopt) {
     std::string x = fmt::format("<qgis version=\"{}\" styleCategories=\"AllStyleCategories\" "
-                                "labelsEnabled=\"1\" hasScaleBasedVisibilityFlag=\"0\" "
-                                "minScale=\"100000000\" maxScale=\"0\" readOnly=\"0\">\n",
-                                qml_version);
+                                "labelsEnabled=\"1\" hasScaleBasedVisibilityFlag=\"{}\" "
+                                "minScale=\"{:g}\" maxScale=\"0\" readOnly=\"0\">\n",
+                                qml_version, min_scale ? 1 : 0, min_scale.value_or(1e8));
     x += indent_xml(style_xml, 2);
     x += "</qgis>\n";
     return x;
@@ -636,7 +639,7 @@ std::string sector_style_xml(const std::vector<FieldAlias>& fields) {
 }
 
 std::string sector_qml(const std::vector<FieldAlias>& fields) {
-    return qml_doctype + vector_qgis_element(sector_style_xml(fields));
+    return qml_doctype + vector_qgis_element(sector_style_xml(fields), sector_layer_scale);
 }
 
 namespace {

@@ -97,6 +97,9 @@ std::string district_project_style_xml(const std::vector<DistrictStyle>& styles,
 // these classes; the site ids labelled at scales of 1:sector_label_scale and larger.
 MapStyle sector_load_style();
 inline constexpr double sector_label_scale = 25000.0;
+// The sectors are drawn at scales of 1:sector_layer_scale and larger: a city's thousands of
+// wedges would hide the district layers below them at the scale of the whole city.
+inline constexpr double sector_layer_scale = 150000.0;
 // The rotation of the wedge marker, a QGIS expression: QGIS's third_circle points 60 degrees
 // left of north unrotated.
 inline constexpr const char* sector_rotation_expression = "coalesce(\"azimuth_deg\", 0) + 60";

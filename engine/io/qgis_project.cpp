@@ -135,12 +135,13 @@ std::string maplayer(const QgisProjectSink::Layer& l, const std::string& id, con
         x += "<maplayer type=\"raster\" styleCategories=\"AllStyleCategories\" "
              "hasScaleBasedVisibilityFlag=\"0\" minScale=\"1e+08\" maxScale=\"0\">\n";
     } else {
+        const bool sectors = l.kind == Kind::sectors;
         x += fmt::format("<maplayer type=\"vector\" geometry=\"{}\" wkbType=\"{}\" "
                          "labelsEnabled=\"1\" styleCategories=\"AllStyleCategories\" "
-                         "readOnly=\"0\" hasScaleBasedVisibilityFlag=\"0\" "
-                         "minScale=\"100000000\" maxScale=\"0\">\n",
-                         l.kind == Kind::sectors ? "Point" : "Polygon",
-                         l.kind == Kind::sectors ? "Point" : "MultiPolygon");
+                         "readOnly=\"0\" hasScaleBasedVisibilityFlag=\"{}\" "
+                         "minScale=\"{:g}\" maxScale=\"0\">\n",
+                         sectors ? "Point" : "Polygon", sectors ? "Point" : "MultiPolygon",
+                         sectors ? 1 : 0, sectors ? sector_layer_scale : 1e8);
     }
     x += indent_xml(extent("extent", grid), 2);
     x += fmt::format("  <id>{}</id>\n", xml_escape(id));

@@ -277,6 +277,10 @@ TEST_F(ResultsReaders, SectorStyleTurnsWedgesToTheAzimuthAndColoursThemByLoad) {
     EXPECT_NE(sectors.find("fieldName=\"site_id\""), std::string::npos);
     EXPECT_NE(sectors.find("scaleVisibility=\"1\" scaleMin=\"0\" scaleMax=\"25000\""),
               std::string::npos);
+    // The layer itself from 1:150,000 in: at the scale of a whole city the wedges would hide the
+    // district layers below them.
+    const std::string scale = "hasScaleBasedVisibilityFlag=\"1\" minScale=\"150000\"";
+    EXPECT_NE(sectors.find(scale), std::string::npos);
     // The GeoPackage's default style of the layer is the same style.
     GDALAllRegister();
     GDALDatasetUniquePtr ds(
@@ -289,6 +293,7 @@ TEST_F(ResultsReaders, SectorStyleTurnsWedgesToTheAzimuthAndColoursThemByLoad) {
     const std::string qml = style->GetFieldAsString("styleQML");
     EXPECT_EQ(range_lowers(qml), range_lowers(sectors));
     EXPECT_EQ(rotated(qml), 4);
+    EXPECT_NE(qml.find(scale), std::string::npos);
 }
 
 TEST_F(ResultsReaders, QgisProjectListsTheScenarioWithRelativePaths) {
