@@ -253,6 +253,11 @@ TEST(Cli, PlanWritesAScenarioThatRunReproduces) {
     }
     EXPECT_NE(plan.out.find("plan tiny-plan: 90 % served in every district"), std::string::npos)
         << plan.out;
+    // The progress line at the end of each sweep: evaluations in all and in the sweep, and
+    // what the choices cost.
+    EXPECT_NE(plan.err.find("plan: sweep 1, 2/2 districts, "), std::string::npos) << plan.err;
+    EXPECT_NE(plan.err.find(" in this sweep), the choices so far cost "), std::string::npos)
+        << plan.err;
     const auto rows = covsim::test::read_csv(work.path() / "planned" / "plan_districts.csv");
     ASSERT_GE(rows.size(), 4U); // header, 001, 002, city
     EXPECT_EQ(rows[0].field(0), "code");
