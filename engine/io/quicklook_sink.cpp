@@ -332,8 +332,10 @@ Canvas render_batch_chart(const std::vector<ChartPoint>& points) {
     }
     const Axis xa = nice_axis(x_lo, x_hi, std::max(0.5, 0.2 * std::abs(x_hi)));
     Axis ya = nice_axis(y_lo, y_hi, 1.0);
-    if (y_hi <= 100.0) {
-        ya.hi = std::min(ya.hi, 100.0); // shares end at 100 %
+    if (y_hi <= 100.0 && ya.hi > 100.0) {
+        // Shares end at 100 %: the last tick is 100, and the frame half a step above it keeps
+        // a point at 100 % inside.
+        ya.hi = std::ceil(100.0 / ya.step) * ya.step + 0.5 * ya.step;
     }
     const ChartFrame f{l, xa, ya};
     f.draw(c, "cost per subscriber (USD per month)", "covered outdoors (% of the people)");
@@ -348,7 +350,12 @@ Canvas render_batch_chart(const std::vector<ChartPoint>& points) {
             const int px = f.px(p.cost_usd_per_month);
             const int py = f.py(100.0 * p.covered_share);
             disc(c, px, py, 5, colour);
-            c.text(px + 8, py - font::line_h, number, ink);
+            // The number above right of the point, or where that would leave the frame, below
+            // or to its left.
+            const int w = font::text_width(number);
+            const int tx = px + 8 + w <= l.plot_right ? px + 8 : px - 8 - w;
+            const int ty = py - font::line_h >= l.plot_top ? py - font::line_h : py + 4;
+            c.text(tx, ty, number, ink);
         }
         c.text(margin, key_y,
                fmt::format("{:>3}  {}  ({} USD, {} covered)", number, p.label,

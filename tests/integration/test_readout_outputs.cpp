@@ -295,6 +295,9 @@ TEST_F(ReadoutOutputs, ExamplePlotsCoverageAgainstCost) {
                 100.0 * (cov[0] + cov[1]) / (pop[0] + pop[1]), 1e-9);
     EXPECT_GT(j[1]["cost_per_subscriber_usd_per_month"].get<double>(),
               j[0]["cost_per_subscriber_usd_per_month"].get<double>());
+    // Every label stays inside the plot's frame (the rightmost point's label was cut).
+    EXPECT_TRUE(j[0]["label_inside_frame"].get<bool>());
+    EXPECT_TRUE(j[1]["label_inside_frame"].get<bool>());
     const Image img = read_png(png);
     EXPECT_EQ(img.width, 800);
     EXPECT_EQ(img.height, 500);
@@ -341,4 +344,13 @@ TEST_F(ReadoutOutputs, ExampleMapsOneDistrict) {
                                          "tiny", "009", png.string()});
     EXPECT_EQ(bad.exit_code, 2);
     EXPECT_NE(bad.err.find("has no district 009; it has 001, 002"), std::string::npos) << bad.err;
+    // An unknown scenario is one line too, listing the file's scenarios (no traceback).
+    const auto unknown =
+        run_program("/usr/bin/python3", {example("map_district.py").string(), results().string(),
+                                         "tiny-sparse", "001", png.string()});
+    EXPECT_EQ(unknown.exit_code, 2);
+    EXPECT_NE(unknown.err.find("no scenario tiny-sparse; it has tiny, tiny-dense"),
+              std::string::npos)
+        << unknown.err;
+    EXPECT_EQ(unknown.err.find("Traceback"), std::string::npos) << unknown.err;
 }

@@ -13,6 +13,7 @@ Needs python3-h5py, python3-xarray, python3-h5netcdf and python3-matplotlib.
 import json
 import sys
 
+import h5py
 import matplotlib
 
 matplotlib.use("Agg")
@@ -26,11 +27,24 @@ RSRP_BREAKS = [-200.0, -110.0, -100.0, -90.0, -80.0, 0.0]
 RSRP_COLOURS = ["#d7191c", "#fdae61", "#ffffbf", "#a6d96a", "#1a9641"]
 
 
+def scenario_groups(path):
+    """The scenario groups of a results file: groups at any depth with a `scenario` attribute."""
+    names = []
+    with h5py.File(path, "r") as f:
+        f.visititems(lambda name, obj: names.append(name)
+                     if isinstance(obj, h5py.Group) and "scenario" in obj.attrs else None)
+    return names
+
+
 def main(argv):
     if len(argv) != 5:
         print(__doc__, file=sys.stderr)
         return 2
     path, scenario, code, out = argv[1:]
+    scenarios = scenario_groups(path)
+    if scenario not in scenarios:
+        print(f"{path}: no scenario {scenario}; it has {', '.join(scenarios)}", file=sys.stderr)
+        return 2
     ds = xr.open_dataset(path, group=scenario, engine="h5netcdf")
     codes = [str(c) for c in ds.district.values]
     if code not in codes:
