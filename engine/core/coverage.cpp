@@ -1197,11 +1197,12 @@ private:
                        std::log10(sums.best_mw[i] /
                                   (interference + noise_mw * std::pow(10.0, extra_db / 10.0)));
             };
-            auto covered_with_loss = [&](double extra_db) {
+            // Covered with `extra_db` more loss on the wanted signal, at its SINR `sinr_db`.
+            auto covered_at = [&](double extra_db, double sinr_db) {
                 return served_here && c.rsrp_dbm - extra_db - margin >= layer.rsrp_min_dbm &&
-                       sinr_with_loss(extra_db) >= layer.sinr_min_db;
+                       sinr_db >= layer.sinr_min_db;
             };
-            c.covered = covered_with_loss(0.0);
+            c.covered = covered_at(0.0, c.sinr_db);
 
             // Indoors: building entry loss at the elevation of the best server's path; the
             // interferers lose as much, so the noise weighs more.
@@ -1221,9 +1222,13 @@ private:
                                                   p2109::BuildingType::thermally_efficient)};
                 std::array<bool, 2> inside = {false, false};
                 for (std::size_t k = 0; k < 2; ++k) {
-                    inside[k] = std::isfinite(loss[k]) && covered_with_loss(loss[k]);
+                    if (!std::isfinite(loss[k])) {
+                        continue;
+                    }
+                    const double sinr = sinr_with_loss(loss[k]);
+                    inside[k] = covered_at(loss[k], sinr);
                     if (inside[k]) {
-                        indoor_sinr[k] = static_cast<float>(sinr_with_loss(loss[k]));
+                        indoor_sinr[k] = static_cast<float>(sinr);
                     }
                 }
                 c.indoor = inside[1] ? indoor_all : inside[0] ? indoor_traditional : indoor_none;
