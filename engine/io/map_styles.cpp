@@ -418,60 +418,60 @@ std::string data_defined(const std::vector<std::pair<const char*, std::string>>&
     return x;
 }
 
-std::string fill_symbol(std::size_t index, const Rgba& fill) {
+// A QGIS symbol of one symbol layer: `type` (fill, marker) and the layer's class, its options
+// in order, and its data-defined properties (empty: none).
+std::string symbol(const char* type, std::size_t index, const char* layer_class,
+                   const std::vector<std::pair<const char*, std::string>>& options,
+                   const std::string& data_defined_xml) {
     std::string x;
-    x += fmt::format("<symbol type=\"fill\" name=\"{}\" alpha=\"1\" clip_to_extent=\"1\" "
+    x += fmt::format("<symbol type=\"{}\" name=\"{}\" alpha=\"1\" clip_to_extent=\"1\" "
                      "force_rhr=\"0\">\n",
-                     index);
-    x += "  <layer class=\"SimpleFill\" enabled=\"1\" locked=\"0\" pass=\"0\">\n";
+                     type, index);
+    x += fmt::format("  <layer class=\"{}\" enabled=\"1\" locked=\"0\" pass=\"0\">\n", layer_class);
     x += "    <Option type=\"Map\">\n";
-    x += "      " + option("color", rgba_text(fill)) + "\n";
-    x += "      " + option("joinstyle", "bevel") + "\n";
-    x += "      " + option("outline_color", "80,80,80,255") + "\n";
-    x += "      " + option("outline_style", "solid") + "\n";
-    x += "      " + option("outline_width", "0.26") + "\n";
-    x += "      " + option("outline_width_unit", "MM") + "\n";
-    x += "      " + option("style", "solid") + "\n";
+    for (const auto& [name, value] : options) {
+        x += "      " + option(name, value) + "\n";
+    }
     x += "    </Option>\n";
+    x += indent_xml(data_defined_xml, 4);
     x += "  </layer>\n";
     x += "</symbol>\n";
     return x;
 }
 
+std::string fill_symbol(std::size_t index, const Rgba& fill) {
+    return symbol("fill", index, "SimpleFill",
+                  {{"color", rgba_text(fill)},
+                   {"joinstyle", "bevel"},
+                   {"outline_color", "80,80,80,255"},
+                   {"outline_style", "solid"},
+                   {"outline_width", "0.26"},
+                   {"outline_width_unit", "MM"},
+                   {"style", "solid"}},
+                  "");
+}
+
 // A sector: a wedge with its tip at the site, turned to the azimuth; a circle when omnidirectional.
 std::string sector_symbol(std::size_t index, const Rgba& fill) {
-    std::string x;
-    x += fmt::format("<symbol type=\"marker\" name=\"{}\" alpha=\"1\" clip_to_extent=\"1\" "
-                     "force_rhr=\"0\">\n",
-                     index);
-    x += "  <layer class=\"SimpleMarker\" enabled=\"1\" locked=\"0\" pass=\"0\">\n";
-    x += "    <Option type=\"Map\">\n";
-    for (const auto& [name, value] :
-         std::vector<std::pair<const char*, std::string>>{{"angle", "0"},
-                                                          {"color", rgba_text(fill)},
-                                                          {"horizontal_anchor_point", "1"},
-                                                          {"joinstyle", "bevel"},
-                                                          {"name", "third_circle"},
-                                                          {"offset", "0,0"},
-                                                          {"offset_unit", "MM"},
-                                                          {"outline_color", "50,50,50,255"},
-                                                          {"outline_style", "solid"},
-                                                          {"outline_width", "0.2"},
-                                                          {"outline_width_unit", "MM"},
-                                                          {"scale_method", "diameter"},
-                                                          {"size", "6"},
-                                                          {"size_unit", "MM"},
-                                                          {"vertical_anchor_point", "1"}}) {
-        x += "      " + option(name, value) + "\n";
-    }
-    x += "    </Option>\n";
-    x += indent_xml(data_defined({{"angle", sector_rotation_expression},
-                                  {"name", "if(\"azimuth_deg\" IS NULL, 'circle', "
-                                           "'third_circle')"}}),
-                    4);
-    x += "  </layer>\n";
-    x += "</symbol>\n";
-    return x;
+    return symbol("marker", index, "SimpleMarker",
+                  {{"angle", "0"},
+                   {"color", rgba_text(fill)},
+                   {"horizontal_anchor_point", "1"},
+                   {"joinstyle", "bevel"},
+                   {"name", "third_circle"},
+                   {"offset", "0,0"},
+                   {"offset_unit", "MM"},
+                   {"outline_color", "50,50,50,255"},
+                   {"outline_style", "solid"},
+                   {"outline_width", "0.2"},
+                   {"outline_width_unit", "MM"},
+                   {"scale_method", "diameter"},
+                   {"size", "6"},
+                   {"size_unit", "MM"},
+                   {"vertical_anchor_point", "1"}},
+                  data_defined({{"angle", sector_rotation_expression},
+                                {"name", "if(\"azimuth_deg\" IS NULL, 'circle', "
+                                         "'third_circle')"}}));
 }
 
 using SymbolMaker = std::string (*)(std::size_t, const Rgba&);
