@@ -53,22 +53,10 @@ void SummaryCsvSink::write(const ScenarioResult& result, const RunInfo& /*run*/)
     const std::vector<Column> layer_columns = layer_district_columns(result);
     // The header comes from the first scenario: every scenario has the same columns.
     if (!header_written_) {
-        districts_ << "scenario,code,name,name_ascii,type";
-        city_ << "scenario";
-        for (const Column& c : columns) {
-            districts_ << ',' << c.name;
-            city_ << ',' << c.name;
-        }
-        for (const TextColumn& c : text_columns) {
-            districts_ << ',' << c.name;
-        }
-        layers_ << "scenario,layer,code,name_ascii,population";
-        for (const Column& c : layer_columns) {
-            layers_ << ',' << c.name;
-        }
-        districts_ << '\n';
-        city_ << '\n';
-        layers_ << '\n';
+        const std::vector<TableResource> tables = summary_tables(result);
+        districts_ << csv_header(tables[0]);
+        city_ << csv_header(tables[1]);
+        layers_ << csv_header(tables[2]);
         header_written_ = true;
     }
     for (std::size_t d = 0; d < districts.size(); ++d) {
@@ -102,6 +90,64 @@ void SummaryCsvSink::write(const ScenarioResult& result, const RunInfo& /*run*/)
             layers_ << '\n';
         }
     }
+}
+
+namespace {
+
+TableField scenario_field() {
+    return {"scenario", "string", "",
+            "scenario name; a sweep variant's is <scenario>/<label>=<value>,..."};
+}
+
+// A numeric column as written: whole numbers when it has no decimals.
+TableField numeric_field(const Column& c) {
+    return {c.name, c.decimals == 0 ? "integer" : "number", c.units, c.long_name};
+}
+
+} // namespace
+
+std::vector<TableResource> summary_tables(const ScenarioResult& result) {
+    const std::vector<Column> columns = district_columns(result);
+    TableResource districts{"summary",
+                            "summary.csv",
+                            "one row per scenario and district: every district result",
+                            {scenario_field(),
+                             {"code", "string", "", "district code"},
+                             {"name", "string", "", "district name"},
+                             {"name_ascii", "string", "", "district name in ASCII"},
+                             {"type", "string", "", "district type"}},
+                            {"scenario", "code"}};
+    TableResource city{"summary-city",
+                       "summary_city.csv",
+                       "one row per scenario: the whole study area's values of summary.csv",
+                       {scenario_field()},
+                       {"scenario"}};
+    for (const Column& c : columns) {
+        districts.fields.push_back(numeric_field(c));
+        city.fields.push_back(numeric_field(c));
+    }
+    for (const TextColumn& c : district_text_columns(result)) {
+        districts.fields.push_back({c.name, "string", "", c.long_name});
+    }
+    TableResource layers{"summary-layers",
+                         "summary_layers.csv",
+                         "one row per scenario, layer and district: what each layer covers",
+                         {scenario_field(),
+                          {"layer", "string", "", "technology layer"},
+                          {"code", "string", "", "district code"},
+                          {"name_ascii", "string", "", "district name in ASCII"},
+                          numeric_field(columns.front())},
+                         {"scenario", "layer", "code"}};
+    for (const Column& c : layer_district_columns(result)) {
+        layers.fields.push_back(numeric_field(c));
+    }
+    return {districts, city, layers};
+}
+
+std::vector<TableResource> summary_tables(const Scenario& scenario) {
+    ScenarioResult none; // no districts, no layers: the columns without values
+    none.scenario = &scenario;
+    return summary_tables(none);
 }
 
 namespace {

@@ -5,9 +5,11 @@
 
 #include "core/result.hpp"
 #include "io/atomic_file.hpp"
+#include "io/data_package.hpp"
 
 #include <filesystem>
 #include <fstream>
+#include <vector>
 
 namespace covsim::io {
 
@@ -29,6 +31,12 @@ private:
     std::ofstream layers_;
     bool header_written_ = false;
 };
+
+// The three files as data package resources (io/data_package): summary.csv, summary_city.csv,
+// summary_layers.csv, their columns from core/result_table. The sink writes its headers from
+// them. A scenario's columns do not depend on its results: `scenario` alone gives them.
+std::vector<TableResource> summary_tables(const ScenarioResult& result);
+std::vector<TableResource> summary_tables(const Scenario& scenario);
 
 // A CSV field, quoted when it holds a comma, a quote or a line break (RFC 4180).
 std::string csv_field(const std::string& text);

@@ -121,8 +121,9 @@ RunReport run_batch(const RunConfig& config) {
     }
 
     report.scenarios = assemble_batch(variants, out);
-    for (const char* name : {"results.h5", "summary.csv", "summary_city.csv", "summary_layers.csv",
-                             "districts.gpkg", "covsim.qgs", "batch.png", "maps", "variants"}) {
+    for (const char* name :
+         {"results.h5", "summary.csv", "summary_city.csv", "summary_layers.csv", "districts.gpkg",
+          "covsim.qgs", "batch.png", "catalog.json", "datapackage.json", "maps", "variants"}) {
         report.files.push_back(config.out_dir / name);
     }
     if (config.web_tiles) {

@@ -19,7 +19,9 @@
 #include "io/scenario_parser.hpp"
 #include "io/sha256.hpp"
 #include "io/site_layer.hpp"
+#include "io/stac_catalog.hpp"
 #include "io/summary_csv.hpp"
+#include "run/version.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -45,6 +47,10 @@ using Clock = std::chrono::steady_clock;
 
 std::string utc_now() {
     return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", fmt::gmtime(std::time(nullptr)));
+}
+
+int utc_year() {
+    return std::stoi(fmt::format("{:%Y}", fmt::gmtime(std::time(nullptr))));
 }
 
 double seconds_since(Clock::time_point t0) {
@@ -196,9 +202,11 @@ std::map<std::string, std::string> hash_inputs(const std::vector<InputFile*>& in
     return digests;
 }
 
-// The assembled files hold what the variants hold. HDF5 1.10 crashes (SIGSEGV in H5Ocopy) when
-// the disk fills during the copy, where a clear error is due: check the space first.
+// The assembled files hold what the variants hold, and the STAC Items about 10 kB per map.
+// HDF5 1.10 crashes (SIGSEGV in H5Ocopy) when the disk fills during the copy, where a clear
+// error is due: check the space first.
 void check_space_to_assemble(const std::vector<Variant>& variants, const OutputDirectory& out) {
+    constexpr std::uintmax_t item_bytes = 16384;
     std::error_code ec;
     std::uintmax_t needed = 0;
     for (const Variant& v : variants) {
@@ -206,8 +214,12 @@ void check_space_to_assemble(const std::vector<Variant>& variants, const OutputD
              std::filesystem::directory_iterator(out.store().dir(v.scenario->name), ec)) {
             needed += e.is_regular_file(ec) ? e.file_size(ec) : 0;
         }
+        for (const auto& e :
+             std::filesystem::directory_iterator(out.path() / "maps" / v.scenario->name, ec)) {
+            needed += e.path().extension() == ".tif" ? item_bytes : 0;
+        }
     }
-    needed += needed / 4 + 65536; // metadata and the project file
+    needed += needed / 4 + 65536; // metadata, the project file, catalog.json, datapackage.json
     const std::filesystem::space_info space = std::filesystem::space(out.path(), ec);
     if (!ec && space.available < needed) {
         throw Error(ErrorCode::io,
@@ -256,6 +268,18 @@ std::string exception_message() {
     }
 }
 
+// What publishes the batch: catalog.json over the maps, datapackage.json over the tables.
+void publish_batch(const std::vector<Variant>& variants, const OutputDirectory& out) {
+    std::vector<io::PublishedScenario> published;
+    for (const Variant& v : variants) {
+        published.push_back({v.scenario->name, v.scenario->description, v.inputs, v.checksum});
+    }
+    io::write_stac_catalog(out.path(), published,
+                           RunInfo{std::string(version()), std::string(git_commit()), {}, 0},
+                           utc_year());
+    write_batch_data_package(variants, out);
+}
+
 } // namespace
 
 std::vector<Scenario> parse_batch(const std::vector<std::filesystem::path>& files) {
@@ -294,7 +318,7 @@ OutputDirectory::~OutputDirectory() {
 io::OutputLayout batch_output_layout(const std::filesystem::path& dir) {
     return {dir,
             {"results.h5", "summary.csv", "summary_city.csv", "summary_layers.csv",
-             "districts.gpkg", "covsim.qgs", "batch.png"},
+             "districts.gpkg", "covsim.qgs", "batch.png", "catalog.json", "datapackage.json"},
             {"maps", "variants", "tiles"}};
 }
 
@@ -544,7 +568,20 @@ std::vector<ScenarioSummary> assemble_batch(const std::vector<Variant>& variants
                                                    : std::nan("")});
     }
     io::write_batch_chart(out.path() / "batch.png", points);
+    publish_batch(variants, out);
     return summaries;
+}
+
+void write_batch_data_package(const std::vector<Variant>& variants, const OutputDirectory& out,
+                              const std::vector<io::TableResource>& more) {
+    std::vector<io::TableResource> tables = io::summary_tables(*variants.front().scenario);
+    tables.insert(tables.end(), more.begin(), more.end());
+    io::write_data_package(
+        out.path() / "datapackage.json", "covsim-results", "covsim results",
+        fmt::format("The tables of a covsim {} run of {} scenario(s); the maps are described by "
+                    "catalog.json (STAC), every value by docs/results-format.md.",
+                    version(), variants.size()),
+        tables);
 }
 
 ScenarioSummary summarise(const ScenarioResult& r) {

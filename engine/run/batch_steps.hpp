@@ -10,6 +10,7 @@
 #include "core/coverage.hpp"
 #include "core/result.hpp"
 #include "core/scenario.hpp"
+#include "io/data_package.hpp"
 #include "io/output_paths.hpp"
 #include "io/study_area_loader.hpp"
 #include "run/batch.hpp"
@@ -107,9 +108,16 @@ void commit_variant(const ScenarioResult& result, const OutputDirectory& out, co
 
 // The batch's files (results.h5, the summaries, districts.gpkg, covsim.qgs, batch.png),
 // assembled from the committed variants in batch order, each written under a temporary name and
-// renamed when complete. Returns the variants' summaries, in batch order.
+// renamed when complete, then what publishes them: the STAC catalog of the maps (catalog.json,
+// io/stac_catalog) and datapackage.json (write_batch_data_package). Returns the variants'
+// summaries, in batch order.
 std::vector<ScenarioSummary> assemble_batch(const std::vector<Variant>& variants,
                                             const OutputDirectory& out);
+
+// DIR/datapackage.json (io/data_package): the batch's CSV files and `more` (a driver's own
+// tables, e.g. the planner's, written before this is called), written atomically.
+void write_batch_data_package(const std::vector<Variant>& variants, const OutputDirectory& out,
+                              const std::vector<io::TableResource>& more = {});
 
 // The terminal summary of a computed variant (run/summary_table prints it).
 ScenarioSummary summarise(const ScenarioResult& result);

@@ -478,6 +478,7 @@ PlanReport run_plan(const PlanConfig& config) {
     assemble_batch(c->variants, out);
     fill_plan_rows(report, c->result, choices, result, spec, in->built.front().layers.size());
     report.files = writer.write_tables(report);
+    write_batch_data_package(c->variants, out, plan_tables()); // the run's tables and the plan's
     report.elapsed_s = seconds_since(t0);
     return report;
 }

@@ -409,14 +409,55 @@ io::PlanTable plan_table(const PlanReport& report) {
 
 } // namespace
 
+std::vector<io::TableResource> plan_tables() {
+    const io::TableField code{"code", "string", "", "district code; city: the whole study area"};
+    io::TableResource districts{
+        "plan-districts",
+        "plan_districts.csv",
+        "the plan per district and for the city (last row), from the whole-city run",
+        {code,
+         {"name", "string", "", "district name in ASCII; the city: 'the city'"},
+         {"type", "string", "", "district type; empty for the city"},
+         {"population", "number", "1", "people"},
+         {"subscribers", "number", "1", "people x adoption x market share"},
+         {"served_share", "number", "1", "served people / people"},
+         {"target_met", "boolean", "",
+          "1 when served_share reaches the target (city: when every district's does)"},
+         {"choice", "string", "", "options chosen, a grid with its ISD: n78-grid@500+ftth"},
+         {"options", "string", "", "the options of the choice"},
+         {"isd_m", "string", "m", "the inter-site distance of each grid of the choice"},
+         {"sites_added", "integer", "1", "new grid sites standing in the district"},
+         {"capex_usd", "number", "USD", "investment"},
+         {"opex_usd_per_year", "number", "USD/year", "running cost per year"},
+         {"annualised_cost_usd", "number", "USD/year", "annualised cost"},
+         {"cost_per_subscriber_usd_per_month", "number", "USD/month",
+          "annualised cost / subscribers / 12"},
+         {"cost_per_served_subscriber_usd_per_month", "number", "USD/month",
+          "annualised cost / 12 / (subscribers x served share)"},
+         {"affordability", "number", "1", "cost per subscriber and month / monthly GNI per capita"},
+         {"affordable", "boolean", "",
+          "1 when the target is met and affordability is at most "
+          "the affordability threshold"}},
+        {"code"}};
+    io::TableResource curve{
+        "plan-curve",
+        "plan_curve.csv",
+        "the cost curves of the districts and the city: what serving a share of the people costs",
+        {code,
+         {"served_share", "number", "1", "share of the people served"},
+         {"annualised_cost_usd", "number", "USD/year",
+          "least annualised cost of an evaluated candidate serving at least that share (city: "
+          "the sum of the districts'); empty when none does"}},
+        {"code", "served_share"}};
+    return {districts, curve};
+}
+
 std::vector<fs::path> PlanWriter::write_tables(const PlanReport& report) const {
+    const std::vector<io::TableResource> tables = plan_tables();
     {
         io::AtomicFile f(dir_ / "plan_districts.csv");
         std::ofstream out = io::open_text(f);
-        out << "code,name,type,population,subscribers,served_share,target_met,choice,options,"
-               "isd_m,sites_added,capex_usd,opex_usd_per_year,annualised_cost_usd,"
-               "cost_per_subscriber_usd_per_month,cost_per_served_subscriber_usd_per_month,"
-               "affordability,affordable\n";
+        out << io::csv_header(tables[0]);
         for (const PlanDistrictRow& r : report.districts) {
             write_district_row(out, r, report.affordability_threshold);
         }
@@ -426,7 +467,7 @@ std::vector<fs::path> PlanWriter::write_tables(const PlanReport& report) const {
     {
         io::AtomicFile f(dir_ / "plan_curve.csv");
         std::ofstream out = io::open_text(f);
-        out << "code,served_share,annualised_cost_usd\n";
+        out << io::csv_header(tables[1]);
         const auto rows = [&](const PlanDistrictRow& r) {
             for (std::size_t i = 0; i < report.curve_shares.size(); ++i) {
                 out << io::csv_field(r.code) << ',' << num(report.curve_shares[i]) << ','
@@ -445,9 +486,9 @@ std::vector<fs::path> PlanWriter::write_tables(const PlanReport& report) const {
         report.curve_shares, report.city.curve_usd_per_year);
     io::append_plan_group(dir_ / "results.h5", plan_table(report));
     std::vector<fs::path> files;
-    for (const char* name :
-         {"plan.toml", "plan_sites", "plan_districts.csv", "plan_curve.csv", "plan_curve.png",
-          "results.h5", "districts.gpkg", "covsim.qgs", "summary.csv", "maps"}) {
+    for (const char* name : {"plan.toml", "plan_sites", "plan_districts.csv", "plan_curve.csv",
+                             "plan_curve.png", "results.h5", "districts.gpkg", "covsim.qgs",
+                             "summary.csv", "catalog.json", "datapackage.json", "maps"}) {
         files.push_back(dir_ / name);
     }
     return files;

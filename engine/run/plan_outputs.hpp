@@ -24,6 +24,10 @@ OutputDirectory open_plan_output(const std::filesystem::path& dir,
                                  const std::filesystem::path& plan_file,
                                  const std::vector<Variant>& built);
 
+// plan_districts.csv and plan_curve.csv as data package resources (io/data_package): their
+// columns in file order, from which write_tables writes their headers.
+std::vector<io::TableResource> plan_tables();
+
 class PlanWriter {
 public:
     PlanWriter(const io::PlanFile& file, const Scenario& evaluated, std::size_t built_layers,
