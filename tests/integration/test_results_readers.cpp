@@ -6,6 +6,8 @@
 #include "support/test_support.hpp"
 #include "test_config.hpp"
 
+#include <array>
+#include <cpl_string.h>
 #include <gdal_priv.h>
 #include <gtest/gtest.h>
 #include <hdf5.h>
@@ -150,6 +152,92 @@ TEST_F(ResultsReaders, MapsHaveQgisStylesLegendsAndAPalettedBestServer) {
     EXPECT_DOUBLE_EQ(b->GetNoDataValue(), 255.0);
     ASSERT_NE(b->GetColorTable(), nullptr);
     EXPECT_NE(b->GetColorTable()->GetColorEntry(0)->c1, b->GetColorTable()->GetColorEntry(1)->c1);
+}
+
+TEST_F(ResultsReaders, MapsPassGdalsCloudOptimizedGeoTiffValidator) {
+    for (const char* m : {"rsrp_dbm", "sinr_db", "throughput_mbps", "best_server", "covered",
+                          "served", "covered_indoor", "serving_layer"}) {
+        const fs::path p = out() / "maps" / "tiny" / (std::string(m) + ".tif");
+        const auto r = run_program("/usr/bin/python3",
+                                   {"-m", "osgeo_utils.samples.validate_cloud_optimized_geotiff",
+                                    "--full-check=yes", p.string()});
+        EXPECT_EQ(r.exit_code, 0) << m << ": " << r.out << r.err;
+        EXPECT_NE(r.out.find("is a valid cloud optimized GeoTIFF"), std::string::npos) << r.out;
+    }
+}
+
+// What GDAL, and readers built on it (R's terra, ArcGIS), show without the .qml: the value maps'
+// band description (terra's layer name) and units; the categorical maps' colour tables and
+// category names, the colours and labels of docs/qgis.md.
+TEST_F(ResultsReaders, MapsDescribeThemselvesWithoutTheQgisStyle) {
+    GDALAllRegister();
+    const fs::path maps = out() / "maps" / "tiny";
+    auto open = [&](const std::string& m) {
+        return GDALDatasetUniquePtr(
+            GDALDataset::Open((maps / (m + ".tif")).string().c_str(), GDAL_OF_RASTER));
+    };
+    const std::vector<std::pair<std::string, std::string>> units = {
+        {"rsrp_dbm", "dBm"},
+        {"sinr_db", "dB"},
+        {"throughput_mbps", "Mbit/s"},
+        {"user_throughput_mbps", "Mbit/s"}};
+    for (const auto& [m, unit] : units) {
+        GDALDatasetUniquePtr ds = open(m);
+        ASSERT_TRUE(ds) << m;
+        EXPECT_STREQ(ds->GetRasterBand(1)->GetDescription(), m.c_str());
+        EXPECT_EQ(ds->GetRasterBand(1)->GetUnitType(), unit) << m;
+        EXPECT_EQ(ds->GetRasterBand(1)->GetColorTable(), nullptr) << m;
+        EXPECT_NE(std::string(ds->GetMetadataItem("COVSIM_DESCRIPTION")), "") << m;
+    }
+
+    struct Category {
+        std::string name;
+        std::array<short, 3> rgb;
+    };
+    const std::vector<std::pair<std::string, std::vector<Category>>> categories = {
+        {"covered", {{"not covered", {215, 25, 28}}, {"covered", {26, 150, 65}}}},
+        {"served", {{"not served", {215, 25, 28}}, {"served", {26, 150, 65}}}},
+        {"covered_indoor",
+         {{"not covered indoors", {215, 25, 28}},
+          {"traditional buildings only", {253, 174, 97}},
+          {"all buildings", {26, 150, 65}}}},
+        {"serving_layer", {{"lte-1800", {55, 126, 184}}, {"nr-n78", {228, 26, 28}}}},
+        // sites.csv: site S1, sectors 1 to 3 on each layer; the first six colours of the cycle.
+        {"best_server",
+         {{"S1/1", {230, 25, 75}},
+          {"S1/2", {60, 180, 75}},
+          {"S1/3", {255, 225, 25}},
+          {"S1/1", {67, 99, 216}},
+          {"S1/2", {245, 130, 49}},
+          {"S1/3", {145, 30, 180}}}},
+    };
+    for (const auto& [m, expected] : categories) {
+        SCOPED_TRACE(m);
+        GDALDatasetUniquePtr ds = open(m);
+        ASSERT_TRUE(ds);
+        GDALRasterBand* b = ds->GetRasterBand(1);
+        EXPECT_EQ(b->GetRasterDataType(), GDT_Byte);
+        EXPECT_STREQ(b->GetDescription(), m.c_str());
+        EXPECT_STREQ(b->GetUnitType(), "");
+        EXPECT_EQ(b->GetColorInterpretation(), GCI_PaletteIndex);
+        const GDALColorTable* table = b->GetColorTable();
+        ASSERT_NE(table, nullptr);
+        char** names = b->GetCategoryNames();
+        ASSERT_EQ(CSLCount(names), static_cast<int>(expected.size()));
+        for (std::size_t v = 0; v < expected.size(); ++v) {
+            EXPECT_EQ(names[v], expected[v].name) << v;
+            const GDALColorEntry* e = table->GetColorEntry(static_cast<int>(v));
+            EXPECT_EQ((std::array<short, 4>{e->c1, e->c2, e->c3, e->c4}),
+                      (std::array<short, 4>{expected[v].rgb[0], expected[v].rgb[1],
+                                            expected[v].rgb[2], 255}))
+                << v;
+        }
+        EXPECT_EQ(table->GetColorEntry(255)->c4, 0); // nodata: transparent
+        // The names are in the map's side-car (GeoTIFF has no tag for them).
+        char** files = ds->GetFileList();
+        EXPECT_EQ(CSLFindString(files, (maps / (m + ".tif.aux.xml")).string().c_str()), 1);
+        CSLDestroy(files);
+    }
 }
 
 TEST_F(ResultsReaders, DistrictsGeoPackageHasOneStyledLayerPerScenario) {
