@@ -240,6 +240,38 @@ TEST_F(ResultsReaders, MapsDescribeThemselvesWithoutTheQgisStyle) {
     }
 }
 
+TEST_F(ResultsReaders, CategoricalVariablesOfResultsH5HaveCfFlags) {
+    struct Flags {
+        const char* variable;
+        std::vector<double> values;
+        const char* meanings;
+    };
+    const std::vector<Flags> expected = {
+        {"covered", {0, 1}, "not_covered covered"},
+        {"layer_covered", {0, 1}, "not_covered covered"},
+        {"served", {0, 1}, "not_served served"},
+        {"covered_indoor",
+         {0, 1, 2},
+         "not_covered_indoors traditional_buildings_only all_buildings"},
+        {"layer_covered_indoor",
+         {0, 1, 2},
+         "not_covered_indoors traditional_buildings_only all_buildings"},
+        {"serving_layer", {0, 1}, "lte-1800 nr-n78"},
+        {"sector_inside", {0, 1}, "outside inside"},
+    };
+    for (const Flags& f : expected) {
+        SCOPED_TRACE(f.variable);
+        const std::string var = std::string("/tiny/") + f.variable;
+        EXPECT_EQ(covsim::test::h5_numbers_attr(results(), var, "flag_values"), f.values);
+        EXPECT_EQ(covsim::test::h5_string_attr(results(), var, "flag_meanings"), f.meanings);
+        EXPECT_EQ(covsim::test::h5_numbers_attr(results(), var, "valid_range"),
+                  (std::vector<double>{f.values.front(), f.values.back()}));
+    }
+    // best_server indexes the sector dimension, whose variables name every sector.
+    EXPECT_TRUE(
+        covsim::test::h5_numbers_attr(results(), "/tiny/best_server", "flag_values").empty());
+}
+
 TEST_F(ResultsReaders, DistrictsGeoPackageHasOneStyledLayerPerScenario) {
     GDALAllRegister();
     GDALDatasetUniquePtr ds(
@@ -482,6 +514,11 @@ TEST_F(ResultsReaders, PythonReadersAgreeWithTheHdf5Library) {
         EXPECT_EQ(e["layers"], nlohmann::json::array({"lte-1800", "nr-n78"}));
         EXPECT_EQ(e["layer_covered_dims"], nlohmann::json::array({"layer", "y", "x"}));
         EXPECT_EQ(e["crs_grid_mapping"], "transverse_mercator");
+        EXPECT_EQ(e["flags"]["covered_indoor"], nlohmann::json({{"0", "not_covered_indoors"},
+                                                                {"1", "traditional_buildings_only"},
+                                                                {"2", "all_buildings"}}));
+        EXPECT_EQ(e["flags"]["serving_layer"],
+                  nlohmann::json({{"0", "lte-1800"}, {"1", "nr-n78"}}));
         EXPECT_DOUBLE_EQ(e["population"][0].get<double>(), population[0]);
         EXPECT_DOUBLE_EQ(e["covered_population"][1].get<double>(), covered[1]);
         EXPECT_DOUBLE_EQ(e["selected_population"].get<double>(), 3000.0);
