@@ -240,6 +240,31 @@ TEST_F(ResultsReaders, MapsDescribeThemselvesWithoutTheQgisStyle) {
     }
 }
 
+// R's terra, where R and terra are installed (tools/dev/common.sh installs r-base-core and
+// r-cran-terra with the test packages): a categorical map is a factor with its labels and colours,
+// every map a layer named after it.
+TEST_F(ResultsReaders, RTerraReadsCategoricalMapsAsFactorsWithTheirColours) {
+    const auto terra = run_program(
+        "/bin/sh",
+        {"-c", "Rscript -e 'quit(status = !requireNamespace(\"terra\", quietly = TRUE))'"});
+    if (terra.exit_code != 0) {
+        GTEST_SKIP() << "Rscript or R's terra not found (install r-base-core and r-cran-terra)";
+    }
+    const fs::path script =
+        fs::path(covsim::test::source_dir) / "tests" / "integration" / "r" / "read_maps.R";
+    const auto r =
+        run_program("Rscript", {script.string(), (out() / "maps" / "tiny").string(),
+                                "covered_indoor", "serving_layer", "best_server", "rsrp_dbm"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.out, "covered_indoor\tcovered_indoor\tTRUE\t"
+                     "not covered indoors|traditional buildings only|all buildings\t"
+                     "#d7191c|#fdae61|#1a9641\n"
+                     "serving_layer\tserving_layer\tTRUE\tlte-1800|nr-n78\t#377eb8|#e41a1c\n"
+                     "best_server\tbest_server\tTRUE\tS1/1|S1/2|S1/3|S1/1|S1/2|S1/3\t"
+                     "#e6194b|#3cb44b|#ffe119|#4363d8|#f58231|#911eb4\n"
+                     "rsrp_dbm\trsrp_dbm\tFALSE\t\t\n");
+}
+
 TEST_F(ResultsReaders, CategoricalVariablesOfResultsH5HaveCfFlags) {
     struct Flags {
         const char* variable;
