@@ -12,23 +12,26 @@
 #include <gdalwarper.h>
 #include <memory>
 #include <numbers>
+#include <system_error>
+#include <type_traits>
 
 namespace covsim::io {
 
 namespace {
 
-// Turns GDAL's persistent auxiliary metadata (.aux.xml side-car files) off for this thread
-// while it lives: PNG images and tiles carry everything in the file.
-class NoAuxFiles {
+// Turns GDAL's persistent auxiliary metadata (.aux.xml side-car files) on or off for this thread
+// while it lives, whatever the user's GDAL_PAM_ENABLED says: PNG images and tiles carry
+// everything in the file; the categories of a map live in its side-car.
+class PamSwitch {
 public:
-    NoAuxFiles() {
+    explicit PamSwitch(bool enabled) {
         const char* previous = CPLGetThreadLocalConfigOption("GDAL_PAM_ENABLED", nullptr);
         previous_ = previous != nullptr ? previous : "";
-        CPLSetThreadLocalConfigOption("GDAL_PAM_ENABLED", "NO");
+        CPLSetThreadLocalConfigOption("GDAL_PAM_ENABLED", enabled ? "YES" : "NO");
     }
-    NoAuxFiles(const NoAuxFiles&) = delete;
-    NoAuxFiles& operator=(const NoAuxFiles&) = delete;
-    ~NoAuxFiles() {
+    PamSwitch(const PamSwitch&) = delete;
+    PamSwitch& operator=(const PamSwitch&) = delete;
+    ~PamSwitch() {
         CPLSetThreadLocalConfigOption("GDAL_PAM_ENABLED",
                                       previous_.empty() ? nullptr : previous_.c_str());
     }
@@ -62,7 +65,7 @@ CPLErr rgba_io(GDALDataset* ds, GDALRWFlag flag, std::uint8_t* data) {
 }
 
 void copy_to_png(GDALDataset* src, const std::filesystem::path& path) {
-    NoAuxFiles no_aux;
+    PamSwitch no_aux(false);
     GDALDriver* png = GetGDALDriverManager()->GetDriverByName("PNG");
     CPLErrorReset();
     GDALDatasetUniquePtr out(
@@ -137,10 +140,62 @@ constexpr int tile_px = 256;
 
 } // namespace
 
+std::filesystem::path aux_xml_path(const std::filesystem::path& map) {
+    std::filesystem::path aux = map;
+    aux += ".aux.xml";
+    return aux;
+}
+
+namespace {
+
+GDALColorTable gdal_color_table(const std::vector<std::array<std::uint8_t, 4>>& colours) {
+    GDALColorTable table;
+    for (std::size_t i = 0; i < colours.size(); ++i) {
+        const auto& c = colours[i];
+        const GDALColorEntry e{c[0], c[1], c[2], c[3]};
+        table.SetColorEntry(static_cast<int>(i), &e);
+    }
+    return table;
+}
+
+// Writes the category names (and the colour table when it is not in the file) of a written map
+// into its side-car, through GDAL's PAM: the map opened read-only takes them there.
+void write_side_car(const std::filesystem::path& path, const MapDescription& d,
+                    bool with_color_table) {
+    PamSwitch pam(true);
+    CPLErrorReset();
+    GDALDatasetUniquePtr ds(GDALDataset::Open(path.string().c_str(), GDAL_OF_RASTER));
+    bool ok = static_cast<bool>(ds);
+    if (ok) {
+        GDALRasterBand* band = ds->GetRasterBand(1);
+        if (with_color_table) {
+            GDALColorTable table = gdal_color_table(d.color_table);
+            ok = band->SetColorTable(&table) == CE_None;
+        }
+        if (ok && !d.category_names.empty()) {
+            CPLStringList names;
+            for (const std::string& name : d.category_names) {
+                names.AddString(name.c_str());
+            }
+            ok = band->SetCategoryNames(names.List()) == CE_None;
+        }
+        ds.reset(); // writes the side-car
+    }
+    if (!ok || !std::filesystem::exists(aux_xml_path(path))) {
+        throw Error(ErrorCode::io,
+                    fmt::format("cannot write the categories of map '{}' into '{}' ({})",
+                                path.string(), aux_xml_path(path).string(), gdal_error_detail()));
+    }
+}
+
+} // namespace
+
 template <typename T>
 void write_geotiff(const std::filesystem::path& path, const Raster<T>& raster,
                    const MapDescription& d) {
     ensure_gdal();
+    std::error_code ec;
+    std::filesystem::remove(aux_xml_path(path), ec); // GDAL would read it with the new map
     const Grid& g = raster.grid;
     GDALDatasetUniquePtr src = make_mem_dataset(g, gdal_type<T>());
     for (const auto& [key, value] : d.metadata) {
@@ -150,13 +205,9 @@ void write_geotiff(const std::filesystem::path& path, const Raster<T>& raster,
     band->SetNoDataValue(static_cast<double>(raster.nodata));
     band->SetDescription(d.description.c_str());
     band->SetUnitType(d.units.c_str());
-    if (!d.color_table.empty()) {
-        GDALColorTable table;
-        for (std::size_t i = 0; i < d.color_table.size(); ++i) {
-            const auto& c = d.color_table[i];
-            GDALColorEntry e{c[0], c[1], c[2], c[3]};
-            table.SetColorEntry(static_cast<int>(i), &e);
-        }
+    const bool palette_in_file = std::is_same_v<T, std::uint8_t> && !d.color_table.empty();
+    if (palette_in_file) {
+        GDALColorTable table = gdal_color_table(d.color_table);
         band->SetColorTable(&table);
         band->SetColorInterpretation(GCI_PaletteIndex);
     }
@@ -179,6 +230,10 @@ void write_geotiff(const std::filesystem::path& path, const Raster<T>& raster,
                     fmt::format("cannot write map '{}' ({})", path.string(), gdal_error_detail()));
     }
     out.reset(); // flush and close before the caller renames the file
+    const bool palette_in_side_car = !palette_in_file && !d.color_table.empty();
+    if (palette_in_side_car || !d.category_names.empty()) {
+        write_side_car(path, d, palette_in_side_car);
+    }
 }
 
 template void write_geotiff(const std::filesystem::path&, const Raster<float>&,

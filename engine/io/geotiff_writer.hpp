@@ -1,8 +1,8 @@
 #pragma once
 // Map output through GDAL: Cloud-Optimized GeoTIFF through GDAL's COG driver (tiled 256 x 256,
 // DEFLATE with a predictor, internal overviews), with CRS, nodata, band description, units,
-// dataset metadata and an optional colour table; RGBA PNG images; and XYZ web tiles (256 x 256
-// PNG in Web Mercator) of a styled map.
+// dataset metadata and, for categorical maps, a colour table and category names; RGBA PNG
+// images; and XYZ web tiles (256 x 256 PNG in Web Mercator) of a styled map.
 
 #include "core/raster.hpp"
 
@@ -19,16 +19,28 @@ namespace covsim::io {
 enum class OverviewResampling { nearest, average };
 
 struct MapDescription {
-    std::string description; // band description, e.g. "RSRP of the serving layer"
-    std::string units;       // e.g. "dBm"
+    // Band description: short, one word, e.g. "rsrp_dbm" (R's terra names the layer after it).
+    std::string description;
+    std::string units;                           // e.g. "dBm"
     std::map<std::string, std::string> metadata; // dataset metadata (scenario, metric, ...)
     OverviewResampling overviews = OverviewResampling::average;
-    // RGBA per value, for Byte and UInt16 maps only (GeoTIFF palettes); GDAL stores a UInt16
-    // palette with all 65536 entries.
+    // RGBA per value from 0, for Byte and UInt16 maps only. A Byte map carries it as the
+    // GeoTIFF's palette (256 entries in every IFD: 1.5 kB); a UInt16 map in its .aux.xml
+    // side-car, as long as the table: a GeoTIFF palette of 16-bit samples has 65536 entries,
+    // and GDAL repeats it in every overview's IFD (384 kB each).
     std::vector<std::array<std::uint8_t, 4>> color_table;
+    // The name of each value from 0 ("" for a value that is no category), in the .aux.xml
+    // side-car: GeoTIFF has no tag for them.
+    std::vector<std::string> category_names;
 };
 
-// T: float, double, std::int32_t, std::int16_t, std::uint16_t or std::uint8_t.
+// The side-car beside a map where GDAL keeps what GeoTIFF cannot hold (GDAL's PAM format,
+// <map>.aux.xml): written by write_geotiff when the map has category names or a UInt16 colour
+// table, and read by every GDAL-based reader (gdalinfo, QGIS, R's terra, ...).
+std::filesystem::path aux_xml_path(const std::filesystem::path& map);
+
+// T: float, double, std::int32_t, std::int16_t, std::uint16_t or std::uint8_t. Any old
+// side-car of `path` is removed first.
 template <typename T>
 void write_geotiff(const std::filesystem::path& path, const Raster<T>& raster,
                    const MapDescription& description);

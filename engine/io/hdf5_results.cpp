@@ -3,14 +3,18 @@
 #include "core/error.hpp"
 #include "core/result_table.hpp"
 #include "io/gdal_support.hpp"
+#include "io/map_styles.hpp"
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <cmath>
 #include <fmt/format.h>
 #include <hdf5_hl.h>
 #include <limits>
+#include <optional>
 #include <span>
+#include <string_view>
 #include <type_traits>
 #include <vector>
 
@@ -111,12 +115,18 @@ Id group_plist() {
     return p;
 }
 
+// CF flags of a categorical variable: its values and a word for each.
+struct Flags {
+    std::vector<std::uint8_t> values;
+    std::string meanings; // blank-separated, e.g. "not_covered covered"
+};
+
 struct VarAttrs {
     const char* long_name = "";
     const char* units = nullptr;
     const char* standard_name = nullptr;
     bool grid_mapping = false;
-    const char* flag_meanings = nullptr; // for 0/1 flags, e.g. "not_covered covered"
+    const Flags* flags = nullptr; // categorical maps
 };
 
 template <typename T>
@@ -250,12 +260,36 @@ void write_crs(hid_t group, const Grid& grid) {
                      gt[4], gt[5]));
 }
 
-// CF flag attributes of a 0/1 map.
-void write_flag_attrs(hid_t ds, const char* meanings) {
-    const std::array<std::uint8_t, 2> values{0, 1};
-    attr_array<std::uint8_t>(ds, "flag_values", values);
-    attr(ds, "flag_meanings", meanings);
-    attr_array<std::uint8_t>(ds, "valid_range", values);
+// CF flag attributes: flag_values, flag_meanings and valid_range (the first and last value).
+void write_flag_attrs(hid_t ds, const Flags& flags) {
+    attr_array<std::uint8_t>(ds, "flag_values", flags.values);
+    attr(ds, "flag_meanings", flags.meanings);
+    const std::array<std::uint8_t, 2> range{flags.values.front(), flags.values.back()};
+    attr_array<std::uint8_t>(ds, "valid_range", range);
+}
+
+// A category's label as a CF flag meaning: a word of letters, digits and _-.+@ (CF 1.8, 3.5),
+// every other character an underscore ("not covered" -> "not_covered").
+std::string flag_meaning(const std::string& label) {
+    std::string word = label;
+    for (char& c : word) {
+        const bool allowed = std::isalnum(static_cast<unsigned char>(c)) != 0 ||
+                             std::string_view("_-.+@").find(c) != std::string_view::npos;
+        c = allowed ? c : '_';
+    }
+    return word;
+}
+
+// The flags of a categorical map from its style (io/map_styles), so that results.h5 names the
+// categories as the GeoTIFF and its .qml do.
+Flags style_flags(std::string_view metric, const StyleContext& context) {
+    const std::optional<MapStyle> style = map_style(metric, context);
+    Flags flags;
+    for (const StyleClass& c : style->classes) {
+        flags.values.push_back(static_cast<std::uint8_t>(c.value));
+        flags.meanings += (flags.meanings.empty() ? "" : " ") + flag_meaning(c.label);
+    }
+    return flags;
 }
 
 struct Dims {
@@ -270,8 +304,8 @@ void write_map(hid_t g, const Dims& dims, const std::string& name, const Raster<
         g, name, {static_cast<hsize_t>(r.grid.height), static_cast<hsize_t>(r.grid.width)},
         r.values, a, &fill, true);
     attach(ds, {dims.y, dims.x});
-    if (a.flag_meanings != nullptr) {
-        write_flag_attrs(ds, a.flag_meanings);
+    if (a.flags != nullptr && !a.flags->values.empty()) {
+        write_flag_attrs(ds, *a.flags);
     }
 }
 
@@ -295,8 +329,8 @@ void write_layer_stack(hid_t g, const Dims& dims, const std::string& name,
                             static_cast<hsize_t>(first.grid.width)},
                            values, a, &fill, true);
     attach(ds, {dims.layer, dims.y, dims.x});
-    if (a.flag_meanings != nullptr) {
-        write_flag_attrs(ds, a.flag_meanings);
+    if (a.flags != nullptr && !a.flags->values.empty()) {
+        write_flag_attrs(ds, *a.flags);
     }
 }
 
@@ -414,7 +448,13 @@ void write_scenario_group(hid_t file, const ScenarioResult& r, const RunInfo& ru
 
     write_crs(g, grid);
 
-    // Maps (y, x).
+    // Maps (y, x); the categorical ones with CF flags.
+    const StyleContext styles = style_context(r);
+    const Flags covered = style_flags("covered", styles);
+    const Flags covered_indoor = style_flags("covered_indoor", styles);
+    const Flags line_of_sight = style_flags("line_of_sight", styles);
+    const Flags served = style_flags("served", styles);
+    const Flags serving_layer = style_flags("serving_layer", styles);
     write_map(g, dims, "rsrp_dbm", maps.rsrp_dbm,
               {"reference signal received power of the serving layer's best server", "dBm", nullptr,
                true});
@@ -423,18 +463,18 @@ void write_scenario_group(hid_t file, const ScenarioResult& r, const RunInfo& ru
     write_map(g, dims, "best_server", maps.best_server,
               {"best-server sector index (see the sector variables)", nullptr, nullptr, true});
     write_map(g, dims, "serving_layer", maps.serving_layer,
-              {"index of the serving layer (see the layer variable)", nullptr, nullptr, true});
-    write_map(
-        g, dims, "covered", maps.covered,
-        {"covered outdoors by at least one layer", nullptr, nullptr, true, "not_covered covered"});
+              {"index of the serving layer (see the layer variable)", nullptr, nullptr, true,
+               &serving_layer});
+    write_map(g, dims, "covered", maps.covered,
+              {"covered outdoors by at least one layer", nullptr, nullptr, true, &covered});
     write_map(g, dims, "covered_indoor", maps.covered_indoor,
               {"covered indoors by at least one layer: 0 no, 1 traditional buildings only, 2 all "
                "buildings (ITU-R P.2109)",
-               nullptr, nullptr, true});
+               nullptr, nullptr, true, &covered_indoor});
     if (!maps.line_of_sight.values.empty()) {
         write_map(g, dims, "line_of_sight", maps.line_of_sight,
                   {"line of sight over the terrain to the serving layer's best server", nullptr,
-                   nullptr, true, "obstructed line_of_sight"});
+                   nullptr, true, &line_of_sight});
     }
     write_map(g, dims, "cell_population", area.population,
               {"people living in the cell", "1", nullptr, true});
@@ -451,7 +491,7 @@ void write_scenario_group(hid_t file, const ScenarioResult& r, const RunInfo& ru
         {"mean user throughput in the busy hour (processor sharing)", "Mbit/s", nullptr, true});
     write_map(g, dims, "served", cap.served,
               {"served: the access option delivers the minimum user throughput", nullptr, nullptr,
-               true, "not_served served"});
+               true, &served});
 
     // Per-layer maps (layer, y, x).
     write_layer_stack<float>(g, dims, "layer_rsrp_dbm", maps.layers,
@@ -485,18 +525,18 @@ void write_scenario_group(hid_t file, const ScenarioResult& r, const RunInfo& ru
         g, dims, "layer_covered_indoor", maps.layers,
         [](const LayerMaps& m) -> const Raster<std::uint8_t>& { return m.covered_indoor; },
         {"covered indoors by each layer: 0 no, 1 traditional buildings only, 2 all buildings",
-         nullptr, nullptr, true});
+         nullptr, nullptr, true, &covered_indoor});
     if (!maps.line_of_sight.values.empty()) {
         write_layer_stack<std::uint8_t>(
             g, dims, "layer_line_of_sight", maps.layers,
             [](const LayerMaps& m) -> const Raster<std::uint8_t>& { return m.line_of_sight; },
             {"line of sight over the terrain to each layer's best server", nullptr, nullptr, true,
-             "obstructed line_of_sight"});
+             &line_of_sight});
     }
     write_layer_stack<std::uint8_t>(
         g, dims, "layer_covered", maps.layers,
         [](const LayerMaps& m) -> const Raster<std::uint8_t>& { return m.covered; },
-        {"covered outdoors by each layer", nullptr, nullptr, true, "not_covered covered"});
+        {"covered outdoors by each layer", nullptr, nullptr, true, &covered});
 
     // Districts: names, then every result column (core/result_table.hpp).
     auto district_strings = [&](const char* name, const std::vector<std::string>& v,
@@ -599,7 +639,7 @@ void write_scenario_group(hid_t file, const ScenarioResult& r, const RunInfo& ru
             g, "sector_inside", {sector_inside.size()}, sector_inside,
             {"site in a district (1) or outside every district (0: served and interfering, not "
              "costed unless [cost] count_sites_outside)"});
-        write_flag_attrs(ds, "outside inside");
+        write_flag_attrs(ds, {{0, 1}, "outside inside"});
         attach(ds, {dims.sector});
     }
     sector_var("sector_height_m", sh, {"antenna height above ground", "m"});
@@ -826,7 +866,7 @@ void append_plan_group(const std::filesystem::path& results_h5, const PlanTable&
         {
             Id ds = write_array<std::uint8_t>(g, "target_met", {n}, t.target_met,
                                               {"served share reaches the target", "1"});
-            write_flag_attrs(ds, "target_not_met target_met");
+            write_flag_attrs(ds, {{0, 1}, "target_not_met target_met"});
             attach(ds, {district});
         }
         var("sites_added", t.sites_added, {"new sites of the plan", "1"});

@@ -10,6 +10,7 @@
 #include <limits>
 #include <optional>
 #include <spdlog/spdlog.h>
+#include <system_error>
 #include <type_traits>
 
 namespace covsim::io {
@@ -35,33 +36,79 @@ std::optional<Raster<T>> narrow_best_server(const Raster<std::int32_t>& r) {
     return out;
 }
 
-// The GeoTIFF palette of a narrowed best_server map: the style's colour cycle over every value
-// of T, transparent nodata (the last).
-template <typename T>
-std::vector<std::array<std::uint8_t, 4>> best_server_color_table() {
-    const auto& palette = server_palette();
-    std::vector<std::array<std::uint8_t, 4>> table(std::size_t{std::numeric_limits<T>::max()} + 1);
-    for (std::size_t i = 0; i + 1 < table.size(); ++i) {
-        table[i] = palette[i % palette.size()];
-    }
-    table.back() = {0, 0, 0, 0};
-    return table;
-}
-
-// Writes best_server as Byte or UInt16 with a palette when the indices fit; false otherwise.
+// Writes best_server as Byte or UInt16 when the indices fit (so that it can carry its colour
+// table); false otherwise.
 bool write_narrow_best_server(const std::filesystem::path& path, const Raster<std::int32_t>& r,
-                              MapDescription d) {
+                              const MapDescription& d) {
     if (auto byte = narrow_best_server<std::uint8_t>(r)) {
-        d.color_table = best_server_color_table<std::uint8_t>();
         write_geotiff(path, *byte, d);
         return true;
     }
     if (auto uint16 = narrow_best_server<std::uint16_t>(r)) {
-        d.color_table = best_server_color_table<std::uint16_t>();
         write_geotiff(path, *uint16, d);
         return true;
     }
     return false;
+}
+
+// How a map describes itself: its name as the band description, units, the long description
+// and provenance as metadata, and a categorical style's colours and labels as its categories.
+MapDescription map_description(const MapSpec& spec, const std::string& scenario, const RunInfo& run,
+                               const std::optional<MapStyle>& style) {
+    MapDescription d;
+    d.description = spec.metric;
+    d.units = spec.units;
+    d.overviews = spec.overviews;
+    d.metadata = {{"COVSIM_SCENARIO", scenario},
+                  {"COVSIM_METRIC", spec.metric},
+                  {"COVSIM_DESCRIPTION", spec.description},
+                  {"COVSIM_UNITS", spec.units},
+                  {"COVSIM_VERSION", run.covsim_version}};
+    if (style) {
+        BandCategories categories = band_categories(*style);
+        d.color_table = std::move(categories.colours);
+        d.category_names = std::move(categories.names);
+    }
+    return d;
+}
+
+// Writes <metric>.tif under `tif`'s temporary name; best_server in the smallest type that holds
+// its values (Int32 without categories beyond 65534 sectors).
+void write_map(const AtomicFile& tif, const MapSpec& spec, MapDescription d,
+               const std::string& scenario) {
+    std::visit(
+        [&](const auto* raster) {
+            using T = std::remove_cvref_t<decltype(raster->nodata)>;
+            if constexpr (std::is_same_v<T, std::int32_t>) {
+                if (write_narrow_best_server(tif.temp_path(), *raster, d)) {
+                    return;
+                }
+                spdlog::warn("scenario {}: the sectors do not fit a UInt16 map; {}.tif is Int32 "
+                             "without a colour table and category names",
+                             scenario, spec.metric);
+                d.color_table.clear();
+                d.category_names.clear();
+            }
+            write_geotiff(tif.temp_path(), *raster, d);
+        },
+        spec.raster);
+}
+
+// The side-car GDAL wrote beside the map's temporary file, moved under its own temporary name;
+// nothing when the map has none.
+std::optional<AtomicFile> take_side_car(const AtomicFile& tif) {
+    const std::filesystem::path written = aux_xml_path(tif.temp_path());
+    if (!std::filesystem::exists(written)) {
+        return std::nullopt;
+    }
+    AtomicFile aux(aux_xml_path(tif.final_path()));
+    std::error_code ec;
+    std::filesystem::rename(written, aux.temp_path(), ec);
+    if (ec) {
+        throw Error(ErrorCode::io, fmt::format("cannot rename '{}' to '{}': {}", written.string(),
+                                               aux.temp_path().string(), ec.message()));
+    }
+    return aux;
 }
 
 template <typename T>
@@ -153,32 +200,14 @@ void MapSink::write(const ScenarioResult& result, const RunInfo& run) {
     std::vector<std::vector<AtomicFile>> written(specs.size());
     parallel::for_each_index(std::size_t{0}, specs.size(), [&](std::size_t m) {
         const MapSpec& spec = specs[m];
-        MapDescription d;
-        d.description = spec.description;
-        d.units = spec.units;
-        d.overviews = spec.overviews;
-        d.metadata = {{"COVSIM_SCENARIO", scenario},
-                      {"COVSIM_METRIC", spec.metric},
-                      {"COVSIM_UNITS", spec.units},
-                      {"COVSIM_VERSION", run.covsim_version}};
-        AtomicFile tif(dir / (spec.metric + ".tif"));
-        std::visit(
-            [&](const auto* raster) {
-                using T = std::remove_cvref_t<decltype(raster->nodata)>;
-                if constexpr (std::is_same_v<T, std::int32_t>) {
-                    if (write_narrow_best_server(tif.temp_path(), *raster, d)) {
-                        return;
-                    }
-                    spdlog::warn("scenario {}: {} sectors do not fit a UInt16 map; {}.tif is "
-                                 "Int32 without a colour table",
-                                 scenario, result.sectors.size(), spec.metric);
-                }
-                write_geotiff(tif.temp_path(), *raster, d);
-            },
-            spec.raster);
-        written[m].push_back(std::move(tif));
-
         styles[m] = map_style(spec.metric, context);
+        AtomicFile tif(dir / (spec.metric + ".tif"));
+        write_map(tif, spec, map_description(spec, scenario, run, styles[m]), scenario);
+        std::optional<AtomicFile> aux = take_side_car(tif);
+        written[m].push_back(std::move(tif));
+        if (aux) {
+            written[m].push_back(std::move(*aux));
+        }
         if (!styles[m]) {
             return;
         }

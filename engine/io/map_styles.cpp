@@ -215,6 +215,23 @@ std::optional<MapStyle> map_style(std::string_view metric, const StyleContext& c
     return s;
 }
 
+BandCategories band_categories(const MapStyle& style) {
+    BandCategories b;
+    if (style.kind != StyleKind::categorical || style.classes.empty()) {
+        return b;
+    }
+    // Categories are sorted by value, from 0.
+    const auto size = static_cast<std::size_t>(style.classes.back().value) + 1;
+    b.colours.assign(size, Rgba{0, 0, 0, 0});
+    b.names.assign(size, "");
+    for (const StyleClass& c : style.classes) {
+        const auto value = static_cast<std::size_t>(c.value);
+        b.colours[value] = c.rgba;
+        b.names[value] = c.label;
+    }
+    return b;
+}
+
 std::vector<DistrictStyle> district_styles(const Scenario& scenario) {
     // The cost per subscriber and month at the affordability threshold (core/cost.hpp), and
     // classes at 1/4, 1/2, 1, 2 and 4 times it: green below, red above, ColorBrewer's RdYlGn.

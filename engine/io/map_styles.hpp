@@ -55,6 +55,15 @@ StyleContext style_context(const ScenarioResult& result);
 // The style of a map metric from the table, or nullopt when the table has none.
 std::optional<MapStyle> map_style(std::string_view metric, const StyleContext& context);
 
+// A categorical style as a map's own categories (its GDAL colour table and category names, which
+// GDAL, R's terra and other readers show without the .qml): the colour and the label of every
+// value from 0 to the largest category; a value between categories is transparent and unnamed.
+struct BandCategories {
+    std::vector<Rgba> colours;
+    std::vector<std::string> names;
+};
+BandCategories band_categories(const MapStyle& style);
+
 // The colours best_server cycles through: sector i is drawn in server_palette()[i % 20].
 const std::array<Rgba, 20>& server_palette();
 

@@ -6,6 +6,8 @@
 #include "support/test_support.hpp"
 #include "test_config.hpp"
 
+#include <array>
+#include <cpl_string.h>
 #include <gdal_priv.h>
 #include <gtest/gtest.h>
 #include <hdf5.h>
@@ -150,6 +152,149 @@ TEST_F(ResultsReaders, MapsHaveQgisStylesLegendsAndAPalettedBestServer) {
     EXPECT_DOUBLE_EQ(b->GetNoDataValue(), 255.0);
     ASSERT_NE(b->GetColorTable(), nullptr);
     EXPECT_NE(b->GetColorTable()->GetColorEntry(0)->c1, b->GetColorTable()->GetColorEntry(1)->c1);
+}
+
+TEST_F(ResultsReaders, MapsPassGdalsCloudOptimizedGeoTiffValidator) {
+    for (const char* m : {"rsrp_dbm", "sinr_db", "throughput_mbps", "best_server", "covered",
+                          "served", "covered_indoor", "serving_layer"}) {
+        const fs::path p = out() / "maps" / "tiny" / (std::string(m) + ".tif");
+        const auto r = run_program("/usr/bin/python3",
+                                   {"-m", "osgeo_utils.samples.validate_cloud_optimized_geotiff",
+                                    "--full-check=yes", p.string()});
+        EXPECT_EQ(r.exit_code, 0) << m << ": " << r.out << r.err;
+        EXPECT_NE(r.out.find("is a valid cloud optimized GeoTIFF"), std::string::npos) << r.out;
+    }
+}
+
+// What GDAL, and readers built on it (R's terra, ArcGIS), show without the .qml: the value maps'
+// band description (terra's layer name) and units; the categorical maps' colour tables and
+// category names, the colours and labels of docs/qgis.md.
+TEST_F(ResultsReaders, MapsDescribeThemselvesWithoutTheQgisStyle) {
+    GDALAllRegister();
+    const fs::path maps = out() / "maps" / "tiny";
+    auto open = [&](const std::string& m) {
+        return GDALDatasetUniquePtr(
+            GDALDataset::Open((maps / (m + ".tif")).string().c_str(), GDAL_OF_RASTER));
+    };
+    const std::vector<std::pair<std::string, std::string>> units = {
+        {"rsrp_dbm", "dBm"},
+        {"sinr_db", "dB"},
+        {"throughput_mbps", "Mbit/s"},
+        {"user_throughput_mbps", "Mbit/s"}};
+    for (const auto& [m, unit] : units) {
+        GDALDatasetUniquePtr ds = open(m);
+        ASSERT_TRUE(ds) << m;
+        EXPECT_STREQ(ds->GetRasterBand(1)->GetDescription(), m.c_str());
+        EXPECT_EQ(ds->GetRasterBand(1)->GetUnitType(), unit) << m;
+        EXPECT_EQ(ds->GetRasterBand(1)->GetColorTable(), nullptr) << m;
+        EXPECT_NE(std::string(ds->GetMetadataItem("COVSIM_DESCRIPTION")), "") << m;
+    }
+
+    struct Category {
+        std::string name;
+        std::array<short, 3> rgb;
+    };
+    const std::vector<std::pair<std::string, std::vector<Category>>> categories = {
+        {"covered", {{"not covered", {215, 25, 28}}, {"covered", {26, 150, 65}}}},
+        {"served", {{"not served", {215, 25, 28}}, {"served", {26, 150, 65}}}},
+        {"covered_indoor",
+         {{"not covered indoors", {215, 25, 28}},
+          {"traditional buildings only", {253, 174, 97}},
+          {"all buildings", {26, 150, 65}}}},
+        {"serving_layer", {{"lte-1800", {55, 126, 184}}, {"nr-n78", {228, 26, 28}}}},
+        // sites.csv: site S1, sectors 1 to 3 on each layer; the first six colours of the cycle.
+        {"best_server",
+         {{"S1/1", {230, 25, 75}},
+          {"S1/2", {60, 180, 75}},
+          {"S1/3", {255, 225, 25}},
+          {"S1/1", {67, 99, 216}},
+          {"S1/2", {245, 130, 49}},
+          {"S1/3", {145, 30, 180}}}},
+    };
+    for (const auto& [m, expected] : categories) {
+        SCOPED_TRACE(m);
+        GDALDatasetUniquePtr ds = open(m);
+        ASSERT_TRUE(ds);
+        GDALRasterBand* b = ds->GetRasterBand(1);
+        EXPECT_EQ(b->GetRasterDataType(), GDT_Byte);
+        EXPECT_STREQ(b->GetDescription(), m.c_str());
+        EXPECT_STREQ(b->GetUnitType(), "");
+        EXPECT_EQ(b->GetColorInterpretation(), GCI_PaletteIndex);
+        const GDALColorTable* table = b->GetColorTable();
+        ASSERT_NE(table, nullptr);
+        char** names = b->GetCategoryNames();
+        ASSERT_EQ(CSLCount(names), static_cast<int>(expected.size()));
+        for (std::size_t v = 0; v < expected.size(); ++v) {
+            EXPECT_EQ(names[v], expected[v].name) << v;
+            const GDALColorEntry* e = table->GetColorEntry(static_cast<int>(v));
+            EXPECT_EQ((std::array<short, 4>{e->c1, e->c2, e->c3, e->c4}),
+                      (std::array<short, 4>{expected[v].rgb[0], expected[v].rgb[1],
+                                            expected[v].rgb[2], 255}))
+                << v;
+        }
+        EXPECT_EQ(table->GetColorEntry(255)->c4, 0); // nodata: transparent
+        // The names are in the map's side-car (GeoTIFF has no tag for them).
+        char** files = ds->GetFileList();
+        EXPECT_EQ(CSLFindString(files, (maps / (m + ".tif.aux.xml")).string().c_str()), 1);
+        CSLDestroy(files);
+    }
+}
+
+// R's terra, where R and terra are installed (tools/dev/common.sh installs r-base-core and
+// r-cran-terra with the test packages): a categorical map is a factor with its labels and colours,
+// every map a layer named after it.
+TEST_F(ResultsReaders, RTerraReadsCategoricalMapsAsFactorsWithTheirColours) {
+    const auto terra = run_program(
+        "/bin/sh",
+        {"-c", "Rscript -e 'quit(status = !requireNamespace(\"terra\", quietly = TRUE))'"});
+    if (terra.exit_code != 0) {
+        GTEST_SKIP() << "Rscript or R's terra not found (install r-base-core and r-cran-terra)";
+    }
+    const fs::path script =
+        fs::path(covsim::test::source_dir) / "tests" / "integration" / "r" / "read_maps.R";
+    const auto r =
+        run_program("Rscript", {script.string(), (out() / "maps" / "tiny").string(),
+                                "covered_indoor", "serving_layer", "best_server", "rsrp_dbm"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.out, "covered_indoor\tcovered_indoor\tTRUE\t"
+                     "not covered indoors|traditional buildings only|all buildings\t"
+                     "#d7191c|#fdae61|#1a9641\n"
+                     "serving_layer\tserving_layer\tTRUE\tlte-1800|nr-n78\t#377eb8|#e41a1c\n"
+                     "best_server\tbest_server\tTRUE\tS1/1|S1/2|S1/3|S1/1|S1/2|S1/3\t"
+                     "#e6194b|#3cb44b|#ffe119|#4363d8|#f58231|#911eb4\n"
+                     "rsrp_dbm\trsrp_dbm\tFALSE\t\t\n");
+}
+
+TEST_F(ResultsReaders, CategoricalVariablesOfResultsH5HaveCfFlags) {
+    struct Flags {
+        const char* variable;
+        std::vector<double> values;
+        const char* meanings;
+    };
+    const std::vector<Flags> expected = {
+        {"covered", {0, 1}, "not_covered covered"},
+        {"layer_covered", {0, 1}, "not_covered covered"},
+        {"served", {0, 1}, "not_served served"},
+        {"covered_indoor",
+         {0, 1, 2},
+         "not_covered_indoors traditional_buildings_only all_buildings"},
+        {"layer_covered_indoor",
+         {0, 1, 2},
+         "not_covered_indoors traditional_buildings_only all_buildings"},
+        {"serving_layer", {0, 1}, "lte-1800 nr-n78"},
+        {"sector_inside", {0, 1}, "outside inside"},
+    };
+    for (const Flags& f : expected) {
+        SCOPED_TRACE(f.variable);
+        const std::string var = std::string("/tiny/") + f.variable;
+        EXPECT_EQ(covsim::test::h5_numbers_attr(results(), var, "flag_values"), f.values);
+        EXPECT_EQ(covsim::test::h5_string_attr(results(), var, "flag_meanings"), f.meanings);
+        EXPECT_EQ(covsim::test::h5_numbers_attr(results(), var, "valid_range"),
+                  (std::vector<double>{f.values.front(), f.values.back()}));
+    }
+    // best_server indexes the sector dimension, whose variables name every sector.
+    EXPECT_TRUE(
+        covsim::test::h5_numbers_attr(results(), "/tiny/best_server", "flag_values").empty());
 }
 
 TEST_F(ResultsReaders, DistrictsGeoPackageHasOneStyledLayerPerScenario) {
@@ -394,6 +539,11 @@ TEST_F(ResultsReaders, PythonReadersAgreeWithTheHdf5Library) {
         EXPECT_EQ(e["layers"], nlohmann::json::array({"lte-1800", "nr-n78"}));
         EXPECT_EQ(e["layer_covered_dims"], nlohmann::json::array({"layer", "y", "x"}));
         EXPECT_EQ(e["crs_grid_mapping"], "transverse_mercator");
+        EXPECT_EQ(e["flags"]["covered_indoor"], nlohmann::json({{"0", "not_covered_indoors"},
+                                                                {"1", "traditional_buildings_only"},
+                                                                {"2", "all_buildings"}}));
+        EXPECT_EQ(e["flags"]["serving_layer"],
+                  nlohmann::json({{"0", "lte-1800"}, {"1", "nr-n78"}}));
         EXPECT_DOUBLE_EQ(e["population"][0].get<double>(), population[0]);
         EXPECT_DOUBLE_EQ(e["covered_population"][1].get<double>(), covered[1]);
         EXPECT_DOUBLE_EQ(e["selected_population"].get<double>(), 3000.0);

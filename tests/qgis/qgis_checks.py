@@ -218,6 +218,26 @@ def check_maps(out: pathlib.Path, _work: pathlib.Path) -> int:
                 ck.expect(ok, f"{where}: colour table does not cycle through the palette")
             if metric in ("covered", "served", "serving_layer"):
                 ck.expect(band.DataType == gdal.GDT_Byte, f"{where}: not Byte")
+            ck.expect(band.GetDescription() == metric, f"{where}: band description {band.GetDescription()}")
+            if metric in CATEGORIES or metric in ("serving_layer", "best_server"):
+                # Categories outside QGIS: the colour table and names (in the .aux.xml side-car).
+                # GDAL 3.6's GeoTIFF driver reads the side-car lazily, and GetCategoryNames()
+                # alone does not trigger it: GetMetadata() does.
+                ds.GetMetadata()
+                names = band.GetCategoryNames() or []
+                ct = band.GetColorTable()
+                ck.expect(len(names) >= 1 and ct is not None, f"{where}: no category names or colour table")
+                if metric in CATEGORIES and ct is not None:
+                    got = {v: "#%02x%02x%02x" % ct.GetColorEntry(v)[:3] for v in CATEGORIES[metric]}
+                    ck.expect(got == CATEGORIES[metric], f"{where}: colour table {got}")
+                if metric == "best_server":
+                    # Its colour table is in the side-car: the file's headers hold no 65536-entry
+                    # palette (384 kB per IFD).
+                    offsets = [int(b.GetMetadataItem("BLOCK_OFFSET_0_0", "TIFF"))
+                               for b in [band] + [band.GetOverview(i) for i in range(band.GetOverviewCount())]]
+                    ck.expect(min(offsets) < 65536, f"{where}: {min(offsets)} bytes of headers")
+                    ck.expect(ct is not None and ct.GetCount() == len(names),
+                              f"{where}: {ct.GetCount() if ct else 0} colours for {len(names)} sectors")
             ds = None
             # The file as QGIS sees it: valid, in UTM 48N, over Hanoi, styled by its .qml.
             layer = QgsRasterLayer(str(tif), metric)

@@ -273,6 +273,22 @@ std::uint64_t h5_count_attr(const std::filesystem::path& file, const std::string
     return value;
 }
 
+std::vector<double> h5_numbers_attr(const std::filesystem::path& file, const std::string& object,
+                                    const char* name) {
+    const hid_t f = H5Fopen(file.string().c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+    std::vector<double> values;
+    if (H5Aexists_by_name(f, object.c_str(), name, H5P_DEFAULT) > 0) {
+        const hid_t a = H5Aopen_by_name(f, object.c_str(), name, H5P_DEFAULT, H5P_DEFAULT);
+        const hid_t space = H5Aget_space(a);
+        values.resize(static_cast<std::size_t>(H5Sget_simple_extent_npoints(space)));
+        H5Aread(a, H5T_NATIVE_DOUBLE, values.data());
+        H5Sclose(space);
+        H5Aclose(a);
+    }
+    H5Fclose(f);
+    return values;
+}
+
 CommandResult run_program(const std::string& program, const std::vector<std::string>& args,
                           const std::filesystem::path& working_dir) {
     // Output goes to files: two pipes read one after the other could dead-lock.

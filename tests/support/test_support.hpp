@@ -103,6 +103,10 @@ double h5_number_attr(const std::filesystem::path& file, const std::string& grou
                       const char* name);
 std::uint64_t h5_count_attr(const std::filesystem::path& file, const std::string& group,
                             const char* name);
+// A numeric attribute of any object (a dataset, "/scenario/covered") with all its values, as
+// double; empty when absent.
+std::vector<double> h5_numbers_attr(const std::filesystem::path& file, const std::string& object,
+                                    const char* name);
 
 struct CommandResult {
     int exit_code = -1;

@@ -16,11 +16,13 @@ COVSIM_BUILD_PACKAGES=(
 # Packages the tests need on top: the readers users open results with (matplotlib for the
 # tools/examples scripts the integration tests run; jsonschema for the check of catalog.json and
 # datapackage.json; QGIS for the qgis label: about 160 packages, 200 MB of downloads, 45 s to
-# install on the 2-core project machine), and the format check.
+# install on the 2-core project machine; R's terra for the maps' categories: 9 packages, 32 MB of
+# downloads, 61 MB installed), and the format check.
 COVSIM_TEST_PACKAGES=(
     python3 python3-numpy python3-h5py python3-xarray python3-h5netcdf python3-netcdf4
     python3-matplotlib python3-jsonschema
     python3-gdal qgis python3-qgis
+    r-base-core r-cran-terra
     clang-format
 )
 

@@ -43,6 +43,10 @@ def main(path, group):
             "layers": [str(l) for l in ds["layer"].values],
             "layer_covered_dims": list(ds["layer_covered"].dims),
             "crs_grid_mapping": ds["crs"].attrs.get("grid_mapping_name"),
+            # CF flags: each value of a categorical map with its meaning.
+            "flags": {v: dict(zip([int(x) for x in ds[v].attrs["flag_values"]],
+                                  ds[v].attrs["flag_meanings"].split()))
+                      for v in ("covered_indoor", "serving_layer")},
             "cell_population_sum": float(ds["cell_population"].sum()),
             "selected_population": float(ds["population"].sel(district="002")),
         }

@@ -2,6 +2,11 @@
 #include "io/geotiff_writer.hpp"
 #include "support/test_support.hpp"
 
+#include <algorithm>
+#include <cpl_string.h>
+#include <filesystem>
+#include <fmt/format.h>
+#include <fstream>
 #include <gdal_priv.h>
 #include <gtest/gtest.h>
 
@@ -100,4 +105,66 @@ TEST(GeoTiff, ByteMapsKeepTheirTypeAndColourTable) {
     for (std::uint8_t x : v) {
         EXPECT_TRUE(x == 0 || x == 1 || x == 255);
     }
+}
+
+namespace {
+
+// Where the first tile of the file's data starts: a COG has every IFD (with its tags, a palette
+// among them) before it, so this is the size of its headers.
+std::uint64_t first_tile_offset(GDALDataset& ds) {
+    GDALRasterBand* b = ds.GetRasterBand(1);
+    std::uint64_t first = std::stoull(b->GetMetadataItem("BLOCK_OFFSET_0_0", "TIFF"));
+    for (int i = 0; i < b->GetOverviewCount(); ++i) {
+        const char* offset = b->GetOverview(i)->GetMetadataItem("BLOCK_OFFSET_0_0", "TIFF");
+        first = std::min<std::uint64_t>(first, std::stoull(offset));
+    }
+    return first;
+}
+
+} // namespace
+
+// A UInt16 category map (best_server beyond 255 sectors): its colour table, as long as its
+// categories, and its names in the side-car, not a 65536-entry GeoTIFF palette in each IFD.
+TEST(GeoTiff, UInt16CategoriesStayOutOfTheHeaders) {
+    test::TempDir dir;
+    Raster<std::uint16_t> r(utm_grid(1200, 1000), 65535);
+    for (std::size_t i = 0; i < r.values.size(); ++i) {
+        r.values[i] = static_cast<std::uint16_t>(i % 11 == 0 ? 65535 : (i / 997) % 1000);
+    }
+    io::MapDescription d;
+    d.description = "best_server";
+    d.overviews = io::OverviewResampling::nearest;
+    for (int v = 0; v < 1000; ++v) {
+        d.color_table.push_back({static_cast<std::uint8_t>(v % 256), 10, 20, 255});
+        d.category_names.push_back(fmt::format("S{}/1", v));
+    }
+    const auto path = dir / "best_server.tif";
+    io::write_geotiff(path, r, d);
+
+    GDALDatasetUniquePtr ds(GDALDataset::Open(path.string().c_str(), GDAL_OF_RASTER));
+    ASSERT_TRUE(ds);
+    GDALRasterBand* b = ds->GetRasterBand(1);
+    EXPECT_EQ(b->GetRasterDataType(), GDT_UInt16);
+    EXPECT_EQ(b->GetOverviewCount(), 3);
+    EXPECT_STREQ(ds->GetMetadataItem("LAYOUT", "IMAGE_STRUCTURE"), "COG");
+    ASSERT_NE(b->GetColorTable(), nullptr);
+    EXPECT_EQ(b->GetColorTable()->GetColorEntryCount(), 1000);
+    EXPECT_EQ(b->GetColorTable()->GetColorEntry(999)->c1, 999 % 256);
+    EXPECT_EQ(b->GetColorInterpretation(), GCI_PaletteIndex);
+    ASSERT_EQ(CSLCount(b->GetCategoryNames()), 1000);
+    EXPECT_STREQ(b->GetCategoryNames()[999], "S999/1");
+    EXPECT_TRUE(std::filesystem::exists(io::aux_xml_path(path)));
+    // Four IFDs with a 65536-entry palette each would take 4 x 384 kB.
+    EXPECT_LT(first_tile_offset(*ds), 16U * 1024U);
+}
+
+TEST(GeoTiff, AMapWithoutCategoriesHasNoSideCar) {
+    test::TempDir dir;
+    const auto path = dir / "rsrp.tif";
+    std::ofstream(io::aux_xml_path(path)) << "<PAMDataset/>"; // left by an earlier run
+    io::MapDescription d;
+    d.description = "rsrp_dbm";
+    d.units = "dBm";
+    io::write_geotiff(path, Raster<float>(utm_grid(10, 10), -9999.0f), d);
+    EXPECT_FALSE(std::filesystem::exists(io::aux_xml_path(path)));
 }
