@@ -105,11 +105,12 @@ ScenarioResult compute_variant(Variant& variant);
 void commit_variant(const ScenarioResult& result, const OutputDirectory& out, const RunInfo& run,
                     bool web_tiles, std::mutex& hdf5_mutex);
 
-// The batch's files (results.h5, the summaries, districts.gpkg, covsim.qgs, batch.png),
-// assembled from the committed variants in batch order, each written under a temporary name and
-// renamed when complete. Returns the variants' summaries, in batch order.
+// The batch's files (results.h5, the summaries, districts.gpkg, covsim.qgs, batch.png, and with
+// web tiles the web viewer index.html and web/), assembled from the committed variants in batch
+// order, each written under a temporary name and renamed when complete. Returns the variants'
+// summaries, in batch order.
 std::vector<ScenarioSummary> assemble_batch(const std::vector<Variant>& variants,
-                                            const OutputDirectory& out);
+                                            const OutputDirectory& out, bool web_tiles);
 
 // The terminal summary of a computed variant (run/summary_table prints it).
 ScenarioSummary summarise(const ScenarioResult& result);
