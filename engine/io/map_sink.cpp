@@ -3,6 +3,7 @@
 #include "core/error.hpp"
 #include "core/parallel.hpp"
 #include "io/map_styles.hpp"
+#include "io/web_viewer.hpp"
 
 #include <algorithm>
 #include <fmt/format.h>
@@ -241,10 +242,13 @@ void MapSink::write(const ScenarioResult& result, const RunInfo& run) {
         }
         const RgbaImage image = std::visit(
             [&](const auto* raster) { return render(*raster, *styles[m]); }, spec.raster);
-        const ZoomRange zooms = xyz_zoom_range(image.grid);
-        const std::size_t n = write_xyz_tiles(tiles_.back().first / spec.metric, image, zooms);
+        const TileSet set = tile_set(scenario, *styles[m], image.grid);
+        const std::filesystem::path set_dir = tiles_.back().first / spec.metric;
+        const std::size_t n = write_xyz_tiles(set_dir, image, {set.min_zoom, set.max_zoom});
+        make_directories(set_dir);
+        write_text_file(set_dir / "tiles.json", tilejson(set, run.covsim_version));
         spdlog::info("scenario {}: {} web tiles of {} (zoom {} to {})", scenario, n, spec.metric,
-                     zooms.min_zoom, zooms.max_zoom);
+                     set.min_zoom, set.max_zoom);
     }
 }
 

@@ -4,7 +4,8 @@
 // in <metric>.tif.aux.xml beside it), and for every metric of the style table (io/map_styles)
 // <metric>.qml, the QGIS style QGIS applies when it opens the map, and <metric>.legend.png, its
 // legend for reports.
-// With web tiles on, also <out>/tiles/<scenario>/<metric>/{z}/{x}/{y}.png (XYZ, Web Mercator).
+// With web tiles on, also <out>/tiles/<scenario>/<metric>/{z}/{x}/{y}.png (XYZ, Web Mercator)
+// and its TileJSON, tiles.json (io/web_viewer).
 // Files are written under temporary names (tiles: <out>/tiles/<scenario>.partial/) and renamed
 // on commit().
 

@@ -29,10 +29,6 @@ constexpr Rgba hex(const char* text) {
     return {byte(1), byte(3), byte(5), 255};
 }
 
-std::string hex_of(const Rgba& c) {
-    return fmt::format("#{:02x}{:02x}{:02x}", c[0], c[1], c[2]);
-}
-
 // ---------------------------------------------------------------------------------------------
 // The style table. docs/qgis.md explains every break; change both together.
 //
@@ -142,6 +138,10 @@ std::string number(double v) {
 } // namespace
 
 // ---------------------------------------------------------------------------------------------
+
+std::string hex_of(const Rgba& c) {
+    return fmt::format("#{:02x}{:02x}{:02x}", c[0], c[1], c[2]);
+}
 
 std::optional<Rgba> MapStyle::colour_of(double value) const {
     if (std::isnan(value) || classes.empty()) {
@@ -784,11 +784,16 @@ std::string sector_sld(const std::string& layer_name) {
 // ---------------------------------------------------------------------------------------------
 // Legend images, drawn on io/canvas with its embedded bitmap font and written as PNG.
 
-void write_legend_png(const std::filesystem::path& path, const MapStyle& style) {
+std::vector<StyleClass> legend_swatches(const MapStyle& style) {
     std::vector<StyleClass> entries = style.legend.empty() ? style.classes : style.legend;
     if (style.kind == StyleKind::classified) {
         std::reverse(entries.begin(), entries.end()); // the best class on top
     }
+    return entries;
+}
+
+void write_legend_png(const std::filesystem::path& path, const MapStyle& style) {
+    const std::vector<StyleClass> entries = legend_swatches(style);
     constexpr int margin = 12;
     constexpr int swatch_w = 36;
     constexpr int swatch_h = font::line_h;

@@ -116,8 +116,13 @@ std::string sector_style_xml(const std::vector<FieldAlias>& fields);
 std::string sector_qml(const std::vector<FieldAlias>& fields);
 std::string sector_sld(const std::string& layer_name);
 
-// A legend image (title and one swatch per class) as an RGBA PNG written through GDAL.
+// The entries a legend shows, top to bottom: the style's legend, or else its classes, the best
+// (highest) class first when classified. The legend PNG and the web viewer show these.
+std::vector<StyleClass> legend_swatches(const MapStyle& style);
+// A legend image (title and one swatch per entry) as an RGBA PNG written through GDAL.
 void write_legend_png(const std::filesystem::path& path, const MapStyle& style);
+// "#rrggbb" of a colour (its alpha left out).
+std::string hex_of(const Rgba& c);
 
 // XML text with &, <, >, " and ' escaped.
 std::string xml_escape(std::string_view text);

@@ -3,13 +3,16 @@
 #include "core/error.hpp"
 #include "io/district_gpkg.hpp"
 #include "io/gdal_support.hpp"
+#include "io/geotiff_writer.hpp"
 #include "io/map_sink.hpp"
 #include "io/map_styles.hpp"
+#include "io/web_viewer.hpp"
 
 #include <cpl_conv.h>
 #include <fmt/format.h>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <numbers>
 
 namespace covsim::io {
 
@@ -159,9 +162,84 @@ std::string maplayer(const QgisProjectSink::Layer& l, const std::string& id, con
     return x;
 }
 
+// The web tiles of each scenario's styled maps as QGIS XYZ layers (provider "wms"), in a
+// hidden group "web tiles" below the scenarios, a mutually exclusive group per scenario. Their
+// "file:./tiles/..." URLs are relative: QGIS resolves them against the project's directory.
+struct XyzLayer {
+    std::string id;
+    std::string name;
+    std::string source;
+};
+
+std::vector<XyzLayer> xyz_layers(std::size_t group_index, const QgisProjectSink::Group& g) {
+    const ZoomRange zooms = xyz_zoom_range(g.grid);
+    std::vector<XyzLayer> layers;
+    for (const QgisProjectSink::Layer& l : g.layers) {
+        if (l.kind == Kind::raster && !l.style.empty()) {
+            layers.push_back(
+                {fmt::format("xyz{}_{}_{}", group_index, id_safe(g.name), l.id),
+                 l.name + " (web tiles)",
+                 fmt::format("type=xyz&url=file:./tiles/{}/{}/%7Bz%7D/%7Bx%7D/"
+                             "%7By%7D.png&zmax={}&zmin={}",
+                             url_path(g.name), url_path(l.id), zooms.max_zoom, zooms.min_zoom)});
+        }
+    }
+    return layers;
+}
+
+std::string web_tiles_tree(const std::vector<QgisProjectSink::Group>& groups) {
+    std::string x = "<layer-tree-group name=\"web tiles\" checked=\"Qt::Unchecked\" "
+                    "expanded=\"0\" mutually-exclusive=\"0\">\n  <customproperties/>\n";
+    for (std::size_t gi = 0; gi < groups.size(); ++gi) {
+        x += fmt::format("  <layer-tree-group name=\"{}\" checked=\"Qt::Checked\" expanded=\"0\" "
+                         "mutually-exclusive=\"1\" mutually-exclusive-child=\"0\">\n"
+                         "    <customproperties/>\n",
+                         xml_escape(groups[gi].name));
+        bool first = true;
+        for (const XyzLayer& l : xyz_layers(gi, groups[gi])) {
+            x += fmt::format("    <layer-tree-layer id=\"{}\" name=\"{}\" source=\"{}\" "
+                             "providerKey=\"wms\" checked=\"{}\" expanded=\"0\">\n"
+                             "      <customproperties/>\n    </layer-tree-layer>\n",
+                             xml_escape(l.id), xml_escape(l.name), xml_escape(l.source),
+                             first ? "Qt::Checked" : "Qt::Unchecked");
+            first = false;
+        }
+        x += "  </layer-tree-group>\n";
+    }
+    x += "</layer-tree-group>\n";
+    return x;
+}
+
+std::string web_tiles_layers(const std::vector<QgisProjectSink::Group>& groups) {
+    OGRSpatialReference mercator = make_srs();
+    mercator.importFromEPSG(3857);
+    const std::string srs = indent_xml(spatialrefsys(to_wkt(mercator)), 4);
+    const double half_m = std::numbers::pi * 6378137.0; // half the Web Mercator world
+    std::string x;
+    for (std::size_t gi = 0; gi < groups.size(); ++gi) {
+        for (const XyzLayer& l : xyz_layers(gi, groups[gi])) {
+            x += "<maplayer type=\"raster\" styleCategories=\"AllStyleCategories\" "
+                 "hasScaleBasedVisibilityFlag=\"0\" minScale=\"1e+08\" maxScale=\"0\">\n";
+            x += fmt::format("  <extent>\n    <xmin>{0}</xmin>\n    <ymin>{0}</ymin>\n"
+                             "    <xmax>{1}</xmax>\n    <ymax>{1}</ymax>\n  </extent>\n",
+                             -half_m, half_m);
+            x += fmt::format("  <id>{}</id>\n", xml_escape(l.id));
+            x += fmt::format("  <datasource>{}</datasource>\n", xml_escape(l.source));
+            x += fmt::format("  <layername>{}</layername>\n", xml_escape(l.name));
+            x += "  <srs>\n" + srs + "  </srs>\n";
+            x += "  <provider>wms</provider>\n";
+            x += "  <pipe>\n    <rasterrenderer type=\"singlebandcolordata\" band=\"1\" "
+                 "opacity=\"1\" alphaBand=\"-1\"/>\n  </pipe>\n";
+            x += "</maplayer>\n";
+        }
+    }
+    return x;
+}
+
 } // namespace
 
-QgisProjectSink::QgisProjectSink(const std::filesystem::path& path) : file_(path) {}
+QgisProjectSink::QgisProjectSink(const std::filesystem::path& path, bool web_tiles)
+    : file_(path), web_tiles_(web_tiles) {}
 
 void QgisProjectSink::write(const ScenarioResult& result, const RunInfo& /*run*/) {
     const std::string& scenario = result.scenario->name;
@@ -272,6 +350,9 @@ void QgisProjectSink::commit() {
     for (std::size_t gi = 0; gi < groups_.size(); ++gi) {
         x += indent_xml(layer_tree(gi, groups_[gi]), 4);
     }
+    if (web_tiles_) {
+        x += indent_xml(web_tiles_tree(groups_), 4);
+    }
     x += "  </layer-tree-group>\n";
 
     x += "  <projectlayers>\n";
@@ -280,6 +361,9 @@ void QgisProjectSink::commit() {
         for (const Layer& l : g.layers) {
             x += indent_xml(maplayer(l, layer_id(gi, g, l), g.grid), 4);
         }
+    }
+    if (web_tiles_) {
+        x += indent_xml(web_tiles_layers(groups_), 4);
     }
     x += "  </projectlayers>\n";
 

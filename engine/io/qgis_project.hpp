@@ -20,7 +20,9 @@ namespace covsim::io {
 
 class QgisProjectSink final : public ResultSink {
 public:
-    explicit QgisProjectSink(const std::filesystem::path& path);
+    // With web_tiles, the project also has a group "web tiles": each scenario's XYZ tiles
+    // (--web-tiles) as XYZ layers, hidden.
+    explicit QgisProjectSink(const std::filesystem::path& path, bool web_tiles = false);
     void write(const ScenarioResult& result, const RunInfo& run) override;
     void commit() override;
     // The layer groups written so far, as JSON (a variant's file, run/variant_store), and the
@@ -50,6 +52,7 @@ public:
 
 private:
     AtomicFile file_;
+    bool web_tiles_ = false;
     std::vector<Group> groups_;
 };
 

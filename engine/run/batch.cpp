@@ -2,6 +2,7 @@
 
 #include "core/error.hpp"
 #include "core/parallel.hpp"
+#include "io/web_viewer.hpp"
 #include "run/batch_steps.hpp"
 #include "run/interrupt.hpp"
 #include "run/progress.hpp"
@@ -80,6 +81,9 @@ RunReport run_batch(const RunConfig& config) {
     if (config.scenario_files.empty()) {
         throw Error(ErrorCode::usage, "no scenario files given");
     }
+    if (config.web_tiles) {
+        io::leaflet_dir(); // the viewer needs Leaflet: fail now rather than after computing
+    }
     const int threads = config.threads > 0 ? config.threads : tbb::info::default_concurrency();
     tbb::global_control limit(tbb::global_control::max_allowed_parallelism,
                               static_cast<std::size_t>(threads));
@@ -120,14 +124,16 @@ RunReport run_batch(const RunConfig& config) {
         throw interrupted(sig, variants, out);
     }
 
-    report.scenarios = assemble_batch(variants, out);
+    report.scenarios = assemble_batch(variants, out, config.web_tiles);
     for (const char* name :
          {"results.h5", "summary.csv", "summary_city.csv", "summary_layers.csv", "districts.gpkg",
           "covsim.qgs", "batch.png", "catalog.json", "datapackage.json", "maps", "variants"}) {
         report.files.push_back(config.out_dir / name);
     }
     if (config.web_tiles) {
-        report.files.push_back(config.out_dir / "tiles");
+        for (const char* name : {"tiles", "index.html", "web"}) {
+            report.files.push_back(config.out_dir / name);
+        }
     }
     report.elapsed_s = std::chrono::duration<double>(Clock::now() - t0).count();
     return report;

@@ -21,6 +21,7 @@
 #include "io/site_layer.hpp"
 #include "io/stac_catalog.hpp"
 #include "io/summary_csv.hpp"
+#include "io/web_viewer.hpp"
 #include "run/version.hpp"
 
 #include <algorithm>
@@ -393,7 +394,7 @@ void checksum_variants(std::vector<Variant>& variants, bool web_tiles) {
         h.update("covsim variant checksum 1\n");
         h.update(v.scenario->name + "\n");
         h.update(v.scenario->source_text);
-        h.update(web_tiles ? "\nweb_tiles\n" : "\n");
+        h.update(web_tiles ? "\nweb_tiles tilejson viewer\n" : "\n");
         for (const InputFile& in : v.inputs) {
             if (in.role != "scenario") { // the file may hold other variants: its text is above
                 h.update(in.role + " " + in.sha256 + "\n");
@@ -518,6 +519,12 @@ void commit_variant(const ScenarioResult& result, const OutputDirectory& out, co
         io::QgisProjectSink qgs(writing);
         qgs.write(result, run);
         qgs.save_groups(dir / "qgis_groups.json");
+        if (web_tiles) {
+            writing = dir / "web_viewer.json";
+            io::WebViewerSink web(out.path());
+            web.write(result, run);
+            web.save_scenarios(writing);
+        }
         writing = dir / "report.json";
         save_summary(summarise(result), writing);
     } catch (...) {
@@ -538,7 +545,7 @@ void commit_variant(const ScenarioResult& result, const OutputDirectory& out, co
 }
 
 std::vector<ScenarioSummary> assemble_batch(const std::vector<Variant>& variants,
-                                            const OutputDirectory& out) {
+                                            const OutputDirectory& out, bool web_tiles) {
     spdlog::info("assembling results.h5, summaries, districts.gpkg and covsim.qgs");
     check_space_to_assemble(variants, out);
     std::vector<ScenarioSummary> summaries;
@@ -546,7 +553,7 @@ std::vector<ScenarioSummary> assemble_batch(const std::vector<Variant>& variants
         io::Hdf5Sink h5(out.path() / "results.h5");
         io::SummaryCsvSink csv(out.path());
         io::DistrictGpkgSink gpkg(out.path() / "districts.gpkg");
-        io::QgisProjectSink qgs(out.path() / "covsim.qgs");
+        io::QgisProjectSink qgs(out.path() / "covsim.qgs", web_tiles);
         for (const Variant& v : variants) {
             const std::string& name = v.scenario->name;
             const std::filesystem::path dir = out.store().dir(name);
@@ -560,6 +567,13 @@ std::vector<ScenarioSummary> assemble_batch(const std::vector<Variant>& variants
         csv.commit();
         gpkg.commit();
         qgs.commit();
+    }
+    if (web_tiles) { // after districts.gpkg, which it reads
+        io::WebViewerSink web(out.path());
+        for (const Variant& v : variants) {
+            web.append(out.store().dir(v.scenario->name) / "web_viewer.json");
+        }
+        web.commit();
     }
     std::vector<io::ChartPoint> points;
     for (const ScenarioSummary& s : summaries) {

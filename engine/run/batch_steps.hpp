@@ -106,13 +106,13 @@ ScenarioResult compute_variant(Variant& variant);
 void commit_variant(const ScenarioResult& result, const OutputDirectory& out, const RunInfo& run,
                     bool web_tiles, std::mutex& hdf5_mutex);
 
-// The batch's files (results.h5, the summaries, districts.gpkg, covsim.qgs, batch.png),
-// assembled from the committed variants in batch order, each written under a temporary name and
-// renamed when complete, then what publishes them: the STAC catalog of the maps (catalog.json,
-// io/stac_catalog) and datapackage.json (write_batch_data_package). Returns the variants'
-// summaries, in batch order.
+// The batch's files (results.h5, the summaries, districts.gpkg, covsim.qgs, batch.png, and with
+// web tiles the web viewer index.html and web/), assembled from the committed variants in batch
+// order, each written under a temporary name and renamed when complete, then what publishes them:
+// the STAC catalog of the maps (catalog.json, io/stac_catalog) and datapackage.json
+// (write_batch_data_package). Returns the variants' summaries, in batch order.
 std::vector<ScenarioSummary> assemble_batch(const std::vector<Variant>& variants,
-                                            const OutputDirectory& out);
+                                            const OutputDirectory& out, bool web_tiles);
 
 // DIR/datapackage.json (io/data_package): the batch's CSV files and `more` (a driver's own
 // tables, e.g. the planner's, written before this is called), written atomically.

@@ -475,7 +475,7 @@ PlanReport run_plan(const PlanConfig& config) {
     checksum_variants(c->variants, false);
     std::mutex hdf5_mutex;
     commit_variant(c->result, out, run, false, hdf5_mutex);
-    assemble_batch(c->variants, out);
+    assemble_batch(c->variants, out, false);
     fill_plan_rows(report, c->result, choices, result, spec, in->built.front().layers.size());
     report.files = writer.write_tables(report);
     write_batch_data_package(c->variants, out, plan_tables()); // the run's tables and the plan's

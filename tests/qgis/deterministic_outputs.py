@@ -48,7 +48,7 @@ def main() -> int:
         if not filecmp.cmp(a / rel, b / rel, shallow=False):
             print(f"FAIL: {rel} differs between the runs")
             failures += 1
-    for wanted in ("districts.gpkg", "covsim.qgs"):
+    for wanted in ("districts.gpkg", "covsim.qgs", "index.html", "web/leaflet/leaflet.js"):
         if pathlib.Path(wanted) not in names:
             print(f"FAIL: no {wanted}")
             failures += 1

@@ -402,7 +402,10 @@ def check_project(out: pathlib.Path, work: pathlib.Path) -> int:
         return ck.done("project")
     ck.expect(project.crs().authid() == UTM_48N, f"project CRS {project.crs().authid()}")
     scenarios = scenarios_of(out)
-    groups = project.layerTreeRoot().children()
+    # The scenarios' groups; the XYZ layers of the group "web tiles" are checked by web_tiles.
+    groups = [g for g in project.layerTreeRoot().children() if g.name() != "web tiles"]
+    web_tiles = project.layerTreeRoot().findGroup("web tiles")
+    xyz = len(web_tiles.findLayers()) if web_tiles else 0
     ck.expect([g.name() for g in groups] == sorted(scenarios) or
               sorted(g.name() for g in groups) == scenarios, f"groups {[g.name() for g in groups]}")
     ck.expect(groups[0].itemVisibilityChecked() and all(not g.itemVisibilityChecked() for g in groups[1:]),
@@ -447,7 +450,8 @@ def check_project(out: pathlib.Path, work: pathlib.Path) -> int:
         first = maps.findLayers()[0]
         ck.expect(isinstance(first.layer(), QgsVectorLayer) and first.itemVisibilityChecked(),
                   f"{scenario}: the district choropleth should be the layer shown")
-    ck.expect(total == len(project.mapLayers()), f"{total} layers in groups, {len(project.mapLayers())} in the project")
+    ck.expect(total + xyz == len(project.mapLayers()),
+              f"{total} + {xyz} XYZ layers in groups, {len(project.mapLayers())} in the project")
     extent = project.viewSettings().defaultViewExtent()
     ck.expect(not extent.isEmpty(), "no default view extent")
     print(f"ok covsim.qgs: {len(groups)} groups, {total} layers, CRS {project.crs().authid()}")
@@ -580,7 +584,7 @@ def check_web_tiles(out: pathlib.Path, work: pathlib.Path) -> int:
     ck = Checker()
     scenario = scenarios_of(out)[-1]
     root = out / "tiles" / scenario / "rsrp_dbm"
-    zooms = sorted(int(p.name) for p in root.iterdir())
+    zooms = sorted(int(p.name) for p in root.iterdir() if p.is_dir())
     ck.expect(len(zooms) >= 2, f"zooms {zooms}")
     zmax = zooms[-1]
     url = (root.as_uri() + "/{z}/{x}/{y}.png").replace("%7B", "{").replace("%7D", "}")
@@ -629,7 +633,35 @@ def check_web_tiles(out: pathlib.Path, work: pathlib.Path) -> int:
                 agree += c.name() == class_colour(CLASSIFIED["rsrp_dbm"], float(values[row, col]))
     ck.expect(total > 100 and agree >= 0.97 * total, f"{agree} of {total} tile pixels agree with the COG")
     print(f"tiles at zoom {zmax}: {agree} of {total} sampled pixels agree with the COG")
+    check_project_web_tiles(out, ck)
     return ck.done("web_tiles")
+
+
+def check_project_web_tiles(out: pathlib.Path, ck: "Checker") -> None:
+    """covsim.qgs's group "web tiles": per scenario an XYZ layer per tile set on disk, valid,
+    its relative URL resolved to the run's tiles."""
+    project = QgsProject.instance()
+    ck.expect(project.read(str(out / "covsim.qgs")), "QGIS cannot read covsim.qgs")
+    group = project.layerTreeRoot().findGroup("web tiles")
+    if not ck.expect(group is not None, "covsim.qgs has no group 'web tiles'"):
+        return
+    ck.expect(not group.isVisible(), "the group 'web tiles' is shown")
+    for scenario in scenarios_of(out):
+        sub = group.findGroup(scenario)
+        if not ck.expect(sub is not None, f"no group {scenario} in 'web tiles'"):
+            continue
+        on_disk = sorted(p.name for p in (out / "tiles" / scenario).iterdir() if p.is_dir())
+        layers = [node.layer() for node in sub.findLayers()]
+        ck.expect(len(layers) == len(on_disk), f"{scenario}: {len(layers)} XYZ layers, "
+                  f"{len(on_disk)} tile sets on disk")
+        for layer in layers:
+            source = layer.source()
+            ck.expect(layer.isValid() and layer.providerType() == "wms",
+                      f"{scenario}: XYZ layer {layer.name()} invalid")
+            ck.expect((out / "tiles" / scenario).resolve().as_uri() in source.replace("%7B", "{"),
+                      f"{scenario}: {layer.name()} does not point at the run's tiles: {source}")
+        print(f"covsim.qgs: {len(layers)} XYZ layers of {scenario}")
+    project.clear()
 
 
 def main() -> int:

@@ -6,22 +6,24 @@ set -euo pipefail
 
 COVSIM_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 
-# Packages to configure (the presets include the tests, hence GoogleTest), build and run covsim.
+# Packages to configure (the presets include the tests, hence GoogleTest), build and run covsim
+# (libjs-leaflet: the web viewer of `covsim run --web-tiles` copies Leaflet from it).
 COVSIM_BUILD_PACKAGES=(
     cmake ninja-build g++ pkg-config git ccache
     libgdal-dev gdal-bin libboost-dev libtbb-dev libhdf5-dev
     libcli11-dev libtomlplusplus-dev nlohmann-json3-dev libspdlog-dev libfmt-dev
-    libgtest-dev libgmock-dev libssl-dev
+    libgtest-dev libgmock-dev libssl-dev libjs-leaflet
 )
 # Packages the tests need on top: the readers users open results with (matplotlib for the
 # tools/examples scripts the integration tests run; jsonschema for the check of catalog.json and
 # datapackage.json; QGIS for the qgis label: about 160 packages, 200 MB of downloads, 45 s to
 # install on the 2-core project machine; R's terra for the maps' categories: 9 packages, 32 MB of
-# downloads, 61 MB installed), and the format check.
+# downloads, 61 MB installed; Chromium for the web viewer's test: 22 packages, 122 MB of
+# downloads, 70 s), and the format check.
 COVSIM_TEST_PACKAGES=(
     python3 python3-numpy python3-h5py python3-xarray python3-h5netcdf python3-netcdf4
     python3-matplotlib python3-jsonschema
-    python3-gdal qgis python3-qgis
+    python3-gdal qgis python3-qgis chromium
     r-base-core r-cran-terra
     clang-format
 )
