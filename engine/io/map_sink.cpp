@@ -124,6 +124,17 @@ std::vector<MapSpec> scenario_maps(const ScenarioResult& result) {
         {"serving_layer", "index of the serving layer (results.h5 layer variable)", "",
          OverviewResampling::nearest, &m.serving_layer},
     };
+    for (std::size_t i = 0; i < m.layers.size() && i < result.layers.size(); ++i) {
+        const LayerMaps& lm = m.layers[i];
+        const std::string& layer = result.layers[i].name;
+        maps.push_back({"layer_rsrp_dbm_" + layer, "RSRP of layer " + layer + "'s best server",
+                        "dBm", OverviewResampling::average, &lm.rsrp_dbm, layer, "rsrp_dbm"});
+        maps.push_back({"layer_sinr_db_" + layer, "SINR of layer " + layer, "dB",
+                        OverviewResampling::average, &lm.sinr_db, layer, "sinr_db"});
+        maps.push_back({"layer_covered_" + layer,
+                        "covered outdoors by layer " + layer + " (1) or not (0)", "",
+                        OverviewResampling::nearest, &lm.covered, layer, "covered"});
+    }
     // A result that was not computed (an empty raster) has no map.
     std::erase_if(maps, [](const MapSpec& spec) {
         return std::visit([](const auto* raster) { return raster->values.empty(); }, spec.raster);
@@ -161,6 +172,9 @@ void MapSink::write(const ScenarioResult& result, const RunInfo& run) {
                       {"COVSIM_METRIC", spec.metric},
                       {"COVSIM_UNITS", spec.units},
                       {"COVSIM_VERSION", run.covsim_version}};
+        if (!spec.layer.empty()) {
+            d.metadata.emplace("COVSIM_LAYER", spec.layer);
+        }
         AtomicFile tif(dir / (spec.metric + ".tif"));
         std::visit(
             [&](const auto* raster) {
@@ -178,7 +192,7 @@ void MapSink::write(const ScenarioResult& result, const RunInfo& run) {
             spec.raster);
         written[m].push_back(std::move(tif));
 
-        styles[m] = map_style(spec.metric, context);
+        styles[m] = map_style(spec.style_metric(), context);
         if (!styles[m]) {
             return;
         }
@@ -197,8 +211,10 @@ void MapSink::write(const ScenarioResult& result, const RunInfo& run) {
     if (!web_tiles_) {
         return;
     }
+    // Tiles of the main maps only: the per-layer maps would multiply the tiles for a web view
+    // that shows one serving map at a time.
     for (std::size_t m = 0; m < specs.size(); ++m) {
-        if (!styles[m]) {
+        if (!styles[m] || !specs[m].layer.empty()) {
             continue;
         }
         const MapSpec& spec = specs[m];
