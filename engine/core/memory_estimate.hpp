@@ -7,6 +7,8 @@
 //                + clutter class (1 B)                                                  = 19 B
 //   per layer    RSRP, SINR (4 + 4 B), best server (4 B), covered, indoor, line of sight
 //                (3 x 1 B), throughput (4 B), and 5 B of slack for the writers            = 24 B
+//                + the map writers' copies of its RSRP, SINR and covered maps
+//                (4 + 4 + 1 B; io/map_sink)                                            +  9 B
 //                + the SINR inside two classes of building (2 x 4 B)                   +  8 B
 //                + traffic steering's option per cell: its first component (4 B), share
 //                (8 B), and the component's radio cell and rate (4 + 4 B)              + 20 B
@@ -17,8 +19,8 @@
 //                initial option (4 + 4 B)                                              + 16 B
 //
 // On the 50 m Hanoi batch (1.8 M grid cells, four layers at most) this gives 0.5 GB; the
-// measured peak of the whole process is 0.68 GB (site layers, GDAL's caches, threads, two
-// variants side by side).
+// measured peak of the whole process (before the per-layer maps were written) is 0.68 GB (site
+// layers, GDAL's caches, threads, two variants side by side).
 
 #include <cstddef>
 #include <cstdint>
@@ -34,7 +36,7 @@ inline constexpr std::uint64_t study_area_bytes_per_cell = 19;
 inline constexpr std::uint64_t side_by_side_budget_bytes = std::uint64_t{1} << 30;
 
 [[nodiscard]] constexpr std::uint64_t scenario_bytes_per_cell(std::size_t layers) noexcept {
-    return 64 + 52 * static_cast<std::uint64_t>(layers);
+    return 64 + 61 * static_cast<std::uint64_t>(layers);
 }
 
 } // namespace covsim

@@ -65,6 +65,9 @@ MapDescription map_description(const MapSpec& spec, const std::string& scenario,
                   {"COVSIM_DESCRIPTION", spec.description},
                   {"COVSIM_UNITS", spec.units},
                   {"COVSIM_VERSION", run.covsim_version}};
+    if (!spec.layer.empty()) {
+        d.metadata.emplace("COVSIM_LAYER", spec.layer);
+    }
     if (style) {
         BandCategories categories = band_categories(*style);
         d.color_table = std::move(categories.colours);
@@ -172,6 +175,17 @@ std::vector<MapSpec> scenario_maps(const ScenarioResult& result) {
         {"serving_layer", "index of the serving layer (results.h5 layer variable)", "",
          OverviewResampling::nearest, &m.serving_layer},
     };
+    for (std::size_t i = 0; i < m.layers.size() && i < result.layers.size(); ++i) {
+        const LayerMaps& lm = m.layers[i];
+        const std::string& layer = result.layers[i].name;
+        maps.push_back({"layer_rsrp_dbm_" + layer, "RSRP of layer " + layer + "'s best server",
+                        "dBm", OverviewResampling::average, &lm.rsrp_dbm, layer, "rsrp_dbm"});
+        maps.push_back({"layer_sinr_db_" + layer, "SINR of layer " + layer, "dB",
+                        OverviewResampling::average, &lm.sinr_db, layer, "sinr_db"});
+        maps.push_back({"layer_covered_" + layer,
+                        "covered outdoors by layer " + layer + " (1) or not (0)", "",
+                        OverviewResampling::nearest, &lm.covered, layer, "covered"});
+    }
     // A result that was not computed (an empty raster) has no map.
     std::erase_if(maps, [](const MapSpec& spec) {
         return std::visit([](const auto* raster) { return raster->values.empty(); }, spec.raster);
@@ -201,7 +215,7 @@ void MapSink::write(const ScenarioResult& result, const RunInfo& run) {
     std::vector<std::vector<AtomicFile>> written(specs.size());
     parallel::for_each_index(std::size_t{0}, specs.size(), [&](std::size_t m) {
         const MapSpec& spec = specs[m];
-        styles[m] = map_style(spec.metric, context);
+        styles[m] = map_style(spec.style_metric(), context);
         AtomicFile tif(dir / (spec.metric + ".tif"));
         write_map(tif, spec, map_description(spec, scenario, run, styles[m]), scenario);
         std::optional<AtomicFile> aux = take_side_car(tif);
@@ -227,8 +241,10 @@ void MapSink::write(const ScenarioResult& result, const RunInfo& run) {
     if (!web_tiles_) {
         return;
     }
+    // Tiles of the main maps only: the per-layer maps would multiply the tiles for a web view
+    // that shows one serving map at a time.
     for (std::size_t m = 0; m < specs.size(); ++m) {
-        if (!styles[m]) {
+        if (!styles[m] || !specs[m].layer.empty()) {
             continue;
         }
         const MapSpec& spec = specs[m];

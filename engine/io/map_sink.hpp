@@ -26,14 +26,23 @@ using MapRaster =
 
 // One map of a scenario, as written to <metric>.tif.
 struct MapSpec {
-    std::string metric; // file name without .tif, and the style table's key
+    std::string metric; // file name without .tif
     std::string description;
     std::string units;
     OverviewResampling overviews = OverviewResampling::average;
     MapRaster raster;
+    // A radio layer's own map (layer_rsrp_dbm_<layer>, ...): the layer's name and the style
+    // table's key of the map it is drawn like; both empty for the scenario's main maps, whose
+    // metric is the style table's key.
+    std::string layer;
+    std::string style;
+
+    [[nodiscard]] const std::string& style_metric() const { return style.empty() ? metric : style; }
 };
 
-// The maps of a scenario, in the order they are written (and listed in covsim.qgs).
+// The maps of a scenario, in the order they are written (and listed in covsim.qgs): the main
+// maps, then per radio layer (in the scenario's order) its RSRP, SINR and covered maps,
+// layer_rsrp_dbm_<layer>, layer_sinr_db_<layer> and layer_covered_<layer>.
 std::vector<MapSpec> scenario_maps(const ScenarioResult& result);
 
 class MapSink final : public ResultSink {

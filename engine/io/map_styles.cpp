@@ -606,18 +606,44 @@ std::string vector_qgis_element(const std::string& style_xml,
     return x;
 }
 
+// District names, placed inside each polygon.
+std::string district_name_labels() {
+    return labeling("name",
+                    "<placement placement=\"1\" centroidInside=\"1\" centroidWhole=\"0\" "
+                    "fitInPolygonOnly=\"0\" polygonPlacementFlags=\"2\" priority=\"5\" "
+                    "dist=\"0\"/>",
+                    0.0);
+}
+
 } // namespace
 
 std::string district_style_xml(const DistrictStyle& style, const std::vector<FieldAlias>& fields) {
     std::string x = style.map.kind == StyleKind::classified
                         ? graduated_renderer(style.map, fill_symbol)
                         : categorized_renderer(style.map, fill_symbol);
-    // District names, placed inside each polygon.
-    x += labeling("name",
-                  "<placement placement=\"1\" centroidInside=\"1\" centroidWhole=\"0\" "
-                  "fitInPolygonOnly=\"0\" polygonPlacementFlags=\"2\" priority=\"5\" dist=\"0\"/>",
-                  0.0);
+    x += district_name_labels();
     x += vector_style_tail(fields, 2);
+    return x;
+}
+
+std::string district_outline_style_xml() {
+    std::string x = "<renderer-v2 type=\"singleSymbol\" symbollevels=\"0\" enableorderby=\"0\" "
+                    "forceraster=\"0\">\n";
+    x += "  <symbols>\n";
+    x += indent_xml(symbol("fill", 0, "SimpleFill",
+                           {{"color", "0,0,0,0"},
+                            {"joinstyle", "round"},
+                            {"outline_color", rgba_text(district_outline_colour)},
+                            {"outline_style", "solid"},
+                            {"outline_width", "0.5"},
+                            {"outline_width_unit", "MM"},
+                            {"style", "no"}},
+                           ""),
+                    4);
+    x += "  </symbols>\n";
+    x += "</renderer-v2>\n";
+    x += district_name_labels();
+    x += vector_style_tail({}, 2);
     return x;
 }
 

@@ -101,6 +101,12 @@ std::string district_sld(const std::string& layer_name, const DistrictStyle& sty
 std::string district_project_style_xml(const std::vector<DistrictStyle>& styles,
                                        const std::vector<FieldAlias>& fields);
 
+// The district borders and names drawn above every map of covsim.qgs: no fill, an outline in
+// district_outline_colour (the quick look's border colour), the names labelled as in the
+// choropleths.
+inline constexpr Rgba district_outline_colour{40, 40, 40, 255};
+std::string district_outline_style_xml();
+
 // The sector layer: a marker per sector at its site, a 120-degree wedge turned to the sector's
 // azimuth_deg (a circle when it is null: omnidirectional), coloured by the load of its cell in
 // these classes; the site ids labelled at scales of 1:sector_label_scale and larger.

@@ -1,13 +1,16 @@
 #include "io/qgis_project.hpp"
 
 #include "core/error.hpp"
+#include "core/result_table.hpp"
 #include "io/district_gpkg.hpp"
 #include "io/gdal_support.hpp"
 #include "io/geotiff_writer.hpp"
 #include "io/map_sink.hpp"
 #include "io/map_styles.hpp"
+#include "io/qgis_layout.hpp"
 #include "io/web_viewer.hpp"
 
+#include <cmath>
 #include <cpl_conv.h>
 #include <fmt/format.h>
 #include <fstream>
@@ -27,6 +30,13 @@ std::string id_safe(const std::string& text) {
     return out;
 }
 
+// "EPSG:32648", or empty when the CRS has no authority code.
+std::string authority_id(const OGRSpatialReference& srs) {
+    const char* auth = srs.GetAuthorityName(nullptr);
+    const char* code = srs.GetAuthorityCode(nullptr);
+    return auth != nullptr && code != nullptr ? fmt::format("{}:{}", auth, code) : "";
+}
+
 // <spatialrefsys> of a CRS given as WKT.
 std::string spatialrefsys(const std::string& wkt) {
     const OGRSpatialReference srs = srs_from_wkt(wkt);
@@ -34,10 +44,7 @@ std::string spatialrefsys(const std::string& wkt) {
     srs.exportToProj4(&proj4);
     const std::string proj(proj4 != nullptr ? proj4 : "");
     CPLFree(proj4);
-    const char* auth = srs.GetAuthorityName(nullptr);
-    const char* code = srs.GetAuthorityCode(nullptr);
-    const std::string authid =
-        auth != nullptr && code != nullptr ? fmt::format("{}:{}", auth, code) : "";
+    const std::string authid = authority_id(srs);
     std::string x = "<spatialrefsys>\n";
     x += fmt::format("  <wkt>{}</wkt>\n", xml_escape(to_wkt(srs)));
     x += fmt::format("  <proj4>{}</proj4>\n", xml_escape(proj));
@@ -72,6 +79,10 @@ const char* kind_name(Kind kind) {
         return "districts";
     case Kind::sectors:
         return "sectors";
+    case Kind::layer_map:
+        return "layer_map";
+    case Kind::borders:
+        return "borders";
     }
     return "";
 }
@@ -83,7 +94,7 @@ Kind kind_of(const nlohmann::json& layer, const std::filesystem::path& path) {
         return layer.at("raster").get<bool>() ? Kind::raster : Kind::districts;
     }
     const std::string name = layer.at("kind").get<std::string>();
-    for (Kind k : {Kind::raster, Kind::districts, Kind::sectors}) {
+    for (Kind k : {Kind::raster, Kind::districts, Kind::sectors, Kind::layer_map}) {
         if (name == kind_name(k)) {
             return k;
         }
@@ -93,17 +104,50 @@ Kind kind_of(const nlohmann::json& layer, const std::filesystem::path& path) {
                                            path.string(), name));
 }
 
+bool is_raster(Kind kind) {
+    return kind == Kind::raster || kind == Kind::layer_map;
+}
+
+const char* provider(Kind kind) {
+    return is_raster(kind) ? "gdal" : "ogr";
+}
+
 std::string tree_layer(const std::string& id, const QgisProjectSink::Layer& l, bool checked) {
     return fmt::format("<layer-tree-layer id=\"{}\" name=\"{}\" source=\"{}\" providerKey=\"{}\" "
                        "checked=\"{}\" expanded=\"{}\">\n  <customproperties/>\n"
                        "</layer-tree-layer>\n",
-                       xml_escape(id), xml_escape(l.name), xml_escape(l.source),
-                       l.kind == Kind::raster ? "gdal" : "ogr",
+                       xml_escape(id), xml_escape(l.name), xml_escape(l.source), provider(l.kind),
                        checked ? "Qt::Checked" : "Qt::Unchecked", l.expanded ? 1 : 0);
 }
 
-// A scenario's group in the layer tree: its sectors, shown, then the group "maps" of which one
-// layer is shown at a time, the first (the districts).
+// A mutually exclusive subgroup of a scenario's group holding its layers of `kind`, the first
+// of them checked.
+std::string exclusive_group(std::size_t group_index, const QgisProjectSink::Group& g,
+                            const char* name, Kind kind, bool shown) {
+    std::string x = fmt::format("<layer-tree-group name=\"{}\" checked=\"{}\" expanded=\"{}\" "
+                                "mutually-exclusive=\"1\" mutually-exclusive-child=\"0\">\n",
+                                name, shown ? "Qt::Checked" : "Qt::Unchecked", shown ? 1 : 0);
+    x += "  <customproperties/>\n";
+    bool first = true;
+    for (const QgisProjectSink::Layer& l : g.layers) {
+        // The choropleth belongs with the maps.
+        if (l.kind == kind || (kind == Kind::raster && l.kind == Kind::districts)) {
+            x += indent_xml(tree_layer(layer_id(group_index, g, l), l, first), 2);
+            first = false;
+        }
+    }
+    x += "</layer-tree-group>\n";
+    return x;
+}
+
+bool has_layer_maps(const QgisProjectSink::Group& g) {
+    return std::any_of(g.layers.begin(), g.layers.end(),
+                       [](const QgisProjectSink::Layer& l) { return l.kind == Kind::layer_map; });
+}
+
+// A scenario's group in the layer tree: its sectors, shown, then the group "layers" (collapsed,
+// hidden) with each radio layer's maps, then the group "maps" of which one layer is shown at a
+// time, the first (the districts).
 std::string layer_tree(std::size_t group_index, const QgisProjectSink::Group& g) {
     std::string x =
         fmt::format("<layer-tree-group name=\"{}\" checked=\"{}\" expanded=\"{}\" "
@@ -116,23 +160,16 @@ std::string layer_tree(std::size_t group_index, const QgisProjectSink::Group& g)
             x += indent_xml(tree_layer(layer_id(group_index, g, l), l, true), 2);
         }
     }
-    x += "  <layer-tree-group name=\"maps\" checked=\"Qt::Checked\" expanded=\"1\" "
-         "mutually-exclusive=\"1\" mutually-exclusive-child=\"0\">\n";
-    x += "    <customproperties/>\n";
-    bool first = true;
-    for (const QgisProjectSink::Layer& l : g.layers) {
-        if (l.kind != Kind::sectors) {
-            x += indent_xml(tree_layer(layer_id(group_index, g, l), l, first), 4);
-            first = false;
-        }
+    if (has_layer_maps(g)) {
+        x += indent_xml(exclusive_group(group_index, g, "layers", Kind::layer_map, false), 2);
     }
-    x += "  </layer-tree-group>\n";
+    x += indent_xml(exclusive_group(group_index, g, "maps", Kind::raster, true), 2);
     x += "</layer-tree-group>\n";
     return x;
 }
 
 std::string maplayer(const QgisProjectSink::Layer& l, const std::string& id, const Grid& grid) {
-    const bool raster = l.kind == Kind::raster;
+    const bool raster = is_raster(l.kind);
     std::string x;
     if (raster) {
         x += "<maplayer type=\"raster\" styleCategories=\"AllStyleCategories\" "
@@ -140,11 +177,13 @@ std::string maplayer(const QgisProjectSink::Layer& l, const std::string& id, con
     } else {
         const bool sectors = l.kind == Kind::sectors;
         x += fmt::format("<maplayer type=\"vector\" geometry=\"{}\" wkbType=\"{}\" "
-                         "labelsEnabled=\"1\" styleCategories=\"AllStyleCategories\" "
+                         "labelsEnabled=\"{}\" styleCategories=\"AllStyleCategories\" "
                          "readOnly=\"0\" hasScaleBasedVisibilityFlag=\"{}\" "
                          "minScale=\"{:g}\" maxScale=\"0\">\n",
                          sectors ? "Point" : "Polygon", sectors ? "Point" : "MultiPolygon",
-                         sectors ? 1 : 0, sectors ? sector_layer_scale : 1e8);
+                         // The borders layer labels the districts, above every map.
+                         l.kind == Kind::districts ? 0 : 1, sectors ? 1 : 0,
+                         sectors ? sector_layer_scale : 1e8);
     }
     x += indent_xml(extent("extent", grid), 2);
     x += fmt::format("  <id>{}</id>\n", xml_escape(id));
@@ -236,6 +275,168 @@ std::string web_tiles_layers(const std::vector<QgisProjectSink::Group>& groups) 
     return x;
 }
 
+// JSON has no NaN: nlohmann writes it as null.
+double number_or_nan(const nlohmann::json& value) {
+    return value.is_null() ? std::nan("") : value.get<double>();
+}
+
+QgisProjectSink::Headline headline(const ScenarioResult& result) {
+    const std::vector<Column> columns = district_columns(result);
+    const std::vector<double> city = city_values(result, columns);
+    QgisProjectSink::Headline h{std::nan(""), std::nan("")};
+    for (std::size_t i = 0; i < columns.size(); ++i) {
+        if (columns[i].name == "served_share") {
+            h.served_share = city[i];
+        } else if (columns[i].name == "cost_per_subscriber_usd_per_month") {
+            h.cost_per_subscriber_usd_per_month = city[i];
+        }
+    }
+    return h;
+}
+
+// The district borders and names above every group: the first scenario's district polygons
+// (a batch has one study area per scenario, and they draw the same borders).
+QgisProjectSink::Layer borders_layer(const QgisProjectSink::Group& first) {
+    for (const QgisProjectSink::Layer& l : first.layers) {
+        if (l.kind == Kind::districts) {
+            return {"borders",
+                    "District borders and names",
+                    l.source,
+                    Kind::borders,
+                    district_outline_style_xml(),
+                    true,
+                    {}};
+        }
+    }
+    throw Error(ErrorCode::internal, "a covsim.qgs group without a district layer");
+}
+
+constexpr const char* borders_id = "district_borders";
+
+// A map theme showing the borders, the group's sectors and `map` (in `style` when not empty).
+std::string map_theme(std::size_t group_index, const QgisProjectSink::Group& g,
+                      const QgisProjectSink::Layer& map, const std::string& theme,
+                      const std::string& style) {
+    std::string x = fmt::format("<visibility-preset name=\"{}\" has-checked-group-info=\"1\" "
+                                "has-expanded-info=\"1\">\n",
+                                xml_escape(theme));
+    auto visible = [&](const std::string& id, const std::string& layer_style) {
+        x += fmt::format("  <layer id=\"{}\" visible=\"1\" expanded=\"1\"{}/>\n", xml_escape(id),
+                         layer_style.empty() ? "" : " style=\"" + xml_escape(layer_style) + "\"");
+    };
+    visible(borders_id, "");
+    for (const QgisProjectSink::Layer& l : g.layers) {
+        if (l.kind == Kind::sectors) {
+            visible(layer_id(group_index, g, l), "");
+        }
+    }
+    visible(layer_id(group_index, g, map), style);
+    // Group nodes are named by their path of group names.
+    const std::string group = xml_escape(g.name);
+    x += fmt::format("  <checked-group-nodes>\n    <checked-group-node id=\"{0}\"/>\n"
+                     "    <checked-group-node id=\"{0}/maps\"/>\n  </checked-group-nodes>\n",
+                     group);
+    x += fmt::format("  <expanded-group-nodes>\n    <expanded-group-node id=\"{0}\"/>\n"
+                     "    <expanded-group-node id=\"{0}/maps\"/>\n  </expanded-group-nodes>\n",
+                     group);
+    x += "</visibility-preset>\n";
+    return x;
+}
+
+// The theme of a district style, e.g. "hanoi-5g-2025: Districts, served share".
+std::string district_theme_name(const QgisProjectSink::Group& g,
+                                const QgisProjectSink::Layer& districts, const std::string& style) {
+    return fmt::format("{}: {}, {}", g.name, districts.name, style);
+}
+
+// Per scenario, a theme per main map: each named style of the choropleth, each raster of "maps".
+std::string map_themes(const std::vector<QgisProjectSink::Group>& groups) {
+    std::string x = "<visibility-presets>\n";
+    for (std::size_t gi = 0; gi < groups.size(); ++gi) {
+        const QgisProjectSink::Group& g = groups[gi];
+        for (const QgisProjectSink::Layer& l : g.layers) {
+            if (l.kind == Kind::districts) {
+                for (const std::string& style : l.style_names) {
+                    x +=
+                        indent_xml(map_theme(gi, g, l, district_theme_name(g, l, style), style), 2);
+                }
+            } else if (l.kind == Kind::raster) {
+                x += indent_xml(map_theme(gi, g, l, g.name + ": " + l.name, ""), 2);
+            }
+        }
+    }
+    x += "</visibility-presets>\n";
+    return x;
+}
+
+std::string percent_text(double share) {
+    return std::isfinite(share) ? fmt::format("{:.1f} %", 100.0 * share) : "no";
+}
+
+std::string usd_text(double usd) {
+    return std::isfinite(usd) ? fmt::format("{:.2f} USD", usd) : "no cost";
+}
+
+// A print layout per scenario: the served-share choropleth with the borders, and the
+// headline figures.
+std::string print_layouts(const std::vector<QgisProjectSink::Group>& groups,
+                          const QgisProjectSink::Layer& borders) {
+    std::string x = "<Layouts>\n";
+    for (std::size_t gi = 0; gi < groups.size(); ++gi) {
+        const QgisProjectSink::Group& g = groups[gi];
+        PrintLayoutSpec spec;
+        spec.index = gi;
+        spec.name = g.name;
+        spec.title = g.name;
+        spec.subtitle = fmt::format(
+            "Served: {} of the people get the minimum user throughput in the busy hour. "
+            "Cost: {} per subscriber and month. Whole study area.",
+            percent_text(g.headline.served_share),
+            usd_text(g.headline.cost_per_subscriber_usd_per_month));
+        spec.extent = g.grid;
+        spec.crs_authid = authority_id(srs_from_wkt(g.grid.crs_wkt));
+        spec.legend.push_back({borders_id, borders.name, borders.source, provider(Kind::borders)});
+        for (const QgisProjectSink::Layer& l : g.layers) {
+            if (l.kind == Kind::districts && !l.style_names.empty()) {
+                spec.map_theme = district_theme_name(g, l, l.style_names.front());
+                spec.legend.push_back(
+                    {layer_id(gi, g, l),
+                     fmt::format("{}: {} of the people", l.name, l.style_names.front()), l.source,
+                     provider(l.kind)});
+            }
+        }
+        x += indent_xml(print_layout_xml(spec), 2);
+    }
+    x += "</Layouts>\n";
+    return x;
+}
+
+// The map canvas, the default view (the first scenario's grid) and the project properties
+// (relative paths).
+std::string view_settings(const Grid& first) {
+    std::string x;
+    x += "  <mapcanvas name=\"theMapCanvas\">\n";
+    x += "    <units>meters</units>\n";
+    x += indent_xml(extent("extent", first), 4);
+    x += "    <rotation>0</rotation>\n";
+    x += "    <destinationsrs>\n" + indent_xml(spatialrefsys(first.crs_wkt), 6) +
+         "    </destinationsrs>\n";
+    x += "  </mapcanvas>\n";
+    x += fmt::format("  <ProjectViewSettings UseProjectScales=\"0\" rotation=\"0\">\n"
+                     "    <Scales/>\n"
+                     "    <DefaultViewExtent xmin=\"{}\" ymin=\"{}\" xmax=\"{}\" ymax=\"{}\">\n",
+                     first.origin_x_m, first.south_m(), first.east_m(), first.origin_y_m);
+    x += indent_xml(spatialrefsys(first.crs_wkt), 6);
+    x += "    </DefaultViewExtent>\n";
+    x += "  </ProjectViewSettings>\n";
+    x += "  <properties>\n";
+    x += "    <Paths>\n      <Absolute type=\"bool\">false</Absolute>\n    </Paths>\n";
+    x += "    <SpatialRefSys>\n      <ProjectionsEnabled type=\"int\">1</ProjectionsEnabled>\n"
+         "    </SpatialRefSys>\n";
+    x += "  </properties>\n";
+    return x;
+}
+
 } // namespace
 
 QgisProjectSink::QgisProjectSink(const std::filesystem::path& path, bool web_tiles)
@@ -243,23 +444,37 @@ QgisProjectSink::QgisProjectSink(const std::filesystem::path& path, bool web_til
 
 void QgisProjectSink::write(const ScenarioResult& result, const RunInfo& /*run*/) {
     const std::string& scenario = result.scenario->name;
-    Group g{scenario, result.area->grid, {}};
-    g.layers.push_back({"sectors", "Sectors: busy-hour load",
-                        "./districts.gpkg|layername=" + sector_table(scenario), Kind::sectors,
-                        sector_style_xml(sector_layer_fields()), true});
-    g.layers.push_back({"districts", "Districts",
-                        "./districts.gpkg|layername=" + district_table(scenario), Kind::districts,
-                        district_project_style_xml(district_styles(*result.scenario),
-                                                   district_layer_fields(result)),
-                        true});
+    Group g{scenario, result.area->grid, {}, headline(result)};
+    g.layers.push_back({"sectors",
+                        "Sectors: busy-hour load",
+                        "./districts.gpkg|layername=" + sector_table(scenario),
+                        Kind::sectors,
+                        sector_style_xml(sector_layer_fields()),
+                        true,
+                        {}});
+    const std::vector<DistrictStyle> district = district_styles(*result.scenario);
+    Layer choropleth{"districts",
+                     "Districts",
+                     "./districts.gpkg|layername=" + district_table(scenario),
+                     Kind::districts,
+                     district_project_style_xml(district, district_layer_fields(result)),
+                     true,
+                     {}};
+    for (const DistrictStyle& s : district) {
+        choropleth.style_names.push_back(s.name);
+    }
+    g.layers.push_back(std::move(choropleth));
     const StyleContext context = style_context(result);
     for (const MapSpec& spec : scenario_maps(result)) {
-        const std::optional<MapStyle> style = map_style(spec.metric, context);
+        const std::optional<MapStyle> style = map_style(spec.style_metric(), context);
         Layer l;
         l.id = spec.metric;
         l.name = style ? style->title : spec.metric;
+        if (!spec.layer.empty()) {
+            l.name = spec.layer + ": " + l.name;
+        }
         l.source = "./maps/" + scenario + "/" + spec.metric + ".tif";
-        l.kind = Kind::raster;
+        l.kind = spec.layer.empty() ? Kind::raster : Kind::layer_map;
         l.style = style ? raster_style_xml(*style) : "";
         // One legend entry per sector is too long to show unfolded.
         l.expanded = !(style && style->classes.size() > 20);
@@ -278,17 +493,21 @@ void QgisProjectSink::save_groups(const std::filesystem::path& path) const {
                               {"source", l.source},
                               {"kind", kind_name(l.kind)},
                               {"style", l.style},
-                              {"expanded", l.expanded}});
+                              {"expanded", l.expanded},
+                              {"styles", l.style_names}});
         }
-        groups.push_back({{"name", g.name},
-                          {"grid",
-                           {{"origin_x_m", g.grid.origin_x_m},
-                            {"origin_y_m", g.grid.origin_y_m},
-                            {"cell_size_m", g.grid.cell_size_m},
-                            {"width", g.grid.width},
-                            {"height", g.grid.height},
-                            {"crs_wkt", g.grid.crs_wkt}}},
-                          {"layers", layers}});
+        groups.push_back(
+            {{"name", g.name},
+             {"grid",
+              {{"origin_x_m", g.grid.origin_x_m},
+               {"origin_y_m", g.grid.origin_y_m},
+               {"cell_size_m", g.grid.cell_size_m},
+               {"width", g.grid.width},
+               {"height", g.grid.height},
+               {"crs_wkt", g.grid.crs_wkt}}},
+             {"layers", layers},
+             {"served_share", g.headline.served_share},
+             {"cost_per_subscriber_usd_per_month", g.headline.cost_per_subscriber_usd_per_month}});
     }
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
     out << groups.dump(1) << '\n';
@@ -319,8 +538,12 @@ void QgisProjectSink::append(const std::filesystem::path& path) {
                 g.layers.push_back(
                     {jl.at("id").get<std::string>(), jl.at("name").get<std::string>(),
                      jl.at("source").get<std::string>(), kind_of(jl, path),
-                     jl.at("style").get<std::string>(), jl.at("expanded").get<bool>()});
+                     jl.at("style").get<std::string>(), jl.at("expanded").get<bool>(),
+                     jl.at("styles").get<std::vector<std::string>>()});
             }
+            g.headline.served_share = number_or_nan(jg.at("served_share"));
+            g.headline.cost_per_subscriber_usd_per_month =
+                number_or_nan(jg.at("cost_per_subscriber_usd_per_month"));
             groups_.push_back(std::move(g));
         }
     } catch (const nlohmann::json::exception& e) {
@@ -345,8 +568,10 @@ void QgisProjectSink::commit() {
     x += fmt::format("  <title>{}</title>\n", xml_escape("covsim: " + names));
     x += "  <projectCrs>\n" + indent_xml(spatialrefsys(first.crs_wkt), 4) + "  </projectCrs>\n";
 
+    const Layer borders = borders_layer(groups_.front());
     x += "  <layer-tree-group>\n";
     x += "    <customproperties/>\n";
+    x += indent_xml(tree_layer(borders_id, borders, true), 4);
     for (std::size_t gi = 0; gi < groups_.size(); ++gi) {
         x += indent_xml(layer_tree(gi, groups_[gi]), 4);
     }
@@ -356,6 +581,7 @@ void QgisProjectSink::commit() {
     x += "  </layer-tree-group>\n";
 
     x += "  <projectlayers>\n";
+    x += indent_xml(maplayer(borders, borders_id, first), 4);
     for (std::size_t gi = 0; gi < groups_.size(); ++gi) {
         const Group& g = groups_[gi];
         for (const Layer& l : g.layers) {
@@ -366,26 +592,10 @@ void QgisProjectSink::commit() {
         x += indent_xml(web_tiles_layers(groups_), 4);
     }
     x += "  </projectlayers>\n";
+    x += indent_xml(map_themes(groups_), 2);
+    x += indent_xml(print_layouts(groups_, borders), 2);
 
-    x += "  <mapcanvas name=\"theMapCanvas\">\n";
-    x += "    <units>meters</units>\n";
-    x += indent_xml(extent("extent", first), 4);
-    x += "    <rotation>0</rotation>\n";
-    x += "    <destinationsrs>\n" + indent_xml(spatialrefsys(first.crs_wkt), 6) +
-         "    </destinationsrs>\n";
-    x += "  </mapcanvas>\n";
-    x += fmt::format("  <ProjectViewSettings UseProjectScales=\"0\" rotation=\"0\">\n"
-                     "    <Scales/>\n"
-                     "    <DefaultViewExtent xmin=\"{}\" ymin=\"{}\" xmax=\"{}\" ymax=\"{}\">\n",
-                     first.origin_x_m, first.south_m(), first.east_m(), first.origin_y_m);
-    x += indent_xml(spatialrefsys(first.crs_wkt), 6);
-    x += "    </DefaultViewExtent>\n";
-    x += "  </ProjectViewSettings>\n";
-    x += "  <properties>\n";
-    x += "    <Paths>\n      <Absolute type=\"bool\">false</Absolute>\n    </Paths>\n";
-    x += "    <SpatialRefSys>\n      <ProjectionsEnabled type=\"int\">1</ProjectionsEnabled>\n"
-         "    </SpatialRefSys>\n";
-    x += "  </properties>\n";
+    x += view_settings(first);
     x += "</qgis>\n";
 
     {

@@ -3,11 +3,20 @@
 // layer group per scenario (in batch order), with relative paths so that the output directory
 // can be moved or shared. Each layer carries the same style as its .qml (maps) or its
 // layer_styles entries (districts.gpkg), so the project opens fully styled; the district layer
-// carries every named style of district_styles(). A scenario's group holds its sectors on top,
-// shown whatever else is, then a mutually exclusive group "maps" (one map shown at a time): the
-// district choropleth first (shown), then the rasters. The first scenario's group is shown, the
-// others are hidden. Written at commit().
-
+// carries every named style of district_styles().
+//
+// The layer tree: on top, the district borders and names (the first scenario's district
+// polygons, unfilled, labelled), above every map of every scenario. Then a group per scenario:
+// its sectors, shown whatever else is; a collapsed, hidden, mutually exclusive group "layers"
+// with each radio layer's own maps; and a mutually exclusive group "maps" (one map shown at a
+// time): the district choropleth first (shown, its labels left to the borders layer), then the
+// rasters. The first scenario's group is shown, the others are hidden.
+//
+// Map themes (Project → Themes): per scenario, one per main map (each raster of "maps" and
+// each named style of the choropleth), named "<scenario>: <map>", showing the borders, the
+// sectors and that map. Print layouts (Project → Layouts): one per scenario, named after it,
+// its map following the theme of the served-share choropleth, with the headline figures
+// (qgis_layout.hpp). Written at commit().
 #include "core/grid.hpp"
 #include "core/result.hpp"
 #include "io/atomic_file.hpp"
@@ -34,6 +43,8 @@ public:
         raster,    // a map, in the group "maps"
         districts, // the district polygons, in the group "maps"
         sectors,   // the sector points, above the group "maps"
+        layer_map, // a radio layer's own map, in the group "layers"
+        borders,   // the district borders and names above every group (not in a group)
     };
     struct Layer {
         std::string id; // unique in the group ("districts", "sectors", the metric); the project
@@ -43,11 +54,20 @@ public:
         Kind kind = Kind::raster;
         std::string style;    // the layer's style elements (map_styles)
         bool expanded = true; // legend shown in the layer tree
+        // The named styles of the district layer (district_styles), the current first; each
+        // gets a map theme. Empty for the other layers.
+        std::vector<std::string> style_names;
+    };
+    // The scenario's headline figures for its print layout: the city's values.
+    struct Headline {
+        double served_share = 0.0;
+        double cost_per_subscriber_usd_per_month = 0.0; // NaN without subscribers
     };
     struct Group {
         std::string name;
         Grid grid; // extent and CRS
         std::vector<Layer> layers;
+        Headline headline;
     };
 
 private:

@@ -20,7 +20,7 @@ constexpr int margin = 12;
 constexpr int legend_gap = 16;
 constexpr int swatch_w = 36;
 constexpr int row_h = font::line_h + 6;
-const Rgba ink{30, 30, 30, 255};
+const Rgba ink = quicklook_ink;
 const Rgba frame{80, 80, 80, 255};
 const Rgba grid_grey{225, 225, 225, 255};
 
@@ -108,6 +108,40 @@ std::vector<std::uint8_t> outline_mask(const ScenarioResult& result, const Quick
     return mask;
 }
 
+// "5 km", "500 m": the scale bar's length, metres below a kilometre.
+std::string scale_bar_label(double km) {
+    return km >= 1.0 ? fmt::format("{:g} km", km) : fmt::format("{:g} m", km * 1000.0);
+}
+
+// The scale bar: "0" and its length above its ends, two halves, dark then white, framed.
+void draw_scale_bar(Canvas& c, const QuicklookLayout& l) {
+    const int x = l.scale_bar_left;
+    const int y = l.scale_bar_top;
+    const int h = quicklook_scale_bar_height;
+    const std::string label = scale_bar_label(l.scale_bar_km);
+    c.text(x, y - font::line_h, "0", ink);
+    c.text(x + l.scale_bar_px - font::text_width(label) / 2, y - font::line_h, label, ink);
+    c.fill(x, y, l.scale_bar_px, h, ink);
+    const int half = l.scale_bar_px / 2;
+    c.fill(x + half, y + 2, l.scale_bar_px - half - 2, h - 4, quicklook_background);
+}
+
+// The north arrow: an N over an upward triangle, dark on the left half, outlined on the right.
+void draw_north_arrow(Canvas& c, const QuicklookLayout& l) {
+    const int w = quicklook_north_arrow_width;
+    const int h = quicklook_north_arrow_height;
+    const int x = l.north_arrow_left;
+    const int y = l.north_arrow_top;
+    c.text(x + (w - font::text_width("N")) / 2, y - font::line_h, "N", ink);
+    const int tip = x + w / 2;
+    for (int dy = 0; dy < h; ++dy) {
+        const int half = (dy * (w / 2)) / (h - 1); // the triangle's half-width at this row
+        c.fill(tip - half, y + dy, half + 1, 1, ink);
+        c.set(tip + half, y + dy, ink);
+    }
+    c.line(x, y + h - 1, x + w, y + h - 1, ink);
+}
+
 // "Nice" axis bounds and step covering [lo, hi]: steps of 1, 2 or 5 times a power of ten.
 struct Axis {
     double lo = 0.0;
@@ -177,9 +211,33 @@ QuicklookLayout quicklook_layout(const ScenarioResult& result) {
     const MapStyle style = rsrp_style(result);
     const int legend_rows = static_cast<int>(legend_entries(style).size()) + 1;
     const int legend_h = font::line_h + 8 + legend_rows * row_h;
-    l.width = l.left + l.map_width + legend_gap + legend_width(style) + margin;
-    l.height = l.top + std::max(l.map_height, legend_h) + margin;
+    const int column_left = l.left + l.map_width + legend_gap;
+    // Under the legend: the scale bar with its labels above it, then the N and the arrow.
+    const double metres_per_pixel = g.cell_size_m / l.scale;
+    l.scale_bar_km = round_scale_bar_km(metres_per_pixel, quicklook_scale_bar_max_px);
+    l.scale_bar_px = static_cast<int>(std::lround(l.scale_bar_km * 1000.0 / metres_per_pixel));
+    l.scale_bar_left = column_left;
+    l.scale_bar_top = l.top + legend_h + 16 + font::line_h;
+    l.north_arrow_left = column_left;
+    l.north_arrow_top = l.scale_bar_top + quicklook_scale_bar_height + 20 + font::line_h;
+    const int column_h = l.north_arrow_top + quicklook_north_arrow_height - l.top;
+    const int column_w =
+        std::max(legend_width(style),
+                 l.scale_bar_px + font::text_width(scale_bar_label(l.scale_bar_km)) / 2);
+    l.width = column_left + column_w + margin;
+    l.height = l.top + std::max(l.map_height, column_h) + margin;
     return l;
+}
+
+double round_scale_bar_km(double metres_per_pixel, int max_px) {
+    const double max_km = max_px * metres_per_pixel / 1000.0;
+    const double power = std::pow(10.0, std::floor(std::log10(max_km)));
+    for (double m : {5.0, 2.0, 1.0}) {
+        if (m * power <= max_km) {
+            return m * power;
+        }
+    }
+    return power; // not reached: power <= max_km
 }
 
 Canvas render_quicklook(const ScenarioResult& result) {
@@ -253,6 +311,8 @@ Canvas render_quicklook(const ScenarioResult& result) {
     }
     canvas.fill(lx, y + font::line_h / 2 - 1, swatch_w, 2, quicklook_outline);
     canvas.text(lx + swatch_w + 10, y + font::scale, "district border", ink);
+    draw_scale_bar(canvas, l);
+    draw_north_arrow(canvas, l);
     return canvas;
 }
 

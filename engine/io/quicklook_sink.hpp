@@ -23,6 +23,12 @@ namespace covsim::io {
 // floor((py - top + 0.5) / scale)). The scale is a whole number of pixels per cell when the
 // grid's longer side has at most `quicklook_map_size` cells, else the map is that many pixels
 // on its longer side.
+// Below the legend: a scale bar and a north arrow. The analysis CRS is projected in metres
+// (io/gdal_support: analysis_srs), so an image pixel spans cell_size_m / scale metres of the grid
+// everywhere; UTM's scale factor (0.9996 to 1.001 within a zone) is left out. The bar's
+// length is a round number of kilometres (1, 2 or 5 times a power of ten) that fits in
+// quicklook_scale_bar_max_px, drawn in two halves. The grid is north-up: the arrow points up
+// (grid north).
 struct QuicklookLayout {
     int left = 0;
     int top = 0;
@@ -31,12 +37,28 @@ struct QuicklookLayout {
     double scale = 1.0; // image pixels per grid cell
     int width = 0;      // of the whole image
     int height = 0;
+    double scale_bar_km = 0.0;
+    int scale_bar_px = 0;   // the bar's length: scale_bar_km in image pixels, rounded
+    int scale_bar_left = 0; // the bar's top-left corner
+    int scale_bar_top = 0;
+    int north_arrow_left = 0; // top-left corner of the arrow's box (the letter N above it)
+    int north_arrow_top = 0;
 };
+
+inline constexpr int quicklook_scale_bar_max_px = 240;
+inline constexpr int quicklook_scale_bar_height = 10;
+inline constexpr int quicklook_north_arrow_width = 24;
+inline constexpr int quicklook_north_arrow_height = 36;
+
+// The longest round length (1, 2 or 5 times a power of ten, in km) that is at most `max_px`
+// image pixels long at `metres_per_pixel`.
+double round_scale_bar_km(double metres_per_pixel, int max_px);
 
 inline constexpr int quicklook_map_size = 1000;
 inline constexpr Rgba quicklook_outline{40, 40, 40, 255};      // district borders
 inline constexpr Rgba quicklook_no_signal{190, 190, 190, 255}; // in a district, no sector in range
 inline constexpr Rgba quicklook_background{255, 255, 255, 255};
+inline constexpr Rgba quicklook_ink{30, 30, 30, 255}; // text, the scale bar, the north arrow
 
 QuicklookLayout quicklook_layout(const ScenarioResult& result);
 Canvas render_quicklook(const ScenarioResult& result);

@@ -391,7 +391,10 @@ void checksum_variants(std::vector<Variant>& variants, bool web_tiles) {
     }
     for (Variant& v : variants) {
         io::Sha256 h;
-        h.update("covsim variant checksum 1\n");
+        // The version names the layout of a variant's outputs: 2 added each radio layer's maps
+        // and the headline figures of qgis_groups.json, so variants stored before are computed
+        // again rather than assembled without them.
+        h.update("covsim variant checksum 2\n");
         h.update(v.scenario->name + "\n");
         h.update(v.scenario->source_text);
         h.update(web_tiles ? "\nweb_tiles tilejson viewer\n" : "\n");

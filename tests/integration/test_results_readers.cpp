@@ -48,9 +48,9 @@ protected:
 
 covsim::test::TempDir* ResultsReaders::dir_ = nullptr;
 
-// The <maplayer> element of covsim.qgs with this data source, "" when there is none.
-std::string maplayer_of(const std::string& qgs, const std::string& source) {
-    const std::size_t at = qgs.find("<datasource>" + source + "</datasource>");
+// The <maplayer> element of covsim.qgs with this id, "" when there is none.
+std::string maplayer_of(const std::string& qgs, const std::string& id) {
+    const std::size_t at = qgs.find("<id>" + id + "</id>");
     if (at == std::string::npos) {
         return "";
     }
@@ -398,7 +398,7 @@ TEST_F(ResultsReaders, DistrictsGeoPackageHasTheSectorsOfTheScenario) {
 
 TEST_F(ResultsReaders, SectorStyleTurnsWedgesToTheAzimuthAndColoursThemByLoad) {
     const std::string qgs = covsim::test::read_text(out() / "covsim.qgs");
-    const std::string sectors = maplayer_of(qgs, "./districts.gpkg|layername=sectors_tiny");
+    const std::string sectors = maplayer_of(qgs, "s0_tiny_sectors");
     ASSERT_FALSE(sectors.empty());
     EXPECT_NE(sectors.find("geometry=\"Point\""), std::string::npos);
     EXPECT_EQ(renderer_attr(sectors), "load");
@@ -469,7 +469,7 @@ TEST_F(ResultsReaders, QgisProjectListsTheScenarioWithRelativePaths) {
 
 TEST_F(ResultsReaders, DistrictLayerHasNamedStylesServedShareFirst) {
     const std::string qgs = covsim::test::read_text(out() / "covsim.qgs");
-    const std::string districts = maplayer_of(qgs, "./districts.gpkg|layername=tiny");
+    const std::string districts = maplayer_of(qgs, "s0_tiny_districts");
     ASSERT_FALSE(districts.empty());
     // The current style is the layer's own renderer, after the manager; the others are whole.
     const std::size_t manager =

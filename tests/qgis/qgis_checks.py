@@ -3,7 +3,7 @@
 
 usage: qgis_checks.py CHECK OUT [WORK]
 
-CHECK is one of maps, districts, project, render, web_tiles; OUT is the output directory of a
+CHECK is one of maps, districts, project, render, web_tiles, themes, layouts; OUT is the output directory of a
 covsim run of the Hanoi scenarios (tests/qgis/coarse_hanoi_run.py); WORK is a scratch directory
 for rendered images and copies (kept for inspection). Exits 0 when every expectation holds, 1
 otherwise, and 77 (ctest: skipped) with a "SKIPPED:" line when PyQGIS is not installed.
@@ -33,6 +33,13 @@ try:
         QgsApplication,
         QgsCoordinateReferenceSystem,
         QgsCoordinateTransform,
+        QgsLayoutExporter,
+        QgsLayoutItemLabel,
+        QgsLayoutItemLegend,
+        QgsLayoutItemMap,
+        QgsLayoutItemPicture,
+        QgsLayoutItemScaleBar,
+        QgsLayerTreeModel,
         QgsMapRendererSequentialJob,
         QgsMapSettings,
         QgsPointXY,
@@ -40,10 +47,11 @@ try:
         QgsRasterLayer,
         QgsRectangle,
         QgsSymbolLayer,
+        QgsUnitTypes,
         QgsVectorLayer,
         QgsWkbTypes,
     )
-    from qgis.PyQt.QtCore import QSize
+    from qgis.PyQt.QtCore import QDate, QSize
     from qgis.PyQt.QtGui import QColor, QImage
 except ImportError as e:  # visible in ctest's output and log
     print(f"SKIPPED: PyQGIS is not available ({e}); install the Debian packages qgis and "
@@ -87,6 +95,19 @@ LOAD_CLASSES = [(-INF, GREEN), (0.5, LIGHT_GREEN), (0.8, ORANGE), (1.0, RED)]
 HANOI_LON = (105.25, 106.05)
 HANOI_LAT = (20.55, 21.40)
 UTM_48N = "EPSG:32648"
+
+
+# A radio layer's own maps (docs/results-format.md): layer_<map>_<layer>.tif, styled like <map>.
+LAYER_MAPS = ["rsrp_dbm", "sinr_db", "covered"]
+BORDER = "#282828"  # the district borders above every map
+
+
+def style_metric(stem):
+    """The documented style of a map file: its own name, or a per-layer map's main map."""
+    for metric in LAYER_MAPS:
+        if stem.startswith(f"layer_{metric}_"):
+            return metric
+    return stem
 
 
 def class_colour(classes, value):
@@ -171,6 +192,20 @@ def check_raster_style(ck, out, layer, metric, scenario, where):
         ck.expect(False, f"{where}: no documented style for metric {metric}")
 
 
+def check_layer_map(ck, out, ds, scenario, stem, metric, layers, where):
+    """A radio layer's map holds that layer's values of results.h5 (layer_<map>)."""
+    layer = stem[len(f"layer_{metric}_"):]
+    ck.expect(ds.GetMetadataItem("COVSIM_LAYER") == layer, f"{where}: COVSIM_LAYER")
+    if not ck.expect(layer in layers, f"{where}: {layer} is not a layer of {layers}"):
+        return
+    with h5py.File(out / "results.h5", "r") as f:
+        want = f[scenario][f"layer_{metric}"][layers.index(layer)]
+    got = ds.GetRasterBand(1).ReadAsArray()
+    ck.expect(got.shape == want.shape and np.array_equal(got, want.astype(got.dtype)),
+              f"{where}: values differ from results.h5 layer_{metric}[{layer}]")
+    ck.expect(np.any(got != ds.GetRasterBand(1).GetNoDataValue()), f"{where}: all nodata")
+
+
 def h5_sectors(out, scenario):
     with h5py.File(out / "results.h5", "r") as f:
         return f[scenario]["sector"].shape[0]
@@ -188,9 +223,13 @@ def check_maps(out: pathlib.Path, _work: pathlib.Path) -> int:
     for scenario in scenarios_of(out):
         maps = sorted((out / "maps" / scenario).glob("*.tif"))
         ck.expect(len(maps) >= 5, f"{scenario}: only {len(maps)} maps")
+        layers = h5_layers(out, scenario)
+        ck.expect(sorted(t.stem for t in maps if t.stem.startswith("layer_")) ==
+                  sorted(f"layer_{m}_{l}" for m in LAYER_MAPS for l in layers),
+                  f"{scenario}: per-layer maps {[t.stem for t in maps]} for layers {layers}")
         for tif in maps:
-            metric = tif.stem
-            where = f"{scenario}/{metric}"
+            metric = style_metric(tif.stem)
+            where = f"{scenario}/{tif.stem}"
             # The file as GDAL sees it: COG, tiled, compressed, overviews, metadata.
             ds = gdal.Open(str(tif))
             band = ds.GetRasterBand(1)
@@ -204,7 +243,9 @@ def check_maps(out: pathlib.Path, _work: pathlib.Path) -> int:
             ck.expect(band.GetNoDataValue() is not None, f"{where}: no nodata")
             ck.expect(band.GetDescription() != "", f"{where}: no band description")
             ck.expect(ds.GetMetadataItem("COVSIM_SCENARIO") == scenario, f"{where}: COVSIM_SCENARIO")
-            ck.expect(ds.GetMetadataItem("COVSIM_METRIC") == metric, f"{where}: COVSIM_METRIC")
+            ck.expect(ds.GetMetadataItem("COVSIM_METRIC") == tif.stem, f"{where}: COVSIM_METRIC")
+            if metric != tif.stem:
+                check_layer_map(ck, out, ds, scenario, tif.stem, metric, layers, where)
             ck.expect(bool(ds.GetMetadataItem("COVSIM_VERSION")), f"{where}: COVSIM_VERSION")
             if metric in CLASSIFIED:
                 ck.expect(band.GetUnitType() in ("dBm", "dB", "Mbit/s"), f"{where}: units {band.GetUnitType()}")
@@ -248,7 +289,7 @@ def check_maps(out: pathlib.Path, _work: pathlib.Path) -> int:
             ck.expect((tif.with_suffix(".qml")).exists(), f"{where}: no .qml")
             check_raster_style(ck, out, layer, metric, scenario, where)
             # The legend image for reports: a PNG QGIS (Qt) reads, with the class colours in it.
-            png = tif.with_name(metric + ".legend.png")
+            png = tif.with_name(tif.stem + ".legend.png")
             image = QImage(str(png))
             if ck.expect(not image.isNull(), f"{where}: legend {png.name} missing or unreadable"):
                 colours = {image.pixelColor(x, y).name() for x in range(0, image.width(), 2)
@@ -402,9 +443,12 @@ def check_project(out: pathlib.Path, work: pathlib.Path) -> int:
         return ck.done("project")
     ck.expect(project.crs().authid() == UTM_48N, f"project CRS {project.crs().authid()}")
     scenarios = scenarios_of(out)
-    # The scenarios' groups; the XYZ layers of the group "web tiles" are checked by web_tiles.
-    groups = [g for g in project.layerTreeRoot().children() if g.name() != "web tiles"]
-    web_tiles = project.layerTreeRoot().findGroup("web tiles")
+    root = project.layerTreeRoot()
+    borders = check_borders_layer(ck, project, scenarios)
+    # The scenarios' groups, after the borders; the XYZ layers of the group "web tiles" are
+    # checked by web_tiles.
+    groups = [g for g in root.children()[1:] if g.name() != "web tiles"]
+    web_tiles = root.findGroup("web tiles")
     xyz = len(web_tiles.findLayers()) if web_tiles else 0
     ck.expect([g.name() for g in groups] == sorted(scenarios) or
               sorted(g.name() for g in groups) == scenarios, f"groups {[g.name() for g in groups]}")
@@ -421,12 +465,13 @@ def check_project(out: pathlib.Path, work: pathlib.Path) -> int:
         sectors = g.children()[0]
         ck.expect(sectors.layer() is not None and "layername=sectors_" in sectors.layer().source()
                   and sectors.itemVisibilityChecked(), f"{scenario}: the sectors should be on top, shown")
+        check_layers_group(ck, out, g)
         layers = [n.layer() for n in g.findLayers()]
         vectors = [l for l in layers if isinstance(l, QgsVectorLayer)]
         rasters = [l for l in layers if isinstance(l, QgsRasterLayer)]
         tifs = sorted(p.stem for p in (out / "maps" / scenario).glob("*.tif"))
         ck.expect(len(vectors) == 2, f"{scenario}: {len(vectors)} vector layers")
-        ck.expect(sorted(pathlib.Path(l.source()).stem for l in rasters) == tifs,
+        ck.expect(sorted(pathlib.Path(l.source()).stem for l in rasters) == tifs and len(tifs) > 10,
                   f"{scenario}: maps {[l.source() for l in rasters]}, expected {tifs}")
         for l in layers:
             total += 1
@@ -436,10 +481,12 @@ def check_project(out: pathlib.Path, work: pathlib.Path) -> int:
             ck.expect(l.crs().authid() == UTM_48N, f"{where}: CRS {l.crs().authid()}")
             ck.expect(inside_hanoi(l), f"{where}: extent not in Hanoi")
             if isinstance(l, QgsRasterLayer):
-                check_raster_style(ck, out, l, pathlib.Path(l.source()).stem, scenario, where)
+                check_raster_style(ck, out, l, style_metric(pathlib.Path(l.source()).stem), scenario, where)
             else:
                 ck.expect(l.renderer().type() == "graduatedSymbol", f"{where}: renderer {l.renderer().type()}")
-                ck.expect(l.labelsEnabled(), f"{where}: labels off")
+                # The sectors label their sites; the district names come from the borders layer.
+                sector_layer = "layername=sectors_" in l.source()
+                ck.expect(l.labelsEnabled() == sector_layer, f"{where}: labels {'off' if sector_layer else 'on'}")
                 ck.expect(l.source().endswith(f"layername={scenario}")
                           or l.source().endswith(f"layername=sectors_{scenario}"), f"{where}: source {l.source()}")
                 if l.geometryType() == QgsWkbTypes.PolygonGeometry:
@@ -450,13 +497,201 @@ def check_project(out: pathlib.Path, work: pathlib.Path) -> int:
         first = maps.findLayers()[0]
         ck.expect(isinstance(first.layer(), QgsVectorLayer) and first.itemVisibilityChecked(),
                   f"{scenario}: the district choropleth should be the layer shown")
-    ck.expect(total + xyz == len(project.mapLayers()),
-              f"{total} + {xyz} XYZ layers in groups, {len(project.mapLayers())} in the project")
+    ck.expect(total + 1 + xyz == len(project.mapLayers()),
+              f"{total} layers in groups, the borders and {xyz} XYZ layers, {len(project.mapLayers())} in the project")
+    # Drawn last, on top: the borders are above every raster of every group.
+    order = root.layerOrder()
+    ck.expect(not root.hasCustomLayerOrder() and borders is not None and order[0] == borders,
+              f"the borders are not drawn on top: {[l.name() for l in order[:3]]}")
+    rasters = [l for l in order if isinstance(l, QgsRasterLayer)]
+    ck.expect(len(rasters) > 20 and all(order.index(r) > 0 for r in rasters), "a raster above the borders")
     extent = project.viewSettings().defaultViewExtent()
     ck.expect(not extent.isEmpty(), "no default view extent")
     print(f"ok covsim.qgs: {len(groups)} groups, {total} layers, CRS {project.crs().authid()}")
     project.clear()
     return ck.done("project")
+
+
+def check_borders_layer(ck, project, scenarios):
+    """The first node of the tree: the district borders and names, unfilled, labelled, shown."""
+    node = project.layerTreeRoot().children()[0]
+    layer = node.layer() if hasattr(node, "layer") else None
+    if not ck.expect(isinstance(layer, QgsVectorLayer) and layer.isValid(),
+                     f"the first node {node.name()} is not a valid vector layer"):
+        return None
+    ck.expect(node.itemVisibilityChecked(), "the borders are hidden")
+    ck.expect(layer.source().endswith(f"layername={sorted(scenarios)[0]}") or
+              any(layer.source().endswith(f"layername={s}") for s in scenarios),
+              f"borders source {layer.source()}")
+    ck.expect(layer.geometryType() == QgsWkbTypes.PolygonGeometry, "borders are not polygons")
+    r = layer.renderer()
+    if ck.expect(r.type() == "singleSymbol", f"borders renderer {r.type()}"):
+        sl = r.symbol().symbolLayer(0)
+        ck.expect(sl.brushStyle() == 0 and sl.strokeColor().name() == BORDER,  # Qt.NoBrush
+                  f"borders fill {sl.brushStyle()}, outline {sl.strokeColor().name()}")
+    ck.expect(layer.labelsEnabled() and layer.labeling().settings().fieldName == "name",
+              "the borders layer does not label the district names")
+    print(f"ok borders: {layer.name()}, {layer.featureCount()} districts, labelled")
+    return layer
+
+
+def check_layers_group(ck, out, g):
+    """A scenario's collapsed, hidden, mutually exclusive group 'layers': each radio layer's maps."""
+    scenario = g.name()
+    layers = g.findGroup("layers")
+    if not ck.expect(layers is not None, f"{scenario}: no group 'layers'"):
+        return
+    ck.expect(g.children().index(layers) == 1, f"{scenario}: 'layers' should follow the sectors")
+    ck.expect(not layers.isExpanded() and not layers.itemVisibilityChecked() and layers.isMutuallyExclusive(),
+              f"{scenario}: 'layers' should be collapsed, hidden and mutually exclusive")
+    stems = sorted(pathlib.Path(n.layer().source()).stem for n in layers.findLayers())
+    want = sorted(f"layer_{m}_{l}" for m in LAYER_MAPS for l in h5_layers(out, scenario))
+    ck.expect(stems == want, f"{scenario}: 'layers' holds {stems}, expected {want}")
+    names = [n.name() for n in layers.findLayers()]
+    ck.expect(all(":" in n for n in names), f"{scenario}: per-layer names {names[:3]} lack the layer")
+
+
+# --- map themes ------------------------------------------------------------------------------------
+
+def expected_themes(project, group):
+    """Per scenario, a theme per main map: per style of the choropleth, per raster of 'maps'."""
+    themes = {}
+    for node in group.findGroup("maps").findLayers():
+        layer = node.layer()
+        if isinstance(layer, QgsVectorLayer):
+            for style in DISTRICT_STYLES:
+                themes[f"{group.name()}: {layer.name()}, {style}"] = (layer, style)
+        else:
+            themes[f"{group.name()}: {layer.name()}"] = (layer, None)
+    return themes
+
+
+def check_themes(out: pathlib.Path, work: pathlib.Path) -> int:
+    ck = Checker()
+    project = QgsProject.instance()
+    ck.expect(project.read(str(out / "covsim.qgs")), "QGIS cannot read covsim.qgs")
+    root = project.layerTreeRoot()
+    borders = root.children()[0].layer()
+    collection = project.mapThemeCollection()
+    model = QgsLayerTreeModel(root)
+    wanted_all = set()
+    for group in root.children()[1:]:
+        sectors = group.children()[0].layer()
+        wanted = expected_themes(project, group)
+        wanted_all |= set(wanted)
+        for name, (layer, style) in wanted.items():
+            if not ck.expect(collection.hasMapTheme(name), f"no map theme {name!r}"):
+                continue
+            shown = {l.id() for l in collection.mapThemeVisibleLayers(name)}
+            ck.expect(shown == {borders.id(), sectors.id(), layer.id()},
+                      f"{name}: shows {sorted(project.mapLayer(i).name() for i in shown)}")
+            if style:
+                ck.expect(collection.mapThemeStyleOverrides(name).get(layer.id()) is not None,
+                          f"{name}: no style for the districts")
+            collection.applyTheme(name, root, model)
+            ck.expect(group.itemVisibilityChecked() and group.findGroup("maps").itemVisibilityChecked()
+                      and root.findLayer(layer.id()).itemVisibilityChecked(),
+                      f"{name}: applying it does not show its map")
+            if style:
+                ck.expect(layer.styleManager().currentStyle() == style,
+                          f"{name}: the districts are in style {layer.styleManager().currentStyle()}")
+            others = [g for g in root.children()[1:] if g is not group]
+            ck.expect(all(not g.itemVisibilityChecked() for g in others), f"{name}: another scenario shown")
+    ck.expect(set(collection.mapThemes()) == wanted_all,
+              f"themes {sorted(set(collection.mapThemes()) ^ wanted_all)} unexpected or missing")
+    # The borders draw over the map of a theme: render the RSRP theme of the last scenario.
+    group = root.children()[-1]
+    name = f"{group.name()}: RSRP (dBm)"
+    layers = [l for l in root.layerOrder() if l in collection.mapThemeVisibleLayers(name)]
+    rsrp = [l for l in layers if isinstance(l, QgsRasterLayer)]
+    if ck.expect(len(rsrp) == 1 and layers[0] == borders, f"{name}: layers in order {[l.name() for l in layers]}"):
+        extent = rsrp[0].extent()
+        size = QSize(600, int(600 * extent.height() / extent.width()))
+        with_borders, _ = render(layers, extent, rsrp[0].crs(), size, labels=False)
+        alone, _ = render(rsrp, extent, rsrp[0].crs(), size, labels=False)
+        with_borders.save(str(work / "theme_rsrp_with_borders.png"))
+        dark = QColor(BORDER).rgb()
+        on_top = sum(with_borders.pixel(x, y) == dark and alone.pixel(x, y) != dark
+                     for x in range(0, size.width(), 2) for y in range(0, size.height(), 2))
+        ck.expect(on_top > 300, f"{name}: only {on_top} sampled pixels of border drawn over the map")
+        print(f"{name}: {on_top} sampled border pixels over the RSRP map")
+    print(f"ok themes: {len(wanted_all)} map themes, each showing the borders, the sectors and its map")
+    project.clear()
+    return ck.done("themes")
+
+
+# --- print layouts ---------------------------------------------------------------------------------
+
+def check_layouts(out: pathlib.Path, work: pathlib.Path) -> int:
+    ck = Checker()
+    project = QgsProject.instance()
+    ck.expect(project.read(str(out / "covsim.qgs")), "QGIS cannot read covsim.qgs")
+    scenarios = scenarios_of(out)
+    manager = project.layoutManager()
+    ck.expect(sorted(l.name() for l in manager.printLayouts()) == sorted(scenarios),
+              f"layouts {[l.name() for l in manager.printLayouts()]}")
+    for scenario in scenarios:
+        layout = manager.layoutByName(scenario)
+        if not ck.expect(layout is not None, f"no print layout {scenario}"):
+            continue
+        items = layout.items()
+        maps = [i for i in items if isinstance(i, QgsLayoutItemMap)]
+        legends = [i for i in items if isinstance(i, QgsLayoutItemLegend)]
+        bars = [i for i in items if isinstance(i, QgsLayoutItemScaleBar)]
+        pictures = [i for i in items if isinstance(i, QgsLayoutItemPicture)]
+        labels = [i.currentText() for i in items if isinstance(i, QgsLayoutItemLabel)]
+        if not ck.expect(len(maps) == 1 and len(legends) == 1 and len(bars) == 1 and len(pictures) == 1,
+                         f"{scenario}: {len(maps)} maps, {len(legends)} legends, {len(bars)} scale bars, "
+                         f"{len(pictures)} pictures"):
+            continue
+        m = maps[0]
+        theme = f"{scenario}: Districts, served share"
+        ck.expect(m.followVisibilityPreset() and m.followVisibilityPresetName() == theme,
+                  f"{scenario}: the map follows {m.followVisibilityPresetName()!r}")
+        ck.expect(project.mapThemeCollection().hasMapTheme(theme), f"{scenario}: no theme {theme}")
+        ck.expect(legends[0].linkedMap() == m and bars[0].linkedMap() == m and pictures[0].linkedMap() == m,
+                  f"{scenario}: legend, scale bar or north arrow not linked to the map")
+        legend_layers = [n.layer().name() for n in legends[0].model().rootGroup().findLayers()]
+        ck.expect(len(legend_layers) == 2, f"{scenario}: legend layers {legend_layers}")
+        ck.expect(bars[0].units() == QgsUnitTypes.DistanceKilometers, f"{scenario}: scale bar units {bars[0].units()}")
+        svg = pictures[0].picturePath()
+        ck.expect(svg.endswith("NorthArrow_02.svg") and pathlib.Path(svg).exists(), f"{scenario}: north arrow {svg!r}")
+        # The headline figures: the city values of results.h5, as the layout prints them.
+        with h5py.File(out / "results.h5", "r") as h5:
+            served = float(h5[scenario].attrs["city_served_share"])
+            cost = float(h5[scenario].attrs["city_cost_per_subscriber_usd_per_month"])
+        text = " ".join(labels)
+        ck.expect(scenario in labels, f"{scenario}: no title in {labels}")
+        ck.expect(f"{100 * served:.1f} %" in text and f"{cost:.2f} USD" in text,
+                  f"{scenario}: headline {text!r} lacks {100 * served:.1f} % or {cost:.2f} USD")
+        today = QDate.currentDate().toString("yyyy-MM-dd")
+        ck.expect(f"Printed {today}" in text, f"{scenario}: no date of printing in {text!r}")
+        # Exported as it is: a PNG of the whole page with the map's colours in it.
+        png = work / f"layout_{scenario}.png"
+        png.unlink(missing_ok=True)
+        settings = QgsLayoutExporter.ImageExportSettings()
+        settings.dpi = 100
+        result = QgsLayoutExporter(layout).exportToImage(str(png), settings)
+        if not ck.expect(result == QgsLayoutExporter.Success and png.exists(), f"{scenario}: export gave {result}"):
+            continue
+        image = QImage(str(png))
+        ck.expect(abs(image.width() - 297 / 25.4 * 100) < 2 and abs(image.height() - 210 / 25.4 * 100) < 2,
+                  f"{scenario}: exported {image.width()} x {image.height()}")
+        colours = {}
+        for y in range(0, image.height(), 2):
+            for x in range(0, image.width(), 2):
+                c = image.pixelColor(x, y).name()
+                colours[c] = colours.get(c, 0) + 1
+        total = sum(colours.values())
+        white = colours.get("#ffffff", 0)
+        ck.expect(white < 0.8 * total, f"{scenario}: {white / total:.3f} of the page is white")
+        shares = {c for _, c in SHARE_CLASSES if colours.get(c, 0) > 50}
+        ck.expect(len(shares) >= 1, f"{scenario}: no served-share colour in the exported map")
+        ck.expect(colours.get(BORDER, 0) > 200, f"{scenario}: borders hardly drawn ({colours.get(BORDER, 0)})")
+        print(f"ok layout {scenario}: exported {png} ({image.width()} x {image.height()}), "
+              f"{1 - white / total:.3f} not white, share colours {sorted(shares)}")
+    project.clear()
+    return ck.done("layouts")
 
 
 # --- rendering -------------------------------------------------------------------------------------
@@ -485,6 +720,7 @@ def check_render(out: pathlib.Path, work: pathlib.Path) -> int:
     by_name = {n.layer().source().split("layername=")[-1] if "|" in n.layer().source()
                else pathlib.Path(n.layer().source()).stem: n.layer() for n in group.findLayers()}
     by_name["districts"] = by_name.pop(scenario)
+    borders = project.layerTreeRoot().children()[0].layer()
     by_name["sectors"] = by_name.pop(f"sectors_{scenario}")
     rsrp = by_name["rsrp_dbm"]
     crs = rsrp.crs()
@@ -541,7 +777,7 @@ def check_render(out: pathlib.Path, work: pathlib.Path) -> int:
 
     # Every other map of the scenario renders in its own colours, not grey.
     for metric, layer in sorted(by_name.items()):
-        if metric in ("rsrp_dbm", "districts", "sectors"):
+        if metric in ("rsrp_dbm", "districts", "sectors") or metric.startswith("layer_"):
             continue
         img, _ = render([layer], extent, crs, QSize(size.width() // 2, size.height() // 2))
         img.save(str(work / f"{scenario}_{metric}.png"))
@@ -568,9 +804,11 @@ def check_render(out: pathlib.Path, work: pathlib.Path) -> int:
         matched += ck.expect(colour == want, f"district {f['code']}: share {f['served_share']:.4f} drawn {colour}, "
                                              f"expected {want}")
     print(f"districts: {matched} of {districts.featureCount()} in their class colour")
-    labelled, _ = render([districts], extent, crs, size, labels=True)
+    # The names come from the borders layer above the choropleth.
+    labelled, _ = render([borders, districts], extent, crs, size, labels=True)
     labelled.save(str(work / f"{scenario}_districts_labelled.png"))
-    changed = sum(labelled.pixel(x, y) != img.pixel(x, y) for x in range(0, size.width(), 2)
+    unlabelled, _ = render([borders, districts], extent, crs, size, labels=False)
+    changed = sum(labelled.pixel(x, y) != unlabelled.pixel(x, y) for x in range(0, size.width(), 2)
                   for y in range(0, size.height(), 2))
     ck.expect(changed > 200, f"labels change only {changed} sampled pixels")
     print(f"districts: labels change {changed} sampled pixels")
@@ -675,7 +913,8 @@ def main() -> int:
     app.initQgis()
     try:
         return {"maps": check_maps, "districts": check_districts, "project": check_project,
-                "render": check_render, "web_tiles": check_web_tiles}[check](out, work)
+                "render": check_render, "web_tiles": check_web_tiles, "themes": check_themes,
+                "layouts": check_layouts}[check](out, work)
     finally:
         QgsProject.instance().clear()
         app.exitQgis()

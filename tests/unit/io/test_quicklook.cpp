@@ -1,7 +1,12 @@
+// The quick look's scale bar and north arrow (issue 21, item 2): the bar is as long as the
+// kilometres it is labelled with.
 // The batch chart keeps its points and their numbers inside the plot's frame (issue 21, item
 // 8): a point at 100 % covered and the highest cost sits in the frame's top-right corner.
 
+#include "core/result.hpp"
+#include "core/scenario.hpp"
 #include "io/canvas.hpp"
+#include "io/gdal_support.hpp"
 #include "io/quicklook_sink.hpp"
 
 #include <gtest/gtest.h>
@@ -54,4 +59,89 @@ TEST(BatchChart, PointsAndTheirNumbersStayInsideTheFrame) {
             ASSERT_TRUE(is(c, x, y, quicklook_background)) << x << ' ' << y;
         }
     }
+}
+
+namespace {
+
+// A scenario result with only what the quick look reads: a grid in UTM 48N without districts.
+struct EmptyResult {
+    Scenario scenario;
+    StudyArea area;
+    ScenarioResult result;
+
+    EmptyResult(double width_m, double height_m, double cell_m) {
+        OGRSpatialReference srs = make_srs();
+        srs.importFromEPSG(32648);
+        area.grid = aligned_grid(580000.0, 2320000.0, 580000.0 + width_m, 2320000.0 + height_m,
+                                 cell_m, to_wkt(srs));
+        area.population = Raster<double>(area.grid, 0.0);
+        area.district_index = Raster<std::int16_t>(area.grid, no_district);
+        scenario.name = "scale";
+        result.scenario = &scenario;
+        result.area = &area;
+    }
+};
+
+// Length of the run of `colour` pixels on row y starting at x.
+int run_length(const Canvas& c, int x, int y, const Rgba& colour) {
+    int n = 0;
+    while (x + n < c.width && is(c, x + n, y, colour)) {
+        ++n;
+    }
+    return n;
+}
+
+} // namespace
+
+TEST(Quicklook, RoundScaleBarLengths) {
+    EXPECT_DOUBLE_EQ(round_scale_bar_km(100.0, 240), 20.0);   // 24 km fit
+    EXPECT_DOUBLE_EQ(round_scale_bar_km(62.5, 240), 10.0);    // 15 km fit
+    EXPECT_DOUBLE_EQ(round_scale_bar_km(3.0, 240), 0.5);      // 720 m fit
+    EXPECT_DOUBLE_EQ(round_scale_bar_km(25.0, 240), 5.0);     // 6 km fit
+    EXPECT_DOUBLE_EQ(round_scale_bar_km(1000.0, 100), 100.0); // exactly 100 km fit
+}
+
+// The bar drawn is as long, in pixels, as the kilometres it is labelled with at the map's
+// resolution, measured from the picture: the grid's width in metres over the map's width in
+// pixels.
+TEST(Quicklook, ScaleBarLengthMatchesItsKilometres) {
+    struct Case {
+        double width_m, height_m, cell_m, km;
+    };
+    // Hanoi-like at 250 m (4 pixels per cell), a small area at 100 m (33 pixels per cell), and
+    // a grid with more cells than pixels (0.4 pixels per cell).
+    for (const Case& k : {Case{60000.0, 50000.0, 250.0, 10.0}, Case{3000.0, 2000.0, 100.0, 0.5},
+                          Case{250000.0, 100000.0, 100.0, 50.0}}) {
+        SCOPED_TRACE(k.width_m);
+        const EmptyResult f(k.width_m, k.height_m, k.cell_m);
+        const QuicklookLayout l = quicklook_layout(f.result);
+        const double metres_per_pixel = k.width_m / l.map_width;
+        EXPECT_DOUBLE_EQ(l.scale_bar_km, k.km);
+        const Canvas c = render_quicklook(f.result);
+        const int drawn = run_length(c, l.scale_bar_left, l.scale_bar_top, quicklook_ink);
+        EXPECT_EQ(drawn, l.scale_bar_px);
+        EXPECT_NEAR(drawn * metres_per_pixel, k.km * 1000.0, metres_per_pixel / 2);
+        EXPECT_FALSE(is(c, l.scale_bar_left - 1, l.scale_bar_top, quicklook_ink));
+        // Two halves: the left one dark, the right one white inside its frame.
+        const int middle_y = l.scale_bar_top + quicklook_scale_bar_height / 2;
+        EXPECT_TRUE(is(c, l.scale_bar_left + l.scale_bar_px / 4, middle_y, quicklook_ink));
+        EXPECT_TRUE(
+            is(c, l.scale_bar_left + 3 * l.scale_bar_px / 4, middle_y, quicklook_background));
+        EXPECT_LE(l.scale_bar_left + l.scale_bar_px, c.width - 12);
+    }
+}
+
+TEST(Quicklook, NorthArrowPointsUp) {
+    const EmptyResult f(60000.0, 50000.0, 250.0);
+    const QuicklookLayout l = quicklook_layout(f.result);
+    const Canvas c = render_quicklook(f.result);
+    const int x = l.north_arrow_left;
+    const int y = l.north_arrow_top;
+    const int w = quicklook_north_arrow_width;
+    const int h = quicklook_north_arrow_height;
+    EXPECT_TRUE(is(c, x + w / 2, y, quicklook_ink)); // the tip, on top in the middle
+    EXPECT_FALSE(is(c, x, y, quicklook_ink));
+    EXPECT_FALSE(is(c, x + w - 1, y, quicklook_ink));
+    EXPECT_GE(run_length(c, x, y + h - 1, quicklook_ink), w); // the base, full width
+    EXPECT_LE(y + h, c.height - 12);
 }
