@@ -8,7 +8,6 @@
 #include "core/propagation/free_space.hpp"
 #include "core/propagation/itm.hpp"
 #include "core/propagation/itm_link.hpp"
-#include "core/propagation/location_variability.hpp"
 #include "core/propagation/p2108.hpp"
 #include "core/propagation/p2109.hpp"
 #include "core/propagation/p526.hpp"
@@ -1178,7 +1177,8 @@ private:
             c.rsrp_dbm = 10.0 * std::log10(sums.best_mw[i]);
             c.sinr_db = 10.0 * std::log10(sums.best_mw[i] / (interference + noise_mw));
 
-            // Location variability: the margin of the best server's link.
+            // Location variability: the margin of the best server's link (for TR 38.901's
+            // probabilistic LOS, its mixture's quantile at p minus its median).
             double margin = 0.0;
             if (layer.location_probability != 0.5) {
                 Link link;
@@ -1188,8 +1188,7 @@ private:
                 link.rx_height_m = layer.rx_height_m;
                 link.los = layer.los;
                 link.environment = layer.environment[static_cast<std::size_t>(s.cell_type[i])];
-                margin = variability::location_margin_db(layer.model->shadow_fading_sigma_db(link),
-                                                         layer.location_probability);
+                margin = layer.model->location_margin_db(link, layer.location_probability);
             }
             const bool served_here = layer.serves[static_cast<std::size_t>(s.cell_type[i])];
             auto sinr_with_loss = [&](double extra_db) {

@@ -77,8 +77,9 @@ struct CoverageLayer {
     // Indoor users behind ITU-R P.2109 building entry loss; false for outdoor or rooftop
     // receivers (fixed wireless access CPEs), whose indoor coverage is the outdoor one.
     bool indoor = true;
-    // Location probability of the coverage decision: RSRP minus the model's shadow-fading
-    // margin sigma * Q^-1(p) must reach rsrp_min_dbm (0.5: the median, no margin).
+    // Location probability of the coverage decision: RSRP minus the model's location margin
+    // (PropagationModel::location_margin_db: sigma * Q^-1(1 - p), or a LOS/NLOS mixture's
+    // quantile minus its median) must reach rsrp_min_dbm (0.5: the median, no margin).
     double location_probability = 0.5;
 
     // The other layers whose transmissions this layer's receivers pick up: co-channel layers

@@ -100,9 +100,45 @@ double spectral_efficiency(const ThroughputSpec& spec, double sinr_db) noexcept 
     return e;
 }
 
+namespace {
+
+// r * S(SINR + 10 log10(L / r)): the bits per second and hertz that r streams carry together,
+// each with 1 / r of the power, combined over L receive antennas.
+double rank_efficiency(const ThroughputSpec& spec, double sinr_db, int rank) noexcept {
+    const double per_stream_gain_db =
+        10.0 * std::log10(static_cast<double>(spec.mimo_layers) / rank);
+    return rank * spectral_efficiency(spec, sinr_db + per_stream_gain_db);
+}
+
+struct RankChoice {
+    int rank = 1;
+    double efficiency = 0.0; // r * S(SINR + 10 log10(L / r)), bit/s/Hz
+};
+
+// The rank that carries the most, the lowest on a tie.
+RankChoice best_rank(const ThroughputSpec& spec, double sinr_db) noexcept {
+    RankChoice best{1, rank_efficiency(spec, sinr_db, 1)};
+    for (int rank = 2; rank <= spec.mimo_layers; ++rank) {
+        const double e = rank_efficiency(spec, sinr_db, rank);
+        if (e > best.efficiency) {
+            best = {rank, e};
+        }
+    }
+    return best;
+}
+
+// OFDM symbols per useful symbol duration with the normal cyclic prefix: 14 per slot of 15.
+constexpr double normal_cp_symbol_share = 14.0 / 15.0;
+
+} // namespace
+
+int supported_rank(const ThroughputSpec& spec, double sinr_db) noexcept {
+    return best_rank(spec, sinr_db).rank;
+}
+
 double peak_throughput_mbps(const ThroughputSpec& spec, double sinr_db,
                             double occupied_bandwidth_hz) noexcept {
-    return spectral_efficiency(spec, sinr_db) * spec.mimo_layers * occupied_bandwidth_hz *
+    return best_rank(spec, sinr_db).efficiency * occupied_bandwidth_hz * normal_cp_symbol_share *
            (1.0 - spec.overhead) * spec.dl_share / 1e6;
 }
 

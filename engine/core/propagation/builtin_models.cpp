@@ -14,6 +14,7 @@
 #include "core/propagation/tr38901.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <fmt/format.h>
 #include <limits>
@@ -186,14 +187,14 @@ public:
         case LosCondition::probabilistic:
             break;
         }
-        return tr38901::los_weighted_loss_db(los_probability(d, hu), los_db(d, hb, hu, fc_ghz),
-                                             nlos_db(d, hb, hu, fc_ghz));
+        return mixture_quantile_db(l, 0.5);
     }
 
     // The batch form (the coverage kernel's): the same equations (tr38901.hpp) with the per-link
     // terms hoisted, one log10 of the 3-D distance per receiver by covsim::fast::log10 and the
     // LOS probability's exponentials by covsim::fast::exp; within 1e-10 dB of path_loss_db
-    // (tests/unit/core/test_propagation.cpp). Written without calls so that it vectorises.
+    // (tests/unit/core/test_propagation.cpp). The losses and probabilities are written without
+    // calls so that they vectorise; the mixture's median (a 1-D solve per receiver) is not.
     void path_losses_db(const Link& link, std::span<const double> distance_m,
                         std::span<const Environment> /*environment*/,
                         std::span<double> loss_db) const noexcept override {
@@ -215,10 +216,7 @@ public:
         const std::size_t n = distance_m.size();
         const double* d_in = distance_m.data();
         double* out = loss_db.data();
-        // LOS probability used: p (probabilistic), or fixed at 1 (LOS) or 0 (NLOS); p L_LOS +
-        // (1 - p) L_NLOS is then exactly L_LOS or L_NLOS.
-        const double p_weight = l.los == LosCondition::probabilistic ? 1.0 : 0.0;
-        const double p_fixed = l.los == LosCondition::los ? 1.0 : 0.0;
+        Chunk chunk;
         switch (scenario_) {
         case Scenario::uma:
         case Scenario::umi: {
@@ -236,9 +234,10 @@ public:
                 c_prime = std::pow((std::min(hu, 23.0) - 13.0) / 10.0, 1.5);
             }
             const double decay = uma ? -1.0 / 63.0 : -1.0 / 36.0;
-            auto run = [&](auto with_c_prime_t) COVSIM_ALWAYS_INLINE {
+            auto run = [&](auto with_c_prime_t, std::size_t begin,
+                           std::size_t end) COVSIM_ALWAYS_INLINE {
                 constexpr bool with_c_prime = decltype(with_c_prime_t)::value;
-                for (std::size_t i = 0; i < n; ++i) {
+                for (std::size_t i = begin; i < end; ++i) {
                     const double d = d_in[i];
                     const double lg = fast::log10(std::sqrt(d * d + dh * dh));
                     const double los_near = c1 + s1 * lg + lf20;
@@ -253,15 +252,25 @@ public:
                     const double boost = with_c_prime ? 1.0 + c_prime * 1.25 * x * x * x *
                                                                   fast::exp(d * (-1.0 / 150.0))
                                                       : 1.0;
-                    const double p = (d <= 18.0 ? 1.0 : base * boost) * p_weight + p_fixed;
-                    const double loss = p * los + (1.0 - p) * nlos;
-                    out[i] = std::isfinite(d) && d >= 0.0 ? loss : nan;
+                    // With C' > 0 the TR's expression exceeds 1 just beyond 18 m: capped.
+                    const double p = d <= 18.0 ? 1.0 : std::min(base * boost, 1.0);
+                    chunk.los_db[i - begin] = los;
+                    chunk.nlos_db[i - begin] = nlos;
+                    chunk.p_los[i - begin] = p;
                 }
             };
-            if (c_prime > 0.0) {
-                run(std::true_type{});
-            } else {
-                run(std::false_type{});
+            for (std::size_t begin = 0; begin < n; begin += Chunk::size) {
+                const std::size_t end = std::min(n, begin + Chunk::size);
+                if (c_prime > 0.0) {
+                    run(std::true_type{}, begin, end);
+                } else {
+                    run(std::false_type{}, begin, end);
+                }
+                const double los_sigma =
+                    uma ? variability::uma_los_sigma_db : variability::umi_los_sigma_db;
+                combine(
+                    l.los, d_in, begin, end, chunk, [&](double) { return los_sigma; },
+                    uma ? variability::uma_nlos_sigma_db : variability::umi_nlos_sigma_db, out);
             }
             return;
         }
@@ -283,19 +292,32 @@ public:
                           (24.37 - 3.7 * (h / hb) * (h / hb)) * std::log10(hb);
         const double ns = 43.42 - 3.1 * std::log10(hb);
         const double n1 = 20.0 * lf - (3.2 * l_hut * l_hut - 4.97);
-        for (std::size_t i = 0; i < n; ++i) {
-            const double d = d_in[i];
-            const double d3 = std::sqrt(d * d + dh * dh);
-            const double lg = fast::log10(d3);
-            const double los_near = 20.0 * (lg + lk) + a * lg - b + c * d3;
-            const double los_far = pl1_bp + 40.0 * (lg - log_bp);
-            const double los = d <= d_bp ? los_near : los_far;
-            const double nlos_p = n0 + ns * (lg - 3.0) + n1;
-            const double nlos = nlos_p > los ? nlos_p : los;
-            const double p =
-                (d <= 10.0 ? 1.0 : fast::exp((d - 10.0) * (-1.0 / 1000.0))) * p_weight + p_fixed;
-            const double loss = p * los + (1.0 - p) * nlos;
-            out[i] = std::isfinite(d) && d >= 0.0 ? loss : nan;
+        auto run = [&](std::size_t begin, std::size_t end) COVSIM_ALWAYS_INLINE {
+            for (std::size_t i = begin; i < end; ++i) {
+                const double d = d_in[i];
+                const double d3 = std::sqrt(d * d + dh * dh);
+                const double lg = fast::log10(d3);
+                const double los_near = 20.0 * (lg + lk) + a * lg - b + c * d3;
+                const double los_far = pl1_bp + 40.0 * (lg - log_bp);
+                const double los = d <= d_bp ? los_near : los_far;
+                const double nlos_p = n0 + ns * (lg - 3.0) + n1;
+                const double nlos = nlos_p > los ? nlos_p : los;
+                const double p = d <= 10.0 ? 1.0 : fast::exp((d - 10.0) * (-1.0 / 1000.0));
+                chunk.los_db[i - begin] = los;
+                chunk.nlos_db[i - begin] = nlos;
+                chunk.p_los[i - begin] = p;
+            }
+        };
+        for (std::size_t begin = 0; begin < n; begin += Chunk::size) {
+            const std::size_t end = std::min(n, begin + Chunk::size);
+            run(begin, end);
+            combine(
+                l.los, d_in, begin, end, chunk,
+                [&](double d) {
+                    return d <= d_bp ? variability::rma_los_sigma_pl1_db
+                                     : variability::rma_los_sigma_pl2_db;
+                },
+                variability::rma_nlos_sigma_db, out);
         }
     }
     double shadow_fading_sigma_db(const Link& l) const noexcept override {
@@ -311,13 +333,62 @@ public:
             return variability::tr38901_sigma_db(scenario, l.los, d, hb, hu, fc);
         }
         return variability::probabilistic_sigma_db(
-            los_probability(d, hu),
+            std::min(los_probability(d, hu), 1.0),
             variability::tr38901_sigma_db(scenario, LosCondition::los, d, hb, hu, fc),
             variability::tr38901_sigma_db(scenario, LosCondition::nlos, d, hb, hu, fc),
             los_db(d, hb, hu, fc), nlos_db(d, hb, hu, fc));
     }
 
+    double location_margin_db(const Link& l, double location_probability) const noexcept override {
+        if (l.los != LosCondition::probabilistic || !sensible(l)) {
+            return PropagationModel::location_margin_db(l, location_probability);
+        }
+        return mixture_quantile_db(l, location_probability) - mixture_quantile_db(l, 0.5);
+    }
+
 private:
+    // The batch form's receivers in chunks: their LOS and NLOS losses and LOS probabilities
+    // (vectorised), then the loss the layer's LOS condition asks for (combine).
+    struct Chunk {
+        static constexpr std::size_t size = 256;
+        std::array<double, size> los_db;
+        std::array<double, size> nlos_db;
+        std::array<double, size> p_los;
+    };
+
+    // out[begin, end): L_LOS, L_NLOS, or the median of their mixture (p_los > 0 and L_NLOS >
+    // L_LOS only: elsewhere it is L_LOS, as the scalar form finds). NaN for a distance that is
+    // not finite and non-negative.
+    template <typename LosSigma>
+    static void combine(LosCondition los, const double* d_in, std::size_t begin, std::size_t end,
+                        const Chunk& chunk, LosSigma los_sigma_db, double nlos_sigma_db,
+                        double* out) noexcept {
+        for (std::size_t i = begin; i < end; ++i) {
+            const std::size_t k = i - begin;
+            const double d = d_in[i];
+            double loss = los == LosCondition::los ? chunk.los_db[k] : chunk.nlos_db[k];
+            if (los == LosCondition::probabilistic) {
+                loss = variability::los_mixture_quantile_db(chunk.p_los[k], chunk.los_db[k],
+                                                            los_sigma_db(d), chunk.nlos_db[k],
+                                                            nlos_sigma_db, 0.5);
+            }
+            out[i] = std::isfinite(d) && d >= 0.0 ? loss : nan;
+        }
+    }
+
+    // The loss of a probabilistic-LOS link not exceeded at a fraction q of locations.
+    double mixture_quantile_db(const Link& l, double q) const noexcept {
+        const double fc = l.frequency_mhz / 1000.0;
+        const double d = l.distance_m;
+        const double hb = l.tx_height_m;
+        const double hu = l.rx_height_m;
+        return variability::los_mixture_quantile_db(
+            std::min(los_probability(d, hu), 1.0), los_db(d, hb, hu, fc),
+            variability::tr38901_sigma_db(scenario_, LosCondition::los, d, hb, hu, fc),
+            nlos_db(d, hb, hu, fc),
+            variability::tr38901_sigma_db(scenario_, LosCondition::nlos, d, hb, hu, fc), q);
+    }
+
     double los_db(double d, double hb, double hu, double fc) const noexcept {
         switch (scenario_) {
         case Scenario::rma:

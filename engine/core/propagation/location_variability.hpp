@@ -26,13 +26,25 @@
 // Table 4-4 gives for its C2 (typical urban macro) NLOS path loss, which is COST-231 Hata's
 // distance dependence (44.9 − 6.55 log10 h_BS) log10 d. See docs/models/location-variability.md.
 //
-// The probabilistic LOS combination of the TR 38.901 models (LosCondition::probabilistic)
-// predicts the mean p L_LOS + (1 − p) L_NLOS of a two-component mixture: with probability p the
-// loss is N(L_LOS, σ_LOS²), otherwise N(L_NLOS, σ_NLOS²). covsim gives it the standard deviation
-// of that mixture, so that the normal approximation matches its first two moments:
+// The probabilistic LOS combination of the TR 38.901 models (LosCondition::probabilistic) is a
+// two-component mixture: with probability p a location is in LOS and its loss is
+// N(L_LOS, σ_LOS²), otherwise N(L_NLOS, σ_NLOS²). Its distribution function is
+//   F(L) = p Φ((L − L_LOS) / σ_LOS) + (1 − p) Φ((L − L_NLOS) / σ_NLOS)
+// and covsim uses its quantiles: the loss not exceeded at a fraction q of locations is the L_q
+// with F(L_q) = q (q = 0.5 for the median path loss, the location probability for a coverage
+// margin). F is increasing, so L_q lies between the two components' own quantiles
+// L_LOS + σ_LOS Φ⁻¹(q) and L_NLOS + σ_NLOS Φ⁻¹(q); los_mixture_quantile_db finds it there by
+// Newton's method, kept inside the bracket by bisection, from the quantile of the component
+// that holds most locations with the other one's share taken as all below (p < q) or all above
+// (p ≥ q) it; where the other component lies 7 σ beyond that guess, the guess is the answer.
+// Φ is std::erfc. The result solves F(L_q) = q to 1e−9 in F (Φ⁻¹'s relative error 1.15e−9 in a
+// guess taken as the answer), below 1e−7 dB. See docs/models/location-variability.md.
+//
+// The same mixture's standard deviation (probabilistic_sigma_db) matches its first two moments:
 //   σ² = p σ_LOS² + (1 − p) σ_NLOS² + p (1 − p) (L_NLOS − L_LOS)²
-// It reduces to σ_LOS at p = 1 and σ_NLOS at p = 0, and the last term carries the uncertainty of
-// whether a location is in LOS at all.
+// It reduces to σ_LOS at p = 1 and σ_NLOS at p = 0; the last term carries the uncertainty of
+// whether a location is in LOS at all. covsim reports it as the model's σ; margins come from
+// the quantiles.
 //
 // Invalid input (p outside [0, 1], σ < 0, NaN) gives NaN. Never throws.
 
@@ -41,6 +53,9 @@
 #include <cstdint>
 
 namespace covsim::variability {
+
+// Φ(x), the standard normal distribution function: erfc(−x / √2) / 2.
+double normal_cdf(double x) noexcept;
 
 // Φ⁻¹(p), the standard normal quantile: NaN outside [0, 1], −infinity at 0, +infinity at 1.
 double normal_quantile(double p) noexcept;
@@ -73,5 +88,11 @@ double tr38901_sigma_db(Tr38901Scenario scenario, LosCondition los, double d2d_m
 // The mixture σ above, for a LOS probability p_los and the two conditions' σ and median losses.
 double probabilistic_sigma_db(double p_los, double los_sigma_db, double nlos_sigma_db,
                               double los_loss_db, double nlos_loss_db) noexcept;
+
+// L_q of the LOS/NLOS mixture above: the loss not exceeded at a fraction q of locations, dB.
+// Exactly L_LOS + σ_LOS Φ⁻¹(q) at p = 1 and L_NLOS + σ_NLOS Φ⁻¹(q) at p = 0 (so the medians
+// at q = 0.5). NaN for p outside [0, 1], q outside (0, 1), σ ≤ 0 or a non-finite loss.
+double los_mixture_quantile_db(double p_los, double los_loss_db, double los_sigma_db,
+                               double nlos_loss_db, double nlos_sigma_db, double q) noexcept;
 
 } // namespace covsim::variability

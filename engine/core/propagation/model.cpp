@@ -1,6 +1,7 @@
 #include "core/propagation/model.hpp"
 
 #include "core/names.hpp"
+#include "core/propagation/location_variability.hpp"
 
 #include <array>
 #include <fmt/format.h>
@@ -26,6 +27,11 @@ std::optional<LosCondition> parse_los_condition(std::string_view text) noexcept 
 
 std::string_view to_string(LosCondition c) noexcept {
     return los_names[static_cast<std::size_t>(c)];
+}
+
+double PropagationModel::location_margin_db(const Link& link,
+                                            double location_probability) const noexcept {
+    return variability::location_margin_db(shadow_fading_sigma_db(link), location_probability);
 }
 
 void PropagationModel::path_losses_db(const Link& link, std::span<const double> distance_m,

@@ -22,8 +22,9 @@ std::optional<Environment> parse_environment(std::string_view text) noexcept;
 std::string_view to_string(Environment e) noexcept;
 
 // Line-of-sight state, for models with LOS and NLOS variants (3GPP TR 38.901).
-// probabilistic: the mean of the LOS and NLOS losses in dB weighted by the TR's LOS
-// probability, for area runs (see docs/models/3gpp-38901.md).
+// probabilistic: the median of the TR's LOS/NLOS mixture (a location is LOS with the TR's LOS
+// probability, each condition log-normal with its shadow-fading σ), for area runs (see
+// docs/models/3gpp-38901.md).
 enum class LosCondition : std::uint8_t { los, nlos, probabilistic };
 std::optional<LosCondition> parse_los_condition(std::string_view text) noexcept;
 std::string_view to_string(LosCondition c) noexcept;
@@ -115,6 +116,12 @@ public:
     [[nodiscard]] virtual double shadow_fading_sigma_db(const Link& /*link*/) const noexcept {
         return 0.0;
     }
+
+    // What to add to path_loss_db for the loss not exceeded at a fraction p of locations, dB
+    // (negative below 0.5). Defaults to σ Φ⁻¹(p) with σ = shadow_fading_sigma_db (0 without
+    // one); TR 38.901's probabilistic LOS gives its mixture's quantile minus its median.
+    [[nodiscard]] virtual double location_margin_db(const Link& link,
+                                                    double location_probability) const noexcept;
 
     // Basic transmission loss of one link, dB. Evaluated outside the validity range too (the
     // caller warns); never throws. Non-finite for nonsensical input (negative distance).

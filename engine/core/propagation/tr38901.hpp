@@ -59,11 +59,10 @@ double rma_los_probability(double d2d_m) noexcept;
 double uma_los_probability(double d2d_m, double h_ut_m) noexcept;
 double umi_los_probability(double d2d_m) noexcept;
 
-// Combination used for area runs (LosCondition::probabilistic): the LOS-probability-weighted
-// mean of the losses in dB, p L_LOS + (1 - p) L_NLOS. It lies between the two losses. The
-// power-weighted mean, -10 log10(p 10^(-L_LOS/10) + (1 - p) 10^(-L_NLOS/10)), is not used: the
-// rare LOS term dominates it (UMa, 3.5 GHz, 500 m: p = 3.6 % yet the result is 17 dB below the
-// NLOS loss), which overstates coverage. See docs/models/3gpp-38901.md.
+// The LOS-probability-weighted mean of the losses in dB, p L_LOS + (1 - p) L_NLOS: the mean of
+// the LOS/NLOS mixture, and covsim's probabilistic combination until it became the mixture's
+// median (variability::los_mixture_quantile_db, which differs from it by -2.7 to +2.9 dB for
+// UMa at 3.5 GHz). Kept for comparison. See docs/models/3gpp-38901.md.
 double los_weighted_loss_db(double p_los, double los_db, double nlos_db) noexcept;
 
 } // namespace covsim::tr38901

@@ -60,7 +60,9 @@ struct OneCell {
         CapacityLayer cl;
         cl.throughput.mimo_layers = 1;
         cl.throughput.overhead = 0.0;
-        cl.occupied_bandwidth_hz = 10e6; // R = 4.4 x 10 MHz = 44 Mbit/s in every cell
+        // 10 MHz of OFDM symbols (14/15 of the occupied bandwidth with the normal cyclic
+        // prefix): R = 4.4 x 10 MHz = 44 Mbit/s in every cell.
+        cl.occupied_bandwidth_hz = 10e6 * 15.0 / 14.0;
         cl.carrier = "lte";
         capacity_input.layers.push_back(cl);
         capacity_input.demand.adoption = {0.5, 0.5, 0.5};
@@ -189,7 +191,7 @@ OneCell with_thin_priority_layer(Steering steering) {
     c.coverage_input.sectors.push_back(s);
     c.coverage = compute_coverage(c.coverage_input);
     CapacityLayer cl = c.capacity_input.layers[0];
-    cl.occupied_bandwidth_hz = 2.5e6;
+    cl.occupied_bandwidth_hz = 2.5e6 * 15.0 / 14.0;
     cl.carrier = "thin";
     c.capacity_input.layers.push_back(cl);
     c.capacity_input.traffic.steering = steering;

@@ -129,3 +129,52 @@ TEST(ShadowFadingSigma, ProbabilisticLosIsTheMixtureSigma) {
     EXPECT_TRUE(
         std::isnan(variability::probabilistic_sigma_db(0.5, 4.0, 6.0, 100.0, std::nan(""))));
 }
+
+TEST(LosMixtureQuantile, SolvesTheMixtureDistributionFunction) {
+    using variability::los_mixture_quantile_db;
+    // p = 0.5, medians 100 and 120 dB, σ 4 and 6 dB: at 108 dB z_LOS = 2 and z_NLOS = −2, so
+    // F = (Φ(2) + Φ(−2)) / 2 = 0.5 exactly: the median.
+    EXPECT_NEAR(los_mixture_quantile_db(0.5, 100.0, 4.0, 120.0, 6.0, 0.5), 108.0, 1e-9);
+    // The reference script's bisection (model_reference_values.py, mixture_quantile_db).
+    EXPECT_NEAR(los_mixture_quantile_db(0.5, 100.0, 4.0, 120.0, 6.0, 0.95), 127.68930939334354,
+                1e-9);
+    EXPECT_NEAR(los_mixture_quantile_db(0.5, 100.0, 4.0, 120.0, 6.0, 0.05), 94.87347266076077,
+                1e-9);
+    EXPECT_NEAR(los_mixture_quantile_db(1e-3, 100.0, 4.0, 130.0, 6.0, 0.5), 129.99247258578924,
+                1e-9);
+    EXPECT_NEAR(los_mixture_quantile_db(0.999, 100.0, 4.0, 130.0, 6.0, 0.5), 100.00501827325101,
+                1e-9);
+    // One component: its own quantile; the median exactly.
+    EXPECT_EQ(los_mixture_quantile_db(1.0, 100.0, 4.0, 120.0, 6.0, 0.5), 100.0);
+    EXPECT_EQ(los_mixture_quantile_db(0.0, 100.0, 4.0, 120.0, 6.0, 0.5), 120.0);
+    EXPECT_NEAR(los_mixture_quantile_db(0.0, 100.0, 4.0, 120.0, 6.0, 0.95),
+                120.0 + variability::location_margin_db(6.0, 0.95), 1e-12);
+    // Equal components: the common quantile whatever p.
+    EXPECT_NEAR(los_mixture_quantile_db(0.3, 110.0, 5.0, 110.0, 5.0, 0.9),
+                110.0 + variability::location_margin_db(5.0, 0.9), 1e-9);
+}
+
+TEST(LosMixtureQuantile, IsIncreasingAndSatisfiesItsEquation) {
+    double last = -1e300;
+    for (int k = 1; k < 100; ++k) {
+        const double q = k / 100.0;
+        const double p = 0.2;
+        const double l = variability::los_mixture_quantile_db(p, 95.0, 4.0, 125.0, 7.82, q);
+        const double f = p * variability::normal_cdf((l - 95.0) / 4.0) +
+                         (1.0 - p) * variability::normal_cdf((l - 125.0) / 7.82);
+        // Newton's answers solve it to 1e-15; where the components are 7 σ apart the first
+        // guess is taken, whose Φ⁻¹ (Acklam) carries a relative error up to 1.15e-9.
+        EXPECT_NEAR(f, q, 1e-9) << q;
+        EXPECT_GT(l, last) << q;
+        last = l;
+    }
+}
+
+TEST(LosMixtureQuantile, InvalidInputGivesNan) {
+    using variability::los_mixture_quantile_db;
+    EXPECT_TRUE(std::isnan(los_mixture_quantile_db(1.5, 100.0, 4.0, 120.0, 6.0, 0.5)));
+    EXPECT_TRUE(std::isnan(los_mixture_quantile_db(0.5, 100.0, 0.0, 120.0, 6.0, 0.5)));
+    EXPECT_TRUE(std::isnan(los_mixture_quantile_db(0.5, 100.0, 4.0, 120.0, -6.0, 0.5)));
+    EXPECT_TRUE(std::isnan(los_mixture_quantile_db(0.5, 100.0, 4.0, 120.0, 6.0, 1.0)));
+    EXPECT_TRUE(std::isnan(los_mixture_quantile_db(0.5, std::nan(""), 4.0, 120.0, 6.0, 0.5)));
+}

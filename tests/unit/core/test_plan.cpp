@@ -240,7 +240,7 @@ struct SmallCity {
         l.name = "nr";
         l.technology = Technology::nr;
         l.frequency_mhz = 3500.0;
-        l.bandwidth_mhz = 40.0;
+        l.bandwidth_mhz = 100.0; // a 100 MHz n78 block, as assigned in Viet Nam in 2024
         l.subcarrier_spacing_khz = 30;
         l.model = "3gpp-38901-uma";
         l.max_range_m = 3000.0;

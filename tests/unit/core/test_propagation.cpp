@@ -8,6 +8,7 @@
 
 #include "core/error.hpp"
 #include "core/propagation/itm.hpp"
+#include "core/propagation/location_variability.hpp"
 #include "core/propagation/model.hpp"
 #include "core/propagation/registry.hpp"
 #include "core/propagation/tr38901.hpp"
@@ -348,18 +349,24 @@ TEST(Tr38901, NlosIsNeverBelowLosAndProbabilisticLiesBetween) {
     }
 }
 
-TEST(Tr38901, ProbabilisticIsTheLosProbabilityWeightedMeanInDb) {
-    // UMa, 3.5 GHz, 500 m (docs/models/3gpp-38901.md): p = 3.63 %, so the result sits 1.15 dB
-    // below NLOS; the power-weighted mean would sit 17.3 dB below it.
-    EXPECT_NEAR(tr38901::los_weighted_loss_db(0.25, 100.0, 120.0), 115.0, 1e-12);
-    EXPECT_DOUBLE_EQ(tr38901::los_weighted_loss_db(1.0, 90.0, 130.0), 90.0);
-    EXPECT_DOUBLE_EQ(tr38901::los_weighted_loss_db(0.0, 90.0, 130.0), 130.0);
+TEST(Tr38901, ProbabilisticIsTheMedianOfTheLosNlosMixture) {
+    // UMa, 3.5 GHz, 500 m (docs/models/3gpp-38901.md): p = 3.63 %, L_LOS 98.27 dB (σ 4 dB),
+    // L_NLOS 129.92 dB (σ 6 dB). Half the locations see less than the median: F(L) = 0.5.
     const Link l = make_link(3500.0, 500.0, 25.0, 1.5);
     const double p = tr38901::uma_los_probability(500.0, 1.5);
-    const double expected = p * tr38901::uma_los_db(500.0, 25.0, 1.5, 3.5) +
-                            (1.0 - p) * tr38901::uma_nlos_db(500.0, 25.0, 1.5, 3.5);
-    EXPECT_NEAR(model("3gpp-38901-uma").path_loss_db(l), expected, 1e-9);
-    EXPECT_NEAR(model("3gpp-38901-uma").path_loss_db(l), 128.7656515956, tolerance_db);
+    const double median = model("3gpp-38901-uma").path_loss_db(l);
+    const double f =
+        p * variability::normal_cdf((median - tr38901::uma_los_db(500.0, 25.0, 1.5, 3.5)) / 4.0) +
+        (1.0 - p) *
+            variability::normal_cdf((median - tr38901::uma_nlos_db(500.0, 25.0, 1.5, 3.5)) / 6.0);
+    EXPECT_NEAR(f, 0.5, 1e-9); // Φ⁻¹'s relative error 1.15e-9 (location_variability.hpp)
+    // The reference script's bisection (model_reference_values.py).
+    EXPECT_NEAR(median, 129.63211315350208, tolerance_db);
+    // The mean in dB, covsim's combination before, is 0.87 dB lower there.
+    EXPECT_NEAR(tr38901::los_weighted_loss_db(p, tr38901::uma_los_db(500.0, 25.0, 1.5, 3.5),
+                                              tr38901::uma_nlos_db(500.0, 25.0, 1.5, 3.5)),
+                128.7656515956, tolerance_db);
+    EXPECT_NEAR(tr38901::los_weighted_loss_db(0.25, 100.0, 120.0), 115.0, 1e-12);
 }
 
 // ---- Interface contracts ---------------------------------------------------------------------

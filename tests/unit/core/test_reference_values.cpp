@@ -9,6 +9,10 @@
 // must not depend on: the case runs for each of its values. The operations:
 //
 //   path_loss_db               model f_mhz d_m h_tx_m h_rx_m los environment: the model's loss
+//   loss_not_exceeded_db       the same and location_probability: the loss plus the model's
+//                              location margin (PropagationModel::location_margin_db)
+//   mixture_median_minus_weighted_mean_db  model f_mhz d_m h_tx_m h_rx_m: the probabilistic
+//                              loss minus p L_LOS + (1 - p) L_NLOS (tr38901::los_weighted_loss_db)
 //   los_probability            scenario (rma, uma, umi) d_m h_ut_m: TR 38.901 Table 7.4.2-1
 //   breakpoint_m               formula (rma, uma_umi) h_bs_m h_ut_m f_ghz: TR 38.901 notes 1, 5
 //   los_loss_at_breakpoint_db  model f_mhz h_tx_m h_rx_m: the LOS loss at d_2D = d_BP, with
@@ -220,10 +224,7 @@ double path_loss_db(const Arguments& a) {
     return model(a).path_loss_db(l);
 }
 
-double los_probability(const Arguments& a) {
-    const std::string& scenario = a.text("scenario");
-    const double d_m = a.number("d_m");
-    const double h_ut_m = a.number("h_ut_m");
+double los_probability_of(const std::string& scenario, double d_m, double h_ut_m) {
     if (scenario == "rma") {
         return tr38901::rma_los_probability(d_m);
     }
@@ -234,6 +235,40 @@ double los_probability(const Arguments& a) {
         return tr38901::umi_los_probability(d_m);
     }
     throw std::invalid_argument("scenario '" + scenario + "' is not rma, uma or umi");
+}
+
+double loss_not_exceeded_db(const Arguments& a) {
+    Link l;
+    l.frequency_mhz = a.number("f_mhz");
+    l.distance_m = a.number("d_m");
+    l.tx_height_m = a.number("h_tx_m");
+    l.rx_height_m = a.number("h_rx_m");
+    l.los = a.parsed<LosCondition>("los", parse_los_condition);
+    return model(a).path_loss_db(l) +
+           model(a).location_margin_db(l, a.number("location_probability"));
+}
+
+double mixture_median_minus_weighted_mean_db(const Arguments& a) {
+    Link l;
+    l.frequency_mhz = a.number("f_mhz");
+    l.distance_m = a.number("d_m");
+    l.tx_height_m = a.number("h_tx_m");
+    l.rx_height_m = a.number("h_rx_m");
+    const PropagationModel& m = model(a);
+    l.los = LosCondition::probabilistic;
+    const double median = m.path_loss_db(l);
+    l.los = LosCondition::los;
+    const double los = m.path_loss_db(l);
+    l.los = LosCondition::nlos;
+    const double nlos = m.path_loss_db(l);
+    const std::string name(m.name());
+    const double p =
+        los_probability_of(name.substr(name.rfind('-') + 1), l.distance_m, l.rx_height_m);
+    return median - tr38901::los_weighted_loss_db(p, los, nlos);
+}
+
+double los_probability(const Arguments& a) {
+    return los_probability_of(a.text("scenario"), a.number("d_m"), a.number("h_ut_m"));
 }
 
 double breakpoint_m(const Arguments& a) {
@@ -311,6 +346,8 @@ double building_entry_loss_db(const Arguments& a) {
 
 const std::map<std::string, std::function<double(const Arguments&)>> operations = {
     {"path_loss_db", path_loss_db},
+    {"loss_not_exceeded_db", loss_not_exceeded_db},
+    {"mixture_median_minus_weighted_mean_db", mixture_median_minus_weighted_mean_db},
     {"los_probability", los_probability},
     {"breakpoint_m", breakpoint_m},
     {"los_loss_at_breakpoint_db", los_loss_at_breakpoint_db},
@@ -348,6 +385,6 @@ INSTANTIATE_TEST_SUITE_P(P2109, ReferenceValue, ::testing::ValuesIn(p2109_cases(
 
 // An unreadable or truncated data file would otherwise only shrink the list of tests.
 TEST(ReferenceValues, TheDataFilesHoldEveryCaseOfTheScripts) {
-    EXPECT_EQ(model_cases().size(), 173u);
+    EXPECT_EQ(model_cases().size(), 335u);
     EXPECT_EQ(p2109_cases().size(), 46u);
 }

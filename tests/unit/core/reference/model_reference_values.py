@@ -29,6 +29,7 @@ Documents
 
 import math
 import pathlib
+import statistics
 
 # Physical constants. c is exact (SI); [38901] states c = 3.0e8 m/s for its breakpoint
 # distances, so the TR functions below use that value instead.
@@ -213,8 +214,46 @@ def uma_p_los(d2d, h_ut):
     )
 
 
+# [38901] Table 7.4.1-1, shadow fading sigma_SF (dB). RMa LOS: 4 dB for PL1 (d2D <= d_BP), 6 dB
+# for PL2.
+def los_sigma_db(scenario, d2d, h_bs, h_ut, fc_ghz):
+    if scenario == "rma":
+        return 4.0 if d2d <= rma_breakpoint_m(h_bs, h_ut, fc_ghz) else 6.0
+    return 4.0  # UMa, UMi street canyon
+
+
+NLOS_SIGMA_DB = {"rma": 8.0, "uma": 6.0, "umi": 7.82}
+
+
+def normal_cdf(x):
+    """Phi(x) = (1 + erf(x / sqrt 2)) / 2."""
+    return 0.5 * (1.0 + math.erf(x / math.sqrt(2.0)))
+
+
+def mixture_quantile_db(p, los_db, los_sigma, nlos_db, nlos_sigma, q):
+    """covsim's 'probabilistic' setting: the loss L_q not exceeded at a fraction q of locations
+    when a location is LOS with probability p, each condition log-normal with its sigma_SF:
+        p Phi((L_q - L_LOS) / s_LOS) + (1 - p) Phi((L_q - L_NLOS) / s_NLOS) = q.
+    Bisection (not covsim's Newton iteration) from a bracket 60 dB wider than both losses until
+    it stops shrinking."""
+    def excess(x):
+        return p * normal_cdf((x - los_db) / los_sigma) + (1.0 - p) * normal_cdf(
+            (x - nlos_db) / nlos_sigma) - q
+    lo = min(los_db, nlos_db) - 60.0
+    hi = max(los_db, nlos_db) + 60.0
+    while True:
+        mid = 0.5 * (lo + hi)
+        if mid <= lo or mid >= hi:
+            return mid
+        if excess(mid) < 0.0:
+            lo = mid
+        else:
+            hi = mid
+
+
 def weighted_db(p, los_db, nlos_db):
-    """covsim's 'probabilistic' setting: p L_LOS + (1 - p) L_NLOS, in dB."""
+    """covsim's 'probabilistic' setting before the mixture quantile: p L_LOS + (1 - p) L_NLOS,
+    in dB (the mixture's mean)."""
     return p * los_db + (1.0 - p) * nlos_db
 
 
@@ -230,15 +269,26 @@ SCENARIOS = {
 }
 
 
-def tr38901_db(scenario, los, d2d, h_bs, h_ut, fc_ghz):
+def tr38901_db(scenario, los, d2d, h_bs, h_ut, fc_ghz, q=0.5):
+    """The loss not exceeded at a fraction q of locations: the median at q = 0.5."""
     los_f, nlos_f, p_f = SCENARIOS[scenario]
     l_los = los_f(d2d, h_bs, h_ut, fc_ghz)
     l_nlos = nlos_f(d2d, h_bs, h_ut, fc_ghz)
+    s_los = los_sigma_db(scenario, d2d, h_bs, h_ut, fc_ghz)
+    s_nlos = NLOS_SIGMA_DB[scenario]
+    z = statistics.NormalDist().inv_cdf(q)
     if los == "los":
-        return l_los
+        return l_los + s_los * z
     if los == "nlos":
-        return l_nlos
-    return weighted_db(p_f(d2d, h_ut), l_los, l_nlos)
+        return l_nlos + s_nlos * z
+    # UMa's Pr_LOS exceeds 1 just beyond 18 m when C'(h_UT) > 0: a probability, so at most 1.
+    return mixture_quantile_db(min(p_f(d2d, h_ut), 1.0), l_los, s_los, l_nlos, s_nlos, q)
+
+
+def tr38901_weighted_mean_db(scenario, d2d, h_bs, h_ut, fc_ghz):
+    los_f, nlos_f, p_f = SCENARIOS[scenario]
+    return weighted_db(p_f(d2d, h_ut), los_f(d2d, h_bs, h_ut, fc_ghz),
+                       nlos_f(d2d, h_bs, h_ut, fc_ghz))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -325,6 +375,20 @@ TR38901_POINTS = {  # scenario: [(f_MHz, d2D_m, h_BS_m, h_UT_m)]
         (2000.0, 500.0, 10.0, 5.0),  # d'_BP = 960 m
     ],
 }
+
+# Location probabilities of loss_not_exceeded_db: coverage at 95 % of locations, and a low one.
+QUANTILES = [0.95, 0.1]
+
+# (scenario, f_MHz, d2D_m, h_BS_m, h_UT_m): the distances where the mixture's median and the
+# weighted mean differ most (mixture_extremes() prints them), for the Hanoi layers' setups.
+MEAN_DIFFERENCE_POINTS = [
+    ("uma", 3500.0, 60.0, 25.0, 1.5),
+    ("uma", 3500.0, 120.0, 25.0, 1.5),
+    ("umi", 3500.0, 45.0, 10.0, 1.5),
+    ("umi", 3500.0, 115.0, 10.0, 1.5),
+    ("rma", 773.0, 595.0, 35.0, 1.5),
+    ("rma", 773.0, 1205.0, 35.0, 1.5),
+]
 
 P_LOS_POINTS = {
     "rma": [(5.0, 1.5), (10.0, 1.5), (100.0, 1.5), (1000.0, 1.5), (5000.0, 1.5)],
@@ -434,7 +498,8 @@ def data_lines():
                             f_mhz=f, d_m=d, h_tx_m=hb, h_rx_m=hm, los="*", environment=env))
 
     out.append("\n# 3GPP TR 38.901 Table 7.4.1-1 (RMa h = 5 m, W = 20 m; UMa/UMi h_E = 1 m), LOS, NLOS"
-               " and the\n# LOS-probability weighted mean in dB; the environment does not apply.")
+               " and the median\n# of their mixture (LOS with the probability of Table 7.4.2-1,"
+               " each with its sigma_SF); the\n# environment does not apply.")
     for sc, points in TR38901_POINTS.items():
         for f, d, hb, hu in points:
             for los in ("los", "nlos", "probabilistic"):
@@ -442,6 +507,27 @@ def data_lines():
                 out.append(case("path_loss_db", f"{loss:.10f}", TOLERANCE_DB,
                                 model=f"3gpp-38901-{sc}", f_mhz=f, d_m=d, h_tx_m=hb, h_rx_m=hu,
                                 los=los, environment="*"))
+
+    out.append("\n# TR 38.901: the loss not exceeded at a fraction q of locations: L + sigma_SF"
+               " Phi^-1(q) for LOS\n# and NLOS (Table 7.4.1-1 sigma_SF), the mixture's quantile for"
+               " probabilistic; the path loss plus\n# the model's location margin.")
+    for sc, points in TR38901_POINTS.items():
+        for f, d, hb, hu in points:
+            for q in QUANTILES:
+                for los in ("los", "nlos", "probabilistic"):
+                    loss = tr38901_db(sc, los, d, hb, hu, f / 1000.0, q)
+                    out.append(case("loss_not_exceeded_db", f"{loss:.10f}", TOLERANCE_DB,
+                                    model=f"3gpp-38901-{sc}", f_mhz=f, d_m=d, h_tx_m=hb,
+                                    h_rx_m=hu, los=los, location_probability=q))
+
+    out.append("\n# The mixture's median minus the LOS-probability weighted mean in dB (covsim's"
+               " combination\n# before), where the difference is largest over d_2D = 10, 15, ..."
+               " 5000 m (mixture_extremes()).")
+    for sc, f, d, hb, hu in MEAN_DIFFERENCE_POINTS:
+        diff = tr38901_db(sc, "probabilistic", d, hb, hu, f / 1000.0) - \
+            tr38901_weighted_mean_db(sc, d, hb, hu, f / 1000.0)
+        out.append(case("mixture_median_minus_weighted_mean_db", f"{diff:.10f}", TOLERANCE_DB,
+                        model=f"3gpp-38901-{sc}", f_mhz=f, d_m=d, h_tx_m=hb, h_rx_m=hu))
 
     out.append("\n# TR 38.901 Table 7.4.2-1 LOS probability (exactly 1 up to 10 m, RMa, or 18 m).")
     for sc, points in P_LOS_POINTS.items():
@@ -519,6 +605,20 @@ HEADER = """\
 """
 
 
+def mixture_extremes():
+    """Prints, per setup of MEAN_DIFFERENCE_POINTS, the smallest and largest difference between
+    the mixture's median and the weighted mean over d_2D = 10, 15, ... 5000 m."""
+    print("\n# mixture median - weighted mean in dB (min at d, max at d)")
+    setups = sorted({(sc, f, hb, hu) for sc, f, d, hb, hu in MEAN_DIFFERENCE_POINTS})
+    for sc, f, hb, hu in setups:
+        diffs = [(tr38901_db(sc, "probabilistic", d, hb, hu, f / 1000.0)
+                  - tr38901_weighted_mean_db(sc, d, hb, hu, f / 1000.0), d)
+                 for d in range(10, 5001, 5)]
+        lo, hi = min(diffs), max(diffs)
+        print(f"{sc} {f:g} MHz h_BS {hb:g} m h_UT {hu:g} m: {lo[0]:+.3f} dB at {lo[1]} m,"
+              f" {hi[0]:+.3f} dB at {hi[1]} m")
+
+
 def main():
     lines = data_lines()
     DATA_FILE.write_text(HEADER + "\n" + "\n".join(lines) + "\n")
@@ -533,6 +633,8 @@ def main():
           f"dB-weighted={weighted_db(p, l_los, l_nlos):.4f} "
           f"power-weighted={power_weighted_db(p, l_los, l_nlos):.4f} "
           f"(NLOS - power-weighted = {l_nlos - power_weighted_db(p, l_los, l_nlos):.2f} dB)")
+
+    mixture_extremes()
 
     print("\n# cross-checks against numbers published elsewhere")
     # sdr (mhostetter.github.io/sdr) documents free_space_path_loss(1e3, 1e9) = 92.44778322188337.
