@@ -205,11 +205,19 @@ std::optional<MapStyle> map_style(std::string_view metric, const StyleContext& c
             s.classes.push_back(
                 {static_cast<double>(i), palette[i % palette.size()], context.sector_labels[i]});
         }
+        // The legend names the first sectors of each colour by their site and sector ids (the
+        // Sectors layer's), as Identify names a cell's sector.
         const std::size_t shown = std::min(palette.size(), context.sector_labels.size());
         for (std::size_t i = 0; i < shown; ++i) {
-            s.legend.push_back({static_cast<double>(i), palette[i],
-                                fmt::format("sectors {}, {}, {}, ...", i, i + palette.size(),
-                                            i + 2 * palette.size())});
+            std::string label;
+            for (std::size_t k = i; k < context.sector_labels.size() && k < i + 3 * palette.size();
+                 k += palette.size()) {
+                label += (label.empty() ? "" : ", ") + context.sector_labels[k];
+            }
+            if (i + 3 * palette.size() < context.sector_labels.size()) {
+                label += ", ...";
+            }
+            s.legend.push_back({static_cast<double>(i), palette[i], label});
         }
     }
     return s;

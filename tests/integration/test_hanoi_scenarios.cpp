@@ -135,9 +135,10 @@ TEST(HanoiScenarios, Universal2030ServesTheRuralDistricts) {
     ASSERT_EQ(served_2030.size(), 30u);
     const double total_2025 = std::accumulate(served_2025.begin(), served_2025.end(), 0.0);
     const double total_2030 = std::accumulate(served_2030.begin(), served_2030.end(), 0.0);
-    // 15 % of the city more: 17 % at 250 m since the probabilistic LOS loss is the LOS/NLOS
-    // mixture's median, which serves more people in 2025 (less far interference) than the mean.
-    EXPECT_GT(total_2030, total_2025 + 0.15 * 8053663.0);
+    // More than 18 % of the city more: 77.1 % served in 2025 and 97.2 % in 2030 at 250 m (the
+    // LOS/NLOS mixture's median loss, rank adaptation and the cyclic prefix).
+    EXPECT_GT(total_2030, total_2025 + 0.18 * 8053663.0)
+        << "2025 " << total_2025 / 8053663.0 << ", 2030 " << total_2030 / 8053663.0;
     const auto codes = census(); // the same order as the results' district dimension
     std::size_t i = 0;
     for (const auto& [code, people] : codes) {

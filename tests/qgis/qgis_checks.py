@@ -259,7 +259,7 @@ def check_maps(out: pathlib.Path, _work: pathlib.Path) -> int:
                 ck.expect(ok, f"{where}: colour table does not cycle through the palette")
             if metric in ("covered", "served", "serving_layer"):
                 ck.expect(band.DataType == gdal.GDT_Byte, f"{where}: not Byte")
-            ck.expect(band.GetDescription() == metric, f"{where}: band description {band.GetDescription()}")
+            ck.expect(band.GetDescription() == tif.stem, f"{where}: band description {band.GetDescription()}")
             if metric in CATEGORIES or metric in ("serving_layer", "best_server"):
                 # Categories outside QGIS: the colour table and names (in the .aux.xml side-car).
                 # GDAL 3.6's GeoTIFF driver reads the side-car lazily, and GetCategoryNames()
@@ -575,7 +575,9 @@ def check_themes(out: pathlib.Path, work: pathlib.Path) -> int:
     collection = project.mapThemeCollection()
     model = QgsLayerTreeModel(root)
     wanted_all = set()
-    for group in root.children()[1:]:
+    # The scenarios' groups (not the hidden group of --web-tiles' XYZ layers).
+    scenario_groups = [g for g in root.children()[1:] if g.name() != "web tiles"]
+    for group in scenario_groups:
         sectors = group.children()[0].layer()
         wanted = expected_themes(project, group)
         wanted_all |= set(wanted)
@@ -595,12 +597,12 @@ def check_themes(out: pathlib.Path, work: pathlib.Path) -> int:
             if style:
                 ck.expect(layer.styleManager().currentStyle() == style,
                           f"{name}: the districts are in style {layer.styleManager().currentStyle()}")
-            others = [g for g in root.children()[1:] if g is not group]
+            others = [g for g in scenario_groups if g is not group]
             ck.expect(all(not g.itemVisibilityChecked() for g in others), f"{name}: another scenario shown")
     ck.expect(set(collection.mapThemes()) == wanted_all,
               f"themes {sorted(set(collection.mapThemes()) ^ wanted_all)} unexpected or missing")
     # The borders draw over the map of a theme: render the RSRP theme of the last scenario.
-    group = root.children()[-1]
+    group = scenario_groups[-1]
     name = f"{group.name()}: RSRP (dBm)"
     layers = [l for l in root.layerOrder() if l in collection.mapThemeVisibleLayers(name)]
     rsrp = [l for l in layers if isinstance(l, QgsRasterLayer)]
