@@ -54,4 +54,22 @@ void finish_text(std::ofstream& out, AtomicFile& f) {
     f.commit();
 }
 
+void write_text_file(const std::filesystem::path& path, const std::string& text) {
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out << text;
+    out.close();
+    if (!out) {
+        throw Error(ErrorCode::io, fmt::format("cannot write '{}'", path.string()));
+    }
+}
+
+void make_directories(const std::filesystem::path& dir) {
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    if (ec) {
+        throw Error(ErrorCode::io,
+                    fmt::format("cannot create directory '{}': {}", dir.string(), ec.message()));
+    }
+}
+
 } // namespace covsim::io

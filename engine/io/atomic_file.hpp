@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <string>
 
 namespace covsim::io {
 
@@ -33,5 +34,10 @@ private:
 // closed and committed.
 std::ofstream open_text(const AtomicFile& f);
 void finish_text(std::ofstream& out, AtomicFile& f);
+
+// `text` into the file at `path` (e.g. an AtomicFile's temp_path()), replacing it; and a
+// directory with its parents. Both throw covsim::Error(io) naming the path.
+void write_text_file(const std::filesystem::path& path, const std::string& text);
+void make_directories(const std::filesystem::path& dir);
 
 } // namespace covsim::io

@@ -328,6 +328,24 @@ TransformPtr make_transform(const OGRSpatialReference& from, const OGRSpatialRef
     return t;
 }
 
+std::array<double, 4> grid_extent_in(const Grid& g, const OGRSpatialReference& to) {
+    const TransformPtr transform = make_transform(srs_from_wkt(g.crs_wkt), to);
+    std::vector<double> xs;
+    std::vector<double> ys;
+    constexpr int steps = 32;
+    for (int i = 0; i <= steps; ++i) {
+        const double f = static_cast<double>(i) / steps;
+        const double ex = g.origin_x_m + f * (g.east_m() - g.origin_x_m);
+        const double ey = g.south_m() + f * (g.origin_y_m - g.south_m());
+        xs.insert(xs.end(), {ex, ex, g.origin_x_m, g.east_m()});
+        ys.insert(ys.end(), {g.origin_y_m, g.south_m(), ey, ey});
+    }
+    transform->Transform(xs.size(), xs.data(), ys.data());
+    const auto [min_x, max_x] = std::minmax_element(xs.begin(), xs.end());
+    const auto [min_y, max_y] = std::minmax_element(ys.begin(), ys.end());
+    return {*min_x, *min_y, *max_x, *max_y};
+}
+
 int utm_epsg(double lon_deg, double lat_deg) {
     int zone = static_cast<int>(std::floor((lon_deg + 180.0) / 6.0)) + 1;
     zone = std::clamp(zone, 1, 60);

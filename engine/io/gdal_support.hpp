@@ -6,6 +6,7 @@
 #include "core/geometry.hpp"
 #include "core/grid.hpp"
 
+#include <array>
 #include <cstdint>
 #include <filesystem>
 #include <gdal_priv.h>
@@ -83,6 +84,10 @@ using TransformPtr = std::unique_ptr<OGRCoordinateTransformation, CoordinateTran
 
 // A transformation between two CRSs; throws covsim::Error(input_data) when PROJ has none.
 TransformPtr make_transform(const OGRSpatialReference& from, const OGRSpatialReference& to);
+
+// The grid's extent in `to`: {min x, min y, max x, max y} of 33 points along each edge of its
+// rectangle (the edges curve in another CRS).
+std::array<double, 4> grid_extent_in(const Grid& g, const OGRSpatialReference& to);
 
 // EPSG code of the WGS 84 / UTM zone containing (lon, lat): 326zz north, 327zz south.
 int utm_epsg(double lon_deg, double lat_deg);

@@ -295,20 +295,7 @@ std::size_t write_xyz_tiles(const std::filesystem::path& dir, const RgbaImage& i
     OGRSpatialReference mercator = make_srs();
     mercator.importFromEPSG(3857);
     const std::string mercator_wkt = to_wkt(mercator);
-    const TransformPtr to_mercator = make_transform(srs_from_wkt(g.crs_wkt), mercator);
-    std::vector<double> xs;
-    std::vector<double> ys;
-    constexpr int steps = 32;
-    for (int i = 0; i <= steps; ++i) {
-        const double f = static_cast<double>(i) / steps;
-        const double ex = g.origin_x_m + f * (g.east_m() - g.origin_x_m);
-        const double ey = g.south_m() + f * (g.origin_y_m - g.south_m());
-        xs.insert(xs.end(), {ex, ex, g.origin_x_m, g.east_m()});
-        ys.insert(ys.end(), {g.origin_y_m, g.south_m(), ey, ey});
-    }
-    to_mercator->Transform(xs.size(), xs.data(), ys.data());
-    const auto [min_x, max_x] = std::minmax_element(xs.begin(), xs.end());
-    const auto [min_y, max_y] = std::minmax_element(ys.begin(), ys.end());
+    const auto [min_x, min_y, max_x, max_y] = grid_extent_in(g, mercator);
 
     // One warp per row of tiles (bounded memory, one transformer set-up per row), then the row
     // is cut into tiles.
@@ -321,10 +308,10 @@ std::size_t write_xyz_tiles(const std::filesystem::path& dir, const RgbaImage& i
             return std::clamp(static_cast<long>(std::floor(offset_m / tile_m)), 0L,
                               static_cast<long>(tiles) - 1);
         };
-        const long x0 = tile_index(*min_x + web_mercator_half_m);
-        const long x1 = tile_index(*max_x + web_mercator_half_m);
-        const long y0 = tile_index(web_mercator_half_m - *max_y);
-        const long y1 = tile_index(web_mercator_half_m - *min_y);
+        const long x0 = tile_index(min_x + web_mercator_half_m);
+        const long x1 = tile_index(max_x + web_mercator_half_m);
+        const long y0 = tile_index(web_mercator_half_m - max_y);
+        const long y1 = tile_index(web_mercator_half_m - min_y);
         const int row_width = static_cast<int>(x1 - x0 + 1) * tile_px;
         std::unique_ptr<RgbaWarper> warper;
         for (long ty = y0; ty <= y1; ++ty) {

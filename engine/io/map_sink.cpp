@@ -2,6 +2,7 @@
 
 #include "core/error.hpp"
 #include "core/parallel.hpp"
+#include "io/atomic_file.hpp"
 #include "io/map_styles.hpp"
 #include "io/web_viewer.hpp"
 
@@ -128,24 +129,6 @@ RgbaImage render(const Raster<T>& raster, const MapStyle& style) {
         }
     }
     return image;
-}
-
-void write_text_file(const std::filesystem::path& path, const std::string& text) {
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    out << text;
-    out.close();
-    if (!out) {
-        throw Error(ErrorCode::io, fmt::format("cannot write '{}'", path.string()));
-    }
-}
-
-void make_directories(const std::filesystem::path& dir) {
-    std::error_code ec;
-    std::filesystem::create_directories(dir, ec);
-    if (ec) {
-        throw Error(ErrorCode::io,
-                    fmt::format("cannot create directory '{}': {}", dir.string(), ec.message()));
-    }
 }
 
 } // namespace

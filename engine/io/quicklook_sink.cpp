@@ -2,6 +2,7 @@
 
 #include "core/error.hpp"
 #include "core/result_table.hpp"
+#include "io/atomic_file.hpp"
 #include "io/gdal_support.hpp"
 #include "io/geotiff_writer.hpp"
 #include "io/map_styles.hpp"
@@ -429,12 +430,7 @@ Canvas render_batch_chart(const std::vector<ChartPoint>& points) {
 
 void write_quicklook(const std::filesystem::path& out_dir, const ScenarioResult& result) {
     const std::filesystem::path dir = out_dir / "maps" / result.scenario->name;
-    std::error_code ec;
-    std::filesystem::create_directories(dir, ec);
-    if (ec) {
-        throw Error(ErrorCode::io,
-                    fmt::format("cannot create directory '{}': {}", dir.string(), ec.message()));
-    }
+    make_directories(dir);
     const Canvas canvas = render_quicklook(result);
     AtomicFile png(dir / "quicklook.png");
     write_png(png.temp_path(), canvas.width, canvas.height, canvas.rgba);

@@ -70,22 +70,9 @@ constexpr const char* sector_fields =
 
 // The grid's extent in WGS 84 (west, south, east, north), from points along its edges.
 std::array<double, 4> bounds_deg(const Grid& g) {
-    const TransformPtr to_wgs84 = make_transform(srs_from_wkt(g.crs_wkt), wgs84());
-    std::vector<double> xs;
-    std::vector<double> ys;
-    constexpr int steps = 32;
-    for (int i = 0; i <= steps; ++i) {
-        const double f = static_cast<double>(i) / steps;
-        const double ex = g.origin_x_m + f * (g.east_m() - g.origin_x_m);
-        const double ey = g.south_m() + f * (g.origin_y_m - g.south_m());
-        xs.insert(xs.end(), {ex, ex, g.origin_x_m, g.east_m()});
-        ys.insert(ys.end(), {g.origin_y_m, g.south_m(), ey, ey});
-    }
-    to_wgs84->Transform(xs.size(), xs.data(), ys.data());
-    const auto [west, east] = std::minmax_element(xs.begin(), xs.end());
-    const auto [south, north] = std::minmax_element(ys.begin(), ys.end());
     auto round7 = [](double v) { return std::round(v * 1e7) / 1e7; }; // about 1 cm
-    return {round7(*west), round7(*south), round7(*east), round7(*north)};
+    const auto [west, south, east, north] = grid_extent_in(g, wgs84());
+    return {round7(west), round7(south), round7(east), round7(north)};
 }
 
 Json legend_json(const std::vector<StyleClass>& entries) {
@@ -96,30 +83,12 @@ Json legend_json(const std::vector<StyleClass>& entries) {
     return legend;
 }
 
-void make_directories(const std::filesystem::path& dir) {
-    std::error_code ec;
-    std::filesystem::create_directories(dir, ec);
-    if (ec) {
-        throw Error(ErrorCode::io,
-                    fmt::format("cannot create directory '{}': {}", dir.string(), ec.message()));
-    }
-}
-
 void copy_one(const std::filesystem::path& from, const std::filesystem::path& to) {
     std::error_code ec;
     std::filesystem::copy_file(from, to, std::filesystem::copy_options::overwrite_existing, ec);
     if (ec) {
         throw Error(ErrorCode::io, fmt::format("cannot copy '{}' to '{}': {}", from.string(),
                                                to.string(), ec.message()));
-    }
-}
-
-void write_text(const std::filesystem::path& path, const std::string& text) {
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    out << text;
-    out.close();
-    if (!out) {
-        throw Error(ErrorCode::io, fmt::format("cannot write '{}'", path.string()));
     }
 }
 
@@ -139,7 +108,7 @@ void copy_leaflet(const std::filesystem::path& dir) {
     for (const std::filesystem::path& image : images) {
         copy_one(image, dir / "images" / image.filename());
     }
-    write_text(dir / "LICENSE", leaflet_licence);
+    write_text_file(dir / "LICENSE", leaflet_licence);
 }
 
 // One layer of a GeoPackage as RFC 7946 GeoJSON (WGS 84, 6 decimals: 0.1 m), with `fields`,
@@ -310,7 +279,7 @@ void WebViewerSink::save_scenarios(const std::filesystem::path& path) const {
                         {"sector_min_zoom", s.sector_min_zoom},
                         {"maps", maps}});
     }
-    write_text(path, list.dump(1) + "\n");
+    write_text_file(path, list.dump(1) + "\n");
 }
 
 void WebViewerSink::append(const std::filesystem::path& path) {
