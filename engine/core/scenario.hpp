@@ -34,6 +34,10 @@ struct StudyAreaSpec {
     double resolution_m = 50.0;
     std::filesystem::path dem_path;        // ground elevation (any GDAL raster); empty: flat
     std::filesystem::path land_cover_path; // ESA WorldCover classes; empty: none
+    // People per person of the population source, per district type: the growth from the
+    // source's date (e.g. the 2019 census) to the scenario's year. Applied after the districts
+    // are scaled to population_field.
+    PerDistrictType<double> population_growth = {1.0, 1.0, 1.0};
 
     // Scenarios whose specs are equal describe the same study area and share one loaded copy:
     // every member takes part, so a member added later cannot be forgotten here.
@@ -201,6 +205,9 @@ struct Scenario {
     std::string base_name; // the name of the scenario file's [scenario] (or its file name)
     std::vector<SweepSetting> sweep; // empty: not a sweep variant
     std::string description;
+    // The year the scenario describes ([scenario] year); dates its published maps. Unset: the
+    // year in its name, else the year of the run (io/stac_catalog).
+    std::optional<int> year;
     std::filesystem::path source_path; // the scenario file
     // Its text, recorded with the results; for a scenario that extends another or a sweep
     // variant, the resolved scenario (every file merged, the variant's values set).

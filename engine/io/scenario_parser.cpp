@@ -1033,6 +1033,7 @@ Scenario interpret_scenario(const toml::table& root, const std::filesystem::path
             }
         }
         sc.description = r.string("description").value_or("");
+        sc.year = r.integer("year", 1900, 2199);
         r.finish();
     }
     if (sc.name.empty()) {
@@ -1066,6 +1067,7 @@ Scenario interpret_scenario(const toml::table& root, const std::filesystem::path
         s.name_ascii_field = r.string("name_ascii_field").value_or(s.name_ascii_field);
         s.type_field = r.string("type_field").value_or(s.type_field);
         s.population_field = r.string("population_field").value_or("");
+        r.per_type("population_growth", s.population_growth, 0.1, 10.0, "");
         s.crs = r.string("crs").value_or("");
         if (auto v = r.number("resolution_m", 0.5, 10000.0, "m")) {
             s.resolution_m = *v;

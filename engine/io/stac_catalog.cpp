@@ -329,7 +329,7 @@ void write_stac_catalog(const fs::path& out_dir, const std::vector<PublishedScen
     ordered_json links = ordered_json::array({link("root", "./catalog.json", "covsim results")});
     for (const PublishedScenario& sc : scenarios) {
         const fs::path child = write_scenario_catalog(
-            out_dir, sc, run, scenario_year(sc.name).value_or(fallback_year));
+            out_dir, sc, run, sc.year.value_or(scenario_year(sc.name).value_or(fallback_year)));
         links.push_back(link("child", relative_href(child, out_dir), sc.name));
     }
     ordered_json root{{"type", "Catalog"},

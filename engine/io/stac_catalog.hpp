@@ -31,6 +31,7 @@ namespace covsim::io {
 struct PublishedScenario {
     std::string name;
     std::string description;
+    std::optional<int> year;       // [scenario] year, when given
     std::vector<InputFile> inputs; // with their SHA-256 (remote inputs have none)
     std::string input_checksum;
 };

@@ -237,6 +237,30 @@ Raster<std::uint8_t> load_land_cover(const StudyAreaSpec& spec, const StudyArea&
     return classes;
 }
 
+// Grows the people of each district by its type's factor ([study_area] population_growth): from
+// the population source's date to the scenario's year.
+void grow_population(StudyArea& area, const PerDistrictType<double>& growth) {
+    if (growth == PerDistrictType<double>{1.0, 1.0, 1.0}) {
+        return;
+    }
+    double before = 0.0;
+    double after = 0.0;
+    for (std::size_t i = 0; i < area.population.values.size(); ++i) {
+        const std::int16_t d = area.district_index.values[i];
+        if (d == no_district) {
+            continue;
+        }
+        double& people = area.population.values[i];
+        before += people;
+        people *=
+            growth[static_cast<std::size_t>(area.districts[static_cast<std::size_t>(d)].type)];
+        after += people;
+    }
+    spdlog::info("population: grown by {:g} (urban_district), {:g} (town), {:g} "
+                 "(rural_district) from {:.0f} to {:.0f} people ([study_area] population_growth)",
+                 growth[0], growth[1], growth[2], before, after);
+}
+
 } // namespace
 
 LoadedDistricts load_districts(const StudyAreaSpec& spec) {
@@ -285,6 +309,7 @@ LoadedStudyArea load_study_area(const StudyAreaSpec& spec) {
     }
     out.population_outside_districts = check.outside;
     log_population_check(check, PopulationTolerance{});
+    grow_population(area, spec.population_growth);
 
     out.inputs.push_back({"districts", spec.districts_path});
     out.inputs.push_back({"population", spec.population_path});

@@ -273,7 +273,8 @@ std::string exception_message() {
 void publish_batch(const std::vector<Variant>& variants, const OutputDirectory& out) {
     std::vector<io::PublishedScenario> published;
     for (const Variant& v : variants) {
-        published.push_back({v.scenario->name, v.scenario->description, v.inputs, v.checksum});
+        published.push_back(
+            {v.scenario->name, v.scenario->description, v.scenario->year, v.inputs, v.checksum});
     }
     io::write_stac_catalog(out.path(), published,
                            RunInfo{std::string(version()), std::string(git_commit()), {}, 0},

@@ -70,6 +70,10 @@ TEST(Publication, TheYearOfAScenarioComesFromItsName) {
 TEST(Publication, ARunIsACatalogOfItsMapsAndAPackageOfItsTables) {
     covsim::test::TempDir dir;
     write_inputs(dir.path());
+    // The sweep's variants are dated by its [scenario] year, not by the run.
+    std::string sweep = read_text(dir / "sweep.toml");
+    sweep.replace(sweep.find("name = \"tiny-sweep\""), 0, "year = 2031\n");
+    covsim::test::write_text(dir / "sweep.toml", sweep);
     const auto r = run_covsim({"run", "good.toml", "sweep.toml", "--out", "out"}, dir.path());
     ASSERT_EQ(r.exit_code, 0) << r.err;
     const auto c = check(dir / "out", {"--resource", "summary", "--resource", "summary-city",
@@ -96,6 +100,7 @@ TEST(Publication, ARunIsACatalogOfItsMapsAndAPackageOfItsTables) {
         read_json(dir / "out" / "maps" / "tiny-sweep" / "rsrp=-110,n78=40" / "covered.json");
     EXPECT_EQ(nested["links"][0]["href"], "../../../catalog.json");
     EXPECT_EQ(nested["assets"]["data"]["raster:bands"][0]["data_type"], "uint8");
+    EXPECT_EQ(nested["properties"]["start_datetime"], "2031-01-01T00:00:00Z");
 
     const json package = read_json(dir / "out" / "datapackage.json");
     ASSERT_EQ(package["resources"].size(), 3u);

@@ -298,6 +298,34 @@ dl_share = 0.75
     EXPECT_FALSE(s.ftth_offered(District{"017", "", "", DistrictType::rural_district, {}, {}}));
 }
 
+// [scenario] year and [study_area] population_growth (one factor, or one per district type).
+TEST_F(ScenarioParser, YearAndPopulationGrowth) {
+    const Scenario none = parse(study_area + layer);
+    EXPECT_FALSE(none.year.has_value());
+    EXPECT_EQ(none.study_area.population_growth, (PerDistrictType<double>{1.0, 1.0, 1.0}));
+    const Scenario s = parse("[scenario]\nyear = 2030\n" +
+                             replaced(study_area, "[study_area]\n",
+                                      "[study_area]\npopulation_growth = { urban_district = "
+                                      "1.1, rural_district = 1.3 }\n") +
+                             layer);
+    EXPECT_EQ(s.year, 2030);
+    EXPECT_EQ(s.study_area.population_growth, (PerDistrictType<double>{1.1, 1.0, 1.3}));
+    const Scenario one = parse(
+        replaced(study_area, "[study_area]\n", "[study_area]\npopulation_growth = 1.2\n") + layer);
+    EXPECT_EQ(one.study_area.population_growth, (PerDistrictType<double>{1.2, 1.2, 1.2}));
+    EXPECT_NE(error_of("[scenario]\nyear = 30\n" + study_area + layer)
+                  .find("[scenario] year must be in [1900, 2199], got 30"),
+              std::string::npos);
+    EXPECT_NE(error_of("[scenario]\nyear = \"2030\"\n" + study_area + layer)
+                  .find("[scenario] year must be an integer, got string \"2030\""),
+              std::string::npos);
+    EXPECT_NE(
+        error_of(replaced(study_area, "[study_area]\n", "[study_area]\npopulation_growth = 0\n") +
+                 layer)
+            .find("[study_area] population_growth must be in [0.1, 10], got 0"),
+        std::string::npos);
+}
+
 TEST_F(ScenarioParser, EconomicKeysAreCheckedToo) {
     EXPECT_NE(error_of(study_area + layer + "[demand]\nadoption = { urban = 0.5 }\n")
                   .find("unknown key 'urban' in [demand] adoption"),

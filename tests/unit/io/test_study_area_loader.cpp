@@ -105,6 +105,25 @@ TEST_F(StudyAreaLoader, CalibratesDistrictsToThePopulationField) {
     EXPECT_DOUBLE_EQ(*a.districts[1].census_population, 2000.0);
 }
 
+// population_growth multiplies each district's people by its type's factor, after the
+// calibration to the population field (which stays the census value).
+TEST_F(StudyAreaLoader, GrowsEachDistrictByItsTypesFactorAfterCalibrating) {
+    spec.population_field = "population";
+    spec.population_growth = {1.25, 1.0, 1.1}; // urban_district, town, rural_district
+    const io::LoadedStudyArea loaded = io::load_study_area(spec);
+    const StudyArea& a = loaded.area;
+    std::vector<double> sums(2, 0.0);
+    for (std::size_t i = 0; i < a.population.values.size(); ++i) {
+        if (a.district_index.values[i] >= 0) {
+            sums[static_cast<std::size_t>(a.district_index.values[i])] += a.population.values[i];
+        }
+    }
+    EXPECT_NEAR(sums[0], 1250.0, 1e-9); // West, urban: 1000 x 1.25
+    EXPECT_NEAR(sums[1], 2200.0, 1e-9); // East, rural: 2000 x 1.1
+    EXPECT_NEAR(loaded.population_scale[0], 1000.0 / 1200.0, 1e-12);
+    EXPECT_DOUBLE_EQ(*a.districts[0].census_population, 1000.0);
+}
+
 TEST_F(StudyAreaLoader, WarpsAGeographicRasterByPixelArea) {
     // The same people as a WGS 84 raster of 0.001 degree pixels, each holding density x area.
     OGRSpatialReference utm = io::make_srs();
