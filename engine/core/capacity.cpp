@@ -4,6 +4,7 @@
 #include "core/parallel.hpp"
 #include "core/traffic_steering.hpp"
 
+#include <algorithm>
 #include <map>
 #include <tbb/blocked_range.h>
 #include <tuple>
@@ -324,7 +325,53 @@ void serve_cells(const CapacityInput& in, Steered& st, const std::vector<double>
     }
 }
 
+ThroughputQuantiles quantiles_of(const std::vector<WeightedValue>& sample) {
+    return {weighted_quantile(sample, 0.1), weighted_quantile(sample, 0.5)};
+}
+
+// Step 4: the user throughput percentiles of the subscribers on radio, per district and for the
+// city, from the user-throughput map.
+void radio_throughput_percentiles(const CapacityInput& in, CapacityResult& out) {
+    const StudyArea& area = *in.coverage_input->area;
+    std::vector<std::vector<WeightedValue>> by_district(area.district_count());
+    std::vector<WeightedValue> city;
+    for (std::size_t i = 0; i < area.grid.cell_count(); ++i) {
+        const std::int16_t d = area.district_index.values[i];
+        if (d == no_district || in.ftth_district[static_cast<std::size_t>(d)] ||
+            in.coverage->maps.covered.values[i] != 1) {
+            continue;
+        }
+        const WeightedValue v{out.user_throughput_mbps.values[i], demand_at(in, i, d).subscribers};
+        by_district[static_cast<std::size_t>(d)].push_back(v);
+        city.push_back(v);
+    }
+    for (std::size_t d = 0; d < by_district.size(); ++d) {
+        out.districts[d].radio_user_throughput = quantiles_of(by_district[d]);
+    }
+    out.city_radio_user_throughput = quantiles_of(city);
+}
+
 } // namespace
+
+double weighted_quantile(std::vector<WeightedValue> sample, double q) {
+    double total = 0.0;
+    for (const WeightedValue& v : sample) {
+        total += v.weight;
+    }
+    if (!(total > 0.0)) {
+        return std::numeric_limits<double>::quiet_NaN();
+    }
+    std::sort(sample.begin(), sample.end(),
+              [](const WeightedValue& a, const WeightedValue& b) { return a.value < b.value; });
+    double cumulative = 0.0;
+    for (const WeightedValue& v : sample) {
+        cumulative += v.weight;
+        if (cumulative >= q * total) {
+            return v.value;
+        }
+    }
+    return sample.back().value;
+}
 
 CapacityResult compute_capacity(const CapacityInput& in) {
     check(in);
@@ -349,6 +396,7 @@ CapacityResult compute_capacity(const CapacityInput& in) {
     const std::vector<double> load_alone = loads_alone(in, out);
 
     serve_cells(in, st, load_alone, out);
+    radio_throughput_percentiles(in, out);
 
     out.sectors.assign(in.coverage_input->sectors.size(), SectorLoad{});
     for (std::size_t s = 0; s < out.sectors.size(); ++s) {

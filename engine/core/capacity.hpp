@@ -30,6 +30,7 @@
 #include "core/throughput.hpp"
 
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -61,6 +62,23 @@ struct SectorLoad {
     double assigned_people = 0.0;
 };
 
+// The busy-hour user throughput of the subscribers on radio (docs/capacity-and-cost.md,
+// "User throughput percentiles"): quantiles, weighted by subscribers, of the user throughput r of
+// the covered cells outside fibre districts. NaN where no subscriber is on radio.
+struct ThroughputQuantiles {
+    double p10_mbps = std::numeric_limits<double>::quiet_NaN();
+    double median_mbps = std::numeric_limits<double>::quiet_NaN();
+};
+
+struct WeightedValue {
+    double value = 0.0;
+    double weight = 0.0;
+};
+
+// The q-quantile of a weighted sample: the smallest value whose cumulative weight (values in
+// ascending order) reaches q times the total weight. NaN for an empty sample or no weight.
+double weighted_quantile(std::vector<WeightedValue> sample, double q);
+
 struct DistrictService {
     double subscribers = 0.0;
     double served_population = 0.0;
@@ -71,6 +89,7 @@ struct DistrictService {
     double fwa_subscriber_households = 0.0;   // homes subscribing through an FWA layer
     std::vector<double> people_by_options;    // [bitmask of options serving alone]
     std::vector<double> fwa_households_alone; // per layer: subscribing homes it serves alone
+    ThroughputQuantiles radio_user_throughput;
 };
 
 struct CapacityResult {
@@ -80,6 +99,7 @@ struct CapacityResult {
     std::vector<Raster<float>> layer_throughput_mbps; // peak throughput of each layer's server
     std::vector<SectorLoad> sectors;
     std::vector<DistrictService> districts;
+    ThroughputQuantiles city_radio_user_throughput;
     std::size_t option_count = 0;       // layers, then fibre: bit l is layer l, the last bit fibre
     std::uint64_t overloaded_cells = 0; // cells with rho >= 1
     int steering_iterations = 0;        // core/traffic_steering.hpp

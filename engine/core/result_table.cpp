@@ -15,7 +15,7 @@ double share(double part, double whole) {
 }
 
 // How a column's city value is formed from the districts'.
-enum class CityRule { sum, ratio_of_sums, city_cost };
+enum class CityRule { sum, ratio_of_sums, city_value };
 
 struct ColumnDef {
     const char* name;
@@ -24,7 +24,8 @@ struct ColumnDef {
     int decimals;
     std::function<double(std::size_t)> district;
     CityRule city = CityRule::sum;
-    // For ratio_of_sums: numerator and denominator columns; for city_cost: the city's value.
+    // For ratio_of_sums: numerator and denominator columns; for city_value: the city's value
+    // (costs, quantiles: not formed from the districts').
     const char* numerator = nullptr;
     const char* denominator = nullptr;
     std::function<double()> city_value = {};
@@ -91,53 +92,62 @@ std::vector<ColumnDef> definitions(const ScenarioResult& r) {
          [pop, served](std::size_t d) { return pop(d) - served(d); }},
         {"offered_traffic_mbps", "Mbit/s", "busy-hour traffic offered by the subscribers", 1,
          [&](std::size_t d) { return svc[d].offered_traffic_mbps; }},
+        {"radio_user_throughput_p10_mbps", "Mbit/s",
+         "10th percentile of the busy-hour user throughput of the subscribers on radio", 1,
+         [&](std::size_t d) { return svc[d].radio_user_throughput.p10_mbps; }, CityRule::city_value,
+         nullptr, nullptr, [&] { return r.capacity.city_radio_user_throughput.p10_mbps; }},
+        {"radio_user_throughput_median_mbps", "Mbit/s",
+         "median busy-hour user throughput of the subscribers on radio", 1,
+         [&](std::size_t d) { return svc[d].radio_user_throughput.median_mbps; },
+         CityRule::city_value, nullptr, nullptr,
+         [&] { return r.capacity.city_radio_user_throughput.median_mbps; }},
         {"ftth_homes_passed", "1", "homes passed by fibre", 0,
          [&](std::size_t d) { return svc[d].ftth_households; }},
         {"fwa_subscriber_homes", "1", "homes subscribing through fixed wireless access", 0,
          [&](std::size_t d) { return svc[d].fwa_subscriber_households; }},
         {"capex_usd", "USD", "investment in year 0", 0,
-         [&](std::size_t d) { return cost[d].money.capex_usd; }, CityRule::city_cost, nullptr,
+         [&](std::size_t d) { return cost[d].money.capex_usd; }, CityRule::city_value, nullptr,
          nullptr, [&] { return city.money.capex_usd; }},
         {"opex_usd_per_year", "USD/year", "running cost per year", 0,
-         [&](std::size_t d) { return cost[d].money.opex_usd_per_year; }, CityRule::city_cost,
+         [&](std::size_t d) { return cost[d].money.opex_usd_per_year; }, CityRule::city_value,
          nullptr, nullptr, [&] { return city.money.opex_usd_per_year; }},
         {"npv_usd", "USD", "net present value of the costs over the horizon", 0,
-         [&](std::size_t d) { return cost[d].npv_usd; }, CityRule::city_cost, nullptr, nullptr,
+         [&](std::size_t d) { return cost[d].npv_usd; }, CityRule::city_value, nullptr, nullptr,
          [&] { return city.npv_usd; }},
         {"annualised_cost_usd", "USD/year", "annualised cost (NPV / annuity factor)", 0,
-         [&](std::size_t d) { return cost[d].annualised_usd; }, CityRule::city_cost, nullptr,
+         [&](std::size_t d) { return cost[d].annualised_usd; }, CityRule::city_value, nullptr,
          nullptr, [&] { return city.annualised_usd; }},
         {"cost_per_subscriber_usd_per_month", "USD/month",
          "annualised cost per subscriber and month", 2,
-         [&](std::size_t d) { return cost[d].per_subscriber_usd_per_month; }, CityRule::city_cost,
+         [&](std::size_t d) { return cost[d].per_subscriber_usd_per_month; }, CityRule::city_value,
          nullptr, nullptr, [&] { return city.per_subscriber_usd_per_month; }},
         {"cost_per_covered_person_usd_per_month", "USD/month",
          "annualised cost per person covered by radio or passed by fibre, per month", 2,
          [&](std::size_t d) { return cost[d].per_reached_person_usd_per_month; },
-         CityRule::city_cost, nullptr, nullptr,
+         CityRule::city_value, nullptr, nullptr,
          [&] { return city.per_reached_person_usd_per_month; }},
         {"cost_per_served_person_usd_per_month", "USD/month",
          "annualised cost per served person and month", 2,
          [&](std::size_t d) { return cost[d].per_served_person_usd_per_month; },
-         CityRule::city_cost, nullptr, nullptr,
+         CityRule::city_value, nullptr, nullptr,
          [&] { return city.per_served_person_usd_per_month; }},
         {"affordability_share_of_gni", "1",
          "cost per subscriber and month / monthly GNI per capita", 4,
-         [&](std::size_t d) { return cost[d].affordability; }, CityRule::city_cost, nullptr,
+         [&](std::size_t d) { return cost[d].affordability; }, CityRule::city_value, nullptr,
          nullptr, [&] { return city.affordability; }},
         {"affordable", "1",
          "1 when affordability_share_of_gni is at most the threshold and served_share reaches "
          "the target served share",
          0, [&, verdict](std::size_t d) { return verdict(d) == "affordable" ? 1.0 : 0.0; },
-         CityRule::city_cost, nullptr, nullptr,
+         CityRule::city_value, nullptr, nullptr,
          [&, city_verdict] { return city_verdict() == "affordable" ? 1.0 : 0.0; }},
         {"cheapest_mix_cost_per_subscriber_usd_per_month", "USD/month",
          "cost per subscriber and month of the cheapest mix meeting the target served share", 2,
          [&](std::size_t d) { return cost[d].cheapest_mix_per_subscriber_usd_per_month; },
-         CityRule::city_cost, nullptr, nullptr,
+         CityRule::city_value, nullptr, nullptr,
          [] { return std::numeric_limits<double>::quiet_NaN(); }},
         {"cheapest_mix_served_share", "1", "share of the people the cheapest mix serves", 4,
-         [&](std::size_t d) { return cost[d].cheapest_mix_served_share; }, CityRule::city_cost,
+         [&](std::size_t d) { return cost[d].cheapest_mix_served_share; }, CityRule::city_value,
          nullptr, nullptr, [] { return std::numeric_limits<double>::quiet_NaN(); }},
     };
 }
@@ -203,7 +213,7 @@ std::vector<double> city_values(const ScenarioResult& result, const std::vector<
         case CityRule::ratio_of_sums:
             out.push_back(share(sum_of(defs[i].numerator), sum_of(defs[i].denominator)));
             break;
-        case CityRule::city_cost:
+        case CityRule::city_value:
             out.push_back(defs[i].city_value());
             break;
         }

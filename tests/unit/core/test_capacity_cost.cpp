@@ -5,6 +5,7 @@
 #include "core/propagation/p2109.hpp"
 #include "core/propagation/registry.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <gtest/gtest.h>
 
@@ -176,6 +177,42 @@ TEST(Capacity, FibreServesItsDistrictWithoutLoadingTheRadio) {
     EXPECT_FLOAT_EQ(r.throughput_mbps.at(5, 5), 300.0f);
     // Both options alone serve everybody: bits 0 (layer) and 1 (fibre).
     EXPECT_NEAR(r.districts[0].people_by_options[3], 1000.0, 1e-9);
+}
+
+// The inverse of the weighted distribution function: the smallest value whose cumulative weight
+// reaches q of the total.
+TEST(Capacity, WeightedQuantileByHand) {
+    const std::vector<WeightedValue> sample{{30.0, 1.0}, {10.0, 1.0}, {20.0, 2.0}};
+    EXPECT_DOUBLE_EQ(weighted_quantile(sample, 0.1), 10.0);
+    EXPECT_DOUBLE_EQ(weighted_quantile(sample, 0.25), 10.0); // 1 of 4 reached at 10
+    EXPECT_DOUBLE_EQ(weighted_quantile(sample, 0.5), 20.0);
+    EXPECT_DOUBLE_EQ(weighted_quantile(sample, 0.75), 20.0);
+    EXPECT_DOUBLE_EQ(weighted_quantile(sample, 0.8), 30.0);
+    EXPECT_TRUE(std::isnan(weighted_quantile({}, 0.5)));
+    EXPECT_TRUE(std::isnan(weighted_quantile({{5.0, 0.0}}, 0.5)));
+}
+
+// Noise at -60 dBm per RE puts the SINR at 6-26 dB: the user throughput falls towards the
+// corners. Every cell holds 5 subscribers, so the 10th percentile is the 10th slowest cell's
+// throughput and the median the 50th's; the city's are the district's. A fibre district has
+// nobody on radio.
+TEST(Capacity, RadioUserThroughputPercentilesOfTheSubscribers) {
+    OneCell c(0.005, 10.0, -60.0);
+    const CapacityResult r = compute_capacity(c.capacity_input);
+    std::vector<double> rates(r.user_throughput_mbps.values.begin(),
+                              r.user_throughput_mbps.values.end());
+    std::sort(rates.begin(), rates.end());
+    ASSERT_EQ(rates.size(), 100u);
+    const ThroughputQuantiles& q = r.districts[0].radio_user_throughput;
+    EXPECT_DOUBLE_EQ(q.p10_mbps, rates[9]);
+    EXPECT_DOUBLE_EQ(q.median_mbps, rates[49]);
+    EXPECT_LT(q.p10_mbps, q.median_mbps);
+    EXPECT_DOUBLE_EQ(r.city_radio_user_throughput.median_mbps, q.median_mbps);
+
+    c.capacity_input.ftth_district = {true};
+    const CapacityResult fibre = compute_capacity(c.capacity_input);
+    EXPECT_TRUE(std::isnan(fibre.districts[0].radio_user_throughput.median_mbps));
+    EXPECT_TRUE(std::isnan(fibre.city_radio_user_throughput.p10_mbps));
 }
 
 // A second layer on the same site: a thin carrier (2.5 MHz, R = 11 Mbit/s) with the higher
