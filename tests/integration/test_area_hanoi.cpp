@@ -162,7 +162,8 @@ TEST(AreaHanoi, PreparesTheRealBoundariesAndTheCensusInOneCommand) {
 }
 
 // The shipped 2020 scenario with its [study_area] swapped for the prepared one (at 250 m to
-// keep the test fast): the city's 8,053,663 people, every district at its census count.
+// keep the test fast, and not grown to 2020): the city's 8,053,663 people, every district at its
+// census count.
 TEST(AreaHanoi, TheShippedScenarioRunsOnThePreparedArea) {
     COVSIM_USES_SHARED_DATA(boundaries);
     COVSIM_USES_SHARED_DATA(census_table);
@@ -175,7 +176,7 @@ TEST(AreaHanoi, TheShippedScenarioRunsOnThePreparedArea) {
                    "\"\n[scenario]\nname = \"hanoi-4g-2020-real\"\n[study_area]\n"
                    "districts = \"hanoi/districts.gpkg\"\nname_field = \"name\"\n"
                    "population = \"hanoi/population.tif\"\ncrs = \"EPSG:32648\"\n"
-                   "dem = \"hanoi/dem.tif\"\nresolution_m = 250\n");
+                   "dem = \"hanoi/dem.tif\"\nresolution_m = 250\npopulation_growth = 1\n");
     const auto r =
         run_covsim({"run", (dir / "real.toml").string(), "--out", (dir / "out").string()});
     ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -210,7 +211,8 @@ TEST(AreaHanoi, RealPolygonsWithTheStandInRasterAreReportedDistrictByDistrict) {
     write_text(dir / "mixed.toml",
                "extends = \"" + (repo / "scenarios" / "hanoi-4g-2020.toml").string() +
                    "\"\n[scenario]\nname = \"mixed\"\n[study_area]\n"
-                   "districts = \"hanoi/districts.gpkg\"\nname_field = \"name\"\n");
+                   "districts = \"hanoi/districts.gpkg\"\nname_field = \"name\"\n"
+                   "population_growth = 1\n");
     const auto r = run_covsim({"validate", (dir / "mixed.toml").string()});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     // Measured at 50 m: factors 0.734 (Tay Ho) to 1.133 (Ba Dinh), 74,773 people outside.
