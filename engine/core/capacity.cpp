@@ -32,8 +32,9 @@ void check(const CapacityInput& in) {
         in.coverage_input->area == nullptr) {
         throw Error(ErrorCode::internal, "compute_capacity: missing coverage");
     }
-    if (in.layers.size() != in.coverage_input->layers.size() ||
-        in.ftth_district.size() != in.coverage_input->area->district_count()) {
+    const std::size_t districts = in.coverage_input->area->district_count();
+    if (in.layers.size() != in.coverage_input->layers.size() || in.ftth.built.size() != districts ||
+        in.ftth.passed_share.size() != districts) {
         throw Error(ErrorCode::internal, "compute_capacity: inconsistent input sizes");
     }
 }
@@ -52,10 +53,15 @@ CellDemand demand_at(const CapacityInput& in, std::size_t i, std::int16_t d) {
     return {subscribers, subscribers * in.demand.busy_hour_demand_mbps};
 }
 
-// The demand points (the covered cells of districts without fibre, in grid order) and their
-// options (core/traffic_steering.hpp): each covering layer's best server, or with carrier
-// aggregation the covering mobile layers together. `option_layer` gets each option's layer
-// (-1 for an aggregate), `component_layer` each component's.
+// The share of district d's people on radio: those whose homes cannot take fibre.
+double radio_share(const CapacityInput& in, std::int16_t d) {
+    return 1.0 - in.ftth.home_share(static_cast<std::size_t>(d));
+}
+
+// The demand points (the covered cells with people on radio, in grid order, each with the demand
+// of those people) and their options (core/traffic_steering.hpp): each covering layer's best
+// server, or with carrier aggregation the covering mobile layers together. `option_layer` gets
+// each option's layer (-1 for an aggregate), `component_layer` each component's.
 SteeringProblem demand_points(const CapacityInput& in, const CapacityResult& out,
                               const std::vector<std::size_t>& cell_of, std::size_t cell_count,
                               std::vector<int>& option_layer,
@@ -73,12 +79,11 @@ SteeringProblem demand_points(const CapacityInput& in, const CapacityResult& out
     };
     for (std::size_t i = 0; i < area.grid.cell_count(); ++i) {
         const std::int16_t d = area.district_index.values[i];
-        if (d == no_district || in.ftth_district[static_cast<std::size_t>(d)] ||
-            maps.covered.values[i] != 1) {
+        if (d == no_district || !(radio_share(in, d) > 0.0) || maps.covered.values[i] != 1) {
             continue;
         }
         p.first_option.push_back(static_cast<std::uint32_t>(option_layer.size()));
-        p.demand_mbps.push_back(demand_at(in, i, d).offered_mbps);
+        p.demand_mbps.push_back(radio_share(in, d) * demand_at(in, i, d).offered_mbps);
         const std::size_t serving = maps.serving_layer.values[i];
         const auto covers = [&](std::size_t l) { return maps.layers[l].covered.values[i] == 1; };
         const auto aggregated = [&](std::size_t l) {
@@ -246,13 +251,25 @@ PointService serve_point(const CapacityInput& in, Steered& st, std::size_t p, st
     return ps;
 }
 
-// The options that would serve cell i each alone (bit l: layer l, the last bit fibre), adding
-// the FWA homes each layer would serve alone to `ds`.
-std::size_t options_serving_alone(const CapacityInput& in, const CapacityResult& out,
-                                  const std::vector<double>& load_alone, std::size_t i, bool fibre,
-                                  double households, DistrictService& ds) {
+// The service of a cell whose `on_fibre` share of people uses fibre (served or not at its speed)
+// and the rest `radio`, share-weighted as the options of a demand point are.
+PointService with_fibre(const CapacityInput& in, const PointService& radio, double on_fibre) {
+    const double on_radio = 1.0 - on_fibre;
+    const double speed = in.ftth_speed_mbps;
+    const double served = speed >= in.demand.min_user_throughput_mbps ? 1.0 : 0.0;
+    return {on_fibre * speed + on_radio * radio.peak_mbps,
+            on_fibre * speed + on_radio * radio.user_mbps,
+            on_fibre * served + on_radio * radio.served_share,
+            on_fibre * served + on_radio * radio.served_indoor_share};
+}
+
+// The radio layers that would serve cell i each alone (bit l: layer l), adding the FWA homes each
+// layer would serve alone to `ds`.
+std::size_t layers_serving_alone(const CapacityInput& in, const CapacityResult& out,
+                                 const std::vector<double>& load_alone, std::size_t i,
+                                 double households, DistrictService& ds) {
     const CoverageMaps& maps = in.coverage->maps;
-    std::size_t mask = fibre ? std::size_t{1} << in.layers.size() : 0;
+    std::size_t mask = 0;
     for (std::size_t l = 0; l < in.layers.size(); ++l) {
         const double r = out.layer_throughput_mbps[l].values[i];
         if (maps.layers[l].covered.values[i] != 1 || !(r > 0.0)) {
@@ -270,13 +287,28 @@ std::size_t options_serving_alone(const CapacityInput& in, const CapacityResult&
     return mask;
 }
 
-// Step 3: service cell by cell, and the district sums in cell order.
+// Adds the people of cell i to `ds` by the set of options that would serve them each alone (bit
+// l: layer l, the last bit fibre): fibre serves alone the people whose homes can take it.
+void count_served_alone(const CapacityInput& in, const CapacityResult& out,
+                        const std::vector<double>& load_alone, std::size_t i, double people,
+                        double subscribers, double on_fibre, DistrictService& ds) {
+    const std::size_t layers =
+        layers_serving_alone(in, out, load_alone, i, subscribers / in.demand.household_size, ds);
+    if (on_fibre > 0.0) {
+        ds.people_by_options[layers | std::size_t{1} << in.layers.size()] += on_fibre * people;
+    }
+    if (on_fibre < 1.0) {
+        ds.people_by_options[layers] += (1.0 - on_fibre) * people;
+    }
+}
+
+// Step 3: service cell by cell, and the district sums in cell order. `radio_rates` gets, per
+// district, each covered cell's user throughput on radio weighted by its subscribers on radio.
 void serve_cells(const CapacityInput& in, Steered& st, const std::vector<double>& load_alone,
-                 CapacityResult& out) {
+                 CapacityResult& out, std::vector<std::vector<WeightedValue>>& radio_rates) {
     const StudyArea& area = *in.coverage_input->area;
     const Grid& grid = area.grid;
     const bool mix = out.option_count <= max_mix_options;
-    const double min_thr = in.demand.min_user_throughput_mbps;
     out.throughput_mbps = Raster<float>(grid, map_nodata);
     out.user_throughput_mbps = Raster<float>(grid, map_nodata);
     out.served = Raster<std::uint8_t>(grid, flag_nodata);
@@ -285,6 +317,7 @@ void serve_cells(const CapacityInput& in, Steered& st, const std::vector<double>
         ds.people_by_options.assign(mix ? std::size_t{1} << out.option_count : 0, 0.0);
         ds.fwa_households_alone.assign(in.layers.size(), 0.0);
     }
+    radio_rates.assign(area.district_count(), {});
     std::size_t point = 0;
     for (std::size_t i = 0; i < grid.cell_count(); ++i) {
         const std::int16_t d = area.district_index.values[i];
@@ -294,33 +327,35 @@ void serve_cells(const CapacityInput& in, Steered& st, const std::vector<double>
         DistrictService& ds = out.districts[static_cast<std::size_t>(d)];
         const double people = area.population.values[i];
         const auto [subscribers, offered_mbps] = demand_at(in, i, d);
-        const bool fibre = in.ftth_district[static_cast<std::size_t>(d)];
+        const double on_fibre = in.ftth.home_share(static_cast<std::size_t>(d));
+        const double on_radio = radio_share(in, d);
         const bool covered = in.coverage->maps.covered.values[i] == 1;
         ds.subscribers += subscribers;
         ds.offered_traffic_mbps += offered_mbps;
-        PointService ps;
-        if (fibre) {
-            const double served = in.ftth_speed_mbps >= min_thr ? 1.0 : 0.0;
-            ps = {in.ftth_speed_mbps, in.ftth_speed_mbps, served, served};
-            ds.ftth_households += people / in.demand.household_size;
-        } else if (covered) {
+        PointService radio;
+        if (on_radio > 0.0 && covered) {
             const double efficient =
                 in.coverage_input->indoor.thermally_efficient_share[static_cast<std::size_t>(
                     area.districts[static_cast<std::size_t>(d)].type)];
-            ps = serve_point(in, st, point++, i, people, subscribers, efficient, ds);
+            radio = serve_point(in, st, point++, i, on_radio * people, on_radio * subscribers,
+                                efficient, ds);
+            radio_rates[static_cast<std::size_t>(d)].push_back(
+                {radio.user_mbps, on_radio * subscribers});
+        }
+        const PointService ps = on_fibre > 0.0 ? with_fibre(in, radio, on_fibre) : radio;
+        if (on_fibre > 0.0) {
+            ds.ftth_households += on_fibre * people / in.demand.household_size;
         }
         out.served.values[i] = ps.served_share >= 0.5 ? 1 : 0;
         ds.served_population += ps.served_share * people;
         ds.served_indoor_population += ps.served_indoor_share * people;
-        if (fibre || covered) {
+        if (on_fibre > 0.0 || covered) {
             out.throughput_mbps.values[i] = static_cast<float>(ps.peak_mbps);
             out.user_throughput_mbps.values[i] = static_cast<float>(ps.user_mbps);
-            ds.reached_population += people;
+            ds.reached_population += covered ? people : on_fibre * people;
         }
         if (mix) {
-            ds.people_by_options[options_serving_alone(
-                in, out, load_alone, i, fibre, subscribers / in.demand.household_size, ds)] +=
-                people;
+            count_served_alone(in, out, load_alone, i, people, subscribers, on_fibre, ds);
         }
     }
 }
@@ -330,23 +365,13 @@ ThroughputQuantiles quantiles_of(const std::vector<WeightedValue>& sample) {
 }
 
 // Step 4: the user throughput percentiles of the subscribers on radio, per district and for the
-// city, from the user-throughput map.
-void radio_throughput_percentiles(const CapacityInput& in, CapacityResult& out) {
-    const StudyArea& area = *in.coverage_input->area;
-    std::vector<std::vector<WeightedValue>> by_district(area.district_count());
+// city.
+void radio_throughput_percentiles(const std::vector<std::vector<WeightedValue>>& radio_rates,
+                                  CapacityResult& out) {
     std::vector<WeightedValue> city;
-    for (std::size_t i = 0; i < area.grid.cell_count(); ++i) {
-        const std::int16_t d = area.district_index.values[i];
-        if (d == no_district || in.ftth_district[static_cast<std::size_t>(d)] ||
-            in.coverage->maps.covered.values[i] != 1) {
-            continue;
-        }
-        const WeightedValue v{out.user_throughput_mbps.values[i], demand_at(in, i, d).subscribers};
-        by_district[static_cast<std::size_t>(d)].push_back(v);
-        city.push_back(v);
-    }
-    for (std::size_t d = 0; d < by_district.size(); ++d) {
-        out.districts[d].radio_user_throughput = quantiles_of(by_district[d]);
+    for (std::size_t d = 0; d < radio_rates.size(); ++d) {
+        out.districts[d].radio_user_throughput = quantiles_of(radio_rates[d]);
+        city.insert(city.end(), radio_rates[d].begin(), radio_rates[d].end());
     }
     out.city_radio_user_throughput = quantiles_of(city);
 }
@@ -395,8 +420,9 @@ CapacityResult compute_capacity(const CapacityInput& in) {
     }
     const std::vector<double> load_alone = loads_alone(in, out);
 
-    serve_cells(in, st, load_alone, out);
-    radio_throughput_percentiles(in, out);
+    std::vector<std::vector<WeightedValue>> radio_rates;
+    serve_cells(in, st, load_alone, out, radio_rates);
+    radio_throughput_percentiles(radio_rates, out);
 
     out.sectors.assign(in.coverage_input->sectors.size(), SectorLoad{});
     for (std::size_t s = 0; s < out.sectors.size(); ++s) {

@@ -3,8 +3,9 @@
 //
 // People subscribe at the adoption rate of their district type, a market share of them on this
 // network; each subscriber offers `busy_hour_demand_mbps` in the busy hour. The people of a cell
-// use fibre where the scenario offers it in their district; elsewhere the radio layers that cover
-// them carry their traffic, shared between the layers by the scenario's traffic steering
+// use fibre where the scenario builds it in their district; elsewhere the district's share of
+// homes already passed by fibre uses it, and the radio layers that cover the rest carry their
+// traffic, shared between the layers by the scenario's traffic steering
 // (core/traffic_steering.hpp: the serving layer alone, or where users are served best). A radio
 // cell is a processor-sharing server (Bonald & Proutière 2003):
 //
@@ -22,8 +23,9 @@
 // Radio cells are shared by the layers of one carrier (e.g. FWA and mobile).
 //
 // For the cheapest technology mix, each option is also evaluated *alone*, carrying the demand
-// of every cell it covers; a cell is served by a set of options when one of them serves it
-// alone, and the people of each district are counted per set of options that serve them.
+// of every cell it covers, and fibre serves the people whose homes can take it; a cell's people
+// are served by a set of options when one of them serves them alone, and the people of each
+// district are counted per set of options that serve them.
 
 #include "core/coverage.hpp"
 #include "core/scenario.hpp"
@@ -43,13 +45,24 @@ struct CapacityLayer {
     std::string carrier; // layers with the same carrier share cells
 };
 
+// Fibre per district: where the scenario builds it, every home can take it; elsewhere the share
+// of homes already passed.
+struct FtthDistricts {
+    std::vector<bool> built;          // fibre built to every home not yet passed
+    std::vector<double> passed_share; // share of the homes passed before the scenario
+    // The share of district d's homes that can take fibre.
+    [[nodiscard]] double home_share(std::size_t d) const {
+        return built[d] ? 1.0 : passed_share[d];
+    }
+};
+
 struct CapacityInput {
     const CoverageInput* coverage_input = nullptr;
     const CoverageResult* coverage = nullptr;
     std::vector<CapacityLayer> layers;
     DemandSpec demand;
     TrafficSpec traffic;
-    std::vector<bool> ftth_district; // per district: fibre offered
+    FtthDistricts ftth;
     double ftth_speed_mbps = 300.0;
 };
 
@@ -63,8 +76,9 @@ struct SectorLoad {
 };
 
 // The busy-hour user throughput of the subscribers on radio (docs/capacity-and-cost.md,
-// "User throughput percentiles"): quantiles, weighted by subscribers, of the user throughput r of
-// the covered cells outside fibre districts. NaN where no subscriber is on radio.
+// "User throughput percentiles"): quantiles of the user throughput r on radio of the covered
+// cells, weighted by their subscribers on radio (not those whose homes are on fibre). NaN where
+// no subscriber is on radio.
 struct ThroughputQuantiles {
     double p10_mbps = std::numeric_limits<double>::quiet_NaN();
     double median_mbps = std::numeric_limits<double>::quiet_NaN();
@@ -85,7 +99,7 @@ struct DistrictService {
     double served_indoor_population = 0.0; // served inside buildings, with the building mix
     double reached_population = 0.0;       // covered by a radio layer or passed by fibre
     double offered_traffic_mbps = 0.0;
-    double ftth_households = 0.0;             // homes passed
+    double ftth_households = 0.0;             // homes that can take fibre (built or passed)
     double fwa_subscriber_households = 0.0;   // homes subscribing through an FWA layer
     std::vector<double> people_by_options;    // [bitmask of options serving alone]
     std::vector<double> fwa_households_alone; // per layer: subscribing homes it serves alone

@@ -33,7 +33,7 @@ public:
 
     std::vector<Money> per_layer_radio;    // per layer: equipment, O&M, power of its sites
     std::map<std::string, SiteInfo> sites; // by site id
-    Money fibre;                           // when fibre is offered
+    Money fibre;                           // where homes can take fibre
     std::vector<Money> fwa_alone;          // per layer: CPEs of the homes it serves alone
     Money fwa_actual;                      // CPEs of the homes FWA serves in the scenario
     std::vector<Money> spectrum;           // per layer: this district's share of the fees
@@ -84,6 +84,32 @@ void check(const CostInput& in) {
         in.capacity == nullptr) {
         throw Error(ErrorCode::internal, "compute_costs: missing input");
     }
+    const std::size_t districts = in.area->district_count();
+    if (in.ftth.built.size() != districts || in.ftth.passed_share.size() != districts) {
+        throw Error(ErrorCode::internal, "compute_costs: inconsistent input sizes");
+    }
+}
+
+// The fibre of district d: passing the homes the scenario builds it to (those not yet passed),
+// on a square grid of homes where the route to each home is 1 / sqrt(home density) long; then
+// connecting and running every subscribing home that can take fibre.
+Money fibre_money(const CostInput& in, std::size_t d, const DistrictService& ds) {
+    const CostSpec& c = in.cost;
+    Money m;
+    if (in.ftth.built[d]) {
+        const DistrictTotals& t = (*in.coverage)[d];
+        const double homes = t.population / in.demand.household_size;
+        const double density_per_km2 = t.area_km2 > 0.0 ? homes / t.area_km2 : 0.0;
+        const double route_km = density_per_km2 > 0.0 ? 1.0 / std::sqrt(density_per_km2) : 0.0;
+        const auto type = static_cast<std::size_t>(in.area->districts[d].type);
+        const double per_home =
+            c.ftth_home_passed_fixed_usd + route_km * 1000.0 * c.fibre_usd_per_m[type];
+        m.capex_usd = homes * (1.0 - in.ftth.passed_share[d]) * per_home;
+    }
+    const double subscribing = in.ftth.home_share(d) * ds.subscribers / in.demand.household_size;
+    m.capex_usd += subscribing * c.ftth_connection_usd;
+    m.opex_usd_per_year = subscribing * c.ftth_usd_per_subscriber_year;
+    return m;
 }
 
 std::string mix_name(std::size_t set, const CostInput& in) {
@@ -139,18 +165,8 @@ CostResult compute_costs(const CostInput& in) {
             p.fwa_alone[l].capex_usd = ds.fwa_households_alone[l] * c.fwa_cpe_usd;
         }
         p.fwa_actual.capex_usd = ds.fwa_subscriber_households * c.fwa_cpe_usd;
-        if (in.ftth_district[d]) {
-            // Homes on a square grid: the route to each home is 1 / sqrt(home density) long.
-            const DistrictTotals& t = (*in.coverage)[d];
-            const double homes = t.population / in.demand.household_size;
-            const double density_per_km2 = t.area_km2 > 0.0 ? homes / t.area_km2 : 0.0;
-            const double route_km = density_per_km2 > 0.0 ? 1.0 / std::sqrt(density_per_km2) : 0.0;
-            const auto type = static_cast<std::size_t>(area.districts[d].type);
-            const double per_home =
-                c.ftth_home_passed_fixed_usd + route_km * 1000.0 * c.fibre_usd_per_m[type];
-            const double subscribing = ds.subscribers / in.demand.household_size;
-            p.fibre.capex_usd = homes * per_home + subscribing * c.ftth_connection_usd;
-            p.fibre.opex_usd_per_year = subscribing * c.ftth_usd_per_subscriber_year;
+        if (in.ftth.home_share(d) > 0.0) {
+            p.fibre = fibre_money(in, d, ds);
         }
     }
 
@@ -229,7 +245,7 @@ CostResult compute_costs(const CostInput& in) {
         const DistrictService& ds = in.capacity->districts[d];
         const double population = (*in.coverage)[d].population;
         DistrictCost& dc = out.districts[d];
-        const std::size_t available = all_layers | (in.ftth_district[d] ? fibre_bit : 0);
+        const std::size_t available = all_layers | (in.ftth.home_share(d) > 0.0 ? fibre_bit : 0);
         dc.money = parts[d].of(available, true);
         finish(dc, ds.subscribers, ds.reached_population, ds.served_population);
         city.money.add(dc.money);

@@ -10,7 +10,8 @@
 // Sites are charged to the district that contains them; sites in no district (neighbours beyond
 // the study area, or between its districts) cost nothing unless CostSpec::count_sites_outside,
 // then the city; fibre and CPEs to the district of their homes; spectrum fees to districts by
-// their share of subscribers.
+// their share of subscribers. Fibre built in a district pays for passing only the homes not yet
+// passed; every subscribing home that can take fibre pays its connection and yearly cost.
 //
 // The cheapest technology mix of a district is the set of options (layers, fibre) with the
 // least annualised cost whose options, each carrying alone the demand it covers, serve at least
@@ -57,7 +58,7 @@ struct CostInput {
     std::vector<CostLayer> layers;
     CostSpec cost;
     DemandSpec demand;
-    std::vector<bool> ftth_district;
+    FtthDistricts ftth;
 };
 
 struct DistrictCost {

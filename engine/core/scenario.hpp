@@ -159,11 +159,16 @@ struct TrafficSpec {
     bool carrier_aggregation = false; // the mobile layers covering a place serve it together
 };
 
-// Fibre to the home, where the scenario offers it.
+// Fibre to the home: where the scenario builds it to every home, and the homes it already passes
+// (docs/capacity-and-cost.md, "Fixed access").
 struct FtthSpec {
-    std::vector<std::string> districts;     // district codes
+    std::vector<std::string> districts;     // district codes where fibre is built
     PerDistrictType<bool> district_types{}; // or whole district types
     double speed_mbps = 300.0;              // offered to every connected home
+    // Share of the homes already passed by fibre, per district type, and per district code
+    // (which takes precedence over the type's).
+    PerDistrictType<double> passed_share{};
+    std::map<std::string, double> passed_share_by_district;
 };
 
 // Unit costs and the economic frame (defaults and their sources: docs/capacity-and-cost.md).
@@ -228,6 +233,12 @@ struct Scenario {
         return ftth.district_types[static_cast<std::size_t>(d.type)] ||
                std::find(ftth.districts.begin(), ftth.districts.end(), d.code) !=
                    ftth.districts.end();
+    }
+    [[nodiscard]] double ftth_passed_share(const District& d) const {
+        const auto it = ftth.passed_share_by_district.find(d.code);
+        return it != ftth.passed_share_by_district.end()
+                   ? it->second
+                   : ftth.passed_share[static_cast<std::size_t>(d.type)];
     }
 };
 

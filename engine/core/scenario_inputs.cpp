@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <fmt/format.h>
+#include <string_view>
 
 namespace covsim {
 
@@ -84,17 +85,31 @@ std::vector<bool> ftth_districts(const Scenario& sc, const StudyArea& area) {
         out[d] = sc.ftth_offered(area.districts[d]);
     }
     std::string unknown; // one line per code that is not a district's
-    for (const std::string& code : sc.ftth.districts) {
+    const auto check_code = [&](std::string_view key, const std::string& code) {
         const bool known = std::any_of(area.districts.begin(), area.districts.end(),
                                        [&](const District& d) { return d.code == code; });
         if (!known) {
-            unknown += fmt::format("{}{}: [ftth] districts: \"{}\" is not a district code of '{}'",
-                                   unknown.empty() ? "" : "\n", sc.source_path.string(), code,
+            unknown += fmt::format("{}{}: [ftth] {}: \"{}\" is not a district code of '{}'",
+                                   unknown.empty() ? "" : "\n", sc.source_path.string(), key, code,
                                    sc.study_area.districts_path.string());
         }
+    };
+    for (const std::string& code : sc.ftth.districts) {
+        check_code("districts", code);
+    }
+    for (const auto& [code, share] : sc.ftth.passed_share_by_district) {
+        check_code("passed_share_by_district", code);
     }
     if (!unknown.empty()) {
         throw Error(ErrorCode::scenario, unknown);
+    }
+    return out;
+}
+
+std::vector<double> ftth_passed_shares(const Scenario& sc, const StudyArea& area) {
+    std::vector<double> out(area.district_count());
+    for (std::size_t d = 0; d < area.district_count(); ++d) {
+        out[d] = sc.ftth_passed_share(area.districts[d]);
     }
     return out;
 }
@@ -115,7 +130,7 @@ CapacityInput capacity_input(const Scenario& sc, const CoverageInput& coverage_i
     }
     in.demand = sc.demand;
     in.traffic = sc.traffic;
-    in.ftth_district = fibre;
+    in.ftth = {fibre, ftth_passed_shares(sc, *coverage_input.area)};
     in.ftth_speed_mbps = sc.ftth.speed_mbps;
     return in;
 }
@@ -135,7 +150,7 @@ CostInput cost_input(const Scenario& sc, const CoverageInput& coverage_input,
     }
     in.cost = sc.cost;
     in.demand = sc.demand;
-    in.ftth_district = fibre;
+    in.ftth = {fibre, ftth_passed_shares(sc, *coverage_input.area)};
     return in;
 }
 

@@ -41,16 +41,23 @@ double interference_coupling(const LayerSpec& victim, const LayerSpec& source);
 // layers that interfere with it (a coupling above 0).
 std::vector<CoverageLayer> coverage_layers(const Scenario& scenario);
 
-// Per district of `area`, whether the scenario offers fibre there. Throws one Error(scenario),
-// a line per code, when [ftth] districts names codes that are not districts of the area.
+// Per district of `area`, whether the scenario builds fibre there. Throws one Error(scenario),
+// a line per code, when [ftth] districts or passed_share_by_district names codes that are not
+// districts of the area.
 std::vector<bool> ftth_districts(const Scenario& scenario, const StudyArea& area);
 
-// The capacity model's input for a computed coverage; the pointers refer to the arguments.
+// Per district of `area`, the share of homes already passed by fibre ([ftth] passed_share and
+// passed_share_by_district).
+std::vector<double> ftth_passed_shares(const Scenario& scenario, const StudyArea& area);
+
+// The capacity model's input for a computed coverage, with fibre built in the districts of
+// `fibre` (ftth_districts(), or a plan's choice) and passed where the scenario says; the
+// pointers refer to the arguments.
 CapacityInput capacity_input(const Scenario& scenario, const CoverageInput& coverage_input,
                              const CoverageResult& coverage, const std::vector<bool>& fibre);
 
-// The cost model's input for a computed coverage and capacity; the pointers refer to the
-// arguments.
+// The cost model's input for a computed coverage and capacity, with fibre as capacity_input()
+// has it; the pointers refer to the arguments.
 CostInput cost_input(const Scenario& scenario, const CoverageInput& coverage_input,
                      const CoverageResult& coverage, const CapacityResult& capacity,
                      const std::vector<bool>& fibre);

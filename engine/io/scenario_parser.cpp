@@ -280,6 +280,27 @@ public:
         types.finish();
     }
 
+    // A value per district code: a table such as { "017" = 0.9 }, every value in [min, max].
+    void per_code(std::string_view key, std::map<std::string, double>& values, double min,
+                  double max, std::string_view unit) {
+        const toml::node* n = find(key);
+        if (n == nullptr) {
+            return;
+        }
+        if (!n->is_table()) {
+            problems_.add(line_of(*n), fmt::format("{}{} must be a table of district codes, such "
+                                                   "as {{ \"017\" = 0.9 }}, got {} {}",
+                                                   prefix(), key, type_name(*n), describe(*n)));
+            return;
+        }
+        TableReader codes = nested(*n->as_table(), key);
+        for (const auto& [code, value] : *n->as_table()) {
+            if (auto v = codes.number(code.str(), min, max, unit)) {
+                values[std::string(code.str())] = *v;
+            }
+        }
+    }
+
     // An array of numbers, each in [min, max].
     std::optional<std::vector<double>> numbers(std::string_view key, double min, double max) {
         const toml::node* n = find(key);
@@ -907,6 +928,8 @@ void read_ftth(TableReader& r, FtthSpec& f, Problems& problems) {
     if (auto v = r.number("speed_mbps", 1.0, 100000.0, "Mbps")) {
         f.speed_mbps = *v;
     }
+    r.per_type("passed_share", f.passed_share, 0.0, 1.0, "");
+    r.per_code("passed_share_by_district", f.passed_share_by_district, 0.0, 1.0, "");
 }
 
 // [traffic]: how busy-hour traffic moves between the layers that cover one place.

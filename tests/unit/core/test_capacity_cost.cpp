@@ -70,7 +70,7 @@ struct OneCell {
         capacity_input.demand.busy_hour_demand_mbps = busy_hour_mbps;
         capacity_input.demand.min_user_throughput_mbps = min_user_mbps;
         capacity_input.demand.household_size = 4.0;
-        capacity_input.ftth_district = {false};
+        capacity_input.ftth = {{false}, {0.0}};
     }
 };
 
@@ -82,7 +82,7 @@ CostInput cost_input(const OneCell& c, const CapacityResult& cap) {
     in.capacity = &cap;
     in.layers.push_back({"lte", SiteType::new_macro, Service::mobile, 40000.0, 0.0});
     in.demand = c.capacity_input.demand;
-    in.ftth_district = {false};
+    in.ftth = c.capacity_input.ftth;
     return in; // CostSpec defaults: 5 %, 10 years, urban rental 10000, backhaul 0.5 km at 25 USD/m
 }
 
@@ -168,7 +168,7 @@ TEST(Capacity, UsersShareTheCell) {
 
 TEST(Capacity, FibreServesItsDistrictWithoutLoadingTheRadio) {
     OneCell c(0.044, 10.0);
-    c.capacity_input.ftth_district = {true};
+    c.capacity_input.ftth.built = {true};
     c.capacity_input.ftth_speed_mbps = 300.0;
     const CapacityResult r = compute_capacity(c.capacity_input);
     EXPECT_DOUBLE_EQ(r.sectors[0].load, 0.0);
@@ -209,10 +209,73 @@ TEST(Capacity, RadioUserThroughputPercentilesOfTheSubscribers) {
     EXPECT_LT(q.p10_mbps, q.median_mbps);
     EXPECT_DOUBLE_EQ(r.city_radio_user_throughput.median_mbps, q.median_mbps);
 
-    c.capacity_input.ftth_district = {true};
+    c.capacity_input.ftth.built = {true};
     const CapacityResult fibre = compute_capacity(c.capacity_input);
     EXPECT_TRUE(std::isnan(fibre.districts[0].radio_user_throughput.median_mbps));
     EXPECT_TRUE(std::isnan(fibre.city_radio_user_throughput.p10_mbps));
+}
+
+// Fibre already passes 60 % of the homes, and the scenario builds none: those people use fibre,
+// the other 40 % the radio. Twice the one-cell demand (44 Mbit/s) would overload the cell
+// (load 1); its 40 % offers 17.6 Mbit/s, load 17.6 / 44 = 0.4, 44 x 0.6 = 26.4 Mbit/s each.
+TEST(Capacity, PassedFibreTakesItsShareOffTheRadio) {
+    OneCell c(0.088, 10.0);
+    c.capacity_input.ftth.passed_share = {0.6};
+    const CapacityResult r = compute_capacity(c.capacity_input);
+    EXPECT_NEAR(r.sectors[0].load, 0.4, 1e-12);
+    EXPECT_NEAR(r.sectors[0].offered_traffic_mbps, 17.6, 1e-12);
+    EXPECT_NEAR(r.sectors[0].assigned_people, 400.0, 1e-9);
+    EXPECT_NEAR(r.sectors[0].served_subscribers, 200.0, 1e-9); // 400 x 0.5 adoption
+    EXPECT_EQ(r.overloaded_cells, 0u);
+    // 600 people on fibre and 400 on the radio at 26.4 Mbit/s: everybody served.
+    EXPECT_NEAR(r.districts[0].served_population, 1000.0, 1e-9);
+    EXPECT_NEAR(r.districts[0].served_indoor_population, 1000.0, 1e-9);
+    EXPECT_NEAR(r.districts[0].reached_population, 1000.0, 1e-9);
+    EXPECT_NEAR(r.districts[0].subscribers, 500.0, 1e-9);         // everybody's
+    EXPECT_NEAR(r.districts[0].offered_traffic_mbps, 44.0, 1e-9); // fibre's and radio's
+    EXPECT_NEAR(r.districts[0].ftth_households, 150.0, 1e-9);     // 600 people / 4
+    // The maps weigh the options by their shares: 0.6 x 300 + 0.4 x 44 = 197.6 Mbit/s peak,
+    // 0.6 x 300 + 0.4 x 26.4 = 190.56 Mbit/s under load.
+    EXPECT_NEAR(r.throughput_mbps.at(5, 5), 197.6, 1e-4);
+    EXPECT_NEAR(r.user_throughput_mbps.at(5, 5), 190.56, 1e-4);
+    EXPECT_EQ(r.served.at(5, 5), 1);
+    // The radio's users alone make its percentiles.
+    EXPECT_NEAR(r.districts[0].radio_user_throughput.median_mbps, 26.4, 1e-9);
+    EXPECT_NEAR(r.city_radio_user_throughput.p10_mbps, 26.4, 1e-9);
+    // Alone the layer carries all 44 Mbit/s (load 1) and serves nobody: fibre alone serves its
+    // 600 people (bit 1), nobody else is served by anything.
+    EXPECT_NEAR(r.districts[0].people_by_options[2], 600.0, 1e-9);
+    EXPECT_NEAR(r.districts[0].people_by_options[0], 400.0, 1e-9);
+
+    // Without the passed homes the same demand overloads the cell: nobody is served.
+    c.capacity_input.ftth.passed_share = {0.0};
+    EXPECT_DOUBLE_EQ(compute_capacity(c.capacity_input).districts[0].served_population, 0.0);
+}
+
+TEST(Capacity, PassedFibreServesOnlyItsShareWhereTheRadioIsTooSlow) {
+    // A 30 Mbit/s minimum: the radio's 26.4 Mbit/s is not enough, only fibre's 600 are served
+    // (the served map marks the cell: at least half its people are served).
+    OneCell c(0.088, 30.0);
+    c.capacity_input.ftth.passed_share = {0.6};
+    const CapacityResult r = compute_capacity(c.capacity_input);
+    EXPECT_NEAR(r.districts[0].served_population, 600.0, 1e-9);
+    EXPECT_NEAR(r.sectors[0].served_subscribers, 0.0, 1e-12);
+    EXPECT_EQ(r.served.at(0, 0), 1);
+    // Fibre at 20 Mbit/s serves nobody at 30 either.
+    c.capacity_input.ftth_speed_mbps = 20.0;
+    const CapacityResult slow = compute_capacity(c.capacity_input);
+    EXPECT_DOUBLE_EQ(slow.districts[0].served_population, 0.0);
+    EXPECT_EQ(slow.served.at(0, 0), 0);
+}
+
+TEST(Capacity, FibreBuiltWhereSomeIsPassedServesEveryone) {
+    OneCell c(0.044, 10.0);
+    c.capacity_input.ftth = {{true}, {0.6}};
+    const CapacityResult r = compute_capacity(c.capacity_input);
+    EXPECT_DOUBLE_EQ(r.sectors[0].load, 0.0);
+    EXPECT_NEAR(r.districts[0].served_population, 1000.0, 1e-9);
+    EXPECT_NEAR(r.districts[0].ftth_households, 250.0, 1e-9);
+    EXPECT_NEAR(r.districts[0].people_by_options[3], 1000.0, 1e-9);
 }
 
 // A second layer on the same site: a thin carrier (2.5 MHz, R = 11 Mbit/s) with the higher
@@ -315,10 +378,9 @@ TEST(Cost, UpgradesAndExistingSitesCostLess) {
 
 TEST(Cost, CheapestMixPrefersTheCheaperOptionThatMeetsTheTarget) {
     OneCell c(0.044, 10.0);
-    c.capacity_input.ftth_district = {true};
+    c.capacity_input.ftth.built = {true};
     const CapacityResult cap = compute_capacity(c.capacity_input);
     CostInput in = cost_input(c, cap);
-    in.ftth_district = {true};
     // Fibre for 250 homes on 1 km2: route 1 / sqrt(250) km per home at 25 USD/m = 1581.14 USD,
     // plus 100 fixed: 1681.14 per home passed; 125 subscribing homes x 150 connection.
     const CostResult r = compute_costs(in);
@@ -329,6 +391,80 @@ TEST(Cost, CheapestMixPrefersTheCheaperOptionThatMeetsTheTarget) {
     EXPECT_EQ(r.districts[0].cheapest_mix, "lte");
     in.layers[0].equipment_usd = 400000.0; // now fibre is cheaper
     EXPECT_EQ(compute_costs(in).districts[0].cheapest_mix, "ftth");
+}
+
+// Fibre built in the one-cell district (250 homes on 1 km2, 125 subscribing) where 60 % of the
+// homes are already passed: passing costs 40 % of the full build, 100 homes x 1681.14 USD;
+// every subscribing home still pays its connection (125 x 150) and 20 USD a year.
+TEST(Cost, BuiltFibrePassesOnlyTheHomesNotYetPassed) {
+    OneCell c(0.044, 10.0);
+    c.capacity_input.ftth.built = {true};
+    const CapacityResult full_cap = compute_capacity(c.capacity_input);
+    const CostResult full = compute_costs(cost_input(c, full_cap));
+    c.capacity_input.ftth.passed_share = {0.6};
+    const CapacityResult cap = compute_capacity(c.capacity_input);
+    const CostResult r = compute_costs(cost_input(c, cap));
+    const double radio_capex = 112500.0;
+    const double connections = 125.0 * 150.0;
+    const double per_home = 100.0 + 1000.0 / std::sqrt(250.0) * 25.0; // 1681.14
+    EXPECT_NEAR(full.districts[0].money.capex_usd, radio_capex + 250.0 * per_home + connections,
+                1e-6);
+    EXPECT_NEAR(r.districts[0].money.capex_usd, radio_capex + 100.0 * per_home + connections, 1e-6);
+    EXPECT_NEAR(r.districts[0].money.capex_usd - radio_capex - connections,
+                0.4 * (full.districts[0].money.capex_usd - radio_capex - connections), 1e-6);
+    EXPECT_DOUBLE_EQ(r.districts[0].money.opex_usd_per_year, 20400.0 + 125.0 * 20.0);
+    // Fully passed, building costs the connections alone.
+    c.capacity_input.ftth.passed_share = {1.0};
+    const CapacityResult passed_cap = compute_capacity(c.capacity_input);
+    EXPECT_NEAR(compute_costs(cost_input(c, passed_cap)).districts[0].money.capex_usd,
+                radio_capex + connections, 1e-6);
+}
+
+// Fibre passes 60 % of the homes and none is built: 75 of the 125 subscribing homes are on
+// fibre, each paying its connection (150 USD) and 20 USD a year; nothing is paid for passing.
+TEST(Cost, PassedFibreCostsItsConnectionsOnly) {
+    OneCell c(0.044, 10.0);
+    c.capacity_input.ftth.passed_share = {0.6};
+    const CapacityResult cap = compute_capacity(c.capacity_input);
+    CostInput in = cost_input(c, cap);
+    const CostResult r = compute_costs(in);
+    EXPECT_NEAR(r.districts[0].money.capex_usd, 112500.0 + 75.0 * 150.0, 1e-9);
+    EXPECT_NEAR(r.districts[0].money.opex_usd_per_year, 20400.0 + 75.0 * 20.0, 1e-9);
+    // Fibre alone serves 60 % (< 95 %); the radio alone (load 0.5) serves everybody.
+    EXPECT_EQ(r.districts[0].cheapest_mix, "lte");
+    // With a 95 % target out of the radio's reach alone (a 30 Mbit/s minimum: 22 Mbit/s each),
+    // radio and fibre together serve only fibre's 600 (the layer alone serves nobody): none
+    // meets it. At a 60 % target fibre alone does, for its connections alone:
+    // 11250 / 7.7217 + 1500 = 2956.9 USD a year, 0.49 USD per subscriber and month.
+    OneCell slow(0.044, 30.0);
+    slow.capacity_input.ftth.passed_share = {0.6};
+    const CapacityResult slow_cap = compute_capacity(slow.capacity_input);
+    CostInput slow_in = cost_input(slow, slow_cap);
+    EXPECT_EQ(compute_costs(slow_in).districts[0].cheapest_mix, "");
+    slow_in.cost.target_served_share = 0.6;
+    const CostResult cheap = compute_costs(slow_in);
+    EXPECT_EQ(cheap.districts[0].cheapest_mix, "ftth");
+    EXPECT_NEAR(cheap.districts[0].cheapest_mix_served_share, 0.6, 1e-12);
+    EXPECT_NEAR(cheap.districts[0].cheapest_mix_per_subscriber_usd_per_month,
+                (11250.0 / annuity_factor(0.05, 10) + 1500.0) / 500.0 / 12.0, 1e-9);
+}
+
+// A passed share of 0 is the model without fibre passed: the service and cost of the tests above.
+TEST(Cost, NoHomesPassedIsTheModelWithoutPassedFibre) {
+    for (const bool built : {false, true}) {
+        OneCell c(0.044, 10.0);
+        c.capacity_input.ftth = {{built}, {0.0}};
+        const CapacityResult cap = compute_capacity(c.capacity_input);
+        const CostResult r = compute_costs(cost_input(c, cap));
+        const double fibre =
+            built ? 250.0 * (100.0 + 1000.0 / std::sqrt(250.0) * 25.0) + 125.0 * 150.0 : 0.0;
+        EXPECT_NEAR(r.districts[0].money.capex_usd, 112500.0 + fibre, 1e-6) << built;
+        EXPECT_DOUBLE_EQ(r.districts[0].money.opex_usd_per_year, 20400.0 + (built ? 2500.0 : 0.0))
+            << built;
+        EXPECT_DOUBLE_EQ(cap.sectors[0].load, built ? 0.0 : 0.5) << built;
+        EXPECT_DOUBLE_EQ(cap.districts[0].served_population, 1000.0) << built;
+        EXPECT_DOUBLE_EQ(cap.districts[0].ftth_households, built ? 250.0 : 0.0) << built;
+    }
 }
 
 TEST(Cost, SitesOutsideTheDistrictsAreCountedOnlyWhenTheScenarioSaysSo) {

@@ -2,6 +2,7 @@
 // search on a fake evaluator whose districts interact, and, on covsim's own models over three
 // small districts, the plan's cost against the exhaustive optimum.
 
+#include "core/cost.hpp"
 #include "core/plan/kernel_evaluator.hpp"
 #include "core/plan/plan.hpp"
 
@@ -402,6 +403,36 @@ TEST(PlanKernel, ThePlanIsTheSameForAnyThreadCount) {
                   two.districts[d].evaluation.annualised_cost_usd);
     }
     EXPECT_EQ(one.choices_per_sweep, two.choices_per_sweep);
+}
+
+// The plan prices fibre as a run does: where 60 % of the rural district's homes (2000 people in
+// 16 km2, 555.6 homes, 600 subscribers at 0.6 adoption and half the market: 166.7 subscribing
+// homes) are passed already, fibre there costs 40 % of the passing of a full build, and the
+// network as built already serves those 60 % by fibre, paying their 100 connections.
+TEST(PlanKernel, FibreAlreadyPassedIsNotPaidForAgain) {
+    const SmallCity city;
+    SmallCity passed_city;
+    passed_city.scenario.ftth.passed_share_by_district = {{"003", 0.6}};
+    const KernelEvaluator full_ev = city.evaluator();
+    const KernelEvaluator passed_ev = passed_city.evaluator();
+    const std::size_t options = city.spec.options.size();
+    const std::vector<Candidate> none(3, built(options));
+    const Candidate fibre = with(options, 2, 0);
+    const DistrictEvaluation full = full_ev.evaluate(2, fibre, none);
+    const DistrictEvaluation passed = passed_ev.evaluate(2, fibre, none);
+    const DistrictEvaluation as_built = passed_ev.evaluate(2, built(options), none);
+    const double a = annuity_factor(0.05, 10);
+    const double homes = 2000.0 / 3.6;
+    const double per_home = 100.0 + 1000.0 / std::sqrt(homes / 16.0) * 10.0; // rural 10 USD/m
+    const double subscribing = 600.0 / 3.6;
+    EXPECT_NEAR(full.annualised_cost_usd,
+                (homes * per_home + subscribing * 150.0) / a + subscribing * 20.0, 1e-6);
+    EXPECT_NEAR(passed.annualised_cost_usd,
+                (0.4 * homes * per_home + subscribing * 150.0) / a + subscribing * 20.0, 1e-6);
+    EXPECT_DOUBLE_EQ(full.served_share(), 1.0);
+    EXPECT_DOUBLE_EQ(passed.served_share(), 1.0);
+    EXPECT_NEAR(as_built.served_share(), 0.6, 1e-12); // no radio here: fibre's share alone
+    EXPECT_NEAR(as_built.annualised_cost_usd, (100.0 * 150.0) / a + 100.0 * 20.0, 1e-6);
 }
 
 TEST(PlanKernel, GridSitesStandOnTheLatticeInsideTheirDistrict) {

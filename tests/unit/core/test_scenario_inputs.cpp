@@ -93,6 +93,45 @@ TEST(ScenarioInputs, FtthUnknownCodesAreReportedTogether) {
     }
 }
 
+TEST(ScenarioInputs, FtthPassedSharesByTypeThenCode) {
+    Scenario sc = two_layer_scenario();
+    const StudyArea area = two_districts();
+    EXPECT_EQ(ftth_passed_shares(sc, area), (std::vector<double>{0.0, 0.0}));
+    sc.ftth.passed_share = {0.9, 0.8, 0.5};
+    EXPECT_EQ(ftth_passed_shares(sc, area), (std::vector<double>{0.9, 0.5}));
+    sc.ftth.passed_share_by_district = {{"271", 0.25}}; // the district's own before its type's
+    EXPECT_EQ(ftth_passed_shares(sc, area), (std::vector<double>{0.9, 0.25}));
+
+    CoverageInput coverage_input;
+    coverage_input.area = &area;
+    const CoverageResult coverage;
+    const CapacityResult capacity;
+    const std::vector<bool> fibre = {false, true};
+    EXPECT_EQ(capacity_input(sc, coverage_input, coverage, fibre).ftth.passed_share,
+              (std::vector<double>{0.9, 0.25}));
+    const CostInput cost = cost_input(sc, coverage_input, coverage, capacity, fibre);
+    EXPECT_EQ(cost.ftth.built, fibre);
+    EXPECT_EQ(cost.ftth.passed_share, (std::vector<double>{0.9, 0.25}));
+    EXPECT_DOUBLE_EQ(cost.ftth.home_share(0), 0.9); // passed, not built
+    EXPECT_DOUBLE_EQ(cost.ftth.home_share(1), 1.0); // built to every home
+}
+
+TEST(ScenarioInputs, FtthPassedShareUnknownCodesAreReported) {
+    Scenario sc = two_layer_scenario();
+    sc.ftth.districts = {"999"};
+    sc.ftth.passed_share_by_district = {{"001", 0.5}, {"998", 0.5}};
+    try {
+        ftth_districts(sc, two_districts());
+        FAIL() << "expected an error";
+    } catch (const Error& e) {
+        EXPECT_EQ(e.code(), ErrorCode::scenario);
+        EXPECT_STREQ(e.what(), "plan.toml: [ftth] districts: \"999\" is not a district code of "
+                               "'districts.gpkg'\n"
+                               "plan.toml: [ftth] passed_share_by_district: \"998\" is not a "
+                               "district code of 'districts.gpkg'");
+    }
+}
+
 TEST(ScenarioInputs, CapacityAndCostInputsFollowTheLayers) {
     const Scenario sc = two_layer_scenario();
     CoverageInput coverage_input;
@@ -106,7 +145,8 @@ TEST(ScenarioInputs, CapacityAndCostInputsFollowTheLayers) {
     EXPECT_EQ(cap.layers[1].carrier, "n78");
     EXPECT_DOUBLE_EQ(cap.layers[0].occupied_bandwidth_hz, 12.0 * 100 * 15e3);
     EXPECT_DOUBLE_EQ(cap.layers[1].occupied_bandwidth_hz, 12.0 * 273 * 30e3);
-    EXPECT_EQ(cap.ftth_district, fibre);
+    EXPECT_EQ(cap.ftth.built, fibre);
+    EXPECT_EQ(cap.ftth.passed_share, (std::vector<double>{0.0, 0.0})); // none by default
 
     const CapacityResult capacity;
     const CostInput cost = cost_input(sc, coverage_input, coverage, capacity, fibre);

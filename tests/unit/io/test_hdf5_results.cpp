@@ -77,7 +77,7 @@ struct Fixture {
         cap.coverage_input = &in;
         cap.coverage = &result.coverage;
         cap.layers.push_back({ThroughputSpec{}, 18e6, Service::mobile, "lte-1800"});
-        cap.ftth_district = {false, false};
+        cap.ftth = {{false, false}, {0.0, 0.0}};
         result.capacity = compute_capacity(cap);
         CostInput cost;
         cost.area = &area;
@@ -85,7 +85,7 @@ struct Fixture {
         cost.coverage = &result.coverage.districts;
         cost.capacity = &result.capacity;
         cost.layers.push_back({"lte-1800", SiteType::new_macro, Service::mobile, 40000.0, 0.0});
-        cost.ftth_district = {false, false};
+        cost.ftth = {{false, false}, {0.0, 0.0}};
         result.cost = compute_costs(cost);
         result.sectors = in.sectors;
         result.layers = in.layers;

@@ -4,6 +4,7 @@
 #include "support/test_support.hpp"
 
 #include <gtest/gtest.h>
+#include <map>
 
 using namespace covsim;
 
@@ -346,6 +347,59 @@ TEST_F(ScenarioParser, EconomicKeysAreCheckedToo) {
     EXPECT_NE(error_of(study_area + layer + "[ftth]\ndistrict_types = [\"suburb\"]\n")
                   .find("\"suburb\" is not a district type"),
               std::string::npos);
+}
+
+// [ftth] passed_share: one number, a table per district type, and per district code.
+TEST_F(ScenarioParser, FibrePassedShareInThreeShapes) {
+    const Scenario none = parse(study_area + layer);
+    EXPECT_EQ(none.ftth.passed_share, (PerDistrictType<double>{0.0, 0.0, 0.0})); // default 0
+    EXPECT_TRUE(none.ftth.passed_share_by_district.empty());
+
+    const Scenario one = parse(study_area + layer + "[ftth]\npassed_share = 0.82\n");
+    EXPECT_EQ(one.ftth.passed_share, (PerDistrictType<double>{0.82, 0.82, 0.82}));
+
+    const Scenario typed = parse(study_area + layer + R"([ftth]
+passed_share = { urban_district = 0.95, rural_district = 0.7 }
+passed_share_by_district = { "017" = 0.9, 271 = 0 }
+)");
+    EXPECT_EQ(typed.ftth.passed_share, (PerDistrictType<double>{0.95, 0.0, 0.7}));
+    EXPECT_EQ(typed.ftth.passed_share_by_district,
+              (std::map<std::string, double>{{"017", 0.9}, {"271", 0.0}}));
+    // A district's own share before its type's; no fibre is built by passed_share alone.
+    const District dong_anh{"017", "", "", DistrictType::rural_district, {}, {}};
+    const District ba_vi{"271", "", "", DistrictType::rural_district, {}, {}};
+    const District my_duc{"282", "", "", DistrictType::rural_district, {}, {}};
+    EXPECT_DOUBLE_EQ(typed.ftth_passed_share(dong_anh), 0.9);
+    EXPECT_DOUBLE_EQ(typed.ftth_passed_share(ba_vi), 0.0);
+    EXPECT_DOUBLE_EQ(typed.ftth_passed_share(my_duc), 0.7);
+    EXPECT_FALSE(typed.ftth_offered(dong_anh));
+}
+
+TEST_F(ScenarioParser, FibrePassedShareErrorsNameTheKeyAndValue) {
+    const std::string file = (dir / "s.toml").string();
+    const auto ftth = [&](const std::string& keys) {
+        return error_of(study_area + layer + "[ftth]\n" + keys + "\n");
+    };
+    // [study_area] and the layer take lines 1-11, [ftth] line 12: the key is on line 13.
+    EXPECT_EQ(ftth("passed_share = 1.2"),
+              file + ":13: [ftth] passed_share must be in [0, 1], got 1.2");
+    EXPECT_EQ(ftth("passed_share = -0.1"),
+              file + ":13: [ftth] passed_share must be in [0, 1], got -0.1");
+    EXPECT_EQ(ftth("passed_share = \"82%\""),
+              file + ":13: [ftth] passed_share must be a number or a table of district types, "
+                     "got string \"82%\"");
+    EXPECT_EQ(ftth("passed_share = { town = 2 }"),
+              file + ":13: [ftth] passed_share town must be in [0, 1], got 2");
+    EXPECT_EQ(ftth("passed_share = { urban = 0.9 }"),
+              file + ":13: unknown key 'urban' in [ftth] passed_share");
+    EXPECT_EQ(ftth("passed_share_by_district = { \"017\" = 1.5 }"),
+              file + ":13: [ftth] passed_share_by_district 017 must be in [0, 1], got 1.5");
+    EXPECT_EQ(ftth("passed_share_by_district = { \"017\" = \"high\" }"),
+              file + ":13: [ftth] passed_share_by_district 017 must be a number, got string "
+                     "\"high\"");
+    EXPECT_EQ(ftth("passed_share_by_district = 0.9"),
+              file + ":13: [ftth] passed_share_by_district must be a table of district codes, "
+                     "such as { \"017\" = 0.9 }, got number 0.9");
 }
 
 TEST_F(ScenarioParser, AntennaFileSetsTheLayerPatternAndGain) {
