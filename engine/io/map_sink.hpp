@@ -33,9 +33,10 @@ struct MapSpec {
     MapRaster raster;
     // A radio layer's own map (layer_rsrp_dbm_<layer>, ...): the layer's name and the style
     // table's key of the map it is drawn like; both empty for the scenario's main maps, whose
-    // metric is the style table's key.
-    std::string layer;
-    std::string style;
+    // metric is the style table's key. (Initialised so that the main maps' aggregates can leave
+    // them out.)
+    std::string layer = {};
+    std::string style = {};
 
     [[nodiscard]] const std::string& style_metric() const { return style.empty() ? metric : style; }
 };
