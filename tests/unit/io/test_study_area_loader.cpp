@@ -50,6 +50,17 @@ protected:
     StudyAreaSpec spec;
 };
 
+// The people of each district of `a`.
+std::vector<double> district_sums(const StudyArea& a) {
+    std::vector<double> sums(a.districts.size(), 0.0);
+    for (std::size_t i = 0; i < a.population.values.size(); ++i) {
+        if (a.district_index.values[i] >= 0) {
+            sums[static_cast<std::size_t>(a.district_index.values[i])] += a.population.values[i];
+        }
+    }
+    return sums;
+}
+
 } // namespace
 
 TEST_F(StudyAreaLoader, BuildsAUtmGridAndConservesPeopleWhenRefining) {
@@ -93,12 +104,7 @@ TEST_F(StudyAreaLoader, CalibratesDistrictsToThePopulationField) {
     spec.population_field = "population";
     const io::LoadedStudyArea loaded = io::load_study_area(spec);
     const StudyArea& a = loaded.area;
-    std::vector<double> sums(2, 0.0);
-    for (std::size_t i = 0; i < a.population.values.size(); ++i) {
-        if (a.district_index.values[i] >= 0) {
-            sums[static_cast<std::size_t>(a.district_index.values[i])] += a.population.values[i];
-        }
-    }
+    const std::vector<double> sums = district_sums(a);
     EXPECT_NEAR(sums[0], 1000.0, 1e-9);
     EXPECT_NEAR(sums[1], 2000.0, 1e-9);
     EXPECT_NEAR(loaded.population_scale[0], 1000.0 / 1200.0, 1e-12);
@@ -112,12 +118,7 @@ TEST_F(StudyAreaLoader, GrowsEachDistrictByItsTypesFactorAfterCalibrating) {
     spec.population_growth = {1.25, 1.0, 1.1}; // urban_district, town, rural_district
     const io::LoadedStudyArea loaded = io::load_study_area(spec);
     const StudyArea& a = loaded.area;
-    std::vector<double> sums(2, 0.0);
-    for (std::size_t i = 0; i < a.population.values.size(); ++i) {
-        if (a.district_index.values[i] >= 0) {
-            sums[static_cast<std::size_t>(a.district_index.values[i])] += a.population.values[i];
-        }
-    }
+    const std::vector<double> sums = district_sums(a);
     EXPECT_NEAR(sums[0], 1250.0, 1e-9); // West, urban: 1000 x 1.25
     EXPECT_NEAR(sums[1], 2200.0, 1e-9); // East, rural: 2000 x 1.1
     EXPECT_NEAR(loaded.population_scale[0], 1000.0 / 1200.0, 1e-12);
