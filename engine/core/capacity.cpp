@@ -8,6 +8,7 @@
 #include <map>
 #include <tbb/blocked_range.h>
 #include <tuple>
+#include <utility>
 
 namespace covsim {
 
@@ -360,8 +361,40 @@ void serve_cells(const CapacityInput& in, Steered& st, const std::vector<double>
     }
 }
 
-ThroughputQuantiles quantiles_of(const std::vector<WeightedValue>& sample) {
-    return {weighted_quantile(sample, 0.1), weighted_quantile(sample, 0.5)};
+// A weighted sample in ascending order of value, with its total weight.
+struct SortedSample {
+    std::vector<WeightedValue> values;
+    double total = 0.0;
+};
+
+SortedSample sorted(std::vector<WeightedValue> sample) {
+    SortedSample out{std::move(sample), 0.0};
+    for (const WeightedValue& v : out.values) {
+        out.total += v.weight;
+    }
+    std::sort(out.values.begin(), out.values.end(),
+              [](const WeightedValue& a, const WeightedValue& b) { return a.value < b.value; });
+    return out;
+}
+
+// weighted_quantile on a sample already sorted, so that several quantiles sort it once.
+double quantile_of_sorted(const SortedSample& s, double q) {
+    if (!(s.total > 0.0)) {
+        return std::numeric_limits<double>::quiet_NaN();
+    }
+    double cumulative = 0.0;
+    for (const WeightedValue& v : s.values) {
+        cumulative += v.weight;
+        if (cumulative >= q * s.total) {
+            return v.value;
+        }
+    }
+    return s.values.back().value;
+}
+
+ThroughputQuantiles quantiles_of(std::vector<WeightedValue> sample) {
+    const SortedSample s = sorted(std::move(sample));
+    return {quantile_of_sorted(s, 0.1), quantile_of_sorted(s, 0.5)};
 }
 
 // Step 4: the user throughput percentiles of the subscribers on radio, per district and for the
@@ -373,29 +406,13 @@ void radio_throughput_percentiles(const std::vector<std::vector<WeightedValue>>&
         out.districts[d].radio_user_throughput = quantiles_of(radio_rates[d]);
         city.insert(city.end(), radio_rates[d].begin(), radio_rates[d].end());
     }
-    out.city_radio_user_throughput = quantiles_of(city);
+    out.city_radio_user_throughput = quantiles_of(std::move(city));
 }
 
 } // namespace
 
 double weighted_quantile(std::vector<WeightedValue> sample, double q) {
-    double total = 0.0;
-    for (const WeightedValue& v : sample) {
-        total += v.weight;
-    }
-    if (!(total > 0.0)) {
-        return std::numeric_limits<double>::quiet_NaN();
-    }
-    std::sort(sample.begin(), sample.end(),
-              [](const WeightedValue& a, const WeightedValue& b) { return a.value < b.value; });
-    double cumulative = 0.0;
-    for (const WeightedValue& v : sample) {
-        cumulative += v.weight;
-        if (cumulative >= q * total) {
-            return v.value;
-        }
-    }
-    return sample.back().value;
+    return quantile_of_sorted(sorted(std::move(sample)), q);
 }
 
 CapacityResult compute_capacity(const CapacityInput& in) {
