@@ -487,8 +487,6 @@ namespace {
 
 constexpr int tornado_label_w = 330; // the rows' labels, left of the bars
 constexpr int tornado_row_h = 2 * font::line_h;
-const Rgba tornado_low{158, 202, 225, 255}; // the input at its low end
-const Rgba tornado_high{33, 113, 181, 255}; // at its high end
 
 // One panel of the tornado chart: `title`, then per row the label and the two bars from
 // `central`, then the value axis; returns the y below it.
@@ -522,11 +520,11 @@ int tornado_panel(Canvas& c, int top, const std::string& title, double central,
                ink);
         const auto [at_low, at_high] = ends(r);
         const int half = tornado_row_h / 2 - 2;
-        for (const auto& [v, dy, colour] :
-             {std::tuple{at_low, 2, tornado_low}, std::tuple{at_high, 2 + half, tornado_high}}) {
-            if (std::isfinite(v)) {
-                const int x0 = std::min(px(central), px(v));
-                c.fill(x0, y + dy, std::max(1, std::abs(px(v) - px(central))), half, colour);
+        for (const auto& [v, dy, colour] : {std::tuple{at_low, 2, tornado_low_colour},
+                                            std::tuple{at_high, 2 + half, tornado_high_colour}}) {
+            if (std::isfinite(v) && px(v) != px(central)) { // no bar where it does not move
+                c.fill(std::min(px(central), px(v)), y + dy, std::abs(px(v) - px(central)), half,
+                       colour);
             }
         }
         y += tornado_row_h;
@@ -545,9 +543,9 @@ Canvas render_tornado(const std::string& scenario, const Ranges& ranges,
     c.text(margin, margin, fmt::format("{}: inputs by their swing of the city's values", scenario),
            ink);
     int y = margin + font::line_h + 4;
-    c.fill(margin, y + 4, 24, font::line_h - 8, tornado_low);
+    c.fill(margin, y + 4, 24, font::line_h - 8, tornado_low_colour);
     c.text(margin + 30, y, "input at its low end", ink);
-    c.fill(margin + 300, y + 4, 24, font::line_h - 8, tornado_high);
+    c.fill(margin + 300, y + 4, 24, font::line_h - 8, tornado_high_colour);
     c.text(margin + 330, y, "at its high end (key low / high)", ink);
     y += font::line_h + margin;
     y = tornado_panel(

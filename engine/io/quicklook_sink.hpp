@@ -110,7 +110,9 @@ void write_cost_curve_chart(const std::filesystem::path& path, const std::string
 // The tornado chart of a scenario's ranges: two panels, the city's served share (%) and cost per
 // subscriber (USD a month), a row per input in the table's order (largest cost swing first), each
 // with a bar from the central value to the value at the input's low end (light) and at its high
-// end (dark), labelled with the key and the two ends.
+// end (dark), none where the value does not move, labelled with the key and the two ends.
+inline constexpr Rgba tornado_low_colour{158, 202, 225, 255}; // an input at its low end
+inline constexpr Rgba tornado_high_colour{33, 113, 181, 255}; // at its high end
 Canvas render_tornado(const std::string& scenario, const Ranges& ranges,
                       double central_served_share, double central_cost_usd_per_month);
 // Writes render_tornado to `path` (temporary name, then renamed).

@@ -6,6 +6,7 @@
 
 #include "core/result.hpp"
 #include "core/scenario.hpp"
+#include "core/uncertainty.hpp"
 #include "io/canvas.hpp"
 #include "io/gdal_support.hpp"
 #include "io/quicklook_sink.hpp"
@@ -95,6 +96,30 @@ TEST(BatchChart, RangesAreErrorBarsAndPointsWithoutRangesHaveNone) {
         EXPECT_GT(y_hi - y_lo, (l.plot_bottom - l.plot_top) / 2);
         EXPECT_GT(pixels, 2 * (x_hi - x_lo) + 2 * (y_hi - y_lo));
     }
+}
+
+// The tornado's bars run from the central value to each end, in proportion: the cost of 2 USD
+// goes to 1.5 at the low end and 3 at the high end, so the dark bar is twice the light one;
+// the served share does not move, so its panel has no bar.
+TEST(Tornado, BarsRunFromTheCentralValueToEachEnd) {
+    Ranges ranges;
+    ranges.tornado.push_back({{UncertainInput::unit_cost_scale, 0.75, 1.5}, 0.8, 0.8, 1.5, 3.0});
+    const Canvas c = render_tornado("t", ranges, 0.8, 2.0);
+    const auto count = [&](const Rgba& colour) {
+        int n = 0;
+        for (int y = 0; y < c.height; ++y) {
+            for (int x = 0; x < c.width; ++x) {
+                n += is(c, x, y, colour) ? 1 : 0;
+            }
+        }
+        return n;
+    };
+    // Both colours also fill a 24 x 12 swatch in the key.
+    const int swatch = 24 * (font::line_h - 8);
+    const int light = count(tornado_low_colour) - swatch;
+    const int dark = count(tornado_high_colour) - swatch;
+    ASSERT_GT(light, 100);
+    EXPECT_NEAR(static_cast<double>(dark) / light, 2.0, 0.05);
 }
 
 namespace {
