@@ -976,6 +976,7 @@ struct UncertaintyRow {
     double min;
     bool min_open; // (min, max] rather than [min, max]
     std::function<double(const Scenario&)> max;
+    std::string_view max_reason;  // why the maximum is what it is, when it depends on the scenario
     std::string_view central_key; // where the central value comes from; empty: a factor, 1
     std::function<std::pair<double, double>(const Scenario&)> central; // least and largest
 };
@@ -989,24 +990,25 @@ const std::vector<UncertaintyRow>& uncertainty_rows() {
     const auto fixed = [](double v) { return [v](const Scenario&) { return v; }; };
     const auto one = [](const Scenario&) { return std::pair{1.0, 1.0}; };
     static const std::vector<UncertaintyRow> rows = {
-        {UncertainInput::busy_hour_demand_mbps, 0.0, false, fixed(1000.0),
+        {UncertainInput::busy_hour_demand_mbps, 0.0, false, fixed(1000.0), "",
          "[demand] busy_hour_demand_mbps",
          [](const Scenario& sc) {
              return std::pair{sc.demand.busy_hour_demand_mbps, sc.demand.busy_hour_demand_mbps};
          }},
         // Adoption times the factor stays a share of the people: at most 1 in every type.
         {UncertainInput::adoption_scale, 0.0, true,
-         [](const Scenario& sc) { return 1.0 / extremes(sc.demand.adoption).second; }, "", one},
-        {UncertainInput::market_share, 0.0, true, fixed(1.0), "[demand] market_share",
+         [](const Scenario& sc) { return 1.0 / extremes(sc.demand.adoption).second; },
+         "every district type's [demand] adoption times the factor at most 1", "", one},
+        {UncertainInput::market_share, 0.0, true, fixed(1.0), "", "[demand] market_share",
          [](const Scenario& sc) {
              return std::pair{sc.demand.market_share, sc.demand.market_share};
          }},
-        {UncertainInput::unit_cost_scale, 0.0, true, fixed(1000.0), "", one},
-        {UncertainInput::discount_rate, 0.0, false, fixed(0.5), "[cost] discount_rate",
+        {UncertainInput::unit_cost_scale, 0.0, true, fixed(1000.0), "", "", one},
+        {UncertainInput::discount_rate, 0.0, false, fixed(0.5), "", "[cost] discount_rate",
          [](const Scenario& sc) {
              return std::pair{sc.cost.discount_rate, sc.cost.discount_rate};
          }},
-        {UncertainInput::population_growth, 0.1, false, fixed(10.0),
+        {UncertainInput::population_growth, 0.1, false, fixed(10.0), "",
          "[study_area] population_growth",
          [](const Scenario& sc) { return extremes(sc.study_area.population_growth); }},
     };
@@ -1053,10 +1055,8 @@ std::optional<InputRange> read_range(TableReader& r, const UncertaintyRow& row, 
         problems.add(line_of(*n),
                      fmt::format("[uncertainty] {} must have both ends in {}{:g}, {:g}]{}, got {}",
                                  key, row.min_open ? "(" : "[", row.min, max,
-                                 row.input == UncertainInput::adoption_scale
-                                     ? " (every district type's [demand] adoption times the "
-                                       "factor at most 1)"
-                                     : "",
+                                 row.max_reason.empty() ? std::string()
+                                                        : fmt::format(" ({})", row.max_reason),
                                  describe_pair(*n)));
         return std::nullopt;
     }
