@@ -46,11 +46,18 @@ struct CellDemand {
     double offered_mbps = 0.0;
 };
 
+// The people of cell i (of district d), scaled by CapacityInput::people_scale.
+double people_at(const CapacityInput& in, std::size_t i, std::int16_t d) {
+    const StudyArea& area = *in.coverage_input->area;
+    const auto type = static_cast<std::size_t>(area.districts[static_cast<std::size_t>(d)].type);
+    return area.population.values[i] * in.people_scale[type];
+}
+
 CellDemand demand_at(const CapacityInput& in, std::size_t i, std::int16_t d) {
     const StudyArea& area = *in.coverage_input->area;
     const auto type = static_cast<std::size_t>(area.districts[static_cast<std::size_t>(d)].type);
     const double subscribers =
-        area.population.values[i] * in.demand.adoption[type] * in.demand.market_share;
+        people_at(in, i, d) * in.demand.adoption[type] * in.demand.market_share;
     return {subscribers, subscribers * in.demand.busy_hour_demand_mbps};
 }
 
@@ -326,7 +333,7 @@ void serve_cells(const CapacityInput& in, Steered& st, const std::vector<double>
             continue;
         }
         DistrictService& ds = out.districts[static_cast<std::size_t>(d)];
-        const double people = area.population.values[i];
+        const double people = people_at(in, i, d);
         const auto [subscribers, offered_mbps] = demand_at(in, i, d);
         const double on_fibre = in.ftth.home_share(static_cast<std::size_t>(d));
         const double on_radio = radio_share(in, d);

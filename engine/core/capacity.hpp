@@ -64,6 +64,9 @@ struct CapacityInput {
     TrafficSpec traffic;
     FtthDistricts ftth;
     double ftth_speed_mbps = 300.0;
+    // People per cell relative to the study area's population, per district type: 1 but in the
+    // population growth ranges of core/uncertainty.hpp.
+    PerDistrictType<double> people_scale = {1.0, 1.0, 1.0};
 };
 
 // Per radio sector; sectors of one physical cell (same carrier, site and sector) show the cell.

@@ -98,10 +98,10 @@ Money fibre_money(const CostInput& in, std::size_t d, const DistrictService& ds)
     Money m;
     if (in.ftth.built[d]) {
         const DistrictTotals& t = (*in.coverage)[d];
-        const double homes = t.population / in.demand.household_size;
+        const auto type = static_cast<std::size_t>(in.area->districts[d].type);
+        const double homes = t.population * in.people_scale[type] / in.demand.household_size;
         const double density_per_km2 = t.area_km2 > 0.0 ? homes / t.area_km2 : 0.0;
         const double route_km = density_per_km2 > 0.0 ? 1.0 / std::sqrt(density_per_km2) : 0.0;
-        const auto type = static_cast<std::size_t>(in.area->districts[d].type);
         const double per_home =
             c.ftth_home_passed_fixed_usd + route_km * 1000.0 * c.fibre_usd_per_m[type];
         m.capex_usd = homes * (1.0 - in.ftth.passed_share[d]) * per_home;
@@ -243,7 +243,9 @@ CostResult compute_costs(const CostInput& in) {
     double city_subscribers = 0.0, city_reached = 0.0, city_served = 0.0;
     for (std::size_t d = 0; d < district_count; ++d) {
         const DistrictService& ds = in.capacity->districts[d];
-        const double population = (*in.coverage)[d].population;
+        const double population =
+            (*in.coverage)[d].population *
+            in.people_scale[static_cast<std::size_t>(in.area->districts[d].type)];
         DistrictCost& dc = out.districts[d];
         const std::size_t available = all_layers | (in.ftth.home_share(d) > 0.0 ? fibre_bit : 0);
         dc.money = parts[d].of(available, true);

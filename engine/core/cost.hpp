@@ -59,6 +59,8 @@ struct CostInput {
     CostSpec cost;
     DemandSpec demand;
     FtthDistricts ftth;
+    // People per district relative to `coverage`'s, per district type, as in CapacityInput.
+    PerDistrictType<double> people_scale = {1.0, 1.0, 1.0};
 };
 
 struct DistrictCost {

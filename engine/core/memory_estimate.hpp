@@ -18,6 +18,11 @@
 //                + traffic steering's demand point per cell: demand (8 B), first and
 //                initial option (4 + 4 B)                                              + 16 B
 //
+// The ranges of [uncertainty] (core/uncertainty.hpp) run capacity and cost again, one run at a
+// time, before the map writers copy anything: a run holds the combined maps it makes (throughput,
+// user throughput, served: 9 B) and its layers' throughput (4 B each) besides the steering
+// buffers counted above, less than the writers' copies (15 B + 9 B per layer) counted for later.
+//
 // On the 50 m Hanoi batch (1.8 M grid cells, four layers at most) this gives 0.5 GB; the
 // measured peak of the whole process (before the per-layer maps were written) is 0.68 GB (site
 // layers, GDAL's caches, threads, two variants side by side).

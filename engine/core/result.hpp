@@ -8,6 +8,7 @@
 #include "core/scenario.hpp"
 #include "core/sector.hpp"
 #include "core/study_area.hpp"
+#include "core/uncertainty.hpp"
 
 #include <filesystem>
 #include <string>
@@ -43,6 +44,7 @@ struct ScenarioResult {
     CoverageResult coverage;
     CapacityResult capacity;
     CostResult cost;
+    Ranges ranges; // of the served share and cost per subscriber; empty without [uncertainty]
     std::vector<InputFile> inputs;
     // SHA-256 over the resolved scenario and every input file's bytes: a variant whose stored
     // result carries the same checksum need not be computed again (run/variant_store).

@@ -29,7 +29,30 @@ struct ColumnDef {
     const char* numerator = nullptr;
     const char* denominator = nullptr;
     std::function<double()> city_value = {};
+    bool may_be_missing = false; // Column::may_be_missing
 };
+
+// An end of a range (core/uncertainty.hpp): NaN, in every district and the city, when the
+// scenario has no [uncertainty] (a range equal to the point would mislead).
+ColumnDef range_column(const char* name, const char* units, const char* long_name, int decimals,
+                       const std::vector<double>& values, double city_value) {
+    const bool given = !values.empty();
+    ColumnDef def{name,
+                  units,
+                  long_name,
+                  decimals,
+                  [&values, given](std::size_t d) {
+                      return given ? values[d] : std::numeric_limits<double>::quiet_NaN();
+                  },
+                  CityRule::city_value,
+                  nullptr,
+                  nullptr,
+                  [city_value, given] {
+                      return given ? city_value : std::numeric_limits<double>::quiet_NaN();
+                  }};
+    def.may_be_missing = true;
+    return def;
+}
 
 // The returned functions outlive this call: they capture the result's tables by reference (a
 // reference captured by reference refers to its object) and everything local by value.
@@ -80,6 +103,12 @@ std::vector<ColumnDef> definitions(const ScenarioResult& r) {
         {"served_share", "1", "share of the people served", 4,
          [pop, served](std::size_t d) { return share(served(d), pop(d)); }, CityRule::ratio_of_sums,
          "served_population", "population"},
+        range_column("served_share_low", "1",
+                     "served_share: low end of its range from the [uncertainty] inputs", 4,
+                     r.ranges.served_share.low, r.ranges.served_share.city_low),
+        range_column("served_share_high", "1",
+                     "served_share: high end of its range from the [uncertainty] inputs", 4,
+                     r.ranges.served_share.high, r.ranges.served_share.city_high),
         {"served_indoor_population", "1",
          "people served inside buildings (ITU-R P.2109 building mix; docs/indoor.md)", 0,
          [&](std::size_t d) { return svc[d].served_indoor_population; }},
@@ -121,6 +150,16 @@ std::vector<ColumnDef> definitions(const ScenarioResult& r) {
          "annualised cost per subscriber and month", 2,
          [&](std::size_t d) { return cost[d].per_subscriber_usd_per_month; }, CityRule::city_value,
          nullptr, nullptr, [&] { return city.per_subscriber_usd_per_month; }},
+        range_column("cost_per_subscriber_usd_per_month_low", "USD/month",
+                     "cost_per_subscriber_usd_per_month: low end of its range from the "
+                     "[uncertainty] inputs",
+                     2, r.ranges.cost_per_subscriber_usd_per_month.low,
+                     r.ranges.cost_per_subscriber_usd_per_month.city_low),
+        range_column("cost_per_subscriber_usd_per_month_high", "USD/month",
+                     "cost_per_subscriber_usd_per_month: high end of its range from the "
+                     "[uncertainty] inputs",
+                     2, r.ranges.cost_per_subscriber_usd_per_month.high,
+                     r.ranges.cost_per_subscriber_usd_per_month.city_high),
         {"cost_per_covered_person_usd_per_month", "USD/month",
          "annualised cost per person covered by radio or passed by fibre, per month", 2,
          [&](std::size_t d) { return cost[d].per_reached_person_usd_per_month; },
@@ -158,7 +197,7 @@ std::vector<Column> district_columns(const ScenarioResult& result) {
     const std::size_t n = result.coverage.districts.size();
     std::vector<Column> out;
     for (const ColumnDef& def : definitions(result)) {
-        Column c{def.name, def.units, def.long_name, def.decimals, {}};
+        Column c{def.name, def.units, def.long_name, def.decimals, {}, def.may_be_missing};
         c.values.reserve(n);
         for (std::size_t d = 0; d < n; ++d) {
             c.values.push_back(def.district(d));

@@ -16,6 +16,9 @@ struct Column {
     std::string long_name; // what it is, for attributes and legends
     int decimals = 0;      // digits after the point in text outputs
     std::vector<double> values;
+    // NaN means "no value" for the whole column (the ends of a range without [uncertainty]):
+    // results.h5 declares NaN its _FillValue.
+    bool may_be_missing = false;
 };
 
 struct TextColumn {

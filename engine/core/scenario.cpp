@@ -10,7 +10,17 @@ namespace {
 constexpr std::array<std::string_view, 2> service_names = {"mobile", "fwa"};
 constexpr std::array<std::string_view, 4> site_type_names = {"new_macro", "upgrade", "small_cell",
                                                              "existing"};
+constexpr std::array<std::string_view, uncertain_input_count> uncertain_input_names = {
+    "busy_hour_demand_mbps", "adoption_scale", "market_share",
+    "unit_cost_scale",       "discount_rate",  "population_growth"};
 } // namespace
+
+std::optional<UncertainInput> parse_uncertain_input(std::string_view text) noexcept {
+    return parse_name<UncertainInput>(uncertain_input_names, text);
+}
+std::string_view to_string(UncertainInput input) noexcept {
+    return uncertain_input_names[static_cast<std::size_t>(input)];
+}
 
 std::optional<Service> parse_service(std::string_view text) noexcept {
     return parse_name<Service>(service_names, text);

@@ -197,6 +197,30 @@ struct CostSpec {
     bool count_sites_outside = false;
 };
 
+// An input that [uncertainty] gives a range for (docs/capacity-and-cost.md, "Ranges"): a value of
+// the scenario (busy_hour_demand_mbps, market_share, discount_rate, population_growth) or a
+// factor on several (adoption_scale: every district type's adoption; unit_cost_scale: every unit
+// cost of [cost] and of the layers). None of them changes the radio coverage.
+enum class UncertainInput {
+    busy_hour_demand_mbps,
+    adoption_scale,
+    market_share,
+    unit_cost_scale,
+    discount_rate,
+    population_growth
+};
+inline constexpr std::size_t uncertain_input_count = 6;
+std::optional<UncertainInput> parse_uncertain_input(std::string_view text) noexcept;
+std::string_view to_string(UncertainInput input) noexcept;
+
+// The low and high ends of one input ([uncertainty] key = [low, high]); low <= the scenario's own
+// value (1 for a factor) <= high.
+struct InputRange {
+    UncertainInput input = UncertainInput::busy_hour_demand_mbps;
+    double low = 0.0;
+    double high = 0.0;
+};
+
 // One key of a [sweep] as it is set in one variant (docs/scenario-format.md).
 struct SweepSetting {
     std::string label; // the name of the sweep dimension, e.g. "adoption"
@@ -228,6 +252,7 @@ struct Scenario {
     FtthSpec ftth;
     CostSpec cost;
     IndoorSpec indoor;
+    std::vector<InputRange> uncertainty; // [uncertainty], in the order of UncertainInput
 
     [[nodiscard]] bool ftth_offered(const District& d) const {
         return ftth.district_types[static_cast<std::size_t>(d.type)] ||

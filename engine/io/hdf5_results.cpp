@@ -334,6 +334,40 @@ void write_layer_stack(hid_t g, const Dims& dims, const std::string& name,
     }
 }
 
+// The tornado table of the ranges (core/uncertainty.hpp), one row per [uncertainty] input along
+// the dimension `tornado_input`, in the table's order (largest cost swing first).
+void write_tornado(hid_t g, const Ranges& ranges) {
+    std::vector<std::string> keys;
+    std::vector<double> low, high, served_low, served_high, cost_low, cost_high;
+    for (const TornadoRow& row : ranges.tornado) {
+        keys.emplace_back(to_string(row.range.input));
+        low.push_back(row.range.low);
+        high.push_back(row.range.high);
+        served_low.push_back(row.served_share_at_low);
+        served_high.push_back(row.served_share_at_high);
+        cost_low.push_back(row.cost_per_subscriber_at_low_usd_per_month);
+        cost_high.push_back(row.cost_per_subscriber_at_high_usd_per_month);
+    }
+    Id input = make_scale(
+        write_strings(g, "tornado_input", keys, {"[uncertainty] key of the input moved"}),
+        "tornado_input");
+    const auto var = [&](const char* name, const std::vector<double>& v, const VarAttrs& a) {
+        Id ds = write_array<double>(g, name, {v.size()}, v, a);
+        attach(ds, {input});
+    };
+    var("tornado_low", low,
+        {"low end of the input's range (its key's units; a factor for *_scale)"});
+    var("tornado_high", high, {"high end of the input's range"});
+    var("tornado_served_share_at_low", served_low,
+        {"city served share with the input at its low end, the others central", "1"});
+    var("tornado_served_share_at_high", served_high,
+        {"city served share with the input at its high end, the others central", "1"});
+    var("tornado_cost_per_subscriber_usd_per_month_at_low", cost_low,
+        {"city cost per subscriber and month with the input at its low end", "USD/month"});
+    var("tornado_cost_per_subscriber_usd_per_month_at_high", cost_high,
+        {"city cost per subscriber and month with the input at its high end", "USD/month"});
+}
+
 void write_scenario_group(hid_t file, const ScenarioResult& r, const RunInfo& run) {
     const Scenario& sc = *r.scenario;
     const StudyArea& area = *r.area;
@@ -551,8 +585,10 @@ void write_scenario_group(hid_t file, const ScenarioResult& r, const RunInfo& ru
     const std::vector<double> city = city_values(r, columns);
     for (std::size_t i = 0; i < columns.size(); ++i) {
         const Column& c = columns[i];
+        const double nan = std::numeric_limits<double>::quiet_NaN();
         Id ds = write_array<double>(g, c.name, {c.values.size()}, c.values,
-                                    {c.long_name.c_str(), c.units.c_str()});
+                                    {c.long_name.c_str(), c.units.c_str()},
+                                    c.may_be_missing ? &nan : nullptr);
         attach(ds, {dims.district});
         attr(ds, "city_value", city[i]); // the whole study area's value
         attr(g, ("city_" + c.name).c_str(), city[i]);
@@ -665,6 +701,9 @@ void write_scenario_group(hid_t file, const ScenarioResult& r, const RunInfo& ru
     sector_load_var("sector_served_subscribers",
                     [](const SectorLoad& l) { return l.served_subscribers; },
                     {"subscribers served by the sector's cell", "1"});
+    if (!r.ranges.empty()) {
+        write_tornado(g, r.ranges);
+    }
 }
 
 } // namespace

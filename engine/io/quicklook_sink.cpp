@@ -10,8 +10,10 @@
 #include <algorithm>
 #include <cmath>
 #include <fmt/format.h>
+#include <functional>
 #include <gdal_alg.h>
 #include <memory>
+#include <tuple>
 
 namespace covsim::io {
 
@@ -373,18 +375,56 @@ struct ChartFrame {
     }
 };
 
+namespace {
+
+// The values a point spans on one axis: its value and the ends of its range.
+void extend(double& lo, double& hi, std::initializer_list<double> values) {
+    for (const double v : values) {
+        if (std::isfinite(v)) {
+            lo = std::min(lo, v);
+            hi = std::max(hi, v);
+        }
+    }
+}
+
+// An error bar from (x0, y0) to (x1, y1), horizontal or vertical, with caps 4 pixels long.
+void error_bar(Canvas& c, int x0, int y0, int x1, int y1, const Rgba& colour) {
+    c.line(x0, y0, x1, y1, colour, 2);
+    const bool vertical = x0 == x1;
+    for (const auto& [x, y] : {std::pair{x0, y0}, std::pair{x1, y1}}) {
+        if (vertical) {
+            c.line(x - 4, y, x + 4, y, colour, 2);
+        } else {
+            c.line(x, y - 4, x, y + 4, colour, 2);
+        }
+    }
+}
+
+// "0.70 [0.53-1.02]": a value and, when given, its range.
+std::string with_range(const std::string& value, const std::string& low, const std::string& high,
+                       bool given) {
+    return given ? fmt::format("{} [{}-{}]", value, low, high) : value;
+}
+
+std::string share_number(double share) {
+    return std::isfinite(share) ? fmt::format("{:.1f}", 100.0 * share) : "-";
+}
+
+} // namespace
+
 Canvas render_batch_chart(const std::vector<ChartPoint>& points) {
     const ChartLayout l = batch_chart_layout(points.size());
     Canvas c(l.width, l.height, quicklook_background);
-    c.text(margin, margin, "covered outdoors vs cost per subscriber, one point per scenario", ink);
+    c.text(margin, margin, "served vs cost per subscriber, one point per scenario", ink);
 
     double x_lo = INFINITY, x_hi = -INFINITY, y_lo = INFINITY, y_hi = -INFINITY;
     for (const ChartPoint& p : points) {
-        if (std::isfinite(p.cost_usd_per_month) && std::isfinite(p.covered_share)) {
-            x_lo = std::min(x_lo, p.cost_usd_per_month);
-            x_hi = std::max(x_hi, p.cost_usd_per_month);
-            y_lo = std::min(y_lo, 100.0 * p.covered_share);
-            y_hi = std::max(y_hi, 100.0 * p.covered_share);
+        if (std::isfinite(p.cost_usd_per_month) && std::isfinite(p.served_share)) {
+            extend(x_lo, x_hi,
+                   {p.cost_usd_per_month, p.cost_low_usd_per_month, p.cost_high_usd_per_month});
+            extend(
+                y_lo, y_hi,
+                {100.0 * p.served_share, 100.0 * p.served_share_low, 100.0 * p.served_share_high});
         }
     }
     if (!std::isfinite(x_lo)) {
@@ -399,17 +439,29 @@ Canvas render_batch_chart(const std::vector<ChartPoint>& points) {
         ya.hi = std::ceil(100.0 / ya.step) * ya.step + 0.5 * ya.step;
     }
     const ChartFrame f{l, xa, ya};
-    f.draw(c, "cost per subscriber (USD per month)", "covered outdoors (% of the people)");
+    f.draw(c, "cost per subscriber (USD per month)", "served (% of the people)");
 
-    // Points, numbered, and the key.
+    // Points with their error bars, numbered, and the key.
     int key_y = l.plot_bottom + 2 * font::line_h + 24;
     for (std::size_t i = 0; i < points.size(); ++i) {
         const ChartPoint& p = points[i];
         const Rgba colour = chart_colour(i);
         const std::string number = std::to_string(i + 1);
-        if (std::isfinite(p.cost_usd_per_month) && std::isfinite(p.covered_share)) {
+        const bool cost_range =
+            std::isfinite(p.cost_low_usd_per_month) && std::isfinite(p.cost_high_usd_per_month);
+        const bool served_range =
+            std::isfinite(p.served_share_low) && std::isfinite(p.served_share_high);
+        if (std::isfinite(p.cost_usd_per_month) && std::isfinite(p.served_share)) {
             const int px = f.px(p.cost_usd_per_month);
-            const int py = f.py(100.0 * p.covered_share);
+            const int py = f.py(100.0 * p.served_share);
+            if (cost_range) {
+                error_bar(c, f.px(p.cost_low_usd_per_month), py, f.px(p.cost_high_usd_per_month),
+                          py, colour);
+            }
+            if (served_range) {
+                error_bar(c, px, f.py(100.0 * p.served_share_high), px,
+                          f.py(100.0 * p.served_share_low), colour);
+            }
             disc(c, px, py, 5, colour);
             // The number above right of the point, or where that would leave the frame, below
             // or to its left.
@@ -419,13 +471,112 @@ Canvas render_batch_chart(const std::vector<ChartPoint>& points) {
             c.text(tx, ty, number, ink);
         }
         c.text(margin, key_y,
-               fmt::format("{:>3}  {}  ({} USD, {} covered)", number, p.label,
-                           usd(p.cost_usd_per_month), percent(p.covered_share)),
+               fmt::format("{:>3}  {}  ({} USD, {} served)", number, p.label,
+                           with_range(usd(p.cost_usd_per_month), usd(p.cost_low_usd_per_month),
+                                      usd(p.cost_high_usd_per_month), cost_range),
+                           with_range(percent(p.served_share), share_number(p.served_share_low),
+                                      share_number(p.served_share_high), served_range)),
                ink);
         disc(c, margin + 2, key_y + font::line_h / 2 - 2, 4, colour);
         key_y += row_h;
     }
     return c;
+}
+
+namespace {
+
+constexpr int tornado_label_w = 330; // the rows' labels, left of the bars
+constexpr int tornado_row_h = 2 * font::line_h;
+
+// One panel of the tornado chart: `title`, then per row the label and the two bars from
+// `central`, then the value axis; returns the y below it.
+int tornado_panel(Canvas& c, int top, const std::string& title, double central,
+                  const std::vector<TornadoRow>& rows,
+                  const std::function<std::pair<double, double>(const TornadoRow&)>& ends) {
+    c.text(margin, top, title, ink);
+    const int left = tornado_label_w;
+    const int right = c.width - 40;
+    const int bars_top = top + font::line_h + 8;
+    double lo = central, hi = central;
+    for (const TornadoRow& r : rows) {
+        const auto [a, b] = ends(r);
+        extend(lo, hi, {a, b});
+    }
+    const Axis axis = nice_axis(lo, hi, std::max(1e-6, 1e-3 * std::abs(central)));
+    const auto px = [&](double v) {
+        return left +
+               static_cast<int>(std::lround((v - axis.lo) / (axis.hi - axis.lo) * (right - left)));
+    };
+    const int bottom = bars_top + static_cast<int>(rows.size()) * tornado_row_h;
+    for (double v = axis.lo; v <= axis.hi + 1e-9 * axis.step; v += axis.step) {
+        c.line(px(v), bars_top, px(v), bottom, grid_grey);
+        const std::string label = tick_label(v, axis.step);
+        c.text(px(v) - font::text_width(label) / 2, bottom + 6, label, ink);
+    }
+    int y = bars_top;
+    for (const TornadoRow& r : rows) {
+        c.text(margin, y + font::line_h / 2,
+               fmt::format("{} {:g} / {:g}", to_string(r.range.input), r.range.low, r.range.high),
+               ink);
+        const auto [at_low, at_high] = ends(r);
+        const int half = tornado_row_h / 2 - 2;
+        for (const auto& [v, dy, colour] : {std::tuple{at_low, 2, tornado_low_colour},
+                                            std::tuple{at_high, 2 + half, tornado_high_colour}}) {
+            if (std::isfinite(v) && px(v) != px(central)) { // no bar where it does not move
+                c.fill(std::min(px(central), px(v)), y + dy, std::abs(px(v) - px(central)), half,
+                       colour);
+            }
+        }
+        y += tornado_row_h;
+    }
+    c.line(px(central), bars_top - 4, px(central), bottom, frame, 2);
+    return bottom + font::line_h + 16;
+}
+
+} // namespace
+
+Canvas render_tornado(const std::string& scenario, const Ranges& ranges,
+                      double central_served_share, double central_cost_usd_per_month) {
+    const int panel_h =
+        2 * font::line_h + 30 + static_cast<int>(ranges.tornado.size()) * tornado_row_h;
+    Canvas c(900, 3 * margin + 2 * font::line_h + 2 * panel_h, quicklook_background);
+    c.text(margin, margin, fmt::format("{}: inputs by their swing of the city's values", scenario),
+           ink);
+    int y = margin + font::line_h + 4;
+    c.fill(margin, y + 4, 24, font::line_h - 8, tornado_low_colour);
+    c.text(margin + 30, y, "input at its low end", ink);
+    c.fill(margin + 300, y + 4, 24, font::line_h - 8, tornado_high_colour);
+    c.text(margin + 330, y, "at its high end (key low / high)", ink);
+    y += font::line_h + margin;
+    y = tornado_panel(
+        c, y, fmt::format("served (% of the people), central {}", percent(central_served_share)),
+        100.0 * central_served_share, ranges.tornado, [](const TornadoRow& r) {
+            return std::pair{100.0 * r.served_share_at_low, 100.0 * r.served_share_at_high};
+        });
+    tornado_panel(c, y,
+                  fmt::format("cost per subscriber (USD per month), central {}",
+                              usd(central_cost_usd_per_month)),
+                  central_cost_usd_per_month, ranges.tornado, [](const TornadoRow& r) {
+                      return std::pair{r.cost_per_subscriber_at_low_usd_per_month,
+                                       r.cost_per_subscriber_at_high_usd_per_month};
+                  });
+    return c;
+}
+
+void write_tornado_chart(const std::filesystem::path& path, const ScenarioResult& result) {
+    double people = 0.0;
+    double served = 0.0;
+    for (std::size_t d = 0; d < result.capacity.districts.size(); ++d) {
+        people += result.coverage.districts[d].population;
+        served += result.capacity.districts[d].served_population;
+    }
+    const Canvas chart =
+        render_tornado(result.scenario->name, result.ranges,
+                       people > 0.0 ? served / people : std::numeric_limits<double>::quiet_NaN(),
+                       result.cost.city.per_subscriber_usd_per_month);
+    AtomicFile png(path);
+    write_png(png.temp_path(), chart.width, chart.height, chart.rgba);
+    png.commit();
 }
 
 void write_quicklook(const std::filesystem::path& out_dir, const ScenarioResult& result) {

@@ -3,8 +3,11 @@
 //   maps/<scenario>/quicklook.png  the RSRP map in the colours of its style (io/map_styles),
 //                                  with the district outlines, a legend and the headline
 //                                  figures;
-//   batch.png                      covered share against cost per subscriber and month, one
-//                                  point per scenario of the batch, with axes and labels.
+//   batch.png                      served share against cost per subscriber and month, one
+//                                  point per scenario of the batch, with axes, labels and the
+//                                  ranges of [uncertainty] as error bars;
+//   variants/<v>/tornado.png       which [uncertainty] inputs move the city's served share and
+//                                  cost per subscriber most (render_tornado).
 // Text is drawn with covsim's embedded bitmap font (io/canvas), so the pictures need no font
 // files and are identical from run to run. Each is written under a temporary name and renamed.
 
@@ -13,6 +16,7 @@
 #include "io/canvas.hpp"
 
 #include <filesystem>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -63,11 +67,16 @@ inline constexpr Rgba quicklook_ink{30, 30, 30, 255}; // text, the scale bar, th
 QuicklookLayout quicklook_layout(const ScenarioResult& result);
 Canvas render_quicklook(const ScenarioResult& result);
 
-// One point of the batch chart.
+// One point of the batch chart, with its ranges ([uncertainty], core/uncertainty.hpp) drawn as
+// error bars: horizontal for the cost, vertical for the served share; NaN ends, no bar.
 struct ChartPoint {
     std::string label;               // scenario name
     double cost_usd_per_month = 0.0; // city cost per subscriber and month (x)
-    double covered_share = 0.0;      // city share of the people covered outdoors (y)
+    double served_share = 0.0;       // city share of the people served (y)
+    double cost_low_usd_per_month = std::numeric_limits<double>::quiet_NaN();
+    double cost_high_usd_per_month = std::numeric_limits<double>::quiet_NaN();
+    double served_share_low = std::numeric_limits<double>::quiet_NaN();
+    double served_share_high = std::numeric_limits<double>::quiet_NaN();
 };
 
 // The batch chart's plot area (axes box) in image pixels; points are drawn inside it, the key
@@ -97,6 +106,17 @@ Canvas render_cost_curve(const std::string& title, const std::vector<double>& sh
 void write_cost_curve_chart(const std::filesystem::path& path, const std::string& title,
                             const std::vector<double>& shares,
                             const std::vector<double>& city_cost_usd_per_year);
+
+// The tornado chart of a scenario's ranges: two panels, the city's served share (%) and cost per
+// subscriber (USD a month), a row per input in the table's order (largest cost swing first), each
+// with a bar from the central value to the value at the input's low end (light) and at its high
+// end (dark), none where the value does not move, labelled with the key and the two ends.
+inline constexpr Rgba tornado_low_colour{158, 202, 225, 255}; // an input at its low end
+inline constexpr Rgba tornado_high_colour{33, 113, 181, 255}; // at its high end
+Canvas render_tornado(const std::string& scenario, const Ranges& ranges,
+                      double central_served_share, double central_cost_usd_per_month);
+// Writes render_tornado to `path` (temporary name, then renamed).
+void write_tornado_chart(const std::filesystem::path& path, const ScenarioResult& result);
 
 // Writes the batch chart to `path` (temporary name, then renamed).
 void write_batch_chart(const std::filesystem::path& path, const std::vector<ChartPoint>& points);

@@ -13,6 +13,7 @@
 #include "io/suggest.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <fmt/format.h>
 #include <fstream>
 #include <functional>
@@ -966,6 +967,125 @@ const std::vector<KeyRow<CostSpec>> cost_keys = {
     boolean_key("count_sites_outside", &CostSpec::count_sites_outside),
 };
 
+// ---- [uncertainty] ------------------------------------------------------------------------------
+
+// One key of [uncertainty] (core/uncertainty.hpp): the interval each end must lie in, and the
+// scenario's central value, which the range must hold (per district type: every type's).
+struct UncertaintyRow {
+    UncertainInput input;
+    double min;
+    bool min_open; // (min, max] rather than [min, max]
+    std::function<double(const Scenario&)> max;
+    std::string_view max_reason;  // why the maximum is what it is, when it depends on the scenario
+    std::string_view central_key; // where the central value comes from; empty: a factor, 1
+    std::function<std::pair<double, double>(const Scenario&)> central; // least and largest
+};
+
+std::pair<double, double> extremes(const PerDistrictType<double>& v) {
+    const auto [lo, hi] = std::minmax_element(v.begin(), v.end());
+    return {*lo, *hi};
+}
+
+const std::vector<UncertaintyRow>& uncertainty_rows() {
+    const auto fixed = [](double v) { return [v](const Scenario&) { return v; }; };
+    const auto one = [](const Scenario&) { return std::pair{1.0, 1.0}; };
+    static const std::vector<UncertaintyRow> rows = {
+        {UncertainInput::busy_hour_demand_mbps, 0.0, false, fixed(1000.0), "",
+         "[demand] busy_hour_demand_mbps",
+         [](const Scenario& sc) {
+             return std::pair{sc.demand.busy_hour_demand_mbps, sc.demand.busy_hour_demand_mbps};
+         }},
+        // Adoption times the factor stays a share of the people: at most 1 in every type.
+        {UncertainInput::adoption_scale, 0.0, true,
+         [](const Scenario& sc) { return 1.0 / extremes(sc.demand.adoption).second; },
+         "every district type's [demand] adoption times the factor at most 1", "", one},
+        {UncertainInput::market_share, 0.0, true, fixed(1.0), "", "[demand] market_share",
+         [](const Scenario& sc) {
+             return std::pair{sc.demand.market_share, sc.demand.market_share};
+         }},
+        {UncertainInput::unit_cost_scale, 0.0, true, fixed(1000.0), "", "", one},
+        {UncertainInput::discount_rate, 0.0, false, fixed(0.5), "", "[cost] discount_rate",
+         [](const Scenario& sc) {
+             return std::pair{sc.cost.discount_rate, sc.cost.discount_rate};
+         }},
+        {UncertainInput::population_growth, 0.1, false, fixed(10.0), "",
+         "[study_area] population_growth",
+         [](const Scenario& sc) { return extremes(sc.study_area.population_growth); }},
+    };
+    return rows;
+}
+
+// A value of [uncertainty] as written: an array as [a, b, ...], each element as describe() has it.
+std::string describe_pair(const toml::node& n) {
+    const toml::array* a = n.as_array();
+    if (a == nullptr) {
+        return describe(n);
+    }
+    std::string out = "[";
+    for (std::size_t i = 0; i < a->size(); ++i) {
+        out += (i == 0 ? "" : ", ") + describe((*a)[i]);
+    }
+    return out + "]";
+}
+
+// The [low, high] of one key, or a problem: two finite numbers, each end in the key's interval,
+// low <= central <= high.
+std::optional<InputRange> read_range(TableReader& r, const UncertaintyRow& row, const Scenario& sc,
+                                     Problems& problems) {
+    const std::string_view key = to_string(row.input);
+    const toml::node* n = r.find(key);
+    if (n == nullptr) {
+        return std::nullopt;
+    }
+    const toml::array* a = n->as_array();
+    const auto end = [&](std::size_t i) { return (*a)[i].value<double>(); };
+    if (a == nullptr || a->size() != 2 || !(*a)[0].is_number() || !(*a)[1].is_number() ||
+        !std::isfinite(*end(0)) || !std::isfinite(*end(1))) {
+        problems.add(line_of(*n), fmt::format("[uncertainty] {} must be two finite numbers "
+                                              "[low, high], got {}",
+                                              key, describe_pair(*n)));
+        return std::nullopt;
+    }
+    const InputRange range{row.input, *end(0), *end(1)};
+    const double max = row.max(sc);
+    const auto inside = [&](double v) {
+        return (row.min_open ? v > row.min : v >= row.min) && v <= max;
+    };
+    if (!inside(range.low) || !inside(range.high)) {
+        problems.add(line_of(*n),
+                     fmt::format("[uncertainty] {} must have both ends in {}{:g}, {:g}]{}, got {}",
+                                 key, row.min_open ? "(" : "[", row.min, max,
+                                 row.max_reason.empty() ? std::string()
+                                                        : fmt::format(" ({})", row.max_reason),
+                                 describe_pair(*n)));
+        return std::nullopt;
+    }
+    const auto [least, largest] = row.central(sc);
+    if (!(range.low <= least && largest <= range.high)) {
+        const std::string central =
+            row.central_key.empty()
+                ? "1 (the scenario's own values)"
+                : (least == largest ? fmt::format("{:g} ({})", least, row.central_key)
+                                    : fmt::format("{:g} to {:g} ({} of the district types)", least,
+                                                  largest, row.central_key));
+        problems.add(line_of(*n), fmt::format("[uncertainty] {} must be [low, high] with low <= "
+                                              "{} <= high, got {}",
+                                              key, central, describe_pair(*n)));
+        return std::nullopt;
+    }
+    return range;
+}
+
+// [uncertainty], after the sections whose values it ranges: the ranges in the order of
+// UncertainInput.
+void read_uncertainty(TableReader& r, Scenario& sc, Problems& problems) {
+    for (const UncertaintyRow& row : uncertainty_rows()) {
+        if (auto range = read_range(r, row, sc, problems)) {
+            sc.uncertainty.push_back(*range);
+        }
+    }
+}
+
 // [[layers.carriers]]: the carriers of a layer that has several (docs/sites.md); the layer is
 // expanded into one layer per carrier (expand_carriers).
 void read_carriers(const toml::node& node, const TableReader& layer_reader, LayerSpec& layer,
@@ -1151,6 +1271,11 @@ Scenario interpret_scenario(const toml::table& root, const std::filesystem::path
     if (const toml::table* t = top.table("cost")) {
         TableReader r = top.nested(*t, "cost", "[cost]");
         read_keys(r, sc.cost, cost_keys, context);
+        r.finish();
+    }
+    if (const toml::table* t = top.table("uncertainty")) {
+        TableReader r = top.nested(*t, "uncertainty", "[uncertainty]");
+        read_uncertainty(r, sc, problems);
         r.finish();
     }
 

@@ -186,6 +186,23 @@ void SummaryCsvSink::append(const std::filesystem::path& dir) {
     layers_ << layers.second;
 }
 
+void write_tornado_csv(const std::filesystem::path& path, const Ranges& ranges) {
+    AtomicFile file(path);
+    std::ofstream out = open_text(file);
+    out << "input,low,high,served_share_at_low,served_share_at_high,served_swing,"
+           "cost_per_subscriber_usd_per_month_at_low,cost_per_subscriber_usd_per_month_at_high,"
+           "cost_swing_usd_per_month\n";
+    for (const TornadoRow& r : ranges.tornado) {
+        out << fmt::format("{},{},{},{},{},{},{},{},{}\n", to_string(r.range.input), r.range.low,
+                           r.range.high, number(r.served_share_at_low, 6),
+                           number(r.served_share_at_high, 6), number(r.served_swing(), 6),
+                           number(r.cost_per_subscriber_at_low_usd_per_month, 4),
+                           number(r.cost_per_subscriber_at_high_usd_per_month, 4),
+                           number(r.cost_swing_usd_per_month(), 4));
+    }
+    finish_text(out, file);
+}
+
 void SummaryCsvSink::commit() {
     finish_text(districts_, districts_file_);
     finish_text(city_, city_file_);

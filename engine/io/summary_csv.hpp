@@ -1,7 +1,8 @@
 #pragma once
 // summary.csv: one row per scenario and district with every district result;
 // summary_city.csv: one row per scenario with the city's values of the same columns;
-// summary_layers.csv: one row per scenario, layer and district. Columns in docs/results-format.md.
+// summary_layers.csv: one row per scenario, layer and district; tornado.csv: a scenario's
+// [uncertainty] inputs by their swing of the city's values. Columns in docs/results-format.md.
 
 #include "core/result.hpp"
 #include "io/atomic_file.hpp"
@@ -37,6 +38,10 @@ private:
 // them. A scenario's columns do not depend on its results: `scenario` alone gives them.
 std::vector<TableResource> summary_tables(const ScenarioResult& result);
 std::vector<TableResource> summary_tables(const Scenario& scenario);
+
+// A scenario's tornado table (core/uncertainty.hpp), one row per [uncertainty] input in the
+// table's order (largest cost swing first), written to `path` (temporary name, then renamed).
+void write_tornado_csv(const std::filesystem::path& path, const Ranges& ranges);
 
 // A CSV field, quoted when it holds a comma, a quote or a line break (RFC 4180).
 std::string csv_field(const std::string& text);

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -56,6 +57,11 @@ struct ScenarioSummary {
     double covered_indoor_population = 0.0;
     double annualised_cost_usd = 0.0;
     double cost_per_subscriber_usd_per_month = 0.0;
+    // The city's ranges ([uncertainty], core/uncertainty.hpp); NaN without one.
+    double served_share_low = std::numeric_limits<double>::quiet_NaN();
+    double served_share_high = std::numeric_limits<double>::quiet_NaN();
+    double cost_per_subscriber_low_usd_per_month = std::numeric_limits<double>::quiet_NaN();
+    double cost_per_subscriber_high_usd_per_month = std::numeric_limits<double>::quiet_NaN();
     double affordability = 0.0; // share of monthly GNI per capita
     double affordability_threshold = 0.0;
     double target_served_share = 0.0;

@@ -8,6 +8,7 @@
 #include "core/parallel.hpp"
 #include "core/propagation/registry.hpp"
 #include "core/scenario_inputs.hpp"
+#include "core/uncertainty.hpp"
 #include "io/dataset_files.hpp"
 #include "io/district_gpkg.hpp"
 #include "io/gdal_support.hpp"
@@ -393,9 +394,9 @@ void checksum_variants(std::vector<Variant>& variants, bool web_tiles) {
     for (Variant& v : variants) {
         io::Sha256 h;
         // The version names the layout of a variant's outputs: 2 added each radio layer's maps
-        // and the headline figures of qgis_groups.json, so variants stored before are computed
-        // again rather than assembled without them.
-        h.update("covsim variant checksum 2\n");
+        // and the headline figures of qgis_groups.json, 3 the ranges' columns of the summaries,
+        // so variants stored before are computed again rather than assembled without them.
+        h.update("covsim variant checksum 3\n");
         h.update(v.scenario->name + "\n");
         h.update(v.scenario->source_text);
         h.update(web_tiles ? "\nweb_tiles tilejson viewer\n" : "\n");
@@ -451,6 +452,35 @@ std::size_t variants_side_by_side(const std::vector<Variant*>& pending, int thre
     return side_by_side;
 }
 
+namespace {
+
+// The ranges of the scenario's [uncertainty] inputs, logged: the city's low / central / high
+// of the served share and the cost per subscriber.
+Ranges compute_variant_ranges(const Scenario& sc, const CentralEvaluation& central) {
+    if (sc.uncertainty.empty()) {
+        return {};
+    }
+    const auto t0 = Clock::now();
+    Ranges r = compute_ranges(sc.uncertainty, central);
+    double people = 0.0;
+    double served = 0.0;
+    for (std::size_t d = 0; d < central.capacity->districts.size(); ++d) {
+        people += (*central.cost_input->coverage)[d].population;
+        served += central.capacity->districts[d].served_population;
+    }
+    spdlog::info("scenario {}: ranges of {} inputs ({} capacity and cost runs, {:.1f} s): served "
+                 "share {:.1f} / {:.1f} / {:.1f} %, cost per subscriber {:.2f} / {:.2f} / {:.2f} "
+                 "USD a month (low / central / high)",
+                 sc.name, sc.uncertainty.size(), r.evaluations, seconds_since(t0),
+                 100.0 * r.served_share.city_low, people > 0.0 ? 100.0 * served / people : 0.0,
+                 100.0 * r.served_share.city_high, r.cost_per_subscriber_usd_per_month.city_low,
+                 central.cost->city.per_subscriber_usd_per_month,
+                 r.cost_per_subscriber_usd_per_month.city_high);
+    return r;
+}
+
+} // namespace
+
 ScenarioResult compute_variant(Variant& v) {
     const Scenario& sc = *v.scenario;
     const auto t0 = Clock::now();
@@ -462,10 +492,13 @@ ScenarioResult compute_variant(Variant& v) {
     result.started_utc = utc_now();
     spdlog::info("scenario {}: computing coverage", sc.name);
     result.coverage = compute_coverage(v.input);
-    result.capacity =
-        compute_capacity(capacity_input(sc, v.input, result.coverage, v.ftth_district));
-    result.cost =
-        compute_costs(cost_input(sc, v.input, result.coverage, result.capacity, v.ftth_district));
+    const CapacityInput capacity_in = capacity_input(sc, v.input, result.coverage, v.ftth_district);
+    result.capacity = compute_capacity(capacity_in);
+    const CostInput cost_in =
+        cost_input(sc, v.input, result.coverage, result.capacity, v.ftth_district);
+    result.cost = compute_costs(cost_in);
+    result.ranges = compute_variant_ranges(sc, {&capacity_in, &cost_in, &result.capacity,
+                                                &result.cost, sc.study_area.population_growth});
     for (const std::string& w :
          link_validity_warnings(v.input, serving_link_validity(v.input, result.coverage))) {
         spdlog::warn("scenario {}: {}", sc.name, w);
@@ -515,6 +548,12 @@ void commit_variant(const ScenarioResult& result, const OutputDirectory& out, co
         io::SummaryCsvSink csv(dir);
         csv.write(result, run);
         csv.commit();
+        if (!result.ranges.empty()) {
+            writing = dir / "tornado.csv";
+            io::write_tornado_csv(writing, result.ranges);
+            writing = dir / "tornado.png";
+            io::write_tornado_chart(writing, result);
+        }
         writing = dir / "districts.gpkg";
         io::DistrictGpkgSink gpkg(writing);
         gpkg.write(result, run);
@@ -581,9 +620,11 @@ std::vector<ScenarioSummary> assemble_batch(const std::vector<Variant>& variants
     }
     std::vector<io::ChartPoint> points;
     for (const ScenarioSummary& s : summaries) {
-        points.push_back({s.name, s.cost_per_subscriber_usd_per_month,
-                          s.total.population > 0.0 ? s.total.covered_population / s.total.population
-                                                   : std::nan("")});
+        points.push_back(
+            {s.name, s.cost_per_subscriber_usd_per_month,
+             s.total.population > 0.0 ? s.served_population / s.total.population : std::nan(""),
+             s.cost_per_subscriber_low_usd_per_month, s.cost_per_subscriber_high_usd_per_month,
+             s.served_share_low, s.served_share_high});
     }
     io::write_batch_chart(out.path() / "batch.png", points);
     publish_batch(variants, out);
@@ -621,6 +662,14 @@ ScenarioSummary summarise(const ScenarioResult& r) {
     s.covered_indoor_population = s.total.covered_indoor_population;
     s.annualised_cost_usd = r.cost.city.annualised_usd;
     s.cost_per_subscriber_usd_per_month = r.cost.city.per_subscriber_usd_per_month;
+    if (!r.ranges.empty()) {
+        s.served_share_low = r.ranges.served_share.city_low;
+        s.served_share_high = r.ranges.served_share.city_high;
+        s.cost_per_subscriber_low_usd_per_month =
+            r.ranges.cost_per_subscriber_usd_per_month.city_low;
+        s.cost_per_subscriber_high_usd_per_month =
+            r.ranges.cost_per_subscriber_usd_per_month.city_high;
+    }
     s.affordability = r.cost.city.affordability;
     s.affordability_threshold = r.scenario->cost.affordability_threshold;
     s.target_served_share = r.scenario->cost.target_served_share;

@@ -212,6 +212,11 @@ void save_summary(const ScenarioSummary& s, const std::filesystem::path& path) {
         {"covered_indoor_population", s.covered_indoor_population},
         {"annualised_cost_usd", number(s.annualised_cost_usd)},
         {"cost_per_subscriber_usd_per_month", number(s.cost_per_subscriber_usd_per_month)},
+        {"served_share_low", number(s.served_share_low)},
+        {"served_share_high", number(s.served_share_high)},
+        {"cost_per_subscriber_usd_per_month_low", number(s.cost_per_subscriber_low_usd_per_month)},
+        {"cost_per_subscriber_usd_per_month_high",
+         number(s.cost_per_subscriber_high_usd_per_month)},
         {"affordability", number(s.affordability)},
         {"affordability_threshold", s.affordability_threshold},
         {"target_served_share", s.target_served_share},
@@ -247,6 +252,12 @@ ScenarioSummary load_summary(const std::filesystem::path& path) {
         s.annualised_cost_usd = number_from(j.at("annualised_cost_usd"));
         s.cost_per_subscriber_usd_per_month =
             number_from(j.at("cost_per_subscriber_usd_per_month"));
+        s.served_share_low = number_from(j.at("served_share_low"));
+        s.served_share_high = number_from(j.at("served_share_high"));
+        s.cost_per_subscriber_low_usd_per_month =
+            number_from(j.at("cost_per_subscriber_usd_per_month_low"));
+        s.cost_per_subscriber_high_usd_per_month =
+            number_from(j.at("cost_per_subscriber_usd_per_month_high"));
         s.affordability = number_from(j.at("affordability"));
         s.affordability_threshold = j.at("affordability_threshold").get<double>();
         s.target_served_share = j.at("target_served_share").get<double>();

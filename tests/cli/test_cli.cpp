@@ -6,6 +6,7 @@
 #include "support/test_support.hpp"
 #include "test_config.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <gtest/gtest.h>
@@ -283,6 +284,88 @@ TEST(Cli, FibreAlreadyPassedServesAndPaysItsConnections) {
     }
     EXPECT_GT(radio_traffic, 0.0);
     EXPECT_LT(radio_traffic_passed, 0.55 * radio_traffic); // at most 50 % or 20 % remain
+}
+
+// [uncertainty] (uncertainty_good.toml: demand [0.05, 0.5], unit costs x [0.8, 1.3], discount
+// rate [0.03, 0.10]): summary.csv has the ends of the served share and the cost per subscriber
+// after each column, empty for good.toml; the variant has its tornado files. None of the inputs
+// changes the coverage; the demand does not change the cost, so the cost's ends are the unit
+// costs and discount rate at theirs: (capex / A(r, 10) + opex) x f / subscribers / 12.
+TEST(Cli, UncertaintyRangesInTheSummaryAndTheTornado) {
+    Workdir work;
+    const auto r =
+        run_covsim({"run", "good.toml", "uncertainty_good.toml", "--out", "out"}, work.path());
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const fs::path out = work.path() / "out";
+    const auto rows = covsim::test::read_csv(out / "summary.csv");
+    ASSERT_GE(rows.size(), 5u);
+    const std::vector<std::string>& header = rows[0].fields;
+    const auto column = [&](const std::string& name) {
+        const auto it = std::find(header.begin(), header.end(), name);
+        EXPECT_NE(it, header.end()) << name;
+        return static_cast<std::size_t>(it - header.begin());
+    };
+    const std::size_t served = column("served_share");
+    const std::size_t cost = column("cost_per_subscriber_usd_per_month");
+    EXPECT_EQ(column("served_share_low"), served + 1);
+    EXPECT_EQ(column("served_share_high"), served + 2);
+    EXPECT_EQ(column("cost_per_subscriber_usd_per_month_low"), cost + 1);
+    EXPECT_EQ(column("cost_per_subscriber_usd_per_month_high"), cost + 2);
+    for (std::size_t i = 1; i <= 4; ++i) {
+        const covsim::test::CsvRow& row = rows[i];
+        SCOPED_TRACE(row.line);
+        if (row.field(0) == "tiny") { // no [uncertainty]: empty, not the point
+            for (const std::size_t c : {served + 1, served + 2, cost + 1, cost + 2}) {
+                EXPECT_EQ(row.field(c), "");
+            }
+            continue;
+        }
+        ASSERT_EQ(row.field(0), "tiny-ranges");
+        EXPECT_LE(*row.number(served + 1), *row.number(served));
+        EXPECT_GE(*row.number(served + 2), *row.number(served));
+        EXPECT_LE(*row.number(cost + 1), *row.number(cost));
+        EXPECT_GE(*row.number(cost + 2), *row.number(cost));
+    }
+    const fs::path h5 = out / "results.h5";
+    const auto city = [&](const std::string& name) {
+        return covsim::test::h5_number_attr(h5, "/tiny-ranges", ("city_" + name).c_str());
+    };
+    const auto annuity = [](double rate) { return (1.0 - std::pow(1.0 + rate, -10.0)) / rate; };
+    const double capex = city("capex_usd");
+    const double opex = city("opex_usd_per_year");
+    const double subscribers = city("subscribers");
+    ASSERT_GT(subscribers, 0.0);
+    EXPECT_NEAR(city("cost_per_subscriber_usd_per_month_high"),
+                1.3 * (capex / annuity(0.10) + opex) / subscribers / 12.0, 1e-9);
+    EXPECT_NEAR(city("cost_per_subscriber_usd_per_month_low"),
+                0.8 * (capex / annuity(0.03) + opex) / subscribers / 12.0, 1e-9);
+    // Without [uncertainty], NaN (the variable's _FillValue).
+    EXPECT_TRUE(std::isnan(covsim::test::h5_number_attr(h5, "/tiny", "city_served_share_low")));
+
+    // The tornado: by cost swing, unit costs (x 0.5 of the central), discount rate, demand (0).
+    const fs::path variant = out / "variants" / "tiny-ranges";
+    EXPECT_TRUE(fs::exists(variant / "tornado.png"));
+    EXPECT_FALSE(fs::exists(out / "variants" / "tiny" / "tornado.csv"));
+    const auto tornado = covsim::test::read_csv(variant / "tornado.csv");
+    ASSERT_GE(tornado.size(), 4u);
+    EXPECT_EQ(tornado[0].field(0), "input");
+    EXPECT_EQ(tornado[1].field(0), "unit_cost_scale");
+    EXPECT_EQ(tornado[2].field(0), "discount_rate");
+    EXPECT_EQ(tornado[3].field(0), "busy_hour_demand_mbps");
+    EXPECT_EQ(tornado[3].field(1), "0.05");
+    EXPECT_EQ(tornado[3].field(2), "0.5");
+    const double central_cost = city("cost_per_subscriber_usd_per_month");
+    EXPECT_NEAR(*tornado[1].number(6), 0.8 * central_cost, 1e-4);
+    EXPECT_NEAR(*tornado[1].number(7), 1.3 * central_cost, 1e-4);
+    EXPECT_NEAR(*tornado[3].number(8), 0.0, 1e-12);
+    // Five times the central demand loads the cells: fewer are served than at the central.
+    EXPECT_LT(*tornado[3].number(4), city("served_share"));
+    EXPECT_NEAR(city("served_share_low"), *tornado[3].number(4), 1e-6);
+    const auto at_high = covsim::test::read_h5<double>(
+        h5, "/tiny-ranges/tornado_cost_per_subscriber_usd_per_month_at_high");
+    ASSERT_EQ(at_high.size(), 3u);
+    EXPECT_NEAR(at_high[0], 1.3 * central_cost, 1e-9 * central_cost); // unit_cost_scale
+    EXPECT_NE(r.err.find("scenario tiny-ranges: ranges of 3 inputs"), std::string::npos) << r.err;
 }
 
 // `covsim plan` writes the plan as a scenario; `covsim run` of that scenario gives, district by

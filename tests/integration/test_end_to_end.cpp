@@ -109,9 +109,9 @@ gain_dbi = 0
     EXPECT_LT(d2, 9000.0); // ...and inside the square
 }
 
-// The whole pipeline, not only the kernel, is deterministic: results.h5 and summary.csv are the
-// same bit for bit with 1 and 2 threads on a grid of several tiles, for a batch of two scenarios
-// that run in parallel with 2 threads.
+// The whole pipeline, not only the kernel, is deterministic: results.h5, summary.csv and the
+// tornado table of the ranges are the same bit for bit with 1 and 2 threads on a grid of several
+// tiles, for a batch of two scenarios that run in parallel with 2 threads.
 TEST(EndToEnd, OutputsAreIdenticalForAnyThreadCount) {
     covsim::test::TempDir dir;
     covsim::test::write_tiny_area(dir.path());
@@ -119,7 +119,10 @@ TEST(EndToEnd, OutputsAreIdenticalForAnyThreadCount) {
     fs::copy_file(fixtures / "sites.csv", dir / "sites.csv");
     std::string toml = read_text(fixtures / "good.toml");
     toml.replace(toml.find("resolution_m = 50"), 17, "resolution_m = 10");
-    write_text(dir / "fine.toml", toml);
+    // The first scenario with ranges: their extra capacity and cost runs are deterministic too.
+    write_text(dir / "fine.toml", toml + "\n[uncertainty]\nbusy_hour_demand_mbps = [0.05, 0.5]\n"
+                                         "adoption_scale = [0.8, 1.2]\n"
+                                         "population_growth = [0.9, 1.2]\n");
     toml.replace(toml.find("name = \"tiny\""), 13, "name = \"tiny-b\"");
     toml.replace(toml.find("cost231-hata"), 12, "free-space");
     write_text(dir / "fine-b.toml", toml);
@@ -134,6 +137,8 @@ TEST(EndToEnd, OutputsAreIdenticalForAnyThreadCount) {
     EXPECT_EQ(read_text(dir / "one" / "summary_layers.csv"),
               read_text(dir / "two" / "summary_layers.csv"));
     EXPECT_NE(read_text(dir / "one" / "summary.csv").find("tiny-b,002"), std::string::npos);
+    EXPECT_EQ(read_text(dir / "one" / "variants" / "tiny" / "tornado.csv"),
+              read_text(dir / "two" / "variants" / "tiny" / "tornado.csv"));
     for (const char* name : {"/tiny/rsrp_dbm", "/tiny/sinr_db", "/tiny/layer_rsrp_dbm",
                              "/tiny-b/rsrp_dbm", "/tiny-b/sinr_db", "/tiny-b/layer_rsrp_dbm"}) {
         EXPECT_EQ(covsim::test::read_h5<float>(dir / "one" / "results.h5", name),
@@ -146,8 +151,12 @@ TEST(EndToEnd, OutputsAreIdenticalForAnyThreadCount) {
                   covsim::test::read_h5<std::int32_t>(dir / "two" / "results.h5", name))
             << name;
     }
-    for (const char* name : {"/tiny/covered_population", "/tiny/layer_covered_population",
-                             "/tiny-b/covered_population"}) {
+    for (const char* name :
+         {"/tiny/covered_population", "/tiny/layer_covered_population",
+          "/tiny-b/covered_population", "/tiny/served_share_low", "/tiny/served_share_high",
+          "/tiny/cost_per_subscriber_usd_per_month_low",
+          "/tiny/cost_per_subscriber_usd_per_month_high", "/tiny/tornado_served_share_at_low",
+          "/tiny/tornado_cost_per_subscriber_usd_per_month_at_high"}) {
         const auto a = covsim::test::read_h5<double>(dir / "one" / "results.h5", name);
         const auto b = covsim::test::read_h5<double>(dir / "two" / "results.h5", name);
         ASSERT_EQ(a.size(), b.size());

@@ -173,7 +173,7 @@ TEST_F(ReadoutOutputs, QuicklookShowsTheRsrpClassesAndTheDistrictBorders) {
     }
 }
 
-TEST_F(ReadoutOutputs, BatchChartPlacesOnePointPerScenarioByCostAndCoverage) {
+TEST_F(ReadoutOutputs, BatchChartPlacesOnePointPerScenarioByCostAndServedShare) {
     const Image img = read_png(out() / "batch.png");
     // 900 wide; plot box from y = 44 to 504, then tick labels, axis title and one key line
     // (26 px) per scenario.
@@ -202,11 +202,12 @@ TEST_F(ReadoutOutputs, BatchChartPlacesOnePointPerScenarioByCostAndCoverage) {
         read_h5<double>(results(), "/tiny-dense/cost_per_subscriber_usd_per_month").at(0);
     ASSERT_GT(cost_2, cost_1); // West pays for a second site
     EXPECT_GT(second[0], first[0] + 20.0);
+    // y: the city's served share (higher is up).
     const auto pop_1 = read_h5<double>(results(), "/tiny/population");
-    const auto cov_1 = read_h5<double>(results(), "/tiny/covered_population");
-    const auto cov_2 = read_h5<double>(results(), "/tiny-dense/covered_population");
-    const double share_1 = (cov_1[0] + cov_1[1]) / (pop_1[0] + pop_1[1]);
-    const double share_2 = (cov_2[0] + cov_2[1]) / (pop_1[0] + pop_1[1]);
+    const auto served_1 = read_h5<double>(results(), "/tiny/served_population");
+    const auto served_2 = read_h5<double>(results(), "/tiny-dense/served_population");
+    const double share_1 = (served_1[0] + served_1[1]) / (pop_1[0] + pop_1[1]);
+    const double share_2 = (served_2[0] + served_2[1]) / (pop_1[0] + pop_1[1]);
     if (share_2 > share_1 + 1e-3) {
         EXPECT_LT(second[1], first[1] - 1.0);
     } else {

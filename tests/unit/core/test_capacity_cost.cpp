@@ -4,6 +4,7 @@
 #include "core/cost.hpp"
 #include "core/propagation/p2109.hpp"
 #include "core/propagation/registry.hpp"
+#include "core/uncertainty.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -492,4 +493,129 @@ TEST(Cost, SitesOutsideTheDistrictsAreCountedOnlyWhenTheScenarioSaysSo) {
     EXPECT_DOUBLE_EQ(counted.outside_districts.capex_usd, 112500.0);
     EXPECT_DOUBLE_EQ(counted.city.money.capex_usd, 225000.0);
     EXPECT_DOUBLE_EQ(counted.city.money.opex_usd_per_year, 40800.0);
+}
+
+// Ranges (core/uncertainty.hpp) on the one-cell district: 500 subscribers (1000 people x 0.5) of
+// D Mbit/s each load the 44 Mbit/s cell to rho = 500 D / 44 and get r = 44 (1 - rho), served
+// from 10 Mbit/s: D <= 0.068. The cost is 112500 USD capex and 20400 USD a year, annualised
+// 34969.26 USD, whatever the demand; per subscriber 34969.26 / subscribers / 12.
+//   busy_hour_demand_mbps [0.03, 0.08]: rho 0.34 (served) / 0.91, r = 4 (nobody served)
+//   unit_cost_scale [0.8, 1.3]: every cost times the factor: 4.662569 / 7.576674 USD
+//   population_growth [0.8, 1.6]: 400 subscribers (rho 0.4, served, 7.285263 USD) / 800
+//     (rho 0.8, r = 8.8 < 10: nobody served; 3.642632 USD)
+// Combined: served low = demand 0.08, costs x 1.3, growth 1.6 (800 x 0.08 = 64 > 44: 0 served);
+// served high = the other ends (400 x 0.03 = 12: all served). Cost high = demand 0.08 (the cost
+// does not move; by the served share, lowered), costs x 1.3, growth 0.8 (fewer subscribers):
+// 1.3 x 7.285263 = 9.470843; cost low = 0.8 x 3.642632 = 2.914105. In Python:
+//   a = (1 - 1.05**-10) / 0.05; ann = 112500 / a + 20400; f * ann / subscribers / 12
+TEST(Ranges, OneAtATimeAndCombinedByHand) {
+    const OneCell c(0.044, 10.0);
+    const CapacityResult cap = compute_capacity(c.capacity_input);
+    const CostInput cost_in = cost_input(c, cap);
+    const CostResult cost = compute_costs(cost_in);
+    ASSERT_NEAR(cost.city.per_subscriber_usd_per_month, 5.828211, 1e-6);
+    const std::vector<InputRange> inputs = {{UncertainInput::busy_hour_demand_mbps, 0.03, 0.08},
+                                            {UncertainInput::unit_cost_scale, 0.8, 1.3},
+                                            {UncertainInput::population_growth, 0.8, 1.6}};
+    const Ranges r =
+        compute_ranges(inputs, {&c.capacity_input, &cost_in, &cap, &cost, {1.0, 1.0, 1.0}});
+    // 6 one-at-a-time runs and 4 distinct combined cases.
+    EXPECT_EQ(r.evaluations, 10);
+    ASSERT_EQ(r.tornado.size(), 3u);
+    // By cost swing: growth (3.64), unit costs (2.91), demand (0).
+    const TornadoRow& growth = r.tornado[0];
+    EXPECT_EQ(growth.range.input, UncertainInput::population_growth);
+    EXPECT_DOUBLE_EQ(growth.served_share_at_low, 1.0);
+    EXPECT_DOUBLE_EQ(growth.served_share_at_high, 0.0);
+    EXPECT_NEAR(growth.cost_per_subscriber_at_low_usd_per_month, 7.285263, 1e-6);
+    EXPECT_NEAR(growth.cost_per_subscriber_at_high_usd_per_month, 3.642632, 1e-6);
+    const TornadoRow& unit = r.tornado[1];
+    EXPECT_EQ(unit.range.input, UncertainInput::unit_cost_scale);
+    EXPECT_DOUBLE_EQ(unit.served_share_at_low, 1.0);
+    EXPECT_DOUBLE_EQ(unit.served_share_at_high, 1.0);
+    EXPECT_NEAR(unit.cost_per_subscriber_at_low_usd_per_month,
+                0.8 * cost.city.per_subscriber_usd_per_month, 1e-9);
+    EXPECT_NEAR(unit.cost_per_subscriber_at_high_usd_per_month,
+                1.3 * cost.city.per_subscriber_usd_per_month, 1e-9);
+    const TornadoRow& demand = r.tornado[2];
+    EXPECT_EQ(demand.range.input, UncertainInput::busy_hour_demand_mbps);
+    EXPECT_DOUBLE_EQ(demand.served_share_at_low, 1.0);
+    EXPECT_DOUBLE_EQ(demand.served_share_at_high, 0.0); // r = 4 Mbit/s < 10
+    EXPECT_DOUBLE_EQ(demand.cost_per_subscriber_at_low_usd_per_month,
+                     cost.city.per_subscriber_usd_per_month);
+    EXPECT_DOUBLE_EQ(demand.served_swing(), 1.0);
+    EXPECT_DOUBLE_EQ(demand.cost_swing_usd_per_month(), 0.0);
+    // The combined cases bracket the central values (served 1, 5.828211 USD).
+    EXPECT_DOUBLE_EQ(r.served_share.city_low, 0.0);
+    EXPECT_DOUBLE_EQ(r.served_share.city_high, 1.0);
+    EXPECT_NEAR(r.cost_per_subscriber_usd_per_month.city_low, 2.914105, 1e-6);
+    EXPECT_NEAR(r.cost_per_subscriber_usd_per_month.city_high, 9.470843, 1e-6);
+    ASSERT_EQ(r.served_share.low.size(), 1u);
+    EXPECT_DOUBLE_EQ(r.served_share.low[0], 0.0);
+    EXPECT_DOUBLE_EQ(r.served_share.high[0], 1.0);
+    EXPECT_NEAR(r.cost_per_subscriber_usd_per_month.low[0], 2.914105, 1e-6);
+    EXPECT_NEAR(r.cost_per_subscriber_usd_per_month.high[0], 9.470843, 1e-6);
+}
+
+// The other inputs move what they name: adoption and market share the subscribers, the discount
+// rate the annuity (A(0.10, 10) = 6.144567, A(0.03, 10) = 8.530203).
+TEST(Ranges, AdoptionMarketShareAndDiscountRateByHand) {
+    const OneCell c(0.044, 10.0);
+    const CapacityResult cap = compute_capacity(c.capacity_input);
+    const CostInput cost_in = cost_input(c, cap);
+    const CostResult cost = compute_costs(cost_in);
+    const std::vector<InputRange> inputs = {{UncertainInput::adoption_scale, 0.8, 1.2},
+                                            {UncertainInput::market_share, 0.5, 1.0},
+                                            {UncertainInput::discount_rate, 0.03, 0.10}};
+    const Ranges r =
+        compute_ranges(inputs, {&c.capacity_input, &cost_in, &cap, &cost, {1.0, 1.0, 1.0}});
+    ASSERT_EQ(r.tornado.size(), 3u);
+    const double annualised = 112500.0 / 7.721734929 + 20400.0;
+    // Market share 0.5: 250 subscribers (swing 11.656 - 5.828); adoption x 0.8 / 1.2: 400 / 600.
+    EXPECT_EQ(r.tornado[0].range.input, UncertainInput::market_share);
+    EXPECT_NEAR(r.tornado[0].cost_per_subscriber_at_low_usd_per_month, annualised / 250.0 / 12.0,
+                1e-5);
+    EXPECT_EQ(r.tornado[1].range.input, UncertainInput::adoption_scale);
+    EXPECT_NEAR(r.tornado[1].cost_per_subscriber_at_low_usd_per_month, annualised / 400.0 / 12.0,
+                1e-5);
+    EXPECT_NEAR(r.tornado[1].cost_per_subscriber_at_high_usd_per_month, annualised / 600.0 / 12.0,
+                1e-5);
+    EXPECT_EQ(r.tornado[2].range.input, UncertainInput::discount_rate);
+    EXPECT_NEAR(r.tornado[2].cost_per_subscriber_at_low_usd_per_month,
+                (112500.0 / 8.530202837 + 20400.0) / 500.0 / 12.0, 1e-5);
+    EXPECT_NEAR(r.tornado[2].cost_per_subscriber_at_high_usd_per_month,
+                (112500.0 / 6.144567106 + 20400.0) / 500.0 / 12.0, 1e-5);
+    // 600 subscribers of 0.044 Mbit/s: rho 0.6, r = 17.6: still everybody served.
+    for (const TornadoRow& row : r.tornado) {
+        EXPECT_DOUBLE_EQ(row.served_share_at_low, 1.0);
+        EXPECT_DOUBLE_EQ(row.served_share_at_high, 1.0);
+    }
+    EXPECT_DOUBLE_EQ(r.served_share.city_low, 1.0);
+    EXPECT_DOUBLE_EQ(r.served_share.city_high, 1.0);
+    // The served share moves with none of them: its cases take the ends by the cost and are the
+    // cost's two cases, evaluated once each (6 + 2 runs).
+    EXPECT_EQ(r.evaluations, 8);
+    // Cost high: 200 subscribers (1000 people x 0.5 adoption x 0.8 x market 0.5) at 10 %; cost low:
+    // 600 (x 1.2, market 1) at 3 %.
+    EXPECT_NEAR(r.cost_per_subscriber_usd_per_month.city_high,
+                (112500.0 / 6.144567106 + 20400.0) / 200.0 / 12.0, 1e-5);
+    EXPECT_NEAR(r.cost_per_subscriber_usd_per_month.city_low,
+                (112500.0 / 8.530202837 + 20400.0) / 600.0 / 12.0, 1e-5);
+}
+
+// A single input: its two ends are the combined cases, evaluated once; all the cost is unit
+// costs, so its ends are the central cost times 0.8 and 1.3.
+TEST(Ranges, OneInputReusesItsTwoRuns) {
+    const OneCell c(0.044, 10.0);
+    const CapacityResult cap = compute_capacity(c.capacity_input);
+    const CostInput cost_in = cost_input(c, cap);
+    const CostResult cost = compute_costs(cost_in);
+    const Ranges r = compute_ranges({{UncertainInput::unit_cost_scale, 0.8, 1.3}},
+                                    {&c.capacity_input, &cost_in, &cap, &cost, {1.0, 1.0, 1.0}});
+    EXPECT_EQ(r.evaluations, 2);
+    const double central = cost.city.per_subscriber_usd_per_month;
+    EXPECT_NEAR(r.cost_per_subscriber_usd_per_month.city_low, 0.8 * central, 1e-12 * central);
+    EXPECT_NEAR(r.cost_per_subscriber_usd_per_month.city_high, 1.3 * central, 1e-12 * central);
+    EXPECT_DOUBLE_EQ(r.served_share.city_low, 1.0);
+    EXPECT_DOUBLE_EQ(r.served_share.city_high, 1.0);
 }

@@ -1,14 +1,17 @@
 // The quick look's scale bar and north arrow (issue 21, item 2): the bar is as long as the
 // kilometres it is labelled with.
 // The batch chart keeps its points and their numbers inside the plot's frame (issue 21, item
-// 8): a point at 100 % covered and the highest cost sits in the frame's top-right corner.
+// 8): a point at 100 % served and the highest cost sits in the frame's top-right corner. A point
+// with ranges ([uncertainty]) has error bars; a point without has none.
 
 #include "core/result.hpp"
 #include "core/scenario.hpp"
+#include "core/uncertainty.hpp"
 #include "io/canvas.hpp"
 #include "io/gdal_support.hpp"
 #include "io/quicklook_sink.hpp"
 
+#include <algorithm>
 #include <gtest/gtest.h>
 
 using namespace covsim;
@@ -47,8 +50,7 @@ TEST(BatchChart, PointsAndTheirNumbersStayInsideTheFrame) {
     // Right of the frame and above it, right of the title, nothing is drawn: the number of the
     // point in the corner is inside.
     const int title_end =
-        l.plot_left + font::text_width("covered outdoors vs cost per subscriber, one point per "
-                                       "scenario");
+        l.plot_left + font::text_width("served vs cost per subscriber, one point per scenario");
     for (int y = 0; y <= l.plot_bottom; ++y) {
         for (int x = l.plot_right + 2; x < c.width; ++x) {
             ASSERT_TRUE(is(c, x, y, quicklook_background)) << x << ' ' << y;
@@ -59,6 +61,65 @@ TEST(BatchChart, PointsAndTheirNumbersStayInsideTheFrame) {
             ASSERT_TRUE(is(c, x, y, quicklook_background)) << x << ' ' << y;
         }
     }
+}
+
+// The error bars span the ranges: the first point's bars (cost 1 to 3 USD, served 50 to 90 %)
+// are two pixels wide and cross the plot's frame's width and height in proportion, the second
+// point (no ranges) is its disc alone.
+TEST(BatchChart, RangesAreErrorBarsAndPointsWithoutRangesHaveNone) {
+    const std::vector<ChartPoint> points = {{"ranged", 2.0, 0.7, 1.0, 3.0, 0.5, 0.9},
+                                            {"point", 2.5, 0.6}};
+    const Canvas c = render_batch_chart(points);
+    const ChartLayout l = batch_chart_layout(points.size());
+    for (std::size_t i = 0; i < points.size(); ++i) {
+        int pixels = 0;
+        int x_lo = c.width, x_hi = 0, y_lo = c.height, y_hi = 0;
+        for (int y = l.plot_top; y <= l.plot_bottom; ++y) {
+            for (int x = l.plot_left; x <= l.plot_right; ++x) {
+                if (is(c, x, y, chart_colour(i))) {
+                    ++pixels;
+                    x_lo = std::min(x_lo, x);
+                    x_hi = std::max(x_hi, x);
+                    y_lo = std::min(y_lo, y);
+                    y_hi = std::max(y_hi, y);
+                }
+            }
+        }
+        if (i == 1) {
+            EXPECT_EQ(pixels, 81) << "a disc of radius 5, no bars";
+            EXPECT_EQ(x_hi - x_lo, 10);
+            continue;
+        }
+        // The x axis spans at least 1 to 3 USD and the y axis 50 to 90 %, each padded by 8 %
+        // and rounded out to its ticks: the bars cover more than half the plot each way.
+        EXPECT_GT(x_hi - x_lo, (l.plot_right - l.plot_left) / 2);
+        EXPECT_GT(y_hi - y_lo, (l.plot_bottom - l.plot_top) / 2);
+        EXPECT_GT(pixels, 2 * (x_hi - x_lo) + 2 * (y_hi - y_lo));
+    }
+}
+
+// The tornado's bars run from the central value to each end, in proportion: the cost of 2 USD
+// goes to 1.5 at the low end and 3 at the high end, so the dark bar is twice the light one;
+// the served share does not move, so its panel has no bar.
+TEST(Tornado, BarsRunFromTheCentralValueToEachEnd) {
+    Ranges ranges;
+    ranges.tornado.push_back({{UncertainInput::unit_cost_scale, 0.75, 1.5}, 0.8, 0.8, 1.5, 3.0});
+    const Canvas c = render_tornado("t", ranges, 0.8, 2.0);
+    const auto count = [&](const Rgba& colour) {
+        int n = 0;
+        for (int y = 0; y < c.height; ++y) {
+            for (int x = 0; x < c.width; ++x) {
+                n += is(c, x, y, colour) ? 1 : 0;
+            }
+        }
+        return n;
+    };
+    // Both colours also fill a 24 x 12 swatch in the key.
+    const int swatch = 24 * (font::line_h - 8);
+    const int light = count(tornado_low_colour) - swatch;
+    const int dark = count(tornado_high_colour) - swatch;
+    ASSERT_GT(light, 100);
+    EXPECT_NEAR(static_cast<double>(dark) / light, 2.0, 0.05);
 }
 
 namespace {

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 #include <map>
+#include <tuple>
 
 using namespace covsim;
 
@@ -698,4 +699,94 @@ TEST_F(ScenarioParser, WarnsWhenALocationProbabilityHasNoVariabilityToActOn) {
     // COST-231 Hata has one (docs/models/location-variability.md): no warning.
     EXPECT_TRUE(
         io::scenario_warnings(parse(study_area + layer + "location_probability = 0.9\n")).empty());
+}
+
+// [uncertainty]: each key a [low, high] pair around the scenario's own value (core/uncertainty).
+TEST_F(ScenarioParser, UncertaintyRangesAroundTheScenariosValues) {
+    const std::string base = study_area + layer +
+                             "[demand]\nbusy_hour_demand_mbps = 0.02\nmarket_share = 0.5\n"
+                             "adoption = { urban_district = 0.8, town = 0.7, rural_district = "
+                             "0.6 }\n[cost]\ndiscount_rate = 0.05\n";
+    EXPECT_TRUE(parse(base).uncertainty.empty());
+    // Written out of order, read in the order of UncertainInput.
+    const Scenario s = parse(base + "[uncertainty]\npopulation_growth = [1.0, 1.1]\n"
+                                    "discount_rate = [0.03, 0.10]\nunit_cost_scale = [0.8, 1.3]\n"
+                                    "market_share = [0.4, 0.6]\nadoption_scale = [0.85, 1.1]\n"
+                                    "busy_hour_demand_mbps = [0.012, 0.03]\n");
+    ASSERT_EQ(s.uncertainty.size(), 6u);
+    const std::vector<std::tuple<UncertainInput, double, double>> expected = {
+        {UncertainInput::busy_hour_demand_mbps, 0.012, 0.03},
+        {UncertainInput::adoption_scale, 0.85, 1.1},
+        {UncertainInput::market_share, 0.4, 0.6},
+        {UncertainInput::unit_cost_scale, 0.8, 1.3},
+        {UncertainInput::discount_rate, 0.03, 0.10},
+        {UncertainInput::population_growth, 1.0, 1.1}};
+    for (std::size_t i = 0; i < expected.size(); ++i) {
+        EXPECT_EQ(s.uncertainty[i].input, std::get<0>(expected[i])) << i;
+        EXPECT_DOUBLE_EQ(s.uncertainty[i].low, std::get<1>(expected[i])) << i;
+        EXPECT_DOUBLE_EQ(s.uncertainty[i].high, std::get<2>(expected[i])) << i;
+    }
+    // A range may end at the central value.
+    EXPECT_EQ(parse(base + "[uncertainty]\nmarket_share = [0.5, 0.5]\n").uncertainty.size(), 1u);
+}
+
+TEST_F(ScenarioParser, UncertaintyErrorsNameTheKeyTheValueAndTheExpectation) {
+    const std::string base = study_area + layer +
+                             "[demand]\nbusy_hour_demand_mbps = 0.02\nmarket_share = 0.5\n"
+                             "adoption = { urban_district = 0.8, town = 0.7, rural_district = "
+                             "0.6 }\n[uncertainty]\n";
+    const auto error = [&](const std::string& line) { return error_of(base + line + "\n"); };
+    // Not a pair of finite numbers.
+    EXPECT_NE(error("market_share = 0.5")
+                  .find("s.toml:17: [uncertainty] market_share must be two "
+                        "finite numbers [low, high], got 0.5"),
+              std::string::npos)
+        << error("market_share = 0.5");
+    EXPECT_NE(error("market_share = [0.4, 0.5, 0.6]")
+                  .find("[uncertainty] market_share must be two finite numbers [low, high], got ["),
+              std::string::npos);
+    EXPECT_NE(error("market_share = [0.4, \"0.6\"]").find("market_share must be two finite"),
+              std::string::npos);
+    EXPECT_NE(error("busy_hour_demand_mbps = [0.01, inf]")
+                  .find("busy_hour_demand_mbps must be two finite numbers"),
+              std::string::npos);
+    // Low above the central value, high below it.
+    EXPECT_NE(error("busy_hour_demand_mbps = [0.03, 0.05]")
+                  .find("[uncertainty] busy_hour_demand_mbps must be [low, high] with low <= 0.02 "
+                        "([demand] busy_hour_demand_mbps) <= high, got [0.03, 0.05]"),
+              std::string::npos)
+        << error("busy_hour_demand_mbps = [0.03, 0.05]");
+    EXPECT_NE(error("unit_cost_scale = [0.7, 0.9]")
+                  .find("[uncertainty] unit_cost_scale must be [low, high] with low <= 1 (the "
+                        "scenario's own values) <= high"),
+              std::string::npos);
+    EXPECT_NE(error("market_share = [0.6, 0.4]").find("low <= 0.5 ([demand] market_share) <= high"),
+              std::string::npos);
+    // An end outside the key's own range.
+    EXPECT_NE(error("market_share = [0, 0.6]")
+                  .find("[uncertainty] market_share must have both ends in (0, 1], got [0, 0.6]"),
+              std::string::npos)
+        << error("market_share = [0, 0.6]");
+    EXPECT_NE(error("discount_rate = [0.01, 0.6]")
+                  .find("[uncertainty] discount_rate must have both ends in [0, 0.5]"),
+              std::string::npos);
+    // Adoption 0.8 times 1.3 would be 1.04 subscribers per person: at most 1 / 0.8 = 1.25.
+    EXPECT_NE(error("adoption_scale = [0.9, 1.3]")
+                  .find("[uncertainty] adoption_scale must have both ends in (0, 1.25] (every "
+                        "district type's [demand] adoption times the factor at most 1)"),
+              std::string::npos)
+        << error("adoption_scale = [0.9, 1.3]");
+    // Growth per district type: the range holds every type's.
+    EXPECT_NE(error_of(replaced(base, "[study_area]\n",
+                                "[study_area]\npopulation_growth = { urban_district = 1.2 }\n") +
+                       "population_growth = [1.0, 1.1]\n")
+                  .find("[uncertainty] population_growth must be [low, high] with low <= 1 to 1.2 "
+                        "([study_area] population_growth of the district types) <= high"),
+              std::string::npos);
+    // An unknown key, with a suggestion.
+    EXPECT_NE(error("market_shares = [0.4, 0.6]")
+                  .find("unknown key 'market_shares' in [uncertainty] (did you mean "
+                        "'market_share'?)"),
+              std::string::npos)
+        << error("market_shares = [0.4, 0.6]");
 }
