@@ -474,6 +474,7 @@ PlanReport run_plan(const PlanConfig& config) {
                       threads};
     checksum_variants(c->variants, false);
     std::mutex hdf5_mutex;
+    out.store().invalidate(c->result.scenario->name); // a plan run before into this directory
     commit_variant(c->result, out, run, false, hdf5_mutex);
     assemble_batch(c->variants, out, false);
     fill_plan_rows(report, c->result, choices, result, spec, in->built.front().layers.size());

@@ -440,6 +440,26 @@ TEST(Cli, PlanIndoorsIsConfirmedByTheRunsIndoorShares) {
               1.0);
 }
 
+// A plan runs again into its own output directory (from its saved evaluations, or with --force
+// from scratch): the whole-city run replaces the stored variant instead of failing at the very
+// end with "cannot rename ... .partial: Directory not empty", and the plan is the same.
+TEST(Cli, PlanRunsAgainIntoItsOwnOutput) {
+    Workdir work;
+    const auto first = run_covsim({"plan", "plan_good.toml", "--out", "planned"}, work.path());
+    ASSERT_EQ(first.exit_code, 0) << first.err;
+    const std::string rows =
+        covsim::test::read_text(work.path() / "planned" / "plan_districts.csv");
+    for (const std::vector<std::string>& extra :
+         {std::vector<std::string>{}, std::vector<std::string>{"--force"}}) {
+        std::vector<std::string> args = {"plan", "plan_good.toml", "--out", "planned"};
+        args.insert(args.end(), extra.begin(), extra.end());
+        const auto again = run_covsim(args, work.path());
+        ASSERT_EQ(again.exit_code, 0) << again.err;
+        EXPECT_EQ(covsim::test::read_text(work.path() / "planned" / "plan_districts.csv"), rows);
+        EXPECT_FALSE(fs::exists(work.path() / "planned" / "variants" / "tiny-plan.partial"));
+    }
+}
+
 // A plan.toml that covsim plan did not write is never replaced.
 TEST(Cli, PlanRefusesToReplaceAForeignPlanToml) {
     Workdir work;
