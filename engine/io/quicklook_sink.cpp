@@ -323,19 +323,6 @@ Rgba chart_colour(std::size_t i) {
     return chart_palette[i % chart_palette.size()];
 }
 
-ChartLayout batch_chart_layout(std::size_t points) {
-    ChartLayout l;
-    l.width = 900;
-    l.plot_left = 100;
-    l.plot_top = 2 * margin + font::line_h;
-    l.plot_right = l.width - 40;
-    l.plot_bottom = l.plot_top + 460;
-    // Below the plot: tick labels, the axis title, then the key.
-    const int key_top = l.plot_bottom + 2 * font::line_h + 24;
-    l.height = key_top + static_cast<int>(points) * row_h + margin;
-    return l;
-}
-
 // The plot area of a chart: value to pixel, and the frame drawn (grid lines with tick labels,
 // the axes box, the axis titles).
 struct ChartFrame {
@@ -410,10 +397,39 @@ std::string share_number(double share) {
     return std::isfinite(share) ? fmt::format("{:.1f}", 100.0 * share) : "-";
 }
 
+// Point i's line in the batch chart's key: number, name, values and their ranges.
+std::string chart_key_line(std::size_t i, const ChartPoint& p) {
+    const bool cost_range =
+        std::isfinite(p.cost_low_usd_per_month) && std::isfinite(p.cost_high_usd_per_month);
+    const bool served_range =
+        std::isfinite(p.served_share_low) && std::isfinite(p.served_share_high);
+    return fmt::format("{:>3}  {}  ({} USD, {} served)", i + 1, p.label,
+                       with_range(usd(p.cost_usd_per_month), usd(p.cost_low_usd_per_month),
+                                  usd(p.cost_high_usd_per_month), cost_range),
+                       with_range(percent(p.served_share), share_number(p.served_share_low),
+                                  share_number(p.served_share_high), served_range));
+}
+
 } // namespace
 
+ChartLayout batch_chart_layout(const std::vector<ChartPoint>& points) {
+    ChartLayout l;
+    l.width = 900; // wider when a key line needs it (long sweep names, ranges)
+    for (std::size_t i = 0; i < points.size(); ++i) {
+        l.width = std::max(l.width, 2 * margin + font::text_width(chart_key_line(i, points[i])));
+    }
+    l.plot_left = 100;
+    l.plot_top = 2 * margin + font::line_h;
+    l.plot_right = l.width - 40;
+    l.plot_bottom = l.plot_top + 460;
+    // Below the plot: tick labels, the axis title, then the key.
+    const int key_top = l.plot_bottom + 2 * font::line_h + 24;
+    l.height = key_top + static_cast<int>(points.size()) * row_h + margin;
+    return l;
+}
+
 Canvas render_batch_chart(const std::vector<ChartPoint>& points) {
-    const ChartLayout l = batch_chart_layout(points.size());
+    const ChartLayout l = batch_chart_layout(points);
     Canvas c(l.width, l.height, quicklook_background);
     c.text(margin, margin, "served vs cost per subscriber, one point per scenario", ink);
 
@@ -470,13 +486,7 @@ Canvas render_batch_chart(const std::vector<ChartPoint>& points) {
             const int ty = py - font::line_h >= l.plot_top ? py - font::line_h : py + 4;
             c.text(tx, ty, number, ink);
         }
-        c.text(margin, key_y,
-               fmt::format("{:>3}  {}  ({} USD, {} served)", number, p.label,
-                           with_range(usd(p.cost_usd_per_month), usd(p.cost_low_usd_per_month),
-                                      usd(p.cost_high_usd_per_month), cost_range),
-                           with_range(percent(p.served_share), share_number(p.served_share_low),
-                                      share_number(p.served_share_high), served_range)),
-               ink);
+        c.text(margin, key_y, chart_key_line(i, p), ink);
         disc(c, margin + 2, key_y + font::line_h / 2 - 2, 4, colour);
         key_y += row_h;
     }
@@ -485,8 +495,21 @@ Canvas render_batch_chart(const std::vector<ChartPoint>& points) {
 
 namespace {
 
-constexpr int tornado_label_w = 330; // the rows' labels, left of the bars
 constexpr int tornado_row_h = 2 * font::line_h;
+constexpr int tornado_bars_w = 540; // the bars' axis, right of the labels
+
+std::string tornado_label(const TornadoRow& r) {
+    return fmt::format("{} {:g} / {:g}", to_string(r.range.input), r.range.low, r.range.high);
+}
+
+// Where the bars start: right of the widest row label.
+int tornado_bars_left(const std::vector<TornadoRow>& rows) {
+    int w = 0;
+    for (const TornadoRow& r : rows) {
+        w = std::max(w, font::text_width(tornado_label(r)));
+    }
+    return margin + w + 24;
+}
 
 // One panel of the tornado chart: `title`, then per row the label and the two bars from
 // `central`, then the value axis; returns the y below it.
@@ -494,7 +517,7 @@ int tornado_panel(Canvas& c, int top, const std::string& title, double central,
                   const std::vector<TornadoRow>& rows,
                   const std::function<std::pair<double, double>(const TornadoRow&)>& ends) {
     c.text(margin, top, title, ink);
-    const int left = tornado_label_w;
+    const int left = tornado_bars_left(rows);
     const int right = c.width - 40;
     const int bars_top = top + font::line_h + 8;
     double lo = central, hi = central;
@@ -515,9 +538,7 @@ int tornado_panel(Canvas& c, int top, const std::string& title, double central,
     }
     int y = bars_top;
     for (const TornadoRow& r : rows) {
-        c.text(margin, y + font::line_h / 2,
-               fmt::format("{} {:g} / {:g}", to_string(r.range.input), r.range.low, r.range.high),
-               ink);
+        c.text(margin, y + font::line_h / 2, tornado_label(r), ink);
         const auto [at_low, at_high] = ends(r);
         const int half = tornado_row_h / 2 - 2;
         for (const auto& [v, dy, colour] : {std::tuple{at_low, 2, tornado_low_colour},
@@ -539,14 +560,16 @@ Canvas render_tornado(const std::string& scenario, const Ranges& ranges,
                       double central_served_share, double central_cost_usd_per_month) {
     const int panel_h =
         2 * font::line_h + 30 + static_cast<int>(ranges.tornado.size()) * tornado_row_h;
-    Canvas c(900, 3 * margin + 2 * font::line_h + 2 * panel_h, quicklook_background);
+    Canvas c(std::max(900, tornado_bars_left(ranges.tornado) + tornado_bars_w + 40),
+             3 * margin + 2 * font::line_h + 2 * panel_h, quicklook_background);
     c.text(margin, margin, fmt::format("{}: inputs by their swing of the city's values", scenario),
            ink);
     int y = margin + font::line_h + 4;
     c.fill(margin, y + 4, 24, font::line_h - 8, tornado_low_colour);
     c.text(margin + 30, y, "input at its low end", ink);
-    c.fill(margin + 300, y + 4, 24, font::line_h - 8, tornado_high_colour);
-    c.text(margin + 330, y, "at its high end (key low / high)", ink);
+    const int second = margin + 30 + font::text_width("input at its low end") + 30;
+    c.fill(second, y + 4, 24, font::line_h - 8, tornado_high_colour);
+    c.text(second + 30, y, "at its high end (key low / high)", ink);
     y += font::line_h + margin;
     y = tornado_panel(
         c, y, fmt::format("served (% of the people), central {}", percent(central_served_share)),
@@ -597,7 +620,7 @@ void write_batch_chart(const std::filesystem::path& path, const std::vector<Char
 
 Canvas render_cost_curve(const std::string& title, const std::vector<double>& shares,
                          const std::vector<double>& city_cost_usd_per_year) {
-    const ChartLayout l = batch_chart_layout(0);
+    const ChartLayout l = batch_chart_layout({});
     Canvas c(l.width, l.height, quicklook_background);
     c.text(margin, margin, title, ink);
     double x_lo = INFINITY, x_hi = -INFINITY, y_lo = 0.0, y_hi = -INFINITY;

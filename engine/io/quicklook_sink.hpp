@@ -90,7 +90,8 @@ struct ChartLayout {
     int height = 0;
 };
 
-ChartLayout batch_chart_layout(std::size_t points);
+// 900 pixels wide, or as wide as the longest key line needs.
+ChartLayout batch_chart_layout(const std::vector<ChartPoint>& points);
 // Point i is drawn as a disc of radius 5 in chart_colour(i), numbered i + 1.
 Canvas render_batch_chart(const std::vector<ChartPoint>& points);
 Rgba chart_colour(std::size_t i);

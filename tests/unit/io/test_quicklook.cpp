@@ -29,7 +29,7 @@ bool is(const Canvas& c, int x, int y, const Rgba& colour) {
 TEST(BatchChart, PointsAndTheirNumbersStayInsideTheFrame) {
     const std::vector<ChartPoint> points = {{"cheap", 1.0, 0.5}, {"dear", 3.0, 1.0}};
     const Canvas c = render_batch_chart(points);
-    const ChartLayout l = batch_chart_layout(points.size());
+    const ChartLayout l = batch_chart_layout(points);
     for (std::size_t i = 0; i < points.size(); ++i) {
         int inside = 0;
         for (int y = 0; y < c.height; ++y) {
@@ -70,7 +70,7 @@ TEST(BatchChart, RangesAreErrorBarsAndPointsWithoutRangesHaveNone) {
     const std::vector<ChartPoint> points = {{"ranged", 2.0, 0.7, 1.0, 3.0, 0.5, 0.9},
                                             {"point", 2.5, 0.6}};
     const Canvas c = render_batch_chart(points);
-    const ChartLayout l = batch_chart_layout(points.size());
+    const ChartLayout l = batch_chart_layout(points);
     for (std::size_t i = 0; i < points.size(); ++i) {
         int pixels = 0;
         int x_lo = c.width, x_hi = 0, y_lo = c.height, y_hi = 0;
@@ -120,6 +120,39 @@ TEST(Tornado, BarsRunFromTheCentralValueToEachEnd) {
     const int dark = count(tornado_high_colour) - swatch;
     ASSERT_GT(light, 100);
     EXPECT_NEAR(static_cast<double>(dark) / light, 2.0, 0.05);
+}
+
+// A long label (a sweep variant's name, its values and their ranges) widens the batch chart
+// instead of running off its right edge; a short one keeps it 900 wide.
+TEST(BatchChart, WidensForALongKeyLine) {
+    ChartPoint p{std::string(100, 'x'), 3.71, 0.922, 2.32, 5.86, 0.835, 0.986};
+    const std::string line =
+        "  1  " + p.label + "  (3.71 [2.32-5.86] USD, 92.2 % [83.5-98.6] served)";
+    EXPECT_GT(batch_chart_layout({p}).width, font::text_width(line));
+    EXPECT_EQ(render_batch_chart({p}).width, batch_chart_layout({p}).width);
+    p.label = "short";
+    EXPECT_EQ(batch_chart_layout({p}).width, 900);
+}
+
+// The tornado's bars start right of its longest row label: no bar pixel under the text.
+TEST(Tornado, BarsStartRightOfTheLabels) {
+    Ranges ranges;
+    ranges.tornado.push_back(
+        {{UncertainInput::busy_hour_demand_mbps, 0.141, 0.281}, 0.96, 0.87, 3.7, 3.7});
+    ranges.tornado.push_back({{UncertainInput::unit_cost_scale, 0.8, 1.2}, 0.92, 0.92, 3.0, 4.5});
+    const Canvas c = render_tornado("t", ranges, 0.92, 3.71);
+    const int label_end = font::text_width("busy_hour_demand_mbps 0.141 / 0.281");
+    int under_text = 0;
+    int bars = 0;
+    for (int y = 3 * font::line_h; y < c.height; ++y) { // below the key's swatches
+        for (int x = 0; x < c.width; ++x) {
+            const bool bar = is(c, x, y, tornado_low_colour) || is(c, x, y, tornado_high_colour);
+            bars += bar ? 1 : 0;
+            under_text += bar && x < label_end ? 1 : 0;
+        }
+    }
+    EXPECT_GT(bars, 100);
+    EXPECT_EQ(under_text, 0);
 }
 
 namespace {
