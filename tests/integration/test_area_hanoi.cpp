@@ -176,7 +176,9 @@ TEST(AreaHanoi, TheShippedScenarioRunsOnThePreparedArea) {
                    "\"\n[scenario]\nname = \"hanoi-4g-2020-real\"\n[study_area]\n"
                    "districts = \"hanoi/districts.gpkg\"\nname_field = \"name\"\n"
                    "population = \"hanoi/population.tif\"\ncrs = \"EPSG:32648\"\n"
-                   "dem = \"hanoi/dem.tif\"\nresolution_m = 250\npopulation_growth = 1\n");
+                   "dem = \"hanoi/dem.tif\"\nresolution_m = 250\npopulation_growth = 1\n"
+                   // the census itself: the inherited growth range must hold the new value
+                   "[uncertainty]\npopulation_growth = [1, 1]\n");
     const auto r =
         run_covsim({"run", (dir / "real.toml").string(), "--out", (dir / "out").string()});
     ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -212,7 +214,7 @@ TEST(AreaHanoi, RealPolygonsWithTheStandInRasterAreReportedDistrictByDistrict) {
                "extends = \"" + (repo / "scenarios" / "hanoi-4g-2020.toml").string() +
                    "\"\n[scenario]\nname = \"mixed\"\n[study_area]\n"
                    "districts = \"hanoi/districts.gpkg\"\nname_field = \"name\"\n"
-                   "population_growth = 1\n");
+                   "population_growth = 1\n[uncertainty]\npopulation_growth = [1, 1]\n");
     const auto r = run_covsim({"validate", (dir / "mixed.toml").string()});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     // Measured at 50 m: factors 0.734 (Tay Ho) to 1.133 (Ba Dinh), 74,773 people outside.
