@@ -99,7 +99,7 @@ Money fibre_money(const CostInput& in, std::size_t d, const DistrictService& ds)
     if (in.ftth.built[d]) {
         const DistrictTotals& t = (*in.coverage)[d];
         const auto type = static_cast<std::size_t>(in.area->districts[d].type);
-        const double homes = t.population * in.people_scale[type] / in.demand.household_size;
+        const double homes = in.people(d) / in.demand.household_size;
         const double density_per_km2 = t.area_km2 > 0.0 ? homes / t.area_km2 : 0.0;
         const double route_km = density_per_km2 > 0.0 ? 1.0 / std::sqrt(density_per_km2) : 0.0;
         const double per_home =
@@ -243,9 +243,7 @@ CostResult compute_costs(const CostInput& in) {
     double city_subscribers = 0.0, city_reached = 0.0, city_served = 0.0;
     for (std::size_t d = 0; d < district_count; ++d) {
         const DistrictService& ds = in.capacity->districts[d];
-        const double population =
-            (*in.coverage)[d].population *
-            in.people_scale[static_cast<std::size_t>(in.area->districts[d].type)];
+        const double population = in.people(d);
         DistrictCost& dc = out.districts[d];
         const std::size_t available = all_layers | (in.ftth.home_share(d) > 0.0 ? fibre_bit : 0);
         dc.money = parts[d].of(available, true);

@@ -61,6 +61,12 @@ struct CostInput {
     FtthDistricts ftth;
     // People per district relative to `coverage`'s, per district type, as in CapacityInput.
     PerDistrictType<double> people_scale = {1.0, 1.0, 1.0};
+
+    // District d's people: `coverage`'s, scaled by people_scale of its type.
+    [[nodiscard]] double people(std::size_t d) const {
+        return (*coverage)[d].population *
+               people_scale[static_cast<std::size_t>(area->districts[d].type)];
+    }
 };
 
 struct DistrictCost {

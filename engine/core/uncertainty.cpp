@@ -5,6 +5,7 @@
 #include <limits>
 #include <map>
 #include <optional>
+#include <utility>
 
 namespace covsim {
 
@@ -44,8 +45,7 @@ Outputs outputs_of(const CostInput& in, const CapacityResult& capacity, const Co
     double people = 0.0;
     double served = 0.0;
     for (std::size_t d = 0; d < capacity.districts.size(); ++d) {
-        const auto type = static_cast<std::size_t>(in.area->districts[d].type);
-        const double p = (*in.coverage)[d].population * in.people_scale[type];
+        const double p = in.people(d);
         out.served_share.push_back(share(capacity.districts[d].served_population, p));
         out.cost_per_subscriber.push_back(cost.districts[d].per_subscriber_usd_per_month);
         people += p;
@@ -79,28 +79,22 @@ int direction(double at_low, double at_high) {
     return at_high > at_low ? 1 : (at_high < at_low ? -1 : 0);
 }
 
-// Per input, whether its high end is the one that lowers the city's served share (by the cost,
-// raised, when the served share does not move; else the low end).
-std::vector<bool> served_pessimistic_ends(const std::vector<TornadoRow>& rows) {
-    std::vector<bool> ends;
-    for (const TornadoRow& r : rows) {
-        const int served = direction(r.served_share_at_low, r.served_share_at_high);
-        const int cost = direction(r.cost_per_subscriber_at_low_usd_per_month,
-                                   r.cost_per_subscriber_at_high_usd_per_month);
-        ends.push_back(served != 0 ? served < 0 : cost > 0);
-    }
-    return ends;
-}
+// The output whose worse end the combined cases follow first.
+enum class Output { served_share, cost };
 
-// Per input, whether its high end is the one that raises the city's cost per subscriber (by the
-// served share, lowered, when the cost does not move; else the low end).
-std::vector<bool> cost_raising_ends(const std::vector<TornadoRow>& rows) {
+// Per input, whether its high end is the worse one for `first` (the one that lowers the city's
+// served share, or raises its cost per subscriber); where the input does not move `first`, the
+// worse one for the other output; else the low end.
+std::vector<bool> worse_high_ends(const std::vector<TornadoRow>& rows, Output first) {
     std::vector<bool> ends;
     for (const TornadoRow& r : rows) {
-        const int served = direction(r.served_share_at_low, r.served_share_at_high);
+        // +1 where the high end is the worse one, -1 where the low end is, 0 where neither.
+        const int served = -direction(r.served_share_at_low, r.served_share_at_high);
         const int cost = direction(r.cost_per_subscriber_at_low_usd_per_month,
                                    r.cost_per_subscriber_at_high_usd_per_month);
-        ends.push_back(cost != 0 ? cost > 0 : served < 0);
+        const auto [primary, secondary] =
+            first == Output::served_share ? std::pair{served, cost} : std::pair{cost, served};
+        ends.push_back(primary != 0 ? primary > 0 : secondary > 0);
     }
     return ends;
 }
@@ -238,8 +232,8 @@ Ranges compute_ranges(const std::vector<InputRange>& inputs, const CentralEvalua
         }
         return it->second;
     };
-    const std::vector<bool> pessimistic = served_pessimistic_ends(rows);
-    const std::vector<bool> costly = cost_raising_ends(rows);
+    const std::vector<bool> pessimistic = worse_high_ends(rows, Output::served_share);
+    const std::vector<bool> costly = worse_high_ends(rows, Output::cost);
     const Outputs& served_low = case_of(pessimistic);
     const Outputs& served_high = case_of(flipped(pessimistic));
     const Outputs& cost_high = case_of(costly);

@@ -399,15 +399,11 @@ std::string share_number(double share) {
 
 // Point i's line in the batch chart's key: number, name, values and their ranges.
 std::string chart_key_line(std::size_t i, const ChartPoint& p) {
-    const bool cost_range =
-        std::isfinite(p.cost_low_usd_per_month) && std::isfinite(p.cost_high_usd_per_month);
-    const bool served_range =
-        std::isfinite(p.served_share_low) && std::isfinite(p.served_share_high);
     return fmt::format("{:>3}  {}  ({} USD, {} served)", i + 1, p.label,
                        with_range(usd(p.cost_usd_per_month), usd(p.cost_low_usd_per_month),
-                                  usd(p.cost_high_usd_per_month), cost_range),
+                                  usd(p.cost_high_usd_per_month), p.has_cost_range()),
                        with_range(percent(p.served_share), share_number(p.served_share_low),
-                                  share_number(p.served_share_high), served_range));
+                                  share_number(p.served_share_high), p.has_served_range()));
 }
 
 } // namespace
@@ -463,18 +459,14 @@ Canvas render_batch_chart(const std::vector<ChartPoint>& points) {
         const ChartPoint& p = points[i];
         const Rgba colour = chart_colour(i);
         const std::string number = std::to_string(i + 1);
-        const bool cost_range =
-            std::isfinite(p.cost_low_usd_per_month) && std::isfinite(p.cost_high_usd_per_month);
-        const bool served_range =
-            std::isfinite(p.served_share_low) && std::isfinite(p.served_share_high);
         if (std::isfinite(p.cost_usd_per_month) && std::isfinite(p.served_share)) {
             const int px = f.px(p.cost_usd_per_month);
             const int py = f.py(100.0 * p.served_share);
-            if (cost_range) {
+            if (p.has_cost_range()) {
                 error_bar(c, f.px(p.cost_low_usd_per_month), py, f.px(p.cost_high_usd_per_month),
                           py, colour);
             }
-            if (served_range) {
+            if (p.has_served_range()) {
                 error_bar(c, px, f.py(100.0 * p.served_share_high), px,
                           f.py(100.0 * p.served_share_low), colour);
             }

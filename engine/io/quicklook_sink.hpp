@@ -15,6 +15,7 @@
 #include "io/atomic_file.hpp"
 #include "io/canvas.hpp"
 
+#include <cmath>
 #include <filesystem>
 #include <limits>
 #include <string>
@@ -77,6 +78,13 @@ struct ChartPoint {
     double cost_high_usd_per_month = std::numeric_limits<double>::quiet_NaN();
     double served_share_low = std::numeric_limits<double>::quiet_NaN();
     double served_share_high = std::numeric_limits<double>::quiet_NaN();
+
+    [[nodiscard]] bool has_cost_range() const {
+        return std::isfinite(cost_low_usd_per_month) && std::isfinite(cost_high_usd_per_month);
+    }
+    [[nodiscard]] bool has_served_range() const {
+        return std::isfinite(served_share_low) && std::isfinite(served_share_high);
+    }
 };
 
 // The batch chart's plot area (axes box) in image pixels; points are drawn inside it, the key
