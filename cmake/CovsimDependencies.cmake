@@ -11,6 +11,17 @@ find_package(nlohmann_json 3 REQUIRED)              # nlohmann_json::nlohmann_js
 find_package(fmt 9 REQUIRED)                        # fmt::fmt
 find_package(spdlog 1.10 REQUIRED)                  # spdlog::spdlog
 find_package(OpenSSL 3 REQUIRED COMPONENTS Crypto) # OpenSSL::Crypto (SHA-256 of inputs)
+# Open MPI (libopenmpi-dev) for `mpirun -n N covsim run` (engine/cluster, docs/scale-out.md):
+# used when found; without it covsim runs as one process and says so when started by mpirun.
+option(COVSIM_WITH_MPI "Build the MPI driver when an MPI library is found" ON)
+if(COVSIM_WITH_MPI)
+    find_package(MPI 3.1 COMPONENTS C)              # MPI::MPI_C
+endif()
+set(COVSIM_HAVE_MPI OFF)
+if(COVSIM_WITH_MPI AND MPI_C_FOUND)
+    set(COVSIM_HAVE_MPI ON)
+endif()
+message(STATUS "covsim: MPI driver ${COVSIM_HAVE_MPI}")
 
 if(COVSIM_BUILD_TESTS)
     find_package(GTest 1.12 REQUIRED)               # GTest::gtest, GTest::gtest_main

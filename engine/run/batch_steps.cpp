@@ -29,14 +29,17 @@
 #include <cerrno>
 #include <chrono>
 #include <cmath>
+#include <csignal>
 #include <cstring>
 #include <fcntl.h>
 #include <fmt/chrono.h>
 #include <fmt/format.h>
+#include <functional>
 #include <map>
 #include <set>
 #include <spdlog/spdlog.h>
 #include <sys/file.h>
+#include <tbb/info.h>
 #include <tbb/task_arena.h>
 #include <unistd.h>
 #include <utility>
@@ -284,6 +287,19 @@ void publish_batch(const std::vector<Variant>& variants, const OutputDirectory& 
 }
 
 } // namespace
+
+void check_run_config(const RunConfig& config) {
+    if (config.scenario_files.empty()) {
+        throw Error(ErrorCode::usage, "no scenario files given");
+    }
+    if (config.web_tiles) {
+        io::leaflet_dir(); // the viewer needs Leaflet: fail now rather than after computing
+    }
+}
+
+int batch_threads(const RunConfig& config) {
+    return config.threads > 0 ? config.threads : tbb::info::default_concurrency();
+}
 
 std::vector<Scenario> parse_batch(const std::vector<std::filesystem::path>& files) {
     std::vector<Scenario> scenarios = io::parse_scenario_batch(files);
@@ -585,6 +601,67 @@ void commit_variant(const ScenarioResult& result, const OutputDirectory& out, co
         throw;
     }
     store.commit(name);
+}
+
+std::optional<double> compute_and_commit(Variant& v, const OutputDirectory& out, const RunInfo& run,
+                                         bool web_tiles, const CancellationMonitor& monitor,
+                                         Progress& progress, std::mutex& hdf5_mutex) {
+    const std::string& name = v.scenario->name;
+    if (monitor.stopped()) {
+        return std::nullopt;
+    }
+    const auto t0 = Clock::now();
+    progress.started(name);
+    bool committed = false;
+    struct Abandoned {
+        const std::function<void()> f;
+        ~Abandoned() { f(); }
+    } abandoned{[&] {
+        if (!committed) {
+            out.store().abandon(name);
+            progress.abandoned(name);
+        }
+    }};
+    out.store().invalidate(name);
+    ScenarioResult result;
+    // Isolated: while it waits for its tiles, this thread takes no other variant, so at most
+    // --threads variants are in memory at once.
+    tbb::this_task_arena::isolate([&] { result = compute_variant(v); });
+    if (monitor.stopped()) {
+        return std::nullopt; // cancelled TBB work may have left tiles out: never write it
+    }
+    commit_variant(result, out, run, web_tiles, hdf5_mutex);
+    committed = true;
+    progress.finished(name);
+    return seconds_since(t0);
+}
+
+Error interrupted_batch(int sig, const std::vector<Variant>& variants, const OutputDirectory& out,
+                        const std::string& cause) {
+    std::size_t complete = 0;
+    for (const Variant& v : variants) {
+        complete += out.store().stored_checksum(v.scenario->name) == v.checksum ? 1 : 0;
+    }
+    return Error(ErrorCode::interrupted,
+                 fmt::format("interrupted by {}{} with {} of {} variants complete in '{}'; run the "
+                             "same command again to compute the rest",
+                             sig == SIGINT ? "SIGINT" : "SIGTERM", cause, complete, variants.size(),
+                             (out.path() / "variants").string()));
+}
+
+std::vector<std::filesystem::path> batch_files(const std::filesystem::path& dir, bool web_tiles) {
+    std::vector<std::filesystem::path> files;
+    for (const char* name :
+         {"results.h5", "summary.csv", "summary_city.csv", "summary_layers.csv", "districts.gpkg",
+          "covsim.qgs", "batch.png", "catalog.json", "datapackage.json", "maps", "variants"}) {
+        files.push_back(dir / name);
+    }
+    if (web_tiles) {
+        for (const char* name : {"tiles", "index.html", "web"}) {
+            files.push_back(dir / name);
+        }
+    }
+    return files;
 }
 
 std::vector<ScenarioSummary> assemble_batch(const std::vector<Variant>& variants,

@@ -1,29 +1,43 @@
 #pragma once
 // The steps of a batch (../shared/DESIGN.md, "Orchestration steps"), each a function with its
 // own inputs and outputs, computing apart from writing, so that every driver (run_batch in
-// run/batch.cpp, the planner, a cluster driver) calls the same steps:
+// run/batch.cpp, the planner in run/plan.cpp, the MPI driver in cluster/mpi.cpp) calls the same
+// steps:
 //
-//   parse_batch → load_variants → open_output → checksum_variants → select_pending
-//     → per pending variant: compute_variant (no writes) → commit_variant (all its files)
+//   check_run_config → parse_batch → load_variants → open_output → checksum_variants
+//     → select_pending
+//     → per pending variant, compute_and_commit: compute_variant (no writes) → commit_variant
+//       (all its files)
 //     → assemble_batch (the batch's files, in batch order)
 
 #include "core/coverage.hpp"
+#include "core/error.hpp"
 #include "core/result.hpp"
 #include "core/scenario.hpp"
 #include "io/data_package.hpp"
 #include "io/output_paths.hpp"
 #include "io/study_area_loader.hpp"
 #include "run/batch.hpp"
+#include "run/interrupt.hpp"
+#include "run/progress.hpp"
 #include "run/variant_store.hpp"
 
 #include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace covsim {
+
+// Refuses (Error) a run without scenario files, or with web tiles and no Leaflet to copy, before
+// anything is read.
+void check_run_config(const RunConfig& config);
+
+// The worker threads of the run: --threads, or every hardware thread for 0.
+int batch_threads(const RunConfig& config);
 
 // Every variant of every file, parsed and validated (one Error with every problem), the
 // warnings logged, each variant with its own directory name in the store.
@@ -100,6 +114,19 @@ std::size_t variants_side_by_side(const std::vector<Variant*>& pending, int thre
 // the work was cancelled may lack tiles and must not be committed.
 ScenarioResult compute_variant(Variant& variant);
 
+// Computes (compute_variant) and commits (commit_variant) one variant, unless the batch is
+// stopping, telling `progress` when it starts, finishes or is abandoned; a variant that fails
+// (the exception propagates) or is stopped leaves nothing that looks complete. Returns the
+// seconds it took, or nothing when the batch was stopping and nothing was committed.
+std::optional<double> compute_and_commit(Variant& v, const OutputDirectory& out, const RunInfo& run,
+                                         bool web_tiles, const CancellationMonitor& monitor,
+                                         Progress& progress, std::mutex& hdf5_mutex);
+
+// The error of a batch stopped by signal `sig` after its finished variants were committed:
+// how many are complete and how to resume. `cause` (may be empty) is added after the signal.
+Error interrupted_batch(int sig, const std::vector<Variant>& variants, const OutputDirectory& out,
+                        const std::string& cause = {});
+
 // Writes every file of a computed variant (its maps, then its directory in the store) and
 // commits it with one rename; on failure nothing of it looks complete. HDF5 is not built
 // thread-safe: `hdf5_mutex` serialises its writes between variants committed in parallel.
@@ -113,6 +140,9 @@ void commit_variant(const ScenarioResult& result, const OutputDirectory& out, co
 // (write_batch_data_package). Returns the variants' summaries, in batch order.
 std::vector<ScenarioSummary> assemble_batch(const std::vector<Variant>& variants,
                                             const OutputDirectory& out, bool web_tiles);
+
+// The files and directories assemble_batch leaves in `dir` (RunReport::files).
+std::vector<std::filesystem::path> batch_files(const std::filesystem::path& dir, bool web_tiles);
 
 // DIR/datapackage.json (io/data_package): the batch's CSV files and `more` (a driver's own
 // tables, e.g. the planner's, written before this is called), written atomically.

@@ -1,6 +1,7 @@
 // The covsim executable seen from outside: the data-driven cases of cases.txt (exit code and
 // message for every kind of bad input), and a few end-to-end checks of the subcommands.
 
+#include "cluster/cluster.hpp"
 #include "core/propagation/itm.hpp"
 #include "support/csv.hpp"
 #include "support/test_support.hpp"
@@ -994,4 +995,31 @@ TEST(Cli, CarriersRunAsLayersAndANeighbourIsMarkedOutside) {
     EXPECT_EQ(covsim::test::read_h5<std::uint8_t>(work.path() / "n" / "results.h5",
                                                   "/sites_neighbour/sector_inside"),
               (std::vector<std::uint8_t>{1, 1, 1, 0}));
+}
+
+// A build without MPI started as one of several ranks (mpirun sets OMPI_COMM_WORLD_SIZE and
+// _RANK; srun SLURM_STEP_NUM_TASKS and SLURM_PROCID) says so once, on rank 0, and computes
+// nothing: two copies of one process would write the same directory.
+TEST(Cli, WithoutMpiRefusesToRunAsOneOfSeveralRanks) {
+    if (covsim::cluster::built_with_mpi()) {
+        GTEST_SKIP() << "this build has MPI (tests/mpi checks it; the sanitizer presets build "
+                        "without)";
+    }
+    Workdir work;
+    for (const auto& [size, rank] : {std::pair{"OMPI_COMM_WORLD_SIZE=3", "OMPI_COMM_WORLD_RANK=0"},
+                                     std::pair{"SLURM_STEP_NUM_TASKS=2", "SLURM_PROCID=0"}}) {
+        const auto r = covsim::test::run_program(
+            "env", {size, rank, COVSIM_EXECUTABLE, "run", "good.toml", "--out", "out"},
+            work.path());
+        EXPECT_EQ(r.exit_code, 2) << size;
+        EXPECT_NE(r.err.find("covsim: error: started as one of "), std::string::npos) << r.err;
+        EXPECT_NE(r.err.find("this covsim was built without MPI"), std::string::npos) << r.err;
+        EXPECT_FALSE(fs::exists(work.path() / "out")) << size;
+    }
+    const auto other = covsim::test::run_program(
+        "env",
+        {"OMPI_COMM_WORLD_SIZE=3", "OMPI_COMM_WORLD_RANK=2", COVSIM_EXECUTABLE, "run", "good.toml"},
+        work.path());
+    EXPECT_EQ(other.exit_code, 2);
+    EXPECT_EQ(other.err, "");
 }

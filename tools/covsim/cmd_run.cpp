@@ -1,5 +1,6 @@
 // covsim run SCENARIO.toml... [--out DIR] [--threads N] [--web-tiles] [--force] [--list]
 
+#include "cluster/cluster.hpp"
 #include "commands.hpp"
 #include "io/scenario_parser.hpp"
 #include "run/batch.hpp"
@@ -10,6 +11,17 @@
 #include <unistd.h>
 
 namespace covsim::cli {
+
+namespace {
+
+// "2 threads", "1 thread", "3 ranks of 1 thread each"
+std::string threads_text(const RunReport& report) {
+    const std::string threads =
+        fmt::format("{} thread{}", report.threads, report.threads == 1 ? "" : "s");
+    return report.ranks > 1 ? fmt::format("{} ranks of {} each", report.ranks, threads) : threads;
+}
+
+} // namespace
 
 void add_run_command(CLI::App& app, Context& ctx) {
     auto config = std::make_shared<RunConfig>();
@@ -33,7 +45,11 @@ void add_run_command(CLI::App& app, Context& ctx) {
     cmd->callback([&ctx, config, files, out_dir, list] {
         ctx.action = [&ctx, config, files, out_dir, list] {
             config->scenario_files.assign(files->begin(), files->end());
+            const bool root = ctx.session->rank() == 0;
             if (*list) {
+                if (!root) {
+                    return 0; // rank 0 prints the list
+                }
                 for (const Scenario& sc : io::parse_scenario_batch(config->scenario_files)) {
                     std::cout << sc.name << '\n';
                 }
@@ -46,13 +62,17 @@ void add_run_command(CLI::App& app, Context& ctx) {
                                : ctx.json_log          ? ProgressMode::plain
                                : isatty(STDERR_FILENO) ? ProgressMode::live
                                                        : ProgressMode::plain;
-            const RunReport report = run_batch(*config);
+            const std::optional<RunReport> ran = cluster::run_batch(*config, *ctx.session);
+            if (!ran) {
+                return 0; // a rank other than 0: rank 0 prints the summary
+            }
+            const RunReport& report = *ran;
             std::cout << format_summary(report);
             std::cout << fmt::format("\nResults in {}/ ({} scenarios: {} computed, {} unchanged; "
-                                     "{:.1f} s, {} threads):\n",
+                                     "{:.1f} s, {}):\n",
                                      report.out_dir.string(), report.scenarios.size(),
                                      report.computed, report.skipped, report.elapsed_s,
-                                     report.threads);
+                                     threads_text(report));
             for (const auto& f : report.files) {
                 std::cout << "  " << f.string() << '\n';
             }

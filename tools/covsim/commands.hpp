@@ -2,6 +2,8 @@
 // The subcommands of the covsim CLI. Each add_*_command registers its options on `app` and
 // sets `action` to what runs when that subcommand is chosen; main() maps errors to exit codes.
 
+#include "cluster/cluster.hpp"
+
 #include <CLI/CLI.hpp>
 #include <functional>
 #include <string>
@@ -10,6 +12,7 @@ namespace covsim::cli {
 
 struct Context {
     std::function<int()> action;
+    const cluster::Session* session = nullptr; // the MPI job (one process: not distributed)
     std::string command_line;
     bool quiet = false;    // -q: warnings and errors only
     bool json_log = false; // --log-format json

@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 #include <iostream>
 #include <new>
+#include <optional>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 #include <sstream>
@@ -20,12 +21,25 @@
 
 namespace {
 
-void print_error(const std::string& message) {
+// Prints every line of `message` (nothing when it is empty: another rank of the job prints it),
+// prefixed with the rank on ranks other than 0.
+void print_error(const std::string& message, int rank = 0) {
     std::istringstream lines(message);
     std::string line;
+    const std::string prefix =
+        rank == 0 ? "covsim: error: " : fmt::format("covsim: error: rank {}: ", rank);
     while (std::getline(lines, line)) {
-        std::cerr << "covsim: error: " << line << '\n';
+        std::cerr << prefix << line << '\n';
     }
+}
+
+// The exit code of a failed command; under MPI, an error the other ranks do not know of ends
+// the whole job (cluster::Session::abort) so that none of them waits forever.
+int failed(const covsim::cluster::Session& session, int exit_code) {
+    if (session.distributed() && !session.failure_agreed()) {
+        session.abort(exit_code);
+    }
+    return exit_code;
 }
 
 // An argument as a POSIX shell reads it back: as is when it holds only characters the shell
@@ -62,6 +76,18 @@ int main(int argc, char** argv) {
     spdlog::set_default_logger(logger);
     spdlog::set_level(spdlog::level::info);
 
+    std::optional<covsim::cluster::Session> session;
+    try {
+        session.emplace(argc, argv);
+    } catch (const covsim::Error& e) {
+        print_error(e.what());
+        return e.exit_code();
+    }
+    const int rank = session->rank();
+    if (rank != 0) {
+        logger->set_pattern(fmt::format("rank {}: %^%l%$: %v", rank));
+    }
+
     CLI::App app{"covsim: coverage, capacity and cost of mobile and fixed broadband for a city",
                  "covsim"};
     app.require_subcommand(1);
@@ -83,6 +109,7 @@ int main(int argc, char** argv) {
         ->capture_default_str();
 
     covsim::cli::Context ctx;
+    ctx.session = &*session;
     ctx.command_line = join_arguments(argc, argv);
     covsim::cli::add_run_command(app, ctx);
     covsim::cli::add_plan_command(app, ctx);
@@ -109,6 +136,15 @@ int main(int argc, char** argv) {
         std::cerr << "Run 'covsim --help' for usage.\n";
         return static_cast<int>(covsim::ErrorCode::usage);
     }
+    if (session->distributed() && app.get_subcommands().front()->get_name() != "run") {
+        session->set_failure_agreed();
+        print_error(rank != 0 ? std::string()
+                              : fmt::format("covsim {} runs as one process; of the commands only "
+                                            "covsim run is distributed over MPI ranks: start it "
+                                            "without mpirun or srun",
+                                            app.get_subcommands().front()->get_name()));
+        return static_cast<int>(covsim::ErrorCode::usage);
+    }
     ctx.quiet = quiet;
     if (allow_network) {
         covsim::io::set_gdal_network_access(true);
@@ -117,20 +153,21 @@ int main(int argc, char** argv) {
     if (ctx.json_log) {
         logger->sinks() = {covsim::make_json_log_sink()};
     }
-    spdlog::set_level(quiet     ? spdlog::level::warn
-                      : verbose ? spdlog::level::debug
-                                : spdlog::level::info);
+    // Ranks other than 0 print their warnings only: progress and the summary are rank 0's.
+    spdlog::set_level(verbose              ? spdlog::level::debug
+                      : quiet || rank != 0 ? spdlog::level::warn
+                                           : spdlog::level::info);
 
     try {
         return ctx.action ? ctx.action() : 0;
     } catch (const covsim::Error& e) {
-        print_error(e.what());
-        return e.exit_code();
+        print_error(e.what(), rank);
+        return failed(*session, e.exit_code());
     } catch (const std::bad_alloc&) {
-        print_error("out of memory; try a coarser resolution_m or fewer scenarios at once");
-        return static_cast<int>(covsim::ErrorCode::limit);
+        print_error("out of memory; try a coarser resolution_m or fewer scenarios at once", rank);
+        return failed(*session, static_cast<int>(covsim::ErrorCode::limit));
     } catch (const std::exception& e) {
-        print_error(fmt::format("internal error: {}", e.what()));
-        return static_cast<int>(covsim::ErrorCode::internal);
+        print_error(fmt::format("internal error: {}", e.what()), rank);
+        return failed(*session, static_cast<int>(covsim::ErrorCode::internal));
     }
 }

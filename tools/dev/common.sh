@@ -9,7 +9,7 @@ COVSIM_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 # Packages to configure (the presets include the tests, hence GoogleTest), build and run covsim
 # (libjs-leaflet: the web viewer of `covsim run --web-tiles` copies Leaflet from it).
 COVSIM_BUILD_PACKAGES=(
-    cmake ninja-build g++ pkg-config git ccache
+    cmake ninja-build g++ pkg-config git ccache libopenmpi-dev openmpi-bin
     libgdal-dev gdal-bin libboost-dev libtbb-dev libhdf5-dev
     libcli11-dev libtomlplusplus-dev nlohmann-json3-dev libspdlog-dev libfmt-dev
     libgtest-dev libgmock-dev libssl-dev libjs-leaflet
