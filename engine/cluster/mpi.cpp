@@ -17,7 +17,9 @@
 #include <algorithm>
 #include <chrono>
 #include <csignal>
+#include <cstdint>
 #include <cstdlib>
+#include <filesystem>
 #include <fmt/format.h>
 #include <mpi.h>
 #include <mutex>
@@ -178,28 +180,56 @@ void agree_on_preparation(const std::optional<Failure>& own, const Session& sess
                 own && codes[root] == 0 ? own->message : std::string());
 }
 
+// An input's size in bytes, -1 for what is not a regular file here (a URL).
+std::intmax_t file_size_or_none(const std::filesystem::path& path) {
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(path, ec);
+    return ec ? -1 : static_cast<std::intmax_t>(size);
+}
+
 // Rank 0's checksums of every variant and digests of its inputs, given to every rank (its
-// results record them): one line each, in batch order.
-void share_checksums(std::vector<Variant>& variants) {
+// results record them), one line each in batch order; an input's line also holds its path and
+// size, which every rank checks against the file it read: a rank that sees other files (no
+// shared filesystem, a file replaced meanwhile) would compute other results under rank 0's
+// checksum, so it stops the job instead.
+void share_checksums(std::vector<Variant>& variants, const Session& session) {
     std::string lines;
     for (const Variant& v : variants) {
         lines += v.checksum + '\n';
         for (const InputFile& in : v.inputs) {
-            lines += in.sha256 + '\n';
+            lines += fmt::format("{}\t{}\t{}\n", in.sha256, file_size_or_none(in.path),
+                                 in.path.string());
         }
     }
     lines = broadcast_string(std::move(lines));
+    if (session.rank() == root) {
+        return;
+    }
     std::size_t at = 0;
     const auto next_line = [&] {
         const std::size_t end = lines.find('\n', at);
         std::string line = lines.substr(at, end - at);
-        at = end + 1;
+        at = end == std::string::npos ? lines.size() : end + 1;
         return line;
     };
     for (Variant& v : variants) {
         v.checksum = next_line();
         for (InputFile& in : v.inputs) {
-            in.sha256 = next_line();
+            const std::string line = next_line();
+            const std::size_t tab1 = line.find('\t');
+            const std::size_t tab2 = line.find('\t', tab1 + 1);
+            const std::string size = line.substr(tab1 + 1, tab2 - tab1 - 1);
+            const std::string path = line.substr(tab2 + 1);
+            const std::string own_size = std::to_string(file_size_or_none(in.path));
+            if (path != in.path.string() || size != own_size) {
+                throw Error(ErrorCode::input_data,
+                            fmt::format("scenario {}: {} '{}' is {} bytes here and {} bytes on "
+                                        "rank 0 ('{}'): every rank must read the same files (a "
+                                        "filesystem shared by every node)",
+                                        v.scenario->name, in.role, in.path.string(), own_size, size,
+                                        path));
+            }
+            in.sha256 = line.substr(0, tab1);
         }
     }
 }
@@ -225,7 +255,7 @@ Prepared prepare(const RunConfig& config, const Session& session) {
         }
     }
     agree_on_preparation(own, session);
-    share_checksums(b.variants);
+    share_checksums(b.variants, session);
     if (session.rank() != root) {
         // The directory is open (and locked) by rank 0; the other ranks write their variants
         // into its store.
