@@ -76,8 +76,8 @@ struct RunReport {
     std::vector<std::filesystem::path> files; // written, final names
     std::vector<ScenarioSummary> scenarios;
     double elapsed_s = 0.0;
-    int threads = 0; // per rank
-    int ranks = 1;   // MPI ranks (cluster/cluster.hpp)
+    int threads = 0;          // per rank
+    int ranks = 1;            // MPI ranks (cluster/cluster.hpp)
     std::size_t computed = 0; // variants computed by this run
     std::size_t skipped = 0;  // variants already stored with the same input checksum
 };
