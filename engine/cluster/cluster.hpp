@@ -1,5 +1,5 @@
 #pragma once
-// covsim over MPI ranks (docs/scale-out.md): `mpirun -n N covsim run ...` or `srun covsim run ...`.
+// covsim over MPI ranks (docs/scale-out.md): `mpirun -n N covsim run|plan ...`, or with srun.
 // Rank 0 parses, validates and schedules; every rank computes whole variants taken from one work
 // queue (largest first) and commits them to the shared output directory (run/variant_store);
 // rank 0 assembles the batch's files from the committed variants, exactly as one process does.
@@ -7,6 +7,7 @@
 // configure time) has the same interface and refuses to run as one of several ranks.
 
 #include "run/batch.hpp"
+#include "run/plan.hpp"
 
 #include <optional>
 #include <string>
@@ -58,5 +59,12 @@ private:
 // stops the job: rank 0 throws an Error naming the rank and the variant, and main() aborts the
 // job (Session::abort); variants already committed stay, so the same command resumes.
 std::optional<RunReport> run_batch(const RunConfig& config, const Session& session);
+
+// `covsim plan` on every rank of `session` (run_plan when it is not distributed): every rank
+// loads the plan and searches its share of the districts in each Jacobi sweep (district d on rank
+// d mod ranks), the outcomes are exchanged after each sweep (MPI_Allgatherv), and rank 0 makes
+// the Gauss-Seidel passes, the whole-city runs and the outputs: the same plan as one process.
+// Returns the report on rank 0 and nothing on the others, which log nothing.
+std::optional<PlanReport> run_plan(const PlanConfig& config, const Session& session);
 
 } // namespace covsim::cluster

@@ -1,4 +1,5 @@
-// covsim over MPI ranks (cluster/cluster.hpp): the session and the distributed batch.
+// covsim over MPI ranks (cluster/cluster.hpp): the session, the distributed batch and the
+// distributed plan search.
 //
 // The protocol, on MPI_COMM_WORLD, all messages small:
 //   worker -> 0   tag_request   Request {how its last variant ended, which, exit code, ms}
@@ -21,6 +22,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fmt/format.h>
+#include <limits>
 #include <mpi.h>
 #include <mutex>
 #include <new>
@@ -73,7 +75,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-constexpr int root = 0;
+constexpr int root_rank = 0;
 constexpr int tag_request = 1;
 constexpr int tag_assign = 2;
 constexpr int tag_failure = 3;
@@ -115,9 +117,9 @@ Failure current_failure(int rank, int variant) {
 
 std::string broadcast_string(std::string s) {
     unsigned long long size = s.size();
-    MPI_Bcast(&size, 1, MPI_UNSIGNED_LONG_LONG, root, MPI_COMM_WORLD);
+    MPI_Bcast(&size, 1, MPI_UNSIGNED_LONG_LONG, root_rank, MPI_COMM_WORLD);
     s.resize(size);
-    MPI_Bcast(s.data(), static_cast<int>(size), MPI_CHAR, root, MPI_COMM_WORLD);
+    MPI_Bcast(s.data(), static_cast<int>(size), MPI_CHAR, root_rank, MPI_COMM_WORLD);
     return s;
 }
 
@@ -170,14 +172,14 @@ void agree_on_preparation(const std::optional<Failure>& own, const Session& sess
     }
     session.set_failure_agreed();
     const int failed_rank = static_cast<int>(first - codes.begin());
-    if (session.rank() == root) {
+    if (session.rank() == root_rank) {
         throw Error(static_cast<ErrorCode>(own ? own->exit_code : *first),
                     own ? own->message
-                        : fmt::format("rank {} could not read the batch; its message is above",
+                        : fmt::format("rank {} could not read the inputs; its message is above",
                                       failed_rank));
     }
     throw Error(static_cast<ErrorCode>(*first),
-                own && codes[root] == 0 ? own->message : std::string());
+                own && codes[root_rank] == 0 ? own->message : std::string());
 }
 
 // An input's size in bytes, -1 for what is not a regular file here (a URL).
@@ -202,7 +204,7 @@ void share_checksums(std::vector<Variant>& variants, const Session& session) {
         }
     }
     lines = broadcast_string(std::move(lines));
-    if (session.rank() == root) {
+    if (session.rank() == root_rank) {
         return;
     }
     std::size_t at = 0;
@@ -238,14 +240,14 @@ Prepared prepare(const RunConfig& config, const Session& session) {
     Prepared b;
     std::optional<Failure> own;
     {
-        const QuietLog quiet(session.rank() != root);
+        const QuietLog quiet(session.rank() != root_rank);
         try {
-            if (session.rank() == root) {
+            if (session.rank() == root_rank) {
                 check_run_config(config);
             }
             b.scenarios = parse_batch(config.scenario_files);
             b.variants = load_variants(b.scenarios);
-            if (session.rank() == root) {
+            if (session.rank() == root_rank) {
                 b.out.emplace(open_output(config.out_dir, b.variants));
                 checksum_variants(b.variants, config.web_tiles);
                 b.pending = select_pending(b.variants, b.out->store(), config.force);
@@ -256,7 +258,7 @@ Prepared prepare(const RunConfig& config, const Session& session) {
     }
     agree_on_preparation(own, session);
     share_checksums(b.variants, session);
-    if (session.rank() != root) {
+    if (session.rank() != root_rank) {
         // The directory is open (and locked) by rank 0; the other ranks write their variants
         // into its store.
         b.out.emplace(config.out_dir, -1);
@@ -407,7 +409,7 @@ void compute_as_root(Prepared& b, const RunConfig& config, const RunInfo& run,
         Progress progress(config.progress, b.variants.size(), skipped, config.progress_interval_s);
         const CancellationMonitor monitor(context, progress);
         std::jthread scheduler([&] { serve(job, b.variants, session.size(), progress, context); });
-        while (const std::optional<int> i = job.take(root)) {
+        while (const std::optional<int> i = job.take(root_rank)) {
             Variant& v = b.variants[static_cast<std::size_t>(*i)];
             try {
                 const std::optional<double> seconds = in_context(context, [&] {
@@ -419,7 +421,7 @@ void compute_as_root(Prepared& b, const RunConfig& config, const RunInfo& run,
                                  *seconds);
                 }
             } catch (...) {
-                job.fail(current_failure(root, *i));
+                job.fail(current_failure(root_rank, *i));
             }
             if (monitor.stopped()) {
                 break;
@@ -442,9 +444,9 @@ void compute_as_worker(Prepared& b, const RunConfig& config, const RunInfo& run,
     const CancellationMonitor monitor(context, progress);
     Request request;
     for (;;) {
-        MPI_Send(&request, request_ints, MPI_INT, root, tag_request, MPI_COMM_WORLD);
+        MPI_Send(&request, request_ints, MPI_INT, root_rank, tag_request, MPI_COMM_WORLD);
         int assigned = no_more_work;
-        MPI_Recv(&assigned, 1, MPI_INT, root, tag_assign, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+        MPI_Recv(&assigned, 1, MPI_INT, root_rank, tag_assign, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
         if (assigned == no_more_work) {
             return;
         }
@@ -467,16 +469,80 @@ void compute_as_worker(Prepared& b, const RunConfig& config, const RunInfo& run,
         }
         if (failure) {
             request = {failed, assigned, failure->exit_code, 0};
-            MPI_Send(&request, request_ints, MPI_INT, root, tag_request, MPI_COMM_WORLD);
+            MPI_Send(&request, request_ints, MPI_INT, root_rank, tag_request, MPI_COMM_WORLD);
             MPI_Send(failure->message.data(), static_cast<int>(failure->message.size()), MPI_CHAR,
-                     root, tag_failure, MPI_COMM_WORLD);
-            MPI_Recv(&assigned, 1, MPI_INT, root, tag_assign, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+                     root_rank, tag_failure, MPI_COMM_WORLD);
+            MPI_Recv(&assigned, 1, MPI_INT, root_rank, tag_assign, MPI_COMM_WORLD,
+                     MPI_STATUS_IGNORE);
             return; // not reached: rank 0 aborts the job
         }
     }
 }
 
+// The plan's search shared over the ranks (run/plan.hpp): district d is searched on rank
+// d mod ranks, the sweeps' outcomes gathered by every rank, rank 0 writes.
+class RankPlanSharing final : public PlanSharing {
+public:
+    explicit RankPlanSharing(const Session& session) : session_(session) {}
+
+    [[nodiscard]] bool owns(std::size_t district) const override {
+        return district % static_cast<std::size_t>(session_.size()) ==
+               static_cast<std::size_t>(session_.rank());
+    }
+    [[nodiscard]] bool runs_passes() const override { return session_.rank() == root_rank; }
+    [[nodiscard]] bool root() const override { return session_.rank() == root_rank; }
+
+    [[nodiscard]] std::vector<std::string> all_gather(const std::string& own) const override {
+        const auto ranks = static_cast<std::size_t>(session_.size());
+        const int size = static_cast<int>(own.size());
+        std::vector<int> sizes(ranks);
+        MPI_Allgather(&size, 1, MPI_INT, sizes.data(), 1, MPI_INT, MPI_COMM_WORLD);
+        std::vector<int> offsets(ranks);
+        long long total = 0;
+        for (std::size_t r = 0; r < ranks; ++r) {
+            offsets[r] = static_cast<int>(total);
+            total += sizes[r];
+        }
+        if (total > std::numeric_limits<int>::max()) {
+            throw Error(ErrorCode::limit, "plan: a sweep's outcome exceeds 2 GB; use fewer ranks");
+        }
+        std::string all(static_cast<std::size_t>(total), '\0');
+        MPI_Allgatherv(own.data(), size, MPI_CHAR, all.data(), sizes.data(), offsets.data(),
+                       MPI_CHAR, MPI_COMM_WORLD);
+        std::vector<std::string> each;
+        for (std::size_t r = 0; r < ranks; ++r) {
+            each.push_back(all.substr(static_cast<std::size_t>(offsets[r]),
+                                      static_cast<std::size_t>(sizes[r])));
+        }
+        return each;
+    }
+
+    void agree(const std::exception_ptr& own) const override {
+        std::optional<Failure> failure;
+        if (own) {
+            try {
+                std::rethrow_exception(own);
+            } catch (...) {
+                failure = current_failure(session_.rank(), -1);
+            }
+        }
+        agree_on_preparation(failure, session_);
+    }
+
+private:
+    const Session& session_;
+};
+
 } // namespace
+
+std::optional<PlanReport> run_plan(const PlanConfig& config, const Session& session) {
+    if (!session.distributed()) {
+        return covsim::run_plan(config);
+    }
+    const RankPlanSharing sharing(session);
+    const QuietLog quiet(session.rank() != root_rank); // rank 0 logs the plan's progress
+    return covsim::run_plan(config, &sharing);
+}
 
 std::optional<RunReport> run_batch(const RunConfig& config, const Session& session) {
     if (!session.distributed()) {
@@ -489,7 +555,7 @@ std::optional<RunReport> run_batch(const RunConfig& config, const Session& sessi
     Prepared b = prepare(config, session);
     const RunInfo run{std::string(version()), std::string(git_commit()), config.command_line,
                       threads};
-    if (session.rank() != root) {
+    if (session.rank() != root_rank) {
         compute_as_worker(b, config, run, session);
         return std::nullopt;
     }

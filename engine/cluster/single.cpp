@@ -37,4 +37,8 @@ std::optional<RunReport> run_batch(const RunConfig& config, const Session& /*ses
     return covsim::run_batch(config);
 }
 
+std::optional<PlanReport> run_plan(const PlanConfig& config, const Session& /*session*/) {
+    return covsim::run_plan(config);
+}
+
 } // namespace covsim::cluster

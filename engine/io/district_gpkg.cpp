@@ -16,16 +16,6 @@ namespace covsim::io {
 
 namespace {
 
-// Sets GDAL's OGR_CURRENT_DATE for this thread while it lives: the GPKG driver then writes that
-// date instead of the clock's.
-class FixedDate {
-public:
-    FixedDate() { CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", gpkg_fixed_date); }
-    FixedDate(const FixedDate&) = delete;
-    FixedDate& operator=(const FixedDate&) = delete;
-    ~FixedDate() { CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", nullptr); }
-};
-
 std::string field_safe(const std::string& name) {
     std::string out = name;
     for (char& c : out) {
@@ -198,7 +188,7 @@ std::string sector_table(const std::string& scenario) {
 DistrictGpkgSink::DistrictGpkgSink(const std::filesystem::path& path) : file_(path) {}
 
 void DistrictGpkgSink::write(const ScenarioResult& result, const RunInfo& /*run*/) {
-    const FixedDate fixed_date;
+    const FixedGpkgDate fixed_date;
     open_dataset();
     write_districts(result);
     write_sectors(result);
@@ -364,7 +354,7 @@ void DistrictGpkgSink::create_styles_table() {
 }
 
 void DistrictGpkgSink::append(const std::filesystem::path& source) {
-    const FixedDate fixed_date;
+    const FixedGpkgDate fixed_date;
     const std::filesystem::path& path = file_.final_path();
     open_dataset();
     ensure_gdal();
@@ -407,7 +397,7 @@ void DistrictGpkgSink::append(const std::filesystem::path& source) {
 }
 
 void DistrictGpkgSink::commit() {
-    const FixedDate fixed_date;
+    const FixedGpkgDate fixed_date;
     if (ds_) {
         CPLErrorReset();
         ds_.reset(); // closes the file: GDAL reports a failure through its error state

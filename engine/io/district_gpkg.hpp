@@ -11,11 +11,13 @@
 // The QGIS styles of each layer (io/map_styles) are in the GeoPackage's layer_styles table, QML
 // and SLD: the district layer's district_styles(), the first with useAsDefault = 1, and the
 // sector layer's wedges, so that QGIS shows both styled when it opens them. Written under a
-// temporary name and renamed on commit(); dates inside the file are fixed (see gpkg_fixed_date)
+// temporary name and renamed on commit(); dates inside the file are fixed (io/gdal_support.hpp,
+// gpkg_fixed_date)
 // so that the same results give the same file.
 
 #include "core/result.hpp"
 #include "io/atomic_file.hpp"
+#include "io/gdal_support.hpp"
 #include "io/map_styles.hpp"
 
 #include <filesystem>
@@ -24,10 +26,6 @@
 #include <vector>
 
 namespace covsim::io {
-
-// The date written where the GeoPackage format asks for one (gpkg_contents.last_change,
-// layer_styles.update_time).
-inline constexpr const char* gpkg_fixed_date = "2000-01-01T00:00:00.000Z";
 
 // The fields of a scenario's district layer after the feature id, with the aliases QGIS shows.
 std::vector<FieldAlias> district_layer_fields(const ScenarioResult& result);

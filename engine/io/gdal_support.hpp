@@ -115,4 +115,18 @@ OGRSpatialReference analysis_srs(std::string_view crs, std::string_view key, Err
 // A short name for a CRS, e.g. "EPSG:32648", or its name when it has no authority code.
 std::string srs_label(const OGRSpatialReference& srs);
 
+// The date a GeoPackage holds where the format asks for one (gpkg_contents.last_change,
+// layer_styles.update_time), so that the same results give the same file.
+inline constexpr const char* gpkg_fixed_date = "2000-01-01T00:00:00.000Z";
+
+// Sets GDAL's OGR_CURRENT_DATE to gpkg_fixed_date for this thread while it lives: the GPKG
+// driver then writes that date instead of the clock's.
+class FixedGpkgDate {
+public:
+    FixedGpkgDate() { CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", gpkg_fixed_date); }
+    FixedGpkgDate(const FixedGpkgDate&) = delete;
+    FixedGpkgDate& operator=(const FixedGpkgDate&) = delete;
+    ~FixedGpkgDate() { CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", nullptr); }
+};
+
 } // namespace covsim::io

@@ -796,6 +796,7 @@ void write_sectors(const std::filesystem::path& path, const std::vector<SectorRe
     GDALDriver* driver = GetGDALDriverManager()->GetDriverByName(driver_name);
     std::error_code ec;
     std::filesystem::remove(path, ec);
+    const FixedGpkgDate fixed_date; // the same sectors give the same GeoPackage
     GDALDatasetUniquePtr ds(driver->Create(path.string().c_str(), 0, 0, 0, GDT_Unknown, nullptr));
     if (!ds) {
         throw Error(ErrorCode::io,

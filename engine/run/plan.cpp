@@ -361,30 +361,65 @@ void stop_if_interrupted(const CancellationMonitor& monitor) {
     }
 }
 
+// Everything a plan needs before its search. The process that writes the outputs also opens
+// (and locks) the output directory.
+struct PlanSetup {
+    std::unique_ptr<PlanInputs> in;
+    std::optional<OutputDirectory> out;
+    std::unique_ptr<plan::KernelEvaluator> evaluator;
+};
+
+std::unique_ptr<PlanSetup> prepare_plan(const PlanConfig& config, bool writes) {
+    auto setup = std::make_unique<PlanSetup>();
+    setup->in = load_plan(config.plan_file);
+    PlanInputs& in = *setup->in;
+    const StudyArea& area = in.variants.front().area->area;
+    if (writes) {
+        setup->out.emplace(open_plan_output(config.out_dir, config.plan_file, in.variants));
+    }
+    plan::KernelEvaluatorInput ein;
+    ein.scenario = &in.evaluated;
+    ein.area = &area;
+    ein.spec = &in.file.spec;
+    ein.built_sectors = in.variants.front().input.sectors;
+    ein.option_layer = in.option_layer;
+    ein.masts_layer = in.masts_layer;
+    ein.ftth_built = in.variants.front().ftth_district;
+    const auto round_trip = std::make_shared<io::CsvPositionRoundTrip>(area.grid.crs_wkt);
+    ein.site_position = [round_trip](double& x, double& y) { (*round_trip)(x, y); };
+    setup->evaluator = std::make_unique<plan::KernelEvaluator>(std::move(ein));
+    check_budget(in.file.spec, *setup->evaluator, area);
+    return setup;
+}
+
 } // namespace
 
 PlanReport run_plan(const PlanConfig& config) {
+    return *run_plan(config, nullptr);
+}
+
+std::optional<PlanReport> run_plan(const PlanConfig& config, const PlanSharing* sharing) {
     const auto t0 = Clock::now();
     const int threads = config.threads > 0 ? config.threads : tbb::info::default_concurrency();
     tbb::global_control limit(tbb::global_control::max_allowed_parallelism,
                               static_cast<std::size_t>(threads));
-    const std::unique_ptr<PlanInputs> in = load_plan(config.plan_file);
+    const bool writes = sharing == nullptr || sharing->root();
+    std::unique_ptr<PlanSetup> setup;
+    if (sharing == nullptr) {
+        setup = prepare_plan(config, true);
+    } else {
+        std::exception_ptr failure;
+        try {
+            setup = prepare_plan(config, writes);
+        } catch (...) {
+            failure = std::current_exception();
+        }
+        sharing->agree(failure); // throws on every process when one failed
+    }
+    const std::unique_ptr<PlanInputs>& in = setup->in;
     const plan::PlanSpec& spec = in->file.spec;
     const StudyArea& area = in->variants.front().area->area;
-    const OutputDirectory out = open_plan_output(config.out_dir, config.plan_file, in->variants);
-
-    plan::KernelEvaluatorInput ein;
-    ein.scenario = &in->evaluated;
-    ein.area = &area;
-    ein.spec = &spec;
-    ein.built_sectors = in->variants.front().input.sectors;
-    ein.option_layer = in->option_layer;
-    ein.masts_layer = in->masts_layer;
-    ein.ftth_built = in->variants.front().ftth_district;
-    const auto round_trip = std::make_shared<io::CsvPositionRoundTrip>(area.grid.crs_wkt);
-    ein.site_position = [round_trip](double& x, double& y) { (*round_trip)(x, y); };
-    const plan::KernelEvaluator evaluator(std::move(ein));
-    check_budget(spec, evaluator, area);
+    const plan::KernelEvaluator& evaluator = *setup->evaluator;
 
     PlanReport report;
     report.name = in->file.scenario.name;
@@ -402,16 +437,18 @@ PlanReport run_plan(const PlanConfig& config) {
 
     spdlog::info("plan {}: searching {} districts, {} options", report.name, area.district_count(),
                  spec.options.size());
-    PlanProgressLog log(config.progress, config.progress_interval_s);
+    PlanProgressLog log(writes ? config.progress : ProgressMode::none, config.progress_interval_s);
     plan::PlanResult result;
-    SavedEvaluations saved(out.path() / ".plan_cache.json", plan_checksum(*in, config.plan_file),
-                           config.force, area.district_count());
+    // Every process resumes from the evaluations saved by an earlier plan; one saves them.
+    SavedEvaluations saved(config.out_dir / ".plan_cache.json",
+                           plan_checksum(*in, config.plan_file), config.force,
+                           area.district_count());
     if (saved.loaded() > 0) {
         spdlog::info("plan {}: resuming with {} evaluations saved in '{}'", report.name,
-                     saved.loaded(), (out.path() / ".plan_cache.json").string());
+                     saved.loaded(), (config.out_dir / ".plan_cache.json").string());
     }
     const auto save = [&](const plan::EvaluationCache& cache) {
-        if (!monitor.stopped()) { // evaluations of cancelled work may be incomplete
+        if (writes && !monitor.stopped()) { // evaluations of cancelled work may be incomplete
             saved.save(cache);
         }
     };
@@ -419,10 +456,15 @@ PlanReport run_plan(const PlanConfig& config) {
     parallel::for_each_limited(
         1, 1,
         [&](std::size_t) {
-            result = plan::plan_network(spec, evaluator, {}, std::ref(log), &saved.cache(), save);
+            result = plan::plan_network(spec, evaluator, {}, std::ref(log), &saved.cache(), save,
+                                        sharing);
         },
         context);
     stop_if_interrupted(monitor);
+    if (!writes) {
+        return std::nullopt; // the search's sweeps were shared; the writing process goes on
+    }
+    const OutputDirectory& out = *setup->out;
     report.sweeps = result.sweeps;
     report.passes = result.passes;
     report.converged = result.converged;

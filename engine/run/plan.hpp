@@ -11,6 +11,7 @@
 #include "core/plan/plan.hpp"
 #include "run/progress.hpp"
 
+#include <exception>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -76,6 +77,23 @@ struct PlanReport {
 };
 
 PlanReport run_plan(const PlanConfig& config);
+
+// What run_plan needs from the processes it shares its search with (cluster/ gives it over MPI
+// ranks): the Jacobi sweeps' districts (plan::SweepSharing), which process writes the outputs,
+// and an agreement that every process prepared the plan.
+class PlanSharing : public plan::SweepSharing {
+public:
+    // Whether this process writes the outputs and makes the rest of the search (one does).
+    [[nodiscard]] virtual bool root() const = 0;
+    // Called by every process once its preparation ended, with its failure if any; throws on
+    // every process when one failed (the writing one's error, or one naming the process).
+    virtual void agree(const std::exception_ptr& own) const = 0;
+};
+
+// The plan with its search shared between processes: every process loads the plan and makes its
+// share of the sweeps; the root() one makes the passes, the whole-city runs and the outputs and
+// returns the report, the others nothing. The same plan as one process's.
+std::optional<PlanReport> run_plan(const PlanConfig& config, const PlanSharing* sharing);
 
 // The terminal summary: one line per district, the city, and what the last points cost.
 std::string format_plan_report(const PlanReport& report);

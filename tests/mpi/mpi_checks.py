@@ -8,11 +8,13 @@ CHECK:
                     fixture of the others)
   batch-N           the Hanoi batch on N ranks equals the single process, dataset by dataset
   sweep-N           the sweep on N ranks equals it
+  plan-N            the coarse Hanoi plan on N ranks: the same plan, files and terminal table
   killed            a rank killed by SIGKILL mid-sweep: the job fails naming the rank, leaves no
                     results.h5; the same command then completes and equals the single process
   failed            a variant whose maps cannot be written: the job fails naming the rank and the
                     variant, with the error's exit code, and leaves no results.h5
-  one-process-only  `mpirun -n 2 covsim plan` says once that only `covsim run` is distributed
+  one-process-only  `mpirun -n 2 covsim validate` says once that only `covsim run` and
+                    `covsim plan` are distributed
 
 The ranks run with --threads 1 (2 cores), the single process with 2 threads: the results are
 the same bits for any thread count and any number of ranks.
@@ -31,6 +33,7 @@ import numpy as np
 
 BATCH = ("hanoi-4g-2020", "hanoi-5g-2025", "hanoi-universal-2030")
 SWEEP = "hanoi-5g-2025-sweep"
+PLAN = "hanoi-plan-2030"
 # Attributes that describe how a run was made, not what it computed.
 RUN_ATTRIBUTES = {"command_line", "threads", "started_utc", "finished_utc", "elapsed_s"}
 # Files that hold run times.
@@ -40,7 +43,7 @@ RUN_FILES = {"report.json"}
 def write_scenarios(source: pathlib.Path, work: pathlib.Path) -> None:
     """Children of the shipped scenarios at a coarse grid, so that each check takes seconds."""
     work.mkdir(parents=True, exist_ok=True)
-    for name, resolution_m in [(n, 500) for n in BATCH] + [(SWEEP, 1000)]:
+    for name, resolution_m in [(n, 500) for n in BATCH] + [(SWEEP, 1000), (PLAN, 1000)]:
         parent = (source / "scenarios" / f"{name}.toml").as_posix()
         (work / f"{name}.toml").write_text(
             f'extends = "{parent}"\n[study_area]\nresolution_m = {resolution_m}\n',
@@ -88,6 +91,26 @@ def comparable(f: h5py.File, value):
             return [item(y) for y in x.ravel()]
         return x.decode() if isinstance(x, bytes) else x
     return (a.shape, [item(x) for x in a.ravel()])
+
+
+def plan(covsim: str, work: pathlib.Path, run_dir: pathlib.Path, mpi=None) -> tuple:
+    """`covsim plan` of the coarse plan into RUN_DIR/plan (the results record the output's path
+    as given: relative, so that two runs compare); returns the run and its output directory."""
+    shutil.rmtree(run_dir, ignore_errors=True)
+    run_dir.mkdir(parents=True)
+    args = ["plan", str(work / "scenarios" / f"{PLAN}.toml"), "--out", "plan"]
+    if mpi is None:
+        cmd, env = [covsim, *args, "--threads", "2"], None
+    else:
+        cmd, env = mpi_command(mpi[0], mpi[1], covsim, args), mpi_env()
+    print("$", " ".join(cmd), flush=True)
+    r = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=run_dir, check=False)
+    return r, run_dir / "plan"
+
+
+def plan_table(stdout: str) -> str:
+    """The plan's terminal table, without the last lines (time, ranks, files)."""
+    return stdout.split("\nPlan in ")[0]
 
 
 def h5_contents(path: pathlib.Path) -> dict:
@@ -238,12 +261,12 @@ def check_failed(covsim, mpiexec, work: pathlib.Path) -> int:
 
 
 def check_one_process_only(covsim, mpiexec, work: pathlib.Path) -> int:
-    r = run([mpiexec, "-n", "2", "--oversubscribe", covsim, "plan",
-             str(work / "scenarios" / f"{BATCH[2]}.toml"), "--out", str(work / "plan")],
-            env=mpi_env())
+    r = run([mpiexec, "-n", "2", "--oversubscribe", covsim, "validate",
+             str(work / "scenarios" / f"{BATCH[2]}.toml")], env=mpi_env())
     lines = [l for l in r.stderr.splitlines() if l.startswith("covsim: error: ")]
-    expected = ("covsim: error: covsim plan runs as one process; of the commands only covsim "
-                "run is distributed over MPI ranks: start it without mpirun or srun")
+    expected = ("covsim: error: covsim validate runs as one process; of the commands only covsim "
+                "run and covsim plan are distributed over MPI ranks: start it without mpirun or "
+                "srun")
     if r.returncode != 2 or lines != [expected]:
         print(r.stderr, f"FAILED: exit {r.returncode}, error lines {lines}", sep="\n")
         return 1
@@ -271,6 +294,18 @@ def main() -> int:
         ranks = int(check.split("-")[1])
         return check_equal(sweep_args(work, work / check), covsim, mpiexec, ranks,
                            work / "single-sweep", work / check)
+    if check.startswith("plan-"):
+        single, single_out = plan(covsim, work, work / "single-plan")
+        r, out = plan(covsim, work, work / check, (mpiexec, int(check.split("-")[1])))
+        if single.returncode != 0 or r.returncode != 0:
+            print(single.stderr[-3000:], r.stderr[-3000:], "FAILED: a plan failed", sep="\n")
+            return 1
+        problems = compare_outputs(single_out, out)
+        if plan_table(single.stdout) != plan_table(r.stdout):
+            problems.append("the terminal tables differ")
+        for p in problems[:20]:
+            print("DIFFERENCE:", p)
+        return 1 if problems else 0
     if check == "killed":
         return check_killed(covsim, mpiexec, work)
     if check == "failed":

@@ -1,5 +1,6 @@
 // covsim plan PLAN.toml [--out DIR] [--threads N] [--force]
 
+#include "cluster/cluster.hpp"
 #include "commands.hpp"
 #include "run/plan.hpp"
 
@@ -29,10 +30,17 @@ void add_plan_command(CLI::App& app, Context& ctx) {
             config->out_dir = *out_dir;
             config->command_line = ctx.command_line;
             config->progress = ctx.quiet ? ProgressMode::none : ProgressMode::plain;
-            const PlanReport report = run_plan(*config);
+            const std::optional<PlanReport> planned = cluster::run_plan(*config, *ctx.session);
+            if (!planned) {
+                return 0; // a rank other than 0: rank 0 prints the plan
+            }
+            const PlanReport& report = *planned;
             std::cout << format_plan_report(report);
-            std::cout << fmt::format("\nPlan in {}/ ({:.1f} s, {} threads):\n",
-                                     report.out_dir.string(), report.elapsed_s, report.threads);
+            const int ranks = ctx.session->size();
+            std::cout << fmt::format("\nPlan in {}/ ({:.1f} s, {}{} threads):\n",
+                                     report.out_dir.string(), report.elapsed_s,
+                                     ranks > 1 ? fmt::format("{} ranks of ", ranks) : "",
+                                     report.threads);
             for (const auto& f : report.files) {
                 std::cout << "  " << f.string() << '\n';
             }

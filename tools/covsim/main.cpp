@@ -136,13 +136,14 @@ int main(int argc, char** argv) {
         std::cerr << "Run 'covsim --help' for usage.\n";
         return static_cast<int>(covsim::ErrorCode::usage);
     }
-    if (session->distributed() && app.get_subcommands().front()->get_name() != "run") {
+    if (const std::string command = app.get_subcommands().front()->get_name();
+        session->distributed() && command != "run" && command != "plan") {
         session->set_failure_agreed();
         print_error(rank != 0 ? std::string()
                               : fmt::format("covsim {} runs as one process; of the commands only "
-                                            "covsim run is distributed over MPI ranks: start it "
-                                            "without mpirun or srun",
-                                            app.get_subcommands().front()->get_name()));
+                                            "covsim run and covsim plan are distributed over MPI "
+                                            "ranks: start it without mpirun or srun",
+                                            command));
         return static_cast<int>(covsim::ErrorCode::usage);
     }
     ctx.quiet = quiet;

@@ -7,11 +7,14 @@
 #include <array>
 #include <atomic>
 #include <cmath>
+#include <cstring>
 #include <fmt/format.h>
 #include <limits>
 #include <map>
 #include <mutex>
 #include <set>
+#include <string>
+#include <type_traits>
 
 namespace covsim::plan {
 
@@ -295,13 +298,165 @@ bool apply(const Move& m, const Candidate& before, const TargetSpec& target, Dis
     return pick.candidate != before;
 }
 
+// The bytes of a sweep's outcome for the districts a process owns (SweepSharing), and back.
+class SweepWriter {
+public:
+    template <typename T>
+    void put(T v) {
+        static_assert(std::is_trivially_copyable_v<T>);
+        bytes_.append(reinterpret_cast<const char*>(&v), sizeof(T));
+    }
+    void put(const std::vector<std::int16_t>& steps) {
+        put<std::uint64_t>(steps.size());
+        for (const std::int16_t s : steps) {
+            put(s);
+        }
+    }
+    void put(const DistrictEvaluation& e) {
+        put(e.population);
+        put(e.served_population);
+        put(e.subscribers);
+        put(e.annualised_cost_usd);
+        put<std::uint64_t>(e.sites_added);
+    }
+    void put(const EvaluatedCandidate& e) {
+        put(e.candidate.steps);
+        put(e.evaluation);
+    }
+    [[nodiscard]] std::string take() { return std::move(bytes_); }
+
+private:
+    std::string bytes_;
+};
+
+class SweepReader {
+public:
+    explicit SweepReader(const std::string& bytes) : bytes_(bytes) {}
+    [[nodiscard]] bool done() const noexcept { return at_ == bytes_.size(); }
+    template <typename T>
+    T get() {
+        static_assert(std::is_trivially_copyable_v<T>);
+        if (bytes_.size() - at_ < sizeof(T)) {
+            throw Error(ErrorCode::internal, "plan: a shared sweep's outcome is truncated");
+        }
+        T v;
+        std::memcpy(&v, bytes_.data() + at_, sizeof(T));
+        at_ += sizeof(T);
+        return v;
+    }
+    std::vector<std::int16_t> steps() {
+        std::vector<std::int16_t> s(get<std::uint64_t>());
+        for (std::int16_t& x : s) {
+            x = get<std::int16_t>();
+        }
+        return s;
+    }
+    DistrictEvaluation evaluation() {
+        DistrictEvaluation e;
+        e.population = get<double>();
+        e.served_population = get<double>();
+        e.subscribers = get<double>();
+        e.annualised_cost_usd = get<double>();
+        e.sites_added = get<std::uint64_t>();
+        return e;
+    }
+    EvaluatedCandidate evaluated() {
+        EvaluatedCandidate e;
+        e.candidate.steps = steps();
+        e.evaluation = evaluation();
+        return e;
+    }
+
+private:
+    const std::string& bytes_;
+    std::size_t at_ = 0;
+};
+
+// One process's outcome of a sweep: how many evaluations it computed, then per district it
+// owns: its index, its move, the candidates it searched and its cache.
+std::string write_sweep(const SweepSharing& sharing, std::size_t computed,
+                        const std::vector<Move>& moves, const std::vector<DistrictPlan>& plans,
+                        const EvaluationCache& caches) {
+    SweepWriter w;
+    w.put<std::uint64_t>(computed);
+    for (std::size_t d = 0; d < moves.size(); ++d) {
+        if (!sharing.owns(d)) {
+            continue;
+        }
+        const Move& m = moves[d];
+        w.put<std::uint64_t>(d);
+        w.put<std::uint8_t>(m.current ? 1 : 0);
+        if (m.current) {
+            w.put(*m.current);
+        }
+        w.put(m.best);
+        w.put<std::uint8_t>(m.forced ? 1 : 0);
+        w.put(m.saving);
+        w.put<std::uint64_t>(plans[d].evaluated.size());
+        for (const EvaluatedCandidate& e : plans[d].evaluated) {
+            w.put(e);
+        }
+        w.put<std::uint64_t>(caches[d].size());
+        for (const auto& [key, e] : caches[d]) {
+            w.put(key);
+            w.put(e);
+        }
+    }
+    return w.take();
+}
+
+// Takes the other processes' outcomes of a sweep; returns the evaluations they computed and
+// adds their districts to `theirs`.
+std::size_t read_sweeps(const SweepSharing& sharing, const std::vector<std::string>& outcomes,
+                        std::vector<Move>& moves, std::vector<DistrictPlan>& plans,
+                        EvaluationCache& caches, std::vector<std::size_t>& theirs) {
+    std::size_t computed = 0;
+    for (const std::string& bytes : outcomes) {
+        SweepReader r(bytes);
+        const auto count = r.get<std::uint64_t>();
+        bool own = false;
+        while (!r.done()) {
+            const auto d = static_cast<std::size_t>(r.get<std::uint64_t>());
+            if (d >= moves.size()) {
+                throw Error(ErrorCode::internal, "plan: a shared sweep names no district");
+            }
+            own = sharing.owns(d);
+            Move m;
+            if (r.get<std::uint8_t>() != 0) {
+                m.current = r.evaluated();
+            }
+            m.best = r.evaluated();
+            m.forced = r.get<std::uint8_t>() != 0;
+            m.saving = r.get<double>();
+            std::vector<EvaluatedCandidate> evaluated(r.get<std::uint64_t>());
+            for (EvaluatedCandidate& e : evaluated) {
+                e = r.evaluated();
+            }
+            std::map<std::vector<std::int16_t>, DistrictEvaluation> cache;
+            for (auto n = r.get<std::uint64_t>(); n > 0; --n) {
+                std::vector<std::int16_t> key = r.steps();
+                cache.emplace(std::move(key), r.evaluation());
+            }
+            if (!own) {
+                moves[d] = std::move(m);
+                plans[d].evaluated = std::move(evaluated);
+                caches[d] = std::move(cache);
+                theirs.push_back(d);
+            }
+        }
+        computed += own ? 0 : static_cast<std::size_t>(count);
+    }
+    return computed;
+}
+
 } // namespace
 
 PlanResult plan_network(const PlanSpec& spec, const Evaluator& evaluator,
                         std::vector<Candidate> start,
                         const std::function<void(const PlanProgress&)>& progress,
                         EvaluationCache* cache,
-                        const std::function<void(const EvaluationCache&)>& stage_done) {
+                        const std::function<void(const EvaluationCache&)>& stage_done,
+                        const SweepSharing* sharing) {
     const std::size_t n = evaluator.district_count();
     if (start.empty()) {
         start.assign(n, Candidate{std::vector<std::int16_t>(spec.options.size(), -1)});
@@ -349,10 +504,25 @@ PlanResult plan_network(const PlanSpec& spec, const Evaluator& evaluator,
         std::size_t done = 0;
         stage_start = evaluations.load();
         parallel::for_each_index(std::size_t{0}, n, [&](std::size_t d) {
+            if (sharing != nullptr && !sharing->owns(d)) {
+                return;
+            }
             moves[d] = search_district(spec, evaluator, d, choices, sweep == 1, caches[d],
                                        evaluations, abandoned[d], result.districts[d].evaluated);
             report(sweep, false, done, d, moves[d].pick().evaluation.annualised_cost_usd);
         });
+        if (sharing != nullptr) {
+            const std::size_t computed = evaluations.load() - stage_start;
+            std::vector<std::size_t> theirs;
+            evaluations +=
+                read_sweeps(*sharing,
+                            sharing->all_gather(write_sweep(*sharing, computed, moves,
+                                                            result.districts, evaluations_of)),
+                            moves, result.districts, evaluations_of, theirs);
+            for (const std::size_t d : theirs) {
+                report(sweep, false, done, d, moves[d].pick().evaluation.annualised_cost_usd);
+            }
+        }
         std::size_t changed = 0;
         for (std::size_t d = 0; d < n; ++d) {
             if (moves[d].forced || moves[d].saving > 0.0) {
@@ -369,6 +539,10 @@ PlanResult plan_network(const PlanSpec& spec, const Evaluator& evaluator,
         if (changed == 0) {
             break;
         }
+    }
+    if (sharing != nullptr && !sharing->runs_passes()) {
+        result.evaluations = evaluations.load();
+        return result;
     }
     // Gauss-Seidel passes without the tabu list: one district at a time, in district order,
     // against the others' latest choices, so that a choice the sweeps could not return to is

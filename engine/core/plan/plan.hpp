@@ -171,6 +171,20 @@ using EvaluationCache = std::vector<std::map<std::vector<std::int16_t>, District
 // with the highest share within the budget (ties: the cheaper).
 std::size_t choose(const std::vector<EvaluatedCandidate>& evaluated, const TargetSpec& target);
 
+// Shares the Jacobi sweeps of plan_network() between processes (cluster/ gives one over MPI
+// ranks): each process searches the districts it owns, then every process takes every district's
+// outcome (its move, the candidates it evaluated, its cache of evaluations), so that the sweeps
+// and the plan are the same as one process's. The Gauss-Seidel passes, one district at a time,
+// are made by one process (runs_passes()); plan_network() returns after the sweeps on the others.
+class SweepSharing {
+public:
+    virtual ~SweepSharing() = default;
+    [[nodiscard]] virtual bool owns(std::size_t district) const = 0;
+    // Every process's bytes, in process order; every process calls it once after each sweep.
+    [[nodiscard]] virtual std::vector<std::string> all_gather(const std::string& own) const = 0;
+    [[nodiscard]] virtual bool runs_passes() const = 0;
+};
+
 // The least-cost plan from `start` (one candidate per district; empty: all as built), in two
 // stages (docs/planning.md, "The search"):
 //  1. Jacobi sweeps, the districts in parallel (TBB), each against the previous sweep's choices
@@ -189,11 +203,15 @@ std::size_t choose(const std::vector<EvaluatedCandidate>& evaluated, const Targe
 // `cache`, when given, holds evaluations from an earlier search of the same inputs (run/plan
 // saves it to resume an interrupted plan): they are used instead of evaluating again, and the
 // search adds its own. `stage_done` is called with it after each sweep and pass.
+//
+// `sharing`, when given, shares the sweeps with other processes (SweepSharing); `progress` then
+// hears of the other processes' districts after each sweep.
 PlanResult plan_network(const PlanSpec& spec, const Evaluator& evaluator,
                         std::vector<Candidate> start,
                         const std::function<void(const PlanProgress&)>& progress = {},
                         EvaluationCache* cache = nullptr,
-                        const std::function<void(const EvaluationCache&)>& stage_done = {});
+                        const std::function<void(const EvaluationCache&)>& stage_done = {},
+                        const SweepSharing* sharing = nullptr);
 
 // The cost curve of one district: for each served share, the least annualised cost among
 // `evaluated` that serves at least that share (NaN when none does).

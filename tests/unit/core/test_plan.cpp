@@ -7,9 +7,14 @@
 #include "core/plan/plan.hpp"
 
 #include <cmath>
+#include <condition_variable>
 #include <gtest/gtest.h>
 #include <limits>
+#include <mutex>
+#include <string>
 #include <tbb/task_arena.h>
+#include <thread>
+#include <vector>
 
 namespace covsim::plan {
 namespace {
@@ -403,6 +408,101 @@ TEST(PlanKernel, ThePlanIsTheSameForAnyThreadCount) {
                   two.districts[d].evaluation.annualised_cost_usd);
     }
     EXPECT_EQ(one.choices_per_sweep, two.choices_per_sweep);
+}
+
+// Sweeps shared between processes (SweepSharing, as cluster/ shares them over MPI ranks), here
+// three threads exchanging their districts' outcomes in memory: every sweep, and the plan of the
+// one that makes the passes, are those of one process; the evaluations are counted once.
+class InMemoryExchange {
+public:
+    explicit InMemoryExchange(std::size_t processes) : slots_(processes) {}
+    std::vector<std::string> gather(std::size_t process, const std::string& own) {
+        std::unique_lock lock(mutex_);
+        const std::size_t generation = generation_;
+        slots_[process] = own;
+        if (++arrived_ == slots_.size()) {
+            gathered_ = slots_;
+            arrived_ = 0;
+            ++generation_;
+            arrived_all_.notify_all();
+            return gathered_;
+        }
+        arrived_all_.wait(lock, [&] { return generation_ != generation; });
+        return gathered_;
+    }
+    [[nodiscard]] std::size_t size() const noexcept { return slots_.size(); }
+
+private:
+    std::mutex mutex_;
+    std::condition_variable arrived_all_;
+    std::vector<std::string> slots_;
+    std::vector<std::string> gathered_;
+    std::size_t arrived_ = 0;
+    std::size_t generation_ = 0;
+};
+
+class InMemorySharing final : public SweepSharing {
+public:
+    InMemorySharing(InMemoryExchange& exchange, std::size_t process)
+        : exchange_(exchange), process_(process) {}
+    [[nodiscard]] bool owns(std::size_t d) const override {
+        return d % exchange_.size() == process_;
+    }
+    [[nodiscard]] std::vector<std::string> all_gather(const std::string& own) const override {
+        return exchange_.gather(process_, own);
+    }
+    [[nodiscard]] bool runs_passes() const override { return process_ == 0; }
+
+private:
+    InMemoryExchange& exchange_;
+    std::size_t process_;
+};
+
+TEST(PlanKernel, SweepsSharedBetweenProcessesGiveTheSamePlan) {
+    const SmallCity city;
+    const KernelEvaluator ev = city.evaluator();
+    const PlanResult alone = plan_network(city.spec, ev, {});
+    InMemoryExchange exchange(3);
+    std::vector<PlanResult> shared(3);
+    std::vector<std::size_t> progress_calls(3, 0);
+    {
+        std::vector<std::jthread> processes;
+        for (std::size_t k = 0; k < 3; ++k) {
+            processes.emplace_back([&, k] {
+                const InMemorySharing sharing(exchange, k);
+                shared[k] = plan_network(
+                    city.spec, ev, {}, [&](const PlanProgress&) { ++progress_calls[k]; }, nullptr,
+                    {}, &sharing);
+            });
+        }
+    }
+    const PlanResult& first = shared[0];
+    ASSERT_EQ(first.districts.size(), alone.districts.size());
+    EXPECT_EQ(first.choices_per_sweep, alone.choices_per_sweep);
+    EXPECT_EQ(first.choices_per_pass, alone.choices_per_pass);
+    EXPECT_EQ(first.converged, alone.converged);
+    EXPECT_EQ(first.evaluations, alone.evaluations);
+    for (std::size_t d = 0; d < alone.districts.size(); ++d) {
+        EXPECT_EQ(first.districts[d].choice, alone.districts[d].choice) << d;
+        EXPECT_EQ(first.districts[d].evaluation.served_population,
+                  alone.districts[d].evaluation.served_population);
+        EXPECT_EQ(first.districts[d].evaluation.annualised_cost_usd,
+                  alone.districts[d].evaluation.annualised_cost_usd);
+        ASSERT_EQ(first.districts[d].evaluated.size(), alone.districts[d].evaluated.size()) << d;
+        for (std::size_t i = 0; i < alone.districts[d].evaluated.size(); ++i) {
+            EXPECT_EQ(first.districts[d].evaluated[i].candidate,
+                      alone.districts[d].evaluated[i].candidate);
+            EXPECT_EQ(first.districts[d].evaluated[i].evaluation.served_population,
+                      alone.districts[d].evaluated[i].evaluation.served_population);
+        }
+    }
+    // The others stop after the sweeps, which they saw as the first did.
+    for (std::size_t k = 1; k < 3; ++k) {
+        EXPECT_EQ(shared[k].choices_per_sweep, alone.choices_per_sweep) << k;
+        EXPECT_TRUE(shared[k].choices_per_pass.empty()) << k;
+    }
+    // Every process hears of every district in each sweep.
+    EXPECT_EQ(progress_calls[1], alone.sweeps * alone.districts.size());
 }
 
 // The plan prices fibre as a run does: where 60 % of the rural district's homes (2000 people in
