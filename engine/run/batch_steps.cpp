@@ -41,6 +41,7 @@
 #include <sys/file.h>
 #include <tbb/info.h>
 #include <tbb/task_arena.h>
+#include <tbb/task_group.h>
 #include <unistd.h>
 #include <utility>
 
@@ -541,8 +542,19 @@ ScenarioResult compute_variant(Variant& v) {
     return result;
 }
 
-void commit_variant(const ScenarioResult& result, const OutputDirectory& out, const RunInfo& run,
-                    bool web_tiles, std::mutex& hdf5_mutex) {
+namespace {
+
+// f() as a task of a TBB context of its own (isolated from the caller's): cancelling the caller's
+// context (a signal, a failure elsewhere) then skips none of the parallel loops inside f.
+template <typename F>
+void uncancelled(const F& f) {
+    tbb::task_group_context own(tbb::task_group_context::isolated);
+    tbb::task_group group(own);
+    group.run_and_wait(f);
+}
+
+void write_and_commit_variant(const ScenarioResult& result, const OutputDirectory& out,
+                              const RunInfo& run, bool web_tiles, std::mutex& hdf5_mutex) {
     const std::string& name = result.scenario->name;
     const VariantStore& store = out.store();
     spdlog::info("scenario {}: writing results", name);
@@ -601,6 +613,16 @@ void commit_variant(const ScenarioResult& result, const OutputDirectory& out, co
         throw;
     }
     store.commit(name);
+}
+
+} // namespace
+
+void commit_variant(const ScenarioResult& result, const OutputDirectory& out, const RunInfo& run,
+                    bool web_tiles, std::mutex& hdf5_mutex) {
+    // Never cancelled half-way: the maps are written in parallel, and a signal that cancelled the
+    // batch's TBB work while they were written would skip some of them in a variant committed
+    // as complete. Writing takes seconds; a signal waits for it.
+    uncancelled([&] { write_and_commit_variant(result, out, run, web_tiles, hdf5_mutex); });
 }
 
 std::optional<double> compute_and_commit(Variant& v, const OutputDirectory& out, const RunInfo& run,

@@ -2,6 +2,7 @@
 // interruption"): variants written as they complete, skipped when unchanged, SIGINT and SIGKILL,
 // provenance checksums, progress lines.
 
+#include "run/batch_steps.hpp"
 #include "support/test_support.hpp"
 #include "test_config.hpp"
 
@@ -12,8 +13,10 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <map>
+#include <mutex>
 #include <sstream>
 #include <sys/wait.h>
+#include <tbb/task_group.h>
 #include <thread>
 #include <unistd.h>
 
@@ -210,6 +213,42 @@ TEST(BatchResume, SigintStopsCleanly) {
         expect_complete_variant(dir / "out", name);
     }
     EXPECT_FALSE(fs::exists(dir / "out" / "results.h5"));
+}
+
+// A signal that arrives while a variant's files are written (the batch's TBB context cancelled)
+// lets them finish: a committed variant has every map. The maps are written in parallel, and
+// before they were skipped once the context was cancelled, in a variant committed as complete
+// that a resumed batch then kept (found by tests/mpi: a rank killed while rank 0 wrote).
+TEST(BatchResume, AVariantWrittenWhileTheBatchIsCancelledHasEveryMap) {
+    covsim::test::TempDir dir;
+    write_batch(dir.path(), 1, 25);
+    const std::vector<covsim::Scenario> scenarios = covsim::parse_batch({dir / "v1.toml"});
+    std::vector<covsim::Variant> variants = covsim::load_variants(scenarios);
+    covsim::checksum_variants(variants, false);
+    const covsim::ScenarioResult result = covsim::compute_variant(variants.front());
+    const covsim::RunInfo run{"test", "test", "covsim run v1.toml", 2};
+    std::mutex hdf5_mutex;
+    const covsim::OutputDirectory calm = covsim::open_output(dir / "calm", variants);
+    covsim::commit_variant(result, calm, run, false, hdf5_mutex);
+    const covsim::OutputDirectory stopping = covsim::open_output(dir / "stopping", variants);
+    tbb::task_group_context context;
+    tbb::task_group group(context);
+    group.run_and_wait([&] {
+        context.cancel_group_execution(); // as CancellationMonitor does on SIGINT
+        covsim::commit_variant(result, stopping, run, false, hdf5_mutex);
+    });
+    const auto files = [](const fs::path& maps) {
+        std::vector<std::string> names;
+        for (const auto& e : fs::recursive_directory_iterator(maps)) {
+            names.push_back(fs::relative(e.path(), maps).string());
+        }
+        std::sort(names.begin(), names.end());
+        return names;
+    };
+    const std::vector<std::string> written = files(dir / "calm" / "maps");
+    EXPECT_GT(written.size(), 20u);
+    EXPECT_EQ(files(dir / "stopping" / "maps"), written);
+    expect_complete_variant(dir / "stopping", "v1");
 }
 
 // Changing one variant's input file recomputes that variant only; --force recomputes all.
