@@ -11,6 +11,7 @@
 #include "cluster/cluster.hpp"
 #include "core/error.hpp"
 #include "run/batch_steps.hpp"
+#include "run/error_report.hpp"
 #include "run/interrupt.hpp"
 #include "run/progress.hpp"
 #include "run/version.hpp"
@@ -25,7 +26,6 @@
 #include <limits>
 #include <mpi.h>
 #include <mutex>
-#include <new>
 #include <spdlog/spdlog.h>
 #include <tbb/global_control.h>
 #include <tbb/task_group.h>
@@ -101,18 +101,10 @@ struct Failure {
     std::string message;
 };
 
-// The exit code and message of the exception being handled.
+// The failure the exception being handled is for a user (run/error_report.hpp).
 Failure current_failure(int rank, int variant) {
-    try {
-        throw;
-    } catch (const Error& e) {
-        return {rank, variant, e.exit_code(), e.what()};
-    } catch (const std::bad_alloc&) {
-        return {rank, variant, static_cast<int>(ErrorCode::limit), "out of memory"};
-    } catch (const std::exception& e) {
-        return {rank, variant, static_cast<int>(ErrorCode::internal),
-                fmt::format("internal error: {}", e.what())};
-    }
+    ErrorReport report = current_error_report();
+    return {rank, variant, report.exit_code, std::move(report.message)};
 }
 
 std::string broadcast_string(std::string s) {

@@ -36,11 +36,9 @@ void add_plan_command(CLI::App& app, Context& ctx) {
             }
             const PlanReport& report = *planned;
             std::cout << format_plan_report(report);
-            const int ranks = ctx.session->size();
-            std::cout << fmt::format("\nPlan in {}/ ({:.1f} s, {}{} threads):\n",
-                                     report.out_dir.string(), report.elapsed_s,
-                                     ranks > 1 ? fmt::format("{} ranks of ", ranks) : "",
-                                     report.threads);
+            std::cout << fmt::format("\nPlan in {}/ ({:.1f} s, {}):\n", report.out_dir.string(),
+                                     report.elapsed_s,
+                                     threads_text(ctx.session->size(), report.threads));
             for (const auto& f : report.files) {
                 std::cout << "  " << f.string() << '\n';
             }

@@ -12,16 +12,10 @@
 
 namespace covsim::cli {
 
-namespace {
-
-// "2 threads", "1 thread", "3 ranks of 1 thread each"
-std::string threads_text(const RunReport& report) {
-    const std::string threads =
-        fmt::format("{} thread{}", report.threads, report.threads == 1 ? "" : "s");
-    return report.ranks > 1 ? fmt::format("{} ranks of {} each", report.ranks, threads) : threads;
+std::string threads_text(int ranks, int threads) {
+    const std::string per_rank = fmt::format("{} thread{}", threads, threads == 1 ? "" : "s");
+    return ranks > 1 ? fmt::format("{} ranks of {} each", ranks, per_rank) : per_rank;
 }
-
-} // namespace
 
 void add_run_command(CLI::App& app, Context& ctx) {
     auto config = std::make_shared<RunConfig>();
@@ -72,7 +66,7 @@ void add_run_command(CLI::App& app, Context& ctx) {
                                      "{:.1f} s, {}):\n",
                                      report.out_dir.string(), report.scenarios.size(),
                                      report.computed, report.skipped, report.elapsed_s,
-                                     threads_text(report));
+                                     threads_text(report.ranks, report.threads));
             for (const auto& f : report.files) {
                 std::cout << "  " << f.string() << '\n';
             }

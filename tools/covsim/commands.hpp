@@ -19,6 +19,8 @@ struct Context {
 };
 
 void add_run_command(CLI::App& app, Context& ctx);
+// "2 threads", "1 thread", "3 ranks of 1 thread each": how a run or a plan was computed.
+std::string threads_text(int ranks, int threads);
 void add_link_command(CLI::App& app, Context& ctx);
 void add_models_command(CLI::App& app, Context& ctx);
 void add_sites_command(CLI::App& app, Context& ctx);

@@ -4,6 +4,7 @@
 #include "commands.hpp"
 #include "core/error.hpp"
 #include "io/gdal_support.hpp"
+#include "run/error_report.hpp"
 #include "run/json_log_sink.hpp"
 #include "run/version.hpp"
 
@@ -12,7 +13,6 @@
 #include <cstdio>
 #include <fmt/format.h>
 #include <iostream>
-#include <new>
 #include <optional>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
@@ -161,14 +161,9 @@ int main(int argc, char** argv) {
 
     try {
         return ctx.action ? ctx.action() : 0;
-    } catch (const covsim::Error& e) {
-        print_error(e.what(), rank);
-        return failed(*session, e.exit_code());
-    } catch (const std::bad_alloc&) {
-        print_error("out of memory; try a coarser resolution_m or fewer scenarios at once", rank);
-        return failed(*session, static_cast<int>(covsim::ErrorCode::limit));
-    } catch (const std::exception& e) {
-        print_error(fmt::format("internal error: {}", e.what()), rank);
-        return failed(*session, static_cast<int>(covsim::ErrorCode::internal));
+    } catch (const std::exception&) {
+        const covsim::ErrorReport report = covsim::current_error_report();
+        print_error(report.message, rank);
+        return failed(*session, report.exit_code);
     }
 }

@@ -405,22 +405,20 @@ std::string write_sweep(const SweepSharing& sharing, std::size_t computed,
     return w.take();
 }
 
-// Takes the other processes' outcomes of a sweep; returns the evaluations they computed and
-// adds their districts to `theirs`.
+// Takes the other processes' districts from every process's outcome of a sweep (its own among
+// them) and adds them to `theirs`; returns the evaluations every process computed.
 std::size_t read_sweeps(const SweepSharing& sharing, const std::vector<std::string>& outcomes,
                         std::vector<Move>& moves, std::vector<DistrictPlan>& plans,
                         EvaluationCache& caches, std::vector<std::size_t>& theirs) {
     std::size_t computed = 0;
     for (const std::string& bytes : outcomes) {
         SweepReader r(bytes);
-        const auto count = r.get<std::uint64_t>();
-        bool own = false;
+        computed += static_cast<std::size_t>(r.get<std::uint64_t>());
         while (!r.done()) {
             const auto d = static_cast<std::size_t>(r.get<std::uint64_t>());
             if (d >= moves.size()) {
                 throw Error(ErrorCode::internal, "plan: a shared sweep names no district");
             }
-            own = sharing.owns(d);
             Move m;
             if (r.get<std::uint8_t>() != 0) {
                 m.current = r.evaluated();
@@ -437,14 +435,13 @@ std::size_t read_sweeps(const SweepSharing& sharing, const std::vector<std::stri
                 std::vector<std::int16_t> key = r.steps();
                 cache.emplace(std::move(key), r.evaluation());
             }
-            if (!own) {
+            if (!sharing.owns(d)) {
                 moves[d] = std::move(m);
                 plans[d].evaluated = std::move(evaluated);
                 caches[d] = std::move(cache);
                 theirs.push_back(d);
             }
         }
-        computed += own ? 0 : static_cast<std::size_t>(count);
     }
     return computed;
 }
@@ -514,7 +511,8 @@ PlanResult plan_network(const PlanSpec& spec, const Evaluator& evaluator,
         if (sharing != nullptr) {
             const std::size_t computed = evaluations.load() - stage_start;
             std::vector<std::size_t> theirs;
-            evaluations +=
+            evaluations =
+                stage_start +
                 read_sweeps(*sharing,
                             sharing->all_gather(write_sweep(*sharing, computed, moves,
                                                             result.districts, evaluations_of)),
