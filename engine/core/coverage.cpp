@@ -1,5 +1,6 @@
 #include "core/coverage.hpp"
 
+#include "core/coverage_tiles.hpp"
 #include "core/error.hpp"
 #include "core/fast_math.hpp"
 #include "core/geometry.hpp"
@@ -341,7 +342,8 @@ bool receiver_like(const CoverageLayer& a, const CoverageLayer& b) {
 
 class Kernel {
 public:
-    explicit Kernel(const CoverageInput& in) : in_(in), grid_(in.area->grid) {
+    explicit Kernel(const CoverageInput& in)
+        : in_(in), grid_(in.area->grid), layout_(grid_, in.tile_size) {
         trees_.resize(in.layers.size());
         own_patterns_.assign(in.layers.size(), false);
         std::vector<std::vector<SectorEntry>> entries(in.layers.size());
@@ -364,65 +366,33 @@ public:
         }
     }
 
-    CoverageResult run() {
-        CoverageResult result;
-        CoverageMaps& m = result.maps;
-        const bool terrain = in_.area->terrain.has_value();
-        m.rsrp_dbm = float_map(grid_);
-        m.sinr_db = float_map(grid_);
-        m.best_server = server_map(grid_);
-        m.serving_layer = flag_map(grid_);
-        m.covered = flag_map(grid_);
-        m.covered_indoor = flag_map(grid_);
-        if (terrain) {
-            m.line_of_sight = flag_map(grid_);
-        }
-        m.layers.resize(in_.layers.size());
-        for (LayerMaps& lm : m.layers) {
-            lm.rsrp_dbm = float_map(grid_);
-            lm.sinr_db = float_map(grid_);
-            lm.best_server = server_map(grid_);
-            lm.covered = flag_map(grid_);
-            lm.covered_indoor = flag_map(grid_);
-            lm.indoor_sinr_db = {float_map(grid_), float_map(grid_)};
-            if (terrain) {
-                lm.line_of_sight = flag_map(grid_);
-            }
-        }
-
-        const std::int64_t ts = in_.tile_size;
-        tiles_x_ = (grid_.width + ts - 1) / ts;
-        tiles_y_ = (grid_.height + ts - 1) / ts;
-        const auto tile_count = static_cast<std::size_t>(tiles_x_ * tiles_y_);
-        std::vector<PartialTable> partials(tile_count);
-        std::vector<CoverageStatus> statuses(tile_count);
+    // The tiles t with t mod parts == part (all of them for one part), in parallel; every other
+    // tile's cells stay nodata and its sums empty.
+    CoverageTiles run(std::size_t part, std::size_t parts) {
+        CoverageTiles out;
+        out.layout = layout_;
+        out.maps = empty_coverage_maps(in_);
+        const std::size_t tile_count = out.layout.count();
+        out.partials.resize(tile_count);
+        out.statuses.resize(tile_count);
+        const std::size_t owned = part < tile_count ? (tile_count - part + parts - 1) / parts : 0;
 
         tbb::enumerable_thread_specific<Scratch> scratch;
-        parallel::for_ranges(tbb::blocked_range<std::size_t>(0, tile_count),
+        parallel::for_ranges(tbb::blocked_range<std::size_t>(0, owned),
                              [&](const tbb::blocked_range<std::size_t>& r) {
                                  Scratch& s = scratch.local();
-                                 for (std::size_t t = r.begin(); t != r.end(); ++t) {
-                                     process_tile(t, s, m, partials[t], statuses[t]);
+                                 for (std::size_t i = r.begin(); i != r.end(); ++i) {
+                                     const std::size_t t = part + i * parts;
+                                     process_tile(t, s, out.maps, out.partials[t], out.statuses[t]);
                                  }
                              });
-
-        result.districts = reduce_in_order(partials, in_.area->district_count(), in_.layers.size());
-        for (const CoverageStatus& st : statuses) {
-            result.status.add(st);
-        }
-        return result;
+        return out;
     }
 
 private:
     void process_tile(std::size_t tile, Scratch& s, CoverageMaps& maps, PartialTable& partial,
                       CoverageStatus& status) const {
-        const std::int64_t ts = in_.tile_size;
-        const std::int64_t tx = static_cast<std::int64_t>(tile) % tiles_x_;
-        const std::int64_t ty = static_cast<std::int64_t>(tile) / tiles_x_;
-        const std::int64_t col0 = tx * ts;
-        const std::int64_t row0 = ty * ts;
-        const std::int64_t col1 = std::min(col0 + ts, grid_.width);
-        const std::int64_t row1 = std::min(row0 + ts, grid_.height);
+        const auto [col0, row0, col1, row1] = layout_.rect(tile);
 
         gather_cells(s, col0, row0, col1, row1, status);
         const std::size_t n = s.cell_index.size();
@@ -1404,21 +1374,74 @@ private:
 
     const CoverageInput& in_;
     const Grid& grid_;
+    TileLayout layout_;
     std::vector<SectorTree> trees_;
     std::vector<bool> own_patterns_; // per layer: a sector has its own antenna pattern
     std::vector<InterferencePass> passes_;
     std::vector<CoverageLayer> derived_layers_;
     std::vector<SectorTree> derived_trees_;
     std::unique_ptr<RadialFieldCache> radial_fields_; // with a DEM and a radial layer
-    std::int64_t tiles_x_ = 0;
-    std::int64_t tiles_y_ = 0;
 };
 
 } // namespace
 
-CoverageResult compute_coverage(const CoverageInput& input) {
+TileLayout::TileLayout(const Grid& g, std::int64_t tile_size)
+    : grid_width(g.width), grid_height(g.height), size(tile_size),
+      tiles_x((g.width + tile_size - 1) / tile_size),
+      tiles_y((g.height + tile_size - 1) / tile_size) {}
+
+CoverageMaps empty_coverage_maps(const CoverageInput& in) {
+    const Grid& grid = in.area->grid;
+    const bool terrain = in.area->terrain.has_value();
+    CoverageMaps m;
+    m.rsrp_dbm = float_map(grid);
+    m.sinr_db = float_map(grid);
+    m.best_server = server_map(grid);
+    m.serving_layer = flag_map(grid);
+    m.covered = flag_map(grid);
+    m.covered_indoor = flag_map(grid);
+    if (terrain) {
+        m.line_of_sight = flag_map(grid);
+    }
+    m.layers.resize(in.layers.size());
+    for (LayerMaps& lm : m.layers) {
+        lm.rsrp_dbm = float_map(grid);
+        lm.sinr_db = float_map(grid);
+        lm.best_server = server_map(grid);
+        lm.covered = flag_map(grid);
+        lm.covered_indoor = flag_map(grid);
+        lm.indoor_sinr_db = {float_map(grid), float_map(grid)};
+        if (terrain) {
+            lm.line_of_sight = flag_map(grid);
+        }
+    }
+    return m;
+}
+
+CoverageTiles compute_coverage_tiles(const CoverageInput& input, std::size_t part,
+                                     std::size_t parts) {
     check_input(input);
-    return Kernel(input).run();
+    if (parts == 0 || part >= parts) {
+        throw Error(ErrorCode::internal, "compute_coverage: part out of range");
+    }
+    return Kernel(input).run(part, parts);
+}
+
+CoverageResult reduce_coverage_tiles(const CoverageInput& input, CoverageMaps maps,
+                                     const std::vector<PartialTable>& partials,
+                                     const std::vector<CoverageStatus>& statuses) {
+    CoverageResult result;
+    result.maps = std::move(maps);
+    result.districts = reduce_in_order(partials, input.area->district_count(), input.layers.size());
+    for (const CoverageStatus& st : statuses) {
+        result.status.add(st);
+    }
+    return result;
+}
+
+CoverageResult compute_coverage(const CoverageInput& input) {
+    CoverageTiles tiles = compute_coverage_tiles(input, 0, 1);
+    return reduce_coverage_tiles(input, std::move(tiles.maps), tiles.partials, tiles.statuses);
 }
 
 } // namespace covsim

@@ -29,7 +29,10 @@
 #include "core/study_area.hpp"
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
+#include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -178,5 +181,36 @@ struct CoverageResult {
 
 // Throws covsim::Error only for an inconsistent input (a bug in the caller), never per cell.
 CoverageResult compute_coverage(const CoverageInput& input);
+
+// A variant's coverage in parts, for one variant computed by several processes (engine/cluster,
+// docs/scale-out.md). The kernel's tiles (tile_size cells square, numbered row by row from the
+// north-west corner) are dealt round-robin: part k of n computes the tiles t with t mod n == k
+// and returns them as bytes (per tile: its cells of every map, its district sums, its status; in
+// this machine's byte order, for processes of one job). Dealt round-robin, the parts share the
+// dense city centre's tiles alike.
+std::vector<std::byte> compute_coverage_part(const CoverageInput& input, std::size_t part,
+                                             std::size_t parts);
+
+// Puts the n parts of a coverage together, in any order, and sums the districts in tile order:
+// the result is bit-identical to compute_coverage's. Holds the whole coverage's maps while it
+// lives.
+class CoverageJoin {
+public:
+    CoverageJoin(const CoverageInput& input, std::size_t parts);
+    CoverageJoin(const CoverageJoin&) = delete;
+    CoverageJoin& operator=(const CoverageJoin&) = delete;
+    ~CoverageJoin();
+
+    // Throws Error(internal) for bytes that are not a part of this coverage or a part received
+    // before.
+    void add(std::span<const std::byte> part);
+    [[nodiscard]] bool complete() const noexcept;
+    // The coverage, once complete (Error(internal) before).
+    [[nodiscard]] CoverageResult finish();
+
+private:
+    struct State;
+    std::unique_ptr<State> state_;
+};
 
 } // namespace covsim
