@@ -123,17 +123,21 @@ int main(int argc, char** argv) {
     covsim::cli::add_validate_command(app, ctx);
     covsim::cli::add_area_command(app, ctx);
 
+    // Under mpirun every rank parses the same arguments: rank 0 alone prints the help, the
+    // version or what is wrong with them.
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
-        return app.exit(e);
+        return rank == 0 ? app.exit(e) : 0;
     } catch (const CLI::CallForAllHelp& e) {
-        return app.exit(e);
+        return rank == 0 ? app.exit(e) : 0;
     } catch (const CLI::CallForVersion& e) {
-        return app.exit(e);
+        return rank == 0 ? app.exit(e) : 0;
     } catch (const CLI::ParseError& e) {
-        print_error(e.what());
-        std::cerr << "Run 'covsim --help' for usage.\n";
+        if (rank == 0) {
+            print_error(e.what());
+            std::cerr << "Run 'covsim --help' for usage.\n";
+        }
         return static_cast<int>(covsim::ErrorCode::usage);
     }
     if (const std::string command = app.get_subcommands().front()->get_name();
