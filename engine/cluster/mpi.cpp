@@ -1,15 +1,23 @@
 // covsim over MPI ranks (cluster/cluster.hpp): the session, the distributed batch and the
 // distributed plan search.
 //
-// The protocol, on MPI_COMM_WORLD, all messages small:
-//   worker -> 0   tag_request   Request {how its last variant ended, which, exit code, ms}
+// The protocol, on MPI_COMM_WORLD:
+//   worker -> 0   tag_request   Request {how its last task ended, which, exit code, ms, bytes}
 //   worker -> 0   tag_failure   the error message, after a Request that reports a failure
-//   0 -> worker   tag_assign    the index of the next variant in batch order, or no_more_work
+//   worker -> 0   tag_part      a part of a variant's coverage (core/coverage.hpp), after a
+//                               Request that reports it, in messages of at most 1 GiB
+//   0 -> worker   tag_assign    the next Task: a whole variant, one part of a variant's
+//                               coverage, or the completion of the variant whose last part the
+//                               worker sent; no_more_work when the queue is empty
+//   0 -> worker   tag_part      after a completion: the other parts' sizes, then the parts
 // Rank 0 answers from a thread of its own (MPI_THREAD_SERIALIZED: after the set-up only that
-// thread calls MPI on rank 0) while its main thread computes variants from the same queue.
+// thread calls MPI on rank 0) while its main thread computes tasks from the same queue. Rank 0
+// keeps the parts of a variant until its last arrives; the rank that computed the last part
+// (rank 0 or a worker) completes the variant: no rank waits for another's part.
 
 #include "cluster/cluster.hpp"
 #include "core/error.hpp"
+#include "core/parallel.hpp"
 #include "run/batch_steps.hpp"
 #include "run/error_report.hpp"
 #include "run/interrupt.hpp"
@@ -18,14 +26,17 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <csignal>
 #include <cstdint>
 #include <cstdlib>
 #include <filesystem>
 #include <fmt/format.h>
 #include <limits>
+#include <map>
 #include <mpi.h>
 #include <mutex>
+#include <span>
 #include <spdlog/spdlog.h>
 #include <tbb/global_control.h>
 #include <tbb/task_group.h>
@@ -79,19 +90,53 @@ constexpr int root_rank = 0;
 constexpr int tag_request = 1;
 constexpr int tag_assign = 2;
 constexpr int tag_failure = 3;
+constexpr int tag_part = 4;
 constexpr int no_more_work = -1;
+constexpr int completing = -1; // Task::part of a variant's completion
 
-enum Ended : int { nothing_yet = 0, finished = 1, failed = 2 };
-
-// What a worker sends rank 0 when it asks for work: how its last variant ended.
-struct Request {
-    int ended = nothing_yet;
-    int variant = -1;
-    int exit_code = 0;
-    int elapsed_ms = 0;
+// A task: a whole variant (parts == 1), the tiles of part `part` of its coverage, or (part ==
+// completing) the completion of a variant whose last part the rank computed.
+struct Task {
+    int variant = no_more_work;
+    int part = 0;
+    int parts = 1;
 };
-constexpr int request_ints = 4;
-static_assert(sizeof(Request) == request_ints * sizeof(int));
+constexpr int task_ints = 3;
+static_assert(sizeof(Task) == task_ints * sizeof(int));
+
+enum Ended : long long { nothing_yet = 0, finished = 1, failed = 2, part_done = 3 };
+
+// What a worker sends rank 0 when it asks for work: how its last task ended.
+struct Request {
+    long long ended = nothing_yet;
+    long long variant = -1;
+    long long part = 0; // of a part_done; of a finished variant, its number of parts
+    long long exit_code = 0;
+    long long elapsed_ms = 0;
+    long long part_bytes = 0; // of a part_done: the size of the part that follows
+};
+constexpr int request_values = 6;
+static_assert(sizeof(Request) == request_values * sizeof(long long));
+
+// MPI counts are ints: a part goes in messages of at most 1 GiB.
+constexpr std::size_t message_bytes = std::size_t{1} << 30;
+
+void send_bytes(const std::vector<std::byte>& bytes, int dest, int tag) {
+    for (std::size_t at = 0; at < bytes.size(); at += message_bytes) {
+        const std::size_t n = std::min(message_bytes, bytes.size() - at);
+        MPI_Send(bytes.data() + at, static_cast<int>(n), MPI_BYTE, dest, tag, MPI_COMM_WORLD);
+    }
+}
+
+std::vector<std::byte> receive_bytes(std::size_t size, int source, int tag) {
+    std::vector<std::byte> bytes(size);
+    for (std::size_t at = 0; at < size; at += message_bytes) {
+        const std::size_t n = std::min(message_bytes, size - at);
+        MPI_Recv(bytes.data() + at, static_cast<int>(n), MPI_BYTE, source, tag, MPI_COMM_WORLD,
+                 MPI_STATUS_IGNORE);
+    }
+    return bytes;
+}
 
 // A variant that failed, or was stopped, on some rank.
 struct Failure {
@@ -258,31 +303,107 @@ Prepared prepare(const RunConfig& config, const Session& session) {
     return b;
 }
 
-// Rank 0's view of the job: the queue of variants to compute (largest first), what each rank is
-// computing, and the first failure, shared by its scheduling thread and its computing thread.
+// " (part 2 of 3)" for a part, " (completing, 3 parts)" for the completion of a variant computed
+// in parts, "" for a whole variant.
+std::string part_text(const Task& t) {
+    if (t.parts == 1) {
+        return {};
+    }
+    return t.part == completing ? fmt::format(" (completing, {} parts)", t.parts)
+                                : fmt::format(" (part {} of {})", t.part + 1, t.parts);
+}
+
+// How many parts a variant's coverage is computed in: as many as the whole shares of the ranks
+// its size holds (its memory estimate, which grows with its cells and layers, over the batch's,
+// times the ranks), at most one per tile. A variant is split only when it holds at least two
+// ranks' shares: a part's rank completes the variant after the coverage (capacity, cost, files),
+// so more parts than ranks would queue completions behind parts instead of saving time.
+int parts_of(const Variant& v, std::uint64_t batch_bytes, int ranks) {
+    const double shares = static_cast<double>(v.bytes) * ranks / static_cast<double>(batch_bytes);
+    const Grid& grid = v.input.area->grid;
+    const std::int64_t ts = v.input.tile_size;
+    const std::int64_t tiles = ((grid.width + ts - 1) / ts) * ((grid.height + ts - 1) / ts);
+    const double most =
+        static_cast<double>(std::min<std::int64_t>(ranks, std::max<std::int64_t>(tiles, 1)));
+    // Rounding error must not take a share away: a variant alone holds exactly N shares.
+    return static_cast<int>(std::clamp(std::floor(shares * (1.0 + 1e-12)), 1.0, most));
+}
+
+// The last part of a variant computed in parts has arrived: the rank that computed it completes
+// the variant (capacity, cost, files) from its own part and the others.
+struct Completion {
+    Task task;                                 // the variant, its parts, part = completing
+    std::vector<std::vector<std::byte>> parts; // per part (a worker's own is not sent back)
+    double seconds = 0.0;                      // since the first part was handed out
+};
+
+// Rank 0's view of the job, shared by its scheduling thread and its computing thread: the queue
+// of tasks (largest first), what each rank is computing, the parts of the variants computed in
+// parts (kept until their last part arrives) and the first failure.
 class Job {
 public:
     Job(const std::vector<Variant>& variants, const std::vector<Variant*>& pending, int ranks)
-        : running_(static_cast<std::size_t>(ranks), -1) {
+        : variants_(variants), running_(static_cast<std::size_t>(ranks)) {
+        std::uint64_t batch_bytes = 0;
         for (const Variant* v : pending) {
-            queue_.push_back(static_cast<int>(v - variants.data()));
+            batch_bytes += v->bytes;
         }
-        std::stable_sort(queue_.begin(), queue_.end(), [&](int a, int b) {
-            return variants[static_cast<std::size_t>(a)].bytes >
-                   variants[static_cast<std::size_t>(b)].bytes;
-        });
+        batch_bytes = std::max<std::uint64_t>(batch_bytes, 1);
+        for (const Variant* v : pending) {
+            const int variant = static_cast<int>(v - variants.data());
+            const int parts = parts_of(*v, batch_bytes, ranks);
+            if (parts > 1) {
+                spdlog::info("scenario {}: computed in {} parts on as many ranks ({} ranks' "
+                             "share of the batch)",
+                             v->scenario->name, parts, parts);
+            }
+            for (int k = 0; k < parts; ++k) {
+                queue_.push_back({variant, k, parts});
+            }
+        }
+        std::stable_sort(queue_.begin(), queue_.end(),
+                         [&](const Task& a, const Task& b) { return size(a) > size(b); });
     }
 
-    // The next variant for `rank`, or nothing once the queue is empty or the job is failing.
-    std::optional<int> take(int rank) {
+    // The next task for `rank`, or nothing once the queue is empty or the job is failing. Tells
+    // `progress` when a variant starts, unless rank 0 takes it whole (compute_and_commit does).
+    std::optional<Task> take(int rank, Progress& progress) {
         const std::lock_guard lock(mutex_);
-        running_[static_cast<std::size_t>(rank)] = -1;
+        running_[static_cast<std::size_t>(rank)] = Task{};
         if (failure_ || next_ == queue_.size()) {
             return std::nullopt;
         }
-        const int v = queue_[next_++];
-        running_[static_cast<std::size_t>(rank)] = v;
-        return v;
+        const Task t = queue_[next_++];
+        running_[static_cast<std::size_t>(rank)] = t;
+        if (t.part == 0 && t.parts > 1) {
+            splits_[t.variant].parts.resize(static_cast<std::size_t>(t.parts));
+        }
+        if (t.part == 0 && (t.parts > 1 || rank != root_rank)) {
+            progress.started(variants_[static_cast<std::size_t>(t.variant)].scenario->name);
+        }
+        return t;
+    }
+
+    // Keeps part `t` computed by `rank`; once it is the variant's last, the completion `rank`
+    // is to make (the other parts, handed over).
+    std::optional<Completion> add_part(const Task& t, std::vector<std::byte> bytes, int rank) {
+        const std::lock_guard lock(mutex_);
+        const auto split = splits_.find(t.variant);
+        if (split == splits_.end() || t.part < 0 ||
+            static_cast<std::size_t>(t.part) >= split->second.parts.size()) {
+            throw Error(ErrorCode::internal, "a part of a variant not computed in parts");
+        }
+        Split& s = split->second;
+        s.parts[static_cast<std::size_t>(t.part)] = std::move(bytes);
+        if (++s.received < s.parts.size()) {
+            return std::nullopt;
+        }
+        Completion c{{t.variant, completing, static_cast<int>(s.parts.size())},
+                     std::move(s.parts),
+                     std::chrono::duration<double>(Clock::now() - s.start).count()};
+        splits_.erase(split);
+        running_[static_cast<std::size_t>(rank)] = c.task;
+        return c;
     }
 
     void fail(Failure f) {
@@ -297,41 +418,174 @@ public:
         return failure_;
     }
 
-    // "rank 1 was computing 'a', rank 2 'b'" (empty when no rank computes anything).
-    [[nodiscard]] std::string running(const std::vector<Variant>& variants) const {
+    // "rank 1 was computing 'a', rank 2 'b' (part 2 of 3)" (empty when no rank computes).
+    [[nodiscard]] std::string running() const {
         const std::lock_guard lock(mutex_);
         std::string text;
         for (std::size_t r = 0; r < running_.size(); ++r) {
-            if (running_[r] >= 0) {
-                text += fmt::format("{}rank {} {}'{}'", text.empty() ? "" : ", ", r,
+            const Task& t = running_[r];
+            if (t.variant >= 0) {
+                text += fmt::format("{}rank {} {}'{}'{}", text.empty() ? "" : ", ", r,
                                     text.empty() ? "was computing " : "",
-                                    variants[static_cast<std::size_t>(running_[r])].scenario->name);
+                                    variants_[static_cast<std::size_t>(t.variant)].scenario->name,
+                                    part_text(t));
             }
         }
         return text;
     }
 
 private:
+    [[nodiscard]] std::uint64_t size(const Task& t) const {
+        return variants_[static_cast<std::size_t>(t.variant)].bytes /
+               static_cast<std::uint64_t>(t.parts);
+    }
+
+    struct Split {
+        std::vector<std::vector<std::byte>> parts; // per part, once computed
+        std::size_t received = 0;
+        Clock::time_point start = Clock::now();
+    };
+
+    const std::vector<Variant>& variants_;
     mutable std::mutex mutex_;
-    std::vector<int> queue_;
+    std::vector<Task> queue_;
     std::size_t next_ = 0;
-    std::vector<int> running_; // per rank: the variant it computes, or -1
+    std::vector<Task> running_; // per rank: its task, variant no_more_work for none
+    std::map<int, Split> splits_;
     std::optional<Failure> failure_;
 };
 
-// f() as a task of `context`, so that cancelling the context (a signal, a failure elsewhere)
-// reaches the parallel loops inside it.
-template <typename F>
-auto in_context(tbb::task_group_context& context, const F& f) {
-    decltype(f()) result{};
-    tbb::task_group group(context);
-    group.run_and_wait([&] { result = f(); });
-    return result;
+// What one rank computes with: the batch, its output, its TBB context, its progress.
+struct RankWork {
+    Prepared& b;
+    const RunConfig& config;
+    const RunInfo& run;
+    tbb::task_group_context& context;
+    const CancellationMonitor& monitor;
+    Progress& progress;
+    std::mutex& hdf5_mutex;
+};
+
+// Completes a variant computed in parts from the parts and this rank's own (the last to arrive;
+// empty when it is among the parts): joins them (CoverageJoin: the one-process coverage, bit for
+// bit), then capacity, cost and every file (complete_and_commit). Returns the seconds since its
+// first part was handed out, or nothing when the batch was stopping.
+std::optional<double> complete_in_parts(RankWork& w, Completion& c, std::vector<std::byte> own) {
+    Variant& v = w.b.variants[static_cast<std::size_t>(c.task.variant)];
+    const VariantStart start(c.seconds);
+    return parallel::run_in(w.context, [&] {
+        CoverageJoin join(v.input, static_cast<std::size_t>(c.task.parts));
+        if (!own.empty()) {
+            join.add(own);
+            std::vector<std::byte>().swap(own);
+        }
+        for (std::vector<std::byte>& part : c.parts) {
+            if (!part.empty()) {
+                join.add(part);
+                std::vector<std::byte>().swap(part);
+            }
+        }
+        return complete_and_commit(v, join.finish(), start, *w.b.out, w.run, w.config.web_tiles,
+                                   w.monitor, w.progress, w.hdf5_mutex);
+    });
 }
 
-// Rank 0's scheduling thread: answers every other rank's requests from the job's queue until
-// each was told there is no more work, or stops answering once the job fails or a signal
-// arrives (main() then aborts the job). Polls, so that waiting costs no CPU time.
+// Computes part `t` of a variant's coverage; nothing when the batch was stopping (cancelled
+// work may have left tiles out).
+std::optional<std::vector<std::byte>> compute_part(RankWork& w, const Task& t) {
+    const Variant& v = w.b.variants[static_cast<std::size_t>(t.variant)];
+    std::vector<std::byte> part = parallel::run_in(w.context, [&] {
+        return compute_coverage_part(v.input, static_cast<std::size_t>(t.part),
+                                     static_cast<std::size_t>(t.parts));
+    });
+    if (w.monitor.stopped()) {
+        return std::nullopt;
+    }
+    return part;
+}
+
+void log_done(const std::string& name, double seconds, int rank, int parts) {
+    if (parts > 1) {
+        spdlog::info("scenario {}: done in {:.1f} s, in {} parts, completed on rank {}", name,
+                     seconds, parts, rank);
+    } else {
+        spdlog::info("scenario {}: done in {:.1f} s on rank {}", name, seconds, rank);
+    }
+}
+
+// Sends a worker the completion of a variant whose last part it computed: the task, then the
+// other parts' sizes and the seconds since the first part (parts + 1 values), then each part.
+void send_completion(const Completion& c, int to) {
+    MPI_Send(&c.task, task_ints, MPI_INT, to, tag_assign, MPI_COMM_WORLD);
+    std::vector<long long> sizes;
+    for (const std::vector<std::byte>& part : c.parts) {
+        sizes.push_back(static_cast<long long>(part.size()));
+    }
+    sizes.push_back(static_cast<long long>(c.seconds * 1000.0));
+    MPI_Send(sizes.data(), static_cast<int>(sizes.size()), MPI_LONG_LONG, to, tag_part,
+             MPI_COMM_WORLD);
+    for (const std::vector<std::byte>& part : c.parts) {
+        send_bytes(part, to, tag_part);
+    }
+}
+
+// A worker's side of send_completion, after the task.
+Completion receive_completion(const Task& t) {
+    std::vector<long long> sizes(static_cast<std::size_t>(t.parts) + 1);
+    MPI_Recv(sizes.data(), static_cast<int>(sizes.size()), MPI_LONG_LONG, root_rank, tag_part,
+             MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+    Completion c{t, {}, static_cast<double>(sizes.back()) / 1000.0};
+    for (int k = 0; k < t.parts; ++k) {
+        c.parts.push_back(receive_bytes(
+            static_cast<std::size_t>(sizes[static_cast<std::size_t>(k)]), root_rank, tag_part));
+    }
+    return c;
+}
+
+// Answers one worker's request: takes in what it reports (a finished variant, a part, a
+// failure) and sends its next task: the completion of a variant whose last part it sent, or the
+// next task of the queue, or no_more_work. False when the job failed; `active` counts the
+// workers not yet told there is no more work.
+bool answer(const Request& r, int from, Job& job, const std::vector<Variant>& variants,
+            Progress& progress, int& active) {
+    const Task task{static_cast<int>(r.variant), static_cast<int>(r.part), 0};
+    if (r.ended == failed) {
+        job.fail(
+            {from, task.variant, static_cast<int>(r.exit_code), receive_string(from, tag_failure)});
+        return false;
+    }
+    const double seconds = static_cast<double>(r.elapsed_ms) / 1000.0;
+    if (r.ended == finished) {
+        const std::string& name = variants[static_cast<std::size_t>(task.variant)].scenario->name;
+        progress.finished(name);
+        log_done(name, seconds, from, task.part);
+    } else if (r.ended == part_done) {
+        std::vector<std::byte> bytes =
+            receive_bytes(static_cast<std::size_t>(r.part_bytes), from, tag_part);
+        spdlog::info("scenario {}: part {} computed in {:.1f} s on rank {}",
+                     variants[static_cast<std::size_t>(task.variant)].scenario->name, task.part + 1,
+                     seconds, from);
+        try {
+            if (std::optional<Completion> c = job.add_part(task, std::move(bytes), from)) {
+                c->parts[static_cast<std::size_t>(task.part)].clear(); // the worker has it
+                send_completion(*c, from);
+                return true;
+            }
+        } catch (...) {
+            job.fail(current_failure(from, task.variant));
+            return false;
+        }
+    }
+    const std::optional<Task> next = job.take(from, progress);
+    const Task assigned = next.value_or(Task{});
+    MPI_Send(&assigned, task_ints, MPI_INT, from, tag_assign, MPI_COMM_WORLD);
+    active -= next ? 0 : 1;
+    return true;
+}
+
+// Rank 0's scheduling thread: answers every other rank's requests until each was told there is
+// no more work, or stops answering once the job fails or a signal arrives (main() then aborts
+// the job). Polls, so that waiting costs no CPU time.
 void serve(Job& job, const std::vector<Variant>& variants, int ranks, Progress& progress,
            tbb::task_group_context& rank0_work) {
     int active = ranks - 1;
@@ -345,24 +599,11 @@ void serve(Job& job, const std::vector<Variant>& variants, int ranks, Progress& 
         }
         const int from = status.MPI_SOURCE;
         Request r;
-        MPI_Recv(&r, request_ints, MPI_INT, from, tag_request, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
-        if (r.ended == finished) {
-            const std::string& name = variants[static_cast<std::size_t>(r.variant)].scenario->name;
-            progress.finished(name);
-            spdlog::info("scenario {}: done in {:.1f} s on rank {}", name, r.elapsed_ms / 1000.0,
-                         from);
-        } else if (r.ended == failed) {
-            job.fail({from, r.variant, r.exit_code, receive_string(from, tag_failure)});
+        MPI_Recv(&r, request_values, MPI_LONG_LONG, from, tag_request, MPI_COMM_WORLD,
+                 MPI_STATUS_IGNORE);
+        if (!answer(r, from, job, variants, progress, active)) {
             rank0_work.cancel_group_execution();
             return;
-        }
-        const std::optional<int> next = job.take(from);
-        const int assigned = next.value_or(no_more_work);
-        MPI_Send(&assigned, 1, MPI_INT, from, tag_assign, MPI_COMM_WORLD);
-        if (next) {
-            progress.started(variants[static_cast<std::size_t>(*next)].scenario->name);
-        } else {
-            --active;
         }
     }
 }
@@ -377,7 +618,7 @@ std::optional<Error> job_error(const Job& job, const std::vector<Variant>& varia
                      fmt::format("rank {}, scenario {}: {}", f->rank, name, f->message));
     }
     if (const int sig = InterruptHandler::signal_received(); sig != 0) {
-        const std::string running = job.running(variants);
+        const std::string running = job.running();
         return interrupted_batch(
             sig, variants, out,
             running.empty()
@@ -387,33 +628,55 @@ std::optional<Error> job_error(const Job& job, const std::vector<Variant>& varia
     return std::nullopt;
 }
 
-// Rank 0: computes variants from the queue while its scheduling thread serves the other ranks.
+// One task of rank 0: a whole variant, or a part (and, when it is the variant's last, the
+// variant's completion).
+void root_task(RankWork& w, Job& job, const Task& t) {
+    const std::string& name = w.b.variants[static_cast<std::size_t>(t.variant)].scenario->name;
+    const auto t0 = Clock::now();
+    if (t.parts == 1) {
+        const std::optional<double> seconds = parallel::run_in(w.context, [&] {
+            return compute_and_commit(w.b.variants[static_cast<std::size_t>(t.variant)], *w.b.out,
+                                      w.run, w.config.web_tiles, w.monitor, w.progress,
+                                      w.hdf5_mutex);
+        });
+        if (seconds) {
+            log_done(name, *seconds, root_rank, 1);
+        }
+        return;
+    }
+    std::optional<std::vector<std::byte>> part = compute_part(w, t);
+    if (!part) {
+        return;
+    }
+    spdlog::info("scenario {}: part {} computed in {:.1f} s on rank 0", name, t.part + 1,
+                 std::chrono::duration<double>(Clock::now() - t0).count());
+    if (std::optional<Completion> c = job.add_part(t, std::move(*part), root_rank)) {
+        if (const std::optional<double> seconds = complete_in_parts(w, *c, {})) {
+            log_done(name, *seconds, root_rank, t.parts);
+        }
+    }
+}
+
+// Rank 0: computes tasks from the queue while its scheduling thread serves the other ranks.
 // Throws the job's error (a failure on any rank, a signal).
 void compute_as_root(Prepared& b, const RunConfig& config, const RunInfo& run,
                      const Session& session, std::size_t skipped) {
-    Job job(b.variants, b.pending, session.size());
     spdlog::info("{} of {} variants to compute on {} ranks, largest first", b.pending.size(),
                  b.variants.size(), session.size());
+    Job job(b.variants, b.pending, session.size());
     const InterruptHandler interrupts;
     {
         tbb::task_group_context context;
         std::mutex hdf5_mutex;
         Progress progress(config.progress, b.variants.size(), skipped, config.progress_interval_s);
         const CancellationMonitor monitor(context, progress);
+        RankWork work{b, config, run, context, monitor, progress, hdf5_mutex};
         std::jthread scheduler([&] { serve(job, b.variants, session.size(), progress, context); });
-        while (const std::optional<int> i = job.take(root_rank)) {
-            Variant& v = b.variants[static_cast<std::size_t>(*i)];
+        while (const std::optional<Task> t = job.take(root_rank, progress)) {
             try {
-                const std::optional<double> seconds = in_context(context, [&] {
-                    return compute_and_commit(v, *b.out, run, config.web_tiles, monitor, progress,
-                                              hdf5_mutex);
-                });
-                if (seconds) {
-                    spdlog::info("scenario {}: done in {:.1f} s on rank 0", v.scenario->name,
-                                 *seconds);
-                }
+                root_task(work, job, *t);
             } catch (...) {
-                job.fail(current_failure(root_rank, *i));
+                job.fail(current_failure(root_rank, t->variant));
             }
             if (monitor.stopped()) {
                 break;
@@ -425,8 +688,44 @@ void compute_as_root(Prepared& b, const RunConfig& config, const RunInfo& run,
     }
 }
 
-// A rank other than 0: asks rank 0 for variants and computes them until there is no more work.
-// After a failure it reports and waits: rank 0 then ends the job.
+// What a worker's task ended with: the request that reports it to rank 0. A part stays in
+// `part` (sent after the request, and kept: the completion may need it).
+Request worker_task(RankWork& w, const Task& t, std::vector<std::byte>& part) {
+    const auto t0 = Clock::now();
+    const auto ms = [&] {
+        return static_cast<long long>(std::chrono::duration<double>(Clock::now() - t0).count() *
+                                      1000.0);
+    };
+    if (t.part == completing) {
+        Completion c = receive_completion(t);
+        const std::optional<double> seconds = complete_in_parts(w, c, std::move(part));
+        part.clear();
+        return {seconds ? finished : nothing_yet,
+                t.variant,
+                t.parts,
+                0,
+                seconds ? static_cast<long long>(*seconds * 1000.0) : 0,
+                0};
+    }
+    if (t.parts == 1) {
+        const std::optional<double> seconds = parallel::run_in(w.context, [&] {
+            return compute_and_commit(w.b.variants[static_cast<std::size_t>(t.variant)], *w.b.out,
+                                      w.run, w.config.web_tiles, w.monitor, w.progress,
+                                      w.hdf5_mutex);
+        });
+        return {seconds ? finished : nothing_yet, t.variant, 1, 0, ms(), 0};
+    }
+    std::optional<std::vector<std::byte>> computed = compute_part(w, t);
+    if (!computed) {
+        return {nothing_yet, t.variant, t.part, 0, ms(), 0};
+    }
+    part = std::move(*computed);
+    return {part_done, t.variant, t.part, 0, ms(), static_cast<long long>(part.size())};
+}
+
+// A rank other than 0: asks rank 0 for tasks and computes them until there is no more work,
+// sending each part it computed with the request that follows it. After a failure it reports
+// and waits: rank 0 then ends the job.
 void compute_as_worker(Prepared& b, const RunConfig& config, const RunInfo& run,
                        const Session& session) {
     const InterruptHandler interrupts;
@@ -434,37 +733,42 @@ void compute_as_worker(Prepared& b, const RunConfig& config, const RunInfo& run,
     std::mutex hdf5_mutex;
     Progress progress(ProgressMode::none, b.variants.size(), 0);
     const CancellationMonitor monitor(context, progress);
+    RankWork work{b, config, run, context, monitor, progress, hdf5_mutex};
     Request request;
+    std::vector<std::byte> part; // the last part computed, until the next task
     for (;;) {
-        MPI_Send(&request, request_ints, MPI_INT, root_rank, tag_request, MPI_COMM_WORLD);
-        int assigned = no_more_work;
-        MPI_Recv(&assigned, 1, MPI_INT, root_rank, tag_assign, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
-        if (assigned == no_more_work) {
+        MPI_Send(&request, request_values, MPI_LONG_LONG, root_rank, tag_request, MPI_COMM_WORLD);
+        if (request.ended == part_done) {
+            send_bytes(part, root_rank, tag_part);
+        }
+        Task assigned;
+        MPI_Recv(&assigned, task_ints, MPI_INT, root_rank, tag_assign, MPI_COMM_WORLD,
+                 MPI_STATUS_IGNORE);
+        if (assigned.variant == no_more_work) {
             return;
+        }
+        if (assigned.part != completing) {
+            std::vector<std::byte>().swap(part);
         }
         std::optional<Failure> failure;
         try {
-            const std::optional<double> seconds = in_context(context, [&] {
-                return compute_and_commit(b.variants[static_cast<std::size_t>(assigned)], *b.out,
-                                          run, config.web_tiles, monitor, progress, hdf5_mutex);
-            });
-            if (seconds) {
-                request = {finished, assigned, 0, static_cast<int>(*seconds * 1000.0)};
-            } else {
+            request = worker_task(work, assigned, part);
+            if (request.ended == nothing_yet) {
                 const int sig = InterruptHandler::signal_received();
-                failure =
-                    Failure{session.rank(), assigned, static_cast<int>(ErrorCode::interrupted),
-                            fmt::format("stopped by {}", sig == SIGINT ? "SIGINT" : "SIGTERM")};
+                failure = Failure{
+                    session.rank(), assigned.variant, static_cast<int>(ErrorCode::interrupted),
+                    fmt::format("stopped by {}", sig == SIGINT ? "SIGINT" : "SIGTERM")};
             }
         } catch (...) {
-            failure = current_failure(session.rank(), assigned);
+            failure = current_failure(session.rank(), assigned.variant);
         }
         if (failure) {
-            request = {failed, assigned, failure->exit_code, 0};
-            MPI_Send(&request, request_ints, MPI_INT, root_rank, tag_request, MPI_COMM_WORLD);
+            request = {failed, assigned.variant, assigned.part, failure->exit_code, 0, 0};
+            MPI_Send(&request, request_values, MPI_LONG_LONG, root_rank, tag_request,
+                     MPI_COMM_WORLD);
             MPI_Send(failure->message.data(), static_cast<int>(failure->message.size()), MPI_CHAR,
                      root_rank, tag_failure, MPI_COMM_WORLD);
-            MPI_Recv(&assigned, 1, MPI_INT, root_rank, tag_assign, MPI_COMM_WORLD,
+            MPI_Recv(&assigned, task_ints, MPI_INT, root_rank, tag_assign, MPI_COMM_WORLD,
                      MPI_STATUS_IGNORE);
             return; // not reached: rank 0 aborts the job
         }

@@ -1,6 +1,7 @@
 #pragma once
-// The one way covsim runs a loop in parallel: tbb::parallel_for over a blocked range, with the
-// happens-before edges of its start and its join made visible to ThreadSanitizer.
+// The one way covsim runs work in parallel: tbb::parallel_for over a blocked range (and a
+// pipeline, a task in a context of its own, a once-call), with the happens-before edges of its
+// start and its join made visible to ThreadSanitizer.
 //
 // Why: ThreadSanitizer sees synchronisation only in instrumented code and in the calls it
 // intercepts (pthread, atomics compiled with -fsanitize=thread). Debian's libtbb is not built
@@ -15,11 +16,13 @@
 // shared accumulator) is still reported. Outside TSan builds the annotations compile to nothing.
 
 #include <cstddef>
+#include <optional>
 #include <tbb/blocked_range.h>
 #include <tbb/collaborative_call_once.h>
 #include <tbb/parallel_for.h>
 #include <tbb/parallel_pipeline.h>
 #include <tbb/task_group.h>
+#include <type_traits>
 #include <utility>
 
 #if defined(__has_feature)
@@ -134,6 +137,37 @@ void for_each_limited(std::size_t count, std::size_t max_in_flight, const Body& 
         throw;
     }
     join.acquire();
+}
+
+// f() as a task of `context`, the caller waiting for it, with its result: cancelling `context`
+// (a signal, a failure elsewhere) reaches the parallel loops inside f, and an isolated context
+// (tbb::task_group_context::isolated) keeps the caller's cancellation from reaching them.
+template <typename F>
+auto run_in(tbb::task_group_context& context, const F& f) -> decltype(f()) {
+    using Result = decltype(f());
+    detail::Edge start;
+    detail::Edge join;
+    std::optional<std::conditional_t<std::is_void_v<Result>, bool, Result>> result;
+    start.release();
+    tbb::task_group group(context);
+    try {
+        group.run_and_wait([&] {
+            start.acquire();
+            if constexpr (std::is_void_v<Result>) {
+                f();
+            } else {
+                result.emplace(f());
+            }
+            join.release();
+        });
+    } catch (...) {
+        join.acquire();
+        throw;
+    }
+    join.acquire();
+    if constexpr (!std::is_void_v<Result>) {
+        return std::move(*result);
+    }
 }
 
 // A once-flag for call_once().

@@ -498,17 +498,30 @@ Ranges compute_variant_ranges(const Scenario& sc, const CentralEvaluation& centr
 
 } // namespace
 
+VariantStart::VariantStart() : time(std::chrono::steady_clock::now()), utc(utc_now()) {}
+
+VariantStart::VariantStart(double seconds_ago)
+    : time(std::chrono::steady_clock::now() -
+           std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+               std::chrono::duration<double>(seconds_ago))),
+      utc(fmt::format("{:%Y-%m-%dT%H:%M:%SZ}",
+                      fmt::gmtime(std::time(nullptr) - static_cast<std::time_t>(seconds_ago)))) {}
+
 ScenarioResult compute_variant(Variant& v) {
+    const VariantStart start;
+    spdlog::info("scenario {}: computing coverage", v.scenario->name);
+    return complete_variant(v, compute_coverage(v.input), start);
+}
+
+ScenarioResult complete_variant(Variant& v, CoverageResult coverage, const VariantStart& start) {
     const Scenario& sc = *v.scenario;
-    const auto t0 = Clock::now();
     ScenarioResult result;
     result.scenario = &sc;
     result.area = &v.area->area;
     result.inputs = v.inputs;
     result.input_checksum = v.checksum;
-    result.started_utc = utc_now();
-    spdlog::info("scenario {}: computing coverage", sc.name);
-    result.coverage = compute_coverage(v.input);
+    result.started_utc = start.utc;
+    result.coverage = std::move(coverage);
     const CapacityInput capacity_in = capacity_input(sc, v.input, result.coverage, v.ftth_district);
     result.capacity = compute_capacity(capacity_in);
     const CostInput cost_in =
@@ -538,20 +551,11 @@ ScenarioResult compute_variant(Variant& v) {
     result.sectors = std::move(v.input.sectors);
     result.layers = std::move(v.input.layers);
     result.finished_utc = utc_now();
-    result.elapsed_s = seconds_since(t0);
+    result.elapsed_s = seconds_since(start.time);
     return result;
 }
 
 namespace {
-
-// f() as a task of a TBB context of its own (isolated from the caller's): cancelling the caller's
-// context (a signal, a failure elsewhere) then skips none of the parallel loops inside f.
-template <typename F>
-void uncancelled(const F& f) {
-    tbb::task_group_context own(tbb::task_group_context::isolated);
-    tbb::task_group group(own);
-    group.run_and_wait(f);
-}
 
 void write_and_commit_variant(const ScenarioResult& result, const OutputDirectory& out,
                               const RunInfo& run, bool web_tiles, std::mutex& hdf5_mutex) {
@@ -622,18 +626,21 @@ void commit_variant(const ScenarioResult& result, const OutputDirectory& out, co
     // Never cancelled half-way: the maps are written in parallel, and a signal that cancelled the
     // batch's TBB work while they were written would skip some of them in a variant committed
     // as complete. Writing takes seconds; a signal waits for it.
-    uncancelled([&] { write_and_commit_variant(result, out, run, web_tiles, hdf5_mutex); });
+    tbb::task_group_context own(tbb::task_group_context::isolated);
+    parallel::run_in(own,
+                     [&] { write_and_commit_variant(result, out, run, web_tiles, hdf5_mutex); });
 }
 
-std::optional<double> compute_and_commit(Variant& v, const OutputDirectory& out, const RunInfo& run,
-                                         bool web_tiles, const CancellationMonitor& monitor,
-                                         Progress& progress, std::mutex& hdf5_mutex) {
+namespace {
+
+// compute() (a ScenarioResult of `v`, computing nothing that is kept) and commit_variant, unless
+// the batch is stopping; on failure or a stop, nothing of the variant looks complete.
+template <typename Compute>
+std::optional<double> commit_computed(Variant& v, const OutputDirectory& out, const RunInfo& run,
+                                      bool web_tiles, const CancellationMonitor& monitor,
+                                      Progress& progress, std::mutex& hdf5_mutex,
+                                      const VariantStart& start, const Compute& compute) {
     const std::string& name = v.scenario->name;
-    if (monitor.stopped()) {
-        return std::nullopt;
-    }
-    const auto t0 = Clock::now();
-    progress.started(name);
     bool committed = false;
     struct Abandoned {
         const std::function<void()> f;
@@ -648,14 +655,40 @@ std::optional<double> compute_and_commit(Variant& v, const OutputDirectory& out,
     ScenarioResult result;
     // Isolated: while it waits for its tiles, this thread takes no other variant, so at most
     // --threads variants are in memory at once.
-    tbb::this_task_arena::isolate([&] { result = compute_variant(v); });
+    tbb::this_task_arena::isolate([&] { result = compute(); });
     if (monitor.stopped()) {
         return std::nullopt; // cancelled TBB work may have left tiles out: never write it
     }
     commit_variant(result, out, run, web_tiles, hdf5_mutex);
     committed = true;
     progress.finished(name);
-    return seconds_since(t0);
+    return seconds_since(start.time);
+}
+
+} // namespace
+
+std::optional<double> compute_and_commit(Variant& v, const OutputDirectory& out, const RunInfo& run,
+                                         bool web_tiles, const CancellationMonitor& monitor,
+                                         Progress& progress, std::mutex& hdf5_mutex) {
+    if (monitor.stopped()) {
+        return std::nullopt;
+    }
+    const VariantStart start;
+    progress.started(v.scenario->name);
+    return commit_computed(v, out, run, web_tiles, monitor, progress, hdf5_mutex, start,
+                           [&] { return compute_variant(v); });
+}
+
+std::optional<double> complete_and_commit(Variant& v, CoverageResult coverage,
+                                          const VariantStart& start, const OutputDirectory& out,
+                                          const RunInfo& run, bool web_tiles,
+                                          const CancellationMonitor& monitor, Progress& progress,
+                                          std::mutex& hdf5_mutex) {
+    if (monitor.stopped()) {
+        return std::nullopt;
+    }
+    return commit_computed(v, out, run, web_tiles, monitor, progress, hdf5_mutex, start,
+                           [&] { return complete_variant(v, std::move(coverage), start); });
 }
 
 Error interrupted_batch(int sig, const std::vector<Variant>& variants, const OutputDirectory& out,

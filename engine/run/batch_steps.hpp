@@ -7,7 +7,8 @@
 //   check_run_config → parse_batch → load_variants → open_output → checksum_variants
 //     → select_pending
 //     → per pending variant, compute_and_commit: compute_variant (no writes) → commit_variant
-//       (all its files)
+//       (all its files); a variant whose coverage several MPI ranks computed in parts:
+//       complete_and_commit (complete_variant → commit_variant)
 //     → assemble_batch (the batch's files, in batch order)
 
 #include "core/coverage.hpp"
@@ -22,6 +23,7 @@
 #include "run/progress.hpp"
 #include "run/variant_store.hpp"
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -109,10 +111,23 @@ std::vector<Variant*> select_pending(std::vector<Variant>& variants, const Varia
 // (core/memory_estimate.hpp), at least one, at most one per thread.
 std::size_t variants_side_by_side(const std::vector<Variant*>& pending, int threads);
 
+// When a variant's computation started: for its elapsed time and its started_utc attribute.
+struct VariantStart {
+    VariantStart();
+    explicit VariantStart(double seconds_ago); // started elsewhere (on another MPI rank)
+    std::chrono::steady_clock::time_point time;
+    std::string utc;
+};
+
 // Coverage, capacity and cost of one variant; writes nothing. Moves the variant's sectors and
 // layers into the result. Cancellable through the caller's TBB context: a result computed while
 // the work was cancelled may lack tiles and must not be committed.
 ScenarioResult compute_variant(Variant& variant);
+
+// compute_variant's steps after the coverage, for a variant whose coverage was computed
+// elsewhere (in parts by several MPI ranks: core/coverage.hpp, CoverageJoin).
+ScenarioResult complete_variant(Variant& variant, CoverageResult coverage,
+                                const VariantStart& start);
 
 // Computes (compute_variant) and commits (commit_variant) one variant, unless the batch is
 // stopping, telling `progress` when it starts, finishes or is abandoned; a variant that fails
@@ -121,6 +136,14 @@ ScenarioResult compute_variant(Variant& variant);
 std::optional<double> compute_and_commit(Variant& v, const OutputDirectory& out, const RunInfo& run,
                                          bool web_tiles, const CancellationMonitor& monitor,
                                          Progress& progress, std::mutex& hdf5_mutex);
+
+// compute_and_commit for a variant whose coverage was computed elsewhere (complete_variant), and
+// whose start the caller told `progress`.
+std::optional<double> complete_and_commit(Variant& v, CoverageResult coverage,
+                                          const VariantStart& start, const OutputDirectory& out,
+                                          const RunInfo& run, bool web_tiles,
+                                          const CancellationMonitor& monitor, Progress& progress,
+                                          std::mutex& hdf5_mutex);
 
 // The error of a batch stopped by signal `sig` after its finished variants were committed:
 // how many are complete and how to resume. `cause` (may be empty) is added after the signal.

@@ -346,8 +346,7 @@ std::unique_ptr<Confirmation> confirm(const fs::path& plan_toml, tbb::task_group
     auto c = std::make_unique<Confirmation>();
     c->scenarios = parse_batch({plan_toml});
     c->variants = load_variants(c->scenarios);
-    parallel::for_each_limited(
-        1, 1, [&](std::size_t) { c->result = compute_variant(c->variants.front()); }, ctx);
+    c->result = parallel::run_in(ctx, [&] { return compute_variant(c->variants.front()); });
     return c;
 }
 
@@ -453,13 +452,10 @@ std::optional<PlanReport> run_plan(const PlanConfig& config, const PlanSharing* 
         }
     };
     // One body bound to `context`, so that Ctrl-C cancels the search's parallel work.
-    parallel::for_each_limited(
-        1, 1,
-        [&](std::size_t) {
-            result = plan::plan_network(spec, evaluator, {}, std::ref(log), &saved.cache(), save,
-                                        sharing);
-        },
-        context);
+    result = parallel::run_in(context, [&] {
+        return plan::plan_network(spec, evaluator, {}, std::ref(log), &saved.cache(), save,
+                                  sharing);
+    });
     stop_if_interrupted(monitor);
     if (!writes) {
         return std::nullopt; // the search's sweeps were shared; the writing process goes on

@@ -7,14 +7,18 @@ CHECK:
   single            the coarse Hanoi batch and the coarse sweep as one process, in WORK (the
                     fixture of the others)
   batch-N           the Hanoi batch on N ranks equals the single process, dataset by dataset
+  variant-N         one variant (2030) on N ranks: computed in N parts, one per rank, joined
+                    and completed by the rank of the last part (core/coverage.hpp,
+                    CoverageJoin); equals one process
   sweep-N           the sweep on N ranks equals it
   plan-N            the coarse Hanoi plan on N ranks: the same plan, files and terminal table
   killed            a rank killed by SIGKILL mid-sweep: the job fails naming the rank, leaves no
                     results.h5; the same command then completes and equals the single process
   failed            a variant whose maps cannot be written: the job fails naming the rank and the
                     variant, with the error's exit code, and leaves no results.h5
+  failed-in-parts   the same for a variant computed in parts (2030 alone on 3 ranks)
   one-process-only  `mpirun -n 2 covsim validate` says once that only `covsim run` and
-                    `covsim plan` are distributed
+                    `covsim plan` are distributed; a bad option is reported once
 
 The ranks run with --threads 1 (2 cores), the single process with 2 threads: the results are
 the same bits for any thread count and any number of ranks.
@@ -69,6 +73,11 @@ def run(cmd: list, env=None) -> subprocess.CompletedProcess:
 def batch_args(work: pathlib.Path, out: pathlib.Path) -> list:
     return ["run", *[str(work / "scenarios" / f"{n}.toml") for n in BATCH], "--out", str(out),
             "-q"]
+
+
+def variant_args(work: pathlib.Path, out: pathlib.Path) -> list:
+    """The largest variant alone, logging (its split into parts is logged)."""
+    return ["run", str(work / "scenarios" / f"{BATCH[2]}.toml"), "--out", str(out)]
 
 
 def sweep_args(work: pathlib.Path, out: pathlib.Path) -> list:
@@ -158,13 +167,15 @@ def compare_outputs(expected: pathlib.Path, actual: pathlib.Path) -> list:
 
 
 def check_equal(args: list, covsim, mpiexec, ranks, single: pathlib.Path,
-                out: pathlib.Path) -> int:
+                out: pathlib.Path, log_line=None) -> int:
     shutil.rmtree(out, ignore_errors=True)
     r = run(mpi_command(mpiexec, ranks, covsim, args), env=mpi_env())
     if r.returncode != 0:
         print(r.stdout, r.stderr, f"FAILED: exit {r.returncode}", sep="\n")
         return 1
     problems = compare_outputs(single, out)
+    if log_line is not None and log_line not in r.stderr.splitlines():
+        problems.append(f"the log lacks '{log_line}':\n{r.stderr[-3000:]}")
     for p in problems[:20]:
         print("DIFFERENCE:", p)
     return 1 if problems else 0
@@ -237,15 +248,18 @@ def check_killed(covsim, mpiexec, work: pathlib.Path) -> int:
     return 1 if failures else 0
 
 
-def check_failed(covsim, mpiexec, work: pathlib.Path) -> int:
-    out = work / "failed"
+def check_failed(covsim, mpiexec, work: pathlib.Path, in_parts: bool) -> int:
+    """A variant whose maps cannot be written: a variant of the sweep (computed whole), or 2030
+    alone (computed in 3 parts: it fails on the rank that completes it)."""
+    out = work / ("failed-in-parts" if in_parts else "failed")
     shutil.rmtree(out, ignore_errors=True)
-    victim = "hanoi-5g-2025-sweep/demand=0.2,n41=60,speed=25"
+    victim = BATCH[2] if in_parts else "hanoi-5g-2025-sweep/demand=0.2,n41=60,speed=25"
+    args = variant_args(work, out) + ["-q"] if in_parts else sweep_args(work, out)
     # A file where the variant's map directory must go: writing its maps fails on whichever
     # rank computes it.
-    (out / "maps" / "hanoi-5g-2025-sweep").mkdir(parents=True)
+    (out / "maps" / victim).parent.mkdir(parents=True)
     (out / "maps" / victim).write_text("in the way\n", encoding="utf-8")
-    r = run(mpi_command(mpiexec, 3, covsim, sweep_args(work, out)), env=mpi_env())
+    r = run(mpi_command(mpiexec, 3, covsim, args), env=mpi_env())
     print(r.stderr)
     failures = []
     lines = [l for l in r.stderr.splitlines() if l.startswith("covsim: error: ")]
@@ -270,6 +284,13 @@ def check_one_process_only(covsim, mpiexec, work: pathlib.Path) -> int:
     if r.returncode != 2 or lines != [expected]:
         print(r.stderr, f"FAILED: exit {r.returncode}, error lines {lines}", sep="\n")
         return 1
+    # Every rank parses the same arguments: what is wrong with them is said once.
+    r = run([mpiexec, "-n", "3", "--oversubscribe", covsim, "run",
+             str(work / "scenarios" / f"{BATCH[2]}.toml"), "--no-such-option"], env=mpi_env())
+    lines = [l for l in r.stderr.splitlines() if l.startswith("covsim: error: ")]
+    if r.returncode != 2 or len(lines) != 1 or "--no-such-option" not in lines[0]:
+        print(r.stderr, f"FAILED: exit {r.returncode}, error lines {lines}", sep="\n")
+        return 1
     return 0
 
 
@@ -280,6 +301,7 @@ def main() -> int:
         shutil.rmtree(work, ignore_errors=True)
         write_scenarios(source, work / "scenarios")
         for args in (batch_args(work, work / "single-batch"),
+                     variant_args(work, work / "single-variant") + ["-q"],
                      sweep_args(work, work / "single-sweep")):
             r = run([covsim, *args, "--threads", "2"])
             if r.returncode != 0:
@@ -290,6 +312,12 @@ def main() -> int:
         ranks = int(check.split("-")[1])
         return check_equal(batch_args(work, work / check), covsim, mpiexec, ranks,
                            work / "single-batch", work / check)
+    if check.startswith("variant-"):
+        ranks = int(check.split("-")[1])
+        return check_equal(variant_args(work, work / check), covsim, mpiexec, ranks,
+                           work / "single-variant", work / check,
+                           f"info: scenario {BATCH[2]}: computed in {ranks} parts on as many "
+                           f"ranks ({ranks} ranks' share of the batch)")
     if check.startswith("sweep-"):
         ranks = int(check.split("-")[1])
         return check_equal(sweep_args(work, work / check), covsim, mpiexec, ranks,
@@ -308,8 +336,8 @@ def main() -> int:
         return 1 if problems else 0
     if check == "killed":
         return check_killed(covsim, mpiexec, work)
-    if check == "failed":
-        return check_failed(covsim, mpiexec, work)
+    if check in ("failed", "failed-in-parts"):
+        return check_failed(covsim, mpiexec, work, check == "failed-in-parts")
     if check == "one-process-only":
         return check_one_process_only(covsim, mpiexec, work)
     print(f"unknown check {check}")
