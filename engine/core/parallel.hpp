@@ -11,7 +11,8 @@
 // them. The TSan build (preset tsan, clang) stops instrumenting TBB's own headers
 // (cmake/tsan-ignorelist.txt) and these wrappers declare the two real edges:
 //   caller before the loop  ->  every body invocation (the loop's start),
-//   every body invocation   ->  caller after the loop (the join).
+//   every body invocation   ->  caller after the loop (the join; also from a body that
+//                               throws, before the caller catches what TBB rethrows).
 // Nothing else is declared, so a race between two bodies (two tiles writing the same pixel, a
 // shared accumulator) is still reported. Outside TSan builds the annotations compile to nothing.
 
@@ -64,6 +65,20 @@ private:
     [[maybe_unused]] alignas(8) char tag_[8] = {};
 };
 
+// Releases `edge` when it goes out of scope, also when an exception unwinds it: what a body
+// wrote before it threw happens before the caller that catches the exception (the body's
+// vectors, destroyed there).
+class ReleaseOnExit {
+public:
+    explicit ReleaseOnExit(Edge& edge) noexcept : edge_(edge) {}
+    ReleaseOnExit(const ReleaseOnExit&) = delete;
+    ReleaseOnExit& operator=(const ReleaseOnExit&) = delete;
+    ~ReleaseOnExit() { edge_.release(); }
+
+private:
+    Edge& edge_;
+};
+
 } // namespace detail
 
 // tbb::parallel_for(range, body, extra...), where extra is a partitioner and/or a
@@ -75,8 +90,8 @@ void for_ranges(const Range& range, const Body& body, Extra&&... extra) {
     start.release();
     auto annotated = [&](const Range& r) {
         start.acquire();
+        detail::ReleaseOnExit end(join); // a body that throws joins too (TBB rethrows it)
         body(r);
-        join.release();
     };
     try {
         tbb::parallel_for(range, annotated, std::forward<Extra>(extra)...);
@@ -123,8 +138,8 @@ void for_each_limited(std::size_t count, std::size_t max_in_flight, const Body& 
     };
     auto work = [&](std::size_t i) {
         start.acquire();
+        detail::ReleaseOnExit end(join);
         body(i);
-        join.release();
     };
     try {
         tbb::parallel_pipeline(
@@ -153,12 +168,12 @@ auto run_in(tbb::task_group_context& context, const F& f) -> decltype(f()) {
     try {
         group.run_and_wait([&] {
             start.acquire();
+            detail::ReleaseOnExit end(join);
             if constexpr (std::is_void_v<Result>) {
                 f();
             } else {
                 result.emplace(f());
             }
-            join.release();
         });
     } catch (...) {
         join.acquire();
