@@ -320,11 +320,8 @@ std::string part_text(const Task& t) {
 // so more parts than ranks would queue completions behind parts instead of saving time.
 int parts_of(const Variant& v, std::uint64_t batch_bytes, int ranks) {
     const double shares = static_cast<double>(v.bytes) * ranks / static_cast<double>(batch_bytes);
-    const Grid& grid = v.input.area->grid;
-    const std::int64_t ts = v.input.tile_size;
-    const std::int64_t tiles = ((grid.width + ts - 1) / ts) * ((grid.height + ts - 1) / ts);
-    const double most =
-        static_cast<double>(std::min<std::int64_t>(ranks, std::max<std::int64_t>(tiles, 1)));
+    const double most = static_cast<double>(std::min<std::size_t>(
+        static_cast<std::size_t>(ranks), std::max<std::size_t>(coverage_tile_count(v.input), 1)));
     // Rounding error must not take a share away: a variant alone holds exactly N shares.
     return static_cast<int>(std::clamp(std::floor(shares * (1.0 + 1e-12)), 1.0, most));
 }

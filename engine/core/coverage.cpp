@@ -375,7 +375,7 @@ public:
         const std::size_t tile_count = out.layout.count();
         out.partials.resize(tile_count);
         out.statuses.resize(tile_count);
-        const std::size_t owned = part < tile_count ? (tile_count - part + parts - 1) / parts : 0;
+        const std::size_t owned = out.layout.count_of_part(part, parts);
 
         tbb::enumerable_thread_specific<Scratch> scratch;
         parallel::for_ranges(tbb::blocked_range<std::size_t>(0, owned),
@@ -1389,6 +1389,10 @@ TileLayout::TileLayout(const Grid& g, std::int64_t tile_size)
     : grid_width(g.width), grid_height(g.height), size(tile_size),
       tiles_x((g.width + tile_size - 1) / tile_size),
       tiles_y((g.height + tile_size - 1) / tile_size) {}
+
+std::size_t coverage_tile_count(const CoverageInput& input) {
+    return TileLayout(input.area->grid, input.tile_size).count();
+}
 
 CoverageMaps empty_coverage_maps(const CoverageInput& in) {
     const Grid& grid = in.area->grid;

@@ -188,6 +188,9 @@ CoverageResult compute_coverage(const CoverageInput& input);
 // and returns them as bytes (per tile: its cells of every map, its district sums, its status; in
 // this machine's byte order, for processes of one job). Dealt round-robin, the parts share the
 // dense city centre's tiles alike.
+// How many tiles the kernel computes (a part holds at most this many).
+std::size_t coverage_tile_count(const CoverageInput& input);
+
 std::vector<std::byte> compute_coverage_part(const CoverageInput& input, std::size_t part,
                                              std::size_t parts);
 

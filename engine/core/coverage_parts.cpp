@@ -93,11 +93,6 @@ private:
     std::size_t at_ = 0;
 };
 
-// How many tiles part `part` of `parts` computes.
-std::size_t tiles_of_part(std::size_t tile_count, std::size_t part, std::size_t parts) {
-    return part < tile_count ? (tile_count - part + parts - 1) / parts : 0;
-}
-
 void write_status(Writer& w, const CoverageStatus& s) {
     for (const std::uint64_t v : {s.cells, s.cells_without_signal, s.pixel_sectors,
                                   s.non_finite_losses, s.cells_without_terrain, s.terrain_pairs}) {
@@ -228,7 +223,7 @@ void CoverageJoin::add(std::span<const std::byte> bytes) {
     if (s.received[part]) {
         throw Error(ErrorCode::internal, "coverage part: a part received twice");
     }
-    for (std::size_t i = 0; i < tiles_of_part(tile_count, part, parts); ++i) {
+    for (std::size_t i = 0; i < s.layout.count_of_part(part, parts); ++i) {
         const std::size_t t = part + i * parts;
         if (r.get<std::uint64_t>() != t) {
             throw Error(ErrorCode::internal, "coverage part: tiles out of order");

@@ -32,6 +32,10 @@ struct TileLayout {
     [[nodiscard]] std::size_t count() const noexcept {
         return static_cast<std::size_t>(tiles_x * tiles_y);
     }
+    // How many tiles part `part` of `parts` holds: the tiles t with t mod parts == part.
+    [[nodiscard]] std::size_t count_of_part(std::size_t part, std::size_t parts) const noexcept {
+        return part < count() ? (count() - part + parts - 1) / parts : 0;
+    }
     [[nodiscard]] Rect rect(std::size_t tile) const noexcept {
         const std::int64_t col0 = static_cast<std::int64_t>(tile) % tiles_x * size;
         const std::int64_t row0 = static_cast<std::int64_t>(tile) / tiles_x * size;

@@ -51,8 +51,13 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// A time as the results record it: ISO 8601, UTC, to the second.
+std::string utc_text(std::time_t t) {
+    return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", fmt::gmtime(t));
+}
+
 std::string utc_now() {
-    return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", fmt::gmtime(std::time(nullptr)));
+    return utc_text(std::time(nullptr));
 }
 
 int utc_year() {
@@ -504,8 +509,7 @@ VariantStart::VariantStart(double seconds_ago)
     : time(std::chrono::steady_clock::now() -
            std::chrono::duration_cast<std::chrono::steady_clock::duration>(
                std::chrono::duration<double>(seconds_ago))),
-      utc(fmt::format("{:%Y-%m-%dT%H:%M:%SZ}",
-                      fmt::gmtime(std::time(nullptr) - static_cast<std::time_t>(seconds_ago)))) {}
+      utc(utc_text(std::time(nullptr) - static_cast<std::time_t>(seconds_ago))) {}
 
 ScenarioResult compute_variant(Variant& v) {
     const VariantStart start;

@@ -6,6 +6,7 @@
 #include "core/error.hpp"
 #include "core/propagation/registry.hpp"
 #include "core/terrain.hpp"
+#include "terrain_strip.hpp"
 
 #include <cmath>
 #include <cstdint>
@@ -17,17 +18,13 @@ using namespace covsim;
 
 namespace {
 
-// A 12 km x 2 km strip of 50 m cells (240 x 40) over hills and a ridge, two districts (west and
+// The terrain strip (terrain_strip.hpp) over hills and a ridge, with two districts (west and
 // east of x = 4 km, the first urban, the second rural; 1 and 3 people per cell) and a row of
 // cells outside both.
 StudyArea hilly_strip() {
-    StudyArea a;
-    a.grid.cell_size_m = 50.0;
-    a.grid.width = 240;
-    a.grid.height = 40;
-    a.grid.origin_y_m = 2000.0;
-    a.population = Raster<double>(a.grid, 1.0);
-    a.district_index = Raster<std::int16_t>(a.grid, 0);
+    StudyArea a = test::terrain_strip([](double x) {
+        return 40.0 * std::sin(x / 700.0) + (std::abs(x - 5000.0) < 250.0 ? 150.0 : 0.0);
+    });
     for (std::int64_t r = 0; r < a.grid.height; ++r) {
         for (std::int64_t c = 0; c < a.grid.width; ++c) {
             const bool east = a.grid.center_x_m(c) > 4000.0;
@@ -35,26 +32,11 @@ StudyArea hilly_strip() {
             a.population.at(c, r) = east ? 3.0 : 1.0;
         }
     }
-    for (const auto type : {DistrictType::urban_district, DistrictType::rural_district}) {
-        District d;
-        d.code = std::to_string(a.districts.size() + 1);
-        d.type = type;
-        a.districts.push_back(d);
-    }
-    Grid dem_grid;
-    dem_grid.cell_size_m = 25.0;
-    dem_grid.width = 480;
-    dem_grid.height = 80;
-    dem_grid.origin_y_m = 2000.0;
-    Raster<float> dem(dem_grid, 0.0f);
-    for (std::int64_t r = 0; r < dem_grid.height; ++r) {
-        for (std::int64_t c = 0; c < dem_grid.width; ++c) {
-            const double x = dem_grid.center_x_m(c);
-            dem.at(c, r) = static_cast<float>(40.0 * std::sin(x / 700.0) +
-                                              (std::abs(x - 5000.0) < 250.0 ? 150.0 : 0.0));
-        }
-    }
-    a.terrain = dem;
+    a.districts[0].type = DistrictType::urban_district;
+    District east;
+    east.code = "2";
+    east.type = DistrictType::rural_district;
+    a.districts.push_back(east);
     return a;
 }
 

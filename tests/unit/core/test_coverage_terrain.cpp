@@ -7,6 +7,7 @@
 #include "core/propagation/p2109.hpp"
 #include "core/propagation/registry.hpp"
 #include "core/terrain.hpp"
+#include "terrain_strip.hpp"
 
 #include <algorithm>
 #include <bit>
@@ -21,35 +22,6 @@
 using namespace covsim;
 
 namespace {
-
-// A 12 km x 2 km strip of 50 m cells (240 x 40), one rural district, 1 person per cell, with a
-// DEM of 25 m cells whose height is `ground(x)` (m).
-StudyArea strip(const std::function<double(double)>& ground) {
-    StudyArea a;
-    a.grid.cell_size_m = 50.0;
-    a.grid.width = 240;
-    a.grid.height = 40;
-    a.grid.origin_y_m = 2000.0;
-    a.population = Raster<double>(a.grid, 1.0);
-    a.district_index = Raster<std::int16_t>(a.grid, 0);
-    District d;
-    d.code = "1";
-    d.type = DistrictType::rural_district;
-    a.districts.push_back(d);
-    Grid dem_grid;
-    dem_grid.cell_size_m = 25.0;
-    dem_grid.width = 480;
-    dem_grid.height = 80;
-    dem_grid.origin_y_m = 2000.0;
-    Raster<float> dem(dem_grid, 0.0f);
-    for (std::int64_t r = 0; r < dem_grid.height; ++r) {
-        for (std::int64_t c = 0; c < dem_grid.width; ++c) {
-            dem.at(c, r) = static_cast<float>(ground(dem_grid.center_x_m(c)));
-        }
-    }
-    a.terrain = dem;
-    return a;
-}
 
 CoverageInput one_site(const StudyArea& area, const char* model = "3gpp-38901-rma") {
     CoverageInput in;
@@ -82,7 +54,7 @@ constexpr std::int64_t row = 19;
 } // namespace
 
 TEST(CoverageTerrain, FlatTerrainChangesNothing) {
-    const StudyArea hilly_free = strip([](double) { return 12.0; });
+    const StudyArea hilly_free = test::terrain_strip([](double) { return 12.0; });
     const CoverageResult with = compute_coverage(one_site(hilly_free));
     StudyArea flat = hilly_free;
     flat.terrain.reset();
@@ -100,9 +72,9 @@ TEST(CoverageTerrain, FlatTerrainChangesNothing) {
 TEST(CoverageTerrain, ARidgeShadowsTheValleyBehindIt) {
     // A 150 m ridge 4 km east of the site (x = 5 km), 500 m wide.
     const StudyArea area =
-        strip([](double x) { return std::abs(x - 5000.0) < 250.0 ? 150.0 : 0.0; });
+        test::terrain_strip([](double x) { return std::abs(x - 5000.0) < 250.0 ? 150.0 : 0.0; });
     const CoverageResult r = compute_coverage(one_site(area));
-    const StudyArea open = strip([](double) { return 0.0; });
+    const StudyArea open = test::terrain_strip([](double) { return 0.0; });
     const CoverageResult o = compute_coverage(one_site(open));
     // In front of the ridge (x = 3 km): line of sight, no excess loss.
     EXPECT_EQ(r.maps.line_of_sight.at(59, row), 1);
@@ -119,11 +91,11 @@ TEST(CoverageTerrain, ARidgeShadowsTheValleyBehindIt) {
 
 TEST(CoverageTerrain, ItmLayerSeesTheRidgeToo) {
     const StudyArea area =
-        strip([](double x) { return std::abs(x - 5000.0) < 250.0 ? 150.0 : 0.0; });
+        test::terrain_strip([](double x) { return std::abs(x - 5000.0) < 250.0 ? 150.0 : 0.0; });
     CoverageInput in = one_site(area, "itm");
     in.layers[0].path.climate = itm::Climate::maritime_subtropical;
     const CoverageResult r = compute_coverage(in);
-    const StudyArea open = strip([](double) { return 0.0; });
+    const StudyArea open = test::terrain_strip([](double) { return 0.0; });
     const CoverageResult o = compute_coverage(one_site(open, "itm"));
     EXPECT_LT(double(r.maps.rsrp_dbm.at(200, row)), double(o.maps.rsrp_dbm.at(200, row)) - 10.0);
     EXPECT_EQ(r.status.non_finite_losses, 0u);
@@ -131,7 +103,8 @@ TEST(CoverageTerrain, ItmLayerSeesTheRidgeToo) {
 
 TEST(CoverageTerrain, MissingElevationsFallBackToFlatAndAreCounted) {
     // No elevation west of x = 3 km, where the site stands.
-    const StudyArea area = strip([](double x) { return x < 3000.0 ? std::nan("") : 0.0; });
+    const StudyArea area =
+        test::terrain_strip([](double x) { return x < 3000.0 ? std::nan("") : 0.0; });
     CoverageInput in = one_site(area);
     EXPECT_TRUE(std::isnan(in.sectors[0].ground_m));
     const CoverageResult r = compute_coverage(in);
@@ -141,7 +114,7 @@ TEST(CoverageTerrain, MissingElevationsFallBackToFlatAndAreCounted) {
 }
 
 TEST(CoverageTerrain, IndoorCoverageFollowsTheBuildingEntryLoss) {
-    StudyArea area = strip([](double) { return 0.0; });
+    StudyArea area = test::terrain_strip([](double) { return 0.0; });
     area.terrain.reset();
     CoverageInput in = one_site(area);
     in.indoor.probability = 0.5;
@@ -175,7 +148,7 @@ TEST(CoverageTerrain, IndoorCoverageFollowsTheBuildingEntryLoss) {
 }
 
 TEST(CoverageTerrain, HigherLocationProbabilityShrinksCoverageByTheShadowMargin) {
-    StudyArea area = strip([](double) { return 0.0; });
+    StudyArea area = test::terrain_strip([](double) { return 0.0; });
     area.terrain.reset();
     CoverageInput in = one_site(area, "cost231-hata");
     in.layers[0].frequency_mhz = 1800.0;
@@ -196,7 +169,7 @@ TEST(CoverageTerrain, HigherLocationProbabilityShrinksCoverageByTheShadowMargin)
 }
 
 TEST(CoverageTerrain, StatisticalClutterLossIsAddedPerPath) {
-    StudyArea area = strip([](double) { return 0.0; });
+    StudyArea area = test::terrain_strip([](double) { return 0.0; });
     area.terrain.reset();
     CoverageInput in = one_site(area, "free-space");
     in.layers[0].frequency_mhz = 3500.0;
@@ -292,7 +265,7 @@ TEST(TerrainProfile, IsSampleBilinearBitForBitInEitherInstructionSet) {
 // TerrainMemo): with every pair over the terrain, two 3-sector masts together must give exactly,
 // bit for bit, the best of the six sectors computed one at a time, and as many terrain pairs.
 TEST(CoverageTerrain, CoSitedSectorsShareTerrainLossesExactly) {
-    const StudyArea area = strip([](double x) {
+    const StudyArea area = test::terrain_strip([](double x) {
         return 40.0 * std::sin(x / 700.0) + (std::abs(x - 5000.0) < 250.0 ? 150.0 : 0.0);
     });
     for (const char* model : {"3gpp-38901-rma", "itm"}) {
@@ -339,7 +312,7 @@ TEST(CoverageTerrain, CoSitedSectorsShareTerrainLossesExactly) {
 // radials, from whichever tile needs it first: the maps must not depend on the thread count or
 // the instruction-set copy. Two 3-sector masts over hills and a ridge, each terrain model.
 TEST(CoverageTerrain, RadialMethodIsBitIdenticalForAnyThreadCountAndInstructionSet) {
-    const StudyArea area = strip([](double x) {
+    const StudyArea area = test::terrain_strip([](double x) {
         return 40.0 * std::sin(x / 700.0) + (std::abs(x - 5000.0) < 250.0 ? 150.0 : 0.0);
     });
     for (const char* model : {"3gpp-38901-rma", "itm", "p526"}) {
@@ -393,7 +366,7 @@ TEST(CoverageTerrain, RadialMethodIsBitIdenticalForAnyThreadCountAndInstructionS
 // the victim's receiver, coverage.cpp InterferencePass) evaluates its pairs as the layer itself
 // does, over the masts' radial fields. Layer 0 at the west end, layer 1 across the ridge.
 TEST(CoverageTerrain, RadialMethodServesInterferenceBetweenLayers) {
-    const StudyArea area = strip([](double x) {
+    const StudyArea area = test::terrain_strip([](double x) {
         return 40.0 * std::sin(x / 700.0) + (std::abs(x - 5000.0) < 250.0 ? 150.0 : 0.0);
     });
     for (const char* model : {"3gpp-38901-rma", "itm", "p526"}) {
