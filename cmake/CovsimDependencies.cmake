@@ -11,6 +11,9 @@ find_package(nlohmann_json 3 REQUIRED)              # nlohmann_json::nlohmann_js
 find_package(fmt 9 REQUIRED)                        # fmt::fmt
 find_package(spdlog 1.10 REQUIRED)                  # spdlog::spdlog
 find_package(OpenSSL 3 REQUIRED COMPONENTS Crypto) # OpenSSL::Crypto (SHA-256 of inputs)
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(LIBDEFLATE REQUIRED IMPORTED_TARGET libdeflate) # PkgConfig::LIBDEFLATE (maps
+                                                                  # of results.h5)
 # Open MPI (libopenmpi-dev) for `mpirun -n N covsim run` (engine/cluster, docs/scale-out.md):
 # used when found; without it covsim runs as one process and says so when started by mpirun.
 option(COVSIM_WITH_MPI "Build the MPI driver when an MPI library is found" ON)

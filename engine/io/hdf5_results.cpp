@@ -3,6 +3,7 @@
 #include "core/error.hpp"
 #include "core/result_table.hpp"
 #include "io/gdal_support.hpp"
+#include "io/hdf5_chunks.hpp"
 #include "io/map_styles.hpp"
 
 #include <algorithm>
@@ -129,6 +130,11 @@ struct VarAttrs {
     const Flags* flags = nullptr; // categorical maps
 };
 
+// A map chunk's side along a dimension of n cells: 256, or n when smaller.
+std::size_t map_chunk_side(hsize_t n) {
+    return static_cast<std::size_t>(std::min<hsize_t>(n, 256));
+}
+
 template <typename T>
 Id create_dataset(hid_t group, const std::string& name, std::vector<hsize_t> dims, const T* fill,
                   bool chunked) {
@@ -142,13 +148,13 @@ Id create_dataset(hid_t group, const std::string& name, std::vector<hsize_t> dim
     if (chunked && !empty) {
         std::vector<hsize_t> chunk(dims.size(), 1);
         const std::size_t r = dims.size();
-        chunk[r - 1] = std::min<hsize_t>(dims[r - 1], 256);
+        chunk[r - 1] = map_chunk_side(dims[r - 1]);
         if (r >= 2) {
-            chunk[r - 2] = std::min<hsize_t>(dims[r - 2], 256);
+            chunk[r - 2] = map_chunk_side(dims[r - 2]);
         }
         check(H5Pset_chunk(dcpl, static_cast<int>(r), chunk.data()), "chunk");
         check(H5Pset_shuffle(dcpl), "shuffle");
-        check(H5Pset_deflate(dcpl, 4), "deflate");
+        check(H5Pset_deflate(dcpl, h5::map_deflate_level), "deflate");
     }
     if (fill != nullptr) {
         check(H5Pset_fill_value(dcpl, memory_type<T>(), fill), "fill value");
@@ -177,12 +183,38 @@ void describe(hid_t ds, const VarAttrs& a) {
 
 template <typename T>
 Id write_array(hid_t group, const std::string& name, std::vector<hsize_t> dims,
-               const std::vector<T>& values, const VarAttrs& a, const T* fill = nullptr,
-               bool chunked = false) {
-    Id ds = create_dataset<T>(group, name, std::move(dims), fill, chunked);
+               const std::vector<T>& values, const VarAttrs& a, const T* fill = nullptr) {
+    Id ds = create_dataset<T>(group, name, std::move(dims), fill, false);
     if (!values.empty()) {
         check(H5Dwrite(ds, memory_type<T>(), H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()),
               fmt::format("write '{}'", name));
+    }
+    describe(ds, a);
+    return ds;
+}
+
+// Maps of one grid as a chunked, shuffled and deflated dataset: {y, x} for one map, {layer, y,
+// x} for a stack (h5::write_filtered_chunks compresses the chunks).
+template <typename T>
+Id write_maps(hid_t group, const std::string& name, const std::vector<const Raster<T>*>& maps,
+              bool stacked, const VarAttrs& a) {
+    const Grid& grid = maps.front()->grid;
+    const T fill = maps.front()->nodata;
+    std::vector<hsize_t> dims{static_cast<hsize_t>(grid.height), static_cast<hsize_t>(grid.width)};
+    if (stacked) {
+        dims.insert(dims.begin(), maps.size());
+    }
+    Id ds = create_dataset<T>(group, name, dims, &fill, true);
+    std::vector<const std::byte*> planes;
+    for (const Raster<T>* m : maps) {
+        planes.push_back(reinterpret_cast<const std::byte*>(m->values.data()));
+    }
+    if (grid.cell_count() > 0) {
+        h5::write_filtered_chunks(ds, {planes, static_cast<std::size_t>(grid.height),
+                                       static_cast<std::size_t>(grid.width), sizeof(T),
+                                       map_chunk_side(dims[dims.size() - 2]),
+                                       map_chunk_side(dims.back()),
+                                       reinterpret_cast<const std::byte*>(&fill), stacked});
     }
     describe(ds, a);
     return ds;
@@ -299,10 +331,7 @@ struct Dims {
 template <typename T>
 void write_map(hid_t g, const Dims& dims, const std::string& name, const Raster<T>& r,
                const VarAttrs& a) {
-    const T fill = r.nodata;
-    Id ds = write_array<T>(
-        g, name, {static_cast<hsize_t>(r.grid.height), static_cast<hsize_t>(r.grid.width)},
-        r.values, a, &fill, true);
+    Id ds = write_maps<T>(g, name, {&r}, false, a);
     attach(ds, {dims.y, dims.x});
     if (a.flags != nullptr && !a.flags->values.empty()) {
         write_flag_attrs(ds, *a.flags);
@@ -315,19 +344,11 @@ void write_layer_stack(hid_t g, const Dims& dims, const std::string& name,
     if (layers.empty()) {
         return;
     }
-    const Raster<T>& first = get(layers.front());
-    std::vector<T> values;
-    values.reserve(first.values.size() * layers.size());
+    std::vector<const Raster<T>*> maps;
     for (const LayerMaps& lm : layers) {
-        const Raster<T>& r = get(lm);
-        values.insert(values.end(), r.values.begin(), r.values.end());
+        maps.push_back(&get(lm));
     }
-    const T fill = first.nodata;
-    Id ds = write_array<T>(g, name,
-                           {static_cast<hsize_t>(layers.size()),
-                            static_cast<hsize_t>(first.grid.height),
-                            static_cast<hsize_t>(first.grid.width)},
-                           values, a, &fill, true);
+    Id ds = write_maps<T>(g, name, maps, true, a);
     attach(ds, {dims.layer, dims.y, dims.x});
     if (a.flags != nullptr && !a.flags->values.empty()) {
         write_flag_attrs(ds, *a.flags);
@@ -539,20 +560,14 @@ void write_scenario_group(hid_t file, const ScenarioResult& r, const RunInfo& ru
         [](const LayerMaps& m) -> const Raster<std::int32_t>& { return m.best_server; },
         {"best-server sector index of each layer", nullptr, nullptr, true});
     if (!cap.layer_throughput_mbps.empty()) {
-        std::vector<float> values;
+        std::vector<const Raster<float>*> rates;
         for (const Raster<float>& lt : cap.layer_throughput_mbps) {
-            values.insert(values.end(), lt.values.begin(), lt.values.end());
+            rates.push_back(&lt);
         }
-        const float fill = map_nodata;
-        Id ds =
-            write_array<float>(g, "layer_throughput_mbps",
-                               {cap.layer_throughput_mbps.size(), static_cast<hsize_t>(grid.height),
-                                static_cast<hsize_t>(grid.width)},
-                               values,
-                               {"peak single-user downlink throughput of each layer's best "
-                                "server",
-                                "Mbit/s", nullptr, true},
-                               &fill, true);
+        Id ds = write_maps<float>(g, "layer_throughput_mbps", rates, true,
+                                  {"peak single-user downlink throughput of each layer's best "
+                                   "server",
+                                   "Mbit/s", nullptr, true});
         attach(ds, {dims.layer, dims.y, dims.x});
     }
     write_layer_stack<std::uint8_t>(

@@ -10,7 +10,7 @@ COVSIM_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 # (libjs-leaflet: the web viewer of `covsim run --web-tiles` copies Leaflet from it).
 COVSIM_BUILD_PACKAGES=(
     cmake ninja-build g++ pkg-config git ccache libopenmpi-dev openmpi-bin
-    libgdal-dev gdal-bin libboost-dev libtbb-dev libhdf5-dev
+    libgdal-dev gdal-bin libboost-dev libtbb-dev libhdf5-dev libdeflate-dev
     libcli11-dev libtomlplusplus-dev nlohmann-json3-dev libspdlog-dev libfmt-dev
     libgtest-dev libgmock-dev libssl-dev libjs-leaflet
 )
