@@ -19,6 +19,37 @@ namespace covsim::io {
 
 namespace {
 
+// Latitude (in the source CRS's angular unit) of every cell centre of one grid row, from the
+// centres of every `step`-th cell (and the last) transformed exactly and linearly interpolated
+// between: a grid in metres maps smoothly to latitude (for UTM the interpolation's error over
+// 16 cells of 30 m is below 1e-9 rad), and one PROJ call per cell was a tenth of a terrain run.
+void row_latitudes(const Grid& grid, std::int64_t row, OGRCoordinateTransformation& to_src,
+                   std::vector<double>& lat) {
+    constexpr std::int64_t step = 16;
+    std::vector<std::int64_t> cols;
+    for (std::int64_t col = 0; col < grid.width - 1; col += step) {
+        cols.push_back(col);
+    }
+    cols.push_back(grid.width - 1);
+    std::vector<double> xs(cols.size());
+    std::vector<double> ys(cols.size());
+    for (std::size_t i = 0; i < cols.size(); ++i) {
+        xs[i] = grid.center_x_m(cols[i]);
+        ys[i] = grid.center_y_m(row);
+    }
+    to_src.Transform(cols.size(), xs.data(), ys.data());
+    lat.resize(static_cast<std::size_t>(grid.width));
+    lat[0] = ys[0];
+    for (std::size_t i = 1; i < cols.size(); ++i) {
+        const std::int64_t c0 = cols[i - 1];
+        const double span = static_cast<double>(cols[i] - c0);
+        for (std::int64_t col = c0 + 1; col <= cols[i]; ++col) {
+            const double t = static_cast<double>(col - c0) / span;
+            lat[static_cast<std::size_t>(col)] = ys[i - 1] + t * (ys[i] - ys[i - 1]);
+        }
+    }
+}
+
 // Area of the source pixel containing each analysis cell, m^2. Constant for a projected
 // source; for a geographic one, the area of a Δλ x Δφ cell on the sphere of equal area
 // (authalic radius of WGS 84, 6371007.2 m) at the cell's latitude.
@@ -38,20 +69,18 @@ std::vector<double> source_pixel_area_m2(const Grid& grid, GDALDataset& src,
     const double deg = src_srs.GetAngularUnits(); // radians per unit of the CRS
     const double dlon = std::abs(gt[1]) * deg;
     const double dlat = std::abs(gt[5]) * deg;
+    if (area.empty()) {
+        return area;
+    }
+    // R² Δλ |sin(φ + Δφ/2) - sin(φ - Δφ/2)| = R² Δλ 2 sin(Δφ/2) cos φ.
+    const double band_m2 = authalic_radius_m * authalic_radius_m * dlon * 2 * std::sin(dlat / 2);
     auto to_src = make_transform(grid_srs, src_srs);
-    std::vector<double> xs(static_cast<std::size_t>(grid.width));
-    std::vector<double> ys(xs.size());
+    std::vector<double> lats;
     for (std::int64_t row = 0; row < grid.height; ++row) {
+        row_latitudes(grid, row, *to_src, lats);
         for (std::int64_t col = 0; col < grid.width; ++col) {
-            xs[static_cast<std::size_t>(col)] = grid.center_x_m(col);
-            ys[static_cast<std::size_t>(col)] = grid.center_y_m(row);
-        }
-        to_src->Transform(static_cast<std::size_t>(grid.width), xs.data(), ys.data());
-        for (std::int64_t col = 0; col < grid.width; ++col) {
-            const double lat = ys[static_cast<std::size_t>(col)] * deg;
-            area[grid.index(col, row)] =
-                authalic_radius_m * authalic_radius_m * dlon *
-                std::abs(std::sin(lat + dlat / 2) - std::sin(lat - dlat / 2));
+            const double lat = lats[static_cast<std::size_t>(col)] * deg;
+            area[grid.index(col, row)] = band_m2 * std::abs(std::cos(lat));
         }
     }
     return area;
