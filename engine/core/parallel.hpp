@@ -16,7 +16,9 @@
 // Nothing else is declared, so a race between two bodies (two tiles writing the same pixel, a
 // shared accumulator) is still reported. Outside TSan builds the annotations compile to nothing.
 
+#include <array>
 #include <cstddef>
+#include <exception>
 #include <optional>
 #include <tbb/blocked_range.h>
 #include <tbb/collaborative_call_once.h>
@@ -183,6 +185,31 @@ auto run_in(tbb::task_group_context& context, const F& f) -> decltype(f()) {
     if constexpr (!std::is_void_v<Result>) {
         return std::move(*result);
     }
+}
+
+// f() and g() at the same time (when a second thread is free), waiting for both; returns what
+// each threw (null when it returned), so that the caller picks between two failures in a fixed
+// order, not by which came first.
+template <typename F, typename G>
+std::array<std::exception_ptr, 2> run_both(const F& f, const G& g) {
+    std::array<std::exception_ptr, 2> failed;
+    for_ranges(
+        tbb::blocked_range<int>(0, 2, 1),
+        [&](const tbb::blocked_range<int>& r) {
+            for (int i = r.begin(); i != r.end(); ++i) {
+                try {
+                    if (i == 0) {
+                        f();
+                    } else {
+                        g();
+                    }
+                } catch (...) {
+                    failed[static_cast<std::size_t>(i)] = std::current_exception();
+                }
+            }
+        },
+        tbb::simple_partitioner());
+    return failed;
 }
 
 // A once-flag for call_once().

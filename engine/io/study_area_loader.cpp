@@ -2,6 +2,7 @@
 
 #include "core/error.hpp"
 #include "core/memory_estimate.hpp"
+#include "core/parallel.hpp"
 #include "core/propagation/p2108.hpp"
 #include "core/terrain.hpp"
 #include "io/district_overlaps.hpp"
@@ -288,8 +289,22 @@ LoadedStudyArea load_study_area(const StudyAreaSpec& spec) {
     for (const auto& g : read.geometries) {
         polygons.push_back(g.get());
     }
-    area.district_index = rasterize_polygons(area.grid, polygons);
-    area.population = warp_population(spec.population_path, area.grid, read.analysis_srs);
+    // The DEM is read and warped while the districts are rasterised and the population warped
+    // (GDAL on two threads, each on its own file); a failure of the DEM is reported where it
+    // was when they ran one after the other, after the population's check.
+    const auto failed = parallel::run_both(
+        [&] {
+            area.district_index = rasterize_polygons(area.grid, polygons);
+            area.population = warp_population(spec.population_path, area.grid, read.analysis_srs);
+        },
+        [&] {
+            if (!spec.dem_path.empty()) {
+                area.terrain = load_dem(spec, area.grid, read.analysis_srs);
+            }
+        });
+    if (failed[0]) {
+        std::rethrow_exception(failed[0]);
+    }
     area.districts = std::move(read.districts);
 
     // People in cells of no district are dropped; each district is scaled to its population
@@ -314,8 +329,10 @@ LoadedStudyArea load_study_area(const StudyAreaSpec& spec) {
     out.inputs.push_back({"districts", spec.districts_path});
     out.inputs.push_back({"population", spec.population_path});
 
-    if (!spec.dem_path.empty()) {
-        area.terrain = load_dem(spec, area.grid, read.analysis_srs);
+    if (failed[1]) {
+        std::rethrow_exception(failed[1]);
+    }
+    if (area.terrain) {
         check_elevation_range(*area.terrain, fmt::format("DEM '{}'", spec.dem_path.string()));
         check_elevation_coverage(area.district_index, *area.terrain,
                                  fmt::format("DEM '{}'", spec.dem_path.string()));

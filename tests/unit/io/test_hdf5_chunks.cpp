@@ -21,6 +21,8 @@ hid_t native() {
         return H5T_NATIVE_DOUBLE;
     } else if constexpr (std::is_same_v<T, std::int32_t>) {
         return H5T_NATIVE_INT32;
+    } else if constexpr (std::is_same_v<T, std::int16_t>) {
+        return H5T_NATIVE_INT16;
     } else {
         return H5T_NATIVE_UINT8;
     }
@@ -112,8 +114,8 @@ TEST(Hdf5Chunks, AStackReadsBackThroughHdf5sOwnFiltersBitForBit) {
     EXPECT_EQ(rows_back, concatenated(rows));
 }
 
-// One map of bytes (no shuffle in effect) and one of doubles, each smaller than a chunk on one
-// axis and larger on the other.
+// One map of bytes (no shuffle in effect), of 16-bit integers and of doubles, each but the
+// second smaller than a chunk on one axis and larger on the other.
 TEST(Hdf5Chunks, OneMapOfAnyElementSizeReadsBack) {
     test::TempDir dir;
     std::vector<std::vector<std::uint8_t>> bytes(1, std::vector<std::uint8_t>(700 * 5));
@@ -123,6 +125,13 @@ TEST(Hdf5Chunks, OneMapOfAnyElementSizeReadsBack) {
     hsize_t stored = 0;
     EXPECT_EQ(round_trip<std::uint8_t>(dir / "bytes.h5", bytes, 700, 5, false, 255, stored),
               bytes[0]);
+    std::vector<std::vector<std::int16_t>> districts(1, std::vector<std::int16_t>(300 * 260));
+    for (std::size_t i = 0; i < districts[0].size(); ++i) {
+        districts[0][i] = static_cast<std::int16_t>(i % 260 < 20 ? -1 : (i / 9000) % 30);
+    }
+    EXPECT_EQ(round_trip<std::int16_t>(dir / "districts.h5", districts, 300, 260, false,
+                                       std::int16_t{-1}, stored),
+              districts[0]);
     std::vector<std::vector<double>> people(1, std::vector<double>(3 * 1000));
     for (std::size_t i = 0; i < people[0].size(); ++i) {
         people[0][i] = std::sqrt(static_cast<double>(i)) * 1.25;
