@@ -5,6 +5,7 @@
 #include "support/test_support.hpp"
 
 #include <cmath>
+#include <fstream>
 #include <gdal_priv.h>
 #include <gtest/gtest.h>
 #include <numbers>
@@ -340,4 +341,19 @@ TEST_F(StudyAreaLoader, AGridBeyondTheMachinesMemoryIsRefusedUpFront) {
             << msg;
         EXPECT_NE(msg.find("Use a coarser resolution_m (at least "), std::string::npos) << msg;
     }
+}
+
+// The DEM is read while the population is warped (on another thread when there is one): with
+// both inputs unreadable the error is still the population's, as when the DEM was read after it;
+// with the population readable, the DEM's.
+TEST_F(StudyAreaLoader, ABadPopulationIsReportedBeforeABadDem) {
+    std::ofstream(dir / "broken_dem.tif") << "not a raster";
+    StudyAreaSpec s = spec;
+    s.dem_path = dir / "broken_dem.tif";
+    std::string msg = error_of(s);
+    EXPECT_NE(msg.find("broken_dem.tif"), std::string::npos) << msg;
+    s.population_path = dir / "missing_population.tif";
+    msg = error_of(s);
+    EXPECT_NE(msg.find("missing_population.tif"), std::string::npos) << msg;
+    EXPECT_EQ(msg.find("broken_dem.tif"), std::string::npos) << msg;
 }
