@@ -18,14 +18,17 @@
 //                + traffic steering's demand point per cell: demand (8 B), first and
 //                initial option (4 + 4 B)                                              + 16 B
 //
-// The ranges of [uncertainty] (core/uncertainty.hpp) run capacity and cost again, one run at a
-// time, before the map writers copy anything: a run holds the combined maps it makes (throughput,
-// user throughput, served: 9 B) and its layers' throughput (4 B each) besides the steering
-// buffers counted above, less than the writers' copies (15 B + 9 B per layer) counted for later.
+// The ranges of [uncertainty] (core/uncertainty.hpp) run capacity and cost again, two runs at a
+// time (range_runs_at_a_time), before the map writers copy anything: a run holds the combined
+// maps it makes (throughput, user throughput, served: 9 B) and its layers' throughput (4 B
+// each) besides steering buffers like those counted above. The first run fits in the writers'
+// copies (15 B + 9 B per layer) counted for later; the second is counted on top:
+//   per scenario with ranges                     9 B + 16 B of steering               = 25 B
+//   per layer of it                              4 B + 20 B of steering               + 24 B
 //
-// On the 50 m Hanoi batch (1.8 M grid cells, four layers at most) this gives 0.5 GB; the
-// measured peak of the whole process (before the per-layer maps were written) is 0.68 GB (site
-// layers, GDAL's caches, threads, two variants side by side).
+// On the 50 m Hanoi batch (2.8 M grid cells; 2, 4 and 5 layers, every scenario with ranges)
+// this gives 0.78, 1.25 and 1.49 GB; the measured peak of the whole process on 2 threads is
+// 1.11 GB (bench/README.md), with the variants one after another.
 
 #include <cstddef>
 #include <cstdint>
@@ -40,8 +43,10 @@ inline constexpr std::uint64_t study_area_bytes_per_cell = 19;
 // with the thread count (Hanoi at 25 m: 1.1 GB per variant, one at a time).
 inline constexpr std::uint64_t side_by_side_budget_bytes = std::uint64_t{1} << 30;
 
-[[nodiscard]] constexpr std::uint64_t scenario_bytes_per_cell(std::size_t layers) noexcept {
-    return 64 + 61 * static_cast<std::uint64_t>(layers);
+[[nodiscard]] constexpr std::uint64_t scenario_bytes_per_cell(std::size_t layers,
+                                                              bool ranges) noexcept {
+    const auto n = static_cast<std::uint64_t>(layers);
+    return 64 + 61 * n + (ranges ? 25 + 24 * n : 0);
 }
 
 } // namespace covsim

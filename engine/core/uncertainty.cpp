@@ -1,10 +1,13 @@
 #include "core/uncertainty.hpp"
 
+#include "core/parallel.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
 #include <map>
 #include <optional>
+#include <tbb/task_group.h>
 #include <utility>
 
 namespace covsim {
@@ -137,21 +140,39 @@ using Cases = std::map<std::vector<bool>, Outputs>;
 
 // Step 1: each input at each end, the others central. With a single input these are the
 // combined cases too: they join `cases`.
+// evaluate() of every set of ends in `ends`, in that order, range_runs_at_a_time at once (each
+// over every thread: the steering's sums are serial, its maps parallel).
+std::vector<Outputs> evaluate_all(const std::vector<InputRange>& inputs,
+                                  const std::vector<Ends>& ends, const CentralEvaluation& central) {
+    std::vector<Outputs> out(ends.size());
+    tbb::task_group_context context; // bound to the caller's: its cancellation stops these
+    parallel::for_each_limited(
+        ends.size(), range_runs_at_a_time,
+        [&](std::size_t i) { out[i] = evaluate(inputs, ends[i], central); }, context);
+    return out;
+}
+
+// Step 1: each input at its low and at its high end, the others central.
 std::vector<TornadoRow> one_at_a_time(const std::vector<InputRange>& inputs,
                                       const CentralEvaluation& central, Cases& cases) {
+    std::vector<Ends> ends;
+    for (std::size_t k = 0; k < inputs.size(); ++k) {
+        for (bool high : {false, true}) {
+            ends.emplace_back(inputs.size());
+            ends.back()[k] = high;
+        }
+    }
+    std::vector<Outputs> outputs = evaluate_all(inputs, ends, central);
     std::vector<TornadoRow> rows;
     for (std::size_t k = 0; k < inputs.size(); ++k) {
-        Ends ends(inputs.size());
-        ends[k] = false;
-        Outputs low = evaluate(inputs, ends, central);
-        ends[k] = true;
-        Outputs high = evaluate(inputs, ends, central);
+        const Outputs& low = outputs[2 * k];
+        const Outputs& high = outputs[2 * k + 1];
         rows.push_back({inputs[k], low.city_served_share, high.city_served_share,
                         low.city_cost_per_subscriber, high.city_cost_per_subscriber});
-        if (inputs.size() == 1) {
-            cases.emplace(std::vector<bool>{false}, std::move(low));
-            cases.emplace(std::vector<bool>{true}, std::move(high));
-        }
+    }
+    if (inputs.size() == 1) {
+        cases.emplace(std::vector<bool>{false}, std::move(outputs[0]));
+        cases.emplace(std::vector<bool>{true}, std::move(outputs[1]));
     }
     return rows;
 }
@@ -224,20 +245,26 @@ Ranges compute_ranges(const std::vector<InputRange>& inputs, const CentralEvalua
     out.evaluations = static_cast<int>(2 * inputs.size());
 
     // Step 2: the combined cases, each distinct set of ends evaluated once.
-    const auto case_of = [&](const std::vector<bool>& high_ends) -> const Outputs& {
-        auto [it, fresh] = cases.try_emplace(high_ends);
-        if (fresh) {
-            it->second = evaluate(inputs, Ends(high_ends.begin(), high_ends.end()), central);
-            ++out.evaluations;
-        }
-        return it->second;
-    };
     const std::vector<bool> pessimistic = worse_high_ends(rows, Output::served_share);
     const std::vector<bool> costly = worse_high_ends(rows, Output::cost);
-    const Outputs& served_low = case_of(pessimistic);
-    const Outputs& served_high = case_of(flipped(pessimistic));
-    const Outputs& cost_high = case_of(costly);
-    const Outputs& cost_low = case_of(flipped(costly));
+    std::vector<std::vector<bool>> fresh;
+    std::vector<Ends> fresh_ends;
+    for (const std::vector<bool>& c :
+         {pessimistic, flipped(pessimistic), costly, flipped(costly)}) {
+        if (!cases.contains(c) && std::find(fresh.begin(), fresh.end(), c) == fresh.end()) {
+            fresh.push_back(c);
+            fresh_ends.emplace_back(c.begin(), c.end());
+        }
+    }
+    std::vector<Outputs> evaluated = evaluate_all(inputs, fresh_ends, central);
+    for (std::size_t i = 0; i < fresh.size(); ++i) {
+        cases.emplace(fresh[i], std::move(evaluated[i]));
+    }
+    out.evaluations += static_cast<int>(fresh.size());
+    const Outputs& served_low = cases.at(pessimistic);
+    const Outputs& served_high = cases.at(flipped(pessimistic));
+    const Outputs& cost_high = cases.at(costly);
+    const Outputs& cost_low = cases.at(flipped(costly));
 
     // Step 3: the bounds around the central values.
     const Outputs c = outputs_of(*central.cost_input, *central.capacity, *central.cost);

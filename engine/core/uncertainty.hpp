@@ -72,6 +72,11 @@ void set_uncertain_input(UncertainInput input, double value,
                          const PerDistrictType<double>& central_growth, CapacityInput& capacity,
                          CostInput& cost);
 
+// How many capacity and cost runs of the ranges are computed at once: two, so that a second
+// thread works while the first is in traffic steering's serial sums (the ranges of the Hanoi
+// batch took half the time). core/memory_estimate.hpp counts the second run's maps.
+inline constexpr std::size_t range_runs_at_a_time = 2;
+
 // The ranges of `inputs` around `central`; empty for no inputs.
 Ranges compute_ranges(const std::vector<InputRange>& inputs, const CentralEvaluation& central);
 

@@ -186,7 +186,8 @@ void list_variant_inputs(Variant& v, DatasetLister& lister) {
 std::uint64_t check_variant_memory(const Scenario& sc, const StudyArea& area) {
     const std::uint64_t bytes =
         area.grid.cell_count() *
-        (study_area_bytes_per_cell + scenario_bytes_per_cell(sc.layers.size()));
+        (study_area_bytes_per_cell +
+         scenario_bytes_per_cell(sc.layers.size(), !sc.uncertainty.empty()));
     io::check_memory(bytes,
                      fmt::format("scenario {}: {} layers on {} x {} cells of {:g} m", sc.name,
                                  sc.layers.size(), area.grid.width, area.grid.height,
