@@ -189,10 +189,12 @@ auto run_in(tbb::task_group_context& context, const F& f) -> decltype(f()) {
 
 // f() and g() at the same time (when a second thread is free), waiting for both; returns what
 // each threw (null when it returned), so that the caller picks between two failures in a fixed
-// order, not by which came first.
+// order, not by which came first. Both always run: in a context of their own, which the
+// caller's cancellation does not reach.
 template <typename F, typename G>
 std::array<std::exception_ptr, 2> run_both(const F& f, const G& g) {
     std::array<std::exception_ptr, 2> failed;
+    tbb::task_group_context own(tbb::task_group_context::isolated);
     for_ranges(
         tbb::blocked_range<int>(0, 2, 1),
         [&](const tbb::blocked_range<int>& r) {
@@ -208,7 +210,7 @@ std::array<std::exception_ptr, 2> run_both(const F& f, const G& g) {
                 }
             }
         },
-        tbb::simple_partitioner());
+        tbb::simple_partitioner(), own);
     return failed;
 }
 

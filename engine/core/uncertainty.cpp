@@ -138,23 +138,34 @@ OutputRange bounds(const std::vector<double>& central, double city_central,
 // The evaluations of the combined cases, by the ends of every input (true: high).
 using Cases = std::map<std::vector<bool>, Outputs>;
 
-// Step 1: each input at each end, the others central. With a single input these are the
-// combined cases too: they join `cases`.
 // evaluate() of every set of ends in `ends`, in that order, range_runs_at_a_time at once (each
-// over every thread: the steering's sums are serial, its maps parallel).
-std::vector<Outputs> evaluate_all(const std::vector<InputRange>& inputs,
-                                  const std::vector<Ends>& ends, const CentralEvaluation& central) {
+// over every thread: the steering's sums are serial, its maps parallel). Nothing when the
+// caller's TBB context was cancelled before every run was handed out (the batch is stopping:
+// what the variant computes is not kept).
+std::optional<std::vector<Outputs>> evaluate_all(const std::vector<InputRange>& inputs,
+                                                 const std::vector<Ends>& ends,
+                                                 const CentralEvaluation& central) {
     std::vector<Outputs> out(ends.size());
+    std::vector<char> done(ends.size(), 0);
     tbb::task_group_context context; // bound to the caller's: its cancellation stops these
     parallel::for_each_limited(
         ends.size(), range_runs_at_a_time,
-        [&](std::size_t i) { out[i] = evaluate(inputs, ends[i], central); }, context);
+        [&](std::size_t i) {
+            out[i] = evaluate(inputs, ends[i], central);
+            done[i] = 1;
+        },
+        context);
+    if (std::find(done.begin(), done.end(), 0) != done.end()) {
+        return std::nullopt;
+    }
     return out;
 }
 
-// Step 1: each input at its low and at its high end, the others central.
-std::vector<TornadoRow> one_at_a_time(const std::vector<InputRange>& inputs,
-                                      const CentralEvaluation& central, Cases& cases) {
+// Step 1: each input at each end, the others central. With a single input these are the
+// combined cases too: they join `cases`. Nothing when the batch is stopping (evaluate_all).
+std::optional<std::vector<TornadoRow>> one_at_a_time(const std::vector<InputRange>& inputs,
+                                                     const CentralEvaluation& central,
+                                                     Cases& cases) {
     std::vector<Ends> ends;
     for (std::size_t k = 0; k < inputs.size(); ++k) {
         for (bool high : {false, true}) {
@@ -162,17 +173,20 @@ std::vector<TornadoRow> one_at_a_time(const std::vector<InputRange>& inputs,
             ends.back()[k] = high;
         }
     }
-    std::vector<Outputs> outputs = evaluate_all(inputs, ends, central);
+    std::optional<std::vector<Outputs>> outputs = evaluate_all(inputs, ends, central);
+    if (!outputs) {
+        return std::nullopt;
+    }
     std::vector<TornadoRow> rows;
     for (std::size_t k = 0; k < inputs.size(); ++k) {
-        const Outputs& low = outputs[2 * k];
-        const Outputs& high = outputs[2 * k + 1];
+        const Outputs& low = (*outputs)[2 * k];
+        const Outputs& high = (*outputs)[2 * k + 1];
         rows.push_back({inputs[k], low.city_served_share, high.city_served_share,
                         low.city_cost_per_subscriber, high.city_cost_per_subscriber});
     }
     if (inputs.size() == 1) {
-        cases.emplace(std::vector<bool>{false}, std::move(outputs[0]));
-        cases.emplace(std::vector<bool>{true}, std::move(outputs[1]));
+        cases.emplace(std::vector<bool>{false}, std::move((*outputs)[0]));
+        cases.emplace(std::vector<bool>{true}, std::move((*outputs)[1]));
     }
     return rows;
 }
@@ -240,8 +254,14 @@ Ranges compute_ranges(const std::vector<InputRange>& inputs, const CentralEvalua
     if (inputs.empty()) {
         return out;
     }
+    // A batch that is stopping gets no ranges (the variant is not committed).
     Cases cases;
-    std::vector<TornadoRow> rows = one_at_a_time(inputs, central, cases);
+    std::optional<std::vector<TornadoRow>> one_at_a_time_rows =
+        one_at_a_time(inputs, central, cases);
+    if (!one_at_a_time_rows) {
+        return out;
+    }
+    std::vector<TornadoRow>& rows = *one_at_a_time_rows;
     out.evaluations = static_cast<int>(2 * inputs.size());
 
     // Step 2: the combined cases, each distinct set of ends evaluated once.
@@ -256,9 +276,12 @@ Ranges compute_ranges(const std::vector<InputRange>& inputs, const CentralEvalua
             fresh_ends.emplace_back(c.begin(), c.end());
         }
     }
-    std::vector<Outputs> evaluated = evaluate_all(inputs, fresh_ends, central);
+    std::optional<std::vector<Outputs>> evaluated = evaluate_all(inputs, fresh_ends, central);
+    if (!evaluated) {
+        return {};
+    }
     for (std::size_t i = 0; i < fresh.size(); ++i) {
-        cases.emplace(fresh[i], std::move(evaluated[i]));
+        cases.emplace(fresh[i], std::move((*evaluated)[i]));
     }
     out.evaluations += static_cast<int>(fresh.size());
     const Outputs& served_low = cases.at(pessimistic);

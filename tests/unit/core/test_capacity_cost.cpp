@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cmath>
 #include <gtest/gtest.h>
+#include <tbb/task_group.h>
 
 using namespace covsim;
 
@@ -601,6 +602,28 @@ TEST(Ranges, AdoptionMarketShareAndDiscountRateByHand) {
                 (112500.0 / 6.144567106 + 20400.0) / 200.0 / 12.0, 1e-5);
     EXPECT_NEAR(r.cost_per_subscriber_usd_per_month.city_low,
                 (112500.0 / 8.530202837 + 20400.0) / 600.0 / 12.0, 1e-5);
+}
+
+// A batch that is stopping (its TBB context cancelled, as when another variant failed or a
+// signal came) gets no ranges from a variant still computing, and nothing crashes: the runs are
+// handed out two at a time, and a cancelled context hands out none.
+TEST(Ranges, ACancelledBatchGetsNoRanges) {
+    const OneCell c(0.044, 10.0);
+    const CapacityResult cap = compute_capacity(c.capacity_input);
+    const CostInput cost_in = cost_input(c, cap);
+    const CostResult cost = compute_costs(cost_in);
+    const std::vector<InputRange> inputs = {{UncertainInput::busy_hour_demand_mbps, 0.03, 0.08},
+                                            {UncertainInput::unit_cost_scale, 0.8, 1.3}};
+    tbb::task_group_context batch;
+    Ranges r;
+    r.evaluations = -1;
+    tbb::task_group group(batch);
+    group.run_and_wait([&] {
+        batch.cancel_group_execution(); // while the variant computes
+        r = compute_ranges(inputs, {&c.capacity_input, &cost_in, &cap, &cost, {1.0, 1.0, 1.0}});
+    });
+    EXPECT_TRUE(r.empty());
+    EXPECT_EQ(r.evaluations, 0);
 }
 
 // A single input: its two ends are the combined cases, evaluated once; all the cost is unit
