@@ -290,8 +290,10 @@ LoadedStudyArea load_study_area(const StudyAreaSpec& spec) {
         polygons.push_back(g.get());
     }
     // The DEM is read and warped while the districts are rasterised and the population warped
-    // (GDAL on two threads, each on its own file); a failure of the DEM is reported where it
-    // was when they ran one after the other, after the population's check.
+    // (GDAL on two threads, each on its own file and its own copy of the CRS: GDAL's spatial
+    // references are not safe to share between threads); a failure of the DEM is reported where
+    // it was when they ran one after the other, after the population's check.
+    const OGRSpatialReference dem_grid_srs = read.analysis_srs;
     const auto failed = parallel::run_both(
         [&] {
             area.district_index = rasterize_polygons(area.grid, polygons);
@@ -299,7 +301,7 @@ LoadedStudyArea load_study_area(const StudyAreaSpec& spec) {
         },
         [&] {
             if (!spec.dem_path.empty()) {
-                area.terrain = load_dem(spec, area.grid, read.analysis_srs);
+                area.terrain = load_dem(spec, area.grid, dem_grid_srs);
             }
         });
     if (failed[0]) {
