@@ -1,8 +1,10 @@
 #pragma once
 // RAII for HDF5 identifiers and the few typed helpers the results writer and reader need.
 
+#include <cstdint>
 #include <hdf5.h>
 #include <string>
+#include <type_traits>
 #include <utility>
 
 namespace covsim::io::h5 {
@@ -41,5 +43,24 @@ private:
 // Throws covsim::Error(io) with `what` when id < 0.
 Id check(hid_t id, const std::string& what);
 void check(herr_t status, const std::string& what);
+
+// The HDF5 memory type of the numbers of type T.
+template <typename T>
+hid_t memory_type() {
+    if constexpr (std::is_same_v<T, float>) {
+        return H5T_NATIVE_FLOAT;
+    } else if constexpr (std::is_same_v<T, double>) {
+        return H5T_NATIVE_DOUBLE;
+    } else if constexpr (std::is_same_v<T, std::int32_t>) {
+        return H5T_NATIVE_INT32;
+    } else if constexpr (std::is_same_v<T, std::int16_t>) {
+        return H5T_NATIVE_INT16;
+    } else if constexpr (std::is_same_v<T, std::uint64_t>) {
+        return H5T_NATIVE_UINT64;
+    } else {
+        static_assert(std::is_same_v<T, std::uint8_t>, "no HDF5 memory type for this type");
+        return H5T_NATIVE_UINT8;
+    }
+}
 
 } // namespace covsim::io::h5

@@ -25,6 +25,7 @@ namespace {
 
 using h5::check;
 using h5::Id;
+using h5::memory_type;
 
 template <typename T>
 hid_t file_type() {
@@ -41,23 +42,6 @@ hid_t file_type() {
     } else {
         static_assert(std::is_same_v<T, std::uint8_t>, "unsupported type");
         return H5T_STD_U8LE;
-    }
-}
-
-template <typename T>
-hid_t memory_type() {
-    if constexpr (std::is_same_v<T, float>) {
-        return H5T_NATIVE_FLOAT;
-    } else if constexpr (std::is_same_v<T, double>) {
-        return H5T_NATIVE_DOUBLE;
-    } else if constexpr (std::is_same_v<T, std::int32_t>) {
-        return H5T_NATIVE_INT32;
-    } else if constexpr (std::is_same_v<T, std::int16_t>) {
-        return H5T_NATIVE_INT16;
-    } else if constexpr (std::is_same_v<T, std::uint64_t>) {
-        return H5T_NATIVE_UINT64;
-    } else {
-        return H5T_NATIVE_UINT8;
     }
 }
 

@@ -1,5 +1,6 @@
 #include "support/test_support.hpp"
 
+#include "io/hdf5_handle.hpp"
 #include "test_config.hpp"
 
 #include <atomic>
@@ -189,14 +190,7 @@ std::vector<std::string> write_tiny_batch(const std::filesystem::path& dir) {
 
 template <typename T>
 std::vector<T> read_h5(const std::filesystem::path& file, const std::string& dataset) {
-    hid_t memory_type = H5T_NATIVE_DOUBLE;
-    if constexpr (std::is_same_v<T, float>) {
-        memory_type = H5T_NATIVE_FLOAT;
-    } else if constexpr (std::is_same_v<T, std::int32_t>) {
-        memory_type = H5T_NATIVE_INT32;
-    } else if constexpr (std::is_same_v<T, std::uint8_t>) {
-        memory_type = H5T_NATIVE_UINT8;
-    }
+    const hid_t memory_type = io::h5::memory_type<T>();
     std::vector<T> values;
     const hid_t f = H5Fopen(file.string().c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
     EXPECT_GE(f, 0) << file;

@@ -13,21 +13,6 @@ using io::h5::Id;
 
 namespace {
 
-template <typename T>
-hid_t native() {
-    if constexpr (std::is_same_v<T, float>) {
-        return H5T_NATIVE_FLOAT;
-    } else if constexpr (std::is_same_v<T, double>) {
-        return H5T_NATIVE_DOUBLE;
-    } else if constexpr (std::is_same_v<T, std::int32_t>) {
-        return H5T_NATIVE_INT32;
-    } else if constexpr (std::is_same_v<T, std::int16_t>) {
-        return H5T_NATIVE_INT16;
-    } else {
-        return H5T_NATIVE_UINT8;
-    }
-}
-
 // Writes `planes` (each height x width) through write_filtered_chunks into a dataset created
 // as results.h5 creates its maps, reads the dataset back with HDF5's own filters (zlib's
 // inflate) and returns it with its chunks' stored bytes.
@@ -49,8 +34,9 @@ std::vector<T> round_trip(const std::filesystem::path& file,
         check(H5Pset_chunk(dcpl, static_cast<int>(chunk.size()), chunk.data()), "chunk");
         check(H5Pset_shuffle(dcpl), "shuffle");
         check(H5Pset_deflate(dcpl, io::h5::map_deflate_level), "deflate");
-        Id ds = check(H5Dcreate2(f, "map", native<T>(), space, H5P_DEFAULT, dcpl, H5P_DEFAULT),
-                      "dataset");
+        Id ds = check(
+            H5Dcreate2(f, "map", io::h5::memory_type<T>(), space, H5P_DEFAULT, dcpl, H5P_DEFAULT),
+            "dataset");
         std::vector<const std::byte*> data;
         for (const auto& p : planes) {
             data.push_back(reinterpret_cast<const std::byte*>(p.data()));
@@ -66,7 +52,8 @@ std::vector<T> round_trip(const std::filesystem::path& file,
     EXPECT_EQ(H5Pget_nfilters(dcpl), 2);
     stored_bytes = H5Dget_storage_size(ds);
     std::vector<T> back(planes.size() * height * width);
-    check(H5Dread(ds, native<T>(), H5S_ALL, H5S_ALL, H5P_DEFAULT, back.data()), "read");
+    check(H5Dread(ds, io::h5::memory_type<T>(), H5S_ALL, H5S_ALL, H5P_DEFAULT, back.data()),
+          "read");
     return back;
 }
 
