@@ -88,6 +88,23 @@ CostInput cost_input(const OneCell& c, const CapacityResult& cap) {
     return in; // CostSpec defaults: 5 %, 10 years, urban rental 10000, backhaul 0.5 km at 25 USD/m
 }
 
+// The central evaluation the ranges start from, on the one-cell district (0.044 Mbit/s per
+// subscriber, served from 10 Mbit/s).
+struct OneCellCentral {
+    OneCell c{0.044, 10.0};
+    CapacityResult cap = compute_capacity(c.capacity_input);
+    CostInput cost_in = cost_input(c, cap);
+    CostResult cost = compute_costs(cost_in);
+
+    OneCellCentral() = default;
+    OneCellCentral(const OneCellCentral&) = delete; // its members point at each other
+    OneCellCentral& operator=(const OneCellCentral&) = delete;
+
+    [[nodiscard]] CentralEvaluation evaluation() const {
+        return {&c.capacity_input, &cost_in, &cap, &cost, {1.0, 1.0, 1.0}};
+    }
+};
+
 } // namespace
 
 TEST(Capacity, OneCellDistrictByHand) {
@@ -510,16 +527,12 @@ TEST(Cost, SitesOutsideTheDistrictsAreCountedOnlyWhenTheScenarioSaysSo) {
 // 1.3 x 7.285263 = 9.470843; cost low = 0.8 x 3.642632 = 2.914105. In Python:
 //   a = (1 - 1.05**-10) / 0.05; ann = 112500 / a + 20400; f * ann / subscribers / 12
 TEST(Ranges, OneAtATimeAndCombinedByHand) {
-    const OneCell c(0.044, 10.0);
-    const CapacityResult cap = compute_capacity(c.capacity_input);
-    const CostInput cost_in = cost_input(c, cap);
-    const CostResult cost = compute_costs(cost_in);
-    ASSERT_NEAR(cost.city.per_subscriber_usd_per_month, 5.828211, 1e-6);
+    const OneCellCentral one;
+    ASSERT_NEAR(one.cost.city.per_subscriber_usd_per_month, 5.828211, 1e-6);
     const std::vector<InputRange> inputs = {{UncertainInput::busy_hour_demand_mbps, 0.03, 0.08},
                                             {UncertainInput::unit_cost_scale, 0.8, 1.3},
                                             {UncertainInput::population_growth, 0.8, 1.6}};
-    const Ranges r =
-        compute_ranges(inputs, {&c.capacity_input, &cost_in, &cap, &cost, {1.0, 1.0, 1.0}});
+    const Ranges r = compute_ranges(inputs, one.evaluation());
     // 6 one-at-a-time runs and 4 distinct combined cases.
     EXPECT_EQ(r.evaluations, 10);
     ASSERT_EQ(r.tornado.size(), 3u);
@@ -535,15 +548,15 @@ TEST(Ranges, OneAtATimeAndCombinedByHand) {
     EXPECT_DOUBLE_EQ(unit.served_share_at_low, 1.0);
     EXPECT_DOUBLE_EQ(unit.served_share_at_high, 1.0);
     EXPECT_NEAR(unit.cost_per_subscriber_at_low_usd_per_month,
-                0.8 * cost.city.per_subscriber_usd_per_month, 1e-9);
+                0.8 * one.cost.city.per_subscriber_usd_per_month, 1e-9);
     EXPECT_NEAR(unit.cost_per_subscriber_at_high_usd_per_month,
-                1.3 * cost.city.per_subscriber_usd_per_month, 1e-9);
+                1.3 * one.cost.city.per_subscriber_usd_per_month, 1e-9);
     const TornadoRow& demand = r.tornado[2];
     EXPECT_EQ(demand.range.input, UncertainInput::busy_hour_demand_mbps);
     EXPECT_DOUBLE_EQ(demand.served_share_at_low, 1.0);
     EXPECT_DOUBLE_EQ(demand.served_share_at_high, 0.0); // r = 4 Mbit/s < 10
     EXPECT_DOUBLE_EQ(demand.cost_per_subscriber_at_low_usd_per_month,
-                     cost.city.per_subscriber_usd_per_month);
+                     one.cost.city.per_subscriber_usd_per_month);
     EXPECT_DOUBLE_EQ(demand.served_swing(), 1.0);
     EXPECT_DOUBLE_EQ(demand.cost_swing_usd_per_month(), 0.0);
     // The combined cases bracket the central values (served 1, 5.828211 USD).
@@ -561,15 +574,11 @@ TEST(Ranges, OneAtATimeAndCombinedByHand) {
 // The other inputs move what they name: adoption and market share the subscribers, the discount
 // rate the annuity (A(0.10, 10) = 6.144567, A(0.03, 10) = 8.530203).
 TEST(Ranges, AdoptionMarketShareAndDiscountRateByHand) {
-    const OneCell c(0.044, 10.0);
-    const CapacityResult cap = compute_capacity(c.capacity_input);
-    const CostInput cost_in = cost_input(c, cap);
-    const CostResult cost = compute_costs(cost_in);
+    const OneCellCentral one;
     const std::vector<InputRange> inputs = {{UncertainInput::adoption_scale, 0.8, 1.2},
                                             {UncertainInput::market_share, 0.5, 1.0},
                                             {UncertainInput::discount_rate, 0.03, 0.10}};
-    const Ranges r =
-        compute_ranges(inputs, {&c.capacity_input, &cost_in, &cap, &cost, {1.0, 1.0, 1.0}});
+    const Ranges r = compute_ranges(inputs, one.evaluation());
     ASSERT_EQ(r.tornado.size(), 3u);
     const double annualised = 112500.0 / 7.721734929 + 20400.0;
     // Market share 0.5: 250 subscribers (swing 11.656 - 5.828); adoption x 0.8 / 1.2: 400 / 600.
@@ -608,10 +617,7 @@ TEST(Ranges, AdoptionMarketShareAndDiscountRateByHand) {
 // signal came) gets no ranges from a variant still computing, and nothing crashes: the runs are
 // handed out two at a time, and a cancelled context hands out none.
 TEST(Ranges, ACancelledBatchGetsNoRanges) {
-    const OneCell c(0.044, 10.0);
-    const CapacityResult cap = compute_capacity(c.capacity_input);
-    const CostInput cost_in = cost_input(c, cap);
-    const CostResult cost = compute_costs(cost_in);
+    const OneCellCentral one;
     const std::vector<InputRange> inputs = {{UncertainInput::busy_hour_demand_mbps, 0.03, 0.08},
                                             {UncertainInput::unit_cost_scale, 0.8, 1.3}};
     tbb::task_group_context batch;
@@ -620,7 +626,7 @@ TEST(Ranges, ACancelledBatchGetsNoRanges) {
     tbb::task_group group(batch);
     group.run_and_wait([&] {
         batch.cancel_group_execution(); // while the variant computes
-        r = compute_ranges(inputs, {&c.capacity_input, &cost_in, &cap, &cost, {1.0, 1.0, 1.0}});
+        r = compute_ranges(inputs, one.evaluation());
     });
     EXPECT_TRUE(r.empty());
     EXPECT_EQ(r.evaluations, 0);
@@ -629,14 +635,11 @@ TEST(Ranges, ACancelledBatchGetsNoRanges) {
 // A single input: its two ends are the combined cases, evaluated once; all the cost is unit
 // costs, so its ends are the central cost times 0.8 and 1.3.
 TEST(Ranges, OneInputReusesItsTwoRuns) {
-    const OneCell c(0.044, 10.0);
-    const CapacityResult cap = compute_capacity(c.capacity_input);
-    const CostInput cost_in = cost_input(c, cap);
-    const CostResult cost = compute_costs(cost_in);
-    const Ranges r = compute_ranges({{UncertainInput::unit_cost_scale, 0.8, 1.3}},
-                                    {&c.capacity_input, &cost_in, &cap, &cost, {1.0, 1.0, 1.0}});
+    const OneCellCentral one;
+    const Ranges r =
+        compute_ranges({{UncertainInput::unit_cost_scale, 0.8, 1.3}}, one.evaluation());
     EXPECT_EQ(r.evaluations, 2);
-    const double central = cost.city.per_subscriber_usd_per_month;
+    const double central = one.cost.city.per_subscriber_usd_per_month;
     EXPECT_NEAR(r.cost_per_subscriber_usd_per_month.city_low, 0.8 * central, 1e-12 * central);
     EXPECT_NEAR(r.cost_per_subscriber_usd_per_month.city_high, 1.3 * central, 1e-12 * central);
     EXPECT_DOUBLE_EQ(r.served_share.city_low, 1.0);
