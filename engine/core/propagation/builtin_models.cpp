@@ -269,7 +269,8 @@ public:
                 const double los_sigma =
                     uma ? variability::uma_los_sigma_db : variability::umi_los_sigma_db;
                 combine(
-                    l.los, d_in, begin, end, chunk, [&](double) { return los_sigma; },
+                    l.los, d_in, begin, end, chunk,
+                    [&](double) COVSIM_ALWAYS_INLINE { return los_sigma; },
                     uma ? variability::uma_nlos_sigma_db : variability::umi_nlos_sigma_db, out);
             }
             return;
@@ -313,7 +314,7 @@ public:
             run(begin, end);
             combine(
                 l.los, d_in, begin, end, chunk,
-                [&](double d) {
+                [&](double d) COVSIM_ALWAYS_INLINE {
                     return d <= d_bp ? variability::rma_los_sigma_pl1_db
                                      : variability::rma_los_sigma_pl2_db;
                 },
@@ -354,25 +355,32 @@ private:
         std::array<double, size> los_db;
         std::array<double, size> nlos_db;
         std::array<double, size> p_los;
+        std::array<double, size> los_sigma_db; // of the mixture
+        std::array<double, size> mixture_db;
     };
 
-    // out[begin, end): L_LOS, L_NLOS, or the median of their mixture (p_los > 0 and L_NLOS >
-    // L_LOS only: elsewhere it is L_LOS, as the scalar form finds). NaN for a distance that is
+    // out[begin, end): L_LOS, L_NLOS, or the median of their mixture (the batch form of
+    // variability::los_mixture_quantile_db: the scalar form's bits). NaN for a distance that is
     // not finite and non-negative.
     template <typename LosSigma>
-    static void combine(LosCondition los, const double* d_in, std::size_t begin, std::size_t end,
-                        const Chunk& chunk, LosSigma los_sigma_db, double nlos_sigma_db,
-                        double* out) noexcept {
-        for (std::size_t i = begin; i < end; ++i) {
-            const std::size_t k = i - begin;
-            const double d = d_in[i];
-            double loss = los == LosCondition::los ? chunk.los_db[k] : chunk.nlos_db[k];
-            if (los == LosCondition::probabilistic) {
-                loss = variability::los_mixture_quantile_db(chunk.p_los[k], chunk.los_db[k],
-                                                            los_sigma_db(d), chunk.nlos_db[k],
-                                                            nlos_sigma_db, 0.5);
+    COVSIM_ALWAYS_INLINE static void
+    combine(LosCondition los, const double* d_in, std::size_t begin, std::size_t end, Chunk& chunk,
+            LosSigma los_sigma_db, double nlos_sigma_db, double* out) noexcept {
+        const std::size_t n = end - begin;
+        const double* selected =
+            los == LosCondition::los ? chunk.los_db.data() : chunk.nlos_db.data();
+        if (los == LosCondition::probabilistic) {
+            for (std::size_t k = 0; k < n; ++k) {
+                chunk.los_sigma_db[k] = los_sigma_db(d_in[begin + k]);
             }
-            out[i] = std::isfinite(d) && d >= 0.0 ? loss : nan;
+            variability::los_mixture_quantiles_db<Chunk::size>(
+                n, chunk.p_los.data(), chunk.los_db.data(), chunk.los_sigma_db.data(),
+                chunk.nlos_db.data(), nlos_sigma_db, 0.5, chunk.mixture_db.data());
+            selected = chunk.mixture_db.data();
+        }
+        for (std::size_t k = 0; k < n; ++k) {
+            const double d = d_in[begin + k];
+            out[begin + k] = std::isfinite(d) && d >= 0.0 ? selected[k] : nan;
         }
     }
 

@@ -43,6 +43,48 @@ TEST(FastMath, Log10AbsoluteErrorOverDistancesAndNearOne) {
     EXPECT_NEAR(fast::log10(2.2250738585072014e-308), -307.65265556858878, 1e-13);
 }
 
+TEST(FastMath, NaturalLogWithinTwoUlpOfItsMagnitudeOverTheWholeRange) {
+    std::mt19937_64 rng(6);
+    std::uniform_real_distribution<double> exponent(-300.0, 300.0);
+    double worst = 0.0;
+    for (int i = 0; i < 1'000'000; ++i) {
+        const double x = std::pow(10.0, exponent(rng));
+        const double ref = std::log(x);
+        worst = std::max(worst, std::abs(fast::log(x) - ref) / std::max(1.0, std::abs(ref)));
+    }
+    EXPECT_LE(worst, 4.5e-16);
+    EXPECT_EQ(fast::log(1.0), 0.0);
+    EXPECT_NEAR(fast::log(0.5), -0.69314718055994531, 1e-16);
+}
+
+// Every 1e-5 from -30 to 30, and the edges of Cody's three intervals.
+TEST(FastMath, ErfcAbsoluteAndRelativeError) {
+    double worst_absolute = 0.0;
+    double worst_scaled = 0.0; // relative error / (x^2 + 1), for 0 <= x < 26
+    for (int i = -3'000'000; i <= 3'000'000; ++i) {
+        const double x = i * 1e-5;
+        const double ref = std::erfc(x);
+        const double err = std::abs(fast::erfc(x) - ref);
+        worst_absolute = std::max(worst_absolute, err);
+        if (x >= 0.0 && x < 26.0) {
+            worst_scaled = std::max(worst_scaled, err / ref / (x * x + 1.0));
+        }
+    }
+    EXPECT_LE(worst_absolute, 4.5e-16);
+    EXPECT_LE(worst_scaled, 5e-16);
+    for (const double x : {0.46875, 4.0}) {
+        for (const double y : {std::nextafter(x, 0.0), x, std::nextafter(x, 30.0)}) {
+            EXPECT_NEAR(fast::erfc(y), std::erfc(y), 5e-16 * (y * y + 1.0) * std::erfc(y)) << y;
+            EXPECT_NEAR(fast::erfc(-y), std::erfc(-y), 4.5e-16) << y;
+        }
+    }
+    EXPECT_EQ(fast::erfc(0.0), 1.0);
+    const double below_26 = std::nextafter(26.0, 0.0);
+    EXPECT_NEAR(fast::erfc(below_26), std::erfc(below_26), 5e-16 * 677.0 * std::erfc(below_26));
+    EXPECT_EQ(fast::erfc(26.0), 0.0);
+    EXPECT_EQ(fast::erfc(-27.0), 2.0);
+}
+
 TEST(FastMath, DbToLinearRelativeError) {
     std::mt19937_64 rng(3);
     std::uniform_real_distribution<double> db(-300.0, 300.0);

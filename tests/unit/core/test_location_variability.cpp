@@ -9,9 +9,12 @@
 #include "core/propagation/tr38901.hpp"
 
 #include <array>
+#include <bit>
 #include <cmath>
+#include <cstdint>
 #include <gtest/gtest.h>
 #include <limits>
+#include <random>
 #include <utility>
 
 using namespace covsim;
@@ -75,6 +78,11 @@ TEST(NormalQuantile, EdgesAndInvalidInput) {
     EXPECT_TRUE(std::isnan(variability::normal_quantile(-0.1)));
     EXPECT_TRUE(std::isnan(variability::normal_quantile(1.1)));
     EXPECT_TRUE(std::isnan(variability::normal_quantile(std::nan(""))));
+    // Subnormal tails are taken at the smallest normal number (documented).
+    const double smallest = std::numeric_limits<double>::min();
+    EXPECT_EQ(variability::normal_quantile(smallest / 1024.0),
+              variability::normal_quantile(smallest));
+    EXPECT_NEAR(variability::normal_quantile(smallest), -37.5193794, 1e-6);
 }
 
 TEST(LocationMargin, IsSigmaTimesTheQuantile) {
@@ -168,6 +176,57 @@ TEST(LosMixtureQuantile, IsIncreasingAndSatisfiesItsEquation) {
         EXPECT_GT(l, last) << q;
         last = l;
     }
+}
+
+// The coverage kernel's batch form gives the scalar form's bits, over LOS probabilities from 0
+// to 1, gaps between the medians from -5 to 60 dB, both σ of each scenario and quantiles across
+// (0, 1): separated components, Newton's method and the edges (p = 0, p = 1, equal quantiles).
+TEST(LosMixtureQuantile, BatchFormGivesTheScalarFormsBits) {
+    constexpr std::size_t n = 256;
+    std::mt19937_64 rng(7);
+    std::uniform_real_distribution<double> probability(0.0, 1.0);
+    std::uniform_real_distribution<double> gap(-5.0, 60.0);
+    std::uniform_real_distribution<double> loss(60.0, 180.0);
+    const double sigmas[] = {4.0, 6.0, 7.82, 8.0};
+    std::size_t newton = 0;
+    for (int round = 0; round < 400; ++round) {
+        std::array<double, n> p{};
+        std::array<double, n> los{};
+        std::array<double, n> los_sigma{};
+        std::array<double, n> nlos{};
+        const double nlos_sigma = sigmas[round % 4];
+        const double q = round % 5 == 0 ? 0.5 : probability(rng);
+        for (std::size_t k = 0; k < n; ++k) {
+            p[k] = k % 17 == 0 ? 0.0 : k % 19 == 0 ? 1.0 : probability(rng);
+            los[k] = loss(rng);
+            nlos[k] = k % 23 == 0 ? los[k] : los[k] + gap(rng);
+            los_sigma[k] = sigmas[k % 2 == 0 ? 0 : 1];
+        }
+        los[5] = std::nan("");
+        p[7] = 1.5;
+        std::array<double, n> out{};
+        const std::size_t used = n - static_cast<std::size_t>(round % 3); // also partial chunks
+        variability::los_mixture_quantiles_db<n>(used, p.data(), los.data(), los_sigma.data(),
+                                                 nlos.data(), nlos_sigma, q, out.data());
+        for (std::size_t k = 0; k < used; ++k) {
+            const double scalar = variability::los_mixture_quantile_db(p[k], los[k], los_sigma[k],
+                                                                       nlos[k], nlos_sigma, q);
+            double x = 0.0;
+            double lo = 0.0;
+            double hi = 0.0;
+            newton += variability::detail::mixture_start(
+                          p[k], los[k], los_sigma[k], nlos[k], nlos_sigma, q,
+                          variability::normal_quantile(q), x, lo, hi) == 0.0;
+            if (std::isnan(scalar)) {
+                EXPECT_TRUE(std::isnan(out[k])) << k;
+            } else {
+                EXPECT_EQ(std::bit_cast<std::uint64_t>(out[k]),
+                          std::bit_cast<std::uint64_t>(scalar))
+                    << "p " << p[k] << " L_LOS " << los[k] << " L_NLOS " << nlos[k] << " q " << q;
+            }
+        }
+    }
+    EXPECT_GT(newton, 10'000U); // Newton's method ran, not only the closed-form starts
 }
 
 TEST(LosMixtureQuantile, InvalidInputGivesNan) {
