@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <cstdint>
 #include <cstring>
 #include <fmt/format.h>
 #include <libdeflate.h>
@@ -88,8 +89,8 @@ std::vector<std::byte> compress_chunk(const Planes& p, const ChunkGrid& grid, st
     return out;
 }
 
-void write_chunk(hid_t dataset, const Planes& p, const ChunkGrid& grid, std::size_t index,
-                 const std::vector<std::byte>& bytes) {
+// The dataset offset of chunk `index` (planes one after the other).
+std::vector<hsize_t> chunk_offset(const Planes& p, const ChunkGrid& grid, std::size_t index) {
     const std::size_t plane = index / grid.per_plane();
     const std::size_t in_plane = index % grid.per_plane();
     std::vector<hsize_t> offset;
@@ -98,8 +99,19 @@ void write_chunk(hid_t dataset, const Planes& p, const ChunkGrid& grid, std::siz
     }
     offset.push_back((in_plane / grid.cols) * p.chunk_rows);
     offset.push_back((in_plane % grid.cols) * p.chunk_cols);
+    return offset;
+}
+
+void write_chunk(hid_t dataset, const Planes& p, const ChunkGrid& grid, std::size_t index,
+                 const std::vector<std::byte>& bytes) {
+    const std::vector<hsize_t> offset = chunk_offset(p, grid, index);
     check(H5Dwrite_chunk(dataset, H5P_DEFAULT, 0, offset.data(), bytes.size(), bytes.data()),
           fmt::format("write chunk {} of a map", index));
+}
+
+ChunkGrid chunk_grid(const Planes& p) {
+    return {(p.height + p.chunk_rows - 1) / p.chunk_rows,
+            (p.width + p.chunk_cols - 1) / p.chunk_cols};
 }
 
 // Chunks first, first + 1, ... into batch[0], batch[1], ..., in parallel.
@@ -120,8 +132,7 @@ void compress_batch(const Planes& p, const ChunkGrid& grid, std::size_t first,
 } // namespace
 
 void write_filtered_chunks(hid_t dataset, const Planes& p) {
-    const ChunkGrid grid{(p.height + p.chunk_rows - 1) / p.chunk_rows,
-                         (p.width + p.chunk_cols - 1) / p.chunk_cols};
+    const ChunkGrid grid = chunk_grid(p);
     const std::size_t count = grid.per_plane() * p.data.size();
     std::vector<std::vector<std::byte>> batch;
     for (std::size_t first = 0; first < count; first += chunks_per_batch) {
@@ -133,6 +144,26 @@ void write_filtered_chunks(hid_t dataset, const Planes& p) {
         for (std::size_t i = 0; i < batch.size(); ++i) { // HDF5 on the calling thread only
             write_chunk(dataset, p, grid, first + i, batch[i]);
         }
+    }
+}
+
+void copy_filtered_chunks(hid_t source, hid_t dataset, const Planes& p) {
+    const ChunkGrid grid = chunk_grid(p);
+    Planes one_map = p;
+    one_map.stacked = false;
+    std::vector<std::byte> bytes;
+    for (std::size_t index = 0; index < grid.per_plane(); ++index) {
+        const std::vector<hsize_t> from = chunk_offset(one_map, grid, index);
+        hsize_t size = 0;
+        check(H5Dget_chunk_storage_size(source, from.data(), &size),
+              fmt::format("size of chunk {} of a map", index));
+        bytes.resize(size);
+        std::uint32_t filters = 0;
+        check(H5Dread_chunk(source, H5P_DEFAULT, from.data(), &filters, bytes.data()),
+              fmt::format("read chunk {} of a map", index));
+        const std::vector<hsize_t> to = chunk_offset(p, grid, index);
+        check(H5Dwrite_chunk(dataset, H5P_DEFAULT, filters, to.data(), bytes.size(), bytes.data()),
+              fmt::format("write chunk {} of a map", index));
     }
 }
 

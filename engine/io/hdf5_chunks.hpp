@@ -36,4 +36,10 @@ struct Planes {
 // with the shuffle filter then the deflate filter.
 void write_filtered_chunks(hid_t dataset, const Planes& planes);
 
+// Writes the one plane of `dataset` (planes.data has one element, which is not read) with the
+// stored chunks of `source`: a {height, width} dataset that write_filtered_chunks wrote from the
+// same bytes, with the same chunks, type and filters. The compressed chunks are copied as they
+// are, not compressed again (a one-layer run's layer maps equal its combined maps).
+void copy_filtered_chunks(hid_t source, hid_t dataset, const Planes& planes);
+
 } // namespace covsim::io::h5

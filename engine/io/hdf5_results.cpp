@@ -10,6 +10,7 @@
 #include <array>
 #include <cctype>
 #include <cmath>
+#include <cstring>
 #include <fmt/format.h>
 #include <hdf5_hl.h>
 #include <limits>
@@ -178,10 +179,12 @@ Id write_array(hid_t group, const std::string& name, std::vector<hsize_t> dims,
 }
 
 // Maps of one grid as a chunked, shuffled and deflated dataset: {y, x} for one map, {layer, y,
-// x} for a stack (h5::write_filtered_chunks compresses the chunks).
+// x} for a stack (h5::write_filtered_chunks compresses the chunks). `same_as`: a one-map dataset
+// of the group written from the same bytes as the only map of `maps`, whose compressed chunks are
+// copied instead.
 template <typename T>
 Id write_maps(hid_t group, const std::string& name, const std::vector<const Raster<T>*>& maps,
-              bool stacked, const VarAttrs& a) {
+              bool stacked, const VarAttrs& a, hid_t same_as = H5I_INVALID_HID) {
     const Grid& grid = maps.front()->grid;
     const T fill = maps.front()->nodata;
     std::vector<hsize_t> dims{static_cast<hsize_t>(grid.height), static_cast<hsize_t>(grid.width)};
@@ -194,11 +197,19 @@ Id write_maps(hid_t group, const std::string& name, const std::vector<const Rast
         planes.push_back(reinterpret_cast<const std::byte*>(m->values.data()));
     }
     if (grid.cell_count() > 0) {
-        h5::write_filtered_chunks(ds, {planes, static_cast<std::size_t>(grid.height),
-                                       static_cast<std::size_t>(grid.width), sizeof(T),
-                                       map_chunk_side(dims[dims.size() - 2]),
-                                       map_chunk_side(dims.back()),
-                                       reinterpret_cast<const std::byte*>(&fill), stacked});
+        const h5::Planes chunks{planes,
+                                static_cast<std::size_t>(grid.height),
+                                static_cast<std::size_t>(grid.width),
+                                sizeof(T),
+                                map_chunk_side(dims[dims.size() - 2]),
+                                map_chunk_side(dims.back()),
+                                reinterpret_cast<const std::byte*>(&fill),
+                                stacked};
+        if (same_as != H5I_INVALID_HID && maps.size() == 1) {
+            h5::copy_filtered_chunks(same_as, ds, chunks);
+        } else {
+            h5::write_filtered_chunks(ds, chunks);
+        }
     }
     describe(ds, a);
     return ds;
@@ -322,9 +333,20 @@ void write_map(hid_t g, const Dims& dims, const std::string& name, const Raster<
     }
 }
 
+// Whether two maps hold the same bytes (NaN nodata included) and the same nodata.
+template <typename T>
+bool same_bytes(const Raster<T>& a, const Raster<T>& b) {
+    return a.grid.width == b.grid.width && a.grid.height == b.grid.height &&
+           std::memcmp(&a.nodata, &b.nodata, sizeof(T)) == 0 &&
+           std::memcmp(a.values.data(), b.values.data(), a.values.size() * sizeof(T)) == 0;
+}
+
+// The stack "layer_<combined>" of every layer's map. With one layer its map is usually the
+// combined map itself, already written: then its compressed chunks are copied.
 template <typename T, typename Get>
-void write_layer_stack(hid_t g, const Dims& dims, const std::string& name,
-                       const std::vector<LayerMaps>& layers, Get get, const VarAttrs& a) {
+void write_layer_stack(hid_t g, const Dims& dims, const std::string& combined,
+                       const Raster<T>& combined_map, const std::vector<LayerMaps>& layers, Get get,
+                       const VarAttrs& a) {
     if (layers.empty()) {
         return;
     }
@@ -332,7 +354,13 @@ void write_layer_stack(hid_t g, const Dims& dims, const std::string& name,
     for (const LayerMaps& lm : layers) {
         maps.push_back(&get(lm));
     }
-    Id ds = write_maps<T>(g, name, maps, true, a);
+    Id source;
+    if (maps.size() == 1 && same_bytes(*maps.front(), combined_map)) {
+        source = check(H5Dopen2(g, combined.c_str(), H5P_DEFAULT),
+                       fmt::format("dataset '{}'", combined));
+    }
+    const std::string name = "layer_" + combined;
+    Id ds = write_maps<T>(g, name, maps, true, a, source);
     attach(ds, {dims.layer, dims.y, dims.x});
     if (a.flags != nullptr && !a.flags->values.empty()) {
         write_flag_attrs(ds, *a.flags);
@@ -533,14 +561,14 @@ void write_scenario_group(hid_t file, const ScenarioResult& r, const RunInfo& ru
                true, &served});
 
     // Per-layer maps (layer, y, x).
-    write_layer_stack<float>(g, dims, "layer_rsrp_dbm", maps.layers,
+    write_layer_stack<float>(g, dims, "rsrp_dbm", maps.rsrp_dbm, maps.layers,
                              [](const LayerMaps& m) -> const Raster<float>& { return m.rsrp_dbm; },
                              {"RSRP of each layer's best server", "dBm", nullptr, true});
-    write_layer_stack<float>(g, dims, "layer_sinr_db", maps.layers,
+    write_layer_stack<float>(g, dims, "sinr_db", maps.sinr_db, maps.layers,
                              [](const LayerMaps& m) -> const Raster<float>& { return m.sinr_db; },
                              {"SINR of each layer", "dB", nullptr, true});
     write_layer_stack<std::int32_t>(
-        g, dims, "layer_best_server", maps.layers,
+        g, dims, "best_server", maps.best_server, maps.layers,
         [](const LayerMaps& m) -> const Raster<std::int32_t>& { return m.best_server; },
         {"best-server sector index of each layer", nullptr, nullptr, true});
     if (!cap.layer_throughput_mbps.empty()) {
@@ -555,19 +583,19 @@ void write_scenario_group(hid_t file, const ScenarioResult& r, const RunInfo& ru
         attach(ds, {dims.layer, dims.y, dims.x});
     }
     write_layer_stack<std::uint8_t>(
-        g, dims, "layer_covered_indoor", maps.layers,
+        g, dims, "covered_indoor", maps.covered_indoor, maps.layers,
         [](const LayerMaps& m) -> const Raster<std::uint8_t>& { return m.covered_indoor; },
         {"covered indoors by each layer: 0 no, 1 traditional buildings only, 2 all buildings",
          nullptr, nullptr, true, &covered_indoor});
     if (!maps.line_of_sight.values.empty()) {
         write_layer_stack<std::uint8_t>(
-            g, dims, "layer_line_of_sight", maps.layers,
+            g, dims, "line_of_sight", maps.line_of_sight, maps.layers,
             [](const LayerMaps& m) -> const Raster<std::uint8_t>& { return m.line_of_sight; },
             {"line of sight over the terrain to each layer's best server", nullptr, nullptr, true,
              &line_of_sight});
     }
     write_layer_stack<std::uint8_t>(
-        g, dims, "layer_covered", maps.layers,
+        g, dims, "covered", maps.covered, maps.layers,
         [](const LayerMaps& m) -> const Raster<std::uint8_t>& { return m.covered; },
         {"covered outdoors by each layer", nullptr, nullptr, true, &covered});
 
