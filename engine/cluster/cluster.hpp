@@ -49,7 +49,7 @@ public:
 private:
     int rank_ = 0;
     int size_ = 1;
-    bool initialised_ = false;
+    [[maybe_unused]] bool initialised_ = false; // read by the MPI build only (mpi.cpp)
     mutable bool failure_agreed_ = false;
 };
 

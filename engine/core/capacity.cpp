@@ -144,9 +144,9 @@ std::vector<Raster<float>> peak_throughputs(const CapacityInput& in) {
                                      if (lm.best_server.values[i] == no_server) {
                                          continue;
                                      }
-                                     rates[l].values[i] = static_cast<float>(
-                                         peak_throughput_mbps(cl.throughput, lm.sinr_db.values[i],
-                                                              cl.occupied_bandwidth_hz));
+                                     rates[l].values[i] = static_cast<float>(peak_throughput_mbps(
+                                         cl.throughput, static_cast<double>(lm.sinr_db.values[i]),
+                                         cl.occupied_bandwidth_hz));
                                  }
                              }
                          });
@@ -166,7 +166,7 @@ std::vector<double> loads_alone(const CapacityInput& in, const CapacityResult& o
         }
         const double offered_mbps = demand_at(in, i, d).offered_mbps;
         for (std::size_t l = 0; l < in.layers.size(); ++l) {
-            const double r = out.layer_throughput_mbps[l].values[i];
+            const double r = static_cast<double>(out.layer_throughput_mbps[l].values[i]);
             if (maps.layers[l].covered.values[i] == 1 && r > 0.0) {
                 load[static_cast<std::size_t>(maps.layers[l].best_server.values[i])] +=
                     offered_mbps / r;
@@ -211,8 +211,8 @@ bool served_indoors(const CapacityInput& in, const Steered& st, std::size_t o, s
         if (sinr == map_nodata) {
             continue;
         }
-        const double rate =
-            peak_throughput_mbps(in.layers[l].throughput, sinr, in.layers[l].occupied_bandwidth_hz);
+        const double rate = peak_throughput_mbps(in.layers[l].throughput, static_cast<double>(sinr),
+                                                 in.layers[l].occupied_bandwidth_hz);
         const double rho = st.result.load[problem.component_cell[c]];
         peak += rate;
         user += rho < 1.0 ? rate * (1.0 - rho) : 0.0;
@@ -279,7 +279,7 @@ std::size_t layers_serving_alone(const CapacityInput& in, const CapacityResult& 
     const CoverageMaps& maps = in.coverage->maps;
     std::size_t mask = 0;
     for (std::size_t l = 0; l < in.layers.size(); ++l) {
-        const double r = out.layer_throughput_mbps[l].values[i];
+        const double r = static_cast<double>(out.layer_throughput_mbps[l].values[i]);
         if (maps.layers[l].covered.values[i] != 1 || !(r > 0.0)) {
             continue;
         }

@@ -233,7 +233,8 @@ struct SectorLink {
 
     // Height difference for the depression angle (Kernel::height_difference).
     [[nodiscard, gnu::always_inline]] double dz_m(double cell_ground_m) const noexcept {
-        const bool both = std::isfinite(ground_m) & std::isfinite(cell_ground_m);
+        // Both finite (x - x is 0 for a finite x, NaN otherwise), without a branch.
+        const bool both = (ground_m - ground_m) + (cell_ground_m - cell_ground_m) == 0.0;
         return both ? dh_m + ground_m - cell_ground_m : dh_m;
     }
     // max(model loss, free-space loss) + add-ons; NaN when the model's loss is NaN.

@@ -52,17 +52,11 @@ std::optional<int> lookup(const std::array<RbEntry, N>& table, double bw, int sc
 } // namespace
 
 std::optional<Technology> parse_technology(std::string_view text) noexcept {
-    if (text == "lte") {
-        return Technology::lte;
-    }
-    if (text == "nr") {
-        return Technology::nr;
-    }
-    return std::nullopt;
+    return parse_name<Technology>(technology_names, text);
 }
 
 std::string_view to_string(Technology t) noexcept {
-    return t == Technology::lte ? "lte" : "nr";
+    return technology_names[static_cast<std::size_t>(t)];
 }
 
 std::optional<int> resource_blocks(Technology tech, double bandwidth_mhz,

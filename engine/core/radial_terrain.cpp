@@ -339,7 +339,7 @@ struct RadialFieldCache::Impl {
 
 RadialFieldCache::RadialFieldCache(const Raster<float>& dem, double spacing_m,
                                    std::size_t budget_bytes)
-    : impl_(new Impl{dem, spacing_m, budget_bytes}) {}
+    : impl_(new Impl{dem, spacing_m, budget_bytes, {}, {}}) {}
 
 RadialFieldCache::~RadialFieldCache() = default;
 

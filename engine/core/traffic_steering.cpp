@@ -26,7 +26,7 @@ void loads_of(const SteeringProblem& p, const std::vector<double>& share,
                 continue;
             }
             for (std::size_t k = p.first_component[o]; k < p.first_component[o + 1]; ++k) {
-                const double rate = p.component_rate_mbps[k];
+                const double rate = static_cast<double>(p.component_rate_mbps[k]);
                 const double f = component_fraction(p, split_load, o, k);
                 if (!(rate > 0.0) || f == 0.0) {
                     continue;
@@ -44,7 +44,7 @@ void loads_of(const SteeringProblem& p, const std::vector<double>& share,
 double score(const SteeringProblem& p, const std::vector<double>& load, std::size_t o) {
     double s = 0.0;
     for (std::size_t k = p.first_component[o]; k < p.first_component[o + 1]; ++k) {
-        s += p.component_rate_mbps[k] * (1.0 - load[p.component_cell[k]]);
+        s += static_cast<double>(p.component_rate_mbps[k]) * (1.0 - load[p.component_cell[k]]);
     }
     return s;
 }
@@ -91,18 +91,19 @@ double component_fraction(const SteeringProblem& p, const std::vector<double>& l
         return 1.0;
     }
     const auto spare = [&](std::size_t k) {
-        return p.component_rate_mbps[k] * std::max(0.0, 1.0 - load[p.component_cell[k]]);
+        return static_cast<double>(p.component_rate_mbps[k]) *
+               std::max(0.0, 1.0 - load[p.component_cell[k]]);
     };
     double spare_sum = 0.0;
     double rate_sum = 0.0;
     for (std::size_t k = first; k < end; ++k) {
         spare_sum += spare(k);
-        rate_sum += p.component_rate_mbps[k];
+        rate_sum += static_cast<double>(p.component_rate_mbps[k]);
     }
     if (spare_sum > 0.0) {
         return spare(component) / spare_sum;
     }
-    return rate_sum > 0.0 ? p.component_rate_mbps[component] / rate_sum
+    return rate_sum > 0.0 ? static_cast<double>(p.component_rate_mbps[component]) / rate_sum
                           : 1.0 / static_cast<double>(end - first);
 }
 
@@ -111,7 +112,7 @@ double option_throughput_mbps(const SteeringProblem& p, const std::vector<double
     double r = 0.0;
     for (std::size_t k = p.first_component[option]; k < p.first_component[option + 1]; ++k) {
         const double rho = load[p.component_cell[k]];
-        r += rho < 1.0 ? p.component_rate_mbps[k] * (1.0 - rho) : 0.0;
+        r += rho < 1.0 ? static_cast<double>(p.component_rate_mbps[k]) * (1.0 - rho) : 0.0;
     }
     return r;
 }

@@ -237,7 +237,7 @@ void check_elevation_range(const Raster<float>& terrain, const std::string& what
     const Grid& grid = terrain.grid;
     for (std::int64_t row = 0; row < grid.height; ++row) {
         for (std::int64_t col = 0; col < grid.width; ++col) {
-            const double z = terrain.at(col, row);
+            const double z = static_cast<double>(terrain.at(col, row));
             if (std::isfinite(z) && (z < min_elevation_m || z > max_elevation_m)) {
                 throw Error(ErrorCode::input_data,
                             fmt::format("{} has an elevation of {:g} m at ({:.1f}, {:.1f}), "

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <fmt/format.h>
 #include <fstream>
+#include <limits>
 #include <spdlog/spdlog.h>
 
 namespace covsim::io {
@@ -156,8 +157,8 @@ std::vector<std::string> population_warnings(const PopulationCheck& check,
 std::string population_summary(const PopulationCheck& check) {
     std::string scaled;
     if (check.rescaled()) {
-        double lo = INFINITY;
-        double hi = -INFINITY;
+        double lo = std::numeric_limits<double>::infinity();
+        double hi = -std::numeric_limits<double>::infinity();
         for (const PopulationCheckRow& r : check.rows) {
             if (r.given) {
                 lo = std::min(lo, r.scale);

@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 #include <functional>
 #include <gdal_alg.h>
+#include <limits>
 #include <memory>
 #include <tuple>
 
@@ -284,7 +285,8 @@ Canvas render_quicklook(const ScenarioResult& result) {
             const std::size_t i = g.index(col_of[static_cast<std::size_t>(px)], row);
             Rgba c = quicklook_background;
             if (!rsrp.values.empty() && !rsrp.is_nodata(rsrp.values[i])) {
-                c = style.colour_of(rsrp.values[i]).value_or(quicklook_background);
+                c = style.colour_of(static_cast<double>(rsrp.values[i]))
+                        .value_or(quicklook_background);
             } else if (district.values[i] != no_district) {
                 c = quicklook_no_signal;
             }
@@ -429,7 +431,8 @@ Canvas render_batch_chart(const std::vector<ChartPoint>& points) {
     Canvas c(l.width, l.height, quicklook_background);
     c.text(margin, margin, "served vs cost per subscriber, one point per scenario", ink);
 
-    double x_lo = INFINITY, x_hi = -INFINITY, y_lo = INFINITY, y_hi = -INFINITY;
+    constexpr double inf = std::numeric_limits<double>::infinity();
+    double x_lo = inf, x_hi = -inf, y_lo = inf, y_hi = -inf;
     for (const ChartPoint& p : points) {
         if (std::isfinite(p.cost_usd_per_month) && std::isfinite(p.served_share)) {
             extend(x_lo, x_hi,
@@ -615,7 +618,8 @@ Canvas render_cost_curve(const std::string& title, const std::vector<double>& sh
     const ChartLayout l = batch_chart_layout({});
     Canvas c(l.width, l.height, quicklook_background);
     c.text(margin, margin, title, ink);
-    double x_lo = INFINITY, x_hi = -INFINITY, y_lo = 0.0, y_hi = -INFINITY;
+    constexpr double inf = std::numeric_limits<double>::infinity();
+    double x_lo = inf, x_hi = -inf, y_lo = 0.0, y_hi = -inf;
     for (std::size_t i = 0; i < shares.size() && i < city_cost_usd_per_year.size(); ++i) {
         if (std::isfinite(city_cost_usd_per_year[i])) {
             x_lo = std::min(x_lo, 100.0 * shares[i]);

@@ -443,6 +443,13 @@ struct KeyRow {
     std::variant<Number, Integer, Boolean, Read> read;
 };
 
+// GCC 12 reports the stores through a pointer to member held in a std::variant as writing into
+// a region of size 0 (-Wstringop-overflow, a false positive of its access analysis; GCC 13 does
+// not).
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wstringop-overflow"
+#endif
 template <typename S>
 void read_keys(TableReader& t, S& into, const std::vector<KeyRow<S>>& rows,
                const ReadContext& context) {
@@ -465,6 +472,9 @@ void read_keys(TableReader& t, S& into, const std::vector<KeyRow<S>>& rows,
         }
     }
 }
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
 
 template <typename S, typename M>
 KeyRow<S> number_key(std::string_view key, double min, double max, std::string_view unit,

@@ -759,7 +759,8 @@ TEST(Cli, RunWithAnAntennaFileMatchesItsParametricPattern) {
     for (std::size_t i = 0; i < rsrp_file.size(); ++i) {
         ASSERT_EQ(std::isfinite(rsrp_file[i]), std::isfinite(rsrp_parametric[i])) << i;
         if (std::isfinite(rsrp_file[i])) {
-            worst = std::max(worst, std::abs(double(rsrp_file[i]) - rsrp_parametric[i]));
+            worst = std::max(worst, std::abs(static_cast<double>(rsrp_file[i]) -
+                                             static_cast<double>(rsrp_parametric[i])));
         }
     }
     EXPECT_LT(worst, 0.1); // measured 0.035 dB on the tiny area (0.63 dB at worst near a knee)

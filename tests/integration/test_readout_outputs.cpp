@@ -79,8 +79,10 @@ class ReadoutOutputs : public ::testing::Test {
 protected:
     static void SetUpTestSuite() {
         dir_ = new covsim::test::TempDir();
-        auto args = covsim::test::write_tiny_batch(dir_->path());
-        args.insert(args.begin(), "run");
+        std::vector<std::string> args{"run"};
+        for (std::string& a : covsim::test::write_tiny_batch(dir_->path())) {
+            args.push_back(std::move(a));
+        }
         for (const char* a : {"--out", "out", "-q"}) {
             args.emplace_back(a);
         }

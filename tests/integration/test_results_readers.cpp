@@ -520,8 +520,9 @@ TEST_F(ResultsReaders, PythonReadersAgreeWithTheHdf5Library) {
     const auto covered = covsim::test::read_h5<double>(results(), "/tiny/covered_population");
     const auto cells = covsim::test::read_h5<double>(results(), "/tiny/cell_population");
     const auto rsrp = covsim::test::read_h5<double>(results(), "/tiny/rsrp_dbm");
-    const auto valid = std::count_if(rsrp.begin(), rsrp.end(),
-                                     [](double v) { return v != double{covsim::map_nodata}; });
+    const auto valid = std::count_if(rsrp.begin(), rsrp.end(), [](double v) {
+        return v != static_cast<double>(covsim::map_nodata);
+    });
     for (const char* engine : {"h5netcdf", "netcdf4"}) {
         SCOPED_TRACE(engine);
         const auto& e = j[engine];

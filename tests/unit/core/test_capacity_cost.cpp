@@ -149,13 +149,14 @@ TEST(Capacity, ServedIndoorsByHand) {
                 std::max(1.0, std::hypot(g.center_x_m(col) - 500.0, g.center_y_m(row) - 500.0));
             const double elevation = std::atan2(30.0 - 1.5, d) * 180.0 / M_PI;
             double served = 0.0;
-            for (const auto [type, people] :
+            for (const auto& [type, people] :
                  {std::pair{p2109::BuildingType::traditional, 0.8},
                   std::pair{p2109::BuildingType::thermally_efficient, 0.2}}) {
-                const double sinr = lm.sinr_db.at(col, row) -
+                const double sinr = static_cast<double>(lm.sinr_db.at(col, row)) -
                                     p2109::building_entry_loss_db(1.8, 0.5, elevation, type);
                 const auto k = type == p2109::BuildingType::traditional ? 0 : 1;
-                ASSERT_NEAR(lm.indoor_sinr_db[k].at(col, row), sinr, 1e-3) << col << ' ' << row;
+                ASSERT_NEAR(static_cast<double>(lm.indoor_sinr_db[k].at(col, row)), sinr, 1e-3)
+                    << col << ' ' << row;
                 const double rate =
                     peak_throughput_mbps(c.capacity_input.layers[0].throughput, sinr, 10e6);
                 const bool ok = sinr >= -10.0 && rate * (1.0 - rho) >= 10.0;

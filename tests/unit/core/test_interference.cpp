@@ -76,7 +76,7 @@ std::size_t halfway(const StudyArea& area) {
 }
 
 double sinr_db(const CoverageResult& r, std::size_t layer, std::size_t cell) {
-    return r.maps.layers[layer].sinr_db.values[cell];
+    return static_cast<double>(r.maps.layers[layer].sinr_db.values[cell]);
 }
 
 TEST(Interference, CoChannelSitesInTwoLayersGiveTheSinrOfOneLayer) {
@@ -94,7 +94,7 @@ TEST(Interference, CoChannelSitesInTwoLayersGiveTheSinrOfOneLayer) {
         run(two, area, {omni("a", 525.0, 1025.0, 0), omni("b", 1525.0, 1025.0, 1)});
 
     // Halfway, both servers are equally strong: SINR = P / (0.5 P + N).
-    const double p = std::pow(10.0, double{single.maps.rsrp_dbm.values[mid]} / 10.0);
+    const double p = std::pow(10.0, static_cast<double>(single.maps.rsrp_dbm.values[mid]) / 10.0);
     const double noise = std::pow(10.0, coverage_layers(one)[0].noise_per_re_dbm / 10.0);
     EXPECT_NEAR(sinr_db(single, 0, mid), 10.0 * std::log10(p / (0.5 * p + noise)), 1e-4);
     EXPECT_NEAR(sinr_db(split, 0, mid), sinr_db(single, 0, mid), 0.1);
@@ -123,8 +123,10 @@ TEST(Interference, SeparateChannelsDoNotInterfereAndAnAcirLetsSomeThrough) {
     // ACIR 10 dB: the neighbour's whole power (100 RBs, as the victim's), less 10 dB.
     sc.layers[0].acir_db = {{"lte-1800-b", 10.0}};
     const CoverageResult adjacent = run(sc, area, sites);
-    const double p_a = std::pow(10.0, double{apart.maps.layers[0].rsrp_dbm.values[mid]} / 10.0);
-    const double p_b = std::pow(10.0, double{apart.maps.layers[1].rsrp_dbm.values[mid]} / 10.0);
+    const double p_a =
+        std::pow(10.0, static_cast<double>(apart.maps.layers[0].rsrp_dbm.values[mid]) / 10.0);
+    const double p_b =
+        std::pow(10.0, static_cast<double>(apart.maps.layers[1].rsrp_dbm.values[mid]) / 10.0);
     const double noise = std::pow(10.0, coverage_layers(sc)[0].noise_per_re_dbm / 10.0);
     const double expected = 10.0 * std::log10(p_a / (0.5 * 0.1 * p_b + noise));
     EXPECT_NEAR(sinr_db(adjacent, 0, mid), expected, 1e-4); // the maps hold floats
@@ -166,13 +168,13 @@ TEST(Interference, AnotherReceiverSeesTheInterferersAsItWould) {
     handsets.layers = {lte_layer("mobile")};
     const CoverageResult seen_a = run(handsets, area, {omni("a", 525.0, 1025.0, 0)});
     const CoverageResult seen_b = run(handsets, area, {omni("b", 1525.0, 1025.0, 0)});
-    const double p_a = std::pow(10.0, double{seen_a.maps.rsrp_dbm.values[mid]} / 10.0);
-    const double p_b = std::pow(10.0, double{seen_b.maps.rsrp_dbm.values[mid]} / 10.0);
+    const double p_a = std::pow(10.0, static_cast<double>(seen_a.maps.rsrp_dbm.values[mid]) / 10.0);
+    const double p_b = std::pow(10.0, static_cast<double>(seen_b.maps.rsrp_dbm.values[mid]) / 10.0);
     const double noise = std::pow(10.0, coverage_layers(sc)[0].noise_per_re_dbm / 10.0);
     EXPECT_NEAR(sinr_db(both, 0, mid), 10.0 * std::log10(p_a / (0.5 * p_b + noise)), 1e-4);
     // The CPE receives its own site higher up and with its gain.
-    EXPECT_GT(double{both.maps.layers[1].rsrp_dbm.values[mid]},
-              double{seen_b.maps.rsrp_dbm.values[mid]} + 12.0);
+    EXPECT_GT(static_cast<double>(both.maps.layers[1].rsrp_dbm.values[mid]),
+              static_cast<double>(seen_b.maps.rsrp_dbm.values[mid]) + 12.0);
 }
 
 TEST(Interference, LayersOfOneCarrierDoNotInterfereWithTheirOwnTransmitters) {

@@ -34,7 +34,7 @@ Link make_link(double frequency_mhz, double distance_m, double tx_height_m, doub
 // 4 km over flat ground with a 60 m ridge half way (tests/cli's ridge.csv, sampled every
 // 666.7 m): no line of sight from 30 m to 1.5 m.
 TerrainProfile ridge() {
-    return {4000.0 / 6.0, {0.0, 0.0, 0.0, 60.0, 0.0, 0.0, 0.0}};
+    return {4000.0 / 6.0, {0.0, 0.0, 0.0, 60.0, 0.0, 0.0, 0.0}, {}, {}};
 }
 
 } // namespace
@@ -82,7 +82,7 @@ TEST(EvaluateLink, AModelThatDoesNotSeeTerrainGetsTheP526TerrainExcessOverAProfi
 }
 
 TEST(EvaluateLink, FlatGroundAddsNothingAndIsInSight) {
-    const TerrainProfile flat{1000.0, {10.0, 10.0, 10.0, 10.0}};
+    const TerrainProfile flat{1000.0, {10.0, 10.0, 10.0, 10.0}, {}, {}};
     Link link = make_link(1800.0, flat.length_m(), 30.0, 1.5);
     const double without_db = model("cost231-hata").path_loss_db(link);
     link.profile = &flat;

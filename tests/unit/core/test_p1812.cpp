@@ -30,7 +30,7 @@ TEST(P1812, LocationVariabilitySigmaFollowsEquations64To66) {
     }
     EXPECT_TRUE(std::isnan(p1812::location_variability_sigma_db(0.0, 1.5, 0.0, 50.0)));
     EXPECT_TRUE(std::isnan(p1812::location_variability_sigma_db(1.8, 1.5, 0.0, 0.0)));
-    EXPECT_TRUE(std::isnan(p1812::location_variability_sigma_db(1.8, NAN, 0.0, 50.0)));
+    EXPECT_TRUE(std::isnan(p1812::location_variability_sigma_db(1.8, std::nan(""), 0.0, 50.0)));
 }
 
 TEST(P1812, InverseComplementaryNormalIsWithinItsApproximation) {

@@ -93,12 +93,12 @@ TEST(Plan, DescribeNamesOptionsAndDistances) {
     EXPECT_EQ(describe(c, o), "n78@500+ftth");
 }
 
-// Districts on a line; each has one grid option with a ladder of `steps`. A district's share
+// Districts on a line; each has one grid option (its ladder: line_spec). A district's share
 // grows with its step and falls with each neighbour's step (their interference), so choices
 // interact: the search must settle where every district's choice works against the others'.
 class LineEvaluator final : public Evaluator {
 public:
-    LineEvaluator(std::size_t districts, std::size_t steps) : n_(districts), steps_(steps) {
+    explicit LineEvaluator(std::size_t districts) : n_(districts) {
         for (std::size_t d = 0; d < n_; ++d) {
             std::vector<std::size_t> nb;
             if (d > 0) {
@@ -132,7 +132,6 @@ public:
 
 private:
     std::size_t n_;
-    std::size_t steps_;
     std::vector<std::vector<std::size_t>> neighbours_;
 };
 
@@ -153,7 +152,7 @@ TEST(Plan, SweepsSettleWhereEveryChoiceWorksAgainstItsNeighbours) {
     // k = 3: 30 + 20 k - 24 >= 90 needs k = 5 (step 4); the ends have one neighbour:
     // 30 + 20 k - 12 >= 90 needs k = 4 (step 3) while the middle is at 5; then the middle sees
     // 4 + 4: 30 + 20 k - 32 >= 90, k = 5 (step 4), which holds.
-    const LineEvaluator ev(3, 6);
+    const LineEvaluator ev(3);
     const PlanResult r = plan_network(line_spec(6), ev, {});
     ASSERT_TRUE(r.converged);
     ASSERT_EQ(r.districts.size(), 3U);
@@ -170,7 +169,7 @@ TEST(Plan, SweepsSettleWhereEveryChoiceWorksAgainstItsNeighbours) {
 }
 
 TEST(Plan, ADistrictThatCannotReachTheTargetKeepsItsBestShare) {
-    const LineEvaluator ev(1, 2); // 30 + 20 * 2 = 70 at most
+    const LineEvaluator ev(1); // two steps: 30 + 20 * 2 = 70 at most
     const PlanResult r = plan_network(line_spec(2), ev, {});
     ASSERT_EQ(r.districts.size(), 1U);
     EXPECT_FALSE(r.districts[0].target_met);
