@@ -10,6 +10,7 @@
 #include "core/coverage.hpp"
 #include "core/propagation/registry.hpp"
 #include "core/terrain.hpp"
+#include "support/study_areas.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -28,25 +29,15 @@ constexpr std::int64_t side = 1336; // cells: the disc and a margin
 constexpr double centre_m = cell_m * side / 2.0;
 
 StudyArea disc_over_hills() {
-    StudyArea a;
-    a.grid.cell_size_m = cell_m;
-    a.grid.width = side;
-    a.grid.height = side;
-    a.grid.origin_y_m = cell_m * side;
-    a.population = Raster<double>(a.grid, 1.0);
-    a.district_index = Raster<std::int16_t>(a.grid, no_district);
+    StudyArea a = test::one_district_area(side, side, cell_m, 1.0, DistrictType::rural_district);
     for (std::int64_t r = 0; r < side; ++r) {
         for (std::int64_t c = 0; c < side; ++c) {
-            if (std::hypot(a.grid.center_x_m(c) - centre_m, a.grid.center_y_m(r) - centre_m) <=
+            if (std::hypot(a.grid.center_x_m(c) - centre_m, a.grid.center_y_m(r) - centre_m) >
                 radius_m) {
-                a.district_index.at(c, r) = 0;
+                a.district_index.at(c, r) = no_district;
             }
         }
     }
-    District d;
-    d.code = "001";
-    d.type = DistrictType::rural_district;
-    a.districts.push_back(d);
     Grid g;
     g.cell_size_m = cell_m;
     g.width = side;

@@ -3,6 +3,7 @@
 // test_coverage_parts.cpp).
 
 #include "core/study_area.hpp"
+#include "support/study_areas.hpp"
 
 #include <cstdint>
 #include <functional>
@@ -12,17 +13,7 @@ namespace covsim::test {
 // A 12 km x 2 km strip of 50 m cells (240 x 40), one rural district, 1 person per cell, with a
 // DEM of 25 m cells whose height is `ground(x)` (m).
 inline StudyArea terrain_strip(const std::function<double(double)>& ground) {
-    StudyArea a;
-    a.grid.cell_size_m = 50.0;
-    a.grid.width = 240;
-    a.grid.height = 40;
-    a.grid.origin_y_m = 2000.0;
-    a.population = Raster<double>(a.grid, 1.0);
-    a.district_index = Raster<std::int16_t>(a.grid, 0);
-    District d;
-    d.code = "1";
-    d.type = DistrictType::rural_district;
-    a.districts.push_back(d);
+    StudyArea a = one_district_area(240, 40, 50.0, 1.0, DistrictType::rural_district);
     Grid dem_grid;
     dem_grid.cell_size_m = 25.0;
     dem_grid.width = 480;

@@ -5,6 +5,7 @@
 #include "core/propagation/p2109.hpp"
 #include "core/propagation/registry.hpp"
 #include "core/uncertainty.hpp"
+#include "support/study_areas.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -26,16 +27,7 @@ struct OneCell {
 
     explicit OneCell(double busy_hour_mbps, double min_user_mbps,
                      double noise_per_re_dbm = -250.0) {
-        area.grid.cell_size_m = 100.0;
-        area.grid.width = 10;
-        area.grid.height = 10;
-        area.grid.origin_y_m = 1000.0;
-        area.population = Raster<double>(area.grid, 10.0);
-        area.district_index = Raster<std::int16_t>(area.grid, 0);
-        District d;
-        d.code = "001";
-        d.type = DistrictType::urban_district;
-        area.districts.push_back(d);
+        area = test::one_district_area(10, 10, 100.0, 10.0);
 
         CoverageLayer l;
         l.name = "lte";

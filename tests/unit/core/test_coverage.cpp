@@ -2,6 +2,7 @@
 #include "core/isa.hpp"
 #include "core/propagation/free_space.hpp"
 #include "core/propagation/registry.hpp"
+#include "support/study_areas.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -18,26 +19,15 @@ namespace {
 // for which in_district(col, row) holds), `people` per cell.
 StudyArea make_area(std::int64_t n, double cell_m, double people,
                     const std::function<bool(std::int64_t, std::int64_t)>& in_district = {}) {
-    StudyArea a;
-    a.grid.origin_x_m = 0.0;
-    a.grid.origin_y_m = static_cast<double>(n) * cell_m;
-    a.grid.cell_size_m = cell_m;
-    a.grid.width = n;
-    a.grid.height = n;
-    a.population = Raster<double>(a.grid, 0.0);
-    a.district_index = Raster<std::int16_t>(a.grid, no_district);
+    StudyArea a = test::one_district_area(n, n, cell_m, people);
     for (std::int64_t r = 0; r < n; ++r) {
         for (std::int64_t c = 0; c < n; ++c) {
-            if (!in_district || in_district(c, r)) {
-                a.district_index.at(c, r) = 0;
-                a.population.at(c, r) = people;
+            if (in_district && !in_district(c, r)) {
+                a.district_index.at(c, r) = no_district;
+                a.population.at(c, r) = 0.0;
             }
         }
     }
-    District d;
-    d.code = "001";
-    d.type = DistrictType::urban_district;
-    a.districts.push_back(d);
     return a;
 }
 

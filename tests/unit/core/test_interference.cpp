@@ -6,6 +6,7 @@
 
 #include "core/coverage.hpp"
 #include "core/scenario_inputs.hpp"
+#include "support/study_areas.hpp"
 
 #include <cmath>
 #include <gtest/gtest.h>
@@ -18,19 +19,7 @@ constexpr std::int64_t cells =
     41; // 2 km across: the sites at x = 525 m and 1525 m, on cell centres
 
 StudyArea square_area() {
-    StudyArea a;
-    a.grid.origin_x_m = 0.0;
-    a.grid.origin_y_m = cells * cell_m;
-    a.grid.cell_size_m = cell_m;
-    a.grid.width = cells;
-    a.grid.height = cells;
-    a.population = Raster<double>(a.grid, 1.0);
-    a.district_index = Raster<std::int16_t>(a.grid, 0);
-    District d;
-    d.code = "001";
-    d.type = DistrictType::urban_district;
-    a.districts.push_back(d);
-    return a;
+    return test::one_district_area(cells, cells, cell_m, 1.0);
 }
 
 LayerSpec lte_layer(const std::string& name) {

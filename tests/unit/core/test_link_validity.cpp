@@ -3,6 +3,7 @@
 
 #include "core/link_validity.hpp"
 #include "core/propagation/registry.hpp"
+#include "support/study_areas.hpp"
 
 #include <gtest/gtest.h>
 
@@ -17,15 +18,7 @@ struct Row {
     CoverageInput input;
 
     Row(const char* model, double tx_height_m) {
-        area.grid.cell_size_m = 100.0;
-        area.grid.width = 30;
-        area.grid.height = 1;
-        area.grid.origin_y_m = 100.0;
-        area.population = Raster<double>(area.grid, 1.0);
-        area.district_index = Raster<std::int16_t>(area.grid, 0);
-        District d;
-        d.code = "001";
-        area.districts.push_back(d);
+        area = test::one_district_area(30, 1, 100.0, 1.0);
         CoverageLayer l;
         l.name = "lte";
         l.model = model_registry().find(model);

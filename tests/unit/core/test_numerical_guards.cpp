@@ -5,6 +5,7 @@
 #include "core/coverage.hpp"
 #include "core/propagation/registry.hpp"
 #include "core/terrain.hpp"
+#include "support/study_areas.hpp"
 
 #include <cmath>
 #include <gtest/gtest.h>
@@ -17,18 +18,7 @@ namespace {
 
 // A square area of n x n cells of `cell` m, one district (rural) and 1 person per cell.
 StudyArea square_area(std::int64_t n, double cell) {
-    StudyArea a;
-    a.grid.cell_size_m = cell;
-    a.grid.width = n;
-    a.grid.height = n;
-    a.grid.origin_y_m = cell * static_cast<double>(n);
-    a.population = Raster<double>(a.grid, 1.0);
-    a.district_index = Raster<std::int16_t>(a.grid, 0);
-    District d;
-    d.code = "1";
-    d.type = DistrictType::rural_district;
-    a.districts.push_back(d);
-    return a;
+    return test::one_district_area(n, n, cell, 1.0, DistrictType::rural_district);
 }
 
 CoverageLayer layer(const char* model, double frequency_mhz, double range_m) {
