@@ -12,6 +12,7 @@
 // tests/unit/core/test_fast_math.cpp) are far below the 1e-4 dB the float maps carry.
 
 #include <bit>
+#include <cstddef>
 #include <cstdint>
 
 namespace covsim::fast {
@@ -110,6 +111,49 @@ namespace detail {
     return exp2(x * 1.4426950408889634074); // log2(e)
 }
 
+namespace detail {
+
+// Cody's rational functions in his evaluation order: n = p[0] t, d = t, then
+// n = (n + p[i]) t and d = (d + q[i - 1]) t for i = 1 .. N - 1; the numerator n + p[N] and the
+// denominator d + q[N - 1] are returned for the caller to divide in its own order.
+struct Ratio {
+    double numerator;
+    double denominator;
+};
+template <std::size_t N>
+[[gnu::always_inline]] inline Ratio cody_ratio(double t, const double (&p)[N + 1],
+                                               const double (&q)[N]) noexcept {
+    double n = p[0] * t;
+    double d = t;
+    for (std::size_t i = 1; i < N; ++i) {
+        n = (n + p[i]) * t;
+        d = (d + q[i - 1]) * t;
+    }
+    return {n + p[N], d + q[N - 1]};
+}
+
+// CALERF's coefficients: erf near zero (a, b), erfc in the middle (c, d) and far (p, q).
+inline constexpr double cody_a[] = {1.85777706184603153e-1, 3.16112374387056560,
+                                    1.13864154151050156e2, 3.77485237685302021e2,
+                                    3.20937758913846947e3};
+inline constexpr double cody_b[] = {2.36012909523441209e1, 2.44024637934444173e2,
+                                    1.28261652607737228e3, 2.84423683343917062e3};
+inline constexpr double cody_c[] = {
+    2.15311535474403846e-8, 5.64188496988670089e-1, 8.88314979438837594,
+    6.61191906371416295e1,  2.98635138197400131e2,  8.81952221241769090e2,
+    1.71204761263407058e3,  2.05107837782607147e3,  1.23033935479799725e3};
+inline constexpr double cody_d[] = {
+    1.57449261107098347e1, 1.17693950891312499e2, 5.37181101862009858e2, 1.62138957456669019e3,
+    3.29079923573345963e3, 4.36261909014324716e3, 3.43936767414372164e3, 1.23033935480374942e3};
+inline constexpr double cody_p[] = {1.63153871373020978e-2, 3.05326634961232344e-1,
+                                    3.60344899949804439e-1, 1.25781726111229246e-1,
+                                    1.60837851487422766e-2, 6.58749161529837803e-4};
+inline constexpr double cody_q[] = {2.56852019228982242, 1.87295284992346047,
+                                    5.27905102951428412e-1, 6.05183413124413191e-2,
+                                    2.33520497626869185e-3};
+
+} // namespace detail
+
 // erfc(x) = 1 - erf(x) for finite x. Absolute error <= 4.5e-16 everywhere; relative error
 // <= 5e-16 (x^2 + 1) for 0 <= x < 26 (most of it exp's, below); 0 for x >= 26 (where the true
 // value is below 6e-296).
@@ -125,51 +169,18 @@ namespace detail {
 [[gnu::always_inline]] inline double erfc(double x) noexcept {
     const double y = x < 0.0 ? -x : x;
     // Near zero: y P1(y^2) / Q1(y^2) is erf(y).
-    const double y2 = y * y;
-    double n1 = 0.185777706184603153 * y2;
-    double d1 = y2;
-    n1 = (n1 + 3.1611237438705656) * y2;
-    d1 = (d1 + 23.6012909523441209) * y2;
-    n1 = (n1 + 113.864154151050156) * y2;
-    d1 = (d1 + 244.024637934444173) * y2;
-    n1 = (n1 + 377.485237685302021) * y2;
-    d1 = (d1 + 1282.61652607737228) * y2;
-    const double near = 1.0 - y * (n1 + 3209.37758913846947) / (d1 + 2844.23683343917062);
+    const detail::Ratio r1 = detail::cody_ratio(y * y, detail::cody_a, detail::cody_b);
+    const double near = 1.0 - y * r1.numerator / r1.denominator;
     // Middle: P2(y) / Q2(y) = e^(y^2) erfc(y).
-    double n2 = 2.15311535474403846e-8 * y;
-    double d2 = y;
-    n2 = (n2 + 0.564188496988670089) * y;
-    d2 = (d2 + 15.7449261107098347) * y;
-    n2 = (n2 + 8.88314979438837594) * y;
-    d2 = (d2 + 117.693950891312499) * y;
-    n2 = (n2 + 66.1191906371416295) * y;
-    d2 = (d2 + 537.181101862009858) * y;
-    n2 = (n2 + 298.635138197400131) * y;
-    d2 = (d2 + 1621.38957456669019) * y;
-    n2 = (n2 + 881.95222124176909) * y;
-    d2 = (d2 + 3290.79923573345963) * y;
-    n2 = (n2 + 1712.04761263407058) * y;
-    d2 = (d2 + 4362.61909014324716) * y;
-    n2 = (n2 + 2051.07837782607147) * y;
-    d2 = (d2 + 3439.36767414372164) * y;
-    const double middle = (n2 + 1230.33935479799725) / (d2 + 1230.33935480374942);
+    const detail::Ratio r2 = detail::cody_ratio(y, detail::cody_c, detail::cody_d);
+    const double middle = r2.numerator / r2.denominator;
     // Far: the asymptotic form in 1/y^2 (y is at least 4 where it is used; the clamp keeps the
     // lanes that do not use it finite).
     const double yf = y > 4.0 ? y : 4.0;
     const double w = 1.0 / (yf * yf);
-    double n3 = 0.0163153871373020978 * w;
-    double d3 = w;
-    n3 = (n3 + 0.305326634961232344) * w;
-    d3 = (d3 + 2.56852019228982242) * w;
-    n3 = (n3 + 0.360344899949804439) * w;
-    d3 = (d3 + 1.87295284992346047) * w;
-    n3 = (n3 + 0.125781726111229246) * w;
-    d3 = (d3 + 0.527905102951428412) * w;
-    n3 = (n3 + 0.0160837851487422766) * w;
-    d3 = (d3 + 0.0605183413124413191) * w;
+    const detail::Ratio r3 = detail::cody_ratio(w, detail::cody_p, detail::cody_q);
     constexpr double inv_sqrt_pi = 0.56418958354775628695;
-    const double far =
-        (inv_sqrt_pi - w * (n3 + 6.58749161529837803e-4) / (d3 + 0.00233520497626869185)) / yf;
+    const double far = (inv_sqrt_pi - w * r3.numerator / r3.denominator) / yf;
     const double yc = y < 26.0 ? y : 26.0;
     const double e = exp(-(yc * yc));
     double r = y <= 4.0 ? e * middle : e * far;
