@@ -14,6 +14,21 @@ using io::h5::Id;
 
 namespace {
 
+// A dataset created as results.h5 creates its maps: chunked, shuffled and deflated.
+template <typename T>
+Id create_map_dataset(hid_t file, const char* name, const std::vector<hsize_t>& dims,
+                      const std::vector<hsize_t>& chunk) {
+    Id space =
+        check(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), "space");
+    Id dcpl = check(H5Pcreate(H5P_DATASET_CREATE), "dcpl");
+    check(H5Pset_chunk(dcpl, static_cast<int>(chunk.size()), chunk.data()), "chunk");
+    check(H5Pset_shuffle(dcpl), "shuffle");
+    check(H5Pset_deflate(dcpl, io::h5::map_deflate_level), "deflate");
+    return check(
+        H5Dcreate2(file, name, io::h5::memory_type<T>(), space, H5P_DEFAULT, dcpl, H5P_DEFAULT),
+        "dataset");
+}
+
 // Writes `planes` (each height x width) through write_filtered_chunks into a dataset created
 // as results.h5 creates its maps, reads the dataset back with HDF5's own filters (zlib's
 // inflate) and returns it with its chunks' stored bytes.
@@ -29,15 +44,7 @@ std::vector<T> round_trip(const std::filesystem::path& file,
     }
     {
         Id f = check(H5Fcreate(file.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), "file");
-        Id space =
-            check(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), "space");
-        Id dcpl = check(H5Pcreate(H5P_DATASET_CREATE), "dcpl");
-        check(H5Pset_chunk(dcpl, static_cast<int>(chunk.size()), chunk.data()), "chunk");
-        check(H5Pset_shuffle(dcpl), "shuffle");
-        check(H5Pset_deflate(dcpl, io::h5::map_deflate_level), "deflate");
-        Id ds = check(
-            H5Dcreate2(f, "map", io::h5::memory_type<T>(), space, H5P_DEFAULT, dcpl, H5P_DEFAULT),
-            "dataset");
+        Id ds = create_map_dataset<T>(f, "map", dims, chunk);
         std::vector<const std::byte*> data;
         for (const auto& p : planes) {
             data.push_back(reinterpret_cast<const std::byte*>(p.data()));
@@ -143,26 +150,14 @@ TEST(Hdf5Chunks, ALayerStackCopiesTheChunksOfTheSameMap) {
     }
     const float pad = std::nanf("");
     const std::vector<const std::byte*> planes{reinterpret_cast<const std::byte*>(map.data())};
-    const auto create = [](hid_t file, const char* name, std::vector<hsize_t> dims,
-                           std::vector<hsize_t> chunk) {
-        Id space =
-            check(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), "space");
-        Id dcpl = check(H5Pcreate(H5P_DATASET_CREATE), "dcpl");
-        check(H5Pset_chunk(dcpl, static_cast<int>(chunk.size()), chunk.data()), "chunk");
-        check(H5Pset_shuffle(dcpl), "shuffle");
-        check(H5Pset_deflate(dcpl, io::h5::map_deflate_level), "deflate");
-        return check(H5Dcreate2(file, name, io::h5::memory_type<float>(), space, H5P_DEFAULT, dcpl,
-                                H5P_DEFAULT),
-                     "dataset");
-    };
     const auto path = dir / "copied.h5";
     {
         Id f = check(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), "file");
-        Id one = create(f, "map", {h, w}, {256, 256});
+        Id one = create_map_dataset<float>(f, "map", {h, w}, {256, 256});
         const io::h5::Planes p{
             planes, h, w, sizeof(float), 256, 256, reinterpret_cast<const std::byte*>(&pad), false};
         io::h5::write_filtered_chunks(one, p);
-        Id stack = create(f, "stack", {1, h, w}, {1, 256, 256});
+        Id stack = create_map_dataset<float>(f, "stack", {1, h, w}, {1, 256, 256});
         io::h5::Planes stacked = p;
         stacked.stacked = true;
         io::h5::copy_filtered_chunks(one, stack, stacked);
