@@ -259,7 +259,7 @@ Ranges compute_ranges(const std::vector<InputRange>& inputs, const CentralEvalua
     std::optional<std::vector<TornadoRow>> one_at_a_time_rows =
         one_at_a_time(inputs, central, cases);
     if (!one_at_a_time_rows) {
-        return out;
+        return {};
     }
     std::vector<TornadoRow>& rows = *one_at_a_time_rows;
     out.evaluations = static_cast<int>(2 * inputs.size());

@@ -2,7 +2,6 @@
 
 #include "core/propagation/tr38901.hpp"
 
-#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <numbers>
