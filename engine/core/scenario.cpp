@@ -1,8 +1,10 @@
 #include "core/scenario.hpp"
 
+#include "core/error.hpp"
 #include "core/names.hpp"
 
 #include <array>
+#include <fmt/format.h>
 
 namespace covsim {
 
@@ -13,7 +15,28 @@ constexpr std::array<std::string_view, 4> site_type_names = {"new_macro", "upgra
 constexpr std::array<std::string_view, uncertain_input_count> uncertain_input_names = {
     "busy_hour_demand_mbps", "adoption_scale", "market_share",
     "unit_cost_scale",       "discount_rate",  "population_growth"};
+constexpr std::array<std::string_view, map_metric_count> map_names = {
+    "rsrp_dbm", "sinr_db", "throughput_mbps", "user_throughput_mbps", "best_server",
+    "covered",  "served",  "covered_indoor",  "line_of_sight",        "serving_layer"};
 } // namespace
+
+std::optional<MapMetric> parse_map_metric(std::string_view text) noexcept {
+    return parse_name<MapMetric>(map_names, text);
+}
+std::string_view to_string(MapMetric metric) noexcept {
+    return map_names[static_cast<std::size_t>(metric)];
+}
+const std::array<std::string_view, map_metric_count>& map_metric_names() noexcept {
+    return map_names;
+}
+
+bool OutputSpec::writes(std::string_view metric) const {
+    const std::optional<MapMetric> m = parse_map_metric(metric);
+    if (!m) {
+        throw Error(ErrorCode::internal, fmt::format("'{}' is not a map metric", metric));
+    }
+    return writes(*m);
+}
 
 std::optional<UncertainInput> parse_uncertain_input(std::string_view text) noexcept {
     return parse_name<UncertainInput>(uncertain_input_names, text);

@@ -11,6 +11,7 @@
 #include "core/traffic_steering.hpp"
 
 #include <algorithm>
+#include <array>
 #include <compare>
 #include <filesystem>
 #include <map>
@@ -221,6 +222,38 @@ struct InputRange {
     double high = 0.0;
 };
 
+// A map a run writes ([output] maps, docs/scenario-format.md): as <metric>.tif, as the dataset
+// <metric> of results.h5, and each radio layer's own map of it (layer_<metric>_<layer>.tif, the
+// layer stack layer_<metric>) where there is one.
+enum class MapMetric {
+    rsrp_dbm,
+    sinr_db,
+    throughput_mbps,
+    user_throughput_mbps,
+    best_server,
+    covered,
+    served,
+    covered_indoor,
+    line_of_sight,
+    serving_layer
+};
+inline constexpr std::size_t map_metric_count = 10;
+std::optional<MapMetric> parse_map_metric(std::string_view text) noexcept;
+std::string_view to_string(MapMetric metric) noexcept;
+const std::array<std::string_view, map_metric_count>& map_metric_names() noexcept;
+
+// What a run writes of a scenario ([output]).
+struct OutputSpec {
+    // Indexed by MapMetric: whether the run writes that map. Every map unless [output] maps
+    // lists some.
+    std::array<bool, map_metric_count> maps = {true, true, true, true, true,
+                                               true, true, true, true, true};
+
+    [[nodiscard]] bool writes(MapMetric m) const { return maps[static_cast<std::size_t>(m)]; }
+    // `metric` must be one of map_metric_names(); throws Error(internal) otherwise.
+    [[nodiscard]] bool writes(std::string_view metric) const;
+};
+
 // One key of a [sweep] as it is set in one variant (docs/scenario-format.md).
 struct SweepSetting {
     std::string label; // the name of the sweep dimension, e.g. "adoption"
@@ -253,6 +286,7 @@ struct Scenario {
     CostSpec cost;
     IndoorSpec indoor;
     std::vector<InputRange> uncertainty; // [uncertainty], in the order of UncertainInput
+    OutputSpec output;
 
     [[nodiscard]] bool ftth_offered(const District& d) const {
         return ftth.district_types[static_cast<std::size_t>(d.type)] ||

@@ -367,6 +367,111 @@ void write_layer_stack(hid_t g, const Dims& dims, const std::string& combined,
     }
 }
 
+// The stack layer_throughput_mbps of each layer's peak throughput (none without layers).
+void write_layer_throughputs(hid_t g, const Dims& dims, const std::vector<Raster<float>>& layers) {
+    if (layers.empty()) {
+        return;
+    }
+    std::vector<const Raster<float>*> rates;
+    for (const Raster<float>& lt : layers) {
+        rates.push_back(&lt);
+    }
+    Id ds = write_maps<float>(g, "layer_throughput_mbps", rates, true,
+                              {"peak single-user downlink throughput of each layer's best server",
+                               "Mbit/s", nullptr, true});
+    attach(ds, {dims.layer, dims.y, dims.x});
+}
+
+// The maps (y, x) and layer stacks (layer, y, x) of the metrics the scenario's [output] maps
+// lists, each map followed by its stack; the categorical ones with CF flags.
+void write_result_maps(hid_t g, const Dims& dims, const ScenarioResult& r) {
+    const OutputSpec& output = r.scenario->output;
+    const CoverageMaps& maps = r.coverage.maps;
+    const CapacityResult& cap = r.capacity;
+    const StyleContext styles = style_context(r);
+    if (output.writes(MapMetric::rsrp_dbm)) {
+        write_map(g, dims, "rsrp_dbm", maps.rsrp_dbm,
+                  {"reference signal received power of the serving layer's best server", "dBm",
+                   nullptr, true});
+        write_layer_stack<float>(
+            g, dims, "rsrp_dbm", maps.rsrp_dbm, maps.layers,
+            [](const LayerMaps& m) -> const Raster<float>& { return m.rsrp_dbm; },
+            {"RSRP of each layer's best server", "dBm", nullptr, true});
+    }
+    if (output.writes(MapMetric::sinr_db)) {
+        write_map(
+            g, dims, "sinr_db", maps.sinr_db,
+            {"signal to interference and noise ratio of the serving layer", "dB", nullptr, true});
+        write_layer_stack<float>(
+            g, dims, "sinr_db", maps.sinr_db, maps.layers,
+            [](const LayerMaps& m) -> const Raster<float>& { return m.sinr_db; },
+            {"SINR of each layer", "dB", nullptr, true});
+    }
+    if (output.writes(MapMetric::best_server)) {
+        write_map(g, dims, "best_server", maps.best_server,
+                  {"best-server sector index (see the sector variables)", nullptr, nullptr, true});
+        write_layer_stack<std::int32_t>(
+            g, dims, "best_server", maps.best_server, maps.layers,
+            [](const LayerMaps& m) -> const Raster<std::int32_t>& { return m.best_server; },
+            {"best-server sector index of each layer", nullptr, nullptr, true});
+    }
+    if (output.writes(MapMetric::serving_layer)) {
+        const Flags serving_layer = style_flags("serving_layer", styles);
+        write_map(g, dims, "serving_layer", maps.serving_layer,
+                  {"index of the serving layer (see the layer variable)", nullptr, nullptr, true,
+                   &serving_layer});
+    }
+    if (output.writes(MapMetric::covered)) {
+        const Flags covered = style_flags("covered", styles);
+        write_map(g, dims, "covered", maps.covered,
+                  {"covered outdoors by at least one layer", nullptr, nullptr, true, &covered});
+        write_layer_stack<std::uint8_t>(
+            g, dims, "covered", maps.covered, maps.layers,
+            [](const LayerMaps& m) -> const Raster<std::uint8_t>& { return m.covered; },
+            {"covered outdoors by each layer", nullptr, nullptr, true, &covered});
+    }
+    if (output.writes(MapMetric::covered_indoor)) {
+        const Flags covered_indoor = style_flags("covered_indoor", styles);
+        write_map(g, dims, "covered_indoor", maps.covered_indoor,
+                  {"covered indoors by at least one layer: 0 no, 1 traditional buildings only, 2 "
+                   "all buildings (ITU-R P.2109)",
+                   nullptr, nullptr, true, &covered_indoor});
+        write_layer_stack<std::uint8_t>(
+            g, dims, "covered_indoor", maps.covered_indoor, maps.layers,
+            [](const LayerMaps& m) -> const Raster<std::uint8_t>& { return m.covered_indoor; },
+            {"covered indoors by each layer: 0 no, 1 traditional buildings only, 2 all buildings",
+             nullptr, nullptr, true, &covered_indoor});
+    }
+    if (output.writes(MapMetric::line_of_sight) && !maps.line_of_sight.values.empty()) {
+        const Flags line_of_sight = style_flags("line_of_sight", styles);
+        write_map(g, dims, "line_of_sight", maps.line_of_sight,
+                  {"line of sight over the terrain to the serving layer's best server", nullptr,
+                   nullptr, true, &line_of_sight});
+        write_layer_stack<std::uint8_t>(
+            g, dims, "line_of_sight", maps.line_of_sight, maps.layers,
+            [](const LayerMaps& m) -> const Raster<std::uint8_t>& { return m.line_of_sight; },
+            {"line of sight over the terrain to each layer's best server", nullptr, nullptr, true,
+             &line_of_sight});
+    }
+    if (output.writes(MapMetric::throughput_mbps)) {
+        write_map(g, dims, "throughput_mbps", cap.throughput_mbps,
+                  {"peak single-user downlink throughput of the serving option", "Mbit/s", nullptr,
+                   true});
+        write_layer_throughputs(g, dims, cap.layer_throughput_mbps);
+    }
+    if (output.writes(MapMetric::user_throughput_mbps)) {
+        write_map(
+            g, dims, "user_throughput_mbps", cap.user_throughput_mbps,
+            {"mean user throughput in the busy hour (processor sharing)", "Mbit/s", nullptr, true});
+    }
+    if (output.writes(MapMetric::served)) {
+        const Flags served = style_flags("served", styles);
+        write_map(g, dims, "served", cap.served,
+                  {"served: the access option delivers the minimum user throughput", nullptr,
+                   nullptr, true, &served});
+    }
+}
+
 // The tornado table of the ranges (core/uncertainty.hpp), one row per [uncertainty] input along
 // the dimension `tornado_input`, in the table's order (largest cost swing first).
 void write_tornado(hid_t g, const Ranges& ranges) {
@@ -405,7 +510,6 @@ void write_scenario_group(hid_t file, const ScenarioResult& r, const RunInfo& ru
     const Scenario& sc = *r.scenario;
     const StudyArea& area = *r.area;
     const Grid& grid = area.grid;
-    const CoverageMaps& maps = r.coverage.maps;
 
     Id gcpl = group_plist();
     Id lcpl = check(H5Pcreate(H5P_LINK_CREATE), "link plist");
@@ -515,90 +619,14 @@ void write_scenario_group(hid_t file, const ScenarioResult& r, const RunInfo& ru
 
     write_crs(g, grid);
 
-    // Maps (y, x); the categorical ones with CF flags.
-    const StyleContext styles = style_context(r);
-    const Flags covered = style_flags("covered", styles);
-    const Flags covered_indoor = style_flags("covered_indoor", styles);
-    const Flags line_of_sight = style_flags("line_of_sight", styles);
-    const Flags served = style_flags("served", styles);
-    const Flags serving_layer = style_flags("serving_layer", styles);
-    write_map(g, dims, "rsrp_dbm", maps.rsrp_dbm,
-              {"reference signal received power of the serving layer's best server", "dBm", nullptr,
-               true});
-    write_map(g, dims, "sinr_db", maps.sinr_db,
-              {"signal to interference and noise ratio of the serving layer", "dB", nullptr, true});
-    write_map(g, dims, "best_server", maps.best_server,
-              {"best-server sector index (see the sector variables)", nullptr, nullptr, true});
-    write_map(g, dims, "serving_layer", maps.serving_layer,
-              {"index of the serving layer (see the layer variable)", nullptr, nullptr, true,
-               &serving_layer});
-    write_map(g, dims, "covered", maps.covered,
-              {"covered outdoors by at least one layer", nullptr, nullptr, true, &covered});
-    write_map(g, dims, "covered_indoor", maps.covered_indoor,
-              {"covered indoors by at least one layer: 0 no, 1 traditional buildings only, 2 all "
-               "buildings (ITU-R P.2109)",
-               nullptr, nullptr, true, &covered_indoor});
-    if (!maps.line_of_sight.values.empty()) {
-        write_map(g, dims, "line_of_sight", maps.line_of_sight,
-                  {"line of sight over the terrain to the serving layer's best server", nullptr,
-                   nullptr, true, &line_of_sight});
-    }
     write_map(g, dims, "cell_population", area.population,
               {"people living in the cell", "1", nullptr, true});
     write_map(
         g, dims, "district_index", area.district_index,
         {"index of the district containing the cell centre, -1 outside", nullptr, nullptr, true});
+    write_result_maps(g, dims, r);
 
     const CapacityResult& cap = r.capacity;
-    write_map(
-        g, dims, "throughput_mbps", cap.throughput_mbps,
-        {"peak single-user downlink throughput of the serving option", "Mbit/s", nullptr, true});
-    write_map(
-        g, dims, "user_throughput_mbps", cap.user_throughput_mbps,
-        {"mean user throughput in the busy hour (processor sharing)", "Mbit/s", nullptr, true});
-    write_map(g, dims, "served", cap.served,
-              {"served: the access option delivers the minimum user throughput", nullptr, nullptr,
-               true, &served});
-
-    // Per-layer maps (layer, y, x).
-    write_layer_stack<float>(g, dims, "rsrp_dbm", maps.rsrp_dbm, maps.layers,
-                             [](const LayerMaps& m) -> const Raster<float>& { return m.rsrp_dbm; },
-                             {"RSRP of each layer's best server", "dBm", nullptr, true});
-    write_layer_stack<float>(g, dims, "sinr_db", maps.sinr_db, maps.layers,
-                             [](const LayerMaps& m) -> const Raster<float>& { return m.sinr_db; },
-                             {"SINR of each layer", "dB", nullptr, true});
-    write_layer_stack<std::int32_t>(
-        g, dims, "best_server", maps.best_server, maps.layers,
-        [](const LayerMaps& m) -> const Raster<std::int32_t>& { return m.best_server; },
-        {"best-server sector index of each layer", nullptr, nullptr, true});
-    if (!cap.layer_throughput_mbps.empty()) {
-        std::vector<const Raster<float>*> rates;
-        for (const Raster<float>& lt : cap.layer_throughput_mbps) {
-            rates.push_back(&lt);
-        }
-        Id ds = write_maps<float>(g, "layer_throughput_mbps", rates, true,
-                                  {"peak single-user downlink throughput of each layer's best "
-                                   "server",
-                                   "Mbit/s", nullptr, true});
-        attach(ds, {dims.layer, dims.y, dims.x});
-    }
-    write_layer_stack<std::uint8_t>(
-        g, dims, "covered_indoor", maps.covered_indoor, maps.layers,
-        [](const LayerMaps& m) -> const Raster<std::uint8_t>& { return m.covered_indoor; },
-        {"covered indoors by each layer: 0 no, 1 traditional buildings only, 2 all buildings",
-         nullptr, nullptr, true, &covered_indoor});
-    if (!maps.line_of_sight.values.empty()) {
-        write_layer_stack<std::uint8_t>(
-            g, dims, "line_of_sight", maps.line_of_sight, maps.layers,
-            [](const LayerMaps& m) -> const Raster<std::uint8_t>& { return m.line_of_sight; },
-            {"line of sight over the terrain to each layer's best server", nullptr, nullptr, true,
-             &line_of_sight});
-    }
-    write_layer_stack<std::uint8_t>(
-        g, dims, "covered", maps.covered, maps.layers,
-        [](const LayerMaps& m) -> const Raster<std::uint8_t>& { return m.covered; },
-        {"covered outdoors by each layer", nullptr, nullptr, true, &covered});
-
     // Districts: names, then every result column (core/result_table.hpp).
     auto district_strings = [&](const char* name, const std::vector<std::string>& v,
                                 const char* long_name) {

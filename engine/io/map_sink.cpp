@@ -169,9 +169,12 @@ std::vector<MapSpec> scenario_maps(const ScenarioResult& result) {
                         "covered outdoors by layer " + layer + " (1) or not (0)", "",
                         OverviewResampling::nearest, &lm.covered, layer, "covered"});
     }
-    // A result that was not computed (an empty raster) has no map.
-    std::erase_if(maps, [](const MapSpec& spec) {
-        return std::visit([](const auto* raster) { return raster->values.empty(); }, spec.raster);
+    // A result that was not computed (an empty raster) has no map, nor has one that [output]
+    // leaves out.
+    const OutputSpec& output = result.scenario->output;
+    std::erase_if(maps, [&](const MapSpec& spec) {
+        return !output.writes(spec.style_metric()) ||
+               std::visit([](const auto* raster) { return raster->values.empty(); }, spec.raster);
     });
     return maps;
 }
@@ -188,10 +191,13 @@ MapSink::~MapSink() {
 
 void MapSink::write(const ScenarioResult& result, const RunInfo& run) {
     const std::string& scenario = result.scenario->name;
+    const std::vector<MapSpec> specs = scenario_maps(result);
+    if (specs.empty()) {
+        return; // [output] maps = []
+    }
     const std::filesystem::path dir = out_dir_ / "maps" / scenario;
     make_directories(dir);
     const StyleContext context = style_context(result);
-    const std::vector<MapSpec> specs = scenario_maps(result);
     std::vector<std::optional<MapStyle>> styles(specs.size());
     // The maps are independent GDAL datasets: written (DEFLATE-compressed, with overviews) in
     // parallel, their files kept in map order.

@@ -43,7 +43,8 @@ struct MapSpec {
 
 // The maps of a scenario, in the order they are written (and listed in covsim.qgs): the main
 // maps, then per radio layer (in the scenario's order) its RSRP, SINR and covered maps,
-// layer_rsrp_dbm_<layer>, layer_sinr_db_<layer> and layer_covered_<layer>.
+// layer_rsrp_dbm_<layer>, layer_sinr_db_<layer> and layer_covered_<layer>; those of the metrics
+// the scenario's [output] maps lists.
 std::vector<MapSpec> scenario_maps(const ScenarioResult& result);
 
 class MapSink final : public ResultSink {

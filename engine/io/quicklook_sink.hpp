@@ -105,7 +105,8 @@ Canvas render_batch_chart(const std::vector<ChartPoint>& points);
 Rgba chart_colour(std::size_t i);
 
 // Writes maps/<scenario>/quicklook.png under `out_dir` (temporary name, then renamed), with
-// the scenario's maps, before its variant is committed.
+// the scenario's maps, before its variant is committed; a run writes it when it writes the
+// rsrp_dbm map.
 void write_quicklook(const std::filesystem::path& out_dir, const ScenarioResult& result);
 
 // The plan's cost curve (run/plan): the city's annualised cost, USD per year, against the served

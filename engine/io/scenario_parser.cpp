@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <cmath>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <fstream>
 #include <functional>
 #include <map>
@@ -1096,6 +1097,33 @@ void read_uncertainty(TableReader& r, Scenario& sc, Problems& problems) {
     }
 }
 
+// ---- [output] -----------------------------------------------------------------------------------
+
+// [output] maps: the maps the run writes, each named once; an empty array writes none.
+void read_output(TableReader& r, OutputSpec& output, Problems& problems) {
+    const std::optional<std::vector<std::string>> maps = r.strings("maps");
+    if (!maps) {
+        return;
+    }
+    const toml::array& nodes = *r.find("maps")->as_array();
+    const std::array<std::string_view, map_metric_count>& names = map_metric_names();
+    const std::vector<std::string_view> candidates(names.begin(), names.end());
+    output.maps.fill(false);
+    for (std::size_t i = 0; i < maps->size(); ++i) {
+        const std::string& name = (*maps)[i];
+        const std::optional<MapMetric> m = parse_map_metric(name);
+        if (!m) {
+            problems.add(line_of(nodes[i]),
+                         fmt::format("[output] maps: \"{}\" is not a map{}; expected any of {}",
+                                     name, did_you_mean(name, candidates), fmt::join(names, ", ")));
+        } else if (output.writes(*m)) {
+            problems.add(line_of(nodes[i]), fmt::format("[output] maps lists \"{}\" twice", name));
+        } else {
+            output.maps[static_cast<std::size_t>(*m)] = true;
+        }
+    }
+}
+
 // [[layers.carriers]]: the carriers of a layer that has several (docs/sites.md); the layer is
 // expanded into one layer per carrier (expand_carriers).
 void read_carriers(const toml::node& node, const TableReader& layer_reader, LayerSpec& layer,
@@ -1286,6 +1314,11 @@ Scenario interpret_scenario(const toml::table& root, const std::filesystem::path
     if (const toml::table* t = top.table("uncertainty")) {
         TableReader r = top.nested(*t, "uncertainty", "[uncertainty]");
         read_uncertainty(r, sc, problems);
+        r.finish();
+    }
+    if (const toml::table* t = top.table("output")) {
+        TableReader r = top.nested(*t, "output", "[output]");
+        read_output(r, sc.output, problems);
         r.finish();
     }
 

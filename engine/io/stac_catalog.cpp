@@ -327,7 +327,12 @@ void write_stac_catalog(const fs::path& out_dir, const std::vector<PublishedScen
                         const RunInfo& run, int fallback_year) {
     ensure_gdal();
     ordered_json links = ordered_json::array({link("root", "./catalog.json", "covsim results")});
+    std::size_t published = 0;
     for (const PublishedScenario& sc : scenarios) {
+        if (map_files(out_dir / "maps" / sc.name).empty()) {
+            continue; // [output] maps = []: a scenario without maps has no catalog
+        }
+        ++published;
         const fs::path child = write_scenario_catalog(
             out_dir, sc, run, sc.year.value_or(scenario_year(sc.name).value_or(fallback_year)));
         links.push_back(link("child", relative_href(child, out_dir), sc.name));
@@ -338,7 +343,7 @@ void write_stac_catalog(const fs::path& out_dir, const std::vector<PublishedScen
                       {"title", "covsim results"},
                       {"description", fmt::format("Coverage maps computed by covsim {} for {} "
                                                   "scenario(s); every link is relative.",
-                                                  run.covsim_version, scenarios.size())},
+                                                  run.covsim_version, published)},
                       {"links", std::move(links)}};
     write_json(out_dir / "catalog.json", root);
 }

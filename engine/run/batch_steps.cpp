@@ -244,9 +244,10 @@ void check_space_to_assemble(const std::vector<Variant>& variants, const OutputD
     }
 }
 
-// Removes what a variant that failed to commit wrote beside its store directory: the files of
-// maps/<variant>/ (its maps, styles, legends and quick look; the subdirectories of a sweep's
-// other variants stay) and tiles/<variant>/, so that nothing of it looks complete.
+// Removes what a variant wrote beside its store directory: the files of maps/<variant>/ (its
+// maps, styles, legends and quick look; the subdirectories of a sweep's other variants stay) and
+// tiles/<variant>/; when it failed to commit, so that nothing of it looks complete, and before
+// it is computed again.
 void remove_variant_maps(const std::filesystem::path& out_dir, const std::string& name) {
     std::error_code ec;
     const std::filesystem::path maps = out_dir / "maps" / name;
@@ -573,7 +574,9 @@ void write_and_commit_variant(const ScenarioResult& result, const OutputDirector
         io::MapSink maps(out.path(), web_tiles);
         maps.write(result, run);
         maps.commit();
-        io::write_quicklook(out.path(), result);
+        if (result.scenario->output.writes(MapMetric::rsrp_dbm)) {
+            io::write_quicklook(out.path(), result);
+        }
         writing = dir / "results.h5";
         {
             const std::lock_guard h5_lock(hdf5_mutex);
@@ -657,6 +660,9 @@ std::optional<double> commit_computed(Variant& v, const OutputDirectory& out, co
         }
     }};
     out.store().invalidate(name);
+    // Maps of the variant stored before that this run would not write again ([output] maps, a
+    // layer renamed or left out) must not be left beside the new ones.
+    remove_variant_maps(out.path(), name);
     ScenarioResult result;
     // Isolated: while it waits for its tiles, this thread takes no other variant, so at most
     // --threads variants are in memory at once.

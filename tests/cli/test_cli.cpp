@@ -242,6 +242,103 @@ TEST(Cli, RunWritesEveryOutputAndPrintsTheSummary) {
     EXPECT_NE(csv.find("tiny,002,East,East,rural_district,3000,4.000,"), std::string::npos) << csv;
 }
 
+// The .tif maps of maps/<scenario>/, by name, sorted.
+std::vector<std::string> tif_maps(const fs::path& dir) {
+    std::vector<std::string> names;
+    for (const auto& e : fs::directory_iterator(dir)) {
+        if (e.path().extension() == ".tif") {
+            names.push_back(e.path().stem().string());
+        }
+    }
+    std::sort(names.begin(), names.end());
+    return names;
+}
+
+// [output] maps (output_maps.toml: rsrp_dbm and covered of good.toml): the run writes those maps,
+// each layer's own of them, in GeoTIFF and results.h5, and nothing else of the maps; the values
+// and every table are those of the run that writes every map. Rerun with other maps, the maps
+// it no longer writes are gone (also from the STAC catalog); with none, so is the quick look.
+TEST(Cli, OutputMapsWritesOnlyTheListedMaps) {
+    Workdir work;
+    const auto r =
+        run_covsim({"run", "good.toml", "output_maps.toml", "--out", "out"}, work.path());
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const fs::path out = work.path() / "out";
+    const std::vector<std::string> written = {"covered",
+                                              "layer_covered_lte-1800",
+                                              "layer_covered_nr-n78",
+                                              "layer_rsrp_dbm_lte-1800",
+                                              "layer_rsrp_dbm_nr-n78",
+                                              "rsrp_dbm"};
+    EXPECT_EQ(tif_maps(out / "maps" / "tiny-rsrp"), written);
+    EXPECT_TRUE(fs::exists(out / "maps" / "tiny-rsrp" / "quicklook.png"));
+    EXPECT_GT(tif_maps(out / "maps" / "tiny").size(), written.size());
+
+    const fs::path h5 = out / "results.h5";
+    const std::vector<std::string> kept = covsim::test::h5_members(h5, "/tiny-rsrp");
+    std::vector<std::string> left_out;
+    for (const std::string& name : covsim::test::h5_members(h5, "/tiny")) {
+        if (std::find(kept.begin(), kept.end(), name) == kept.end()) {
+            left_out.push_back(name);
+        }
+    }
+    EXPECT_EQ(left_out,
+              (std::vector<std::string>{"best_server", "covered_indoor", "layer_best_server",
+                                        "layer_covered_indoor", "layer_sinr_db",
+                                        "layer_throughput_mbps", "served", "serving_layer",
+                                        "sinr_db", "throughput_mbps", "user_throughput_mbps"}));
+    for (const char* name : {"rsrp_dbm", "layer_rsrp_dbm", "covered", "layer_covered",
+                             "cell_population", "district_index", "covered_population"}) {
+        SCOPED_TRACE(name);
+        EXPECT_EQ(covsim::test::read_h5<double>(h5, std::string("/tiny-rsrp/") + name),
+                  covsim::test::read_h5<double>(h5, std::string("/tiny/") + name));
+    }
+    const auto rows = covsim::test::read_csv(out / "summary.csv");
+    ASSERT_EQ(rows.size(), 5u); // the header, then two districts per scenario
+    for (std::size_t i = 1; i <= 2; ++i) {
+        std::vector<std::string> tiny = rows[i].fields;
+        std::vector<std::string> rsrp = rows[i + 2].fields;
+        ASSERT_EQ(tiny.at(0), "tiny");
+        ASSERT_EQ(rsrp.at(0), "tiny-rsrp");
+        tiny.erase(tiny.begin());
+        rsrp.erase(rsrp.begin());
+        EXPECT_EQ(tiny, rsrp);
+    }
+
+    // The same scenario writing SINR only, then no map.
+    const std::vector<double> covered_people =
+        covsim::test::read_h5<double>(h5, "/tiny-rsrp/covered_population");
+    const auto write_scenario = [&](const std::string& maps) {
+        std::ofstream(work.path() / "sinr.toml")
+            << "extends = \"good.toml\"\n[scenario]\nname = \"tiny-rsrp\"\n[output]\nmaps = "
+            << maps << "\n";
+    };
+    write_scenario("[\"sinr_db\"]");
+    const auto sinr = run_covsim({"run", "sinr.toml", "--out", "out"}, work.path());
+    ASSERT_EQ(sinr.exit_code, 0) << sinr.err;
+    EXPECT_EQ(
+        tif_maps(out / "maps" / "tiny-rsrp"),
+        (std::vector<std::string>{"layer_sinr_db_lte-1800", "layer_sinr_db_nr-n78", "sinr_db"}));
+    EXPECT_FALSE(fs::exists(out / "maps" / "tiny-rsrp" / "quicklook.png"));
+    std::ifstream catalog(out / "maps" / "tiny-rsrp" / "catalog.json");
+    const nlohmann::json j = nlohmann::json::parse(catalog);
+    std::vector<std::string> items;
+    for (const nlohmann::json& link : j.at("links")) {
+        if (link.at("rel") == "item") {
+            items.push_back(link.at("href").get<std::string>());
+        }
+    }
+    std::sort(items.begin(), items.end());
+    EXPECT_EQ(items, (std::vector<std::string>{"./layer_sinr_db_lte-1800.json",
+                                               "./layer_sinr_db_nr-n78.json", "./sinr_db.json"}));
+
+    write_scenario("[]");
+    const auto none = run_covsim({"run", "sinr.toml", "--out", "out"}, work.path());
+    ASSERT_EQ(none.exit_code, 0) << none.err;
+    EXPECT_FALSE(fs::exists(out / "maps" / "tiny-rsrp"));
+    EXPECT_EQ(covsim::test::read_h5<double>(h5, "/tiny-rsrp/covered_population"), covered_people);
+}
+
 // Fibre already passes 80 % of West's homes and half of East's, and none is built
 // (ftth_passed_good.toml): those people are on fibre, off the radio, and pay their connections
 // (150 USD and 20 USD a year per subscribing home, 3.6 people a home); nothing else changes.

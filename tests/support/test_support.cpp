@@ -240,6 +240,27 @@ std::string h5_string_attr(const std::filesystem::path& file, const std::string&
     return value;
 }
 
+std::vector<std::string> h5_members(const std::filesystem::path& file, const std::string& group) {
+    std::vector<std::string> names;
+    const hid_t f = H5Fopen(file.string().c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+    const hid_t g = f >= 0 ? H5Gopen2(f, group.c_str(), H5P_DEFAULT) : -1;
+    EXPECT_GE(g, 0) << file << " " << group;
+    if (g >= 0) {
+        H5Literate(
+            g, H5_INDEX_NAME, H5_ITER_INC, nullptr,
+            [](hid_t, const char* name, const H5L_info_t*, void* out) -> herr_t {
+                static_cast<std::vector<std::string>*>(out)->emplace_back(name);
+                return 0;
+            },
+            &names);
+        H5Gclose(g);
+    }
+    if (f >= 0) {
+        H5Fclose(f);
+    }
+    return names;
+}
+
 double h5_number_attr(const std::filesystem::path& file, const std::string& group,
                       const char* name) {
     double v = std::nan("");

@@ -108,6 +108,10 @@ std::uint64_t h5_count_attr(const std::filesystem::path& file, const std::string
 std::vector<double> h5_numbers_attr(const std::filesystem::path& file, const std::string& object,
                                     const char* name);
 
+// The names of a group's members (datasets and groups), sorted; empty and a test failure when
+// the group cannot be opened.
+std::vector<std::string> h5_members(const std::filesystem::path& file, const std::string& group);
+
 struct CommandResult {
     int exit_code = -1;
     std::string out;

@@ -122,6 +122,30 @@ model = "3gpp-38901-rma"
     EXPECT_DOUBLE_EQ(s.layers[1].antenna.vertical_beamwidth_deg, 10.0);
 }
 
+// [output] maps: every map without it, the ones listed with it, none with [].
+TEST_F(ScenarioParser, OutputMapsSelectsTheMapsWritten) {
+    const OutputSpec every = parse(study_area + layer).output;
+    for (const std::string_view name : map_metric_names()) {
+        EXPECT_TRUE(every.writes(name)) << name;
+    }
+    const OutputSpec two =
+        parse(study_area + layer + "[output]\nmaps = [\"served\", \"line_of_sight\"]\n").output;
+    for (const std::string_view name : map_metric_names()) {
+        EXPECT_EQ(two.writes(name), name == "served" || name == "line_of_sight") << name;
+    }
+    EXPECT_TRUE(two.writes(MapMetric::served));
+    EXPECT_FALSE(two.writes(MapMetric::rsrp_dbm));
+    const OutputSpec none = parse(study_area + layer + "[output]\nmaps = []\n").output;
+    for (const std::string_view name : map_metric_names()) {
+        EXPECT_FALSE(none.writes(name)) << name;
+    }
+    EXPECT_THROW((void)none.writes("rsrp"), Error);
+    const std::string msg = error_of(study_area + layer + "[output]\nmaps = \"rsrp_dbm\"\n");
+    EXPECT_NE(msg.find("s.toml:13: [output] maps must be an array of strings, got \"rsrp_dbm\""),
+              std::string::npos)
+        << msg;
+}
+
 TEST_F(ScenarioParser, SyntaxErrorNamesFileLineAndColumn) {
     const std::string msg = error_of("[study_area\ndistricts = 1\n");
     EXPECT_NE(msg.find("s.toml:1:"), std::string::npos) << msg;
