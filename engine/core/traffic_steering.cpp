@@ -12,8 +12,48 @@ namespace {
 
 constexpr std::array<std::string_view, 2> steering_names = {"priority", "best_throughput"};
 
-// The loads and offered traffic of `share`, each multi-component option split at `split_load`,
-// summed in point order.
+// How an option's traffic splits between its components at a load: over their spare
+// throughputs R (1 - rho)^+, over their rates R when every component is full, equally when no
+// component has a rate.
+struct Split {
+    std::size_t first = 0;
+    std::size_t end = 0;
+    double spare_sum = 0.0;
+    double rate_sum = 0.0;
+};
+
+double spare_mbps(const SteeringProblem& p, const std::vector<double>& load, std::size_t k) {
+    return static_cast<double>(p.component_rate_mbps[k]) *
+           std::max(0.0, 1.0 - load[p.component_cell[k]]);
+}
+
+Split split_of(const SteeringProblem& p, const std::vector<double>& load, std::size_t option) {
+    Split s{p.first_component[option], p.first_component[option + 1], 0.0, 0.0};
+    if (s.end - s.first == 1) {
+        return s;
+    }
+    for (std::size_t k = s.first; k < s.end; ++k) {
+        s.spare_sum += spare_mbps(p, load, k);
+        s.rate_sum += static_cast<double>(p.component_rate_mbps[k]);
+    }
+    return s;
+}
+
+// Component k's part of the option's traffic (f_c of traffic_steering.hpp).
+double fraction(const SteeringProblem& p, const std::vector<double>& load, const Split& s,
+                std::size_t k) {
+    if (s.end - s.first == 1) {
+        return 1.0;
+    }
+    if (s.spare_sum > 0.0) {
+        return spare_mbps(p, load, k) / s.spare_sum;
+    }
+    return s.rate_sum > 0.0 ? static_cast<double>(p.component_rate_mbps[k]) / s.rate_sum
+                            : 1.0 / static_cast<double>(s.end - s.first);
+}
+
+// The loads and offered traffic of `share`, each multi-component option split at `split_load`
+// (its split computed once per option), summed in point order.
 void loads_of(const SteeringProblem& p, const std::vector<double>& share,
               const std::vector<double>& split_load, std::vector<double>& load,
               std::vector<double>& offered) {
@@ -25,9 +65,10 @@ void loads_of(const SteeringProblem& p, const std::vector<double>& share,
             if (x == 0.0) {
                 continue;
             }
-            for (std::size_t k = p.first_component[o]; k < p.first_component[o + 1]; ++k) {
+            const Split split = split_of(p, split_load, o);
+            for (std::size_t k = split.first; k < split.end; ++k) {
                 const double rate = static_cast<double>(p.component_rate_mbps[k]);
-                const double f = component_fraction(p, split_load, o, k);
+                const double f = fraction(p, split_load, split, k);
                 if (!(rate > 0.0) || f == 0.0) {
                     continue;
                 }
@@ -85,26 +126,7 @@ std::string_view to_string(Steering s) noexcept {
 
 double component_fraction(const SteeringProblem& p, const std::vector<double>& load,
                           std::size_t option, std::size_t component) noexcept {
-    const std::size_t first = p.first_component[option];
-    const std::size_t end = p.first_component[option + 1];
-    if (end - first == 1) {
-        return 1.0;
-    }
-    const auto spare = [&](std::size_t k) {
-        return static_cast<double>(p.component_rate_mbps[k]) *
-               std::max(0.0, 1.0 - load[p.component_cell[k]]);
-    };
-    double spare_sum = 0.0;
-    double rate_sum = 0.0;
-    for (std::size_t k = first; k < end; ++k) {
-        spare_sum += spare(k);
-        rate_sum += static_cast<double>(p.component_rate_mbps[k]);
-    }
-    if (spare_sum > 0.0) {
-        return spare(component) / spare_sum;
-    }
-    return rate_sum > 0.0 ? static_cast<double>(p.component_rate_mbps[component]) / rate_sum
-                          : 1.0 / static_cast<double>(end - first);
+    return fraction(p, load, split_of(p, load, option), component);
 }
 
 double option_throughput_mbps(const SteeringProblem& p, const std::vector<double>& load,
