@@ -90,28 +90,81 @@ double score(const SteeringProblem& p, const std::vector<double>& load, std::siz
     return s;
 }
 
+// Loads and traffic per radio cell.
+struct CellSums {
+    std::vector<double> load;
+    std::vector<double> offered;
+};
+
 // One step of the association: every point's shares move by `step` towards its best option at
-// `load`.
-void move_towards_best(const SteeringProblem& p, const std::vector<double>& load, double step,
-                       std::vector<double>& share) {
+// `load`. Returns how many points moved (were not all on their best option already). With
+// `best` (single-component options only), also adds in point order the loads and traffic of
+// every point on its best option.
+std::size_t move_towards_best(const SteeringProblem& p, const std::vector<double>& load,
+                              double step, std::vector<double>& share, CellSums* best) {
+    std::size_t moved = 0;
     for (std::size_t pt = 0; pt < p.points(); ++pt) {
         const std::size_t first = p.first_option[pt];
         const std::size_t end = p.first_option[pt + 1];
-        std::size_t best = first;
-        double best_score = score(p, load, first);
+        std::size_t top = first;
+        double top_score = score(p, load, first);
         for (std::size_t o = first + 1; o < end; ++o) {
-            if (const double s = score(p, load, o); s > best_score) {
-                best = o;
-                best_score = s;
+            if (const double s = score(p, load, o); s > top_score) {
+                top = o;
+                top_score = s;
             }
         }
-        if (share[best] == 1.0) {
+        if (best != nullptr) {
+            const std::size_t k = p.first_component[top];
+            const double rate = static_cast<double>(p.component_rate_mbps[k]);
+            if (rate > 0.0) {
+                best->load[p.component_cell[k]] += p.demand_mbps[pt] / rate;
+                best->offered[p.component_cell[k]] += p.demand_mbps[pt];
+            }
+        }
+        if (share[top] == 1.0) {
             continue; // already all on its best option
         }
+        ++moved;
         for (std::size_t o = first; o < end; ++o) {
-            share[o] = (1.0 - step) * share[o] + (o == best ? step : 0.0);
+            share[o] = (1.0 - step) * share[o] + (o == top ? step : 0.0);
         }
     }
+    return moved;
+}
+
+// One step where every option has one component: the loads are linear in the shares, so the
+// step's loads are (1 - step) times `out`'s plus step times those of every point on its best
+// option, found in the same pass. False when no point moved (`out` unchanged).
+bool linear_step(const SteeringProblem& p, double step, SteeringResult& out, CellSums& sums) {
+    sums.load.assign(p.radio_cells, 0.0);
+    sums.offered.assign(p.radio_cells, 0.0);
+    if (move_towards_best(p, out.load, step, out.share, &sums) == 0) {
+        out.last_change = 0.0;
+        return false;
+    }
+    out.last_change = 0.0;
+    for (std::size_t c = 0; c < p.radio_cells; ++c) {
+        const double next = (1.0 - step) * out.load[c] + step * sums.load[c];
+        out.last_change = std::max(out.last_change, std::abs(next - out.load[c]));
+        out.load[c] = next;
+        out.offered_mbps[c] = (1.0 - step) * out.offered_mbps[c] + step * sums.offered[c];
+    }
+    return true;
+}
+
+// One step with carrier aggregation: an option's split depends on the loads, so the step's loads
+// are summed again from the shares (split at the last loads). False when they did not change.
+bool summed_step(const SteeringProblem& p, double step, SteeringResult& out, CellSums& next) {
+    move_towards_best(p, out.load, step, out.share, nullptr);
+    loads_of(p, out.share, out.load, next.load, next.offered);
+    out.last_change = 0.0;
+    for (std::size_t c = 0; c < p.radio_cells; ++c) {
+        out.last_change = std::max(out.last_change, std::abs(next.load[c] - out.load[c]));
+    }
+    std::swap(next.load, out.load);
+    std::swap(next.offered, out.offered_mbps);
+    return out.last_change != 0.0;
 }
 
 } // namespace
@@ -150,20 +203,17 @@ SteeringResult steer_traffic(const SteeringProblem& p, Steering steering) {
     if (steering == Steering::priority) {
         return out;
     }
-    std::vector<double> load;
-    std::vector<double> offered;
+    const bool linear = p.component_cell.size() == out.share.size();
+    CellSums sums;
     for (out.iterations = 1; out.iterations <= steering_iterations; ++out.iterations) {
-        move_towards_best(p, out.load, 1.0 / (out.iterations + 1), out.share);
-        loads_of(p, out.share, out.load, load, offered);
-        out.last_change = 0.0;
-        for (std::size_t c = 0; c < p.radio_cells; ++c) {
-            out.last_change = std::max(out.last_change, std::abs(load[c] - out.load[c]));
-        }
-        std::swap(load, out.load);
-        std::swap(offered, out.offered_mbps);
-        if (out.last_change == 0.0) {
+        const double step = 1.0 / (out.iterations + 1);
+        if (!(linear ? linear_step(p, step, out, sums) : summed_step(p, step, out, sums))) {
             break; // every user is on its best option already
         }
+    }
+    if (linear) {
+        // The loads of the final shares, summed in point order as the other steps' are.
+        loads_of(p, out.share, unloaded, out.load, out.offered_mbps);
     }
     out.iterations = std::min(out.iterations, steering_iterations);
     return out;

@@ -29,6 +29,11 @@
 //                    already (nothing moves). Loads at or above 1 are compared the same way (the
 //                    least overloaded option wins), where the convex problem has no solution.
 //
+// Without carrier aggregation (one component per option) the loads are linear in the shares: a
+// step's loads are then (1 - step) times the last ones plus step times those of every point on
+// its best option, summed in the pass that finds the best options, and the final loads are
+// summed again from the final shares. With it, each step's loads are summed from the shares.
+//
 // Deterministic: every sum runs in point order, whatever the thread count.
 
 #include <cstdint>

@@ -3,7 +3,9 @@
 
 #include "core/traffic_steering.hpp"
 
+#include <cmath>
 #include <gtest/gtest.h>
+#include <random>
 
 namespace covsim {
 namespace {
@@ -85,6 +87,83 @@ TEST(TrafficSteering, AnAggregatedOptionSplitsItsTrafficBySpareThroughput) {
     const std::vector<double> full = {1.2, 1.0};
     EXPECT_DOUBLE_EQ(component_fraction(p, full, 0, 0), 100.0 / 150.0);
     EXPECT_DOUBLE_EQ(option_throughput_mbps(p, full, 0), 0.0);
+}
+
+// The method of successive averages as traffic_steering.hpp states it: each step moves every
+// point towards its best option at the loads, then sums the loads of the shares again.
+SteeringResult successive_averages(const SteeringProblem& p) {
+    SteeringResult r;
+    r.share.assign(p.component_cell.size(), 0.0);
+    for (std::size_t pt = 0; pt < p.points(); ++pt) {
+        r.share[p.initial_option[pt]] = 1.0;
+    }
+    const auto loads = [&] {
+        r.load.assign(p.radio_cells, 0.0);
+        for (std::size_t pt = 0; pt < p.points(); ++pt) {
+            for (std::size_t o = p.first_option[pt]; o < p.first_option[pt + 1]; ++o) {
+                r.load[p.component_cell[o]] +=
+                    r.share[o] * p.demand_mbps[pt] / double(p.component_rate_mbps[o]);
+            }
+        }
+    };
+    loads();
+    for (int k = 1; k <= steering_iterations; ++k) {
+        const std::vector<double> before = r.load;
+        for (std::size_t pt = 0; pt < p.points(); ++pt) {
+            std::size_t best = p.first_option[pt];
+            for (std::size_t o = best + 1; o < p.first_option[pt + 1]; ++o) {
+                if (option_throughput_mbps(p, before, o) >
+                    option_throughput_mbps(p, before, best)) {
+                    best = o;
+                }
+            }
+            for (std::size_t o = p.first_option[pt]; o < p.first_option[pt + 1]; ++o) {
+                r.share[o] += ((o == best ? 1.0 : 0.0) - r.share[o]) / (k + 1);
+            }
+        }
+        loads();
+    }
+    return r;
+}
+
+// Without carrier aggregation each step's loads are the last ones moved towards those of every
+// point on its best option (one pass): the shares and loads of summing them again from the
+// shares, on 3000 points with one to three options over 40 cells (none overloaded).
+TEST(TrafficSteering, WithoutAggregationTheLoadsMoveLinearly) {
+    std::mt19937 random(17);
+    std::uniform_real_distribution<double> demand(0.001, 0.02);
+    std::uniform_real_distribution<float> rate(20.0f, 200.0f);
+    std::uniform_int_distribution<std::uint32_t> cell(0, 39);
+    std::uniform_int_distribution<std::uint32_t> options(1, 3);
+    SteeringProblem p;
+    p.radio_cells = 40;
+    p.first_option = {0};
+    p.first_component = {0};
+    for (int pt = 0; pt < 3000; ++pt) {
+        p.demand_mbps.push_back(demand(random));
+        p.initial_option.push_back(p.first_option.back());
+        for (std::uint32_t o = options(random); o > 0; --o) {
+            p.component_cell.push_back(cell(random));
+            p.component_rate_mbps.push_back(rate(random));
+            p.first_component.push_back(static_cast<std::uint32_t>(p.component_cell.size()));
+        }
+        p.first_option.push_back(static_cast<std::uint32_t>(p.component_cell.size()));
+    }
+    const SteeringResult r = steer_traffic(p, Steering::best_throughput);
+    const SteeringResult expected = successive_averages(p);
+    EXPECT_EQ(r.iterations, steering_iterations);
+    ASSERT_EQ(r.share.size(), expected.share.size());
+    for (std::size_t o = 0; o < r.share.size(); ++o) {
+        ASSERT_NEAR(r.share[o], expected.share[o], 1e-12) << o;
+    }
+    const SteeringResult start = steer_traffic(p, Steering::priority);
+    double moved = 0.0;
+    for (std::size_t c = 0; c < p.radio_cells; ++c) {
+        EXPECT_NEAR(r.load[c], expected.load[c], 1e-12) << c;
+        EXPECT_LT(r.load[c], 1.0);
+        moved += std::abs(r.load[c] - start.load[c]);
+    }
+    EXPECT_GT(moved, 0.1); // the users did move
 }
 
 TEST(TrafficSteering, NamesRoundTrip) {
