@@ -426,7 +426,8 @@ CapacityResult compute_capacity(const CapacityInput& in) {
     check(in);
     CapacityResult out;
     out.option_count = in.layers.size() + 1;
-    out.layer_throughput_mbps = peak_throughputs(in);
+    out.layer_throughput_mbps =
+        in.known_peak_throughputs != nullptr ? *in.known_peak_throughputs : peak_throughputs(in);
 
     // Step 2: the traffic steered between the layers (core/traffic_steering.hpp) and, for the
     // cheapest mix, each layer carrying alone the demand of every cell it covers.

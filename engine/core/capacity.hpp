@@ -67,6 +67,10 @@ struct CapacityInput {
     // People per cell relative to the study area's population, per district type: 1 but in the
     // population growth ranges of core/uncertainty.hpp.
     PerDistrictType<double> people_scale = {1.0, 1.0, 1.0};
+    // The peak throughput of each layer's best server (CapacityResult::layer_throughput_mbps) of
+    // a run on the same coverage and layers, taken as they are instead of computed again (the
+    // runs of the ranges, core/uncertainty.hpp); null: computed.
+    const std::vector<Raster<float>>* known_peak_throughputs = nullptr;
 };
 
 // Per radio sector; sectors of one physical cell (same carrier, site and sector) show the cell.

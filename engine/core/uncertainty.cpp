@@ -65,6 +65,8 @@ using Ends = std::vector<std::optional<bool>>;
 Outputs evaluate(const std::vector<InputRange>& inputs, const Ends& ends,
                  const CentralEvaluation& central) {
     CapacityInput capacity_in = *central.capacity_input;
+    capacity_in.known_peak_throughputs =
+        &central.capacity->layer_throughput_mbps; // no input changes them
     CostInput cost_in = *central.cost_input;
     for (std::size_t k = 0; k < inputs.size(); ++k) {
         if (ends[k]) {

@@ -338,6 +338,36 @@ TEST(Capacity, BestThroughputMovesUsersToTheWideLayer) {
     EXPECT_EQ(r.overloaded_cells, 0u);
 }
 
+// The peak throughputs of a run on the same coverage (the ranges' runs) are taken as they are:
+// given the computed ones, every result is the same; given others, those are used.
+TEST(Capacity, KnownPeakThroughputsAreTakenAsTheyAre) {
+    OneCell c = with_thin_priority_layer(Steering::best_throughput);
+    const CapacityResult computed = compute_capacity(c.capacity_input);
+    c.capacity_input.known_peak_throughputs = &computed.layer_throughput_mbps;
+    const CapacityResult reused = compute_capacity(c.capacity_input);
+    ASSERT_EQ(reused.sectors.size(), computed.sectors.size());
+    for (std::size_t s = 0; s < computed.sectors.size(); ++s) {
+        EXPECT_EQ(reused.sectors[s].load, computed.sectors[s].load);
+        EXPECT_EQ(reused.sectors[s].served_subscribers, computed.sectors[s].served_subscribers);
+    }
+    EXPECT_EQ(reused.districts[0].served_population, computed.districts[0].served_population);
+    EXPECT_EQ(reused.user_throughput_mbps.values, computed.user_throughput_mbps.values);
+
+    std::vector<Raster<float>> halved = computed.layer_throughput_mbps;
+    for (Raster<float>& r : halved) {
+        for (float& v : r.values) {
+            v = v > 0.0f ? v / 2.0f : v;
+        }
+    }
+    c.capacity_input.known_peak_throughputs = &halved;
+    const CapacityResult slower = compute_capacity(c.capacity_input);
+    EXPECT_EQ(slower.layer_throughput_mbps[0].values, halved[0].values);
+    EXPECT_EQ(slower.layer_throughput_mbps[1].values, halved[1].values);
+    // Half the rates: the same traffic loads the cells more.
+    EXPECT_GT(slower.sectors[0].load + slower.sectors[1].load,
+              1.5 * (computed.sectors[0].load + computed.sectors[1].load));
+}
+
 TEST(Cost, AnnuityAndNetPresentValue) {
     EXPECT_DOUBLE_EQ(annuity_factor(0.0, 10), 10.0);
     // (1 - 1.05^-10) / 0.05 = 7.721734929
