@@ -250,14 +250,22 @@ void check_space_to_assemble(const std::vector<Variant>& variants, const OutputD
 // it is computed again.
 void remove_variant_maps(const std::filesystem::path& out_dir, const std::string& name) {
     std::error_code ec;
+    // Only directories: anything else at their place is not covsim's (writing then fails).
+    const auto is_directory = [&](const std::filesystem::path& p) {
+        return std::filesystem::is_directory(std::filesystem::symlink_status(p, ec));
+    };
     const std::filesystem::path maps = out_dir / "maps" / name;
-    for (const auto& e : std::filesystem::directory_iterator(maps, ec)) {
-        if (!e.is_directory(ec)) {
-            std::filesystem::remove(e.path(), ec);
+    if (is_directory(maps)) {
+        for (const auto& e : std::filesystem::directory_iterator(maps, ec)) {
+            if (!e.is_directory(ec)) {
+                std::filesystem::remove(e.path(), ec);
+            }
         }
+        std::filesystem::remove(maps, ec); // only when empty
     }
-    std::filesystem::remove(maps, ec); // only when empty
-    std::filesystem::remove_all(out_dir / "tiles" / name, ec);
+    if (is_directory(out_dir / "tiles" / name)) {
+        std::filesystem::remove_all(out_dir / "tiles" / name, ec);
+    }
 }
 
 // Whether a write failed because the file system is full: errno says so (saved where the
