@@ -382,13 +382,12 @@ void write_layer_throughputs(hid_t g, const Dims& dims, const std::vector<Raster
     attach(ds, {dims.layer, dims.y, dims.x});
 }
 
-// The maps (y, x) and layer stacks (layer, y, x) of the metrics the scenario's [output] maps
-// lists, each map followed by its stack; the categorical ones with CF flags.
-void write_result_maps(hid_t g, const Dims& dims, const ScenarioResult& r) {
+// The signal maps of the metrics [output] maps lists: RSRP, SINR, best server (each with its
+// layer stack) and serving layer.
+void write_signal_maps(hid_t g, const Dims& dims, const ScenarioResult& r,
+                       const StyleContext& styles) {
     const OutputSpec& output = r.scenario->output;
     const CoverageMaps& maps = r.coverage.maps;
-    const CapacityResult& cap = r.capacity;
-    const StyleContext styles = style_context(r);
     if (output.writes(MapMetric::rsrp_dbm)) {
         write_map(g, dims, "rsrp_dbm", maps.rsrp_dbm,
                   {"reference signal received power of the serving layer's best server", "dBm",
@@ -421,6 +420,14 @@ void write_result_maps(hid_t g, const Dims& dims, const ScenarioResult& r) {
                   {"index of the serving layer (see the layer variable)", nullptr, nullptr, true,
                    &serving_layer});
     }
+}
+
+// The coverage flags of the metrics [output] maps lists, each with its layer stack and CF flags:
+// covered outdoors, indoors, and (with a DEM) line of sight.
+void write_coverage_maps(hid_t g, const Dims& dims, const ScenarioResult& r,
+                         const StyleContext& styles) {
+    const OutputSpec& output = r.scenario->output;
+    const CoverageMaps& maps = r.coverage.maps;
     if (output.writes(MapMetric::covered)) {
         const Flags covered = style_flags("covered", styles);
         write_map(g, dims, "covered", maps.covered,
@@ -453,6 +460,14 @@ void write_result_maps(hid_t g, const Dims& dims, const ScenarioResult& r) {
             {"line of sight over the terrain to each layer's best server", nullptr, nullptr, true,
              &line_of_sight});
     }
+}
+
+// The capacity maps of the metrics [output] maps lists: peak throughput (with its layer stack),
+// user throughput and served.
+void write_capacity_maps(hid_t g, const Dims& dims, const ScenarioResult& r,
+                         const StyleContext& styles) {
+    const OutputSpec& output = r.scenario->output;
+    const CapacityResult& cap = r.capacity;
     if (output.writes(MapMetric::throughput_mbps)) {
         write_map(g, dims, "throughput_mbps", cap.throughput_mbps,
                   {"peak single-user downlink throughput of the serving option", "Mbit/s", nullptr,
@@ -470,6 +485,15 @@ void write_result_maps(hid_t g, const Dims& dims, const ScenarioResult& r) {
                   {"served: the access option delivers the minimum user throughput", nullptr,
                    nullptr, true, &served});
     }
+}
+
+// The maps (y, x) and layer stacks (layer, y, x) of the metrics the scenario's [output] maps
+// lists, each map followed by its stack.
+void write_result_maps(hid_t g, const Dims& dims, const ScenarioResult& r) {
+    const StyleContext styles = style_context(r);
+    write_signal_maps(g, dims, r, styles);
+    write_coverage_maps(g, dims, r, styles);
+    write_capacity_maps(g, dims, r, styles);
 }
 
 // The tornado table of the ranges (core/uncertainty.hpp), one row per [uncertainty] input along
