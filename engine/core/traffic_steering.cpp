@@ -52,6 +52,18 @@ double fraction(const SteeringProblem& p, const std::vector<double>& load, const
                             : 1.0 / static_cast<double>(s.end - s.first);
 }
 
+// Adds `traffic` Mbit/s carried by component k to its radio cell's load and offered traffic;
+// nothing for a component without a rate.
+void add_traffic(const SteeringProblem& p, std::size_t k, double traffic, std::vector<double>& load,
+                 std::vector<double>& offered) {
+    const double rate = static_cast<double>(p.component_rate_mbps[k]);
+    if (!(rate > 0.0)) {
+        return;
+    }
+    load[p.component_cell[k]] += traffic / rate;
+    offered[p.component_cell[k]] += traffic;
+}
+
 // The loads and offered traffic of `share`, each multi-component option split at `split_load`
 // (its split computed once per option), summed in point order.
 void loads_of(const SteeringProblem& p, const std::vector<double>& share,
@@ -67,14 +79,9 @@ void loads_of(const SteeringProblem& p, const std::vector<double>& share,
             }
             const Split split = split_of(p, split_load, o);
             for (std::size_t k = split.first; k < split.end; ++k) {
-                const double rate = static_cast<double>(p.component_rate_mbps[k]);
-                const double f = fraction(p, split_load, split, k);
-                if (!(rate > 0.0) || f == 0.0) {
-                    continue;
+                if (const double f = fraction(p, split_load, split, k); f != 0.0) {
+                    add_traffic(p, k, x * f * p.demand_mbps[pt], load, offered);
                 }
-                const double traffic = x * f * p.demand_mbps[pt];
-                load[p.component_cell[k]] += traffic / rate;
-                offered[p.component_cell[k]] += traffic;
             }
         }
     }
@@ -115,12 +122,7 @@ std::size_t move_towards_best(const SteeringProblem& p, const std::vector<double
             }
         }
         if (best != nullptr) {
-            const std::size_t k = p.first_component[top];
-            const double rate = static_cast<double>(p.component_rate_mbps[k]);
-            if (rate > 0.0) {
-                best->load[p.component_cell[k]] += p.demand_mbps[pt] / rate;
-                best->offered[p.component_cell[k]] += p.demand_mbps[pt];
-            }
+            add_traffic(p, p.first_component[top], p.demand_mbps[pt], best->load, best->offered);
         }
         if (share[top] == 1.0) {
             continue; // already all on its best option
@@ -139,11 +141,10 @@ std::size_t move_towards_best(const SteeringProblem& p, const std::vector<double
 bool linear_step(const SteeringProblem& p, double step, SteeringResult& out, CellSums& sums) {
     sums.load.assign(p.radio_cells, 0.0);
     sums.offered.assign(p.radio_cells, 0.0);
+    out.last_change = 0.0;
     if (move_towards_best(p, out.load, step, out.share, &sums) == 0) {
-        out.last_change = 0.0;
         return false;
     }
-    out.last_change = 0.0;
     for (std::size_t c = 0; c < p.radio_cells; ++c) {
         const double next = (1.0 - step) * out.load[c] + step * sums.load[c];
         out.last_change = std::max(out.last_change, std::abs(next - out.load[c]));
