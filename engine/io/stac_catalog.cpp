@@ -276,10 +276,15 @@ std::vector<std::string> map_files(const fs::path& dir) {
     return names;
 }
 
-// Writes a scenario's Items and its Catalog; returns the Catalog's path.
-fs::path write_scenario_catalog(const fs::path& out_dir, const PublishedScenario& sc,
-                                const RunInfo& run, int year) {
+// Writes a scenario's Items and its Catalog; returns the Catalog's path, or nothing for a
+// scenario without maps ([output] maps = []), which has no catalog.
+std::optional<fs::path> write_scenario_catalog(const fs::path& out_dir, const PublishedScenario& sc,
+                                               const RunInfo& run, int year) {
     const ItemPlace base{out_dir / "catalog.json", out_dir / "maps" / sc.name, {}};
+    const std::vector<std::string> tifs = map_files(base.dir);
+    if (tifs.empty()) {
+        return std::nullopt;
+    }
     ordered_json catalog{{"type", "Catalog"},
                          {"stac_version", stac_version},
                          {"id", identifier(sc.name)},
@@ -290,7 +295,7 @@ fs::path write_scenario_catalog(const fs::path& out_dir, const PublishedScenario
     ordered_json links =
         ordered_json::array({link("root", relative_href(base.root, base.dir), "covsim results"),
                              link("parent", relative_href(base.root, base.dir), "covsim results")});
-    for (const std::string& tif : map_files(base.dir)) {
+    for (const std::string& tif : tifs) {
         ItemPlace at = base;
         at.tif = tif;
         const MapFacts m = read_map(base.dir / tif);
@@ -329,13 +334,12 @@ void write_stac_catalog(const fs::path& out_dir, const std::vector<PublishedScen
     ordered_json links = ordered_json::array({link("root", "./catalog.json", "covsim results")});
     std::size_t published = 0;
     for (const PublishedScenario& sc : scenarios) {
-        if (map_files(out_dir / "maps" / sc.name).empty()) {
-            continue; // [output] maps = []: a scenario without maps has no catalog
-        }
-        ++published;
-        const fs::path child = write_scenario_catalog(
+        const std::optional<fs::path> child = write_scenario_catalog(
             out_dir, sc, run, sc.year.value_or(scenario_year(sc.name).value_or(fallback_year)));
-        links.push_back(link("child", relative_href(child, out_dir), sc.name));
+        if (child) {
+            ++published;
+            links.push_back(link("child", relative_href(*child, out_dir), sc.name));
+        }
     }
     ordered_json root{{"type", "Catalog"},
                       {"stac_version", stac_version},
