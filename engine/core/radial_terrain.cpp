@@ -36,6 +36,12 @@ constexpr std::size_t min_radials = 32;
 // of tests/integration/test_radial_agreement.cpp (2: 0.02 and 0.16 dB, at 1.5 times the
 // evaluations' cost).
 constexpr std::size_t evaluation_stride = 4;
+// ITM is evaluated at every other receiver of a radial and at those between two whose
+// attenuations differ by more than this; the others take the mean of their neighbours
+// (itm::point_to_point_along). On the synthetic hills of the agreement test: median 0.045 dB,
+// 95th percentile 0.37 dB (every receiver: 0.035 and 0.32 dB), three-quarters of the
+// evaluations; 1 dB: 0.041 and 0.34 dB.
+constexpr double itm_interpolation_tolerance_db = 2.0;
 
 struct Geometry {
     std::size_t rays = 0;
@@ -194,7 +200,8 @@ void RadialField::compute_ray(const Raster<float>& dem, std::size_t j, RayScratc
     float* term = term_.data() + term_offset_[j];
     if (key_.term == RadialTerm::itm_attenuation) {
         s.values.resize(count);
-        itm::point_to_point_along(s.radial, key_.itm, first, evaluation_stride, s.itm, s.values);
+        itm::point_to_point_along(s.radial, key_.itm, first, evaluation_stride, s.itm, s.values,
+                                  itm_interpolation_tolerance_db);
         for (std::size_t m = 0; m < count; ++m) {
             term[m] = static_cast<float>(s.values[m]);
         }

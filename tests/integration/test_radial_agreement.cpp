@@ -121,7 +121,8 @@ TEST(RadialAgreement, ItmOverEveryPixelOfA20KmRun) {
     EXPECT_LE(r.median_db, 0.1);
     EXPECT_LE(r.p95_db, 1.0);
     EXPECT_GT(r.line_of_sight_same, 0.99);
-    // Measured: median 0.035 dB, 95th percentile 0.32 dB, line of sight the same at 99.87 %.
+    // Measured: median 0.045 dB, 95th percentile 0.37 dB, line of sight the same at 99.87 %
+    // (0.035 and 0.32 dB evaluating ITM at every receiver, radial_terrain.cpp).
     RecordProperty("median_db", std::to_string(r.median_db));
     RecordProperty("p95_db", std::to_string(r.p95_db));
 }

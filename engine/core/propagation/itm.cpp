@@ -1241,7 +1241,7 @@ ItmResult point_to_point(const TerrainProfile& profile, const ItmParameters& p) 
 
 void point_to_point_along(const TerrainProfile& radial, const ItmParameters& p,
                           std::size_t first_receiver, std::size_t stride, RadialScratch& scratch,
-                          std::span<double> attenuation_db) {
+                          std::span<double> attenuation_db, double tolerance_db) {
     std::fill(attenuation_db.begin(), attenuation_db.end(), not_a_number);
     const std::size_t n = radial.intervals();
     if (first_receiver < 1 || first_receiver > n || stride < 1 ||
@@ -1254,10 +1254,22 @@ void point_to_point_along(const TerrainProfile& radial, const ItmParameters& p,
     }
     const RadialAnalysis analysis(radial, p, first_receiver, stride, scratch);
     const Constants constants = prepare(p);
-    for (std::size_t m = 0; m < attenuation_db.size(); ++m) {
+    const auto attenuation_at = [&](std::size_t m) {
         const ItmResult rk =
             evaluate(analysis.terrain(first_receiver + m * stride), p, constants, r);
-        attenuation_db[m] = rk.ok() ? rk.loss_db - rk.free_space_loss_db : not_a_number;
+        return rk.ok() ? rk.loss_db - rk.free_space_loss_db : not_a_number;
+    };
+    const std::size_t count = attenuation_db.size();
+    const std::size_t step = tolerance_db > 0.0 ? 2 : 1;
+    for (std::size_t m = 0; m < count; m += step) {
+        attenuation_db[m] = attenuation_at(m);
+    }
+    for (std::size_t m = 1; step == 2 && m < count; m += 2) {
+        const double before = attenuation_db[m - 1];
+        const double after = m + 1 < count ? attenuation_db[m + 1] : not_a_number;
+        // False for a NaN neighbour (an error there, or none after the last receiver).
+        attenuation_db[m] =
+            std::abs(after - before) <= tolerance_db ? 0.5 * (before + after) : attenuation_at(m);
     }
 }
 

@@ -220,8 +220,13 @@ struct RadialScratch {
 // code. Needs first_receiver >= 1, stride >= 1 and attenuation_db.size() ==
 // (radial.intervals() - first_receiver) / stride + 1 (else every value is NaN). Throws only
 // std::bad_alloc, growing `scratch`.
+//
+// With a positive `tolerance_db`, the model is evaluated at the even receivers m (and the last)
+// first; an odd receiver between two whose attenuations differ by at most tolerance_db takes
+// their mean instead of an evaluation of its own (the attenuation is smooth along a radial except
+// where a horizon moves: there the neighbours differ and the receiver is evaluated).
 void point_to_point_along(const TerrainProfile& radial, const ItmParameters& p,
                           std::size_t first_receiver, std::size_t stride, RadialScratch& scratch,
-                          std::span<double> attenuation_db);
+                          std::span<double> attenuation_db, double tolerance_db = 0.0);
 
 } // namespace covsim::itm

@@ -187,6 +187,39 @@ TEST(RadialAlong, EveryStrideThReceiverIsTheSameAsWithEveryReceiver) {
     EXPECT_TRUE(std::all_of(wrong.begin(), wrong.end(), [](double v) { return std::isnan(v); }));
 }
 
+TEST(ItmAlong, ATolerantReceiverTakesTheMeanOfItsNeighboursOrItsOwnValue) {
+    const TerrainProfile radial = hills(700, 2.6);
+    itm::ItmParameters p;
+    p.tx_height_m = 30.0;
+    p.rx_height_m = 1.5;
+    p.frequency_mhz = 700.0;
+    itm::RadialScratch scratch;
+    // From sample 8, every 4th: 8, 12, ..., 700 (174 receivers: the last one is odd).
+    std::vector<double> every(174);
+    std::vector<double> tolerant(174);
+    itm::point_to_point_along(radial, p, 8, 4, scratch, every);
+    itm::point_to_point_along(radial, p, 8, 4, scratch, tolerant, 2.0);
+    ASSERT_TRUE(std::all_of(every.begin(), every.end(), [](double v) { return std::isfinite(v); }));
+    std::size_t interpolated = 0;
+    for (std::size_t m = 0; m < every.size(); ++m) {
+        if (m % 2 == 0 || m + 1 == every.size()) {
+            EXPECT_EQ(tolerant[m], every[m]) << m; // evaluated
+            continue;
+        }
+        const double before = every[m - 1];
+        const double after = every[m + 1];
+        if (std::abs(after - before) <= 2.0) {
+            EXPECT_EQ(tolerant[m], 0.5 * (before + after)) << m;
+            ++interpolated;
+        } else {
+            EXPECT_EQ(tolerant[m], every[m]) << m;
+        }
+    }
+    // The hills make both kinds: most odd receivers interpolated, some evaluated.
+    EXPECT_GT(interpolated, 40u);
+    EXPECT_LT(interpolated, 86u);
+}
+
 namespace {
 
 // Hills on a 30 m DEM around a mast at (15 km, 15 km).
