@@ -579,7 +579,9 @@ private:
         for (std::size_t j = 0; j < k; ++j) {
             loss[j] = sl.flat_loss_db(loss[j], dist[j], extra[j]);
         }
-        if (!ant.isotropic && !ant.table) {
+        if (ant.isotropic) {
+            std::fill(gain, gain + k, ant.gain_dbi);
+        } else if (!ant.table) {
             for (std::size_t j = 0; j < k; ++j) {
                 gain[j] = sl.parametric_gain_dbi(pdx[j], pdy[j], pdz[j], dist[j]);
             }
@@ -983,6 +985,33 @@ private:
         return in_.area->terrain && (layer.terrain_correction || layer.model->needs_profile());
     }
 
+    // Terrain runs first find each cell's best flat-terrain power (Scratch::best_flat_dbm): the
+    // pairs within the margin of it are evaluated over the terrain. With one candidate every
+    // pair is its cell's best: the pass is skipped, and a best of minus infinity lets every pair
+    // through.
+    void best_flat_powers(const CoverageLayer& layer, bool spans, Scratch& s,
+                          CoverageStatus& status) const {
+        s.best_flat_dbm.assign(s.cell_index.size(), -std::numeric_limits<double>::infinity());
+        if (s.candidates.size() == 1) {
+            return;
+        }
+        if (spans) {
+            span_layer(layer, s, status, true);
+            return;
+        }
+        for (const SectorEntry& cand : s.candidates) {
+            const Sector& sector = in_.sectors[cand.second];
+            const std::size_t k = flat_pairs(layer, sector, s);
+            for (std::size_t j = 0; j < k; ++j) {
+                const std::size_t i = s.pair_cell[j];
+                const double p = s.pair_dbm[j];
+                if (std::isfinite(p)) {
+                    s.best_flat_dbm[i] = std::max(s.best_flat_dbm[i], p);
+                }
+            }
+        }
+    }
+
     // Evaluates the sectors of `tree` (those of `layer`) within range of the tile's cells: per
     // cell, the best power, its sector, distance and line of sight, and the sum of the powers,
     // in the scratch's best_* and sum_mw.
@@ -1004,28 +1033,12 @@ private:
                   [](const SectorEntry& a, const SectorEntry& b) { return a.second < b.second; });
         cell_add_ons(layer, s);
 
-        // Terrain runs first find each cell's best flat-terrain power: the pairs within the
-        // margin of it are evaluated over the terrain.
         // The span kernel evaluates the layer's parametric pattern only; sectors with patterns
         // of their own (a site file's antenna_file) go through the pair lists.
         const bool spans = !layer.clutter_loss && !layer.antenna.isotropic &&
                            !layer.antenna.table && !own_patterns;
-        if (terrain && spans) {
-            s.best_flat_dbm.assign(n, -std::numeric_limits<double>::infinity());
-            span_layer(layer, s, status, true);
-        } else if (terrain) {
-            s.best_flat_dbm.assign(n, -std::numeric_limits<double>::infinity());
-            for (const SectorEntry& cand : s.candidates) {
-                const Sector& sector = in_.sectors[cand.second];
-                const std::size_t k = flat_pairs(layer, sector, s);
-                for (std::size_t j = 0; j < k; ++j) {
-                    const std::size_t i = s.pair_cell[j];
-                    const double p = s.pair_dbm[j];
-                    if (std::isfinite(p)) {
-                        s.best_flat_dbm[i] = std::max(s.best_flat_dbm[i], p);
-                    }
-                }
-            }
+        if (terrain) {
+            best_flat_powers(layer, spans, s, status);
         }
 
         s.best_mw.assign(n, 0.0);
