@@ -9,6 +9,7 @@
 #include "core/propagation/free_space.hpp"
 #include "core/propagation/itm.hpp"
 #include "core/propagation/itm_link.hpp"
+#include "core/propagation/loss_table.hpp"
 #include "core/propagation/p2108.hpp"
 #include "core/propagation/p2109.hpp"
 #include "core/propagation/p526.hpp"
@@ -23,6 +24,7 @@
 #include <numbers>
 #include <optional>
 #include <set>
+#include <span>
 #include <string_view>
 #include <tbb/blocked_range.h>
 #include <tbb/enumerable_thread_specific.h>
@@ -84,6 +86,7 @@ struct Scratch {
     std::vector<double> pair_mw;
     std::vector<SectorEntry> candidates;
     TerrainProfile profile;
+    std::vector<double> exact_losses; // DistanceLossTable::losses_db's working memory
 
     // Terrain losses of the current mast, per cell of the tile: sectors of one site share the
     // position, antenna height and ground, hence every profile and terrain loss; the first
@@ -357,6 +360,7 @@ public:
             trees_[l] = SectorTree(entries[l].begin(), entries[l].end()); // packing constructor
         }
         plan_interference(entries);
+        tabulate_losses();
         const auto radial = [](const CoverageLayer& l) {
             return l.terrain_method == TerrainMethod::radial;
         };
@@ -548,12 +552,8 @@ private:
         if (layer.model->needs_profile()) {
             std::fill(s.pair_loss.begin(), s.pair_loss.end(), 0.0); // free space below
         } else {
-            Link link;
-            link.frequency_mhz = layer.frequency_mhz;
-            link.rx_height_m = layer.rx_height_m;
-            link.tx_height_m = sector.height_m;
-            link.los = layer.los;
-            layer.model->path_losses_db(link, s.pair_distance, s.pair_environment, s.pair_loss);
+            model_losses(layer, sector.height_m, s.pair_distance, s.pair_environment, s.pair_loss,
+                         s);
         }
         if (layer.clutter_loss) {
             for (std::size_t j = 0; j < k; ++j) {
@@ -812,6 +812,7 @@ private:
             }
             const SectorLink mast(layer, first_sector);
             link.tx_height_m = first_sector.height_m;
+            const DistanceLossTable* table = loss_table(layer, first_sector.height_m);
             links.clear();
             for (std::size_t ci = g0; ci < g1; ++ci) {
                 links.emplace_back(layer, in_.sectors[s.candidates[ci].second]);
@@ -856,6 +857,8 @@ private:
                 }
                 if (layer.model->needs_profile()) { // free space below, as in flat_pairs
                     std::fill(s.pair_loss.begin(), s.pair_loss.end(), 0.0);
+                } else if (table != nullptr) {
+                    table->losses_db({dist, len}, {s.pair_loss.data(), len}, s.exact_losses);
                 } else {
                     layer.model->path_losses_db(link, {dist, len},
                                                 {s.rect_environment.data() + q0, len},
@@ -1367,6 +1370,74 @@ private:
         }
     }
 
+    // The link of `layer`'s sectors of one antenna height, for its model's batch losses.
+    static Link layer_link(const CoverageLayer& layer, double tx_height_m) {
+        Link link;
+        link.frequency_mhz = layer.frequency_mhz;
+        link.rx_height_m = layer.rx_height_m;
+        link.tx_height_m = tx_height_m;
+        link.los = layer.los;
+        return link;
+    }
+
+    // Loss tables (core/propagation/loss_table.hpp) for the layers, own and derived for
+    // interference, whose model is worth tabulating: one per antenna height of their sectors,
+    // whatever the other sectors (a sector's losses are the same in any run: a plan's district
+    // evaluation and the run of the whole plan agree). A layer with more than
+    // max_tables_per_layer heights gets none (a table is a few hundred kB): its losses come
+    // from the model.
+    void tabulate_losses() {
+        constexpr std::size_t max_tables_per_layer = 64;
+        std::vector<std::set<double>> heights(in_.layers.size());
+        for (const Sector& s : in_.sectors) {
+            heights[s.layer].insert(s.height_m);
+        }
+        const auto add = [&](const CoverageLayer& layer, std::size_t source) {
+            if (layer.model->needs_profile() || heights[source].size() > max_tables_per_layer) {
+                return;
+            }
+            for (const double height : heights[source]) {
+                const Link link = layer_link(layer, height);
+                if (layer.model->worth_tabulating(link)) {
+                    loss_tables_.push_back(
+                        {&layer, height,
+                         DistanceLossTable(*layer.model, link, layer.environment[0],
+                                           layer.max_range_m + 4.0 * grid_.cell_size_m)});
+                }
+            }
+        };
+        for (std::size_t l = 0; l < in_.layers.size(); ++l) {
+            add(in_.layers[l], l);
+        }
+        for (const InterferencePass& pass : passes_) {
+            if (pass.derived) {
+                add(derived_layers_[*pass.derived], pass.source);
+            }
+        }
+    }
+
+    const DistanceLossTable* loss_table(const CoverageLayer& layer, double tx_height_m) const {
+        for (const LossTable& t : loss_tables_) {
+            if (t.layer == &layer && t.tx_height_m == tx_height_m) {
+                return &t.table;
+            }
+        }
+        return nullptr;
+    }
+
+    // The model's losses of `layer` from a sector at tx_height_m to the receivers at distance_m
+    // in their environments: from its table when it has one.
+    void model_losses(const CoverageLayer& layer, double tx_height_m,
+                      std::span<const double> distance_m, std::span<const Environment> environment,
+                      std::span<double> loss_db, Scratch& s) const {
+        if (const DistanceLossTable* table = loss_table(layer, tx_height_m)) {
+            table->losses_db(distance_m, loss_db, s.exact_losses);
+            return;
+        }
+        layer.model->path_losses_db(layer_link(layer, tx_height_m), distance_m, environment,
+                                    loss_db);
+    }
+
     // The sectors of `entries` that are not also sectors of layer `v` (the same site and sector).
     std::vector<SectorEntry> other_transmitters(const std::vector<SectorEntry>& entries,
                                                 std::size_t v) const {
@@ -1394,6 +1465,12 @@ private:
     std::vector<InterferencePass> passes_;
     std::vector<CoverageLayer> derived_layers_;
     std::vector<SectorTree> derived_trees_;
+    struct LossTable {
+        const CoverageLayer* layer; // of in_.layers or derived_layers_
+        double tx_height_m;
+        DistanceLossTable table;
+    };
+    std::vector<LossTable> loss_tables_;
     std::unique_ptr<RadialFieldCache> radial_fields_; // with a DEM and a radial layer
 };
 

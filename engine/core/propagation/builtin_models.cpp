@@ -170,6 +170,9 @@ public:
     }
     bool uses_los_condition() const noexcept override { return true; }
     bool includes_clutter() const noexcept override { return true; }
+    bool worth_tabulating(const Link& link) const noexcept override {
+        return link.los == LosCondition::probabilistic;
+    }
 
     double path_loss_db(const Link& l) const noexcept override {
         if (!sensible(l)) {

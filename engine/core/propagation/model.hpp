@@ -127,6 +127,14 @@ public:
     // caller warns); never throws. Non-finite for nonsensical input (negative distance).
     [[nodiscard]] virtual double path_loss_db(const Link& link) const noexcept = 0;
 
+    // True when the batch losses of `link` depend on the distance alone (not the environment)
+    // and cost more than interpolating a table of them: the coverage kernel then tabulates them
+    // (core/propagation/loss_table.hpp). TR 38.901 with probabilistic LOS, whose mixture's
+    // median is a 1-D solve per receiver. Defaults to false.
+    [[nodiscard]] virtual bool worth_tabulating(const Link& /*link*/) const noexcept {
+        return false;
+    }
+
     // Losses for many receivers of one transmitter: distance_m[i] and environment[i] replace
     // link.distance_m and link.environment. The default calls the scalar form.
     virtual void path_losses_db(const Link& link, std::span<const double> distance_m,

@@ -1,6 +1,7 @@
 #include "core/coverage.hpp"
 #include "core/isa.hpp"
 #include "core/propagation/free_space.hpp"
+#include "core/propagation/loss_table.hpp"
 #include "core/propagation/registry.hpp"
 #include "support/study_areas.hpp"
 
@@ -395,8 +396,15 @@ TEST(Coverage, MoreSitesNeverLowerRsrpLimitedCoverage) {
 // The span kernel (layers without terrain, clutter or antenna tables) against a brute-force
 // evaluation with the C library, cell by cell: every pair within range counted once, the
 // RSRP and SINR to float precision, the same best server. Small tiles, a range shorter than
-// the area and a district with holes exercise the span edges and the masks.
-TEST(Coverage, SpanKernelMatchesABruteForceLinkBudget) {
+// the area and a district with holes exercise the span edges and the masks. With
+// probabilistic LOS the kernel interpolates the model's losses from a table
+// (core/propagation/loss_table.hpp): within twice the table's tolerance.
+class SpanKernel : public testing::TestWithParam<LosCondition> {};
+
+TEST_P(SpanKernel, MatchesABruteForceLinkBudget) {
+    const LosCondition los = GetParam();
+    const double tolerance_db =
+        2e-5 + (los == LosCondition::probabilistic ? 2.0 * DistanceLossTable::tolerance_db : 0.0);
     const std::int64_t n = 70;
     const double cell = 50.0;
     const StudyArea area =
@@ -413,6 +421,7 @@ TEST(Coverage, SpanKernelMatchesABruteForceLinkBudget) {
     layer.antenna.vertical_beamwidth_deg = 10.0;
     layer.antenna.gain_dbi = 17.0;
     layer.load = 0.5;
+    layer.los = los;
     in.layers.push_back(layer);
     for (const auto& [x, y] : {std::pair{500.0, 700.0},
                                {2100.0, 1800.0},
@@ -456,6 +465,7 @@ TEST(Coverage, SpanKernelMatchesABruteForceLinkBudget) {
                 link.frequency_mhz = 3500.0;
                 link.tx_height_m = 25.0;
                 link.rx_height_m = 1.5;
+                link.los = los;
                 const double dh = 25.0 - 1.5;
                 const double loss = std::max(layer.model->path_loss_db(link),
                                              p525::free_space_loss_db(std::hypot(d, dh), 3500.0));
@@ -476,13 +486,16 @@ TEST(Coverage, SpanKernelMatchesABruteForceLinkBudget) {
             }
             const double rsrp = 10.0 * std::log10(best);
             const double sinr = 10.0 * std::log10(best / (0.5 * (sum - best) + noise_mw));
-            EXPECT_NEAR(r.maps.rsrp_dbm.at(col, row), rsrp, 2e-5) << col << ',' << row;
-            EXPECT_NEAR(r.maps.sinr_db.at(col, row), sinr, 2e-5) << col << ',' << row;
+            EXPECT_NEAR(r.maps.rsrp_dbm.at(col, row), rsrp, tolerance_db) << col << ',' << row;
+            EXPECT_NEAR(r.maps.sinr_db.at(col, row), sinr, tolerance_db) << col << ',' << row;
         }
     }
     EXPECT_EQ(r.status.pixel_sectors, pairs);
     EXPECT_GT(pairs, 10000u);
 }
+
+INSTANTIATE_TEST_SUITE_P(Coverage, SpanKernel,
+                         testing::Values(LosCondition::nlos, LosCondition::probabilistic));
 
 TEST(Coverage, SiteBeyondTheGridServesBorderCellsAndInterferes) {
     // 40 x 40 cells of 50 m; site A (omnidirectional) inside near the west edge, site B 100 m
