@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cmath>
 #include <gtest/gtest.h>
+#include <random>
 #include <tbb/task_group.h>
 
 using namespace covsim;
@@ -202,6 +203,52 @@ TEST(Capacity, WeightedQuantileByHand) {
     EXPECT_DOUBLE_EQ(weighted_quantile(sample, 0.8), 30.0);
     EXPECT_TRUE(std::isnan(weighted_quantile({}, 0.5)));
     EXPECT_TRUE(std::isnan(weighted_quantile({{5.0, 0.0}}, 0.5)));
+}
+
+// Large samples (the selection path, not only the final scan), one of distinct values and one
+// with many ties, against sorting and scanning them: integer weights make every partial sum
+// exact, so the two agree exactly.
+TEST(Capacity, WeightedQuantileOfALargeSampleIsThatOfTheSortedSample) {
+    std::mt19937_64 random(11);
+    std::uniform_int_distribution<int> weight(0, 5);
+    for (const int distinct : {10000, 50}) {
+        std::uniform_int_distribution<int> value(1, distinct);
+        std::vector<WeightedValue> sample(10000);
+        for (std::size_t i = 0; i < sample.size(); ++i) {
+            const int v = distinct == 10000 ? static_cast<int>((i * 7919) % 10000) : value(random);
+            sample[i] = {static_cast<double>(v) * 1.5, static_cast<double>(weight(random))};
+        }
+        std::vector<WeightedValue> in_order = sample;
+        std::sort(in_order.begin(), in_order.end(),
+                  [](const WeightedValue& a, const WeightedValue& b) { return a.value < b.value; });
+        double total = 0.0;
+        for (const WeightedValue& v : in_order) {
+            total += v.weight;
+        }
+        for (const double q : {0.001, 0.1, 0.25, 0.5, 0.77, 0.9, 0.999, 1.0}) {
+            double cumulative = 0.0;
+            double expected = in_order.back().value;
+            for (const WeightedValue& v : in_order) {
+                cumulative += v.weight;
+                if (cumulative >= q * total) {
+                    expected = v.value;
+                    break;
+                }
+            }
+            EXPECT_EQ(weighted_quantile(sample, q), expected) << distinct << ' ' << q;
+        }
+    }
+}
+
+// The quantile is the pivot of the first selection: 1001 distinct values of weight 1, the median
+// the 501st smallest.
+TEST(Capacity, WeightedQuantileThatIsTheSelectionsPivot) {
+    std::vector<WeightedValue> sample(1001);
+    for (std::size_t i = 0; i < sample.size(); ++i) {
+        sample[i] = {static_cast<double>((i * 613) % 1001), 1.0};
+    }
+    EXPECT_EQ(weighted_quantile(sample, 0.5), 500.0);
+    EXPECT_EQ(weighted_quantile(sample, 0.1), 100.0); // 100.1 of 1001 reached by the 101st
 }
 
 // Noise at -60 dBm per RE puts the SINR at 6-26 dB: the user throughput falls towards the
