@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstdint>
 
 namespace covsim {
 
@@ -97,6 +98,21 @@ double score(const SteeringProblem& p, const std::vector<double>& load, std::siz
     return s;
 }
 
+// Point pt's option of the highest score at `load` (the first of equal ones).
+std::size_t best_option(const SteeringProblem& p, const std::vector<double>& load, std::size_t pt) {
+    const std::size_t first = p.first_option[pt];
+    const std::size_t end = p.first_option[pt + 1];
+    std::size_t top = first;
+    double top_score = score(p, load, first);
+    for (std::size_t o = first + 1; o < end; ++o) {
+        if (const double s = score(p, load, o); s > top_score) {
+            top = o;
+            top_score = s;
+        }
+    }
+    return top;
+}
+
 // Loads and traffic per radio cell.
 struct CellSums {
     std::vector<double> load;
@@ -104,33 +120,34 @@ struct CellSums {
 };
 
 // One step of the association: every point's shares move by `step` towards its best option at
-// `load`. Returns how many points moved (were not all on their best option already). With
-// `best` (single-component options only), also adds in point order the loads and traffic of
-// every point on its best option.
-std::size_t move_towards_best(const SteeringProblem& p, const std::vector<double>& load,
-                              double step, std::vector<double>& share, CellSums* best) {
-    std::size_t moved = 0;
+// `load`.
+void move_towards_best(const SteeringProblem& p, const std::vector<double>& load, double step,
+                       std::vector<double>& share) {
     for (std::size_t pt = 0; pt < p.points(); ++pt) {
-        const std::size_t first = p.first_option[pt];
-        const std::size_t end = p.first_option[pt + 1];
-        std::size_t top = first;
-        double top_score = score(p, load, first);
-        for (std::size_t o = first + 1; o < end; ++o) {
-            if (const double s = score(p, load, o); s > top_score) {
-                top = o;
-                top_score = s;
-            }
-        }
-        if (best != nullptr) {
-            add_traffic(p, p.first_component[top], p.demand_mbps[pt], best->load, best->offered);
-        }
+        const std::size_t top = best_option(p, load, pt);
         if (share[top] == 1.0) {
             continue; // already all on its best option
         }
-        ++moved;
-        for (std::size_t o = first; o < end; ++o) {
+        for (std::size_t o = p.first_option[pt]; o < p.first_option[pt + 1]; ++o) {
             share[o] = (1.0 - step) * share[o] + (o == top ? step : 0.0);
         }
+    }
+}
+
+// Step t (1, 2, ...) without aggregation, where step_t = 1 / (t + 1): (t + 1) x_t = t x_(t-1) +
+// [o is the best option at t] for every share x, so a share after t steps is its option's count
+// (1 for the initial option, plus one per step it was the best) over t + 1. The step adds one to
+// every point's best option's count and, in point order, the point's traffic on it to `best`;
+// the loads move linearly (linear_step). Returns how many points moved: those not all on their
+// best option already (a count of t before the step).
+std::size_t count_best_options(const SteeringProblem& p, const std::vector<double>& load,
+                               std::uint32_t t, std::vector<std::uint32_t>& count, CellSums& best) {
+    std::size_t moved = 0;
+    for (std::size_t pt = 0; pt < p.points(); ++pt) {
+        const std::size_t top = best_option(p, load, pt);
+        add_traffic(p, p.first_component[top], p.demand_mbps[pt], best.load, best.offered);
+        moved += count[top] == t ? 0 : 1;
+        ++count[top];
     }
     return moved;
 }
@@ -138,13 +155,15 @@ std::size_t move_towards_best(const SteeringProblem& p, const std::vector<double
 // One step where every option has one component: the loads are linear in the shares, so the
 // step's loads are (1 - step) times `out`'s plus step times those of every point on its best
 // option, found in the same pass. False when no point moved (`out` unchanged).
-bool linear_step(const SteeringProblem& p, double step, SteeringResult& out, CellSums& sums) {
+bool linear_step(const SteeringProblem& p, std::uint32_t t, std::vector<std::uint32_t>& count,
+                 SteeringResult& out, CellSums& sums) {
     sums.load.assign(p.radio_cells, 0.0);
     sums.offered.assign(p.radio_cells, 0.0);
     out.last_change = 0.0;
-    if (move_towards_best(p, out.load, step, out.share, &sums) == 0) {
+    if (count_best_options(p, out.load, t, count, sums) == 0) {
         return false;
     }
+    const double step = 1.0 / (t + 1);
     for (std::size_t c = 0; c < p.radio_cells; ++c) {
         const double next = (1.0 - step) * out.load[c] + step * sums.load[c];
         out.last_change = std::max(out.last_change, std::abs(next - out.load[c]));
@@ -157,7 +176,7 @@ bool linear_step(const SteeringProblem& p, double step, SteeringResult& out, Cel
 // One step with carrier aggregation: an option's split depends on the loads, so the step's loads
 // are summed again from the shares (split at the last loads). False when they did not change.
 bool summed_step(const SteeringProblem& p, double step, SteeringResult& out, CellSums& next) {
-    move_towards_best(p, out.load, step, out.share, nullptr);
+    move_towards_best(p, out.load, step, out.share);
     loads_of(p, out.share, out.load, next.load, next.offered);
     out.last_change = 0.0;
     for (std::size_t c = 0; c < p.radio_cells; ++c) {
@@ -205,15 +224,29 @@ SteeringResult steer_traffic(const SteeringProblem& p, Steering steering) {
         return out;
     }
     const bool linear = p.component_cell.size() == out.share.size();
+    std::vector<std::uint32_t> count; // linear: per option, as count_best_options()
+    if (linear) {
+        count.assign(out.share.size(), 0);
+        for (std::size_t pt = 0; pt < p.points(); ++pt) {
+            count[p.initial_option[pt]] = 1;
+        }
+    }
     CellSums sums;
     for (out.iterations = 1; out.iterations <= steering_iterations; ++out.iterations) {
+        const auto t = static_cast<std::uint32_t>(out.iterations);
         const double step = 1.0 / (out.iterations + 1);
-        if (!(linear ? linear_step(p, step, out, sums) : summed_step(p, step, out, sums))) {
+        if (!(linear ? linear_step(p, t, count, out, sums) : summed_step(p, step, out, sums))) {
             break; // every user is on its best option already
         }
     }
     if (linear) {
-        // The loads of the final shares, summed in point order as the other steps' are.
+        // The shares of the counts after the last step (the one that found nobody to move
+        // counted too: it kept every share), and their loads, summed in point order as the
+        // other steps' are.
+        const double steps = static_cast<double>(std::min(out.iterations, steering_iterations));
+        for (std::size_t o = 0; o < out.share.size(); ++o) {
+            out.share[o] = static_cast<double>(count[o]) / (steps + 1.0);
+        }
         loads_of(p, out.share, unloaded, out.load, out.offered_mbps);
     }
     out.iterations = std::min(out.iterations, steering_iterations);
