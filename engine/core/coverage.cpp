@@ -552,8 +552,8 @@ private:
         if (layer.model->needs_profile()) {
             std::fill(s.pair_loss.begin(), s.pair_loss.end(), 0.0); // free space below
         } else {
-            model_losses(layer, sector.height_m, s.pair_distance, s.pair_environment, s.pair_loss,
-                         s);
+            model_losses(layer, loss_table(layer, sector.height_m), sector.height_m,
+                         s.pair_distance, s.pair_environment, s.pair_loss, s);
         }
         if (layer.clutter_loss) {
             for (std::size_t j = 0; j < k; ++j) {
@@ -791,10 +791,6 @@ private:
         }
         const double range2 = layer.max_range_m * layer.max_range_m;
         const double cell = grid_.cell_size_m;
-        Link link;
-        link.frequency_mhz = layer.frequency_mhz;
-        link.rx_height_m = layer.rx_height_m;
-        link.los = layer.los;
         std::uint64_t pairs = 0;
         std::uint64_t non_finite = 0;
         // Candidates on one mast (consecutive: a site's sectors are listed together) share
@@ -811,7 +807,6 @@ private:
                 ++g1;
             }
             const SectorLink mast(layer, first_sector);
-            link.tx_height_m = first_sector.height_m;
             const DistanceLossTable* table = loss_table(layer, first_sector.height_m);
             links.clear();
             for (std::size_t ci = g0; ci < g1; ++ci) {
@@ -857,12 +852,10 @@ private:
                 }
                 if (layer.model->needs_profile()) { // free space below, as in flat_pairs
                     std::fill(s.pair_loss.begin(), s.pair_loss.end(), 0.0);
-                } else if (table != nullptr) {
-                    table->losses_db({dist, len}, {s.pair_loss.data(), len}, s.exact_losses);
                 } else {
-                    layer.model->path_losses_db(link, {dist, len},
-                                                {s.rect_environment.data() + q0, len},
-                                                {s.pair_loss.data(), len});
+                    model_losses(layer, table, first_sector.height_m, {dist, len},
+                                 {s.rect_environment.data() + q0, len}, {s.pair_loss.data(), len},
+                                 s);
                 }
                 const double* model = s.pair_loss.data();
                 const double* extra = s.rect_extra.data() + q0;
@@ -1426,11 +1419,13 @@ private:
     }
 
     // The model's losses of `layer` from a sector at tx_height_m to the receivers at distance_m
-    // in their environments: from its table when it has one.
-    void model_losses(const CoverageLayer& layer, double tx_height_m,
-                      std::span<const double> distance_m, std::span<const Environment> environment,
-                      std::span<double> loss_db, Scratch& s) const {
-        if (const DistanceLossTable* table = loss_table(layer, tx_height_m)) {
+    // in their environments: from `table` (loss_table() of the layer and height) when there is
+    // one.
+    void model_losses(const CoverageLayer& layer, const DistanceLossTable* table,
+                      double tx_height_m, std::span<const double> distance_m,
+                      std::span<const Environment> environment, std::span<double> loss_db,
+                      Scratch& s) const {
+        if (table != nullptr) {
             table->losses_db(distance_m, loss_db, s.exact_losses);
             return;
         }
