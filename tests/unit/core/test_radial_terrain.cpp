@@ -125,11 +125,21 @@ TEST(DeltaBullingtonAlong, GivesEveryPrefixItsOwnResult) {
     EXPECT_LT(worst, 1e-10);
 }
 
-TEST(ItmAlong, GivesEveryPrefixNearlyItsOwnResult) {
+namespace {
+
+// ITM from a 30 m mast to a 1.5 m receiver at 700 MHz, the other parameters ITM's defaults.
+itm::ItmParameters mast_at_700_mhz() {
     itm::ItmParameters p;
     p.tx_height_m = 30.0;
     p.rx_height_m = 1.5;
     p.frequency_mhz = 700.0;
+    return p;
+}
+
+} // namespace
+
+TEST(ItmAlong, GivesEveryPrefixNearlyItsOwnResult) {
+    const itm::ItmParameters p = mast_at_700_mhz();
     itm::RadialScratch scratch;
     std::vector<double> errors;
     for (const double phase : {0.0, 0.7, 1.9, 2.6, 4.1}) {
@@ -159,10 +169,7 @@ TEST(ItmAlong, GivesEveryPrefixNearlyItsOwnResult) {
 
 TEST(RadialAlong, EveryStrideThReceiverIsTheSameAsWithEveryReceiver) {
     const TerrainProfile radial = hills(500, 1.1);
-    itm::ItmParameters p;
-    p.tx_height_m = 30.0;
-    p.rx_height_m = 1.5;
-    p.frequency_mhz = 700.0;
+    const itm::ItmParameters p = mast_at_700_mhz();
     // From sample 4, every 2nd: 4, 6, ..., 500.
     itm::RadialScratch itm_scratch;
     std::vector<double> all(500);
@@ -189,10 +196,7 @@ TEST(RadialAlong, EveryStrideThReceiverIsTheSameAsWithEveryReceiver) {
 
 TEST(ItmAlong, ATolerantReceiverTakesTheMeanOfItsNeighboursOrItsOwnValue) {
     const TerrainProfile radial = hills(700, 2.6);
-    itm::ItmParameters p;
-    p.tx_height_m = 30.0;
-    p.rx_height_m = 1.5;
-    p.frequency_mhz = 700.0;
+    const itm::ItmParameters p = mast_at_700_mhz();
     itm::RadialScratch scratch;
     // From sample 8, every 4th: 8, 12, ..., 700 (174 receivers: the last one is odd).
     std::vector<double> every(174);
