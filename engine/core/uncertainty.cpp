@@ -62,19 +62,33 @@ Outputs outputs_of(const CostInput& in, const CapacityResult& capacity, const Co
 // Per input: empty to leave it central, else false for its low end, true for its high end.
 using Ends = std::vector<std::optional<bool>>;
 
+// Whether `input` changes what compute_capacity is given (set_uncertain_input): the unit costs
+// and the discount rate move the costs only.
+bool moves_capacity(UncertainInput input) {
+    return input != UncertainInput::unit_cost_scale && input != UncertainInput::discount_rate;
+}
+
+// The outputs at `ends`; the central capacity result where no input at an end moves it (the same
+// result compute_capacity would give again).
 Outputs evaluate(const std::vector<InputRange>& inputs, const Ends& ends,
                  const CentralEvaluation& central) {
     CapacityInput capacity_in = *central.capacity_input;
     capacity_in.known_peak_throughputs =
         &central.capacity->layer_throughput_mbps; // no input changes them
     CostInput cost_in = *central.cost_input;
+    bool capacity_moves = false;
     for (std::size_t k = 0; k < inputs.size(); ++k) {
         if (ends[k]) {
             set_uncertain_input(inputs[k].input, *ends[k] ? inputs[k].high : inputs[k].low,
                                 central.population_growth, capacity_in, cost_in);
+            capacity_moves = capacity_moves || moves_capacity(inputs[k].input);
         }
     }
-    const CapacityResult capacity = compute_capacity(capacity_in);
+    std::optional<CapacityResult> moved;
+    if (capacity_moves) {
+        moved = compute_capacity(capacity_in);
+    }
+    const CapacityResult& capacity = moved ? *moved : *central.capacity;
     cost_in.capacity = &capacity;
     return outputs_of(cost_in, capacity, compute_costs(cost_in));
 }

@@ -2,7 +2,8 @@
 // Ranges, not points (docs/capacity-and-cost.md, "Ranges"): how far the served share and the
 // cost per subscriber move when the inputs of [uncertainty] (core/scenario.hpp, UncertainInput)
 // go to the ends of their ranges. None of those inputs changes the radio coverage, so every
-// evaluation is the capacity and cost stages again on the central coverage:
+// evaluation is the capacity and cost stages again on the central coverage (the cost stage
+// alone, on the central capacity result, where only the unit costs and the discount rate move):
 //
 //   1. one at a time: each input at its low end, then at its high end, the others central; the
 //      city's served share and cost per subscriber at each end make the tornado table;
@@ -51,7 +52,7 @@ struct Ranges {
     std::vector<TornadoRow> tornado; // by cost swing, largest first (then in input order)
     OutputRange served_share;
     OutputRange cost_per_subscriber_usd_per_month;
-    int evaluations = 0; // capacity + cost runs made
+    int evaluations = 0; // cost runs made (each on a capacity run, or on the central one)
     [[nodiscard]] bool empty() const noexcept { return tornado.empty(); }
 };
 
