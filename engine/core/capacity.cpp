@@ -240,9 +240,11 @@ PointService serve_point(const CapacityInput& in, Steered& st, std::size_t p, st
         ps.peak_mbps += x * rate;
         ps.user_mbps += x * r;
         ps.served_share += served ? x : 0.0;
-        ps.served_indoor_share +=
-            x * ((served_indoors(in, st, o, i, 0) ? 1.0 - efficient_share : 0.0) +
-                 (served_indoors(in, st, o, i, 1) ? efficient_share : 0.0));
+        if (in.extras.indoors) {
+            ps.served_indoor_share +=
+                x * ((served_indoors(in, st, o, i, 0) ? 1.0 - efficient_share : 0.0) +
+                     (served_indoors(in, st, o, i, 1) ? efficient_share : 0.0));
+        }
         for (std::size_t k = problem.first_component[o]; k < problem.first_component[o + 1]; ++k) {
             const double f = x * component_fraction(problem, load, o, k);
             st.people_of_cell[problem.component_cell[k]] += f * people;
@@ -310,20 +312,45 @@ void count_served_alone(const CapacityInput& in, const CapacityResult& out,
     }
 }
 
+// The maps of the service, when the run makes them (CapacityExtras::maps).
+void start_maps(const CapacityInput& in, CapacityResult& out) {
+    if (!in.extras.maps) {
+        return;
+    }
+    const Grid& grid = in.coverage_input->area->grid;
+    out.throughput_mbps = Raster<float>(grid, map_nodata);
+    out.user_throughput_mbps = Raster<float>(grid, map_nodata);
+    out.served = Raster<std::uint8_t>(grid, flag_nodata);
+}
+
+void map_service(const CapacityInput& in, const PointService& ps, bool reached, std::size_t i,
+                 CapacityResult& out) {
+    if (!in.extras.maps) {
+        return;
+    }
+    out.served.values[i] = ps.served_share >= 0.5 ? 1 : 0;
+    if (reached) {
+        out.throughput_mbps.values[i] = static_cast<float>(ps.peak_mbps);
+        out.user_throughput_mbps.values[i] = static_cast<float>(ps.user_mbps);
+    }
+}
+
 // Step 3: service cell by cell, and the district sums in cell order. `radio_rates` gets, per
-// district, each covered cell's user throughput on radio weighted by its subscribers on radio.
+// district, each covered cell's user throughput on radio weighted by its subscribers on radio
+// (when the run computes the percentiles).
 void serve_cells(const CapacityInput& in, Steered& st, const std::vector<double>& load_alone,
                  CapacityResult& out, std::vector<std::vector<WeightedValue>>& radio_rates) {
     const StudyArea& area = *in.coverage_input->area;
     const Grid& grid = area.grid;
     const bool mix = out.option_count <= max_mix_options;
-    out.throughput_mbps = Raster<float>(grid, map_nodata);
-    out.user_throughput_mbps = Raster<float>(grid, map_nodata);
-    out.served = Raster<std::uint8_t>(grid, flag_nodata);
+    start_maps(in, out);
     out.districts.assign(area.district_count(), DistrictService{});
     for (DistrictService& ds : out.districts) {
         ds.people_by_options.assign(mix ? std::size_t{1} << out.option_count : 0, 0.0);
         ds.fwa_households_alone.assign(in.layers.size(), 0.0);
+        if (!in.extras.indoors) {
+            ds.served_indoor_population = std::numeric_limits<double>::quiet_NaN();
+        }
     }
     radio_rates.assign(area.district_count(), {});
     std::size_t point = 0;
@@ -347,19 +374,20 @@ void serve_cells(const CapacityInput& in, Steered& st, const std::vector<double>
                     area.districts[static_cast<std::size_t>(d)].type)];
             radio = serve_point(in, st, point++, i, on_radio * people, on_radio * subscribers,
                                 efficient, ds);
-            radio_rates[static_cast<std::size_t>(d)].push_back(
-                {radio.user_mbps, on_radio * subscribers});
+            if (in.extras.percentiles) {
+                radio_rates[static_cast<std::size_t>(d)].push_back(
+                    {radio.user_mbps, on_radio * subscribers});
+            }
         }
         const PointService ps = on_fibre > 0.0 ? with_fibre(in, radio, on_fibre) : radio;
         if (on_fibre > 0.0) {
             ds.ftth_households += on_fibre * people / in.demand.household_size;
         }
-        out.served.values[i] = ps.served_share >= 0.5 ? 1 : 0;
         ds.served_population += ps.served_share * people;
         ds.served_indoor_population += ps.served_indoor_share * people;
-        if (on_fibre > 0.0 || covered) {
-            out.throughput_mbps.values[i] = static_cast<float>(ps.peak_mbps);
-            out.user_throughput_mbps.values[i] = static_cast<float>(ps.user_mbps);
+        const bool reached = on_fibre > 0.0 || covered;
+        map_service(in, ps, reached, i, out);
+        if (reached) {
             ds.reached_population += covered ? people : on_fibre * people;
         }
         if (mix) {
@@ -469,7 +497,9 @@ CapacityResult compute_capacity(const CapacityInput& in) {
 
     std::vector<std::vector<WeightedValue>> radio_rates;
     serve_cells(in, st, load_alone, out, radio_rates);
-    radio_throughput_percentiles(radio_rates, out);
+    if (in.extras.percentiles) {
+        radio_throughput_percentiles(radio_rates, out);
+    }
 
     out.sectors.assign(in.coverage_input->sectors.size(), SectorLoad{});
     for (std::size_t s = 0; s < out.sectors.size(); ++s) {

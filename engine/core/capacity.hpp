@@ -56,6 +56,15 @@ struct FtthDistricts {
     }
 };
 
+// What a capacity run computes beyond the district sums that the cost stage and the served
+// people come from. The runs of the ranges (core/uncertainty.hpp) and the planner's evaluations
+// read none of them, or not the service indoors, and leave them out.
+struct CapacityExtras {
+    bool maps = true;        // throughput_mbps, user_throughput_mbps, served; else empty
+    bool indoors = true;     // DistrictService::served_indoor_population; else NaN
+    bool percentiles = true; // the radio user throughput percentiles; else NaN
+};
+
 struct CapacityInput {
     const CoverageInput* coverage_input = nullptr;
     const CoverageResult* coverage = nullptr;
@@ -71,6 +80,7 @@ struct CapacityInput {
     // a run on the same coverage and layers, taken as they are instead of computed again (the
     // runs of the ranges, core/uncertainty.hpp); null: computed.
     const std::vector<Raster<float>>* known_peak_throughputs = nullptr;
+    CapacityExtras extras;
 };
 
 // Per radio sector; sectors of one physical cell (same carrier, site and sector) show the cell.

@@ -3,6 +3,7 @@
 #include "core/fast_math.hpp"
 #include "core/names.hpp"
 
+#include <array>
 #include <cmath>
 
 namespace covsim {
@@ -107,12 +108,27 @@ double spectral_efficiency(const ThroughputSpec& spec, double sinr_db) noexcept 
 
 namespace {
 
+// 10 log10(L / r), tabulated for L and r up to the 8 layers a scenario may give (a capacity run
+// asks for it some hundred million times).
+double per_stream_gain_db(int layers, int rank) noexcept {
+    constexpr int tabulated = 8;
+    static const auto table = [] {
+        std::array<std::array<double, tabulated>, tabulated> t{};
+        for (int l = 1; l <= tabulated; ++l) {
+            for (int r = 1; r <= l; ++r) {
+                t[l - 1][r - 1] = 10.0 * std::log10(static_cast<double>(l) / r);
+            }
+        }
+        return t;
+    }();
+    return layers <= tabulated ? table[layers - 1][rank - 1]
+                               : 10.0 * std::log10(static_cast<double>(layers) / rank);
+}
+
 // r * S(SINR + 10 log10(L / r)): the bits per second and hertz that r streams carry together,
 // each with 1 / r of the power, combined over L receive antennas.
 double rank_efficiency(const ThroughputSpec& spec, double sinr_db, int rank) noexcept {
-    const double per_stream_gain_db =
-        10.0 * std::log10(static_cast<double>(spec.mimo_layers) / rank);
-    return rank * spectral_efficiency(spec, sinr_db + per_stream_gain_db);
+    return rank * spectral_efficiency(spec, sinr_db + per_stream_gain_db(spec.mimo_layers, rank));
 }
 
 struct RankChoice {

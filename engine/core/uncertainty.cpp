@@ -75,6 +75,7 @@ Outputs evaluate(const std::vector<InputRange>& inputs, const Ends& ends,
     CapacityInput capacity_in = *central.capacity_input;
     capacity_in.known_peak_throughputs =
         &central.capacity->layer_throughput_mbps; // no input changes them
+    capacity_in.extras = {.maps = false, .indoors = false, .percentiles = false}; // not in Outputs
     CostInput cost_in = *central.cost_input;
     bool capacity_moves = false;
     for (std::size_t k = 0; k < inputs.size(); ++k) {

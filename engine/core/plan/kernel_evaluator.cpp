@@ -283,8 +283,9 @@ DistrictEvaluation KernelEvaluator::evaluate(std::size_t district, const Candida
         deploy(j, choices.at(j));
     }
     const CoverageResult coverage = compute_coverage(ci);
-    const CapacityResult capacity =
-        compute_capacity(capacity_input(*in_.scenario, ci, coverage, fibre));
+    CapacityInput capacity_in = capacity_input(*in_.scenario, ci, coverage, fibre);
+    capacity_in.extras = {.maps = false, .indoors = in_.spec->target.indoors, .percentiles = false};
+    const CapacityResult capacity = compute_capacity(capacity_in);
     const CostResult cost = compute_costs(cost_input(*in_.scenario, ci, coverage, capacity, fibre));
     DistrictEvaluation e;
     e.population = coverage.districts[district].population;

@@ -415,6 +415,41 @@ TEST(Capacity, KnownPeakThroughputsAreTakenAsTheyAre) {
               1.5 * (computed.sectors[0].load + computed.sectors[1].load));
 }
 
+// A run without the extras (the ranges' and the planner's) gives the same district sums and
+// loads as a full run, without the maps, the service indoors or the percentiles; with the
+// service indoors alone, that too. On the cell of ServedIndoorsByHand, where indoor service
+// differs from outdoor.
+TEST(Capacity, ARunWithoutExtrasGivesTheSameSumsAndLeavesThemOut) {
+    OneCell c(0.001, 10.0, -80.0);
+    const CapacityResult full = compute_capacity(c.capacity_input);
+    c.capacity_input.extras = {.maps = false, .indoors = false, .percentiles = false};
+    const CapacityResult bare = compute_capacity(c.capacity_input);
+    c.capacity_input.extras.indoors = true;
+    const CapacityResult indoors = compute_capacity(c.capacity_input);
+
+    for (const CapacityResult* r : {&bare, &indoors}) {
+        const DistrictService& got = r->districts[0];
+        const DistrictService& want = full.districts[0];
+        EXPECT_EQ(got.served_population, want.served_population);
+        EXPECT_EQ(got.subscribers, want.subscribers);
+        EXPECT_EQ(got.reached_population, want.reached_population);
+        EXPECT_EQ(got.people_by_options, want.people_by_options);
+        EXPECT_EQ(got.fwa_households_alone, want.fwa_households_alone);
+        EXPECT_EQ(r->sectors[0].load, full.sectors[0].load);
+        EXPECT_EQ(r->sectors[0].served_subscribers, full.sectors[0].served_subscribers);
+        EXPECT_TRUE(r->served.values.empty());
+        EXPECT_TRUE(r->user_throughput_mbps.values.empty());
+        EXPECT_TRUE(std::isnan(got.radio_user_throughput.median_mbps));
+        EXPECT_TRUE(std::isnan(r->city_radio_user_throughput.p10_mbps));
+    }
+    EXPECT_LT(full.districts[0].served_indoor_population, 990.0);
+    EXPECT_TRUE(std::isnan(bare.districts[0].served_indoor_population));
+    EXPECT_EQ(indoors.districts[0].served_indoor_population,
+              full.districts[0].served_indoor_population);
+    EXPECT_FALSE(std::isnan(full.districts[0].radio_user_throughput.median_mbps));
+    EXPECT_EQ(full.served.values.size(), c.area.grid.cell_count());
+}
+
 TEST(Cost, AnnuityAndNetPresentValue) {
     EXPECT_DOUBLE_EQ(annuity_factor(0.0, 10), 10.0);
     // (1 - 1.05^-10) / 0.05 = 7.721734929
