@@ -98,30 +98,11 @@ double score(const SteeringProblem& p, const std::vector<double>& load, std::siz
     return s;
 }
 
-// Point pt's option of the highest score at `load` (the first of equal ones).
-std::size_t best_option(const SteeringProblem& p, const std::vector<double>& load, std::size_t pt) {
+// Point pt's option of the highest score_of(option) (the first of equal ones).
+template <typename Score>
+std::size_t top_option(const SteeringProblem& p, std::size_t pt, Score score_of) {
     const std::size_t first = p.first_option[pt];
     const std::size_t end = p.first_option[pt + 1];
-    std::size_t top = first;
-    double top_score = score(p, load, first);
-    for (std::size_t o = first + 1; o < end; ++o) {
-        if (const double s = score(p, load, o); s > top_score) {
-            top = o;
-            top_score = s;
-        }
-    }
-    return top;
-}
-
-// best_option() where every option has one component, whose index is the option's: the same
-// scores (0 + x is x) without the walk over components.
-std::size_t best_single_component_option(const SteeringProblem& p, const std::vector<double>& load,
-                                         std::size_t pt) {
-    const std::size_t first = p.first_option[pt];
-    const std::size_t end = p.first_option[pt + 1];
-    const auto score_of = [&p, &load](std::size_t o) {
-        return static_cast<double>(p.component_rate_mbps[o]) * (1.0 - load[p.component_cell[o]]);
-    };
     std::size_t top = first;
     double top_score = score_of(first);
     for (std::size_t o = first + 1; o < end; ++o) {
@@ -131,6 +112,20 @@ std::size_t best_single_component_option(const SteeringProblem& p, const std::ve
         }
     }
     return top;
+}
+
+// Point pt's option of the highest score at `load` (the first of equal ones).
+std::size_t best_option(const SteeringProblem& p, const std::vector<double>& load, std::size_t pt) {
+    return top_option(p, pt, [&p, &load](std::size_t o) { return score(p, load, o); });
+}
+
+// best_option() where every option has one component, whose index is the option's: the same
+// scores (0 + x is x) without the walk over components.
+std::size_t best_single_component_option(const SteeringProblem& p, const std::vector<double>& load,
+                                         std::size_t pt) {
+    return top_option(p, pt, [&p, &load](std::size_t o) {
+        return static_cast<double>(p.component_rate_mbps[o]) * (1.0 - load[p.component_cell[o]]);
+    });
 }
 
 // Loads and traffic per radio cell.
