@@ -253,14 +253,18 @@ GDALDatasetUniquePtr open_raster(const std::filesystem::path& path, std::string_
     return GDALDatasetUniquePtr(ds);
 }
 
-GDALDatasetUniquePtr make_mem_dataset(const Grid& grid, GDALDataType type) {
+GDALDatasetUniquePtr mem_dataset_over(const Grid& grid, GDALDataType type, void* data) {
     ensure_gdal();
     GDALDriver* mem = GetGDALDriverManager()->GetDriverByName("MEM");
     GDALDatasetUniquePtr ds(mem->Create("", static_cast<int>(grid.width),
-                                        static_cast<int>(grid.height), 1, type, nullptr));
-    if (!ds) {
-        throw Error(ErrorCode::limit, fmt::format("cannot allocate a {} x {} raster in memory",
-                                                  grid.width, grid.height));
+                                        static_cast<int>(grid.height), 0, type, nullptr));
+    char pointer[64] = {};
+    CPLPrintPointer(pointer, data, sizeof(pointer) - 1);
+    const std::string option = std::string("DATAPOINTER=") + pointer;
+    const char* options[] = {option.c_str(), nullptr};
+    if (!ds || ds->AddBand(type, const_cast<char**>(options)) != CE_None) {
+        throw Error(ErrorCode::internal, fmt::format("cannot wrap a {} x {} raster for GDAL ({})",
+                                                     grid.width, grid.height, gdal_error_detail()));
     }
     auto gt = grid.geotransform();
     ds->SetGeoTransform(gt.data());

@@ -60,9 +60,10 @@ constexpr GDALDataType gdal_type() {
     }
 }
 
-// An in-memory raster of one band on `grid` (geotransform and CRS set); throws
-// covsim::Error(limit) when it cannot be allocated.
-GDALDatasetUniquePtr make_mem_dataset(const Grid& grid, GDALDataType type);
+// An in-memory raster of one band on `grid` (geotransform and CRS set) whose pixels are `data`
+// (grid.width x grid.height values of `type`, row after row), which must outlive it: GDAL reads and
+// writes them in place, without a copy of its own or a block cache in between.
+GDALDatasetUniquePtr mem_dataset_over(const Grid& grid, GDALDataType type, void* data);
 
 // "a, b, c": the field names of a layer, for messages about a missing field.
 std::string field_names(OGRFeatureDefn* defn);

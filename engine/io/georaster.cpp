@@ -113,10 +113,9 @@ Raster<T> warp_onto(std::span<const GeoRaster* const> sources, const Grid& grid,
                     const char* resampling, T nodata, std::string_view what,
                     const std::string& file) {
     constexpr GDALDataType type = gdal_type<T>();
-    auto dst = make_mem_dataset(grid, type);
-    GDALRasterBand* band = dst->GetRasterBand(1);
-    band->SetNoDataValue(static_cast<double>(nodata));
-    band->Fill(static_cast<double>(nodata));
+    Raster<T> out(grid, nodata);
+    auto dst = mem_dataset_over(grid, type, out.values.data());
+    dst->GetRasterBand(1)->SetNoDataValue(static_cast<double>(nodata));
     // The band starts as nodata. With several sources, INIT_DEST would reset each source's
     // window to nodata, erasing the tiles warped before it; a single source keeps it.
     const char* argv[] = {"-r", resampling, "-wo", "INIT_DEST=NO_DATA", nullptr};
@@ -139,12 +138,7 @@ Raster<T> warp_onto(std::span<const GeoRaster* const> sources, const Grid& grid,
                     fmt::format("{} '{}': cannot warp it onto the analysis grid ({})", what, file,
                                 gdal_error_detail()));
     }
-    Raster<T> out(grid, nodata);
-    if (band->RasterIO(GF_Read, 0, 0, static_cast<int>(grid.width), static_cast<int>(grid.height),
-                       out.values.data(), static_cast<int>(grid.width),
-                       static_cast<int>(grid.height), type, 0, 0) != CE_None) {
-        throw Error(ErrorCode::internal, fmt::format("cannot read back the warped {}", what));
-    }
+    dst.reset(); // closing writes the blocks GDAL may hold in its cache into `out`
     return out;
 }
 

@@ -220,7 +220,9 @@ void write_geotiff(const std::filesystem::path& path, const Raster<T>& raster,
     std::error_code ec;
     std::filesystem::remove(aux_xml_path(path), ec); // GDAL would read it with the new map
     const Grid& g = raster.grid;
-    GDALDatasetUniquePtr src = make_mem_dataset(g, gdal_type<T>());
+    // GDAL reads the map's values in place (the overviews are MEM bands of their own).
+    GDALDatasetUniquePtr src =
+        mem_dataset_over(g, gdal_type<T>(), const_cast<T*>(raster.values.data()));
     for (const auto& [key, value] : d.metadata) {
         src->SetMetadataItem(key.c_str(), value.c_str());
     }
@@ -234,12 +236,6 @@ void write_geotiff(const std::filesystem::path& path, const Raster<T>& raster,
         band->SetColorTable(&table);
         band->SetColorInterpretation(GCI_PaletteIndex);
     }
-    if (band->RasterIO(GF_Write, 0, 0, static_cast<int>(g.width), static_cast<int>(g.height),
-                       const_cast<T*>(raster.values.data()), static_cast<int>(g.width),
-                       static_cast<int>(g.height), gdal_type<T>(), 0, 0) != CE_None) {
-        throw Error(ErrorCode::internal, "cannot fill the in-memory map");
-    }
-
     build_overviews(*src, d.overviews);
     // The GeoTIFF driver copying the in-memory map and its overviews writes the layout of a
     // Cloud-Optimized GeoTIFF (IFDs first, smallest overview's tiles first: LAYOUT=COG). GDAL's

@@ -71,7 +71,9 @@ std::vector<std::uint8_t> outline_mask(const ScenarioResult& result, const Quick
     image.width = l.map_width;
     image.height = l.map_height;
     image.crs_wkt = g.crs_wkt;
-    GDALDatasetUniquePtr ds = make_mem_dataset(image, GDT_Byte);
+    std::vector<std::uint8_t> mask(static_cast<std::size_t>(l.map_width) *
+                                   static_cast<std::size_t>(l.map_height));
+    GDALDatasetUniquePtr ds = mem_dataset_over(image, GDT_Byte, mask.data());
     std::vector<std::unique_ptr<OGRGeometry>> lines;
     for (const District& d : result.area->districts) {
         for (const Polygon& p : d.geometry) {
@@ -103,12 +105,7 @@ std::vector<std::uint8_t> outline_mask(const ScenarioResult& result, const Quick
         throw Error(ErrorCode::internal,
                     "cannot rasterize the district outlines (" + gdal_error_detail() + ")");
     }
-    std::vector<std::uint8_t> mask(static_cast<std::size_t>(l.map_width) *
-                                   static_cast<std::size_t>(l.map_height));
-    if (ds->GetRasterBand(1)->RasterIO(GF_Read, 0, 0, l.map_width, l.map_height, mask.data(),
-                                       l.map_width, l.map_height, GDT_Byte, 0, 0) != CE_None) {
-        throw Error(ErrorCode::internal, "cannot read back the district outlines");
-    }
+    ds.reset(); // closing writes the blocks GDAL may hold in its cache into `mask`
     return mask;
 }
 

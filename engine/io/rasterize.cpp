@@ -9,9 +9,8 @@ namespace covsim::io {
 
 Raster<std::int16_t> rasterize_polygons(const Grid& grid,
                                         const std::vector<const OGRGeometry*>& polygons) {
-    GDALDatasetUniquePtr ds = make_mem_dataset(grid, GDT_Int16);
-    GDALRasterBand* band = ds->GetRasterBand(1);
-    band->Fill(-1.0);
+    Raster<std::int16_t> out(grid, -1);
+    GDALDatasetUniquePtr ds = mem_dataset_over(grid, GDT_Int16, out.values.data());
     std::vector<OGRGeometryH> handles;
     std::vector<double> burn;
     for (std::size_t i = 0; i < polygons.size(); ++i) {
@@ -25,12 +24,7 @@ Raster<std::int16_t> rasterize_polygons(const Grid& grid,
         throw Error(ErrorCode::input_data,
                     "cannot rasterize the districts (" + gdal_error_detail() + ")");
     }
-    Raster<std::int16_t> out(grid, -1);
-    if (band->RasterIO(GF_Read, 0, 0, static_cast<int>(grid.width), static_cast<int>(grid.height),
-                       out.values.data(), static_cast<int>(grid.width),
-                       static_cast<int>(grid.height), GDT_Int16, 0, 0) != CE_None) {
-        throw Error(ErrorCode::internal, "cannot read back the rasterized districts");
-    }
+    ds.reset(); // closing writes the blocks GDAL may hold in its cache into `out`
     return out;
 }
 
