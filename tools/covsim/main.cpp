@@ -1,5 +1,6 @@
-// covsim: the command-line interface. Only option parsing and the mapping of errors to exit
-// codes live here; the work is done by covsim::run and the other libraries.
+// covsim-engine: the command-line interface (started by the covsim launcher, launcher.cpp). Only
+// option parsing and the mapping of errors to exit codes live here; the work is done by
+// covsim::run and the other libraries.
 
 #include "commands.hpp"
 #include "core/error.hpp"
@@ -11,7 +12,6 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
-#include <cstdlib>
 #include <fmt/format.h>
 #include <iostream>
 #include <optional>
@@ -19,7 +19,6 @@
 #include <spdlog/spdlog.h>
 #include <sstream>
 #include <string_view>
-#include <unistd.h>
 
 namespace {
 
@@ -70,44 +69,9 @@ std::string join_arguments(int argc, char** argv) {
     return out;
 }
 
-// Transparent huge pages for the heap. glibc's malloc advises the kernel to back its memory
-// with 2 MiB pages when the tunable glibc.malloc.hugetlb is 1, and reads tunables from the
-// environment only as a program starts: so covsim starts itself again with it set. A run
-// touches most of its memory once (a 20 km terrain run some 200 MiB: 58,000 faults of 4 KiB
-// pages, a fifth of its CPU time, against 6,600 with huge pages; the same peak memory). Left as
-// they are: a GLIBC_TUNABLES that names the tunable (glibc.malloc.hugetlb=0 turns this off) and
-// an LD_PRELOAD (valgrind's tools, another allocator); where the exec fails, the run goes on.
-// Not where another allocator replaces glibc's: a sanitizer's, or no glibc.
-#if defined(__GLIBC__) && !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
-constexpr bool glibc_malloc = true;
-#else
-constexpr bool glibc_malloc = false;
-#endif
-
-void restart_with_huge_pages(char** argv) {
-    if (!glibc_malloc) {
-        return;
-    }
-    constexpr std::string_view tunable = "glibc.malloc.hugetlb";
-    const char* tunables = std::getenv("GLIBC_TUNABLES");
-    const bool named =
-        tunables != nullptr && std::string_view(tunables).find(tunable) != std::string_view::npos;
-    if (named || std::getenv("LD_PRELOAD") != nullptr) {
-        return;
-    }
-    std::string value = fmt::format("{}=1", tunable);
-    if (tunables != nullptr && *tunables != '\0') {
-        value = fmt::format("{}:{}", tunables, value);
-    }
-    if (setenv("GLIBC_TUNABLES", value.c_str(), 1) == 0) {
-        execv("/proc/self/exe", argv);
-    }
-}
-
 } // namespace
 
 int main(int argc, char** argv) {
-    restart_with_huge_pages(argv);
     auto logger = spdlog::stderr_color_mt("covsim");
     logger->set_pattern("%^%l%$: %v");
     spdlog::set_default_logger(logger);
