@@ -26,6 +26,7 @@
 #include "run/version.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <chrono>
 #include <cmath>
@@ -571,55 +572,104 @@ ScenarioResult complete_variant(Variant& v, CoverageResult coverage, const Varia
 
 namespace {
 
+// What one of a variant's two writers (below) was writing when it failed, and errno then.
+struct Writing {
+    std::filesystem::path file;
+    int saved_errno = 0;
+};
+
+// Runs `write`, which keeps `writing.file` at the file it writes; on failure, keeps errno too.
+template <typename Write>
+void keeping_errno(Writing& writing, const Write& write) {
+    try {
+        write();
+    } catch (...) {
+        writing.saved_errno = errno;
+        throw;
+    }
+}
+
+// The maps of a variant: its GeoTIFFs (with their styles and web tiles) and its quick look.
+void write_variant_maps(const ScenarioResult& result, const OutputDirectory& out,
+                        const RunInfo& run, bool web_tiles) {
+    io::MapSink maps(out.path(), web_tiles);
+    maps.write(result, run);
+    maps.commit();
+    if (result.scenario->output.writes(MapMetric::rsrp_dbm)) {
+        io::write_quicklook(out.path(), result);
+    }
+}
+
+// The tables of a variant in its store directory `dir`: results.h5, the summaries, the tornado,
+// districts.gpkg, the QGIS project and the report.
+void write_variant_tables(const ScenarioResult& result, const std::filesystem::path& dir,
+                          const RunInfo& run, std::mutex& hdf5_mutex,
+                          std::filesystem::path& writing) {
+    writing = dir / "results.h5";
+    {
+        const std::lock_guard h5_lock(hdf5_mutex);
+        io::Hdf5Sink h5(writing);
+        h5.write(result, run);
+        h5.commit();
+    }
+    writing = dir / "summary.csv";
+    io::SummaryCsvSink csv(dir);
+    csv.write(result, run);
+    csv.commit();
+    if (!result.ranges.empty()) {
+        writing = dir / "tornado.csv";
+        io::write_tornado_csv(writing, result.ranges);
+        writing = dir / "tornado.png";
+        io::write_tornado_chart(writing, result);
+    }
+    writing = dir / "districts.gpkg";
+    io::DistrictGpkgSink gpkg(writing);
+    gpkg.write(result, run);
+    gpkg.commit();
+    writing = dir / "covsim.qgs";
+    io::QgisProjectSink qgs(writing);
+    qgs.write(result, run);
+    qgs.save_groups(dir / "qgis_groups.json");
+    writing = dir / "report.json";
+    save_summary(summarise(result), writing);
+}
+
+// Writes a variant's maps and its tables side by side (independent files; each writer keeps
+// its own order), then its web viewer's entry, and commits it; on failure nothing of it is kept,
+// and the maps' failure is reported before the tables'.
 void write_and_commit_variant(const ScenarioResult& result, const OutputDirectory& out,
                               const RunInfo& run, bool web_tiles, std::mutex& hdf5_mutex) {
     const std::string& name = result.scenario->name;
     const VariantStore& store = out.store();
     spdlog::info("scenario {}: writing results", name);
     const std::filesystem::path dir = store.begin(name);
-    std::filesystem::path writing = out.path() / "maps" / name; // for the message of a full disk
+    std::array<Writing, 2> writing{Writing{out.path() / "maps" / name}, Writing{}};
+    std::size_t failing = 0;
     try {
-        io::MapSink maps(out.path(), web_tiles);
-        maps.write(result, run);
-        maps.commit();
-        if (result.scenario->output.writes(MapMetric::rsrp_dbm)) {
-            io::write_quicklook(out.path(), result);
+        const auto failed = parallel::run_both(
+            [&] {
+                keeping_errno(writing[0], [&] { write_variant_maps(result, out, run, web_tiles); });
+            },
+            [&] {
+                keeping_errno(writing[1], [&] {
+                    write_variant_tables(result, dir, run, hdf5_mutex, writing[1].file);
+                });
+            });
+        for (failing = 0; failing < failed.size(); ++failing) {
+            if (failed[failing]) {
+                std::rethrow_exception(failed[failing]);
+            }
         }
-        writing = dir / "results.h5";
-        {
-            const std::lock_guard h5_lock(hdf5_mutex);
-            io::Hdf5Sink h5(writing);
-            h5.write(result, run);
-            h5.commit();
-        }
-        writing = dir / "summary.csv";
-        io::SummaryCsvSink csv(dir);
-        csv.write(result, run);
-        csv.commit();
-        if (!result.ranges.empty()) {
-            writing = dir / "tornado.csv";
-            io::write_tornado_csv(writing, result.ranges);
-            writing = dir / "tornado.png";
-            io::write_tornado_chart(writing, result);
-        }
-        writing = dir / "districts.gpkg";
-        io::DistrictGpkgSink gpkg(writing);
-        gpkg.write(result, run);
-        gpkg.commit();
-        writing = dir / "covsim.qgs";
-        io::QgisProjectSink qgs(writing);
-        qgs.write(result, run);
-        qgs.save_groups(dir / "qgis_groups.json");
         if (web_tiles) {
-            writing = dir / "web_viewer.json";
+            failing = 1;
+            writing[1].file = dir / "web_viewer.json";
             io::WebViewerSink web(out.path());
             web.write(result, run);
-            web.save_scenarios(writing);
+            web.save_scenarios(writing[1].file);
         }
-        writing = dir / "report.json";
-        save_summary(summarise(result), writing);
     } catch (...) {
-        const int saved_errno = errno;
+        const int saved_errno =
+            writing[failing].saved_errno != 0 ? writing[failing].saved_errno : errno;
         const std::string message = exception_message();
         store.abandon(name);
         remove_variant_maps(out.path(), name);
@@ -628,7 +678,7 @@ void write_and_commit_variant(const ScenarioResult& result, const OutputDirector
                         fmt::format("no space left on device writing '{}'; nothing of scenario {} "
                                     "was kept, the finished scenarios are; free some space and "
                                     "run the same command again",
-                                    writing.string(), name));
+                                    writing[failing].file.string(), name));
         }
         throw;
     }
