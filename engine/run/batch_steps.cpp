@@ -798,14 +798,27 @@ std::vector<ScenarioSummary> assemble_batch(const std::vector<Variant>& variants
         io::SummaryCsvSink csv(out.path());
         io::DistrictGpkgSink gpkg(out.path() / "districts.gpkg");
         io::QgisProjectSink qgs(out.path() / "covsim.qgs", web_tiles);
-        for (const Variant& v : variants) {
-            const std::string& name = v.scenario->name;
-            const std::filesystem::path dir = out.store().dir(name);
-            h5.append(dir / "results.h5", name);
-            csv.append(dir);
-            gpkg.append(dir / "districts.gpkg");
-            qgs.append(dir / "qgis_groups.json");
-            summaries.push_back(load_summary(dir / "report.json"));
+        // results.h5 beside the other files (each in variant order); committed after both.
+        const auto failed = parallel::run_both(
+            [&] {
+                for (const Variant& v : variants) {
+                    const std::string& name = v.scenario->name;
+                    h5.append(out.store().dir(name) / "results.h5", name);
+                }
+            },
+            [&] {
+                for (const Variant& v : variants) {
+                    const std::filesystem::path dir = out.store().dir(v.scenario->name);
+                    csv.append(dir);
+                    gpkg.append(dir / "districts.gpkg");
+                    qgs.append(dir / "qgis_groups.json");
+                    summaries.push_back(load_summary(dir / "report.json"));
+                }
+            });
+        for (const std::exception_ptr& f : failed) {
+            if (f) {
+                std::rethrow_exception(f);
+            }
         }
         h5.commit();
         csv.commit();
