@@ -1121,3 +1121,51 @@ TEST(Cli, WithoutMpiRefusesToRunAsOneOfSeveralRanks) {
     EXPECT_EQ(other.exit_code, 2);
     EXPECT_EQ(other.err, "");
 }
+
+// The launcher (tools/covsim/launcher.cpp) runs covsim-engine from its own directory with the
+// arguments unchanged and glibc's malloc on huge pages, unless the environment says otherwise:
+// here beside a stand-in engine that prints what it was given.
+TEST(Cli, LauncherStartsTheEngineBesideItWithHugePages) {
+    covsim::test::TempDir dir;
+    fs::copy_file(COVSIM_EXECUTABLE, dir / "covsim");
+    {
+        std::ofstream engine(dir / "covsim-engine");
+        engine << "#!/bin/sh\nprintf '%s|' \"${GLIBC_TUNABLES-unset}\" \"$@\"\n";
+    }
+    fs::permissions(dir / "covsim-engine", fs::perms::owner_all);
+    const std::string launcher = (dir / "covsim").string();
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+    const bool sets_tunable = false; // the sanitizer's allocator replaces glibc's
+#else
+    const bool sets_tunable = true;
+#endif
+    const auto seen = [&](std::vector<std::string> env) {
+        env.insert(env.begin(), {"-u", "GLIBC_TUNABLES", "-u", "LD_PRELOAD"});
+        env.insert(env.end(), {launcher, "run", "a b.toml", "--threads", "2"});
+        const auto r = covsim::test::run_program("env", env, dir.path());
+        EXPECT_EQ(r.exit_code, 0) << r.err;
+        return r.out;
+    };
+    EXPECT_EQ(seen({}), sets_tunable ? "glibc.malloc.hugetlb=1|run|a b.toml|--threads|2|"
+                                     : "unset|run|a b.toml|--threads|2|");
+    EXPECT_EQ(seen({"GLIBC_TUNABLES=glibc.malloc.tcache_count=0"}),
+              sets_tunable ? "glibc.malloc.tcache_count=0:glibc.malloc.hugetlb=1|run|a b.toml|"
+                             "--threads|2|"
+                           : "glibc.malloc.tcache_count=0|run|a b.toml|--threads|2|");
+    EXPECT_EQ(seen({"GLIBC_TUNABLES=glibc.malloc.hugetlb=0"}),
+              "glibc.malloc.hugetlb=0|run|a b.toml|--threads|2|");
+    EXPECT_EQ(seen({"LD_PRELOAD="}), "unset|run|a b.toml|--threads|2|");
+}
+
+// Without covsim-engine beside it, the launcher says which file it could not start.
+TEST(Cli, LauncherWithoutTheEngineSaysWhatItCouldNotStart) {
+    covsim::test::TempDir dir;
+    fs::copy_file(COVSIM_EXECUTABLE, dir / "covsim");
+    const auto r = covsim::test::run_program((dir / "covsim").string(), {"--version"}, dir.path());
+    EXPECT_EQ(r.exit_code, 5);
+    EXPECT_EQ(r.out, "");
+    const fs::path engine = fs::canonical(dir.path()) / "covsim-engine"; // as /proc/self/exe
+    EXPECT_EQ(r.err, "covsim: error: cannot start '" + engine.string() +
+                         "': No such file or directory (the covsim launcher runs covsim-engine "
+                         "from its own directory)\n");
+}
