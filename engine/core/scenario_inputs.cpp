@@ -132,6 +132,10 @@ CapacityInput capacity_input(const Scenario& sc, const CoverageInput& coverage_i
     in.traffic = sc.traffic;
     in.ftth = {fibre, ftth_passed_shares(sc, *coverage_input.area)};
     in.ftth_speed_mbps = sc.ftth.speed_mbps;
+    // The service maps only when [output] maps lists one of them: nothing else reads them.
+    in.extras.maps = sc.output.writes(MapMetric::throughput_mbps) ||
+                     sc.output.writes(MapMetric::user_throughput_mbps) ||
+                     sc.output.writes(MapMetric::served);
     return in;
 }
 

@@ -51,7 +51,8 @@ std::vector<bool> ftth_districts(const Scenario& scenario, const StudyArea& area
 std::vector<double> ftth_passed_shares(const Scenario& scenario, const StudyArea& area);
 
 // The capacity model's input for a computed coverage, with fibre built in the districts of
-// `fibre` (ftth_districts(), or a plan's choice) and passed where the scenario says; the
+// `fibre` (ftth_districts(), or a plan's choice) and passed where the scenario says, with the
+// service maps (CapacityExtras::maps) only when the scenario's [output] maps lists one; the
 // pointers refer to the arguments.
 CapacityInput capacity_input(const Scenario& scenario, const CoverageInput& coverage_input,
                              const CoverageResult& coverage, const std::vector<bool>& fibre);
