@@ -655,10 +655,9 @@ void write_and_commit_variant(const ScenarioResult& result, const OutputDirector
                     write_variant_tables(result, dir, run, hdf5_mutex, writing[1].file);
                 });
             });
-        for (failing = 0; failing < failed.size(); ++failing) {
-            if (failed[failing]) {
-                std::rethrow_exception(failed[failing]);
-            }
+        failing = failed[0] ? 0 : 1; // the maps' failure first
+        if (failed[failing]) {
+            std::rethrow_exception(failed[failing]);
         }
         if (web_tiles) {
             failing = 1;
