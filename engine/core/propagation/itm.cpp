@@ -216,7 +216,8 @@ double terrain_irregularity_m(std::span<const double> z, double spacing_m, doubl
     // The decile-th largest deviation minus the decile-th smallest.
     std::nth_element(s.begin(), s.begin() + (decile - 1), s.end(), std::greater<>());
     const double upper_decile = s[static_cast<std::size_t>(decile - 1)];
-    std::nth_element(s.begin(), s.begin() + (count - decile), s.end(), std::greater<>());
+    // The first partition left no value above the upper decile after it.
+    std::nth_element(s.begin() + decile, s.begin() + (count - decile), s.end(), std::greater<>());
     const double lower_decile = s[static_cast<std::size_t>(count - decile)];
     return (upper_decile - lower_decile) / (1.0 - 0.8 * std::exp(-(to_m - from_m) / 50e3));
 }
@@ -411,7 +412,9 @@ struct RadialTerrain {
 // - Delta_h, which no running quantity gives (an interdecile range about a fitted line): exact
 //   at every receiver below 2 irregularity_per_octave intervals, then at irregularity_per_octave
 //   receivers per doubling of the distance, and linear in between. Delta_h is a statistic of
-//   the whole path and changes slowly with its length.
+//   the whole path and changes slowly with its length (4 per doubling, half the evaluations:
+//   median 0.073 dB and 95th percentile 0.63 dB from the exact method in
+//   test_radial_agreement.cpp, against 0.045 and 0.37 dB with 8).
 constexpr std::size_t irregularity_per_octave = 8;
 
 class RadialAnalysis {
