@@ -13,6 +13,7 @@
 #include <limits>
 #include <numbers>
 #include <spdlog/spdlog.h>
+#include <type_traits>
 #include <vector>
 
 namespace covsim::io {
@@ -118,11 +119,18 @@ Raster<T> warp_onto(std::span<const GeoRaster* const> sources, const Grid& grid,
     dst->GetRasterBand(1)->SetNoDataValue(static_cast<double>(nodata));
     // The band starts as nodata. With several sources, INIT_DEST would reset each source's
     // window to nodata, erasing the tiles warped before it; a single source keeps it.
-    const char* argv[] = {"-r", resampling, "-wo", "INIT_DEST=NO_DATA", nullptr};
-    if (sources.size() > 1) {
-        argv[2] = nullptr;
+    // A single-precision map (the DEM) is interpolated into single precision: GDAL would work in
+    // double precision for a source with a nodata value and round on writing, the same values
+    // with twice the working memory (bench/run-peers' 1 arc-second tiles: 19 MiB more).
+    std::vector<const char*> argv = {"-r", resampling};
+    if constexpr (std::is_same_v<T, float>) {
+        argv.insert(argv.end(), {"-wt", "Float32"});
     }
-    GDALWarpAppOptions* options = GDALWarpAppOptionsNew(const_cast<char**>(argv), nullptr);
+    if (sources.size() == 1) {
+        argv.insert(argv.end(), {"-wo", "INIT_DEST=NO_DATA"});
+    }
+    argv.push_back(nullptr);
+    GDALWarpAppOptions* options = GDALWarpAppOptionsNew(const_cast<char**>(argv.data()), nullptr);
     std::vector<GDALDatasetH> handles;
     for (const GeoRaster* src : sources) {
         handles.push_back(GDALDataset::ToHandle(src->dataset.get()));
