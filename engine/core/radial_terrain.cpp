@@ -130,6 +130,11 @@ RadialField::RadialField(const Raster<float>& dem, double spacing_m, const Radia
         first_for_level_[static_cast<std::size_t>(l)] =
             static_cast<std::int32_t>(k - evaluation_stride);
     }
+    // The radial set of the interval after each receiver, as at() asks for it.
+    level_after_.resize(samples_ / evaluation_stride);
+    for (std::size_t m = 0; m < level_after_.size(); ++m) {
+        level_after_[m] = static_cast<std::uint8_t>(level_of((m + 1) * evaluation_stride));
+    }
     first_.resize(rays_);
     term_offset_.resize(rays_ + 1);
     slope_offset_.resize(rays_ + 1);
@@ -228,7 +233,7 @@ RadialField::Value RadialField::at(double dx_m, double dy_m, double d_m,
     const double t = std::clamp(mf - m_lo, 0.0, 1.0);
     const auto m0 = static_cast<std::size_t>(m_lo);
     // ... and between radials j0 and j1 of the set in use there.
-    const int l = level_of((m0 + 1) * evaluation_stride);
+    const int l = level_after_[m0];
     const std::size_t sets = rays_ >> l;
     double u = std::atan2(dx_m, dy_m) / two_pi * static_cast<double>(sets);
     u = u < 0.0 ? u + static_cast<double>(sets) : u;
@@ -270,7 +275,7 @@ RadialField::Value RadialField::at(double dx_m, double dy_m, double d_m,
 }
 
 std::size_t RadialField::bytes() const noexcept {
-    return (term_.size() + tx_slope_.size()) * sizeof(float) +
+    return (term_.size() + tx_slope_.size()) * sizeof(float) + level_after_.size() +
            (term_offset_.size() + slope_offset_.size()) * sizeof(std::size_t) +
            first_.size() * sizeof(std::int32_t);
 }

@@ -96,7 +96,8 @@ private:
     int levels_ = 0;          // radial sets: every 2^l-th radial, l = 0 .. levels_
     std::size_t samples_ = 0; // K: samples 0 .. K along each radial
     std::vector<std::int32_t> first_for_level_; // first receiver of a radial of each set
-    std::vector<std::int32_t> first_;           // per radial: its first receiver (a sample)
+    std::vector<std::uint8_t> level_after_; // per receiver m: level_of((m + 1) evaluation_stride)
+    std::vector<std::int32_t> first_;       // per radial: its first receiver (a sample)
     // Per radial, the index of its first value in term_ and in tx_slope_.
     std::vector<std::size_t> term_offset_;
     std::vector<std::size_t> slope_offset_;
