@@ -220,6 +220,10 @@ struct SectorLink {
     double sla_db = 0.0;
     double h3_deg = 1.0;
     double v3_deg = 1.0;
+    // Their reciprocals: the pattern multiplies by them (a division costs several
+    // multiplications' time in the vectorised loops).
+    double inv_h3 = 1.0;
+    double inv_v3 = 1.0;
 
     SectorLink(const CoverageLayer& layer, const Sector& sector)
         : SectorLink(layer, sector, sector.antenna ? *sector.antenna : layer.antenna) {}
@@ -232,7 +236,8 @@ struct SectorLink {
           azimuth_deg(sector.azimuth_deg.value_or(0.0)), tilt_deg(sector.total_tilt_deg()),
           horizontal_on(sector.azimuth_deg.has_value() ? 1.0 : 0.0), g_max_dbi(antenna.gain_dbi),
           a_max_db(antenna.max_attenuation_db), sla_db(antenna.side_lobe_level_db),
-          h3_deg(antenna.horizontal_beamwidth_deg), v3_deg(antenna.vertical_beamwidth_deg) {}
+          h3_deg(antenna.horizontal_beamwidth_deg), v3_deg(antenna.vertical_beamwidth_deg),
+          inv_h3(1.0 / h3_deg), inv_v3(1.0 / v3_deg) {}
 
     // Height difference for the depression angle (Kernel::height_difference).
     [[nodiscard, gnu::always_inline]] double dz_m(double cell_ground_m) const noexcept {
@@ -282,15 +287,15 @@ struct SectorLink {
     [[nodiscard, gnu::always_inline]] double gain_towards(double bearing,
                                                           double depression) const noexcept {
         constexpr double round_magic = 6755399441055744.0; // 1.5 * 2^52
-        const double v = (depression - tilt_deg) / v3_deg;
+        const double v = (depression - tilt_deg) * inv_v3;
         const double av = 12.0 * v * v;
         const double a_v = av < sla_db ? av : sla_db;
         double phi = bearing - azimuth_deg;
-        const double turns = (phi / 360.0 + round_magic) - round_magic;
+        const double turns = (phi * (1.0 / 360.0) + round_magic) - round_magic;
         phi = phi - 360.0 * turns; // exact: wrapped to (-180, 180] below
         phi = phi <= -180.0 ? phi + 360.0 : phi;
         phi = phi > 180.0 ? phi - 360.0 : phi;
-        const double h = phi / h3_deg;
+        const double h = phi * inv_h3;
         const double ah = 12.0 * h * h;
         const double a_h = (ah < a_max_db ? ah : a_max_db) * horizontal_on;
         const double a = a_v + a_h;
@@ -940,16 +945,23 @@ private:
                     });
                     // Best server and sum, per cell in candidate order, with selects so that it
                     // vectorises: the markers -1 and -2 add +0 to a sum that is >= +0 (no
-                    // change) and never beat a best power, which is >= 0.
+                    // change) and never beat a best power, which is >= 0. The arrays are
+                    // distinct (without COVSIM_IVDEP the loop would need too many overlap
+                    // checks and stay scalar).
+                    COVSIM_IVDEP
                     for (std::size_t c = 0; c < len; ++c) {
                         const double p = mw[c];
                         pairs += p != -1.0 ? 1 : 0;
                         non_finite += p == -2.0 ? 1 : 0;
                         sum[c] += p >= 0.0 ? p : 0.0;
-                        const bool better = p > best[c];
-                        best[c] = better ? p : best[c];
-                        server[c] = better ? id : server[c];
-                        best_d[c] = better ? dist[c] : best_d[c];
+                        const double b = best[c];
+                        const double sv = server[c];
+                        const double bd = best_d[c];
+                        const double d = dist[c];
+                        const bool better = p > b;
+                        best[c] = better ? p : b;
+                        server[c] = better ? id : sv;
+                        best_d[c] = better ? d : bd;
                     }
                 }
             }

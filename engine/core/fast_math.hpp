@@ -33,15 +33,14 @@ namespace detail {
     const double z = std::bit_cast<double>(ix - (tmp & (0xfffULL << 52)));
     const double s = (z - 1.0) / (z + 1.0);
     const double s2 = s * s;
-    double p = 1.0 / 19.0;
-    p = p * s2 + 1.0 / 17.0;
-    p = p * s2 + 1.0 / 15.0;
-    p = p * s2 + 1.0 / 13.0;
-    p = p * s2 + 1.0 / 11.0;
-    p = p * s2 + 1.0 / 9.0;
-    p = p * s2 + 1.0 / 7.0;
-    p = p * s2 + 1.0 / 5.0;
-    p = p * s2 + 1.0 / 3.0;
+    // In Estrin's scheme (as exp2 below).
+    const double s4 = s2 * s2;
+    const double s8 = s4 * s4;
+    const double q0 = 1.0 / 3.0 + s2 * (1.0 / 5.0);
+    const double q1 = 1.0 / 7.0 + s2 * (1.0 / 9.0);
+    const double q2 = 1.0 / 11.0 + s2 * (1.0 / 13.0);
+    const double q3 = 1.0 / 15.0 + s2 * (1.0 / 17.0);
+    const double p = ((q0 + s4 * q1) + s8 * (q2 + s4 * q3)) + (s8 * s8) * (1.0 / 19.0);
     log_z = 2.0 * s + 2.0 * s * s2 * p;
 }
 
@@ -68,10 +67,13 @@ namespace detail {
     return k * ln2 + log_z;
 }
 
-// 2^t for t in [-996, 996] (clamped there). Relative error <= 2e-16 (one rounding).
+// 2^t for t in [-996, 996] (clamped there). Relative error <= 2e-16.
 //
-// t = k + f with k the nearest integer and |f| <= 1/2; 2^f = e^(f ln 2) by its Taylor series to
-// degree 13 (truncation < 1e-17); 2^k added to the exponent bits.
+// t = k + f with k the nearest integer and |f| <= 1/2; 2^f = e^(f ln 2) = 1 + u + u^2 E(u),
+// u = f ln 2, E by the Taylor series of e^u to degree 13 (truncation < 1e-17) in Estrin's
+// scheme (pairs of terms, combined by u^2, u^4 and u^8: a dependency chain a third as long as
+// Horner's, which the vectorised loops wait on), the 1 and u added last for the rounding; 2^k
+// added to the exponent bits.
 [[gnu::always_inline]] inline double exp2(double t) noexcept {
     constexpr double ln2 = 0.69314718055994530942;
     constexpr double round_magic = 6755399441055744.0; // 1.5 * 2^52
@@ -80,20 +82,18 @@ namespace detail {
     const double shifted = t + round_magic;
     const double k = shifted - round_magic; // t rounded to the nearest integer
     const double u = (t - k) * ln2;
-    double p = 1.0 / 6227020800.0; // 1/13!
-    p = p * u + 1.0 / 479001600.0;
-    p = p * u + 1.0 / 39916800.0;
-    p = p * u + 1.0 / 3628800.0;
-    p = p * u + 1.0 / 362880.0;
-    p = p * u + 1.0 / 40320.0;
-    p = p * u + 1.0 / 5040.0;
-    p = p * u + 1.0 / 720.0;
-    p = p * u + 1.0 / 120.0;
-    p = p * u + 1.0 / 24.0;
-    p = p * u + 1.0 / 6.0;
-    p = p * u + 0.5;
-    p = p * u + 1.0;
-    p = p * u + 1.0;
+    const double u2 = u * u;
+    const double u4 = u2 * u2;
+    const double u8 = u4 * u4;
+    // 1/n! for n = 2 .. 13, in pairs.
+    const double e0 = 1.0 / 2.0 + u * (1.0 / 6.0);
+    const double e1 = 1.0 / 24.0 + u * (1.0 / 120.0);
+    const double e2 = 1.0 / 720.0 + u * (1.0 / 5040.0);
+    const double e3 = 1.0 / 40320.0 + u * (1.0 / 362880.0);
+    const double e4 = 1.0 / 3628800.0 + u * (1.0 / 39916800.0);
+    const double e5 = 1.0 / 479001600.0 + u * (1.0 / 6227020800.0);
+    const double e = (e0 + u2 * e1) + u4 * (e2 + u2 * e3) + u8 * (e4 + u2 * e5);
+    const double p = 1.0 + (u + u2 * e);
     // The low bits of `shifted` hold k in two's complement: shift it into the exponent field.
     const std::uint64_t k_bits = std::bit_cast<std::uint64_t>(shifted) << 52;
     return std::bit_cast<double>(std::bit_cast<std::uint64_t>(p) + k_bits);
@@ -192,32 +192,37 @@ inline constexpr double cody_q[] = {2.56852019228982242, 1.87295284992346047,
 // atan2(y, x) in degrees, in [-180, 180], for finite x and y (0 when both are 0; 180, not -180,
 // for y = -0 and x < 0). Absolute error <= 1e-13 degrees (a few units in the last place of 180).
 //
-// a = min(|x|, |y|) / max(|x|, |y|) in [0, 1]; atan a = 2 atan(r), r = a / (1 + sqrt(1 + a^2)) in
-// [0, 0.4143]; again r' = r / (1 + sqrt(1 + r^2)) in [0, 0.1990], atan r' by its Taylor series to
-// r'^23 (truncation < 5e-18); then the octant and quadrant.
+// a = min(|x|, |y|) / max(|x|, |y|) in [0, 1]; above tan(pi/8), atan a = 45 degrees +
+// atan(t), t = (a - 1) / (a + 1); else t = a: |t| <= tan(pi/8) = 0.4142. atan t = t + t^3 g(t^2)
+// with g a polynomial of degree 10 in s = t^2 on [0, tan^2(pi/8)] (g's error <= 4.5e-17, the
+// term's <= 3e-18 radians: below the last place), evaluated in Estrin's scheme; then the octant
+// and quadrant. g interpolates (atan t / t - 1) / t^2 at the 11 Chebyshev nodes of the interval
+// (tools/dev/fit-atan.py computes it). No square roots: the two halvings of the argument
+// (t / (1 + sqrt(1 + t^2))) that a Taylor series would need cost the coverage kernel a fifth of
+// its time.
 [[gnu::always_inline]] inline double atan2_deg(double y, double x) noexcept {
     constexpr double rad_to_deg = 57.295779513082320877;
+    constexpr double tan_pi_8 = 0.41421356237309504880;
     const double ax = x < 0.0 ? -x : x;
     const double ay = y < 0.0 ? -y : y;
     const double hi = ax > ay ? ax : ay;
     const double lo = ax > ay ? ay : ax;
     const double a = hi > 0.0 ? lo / hi : 0.0;
-    const double r1 = a / (1.0 + __builtin_sqrt(1.0 + a * a));
-    const double r = r1 / (1.0 + __builtin_sqrt(1.0 + r1 * r1));
-    const double r2 = r * r;
-    double p = -1.0 / 23.0;
-    p = p * r2 + 1.0 / 21.0;
-    p = p * r2 - 1.0 / 19.0;
-    p = p * r2 + 1.0 / 17.0;
-    p = p * r2 - 1.0 / 15.0;
-    p = p * r2 + 1.0 / 13.0;
-    p = p * r2 - 1.0 / 11.0;
-    p = p * r2 + 1.0 / 9.0;
-    p = p * r2 - 1.0 / 7.0;
-    p = p * r2 + 1.0 / 5.0;
-    p = p * r2 - 1.0 / 3.0;
-    const double atan_a = 4.0 * (r + r * r2 * p) * rad_to_deg; // in [0, 45]
-    double deg = ay > ax ? 90.0 - atan_a : atan_a;             // in [0, 90]
+    const bool upper = a > tan_pi_8;
+    const double t = upper ? (a - 1.0) / (a + 1.0) : a;
+    const double s = t * t;
+    const double s2 = s * s;
+    const double s4 = s2 * s2;
+    const double s8 = s4 * s4;
+    const double q0 = -0.3333333333333333 + s * 0.1999999999999552;
+    const double q1 = -0.14285714284666542 + s * 0.11111111015256361;
+    const double q2 = -0.09090904578123903 + s * 0.07692183190826087;
+    const double q3 = -0.06664511447381948 + s * 0.0585814891280221;
+    const double q4 = -0.0508544973794026 + s * 0.03923165829558719;
+    const double g = ((q0 + s2 * q1) + s4 * (q2 + s2 * q3)) + s8 * (q4 + s2 * -0.01917688711906226);
+    const double atan_t = (t + t * s * g) * rad_to_deg;   // in [-22.5, 22.5]
+    const double atan_a = upper ? 45.0 + atan_t : atan_t; // in [0, 45]
+    double deg = ay > ax ? 90.0 - atan_a : atan_a;        // in [0, 90]
     deg = x < 0.0 ? 180.0 - deg : deg;
     return y < 0.0 ? -deg : deg;
 }
