@@ -10,12 +10,16 @@ namespace {
 constexpr int undecided = -1;
 std::atomic<int> chosen{undecided};
 
+// The level COVSIM_ISA asks for at most: the highest without it (or with another value).
 Level from_environment() noexcept {
     const char* v = std::getenv("COVSIM_ISA"); // NOLINT(concurrency-mt-unsafe): read once
-    if (v != nullptr && std::string_view(v) == name(Level::baseline)) {
-        return Level::baseline;
+    const std::string_view asked = v != nullptr ? std::string_view(v) : std::string_view();
+    for (const Level level : {Level::baseline, Level::x86_64_v3}) {
+        if (asked == name(level)) {
+            return level;
+        }
     }
-    return Level::x86_64_v3;
+    return Level::x86_64_v4;
 }
 
 } // namespace
@@ -26,18 +30,28 @@ bool supported(Level level) noexcept {
     }
 #ifdef COVSIM_ISA_DISPATCH
     __builtin_cpu_init();
-    // The x86-64-v3 features the compiler may use in the v3 copy.
-    return __builtin_cpu_supports("avx") && __builtin_cpu_supports("avx2") &&
-           __builtin_cpu_supports("bmi") && __builtin_cpu_supports("bmi2") &&
-           __builtin_cpu_supports("fma") && __builtin_cpu_supports("f16c") &&
-           __builtin_cpu_supports("lzcnt") && __builtin_cpu_supports("movbe");
+    // The x86-64-v3 features the compiler may use in the v3 copy ...
+    const bool v3 = __builtin_cpu_supports("avx") && __builtin_cpu_supports("avx2") &&
+                    __builtin_cpu_supports("bmi") && __builtin_cpu_supports("bmi2") &&
+                    __builtin_cpu_supports("fma") && __builtin_cpu_supports("f16c") &&
+                    __builtin_cpu_supports("lzcnt") && __builtin_cpu_supports("movbe");
+    if (level == Level::x86_64_v3) {
+        return v3;
+    }
+    // ... and the AVX-512 ones of x86-64-v4 in the v4 copy.
+    return v3 && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+           __builtin_cpu_supports("avx512cd") && __builtin_cpu_supports("avx512dq") &&
+           __builtin_cpu_supports("avx512vl");
 #else
     return false;
 #endif
 }
 
 Level select(Level level) noexcept {
-    const Level use = supported(level) ? level : Level::baseline;
+    Level use = level;
+    while (!supported(use)) {
+        use = static_cast<Level>(static_cast<int>(use) - 1);
+    }
     chosen.store(static_cast<int>(use), std::memory_order_relaxed);
     return use;
 }
@@ -51,7 +65,15 @@ Level active() noexcept {
 }
 
 std::string_view name(Level level) noexcept {
-    return level == Level::baseline ? "baseline" : "x86-64-v3";
+    switch (level) {
+    case Level::baseline:
+        return "baseline";
+    case Level::x86_64_v3:
+        return "x86-64-v3";
+    case Level::x86_64_v4:
+        return "x86-64-v4";
+    }
+    return "baseline";
 }
 
 } // namespace covsim::isa

@@ -121,7 +121,7 @@ bool sample_segment(const Raster<float>& dem, double x0_m, double y0_m, double x
     double* e = out;
     std::size_t from = 0;
 #ifdef COVSIM_ISA_DISPATCH
-    if (isa::active() == isa::Level::x86_64_v3 && dem.grid.width > 0 && dem.grid.height > 0 &&
+    if (isa::active() >= isa::Level::x86_64_v3 && dem.grid.width > 0 && dem.grid.height > 0 &&
         dem.values.size() <= static_cast<std::size_t>(std::numeric_limits<std::int32_t>::max())) {
         from = sample_line_avx2(dem, x0_m, y0_m, dx, dy, n, e);
     }

@@ -229,9 +229,10 @@ TEST(TerrainProfile, IsSampleBilinearBitForBitInEitherInstructionSet) {
     const double east = g.east_m();
     const double south = g.south_m();
     const isa::Level before = isa::active();
-    for (const isa::Level level : {isa::Level::baseline, isa::Level::x86_64_v3}) {
+    for (const isa::Level level :
+         {isa::Level::baseline, isa::Level::x86_64_v3, isa::Level::x86_64_v4}) {
         if (isa::select(level) != level) {
-            continue; // no x86-64-v3 on this CPU or build
+            continue; // not on this CPU or build
         }
         int lines = 0;
         for (int k = 0; k < 40; ++k) {
@@ -342,7 +343,8 @@ TEST(CoverageTerrain, RadialMethodIsBitIdenticalForAnyThreadCountAndInstructionS
         const CoverageResult one = run(1, isa::Level::x86_64_v3);
         const CoverageResult two = run(2, isa::Level::x86_64_v3);
         const CoverageResult baseline = run(2, isa::Level::baseline);
-        for (const CoverageResult* other : {&two, &baseline}) {
+        const CoverageResult v4 = run(2, isa::Level::x86_64_v4); // the highest the CPU has
+        for (const CoverageResult* other : {&two, &baseline, &v4}) {
             const auto& a = one.maps;
             const auto& b = other->maps;
             EXPECT_EQ(0, std::memcmp(a.rsrp_dbm.values.data(), b.rsrp_dbm.values.data(),
