@@ -954,14 +954,10 @@ private:
                         pairs += p != -1.0 ? 1 : 0;
                         non_finite += p == -2.0 ? 1 : 0;
                         sum[c] += p >= 0.0 ? p : 0.0;
-                        const double b = best[c];
-                        const double sv = server[c];
-                        const double bd = best_d[c];
-                        const double d = dist[c];
-                        const bool better = p > b;
-                        best[c] = better ? p : b;
-                        server[c] = better ? id : sv;
-                        best_d[c] = better ? d : bd;
+                        const bool better = p > best[c];
+                        best[c] = better ? p : best[c];
+                        server[c] = better ? id : server[c];
+                        best_d[c] = better ? dist[c] : best_d[c];
                     }
                 }
             }
