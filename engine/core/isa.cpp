@@ -1,5 +1,8 @@
 #include "core/isa.hpp"
 
+#include "core/names.hpp"
+
+#include <array>
 #include <atomic>
 #include <cstdlib>
 
@@ -10,16 +13,13 @@ namespace {
 constexpr int undecided = -1;
 std::atomic<int> chosen{undecided};
 
+constexpr std::array<std::string_view, 3> level_names = {"baseline", "x86-64-v3", "x86-64-v4"};
+
 // The level COVSIM_ISA asks for at most: the highest without it (or with another value).
 Level from_environment() noexcept {
     const char* v = std::getenv("COVSIM_ISA"); // NOLINT(concurrency-mt-unsafe): read once
-    const std::string_view asked = v != nullptr ? std::string_view(v) : std::string_view();
-    for (const Level level : {Level::baseline, Level::x86_64_v3}) {
-        if (asked == name(level)) {
-            return level;
-        }
-    }
-    return Level::x86_64_v4;
+    return parse_name<Level>(level_names, v != nullptr ? std::string_view(v) : std::string_view())
+        .value_or(Level::x86_64_v4);
 }
 
 } // namespace
@@ -65,15 +65,7 @@ Level active() noexcept {
 }
 
 std::string_view name(Level level) noexcept {
-    switch (level) {
-    case Level::baseline:
-        return "baseline";
-    case Level::x86_64_v3:
-        return "x86-64-v3";
-    case Level::x86_64_v4:
-        return "x86-64-v4";
-    }
-    return "baseline";
+    return level_names[static_cast<std::size_t>(level)];
 }
 
 } // namespace covsim::isa
