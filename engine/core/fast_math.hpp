@@ -19,6 +19,36 @@ namespace covsim::fast {
 
 namespace detail {
 
+// c[B] + c[B + 1] x + ... + c[B + C - 1] x^(C - 1) in Estrin's scheme: the terms in two parts at
+// the largest power of 2 below C, P = 2^j, the lower part plus x^P = pow2[j] times the upper,
+// each part so again, down to pairs c + c' x. Its dependency chain grows with log2 C, Horner's
+// with C (the vectorised loops wait on it: no FMA, -ffp-contract=off).
+template <std::size_t B, std::size_t C, std::size_t N>
+[[gnu::always_inline]] inline double estrin_part(const double (&c)[N],
+                                                 const double* pow2) noexcept {
+    static_assert(C >= 1 && B + C <= N);
+    if constexpr (C == 1) {
+        return c[B];
+    } else {
+        constexpr std::size_t p = std::bit_floor(C - 1);
+        return estrin_part<B, p>(c, pow2) +
+               pow2[std::countr_zero(p)] * estrin_part<B + p, C - p>(c, pow2);
+    }
+}
+
+// c[0] + c[1] x + ... + c[N - 1] x^(N - 1), in Estrin's scheme (estrin_part); x^(2^j) by
+// repeated squaring.
+template <std::size_t N>
+[[gnu::always_inline]] inline double estrin(double x, const double (&c)[N]) noexcept {
+    constexpr std::size_t squarings = N > 1 ? std::bit_width(N - 1) : 1;
+    double pow2[squarings];
+    pow2[0] = x;
+    for (std::size_t j = 1; j < squarings; ++j) {
+        pow2[j] = pow2[j - 1] * pow2[j - 1];
+    }
+    return estrin_part<0, N>(c, pow2);
+}
+
 // x = 2^k z with z in [0.707, 1.414): k and log z (natural), for the two logarithms below.
 // log z = 2 atanh(s), s = (z - 1)/(z + 1), |s| <= 0.1716, by its Taylor series to s^19
 // (truncation < 3e-17).
@@ -33,14 +63,9 @@ namespace detail {
     const double z = std::bit_cast<double>(ix - (tmp & (0xfffULL << 52)));
     const double s = (z - 1.0) / (z + 1.0);
     const double s2 = s * s;
-    // In Estrin's scheme (as exp2 below).
-    const double s4 = s2 * s2;
-    const double s8 = s4 * s4;
-    const double q0 = 1.0 / 3.0 + s2 * (1.0 / 5.0);
-    const double q1 = 1.0 / 7.0 + s2 * (1.0 / 9.0);
-    const double q2 = 1.0 / 11.0 + s2 * (1.0 / 13.0);
-    const double q3 = 1.0 / 15.0 + s2 * (1.0 / 17.0);
-    const double p = ((q0 + s4 * q1) + s8 * (q2 + s4 * q3)) + (s8 * s8) * (1.0 / 19.0);
+    constexpr double c[] = {1.0 / 3.0,  1.0 / 5.0,  1.0 / 7.0,  1.0 / 9.0, 1.0 / 11.0,
+                            1.0 / 13.0, 1.0 / 15.0, 1.0 / 17.0, 1.0 / 19.0};
+    const double p = estrin(s2, c);
     log_z = 2.0 * s + 2.0 * s * s2 * p;
 }
 
@@ -71,9 +96,8 @@ namespace detail {
 //
 // t = k + f with k the nearest integer and |f| <= 1/2; 2^f = e^(f ln 2) = 1 + u + u^2 E(u),
 // u = f ln 2, E by the Taylor series of e^u to degree 13 (truncation < 1e-17) in Estrin's
-// scheme (pairs of terms, combined by u^2, u^4 and u^8: a dependency chain a third as long as
-// Horner's, which the vectorised loops wait on), the 1 and u added last for the rounding; 2^k
-// added to the exponent bits.
+// scheme (detail::estrin: a dependency chain a third as long as Horner's), the 1 and u added
+// last for the rounding; 2^k added to the exponent bits.
 [[gnu::always_inline]] inline double exp2(double t) noexcept {
     constexpr double ln2 = 0.69314718055994530942;
     constexpr double round_magic = 6755399441055744.0; // 1.5 * 2^52
@@ -82,18 +106,12 @@ namespace detail {
     const double shifted = t + round_magic;
     const double k = shifted - round_magic; // t rounded to the nearest integer
     const double u = (t - k) * ln2;
-    const double u2 = u * u;
-    const double u4 = u2 * u2;
-    const double u8 = u4 * u4;
-    // 1/n! for n = 2 .. 13, in pairs.
-    const double e0 = 1.0 / 2.0 + u * (1.0 / 6.0);
-    const double e1 = 1.0 / 24.0 + u * (1.0 / 120.0);
-    const double e2 = 1.0 / 720.0 + u * (1.0 / 5040.0);
-    const double e3 = 1.0 / 40320.0 + u * (1.0 / 362880.0);
-    const double e4 = 1.0 / 3628800.0 + u * (1.0 / 39916800.0);
-    const double e5 = 1.0 / 479001600.0 + u * (1.0 / 6227020800.0);
-    const double e = (e0 + u2 * e1) + u4 * (e2 + u2 * e3) + u8 * (e4 + u2 * e5);
-    const double p = 1.0 + (u + u2 * e);
+    // 1/n! for n = 2 .. 13.
+    constexpr double c[] = {1.0 / 2.0,        1.0 / 6.0,         1.0 / 24.0,
+                            1.0 / 120.0,      1.0 / 720.0,       1.0 / 5040.0,
+                            1.0 / 40320.0,    1.0 / 362880.0,    1.0 / 3628800.0,
+                            1.0 / 39916800.0, 1.0 / 479001600.0, 1.0 / 6227020800.0};
+    const double p = 1.0 + (u + (u * u) * detail::estrin(u, c));
     // The low bits of `shifted` hold k in two's complement: shift it into the exponent field.
     const std::uint64_t k_bits = std::bit_cast<std::uint64_t>(shifted) << 52;
     return std::bit_cast<double>(std::bit_cast<std::uint64_t>(p) + k_bits);
@@ -211,15 +229,11 @@ inline constexpr double cody_q[] = {2.56852019228982242, 1.87295284992346047,
     const bool upper = a > tan_pi_8;
     const double t = upper ? (a - 1.0) / (a + 1.0) : a;
     const double s = t * t;
-    const double s2 = s * s;
-    const double s4 = s2 * s2;
-    const double s8 = s4 * s4;
-    const double q0 = -0.3333333333333333 + s * 0.1999999999999552;
-    const double q1 = -0.14285714284666542 + s * 0.11111111015256361;
-    const double q2 = -0.09090904578123903 + s * 0.07692183190826087;
-    const double q3 = -0.06664511447381948 + s * 0.0585814891280221;
-    const double q4 = -0.0508544973794026 + s * 0.03923165829558719;
-    const double g = ((q0 + s2 * q1) + s4 * (q2 + s2 * q3)) + s8 * (q4 + s2 * -0.01917688711906226);
+    constexpr double c[] = {-0.3333333333333333,  0.1999999999999552,   -0.14285714284666542,
+                            0.11111111015256361,  -0.09090904578123903, 0.07692183190826087,
+                            -0.06664511447381948, 0.0585814891280221,   -0.0508544973794026,
+                            0.03923165829558719,  -0.01917688711906226};
+    const double g = detail::estrin(s, c);
     const double atan_t = (t + t * s * g) * rad_to_deg;   // in [-22.5, 22.5]
     const double atan_a = upper ? 45.0 + atan_t : atan_t; // in [0, 45]
     double deg = ay > ax ? 90.0 - atan_a : atan_a;        // in [0, 90]
