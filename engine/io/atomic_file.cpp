@@ -2,6 +2,7 @@
 
 #include "core/error.hpp"
 
+#include <cerrno>
 #include <fmt/format.h>
 #include <system_error>
 #include <utility>
@@ -36,10 +37,19 @@ void AtomicFile::commit() {
     done_ = true;
 }
 
+void throw_cannot_write(const std::filesystem::path& path) {
+    const int e = errno;
+    if (e == 0) {
+        throw Error(ErrorCode::io, fmt::format("cannot write '{}'", path.string()));
+    }
+    throw Error(ErrorCode::io, fmt::format("cannot write '{}': {}", path.string(),
+                                           std::generic_category().message(e)));
+}
+
 std::ofstream open_text(const AtomicFile& f) {
     std::ofstream out(f.temp_path(), std::ios::binary | std::ios::trunc);
     if (!out) {
-        throw Error(ErrorCode::io, fmt::format("cannot write '{}'", f.final_path().string()));
+        throw_cannot_write(f.final_path());
     }
     return out;
 }
@@ -47,8 +57,7 @@ std::ofstream open_text(const AtomicFile& f) {
 void finish_text(std::ofstream& out, AtomicFile& f) {
     out.flush();
     if (!out) {
-        throw Error(ErrorCode::io,
-                    fmt::format("cannot write '{}' (disk full?)", f.final_path().string()));
+        throw_cannot_write(f.final_path());
     }
     out.close();
     f.commit();
@@ -59,7 +68,7 @@ void write_text_file(const std::filesystem::path& path, const std::string& text)
     out << text;
     out.close();
     if (!out) {
-        throw Error(ErrorCode::io, fmt::format("cannot write '{}'", path.string()));
+        throw_cannot_write(path);
     }
 }
 

@@ -35,6 +35,12 @@ private:
 std::ofstream open_text(const AtomicFile& f);
 void finish_text(std::ofstream& out, AtomicFile& f);
 
+// covsim::Error(io) "cannot write '<path>': <the system's reason>", the reason from errno, read
+// first: call it right after the failed write or close. The reason must be in the message, not
+// read from errno later: the unwinding that carries the error (destructors, the sanitizers'
+// allocators) may change errno before a caller looks (a full disk is told from the reason).
+[[noreturn]] void throw_cannot_write(const std::filesystem::path& path);
+
 // `text` into the file at `path` (e.g. an AtomicFile's temp_path()), replacing it; and a
 // directory with its parents. Both throw covsim::Error(io) naming the path.
 void write_text_file(const std::filesystem::path& path, const std::string& text);

@@ -2,6 +2,7 @@
 
 #include "core/error.hpp"
 #include "core/result_table.hpp"
+#include "io/atomic_file.hpp"
 #include "io/district_gpkg.hpp"
 #include "io/gdal_support.hpp"
 #include "io/geotiff_writer.hpp"
@@ -513,7 +514,7 @@ void QgisProjectSink::save_groups(const std::filesystem::path& path) const {
     out << groups.dump(1) << '\n';
     out.close();
     if (!out) {
-        throw Error(ErrorCode::io, fmt::format("cannot write '{}'", path.string()));
+        throw_cannot_write(path);
     }
 }
 
@@ -603,8 +604,7 @@ void QgisProjectSink::commit() {
         out << x;
         out.close();
         if (!out) {
-            throw Error(ErrorCode::io,
-                        fmt::format("cannot write '{}'", file_.final_path().string()));
+            throw_cannot_write(file_.final_path());
         }
     }
     file_.commit();

@@ -96,7 +96,7 @@ void write_results_csv(const std::filesystem::path& path,
         }
         out.flush();
         if (!out) {
-            throw Error(ErrorCode::io, fmt::format("cannot write '{}'", path.string()));
+            throw_cannot_write(path);
         }
     }
     file.commit();

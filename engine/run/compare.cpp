@@ -253,7 +253,7 @@ void write_comparison_csv(const Comparison& c, const std::filesystem::path& path
         }
         out.flush();
         if (!out) {
-            throw Error(ErrorCode::io, fmt::format("cannot write '{}'", path.string()));
+            io::throw_cannot_write(path);
         }
     }
     file.commit();

@@ -275,7 +275,7 @@ public:
         out << nlohmann::json{{"checksum", checksum_}, {"districts", districts}}.dump() << '\n';
         out.close();
         if (!out) {
-            throw Error(ErrorCode::io, fmt::format("cannot write '{}'", path_.string()));
+            io::throw_cannot_write(path_);
         }
         f.commit();
     }

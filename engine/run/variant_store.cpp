@@ -1,6 +1,7 @@
 #include "run/variant_store.hpp"
 
 #include "core/error.hpp"
+#include "io/atomic_file.hpp"
 #include "io/hdf5_results.hpp"
 
 #include <cerrno>
@@ -228,7 +229,7 @@ void save_summary(const ScenarioSummary& s, const std::filesystem::path& path) {
     out << j.dump(1) << '\n';
     out.close();
     if (!out) {
-        throw Error(ErrorCode::io, fmt::format("cannot write '{}'", path.string()));
+        io::throw_cannot_write(path);
     }
 }
 
