@@ -153,6 +153,77 @@ struct Scratch {
     std::vector<double> cross_mw;
 };
 
+} // namespace
+
+// What remember_layers() kept: per tile and remembered layer, what accumulate() left and the
+// pairs it counted; and what it was computed from, to check each input that uses it.
+class CoverageMemo {
+public:
+    struct Entry {
+        Scratch::LayerSums sums;
+        CoverageStatus status; // the pairs only (accumulate's counts)
+    };
+    Grid grid;
+    std::int64_t tile_size = 0;
+    std::vector<bool> remembered; // per layer
+    // The remembered layers' sectors, with their indexes in the input, in the input's order.
+    std::vector<std::pair<std::size_t, Sector>> sectors;
+    std::vector<Entry> entries; // [tile * layers + layer], remembered layers only
+
+    [[nodiscard]] const Entry& at(std::size_t tile, std::size_t layer) const {
+        return entries[tile * remembered.size() + layer];
+    }
+};
+
+namespace {
+
+bool same_number(double a, double b) noexcept {
+    return a == b || (std::isnan(a) && std::isnan(b));
+}
+
+bool same_sector(const Sector& a, const Sector& b) noexcept {
+    return a.site_id == b.site_id && a.sector_id == b.sector_id && a.layer == b.layer &&
+           a.x_m == b.x_m && a.y_m == b.y_m && a.height_m == b.height_m &&
+           a.azimuth_deg == b.azimuth_deg && a.mechanical_tilt_deg == b.mechanical_tilt_deg &&
+           a.electrical_tilt_deg == b.electrical_tilt_deg && a.power_dbm == b.power_dbm &&
+           a.district == b.district && same_number(a.ground_m, b.ground_m) &&
+           a.antenna == b.antenna;
+}
+
+// The sectors of the layers `remember` marks, with their indexes.
+std::vector<std::pair<std::size_t, Sector>> remembered_sectors(const CoverageInput& in,
+                                                               const std::vector<bool>& remember) {
+    std::vector<std::pair<std::size_t, Sector>> out;
+    for (std::size_t i = 0; i < in.sectors.size(); ++i) {
+        if (remember[in.sectors[i].layer]) {
+            out.emplace_back(i, in.sectors[i]);
+        }
+    }
+    return out;
+}
+
+// The memo was made over this input's area, layers and tile size, and its remembered layers'
+// sectors are the input's, at the same indexes.
+void check_memo(const CoverageInput& in, const CoverageMemo& memo) {
+    const Grid& g = in.area->grid;
+    const bool same_tiles =
+        memo.grid.width == g.width && memo.grid.height == g.height &&
+        memo.grid.origin_x_m == g.origin_x_m && memo.grid.origin_y_m == g.origin_y_m &&
+        memo.grid.cell_size_m == g.cell_size_m && memo.tile_size == in.tile_size;
+    if (!same_tiles || memo.remembered.size() != in.layers.size()) {
+        throw Error(ErrorCode::internal, "compute_coverage: the memo is of another area or layers");
+    }
+    const auto sectors = remembered_sectors(in, memo.remembered);
+    const bool same = std::equal(sectors.begin(), sectors.end(), memo.sectors.begin(),
+                                 memo.sectors.end(), [](const auto& a, const auto& b) {
+                                     return a.first == b.first && same_sector(a.second, b.second);
+                                 });
+    if (!same) {
+        throw Error(ErrorCode::internal,
+                    "compute_coverage: the remembered layers' sectors are not the memo's");
+    }
+}
+
 void check_input(const CoverageInput& in) {
     if (in.area == nullptr) {
         throw Error(ErrorCode::internal, "compute_coverage: no study area");
@@ -187,6 +258,9 @@ void check_input(const CoverageInput& in) {
     }
     if (in.tile_size <= 0) {
         throw Error(ErrorCode::internal, "compute_coverage: tile size must be positive");
+    }
+    if (in.memo) {
+        check_memo(in, *in.memo);
     }
 }
 
@@ -399,6 +473,43 @@ public:
         return out;
     }
 
+    // What accumulate() leaves for the layers `remember` marks, tile by tile, in parallel.
+    std::shared_ptr<const CoverageMemo> remember(const std::vector<bool>& remember) const {
+        auto memo = std::make_shared<CoverageMemo>();
+        memo->grid = grid_;
+        memo->tile_size = in_.tile_size;
+        memo->remembered = remember;
+        memo->sectors = remembered_sectors(in_, remember);
+        const std::size_t layer_count = in_.layers.size();
+        memo->entries.resize(layout_.count() * layer_count);
+        tbb::enumerable_thread_specific<Scratch> scratch;
+        parallel::for_ranges(
+            tbb::blocked_range<std::size_t>(0, layout_.count()),
+            [&](const tbb::blocked_range<std::size_t>& r) {
+                Scratch& s = scratch.local();
+                for (std::size_t t = r.begin(); t != r.end(); ++t) {
+                    const auto [col0, row0, col1, row1] = layout_.rect(t);
+                    CoverageStatus cells;
+                    gather_cells(s, col0, row0, col1, row1, cells);
+                    if (s.cell_index.empty()) {
+                        continue;
+                    }
+                    const Box tile_box(Point(grid_.center_x_m(col0), grid_.center_y_m(row1 - 1)),
+                                       Point(grid_.center_x_m(col1 - 1), grid_.center_y_m(row0)));
+                    for (std::size_t l = 0; l < layer_count; ++l) {
+                        if (!remember[l]) {
+                            continue;
+                        }
+                        CoverageMemo::Entry& e = memo->entries[t * layer_count + l];
+                        accumulate(in_.layers[l], trees_[l], own_patterns_[l], tile_box, s,
+                                   e.status);
+                        keep_sums(s, e.sums);
+                    }
+                }
+            });
+        return memo;
+    }
+
 private:
     void process_tile(std::size_t tile, Scratch& s, CoverageMaps& maps, PartialTable& partial,
                       CoverageStatus& status) const {
@@ -417,6 +528,12 @@ private:
                            Point(grid_.center_x_m(col1 - 1), grid_.center_y_m(row0)));
         s.layer_sums.resize(layer_count);
         for (std::size_t l = 0; l < layer_count; ++l) {
+            if (in_.memo && in_.memo->remembered[l]) {
+                const CoverageMemo::Entry& e = in_.memo->at(tile, l);
+                s.layer_sums[l] = e.sums;
+                status.add(e.status);
+                continue;
+            }
             accumulate(in_.layers[l], trees_[l], own_patterns_[l], tile_box, s, status);
             keep_sums(s, s.layer_sums[l]);
         }
@@ -1535,6 +1652,17 @@ CoverageResult reduce_coverage_tiles(const CoverageInput& input, CoverageMaps ma
         result.status.add(st);
     }
     return result;
+}
+
+std::shared_ptr<const CoverageMemo> remember_layers(const CoverageInput& input,
+                                                    const std::vector<bool>& remember) {
+    check_input(input);
+    if (remember.size() != input.layers.size()) {
+        throw Error(ErrorCode::internal, "remember_layers: one flag per layer expected");
+    }
+    CoverageInput without_memo = input;
+    without_memo.memo.reset();
+    return Kernel(without_memo).remember(remember);
 }
 
 CoverageResult compute_coverage(const CoverageInput& input) {

@@ -109,12 +109,21 @@ struct IndoorSpec {
     PerDistrictType<double> thermally_efficient_share = {0.2, 0.1, 0.05};
 };
 
+// What the kernel accumulated for some layers over one area: per tile and layer, every cell's
+// best server, its power and the sum of the layer's powers (remember_layers()).
+class CoverageMemo;
+
 struct CoverageInput {
     const StudyArea* area = nullptr;
     std::vector<CoverageLayer> layers;
     std::vector<Sector> sectors; // Sector::layer indexes layers
     IndoorSpec indoor;
     std::int64_t tile_size = 128;
+    // The remembered layers' accumulations, taken instead of evaluating their sectors again.
+    // Made by remember_layers() over an input with the same area, layers and tile size, whose
+    // sectors of those layers are the same, at the same indexes (compute_coverage checks the
+    // sectors and throws Error(internal) when they differ).
+    std::shared_ptr<const CoverageMemo> memo;
 };
 
 inline constexpr float map_nodata = -9999.0f;
@@ -181,6 +190,13 @@ struct CoverageResult {
 
 // Throws covsim::Error only for an inconsistent input (a bug in the caller), never per cell.
 CoverageResult compute_coverage(const CoverageInput& input);
+
+// The accumulations of the layers l with remember[l] over the input's area, for later runs
+// that differ in the other layers' sectors only (the planner's candidates, whose built layers
+// stay: core/plan/kernel_evaluator.cpp). Those runs' results are bit-identical to computing
+// every layer again. In parallel over the tiles.
+std::shared_ptr<const CoverageMemo> remember_layers(const CoverageInput& input,
+                                                    const std::vector<bool>& remember);
 
 // A variant's coverage in parts, for one variant computed by several processes (engine/cluster,
 // docs/scale-out.md). The kernel's tiles (tile_size cells square, numbered row by row from the

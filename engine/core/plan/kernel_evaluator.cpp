@@ -154,6 +154,12 @@ KernelEvaluator::KernelEvaluator(KernelEvaluatorInput input) : in_(std::move(inp
         throw Error(ErrorCode::internal, "KernelEvaluator: inconsistent input");
     }
     layers_ = coverage_layers(*in_.scenario);
+    built_only_.assign(layers_.size(), true);
+    for (const auto& l : in_.option_layer) {
+        if (l) {
+            built_only_.at(*l) = false;
+        }
+    }
     windows_.resize(in_.area->district_count());
     for (std::size_t d = 0; d < windows_.size(); ++d) {
         make_window(d);
@@ -257,6 +263,9 @@ DistrictEvaluation KernelEvaluator::evaluate(std::size_t district, const Candida
     for (std::size_t i : w.built) {
         ci.sectors.push_back(in_.built_sectors[i]);
     }
+    // The built sectors come first in every candidate's input, at the same indexes.
+    parallel::call_once(*w.memo_once, [&] { w.memo = remember_layers(ci, built_only_); });
+    ci.memo = w.memo;
     std::vector<bool> fibre = in_.ftth_built;
     std::set<std::string> added;
     const auto deploy = [&](std::size_t d, const Candidate& c) {

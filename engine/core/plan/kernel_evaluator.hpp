@@ -7,6 +7,7 @@
 
 #include "core/capacity.hpp"
 #include "core/coverage.hpp"
+#include "core/parallel.hpp"
 #include "core/plan/plan.hpp"
 #include "core/scenario.hpp"
 #include "core/sector.hpp"
@@ -69,6 +70,9 @@ private:
         std::vector<std::size_t> built; // built sectors that reach it
         std::vector<std::size_t> neighbours;
         double min_x = 0, min_y = 0, max_x = 0, max_y = 0; // the window, m
+        // The built-only layers' accumulations over the window, made by the first evaluation.
+        std::unique_ptr<parallel::OnceFlag> memo_once = std::make_unique<parallel::OnceFlag>();
+        mutable std::shared_ptr<const CoverageMemo> memo;
     };
     void make_window(std::size_t district);
     void make_sectors();
@@ -76,6 +80,9 @@ private:
 
     KernelEvaluatorInput in_;
     std::vector<CoverageLayer> layers_;
+    // Per layer: no option plans sectors on it (the built network's layers), so its sectors in a
+    // window are the same for every candidate and its accumulations are remembered.
+    std::vector<bool> built_only_;
     std::vector<Window> windows_;
     std::map<std::array<std::size_t, 3>, std::shared_ptr<const std::vector<Sector>>> sectors_;
 };

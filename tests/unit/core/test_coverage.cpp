@@ -1,4 +1,5 @@
 #include "core/coverage.hpp"
+#include "core/error.hpp"
 #include "core/isa.hpp"
 #include "core/propagation/free_space.hpp"
 #include "core/propagation/loss_table.hpp"
@@ -600,4 +601,52 @@ TEST(Coverage, ASectorsOwnPatternActsAsTheSamePatternGivenForTheLayer) {
     // Cells behind it, served by sectors 2 and 3, keep the wide pattern's values.
     EXPECT_EQ(first_row.maps.layers[0].rsrp_dbm.at(40, 40),
               parametric.maps.layers[0].rsrp_dbm.at(40, 40));
+}
+
+// The planner's candidates share the built layers (core/plan/kernel_evaluator.cpp): a layer
+// remembered over the built sectors gives every later run the bits of computing it again, with
+// other sectors added on another layer that the remembered one interferes with (co-channel),
+// for two different sets of them.
+TEST(Coverage, ARememberedLayerGivesTheBitsOfComputingItAgain) {
+    const StudyArea area = disc_area();
+    CoverageInput built = uma_city(area);
+    CoverageLayer planned = built.layers[0];
+    planned.name = "planned";
+    planned.interferers = {{.layer = 0, .coupling = 0.1, .shares_transmitters = false}};
+    built.layers.push_back(planned);
+    built.layers[0].interferers = {{.layer = 1, .coupling = 0.1, .shares_transmitters = false}};
+    const std::shared_ptr<const CoverageMemo> memo = remember_layers(built, {true, false});
+    const CoverageResult built_alone = compute_coverage(built);
+
+    for (const double shift_m : {0.0, 450.0}) {
+        CoverageInput candidate = built;
+        for (int i = 0; i < 6; ++i) {
+            Sector s =
+                omni_at(1300.0 + shift_m + 500.0 * (i % 3), 1400.0 + 900.0 * (i / 3), 46.0, 1);
+            s.azimuth_deg = 60.0 * i;
+            candidate.sectors.push_back(s);
+        }
+        const CoverageResult again = compute_coverage(candidate);
+        candidate.memo = memo;
+        const CoverageResult remembered = compute_coverage(candidate);
+        EXPECT_TRUE(same_bits(again, remembered)) << "shift " << shift_m;
+        EXPECT_EQ(again.status.pixel_sectors, remembered.status.pixel_sectors);
+        // The planned layer covers people, and the built one's SINR feels it.
+        EXPECT_GT(again.districts[0].layer_covered_population[1], 0.0);
+        EXPECT_FALSE(same_bytes(again.maps.layers[0].sinr_db.values,
+                                built_alone.maps.layers[0].sinr_db.values));
+    }
+}
+
+// A memo is refused, not silently misapplied, when the remembered layer's sectors changed.
+TEST(Coverage, AMemoOfOtherSectorsIsRefused) {
+    const StudyArea area = disc_area();
+    CoverageInput in = uma_city(area);
+    in.memo = remember_layers(in, {true});
+    EXPECT_NO_THROW(compute_coverage(in));
+    in.sectors[3].power_dbm += 1.0;
+    EXPECT_THROW(compute_coverage(in), Error);
+    in.sectors[3].power_dbm -= 1.0;
+    in.sectors.pop_back();
+    EXPECT_THROW(compute_coverage(in), Error);
 }
