@@ -377,9 +377,11 @@ struct SectorLink {
     }
 };
 
-// The key of the radial field of `sector`'s mast for the layer; nullopt when its model has no
-// radial form (core/radial_terrain.hpp), which is then evaluated exactly.
-std::optional<RadialKey> radial_key(const CoverageLayer& layer, const Sector& sector) {
+// The key of the radial field of `sector`'s mast for the layer, with its line of sight or
+// without; nullopt when its model has no radial form (core/radial_terrain.hpp), which is then
+// evaluated exactly.
+std::optional<RadialKey> radial_key(const CoverageLayer& layer, const Sector& sector,
+                                    bool line_of_sight) {
     const std::optional<RadialTerm> term = radial_term_for(*layer.model);
     if (!term) {
         return std::nullopt;
@@ -393,6 +395,7 @@ std::optional<RadialKey> radial_key(const CoverageLayer& layer, const Sector& se
     k.rx_height_m = layer.rx_height_m;
     k.frequency_mhz = layer.frequency_mhz;
     k.range_m = layer.max_range_m;
+    k.line_of_sight = line_of_sight;
     if (*term == RadialTerm::itm_attenuation) {
         Link link;
         link.tx_height_m = sector.height_m;
@@ -789,7 +792,10 @@ private:
             std::uint8_t los = flag_nodata;
             memo.loss_db =
                 terrain_loss(layer, sector, s, d, memo.flat_loss_db, memo.add_ons_db, los);
-            memo.line_of_sight = los != flag_nodata ? los : line_of_sight(layer, sector, s);
+            if (los == flag_nodata && in_.line_of_sight) {
+                los = line_of_sight(layer, sector, s); // a pass of its own
+            }
+            memo.line_of_sight = los != flag_nodata ? los : 1;
         }
     }
 
@@ -826,7 +832,7 @@ private:
             same_mast(*s.mast_field_sector, sector)) {
             return s.mast_field.get();
         }
-        const std::optional<RadialKey> key = radial_key(layer, sector);
+        const std::optional<RadialKey> key = radial_key(layer, sector, in_.line_of_sight);
         if (!key) {
             return nullptr;
         }
@@ -1340,7 +1346,7 @@ private:
             for (std::size_t k = 0; k < 2; ++k) {
                 lm.indoor_sinr_db[k].values[idx] = indoor_sinr[k];
             }
-            if (terrain) {
+            if (terrain && in_.line_of_sight) {
                 // Kept from the best pair's terrain evaluation; a best pair that was not
                 // evaluated over the terrain (below the margin) gets its profile here.
                 c.line_of_sight = sums.best_line_of_sight[i];
@@ -1607,7 +1613,7 @@ std::size_t coverage_tile_count(const CoverageInput& input) {
 
 CoverageMaps empty_coverage_maps(const CoverageInput& in) {
     const Grid& grid = in.area->grid;
-    const bool terrain = in.area->terrain.has_value();
+    const bool line_of_sight = in.area->terrain.has_value() && in.line_of_sight;
     CoverageMaps m;
     m.rsrp_dbm = float_map(grid);
     m.sinr_db = float_map(grid);
@@ -1615,7 +1621,7 @@ CoverageMaps empty_coverage_maps(const CoverageInput& in) {
     m.serving_layer = flag_map(grid);
     m.covered = flag_map(grid);
     m.covered_indoor = flag_map(grid);
-    if (terrain) {
+    if (line_of_sight) {
         m.line_of_sight = flag_map(grid);
     }
     m.layers.resize(in.layers.size());
@@ -1626,7 +1632,7 @@ CoverageMaps empty_coverage_maps(const CoverageInput& in) {
         lm.covered = flag_map(grid);
         lm.covered_indoor = flag_map(grid);
         lm.indoor_sinr_db = {float_map(grid), float_map(grid)};
-        if (terrain) {
+        if (line_of_sight) {
             lm.line_of_sight = flag_map(grid);
         }
     }

@@ -119,6 +119,9 @@ struct CoverageInput {
     std::vector<Sector> sectors; // Sector::layer indexes layers
     IndoorSpec indoor;
     std::int64_t tile_size = 128;
+    // Whether to find the line of sight to each cell's best servers (with a DEM): false when no
+    // output reads the line-of-sight maps, which then stay empty.
+    bool line_of_sight = true;
     // The remembered layers' accumulations, taken instead of evaluating their sectors again.
     // Made by remember_layers() over an input with the same area, layers and tile size, whose
     // sectors of those layers are the same, at the same indexes (compute_coverage checks the

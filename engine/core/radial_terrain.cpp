@@ -146,7 +146,7 @@ RadialField::RadialField(const Raster<float>& dem, double spacing_m, const Radia
         term_offset_[j] = terms;
         slope_offset_[j] = slopes;
         terms += (samples_ - first) / evaluation_stride + 1;
-        slopes += samples_ + 1 - first;
+        slopes += key.line_of_sight ? samples_ + 1 - first : 0;
     }
     term_offset_[rays_] = terms;
     slope_offset_[rays_] = slopes;
@@ -183,17 +183,8 @@ void RadialField::compute_ray(const Raster<float>& dem, std::size_t j, RayScratc
         }
     }
 
-    // The line of sight's transmitter-side slope, a running maximum of P.1812 (13)'s terms
-    // without their common d C_e / 2.
-    float* tx_slope = tx_slope_.data() + slope_offset_[j] - first;
-    const double h_ts = s.z[0] + key_.tx_height_m;
-    double slope = -std::numeric_limits<double>::infinity();
-    for (std::size_t k = 1; k <= last; ++k) {
-        if (k >= first) {
-            tx_slope[k] = static_cast<float>(slope);
-        }
-        const double d = spacing_m_ * static_cast<double>(k);
-        slope = std::max(slope, (s.z[k] - d * d / (2.0 * los_earth_radius_m) - h_ts) / d);
+    if (key_.line_of_sight) {
+        transmitter_slopes(j, s.z, last);
     }
 
     if (last < first) {
@@ -223,6 +214,23 @@ void RadialField::compute_ray(const Raster<float>& dem, std::size_t j, RayScratc
     }
 }
 
+// The line of sight's transmitter-side slope along radial j (samples 0 .. last of z), a running
+// maximum of P.1812 (13)'s terms without their common d C_e / 2.
+void RadialField::transmitter_slopes(std::size_t j, const std::vector<double>& z,
+                                     std::size_t last) {
+    const auto first = static_cast<std::size_t>(first_[j]);
+    float* tx_slope = tx_slope_.data() + slope_offset_[j] - first;
+    const double h_ts = z[0] + key_.tx_height_m;
+    double slope = -std::numeric_limits<double>::infinity();
+    for (std::size_t k = 1; k <= last; ++k) {
+        if (k >= first) {
+            tx_slope[k] = static_cast<float>(slope);
+        }
+        const double d = spacing_m_ * static_cast<double>(k);
+        slope = std::max(slope, (z[k] - d * d / (2.0 * los_earth_radius_m) - h_ts) / d);
+    }
+}
+
 RadialField::Value RadialField::at(double dx_m, double dy_m, double d_m,
                                    double cell_ground_m) const noexcept {
     Value v;
@@ -239,8 +247,11 @@ RadialField::Value RadialField::at(double dx_m, double dy_m, double d_m,
     u = u < 0.0 ? u + static_cast<double>(sets) : u;
     const double u0 = std::floor(u);
     const double a = std::clamp(u - u0, 0.0, 1.0);
-    const std::size_t j0 = (static_cast<std::size_t>(u0) % sets) << l;
-    const std::size_t j1 = ((static_cast<std::size_t>(u0) + 1) % sets) << l;
+    // u0 is below 2 sets (u rounds to `sets` only for a bearing just below north).
+    std::size_t i0 = static_cast<std::size_t>(u0);
+    i0 = i0 >= sets ? i0 - sets : i0;
+    const std::size_t j0 = i0 << l;
+    const std::size_t j1 = (i0 + 1 == sets ? 0 : i0 + 1) << l;
     const auto stored = [this](std::size_t j, std::size_t m) {
         const std::size_t first = static_cast<std::size_t>(first_[j]) / evaluation_stride;
         return static_cast<double>(term_[term_offset_[j] + m - first]);
@@ -257,6 +268,9 @@ RadialField::Value RadialField::at(double dx_m, double dy_m, double d_m,
         }
     }
     v.term_db = weight > 0.0 ? sum / weight : nan;
+    if (!key_.line_of_sight) {
+        return v;
+    }
 
     // The line of sight over the nearest radial's samples up to one spacing before the cell.
     const std::size_t jn = a < 0.5 ? j0 : j1;
@@ -304,6 +318,7 @@ struct KeyHash {
              {k.x_m, k.y_m, k.ground_m, k.tx_height_m, k.rx_height_m, k.frequency_mhz, k.range_m}) {
             mix(v);
         }
+        h ^= k.line_of_sight ? 0x51ed27ULL : 0;
         return h;
     }
 };

@@ -58,7 +58,8 @@ struct RadialKey {
     double rx_height_m = 0.0;
     double frequency_mhz = 0.0;
     double range_m = 0.0;
-    itm::ItmParameters itm; // read for itm_attenuation only (heights and frequency as above)
+    itm::ItmParameters itm;    // read for itm_attenuation only (heights and frequency as above)
+    bool line_of_sight = true; // keep the transmitter-side slopes for Value::line_of_sight
 
     bool operator==(const RadialKey&) const = default;
 };
@@ -71,7 +72,8 @@ public:
 
     struct Value {
         double term_db = 0.0;           // NaN: no evaluated sample around the cell (missing DEM)
-        std::uint8_t line_of_sight = 1; // to the cell, over the nearest radial
+        std::uint8_t line_of_sight = 1; // to the cell, over the nearest radial (1 without the
+                                        // key's line_of_sight)
     };
     // At the cell (dx_m, dy_m) from the mast, horizontal distance d_m in [1.5 spacing, range],
     // cell_ground_m its elevation. Never throws.
@@ -88,6 +90,7 @@ public:
 private:
     struct RayScratch;
     void compute_ray(const Raster<float>& dem, std::size_t j, RayScratch& scratch);
+    void transmitter_slopes(std::size_t j, const std::vector<double>& z, std::size_t last);
     [[nodiscard]] int level_of(std::size_t k) const noexcept;
 
     RadialKey key_;
@@ -104,7 +107,8 @@ private:
     // Per receiver (every evaluation_stride-th sample from first_): the term.
     std::vector<float> term_;
     // Per sample k from first_: max over samples 1 .. k − 1 of (h_i − d_i² / (2 a_e) − h_ts) / d_i,
-    // a_e = 8500 km (the line of sight's S_tim without its d / (2 a_e)).
+    // a_e = 8500 km (the line of sight's S_tim without its d / (2 a_e)). Empty without the key's
+    // line_of_sight.
     std::vector<float> tx_slope_;
 };
 

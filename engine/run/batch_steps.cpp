@@ -405,6 +405,7 @@ std::vector<Variant> load_variants(const std::vector<Scenario>& scenarios) {
         v.input.area = &area->area;
         v.input.layers = coverage_layers(sc);
         v.input.indoor = sc.indoor;
+        v.input.line_of_sight = sc.output.writes(MapMetric::line_of_sight);
         v.ftth_district = ftth_districts(sc, area->area);
         v.input.sectors = read_scenario_sectors(sc, area->area, v.inputs, warned_files);
         variants.push_back(std::move(v));

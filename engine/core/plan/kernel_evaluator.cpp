@@ -260,6 +260,7 @@ DistrictEvaluation KernelEvaluator::evaluate(std::size_t district, const Candida
     ci.area = &w.area;
     ci.layers = layers_;
     ci.indoor = in_.scenario->indoor;
+    ci.line_of_sight = false; // no map is written
     for (std::size_t i : w.built) {
         ci.sectors.push_back(in_.built_sectors[i]);
     }

@@ -431,3 +431,36 @@ TEST(CoverageTerrain, RadialMethodServesInterferenceBetweenLayers) {
         }
     }
 }
+
+// Without a line-of-sight map to write, the kernel finds no flag (no slopes along the radials,
+// no profile of its own: CoverageInput::line_of_sight) and every other map keeps its bits, for
+// each terrain method and for a model without a radial form of its loss (P.1812, exact).
+TEST(CoverageTerrain, NoLineOfSightMapChangesNoOtherMap) {
+    const StudyArea area = test::terrain_strip([](double x) {
+        return 40.0 * std::sin(x / 700.0) + (std::abs(x - 5000.0) < 250.0 ? 150.0 : 0.0);
+    });
+    for (const char* model : {"3gpp-38901-rma", "itm", "p526", "p1812"}) {
+        for (const TerrainMethod method : {TerrainMethod::radial, TerrainMethod::exact}) {
+            CoverageInput in = one_site(area, model);
+            in.layers[0].terrain_method = method;
+            const CoverageResult with = compute_coverage(in);
+            in.line_of_sight = false;
+            const CoverageResult without = compute_coverage(in);
+            const std::string what = std::string(model) + " " + std::string(to_string(method));
+            ASSERT_FALSE(with.maps.line_of_sight.values.empty()) << what;
+            EXPECT_TRUE(without.maps.line_of_sight.values.empty()) << what;
+            EXPECT_TRUE(without.maps.layers[0].line_of_sight.values.empty()) << what;
+            EXPECT_EQ(0, std::memcmp(with.maps.rsrp_dbm.values.data(),
+                                     without.maps.rsrp_dbm.values.data(),
+                                     with.maps.rsrp_dbm.values.size() * sizeof(float)))
+                << what;
+            EXPECT_EQ(0, std::memcmp(with.maps.sinr_db.values.data(),
+                                     without.maps.sinr_db.values.data(),
+                                     with.maps.sinr_db.values.size() * sizeof(float)))
+                << what;
+            EXPECT_EQ(with.maps.covered_indoor.values, without.maps.covered_indoor.values) << what;
+            EXPECT_EQ(with.maps.best_server.values, without.maps.best_server.values) << what;
+            EXPECT_EQ(with.status.terrain_pairs, without.status.terrain_pairs) << what;
+        }
+    }
+}
