@@ -20,7 +20,9 @@
 #include <boost/geometry/index/rtree.hpp>
 #include <cmath>
 #include <limits>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <numbers>
 #include <optional>
 #include <set>
@@ -172,6 +174,32 @@ public:
 
     [[nodiscard]] const Entry& at(std::size_t tile, std::size_t layer) const {
         return entries[tile * remembered.size() + layer];
+    }
+};
+
+// The cache's tables by layer index and antenna height, each made once (by the first run that
+// asks, the others waiting for it and helping: parallel::call_once).
+struct LossTableCache::Impl {
+    struct Entry {
+        parallel::OnceFlag once;
+        std::shared_ptr<const DistanceLossTable> table;
+    };
+    std::mutex mutex;
+    std::map<std::pair<std::size_t, double>, std::shared_ptr<Entry>> entries;
+
+    template <typename Make>
+    std::shared_ptr<const DistanceLossTable> get(std::size_t layer, double height_m, Make&& make) {
+        std::shared_ptr<Entry> entry;
+        {
+            const std::lock_guard lock(mutex);
+            std::shared_ptr<Entry>& slot = entries[{layer, height_m}];
+            if (slot == nullptr) {
+                slot = std::make_shared<Entry>();
+            }
+            entry = slot;
+        }
+        parallel::call_once(entry->once, [&] { entry->table = make(); });
+        return entry->table;
     }
 };
 
@@ -1522,12 +1550,21 @@ private:
             }
             for (const double height : heights[source]) {
                 const Link link = layer_link(layer, height);
-                if (layer.model->worth_tabulating(link)) {
-                    loss_tables_.push_back(
-                        {&layer, height,
-                         DistanceLossTable(*layer.model, link, layer.environment[0],
-                                           layer.max_range_m + 4.0 * grid_.cell_size_m)});
+                if (!layer.model->worth_tabulating(link)) {
+                    continue;
                 }
+                const auto make = [&] {
+                    return std::make_shared<const DistanceLossTable>(
+                        *layer.model, link, layer.environment[0],
+                        layer.max_range_m + 4.0 * grid_.cell_size_m);
+                };
+                // The cache keeps the tables of the input's own layers (a derived layer's is
+                // this run's).
+                const bool own = &layer == &in_.layers[source];
+                loss_tables_.push_back({&layer, height,
+                                        own && in_.loss_tables
+                                            ? in_.loss_tables->impl().get(source, height, make)
+                                            : make()});
             }
         };
         for (std::size_t l = 0; l < in_.layers.size(); ++l) {
@@ -1543,7 +1580,7 @@ private:
     const DistanceLossTable* loss_table(const CoverageLayer& layer, double tx_height_m) const {
         for (const LossTable& t : loss_tables_) {
             if (t.layer == &layer && t.tx_height_m == tx_height_m) {
-                return &t.table;
+                return t.table.get();
             }
         }
         return nullptr;
@@ -1594,7 +1631,7 @@ private:
     struct LossTable {
         const CoverageLayer* layer; // of in_.layers or derived_layers_
         double tx_height_m;
-        DistanceLossTable table;
+        std::shared_ptr<const DistanceLossTable> table;
     };
     std::vector<LossTable> loss_tables_;
     std::unique_ptr<RadialFieldCache> radial_fields_; // with a DEM and a radial layer
@@ -1659,6 +1696,9 @@ CoverageResult reduce_coverage_tiles(const CoverageInput& input, CoverageMaps ma
     }
     return result;
 }
+
+LossTableCache::LossTableCache() : impl_(std::make_unique<Impl>()) {}
+LossTableCache::~LossTableCache() = default;
 
 std::shared_ptr<const CoverageMemo> remember_layers(const CoverageInput& input,
                                                     const std::vector<bool>& remember) {

@@ -113,6 +113,23 @@ struct IndoorSpec {
 // best server, its power and the sum of the layer's powers (remember_layers()).
 class CoverageMemo;
 
+// The distance-loss tables of a run's layers (core/propagation/loss_table.hpp), one per layer
+// and antenna height, kept for later runs with the same layers: the planner's evaluations, which
+// would otherwise tabulate every layer again for each candidate. Thread-safe.
+class LossTableCache {
+public:
+    LossTableCache();
+    ~LossTableCache();
+    LossTableCache(const LossTableCache&) = delete;
+    LossTableCache& operator=(const LossTableCache&) = delete;
+
+    struct Impl;
+    [[nodiscard]] Impl& impl() const noexcept { return *impl_; }
+
+private:
+    std::unique_ptr<Impl> impl_;
+};
+
 struct CoverageInput {
     const StudyArea* area = nullptr;
     std::vector<CoverageLayer> layers;
@@ -127,6 +144,9 @@ struct CoverageInput {
     // sectors of those layers are the same, at the same indexes (compute_coverage checks the
     // sectors and throws Error(internal) when they differ).
     std::shared_ptr<const CoverageMemo> memo;
+    // Tables of an earlier run with the same layers (each table is made once, by the first run
+    // that needs it); null: the run tabulates its own.
+    std::shared_ptr<LossTableCache> loss_tables;
 };
 
 inline constexpr float map_nodata = -9999.0f;

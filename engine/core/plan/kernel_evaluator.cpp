@@ -261,6 +261,7 @@ DistrictEvaluation KernelEvaluator::evaluate(std::size_t district, const Candida
     ci.layers = layers_;
     ci.indoor = in_.scenario->indoor;
     ci.line_of_sight = false; // no map is written
+    ci.loss_tables = loss_tables_;
     for (std::size_t i : w.built) {
         ci.sectors.push_back(in_.built_sectors[i]);
     }

@@ -83,6 +83,7 @@ private:
     // Per layer: no option plans sectors on it (the built network's layers), so its sectors in a
     // window are the same for every candidate and its accumulations are remembered.
     std::vector<bool> built_only_;
+    std::shared_ptr<LossTableCache> loss_tables_ = std::make_shared<LossTableCache>();
     std::vector<Window> windows_;
     std::map<std::array<std::size_t, 3>, std::shared_ptr<const std::vector<Sector>>> sectors_;
 };
