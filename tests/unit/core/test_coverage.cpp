@@ -650,3 +650,16 @@ TEST(Coverage, AMemoOfOtherSectorsIsRefused) {
     in.sectors.pop_back();
     EXPECT_THROW(compute_coverage(in), Error);
 }
+
+// Loss tables shared between runs (the planner's evaluations: CoverageInput::loss_tables) give
+// the bits of tabulating in each run, in the run that makes them and in the runs that take them.
+TEST(Coverage, SharedLossTablesGiveTheBitsOfTheRunsOwn) {
+    const StudyArea area = disc_area();
+    CoverageInput in = uma_city(area); // UMa with probabilistic LOS: tabulated (loss_table.hpp)
+    const CoverageResult own = compute_coverage(in);
+    in.loss_tables = std::make_shared<LossTableCache>();
+    const CoverageResult first = compute_coverage(in);
+    const CoverageResult second = compute_coverage(in);
+    EXPECT_TRUE(same_bits(own, first));
+    EXPECT_TRUE(same_bits(own, second));
+}
