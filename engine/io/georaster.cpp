@@ -5,6 +5,7 @@
 #include "io/gdal_support.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <cmath>
 #include <cstdint>
@@ -51,41 +52,56 @@ void row_latitudes(const Grid& grid, std::int64_t row, OGRCoordinateTransformati
     }
 }
 
-// Area of the source pixel containing each analysis cell, m^2. Constant for a projected
-// source; for a geographic one, the area of a Δλ x Δφ cell on the sphere of equal area
-// (authalic radius of WGS 84, 6371007.2 m) at the cell's latitude.
-std::vector<double> source_pixel_area_m2(const Grid& grid, GDALDataset& src,
-                                         const OGRSpatialReference& src_srs,
-                                         const OGRSpatialReference& grid_srs) {
-    std::array<double, 6> gt{};
-    src.GetGeoTransform(gt.data());
-    const double det = std::abs(gt[1] * gt[5] - gt[2] * gt[4]);
-    std::vector<double> area(grid.cell_count());
-    if (!src_srs.IsGeographic()) {
-        const double unit = src_srs.GetLinearUnits();
-        std::fill(area.begin(), area.end(), det * unit * unit);
-        return area;
-    }
-    constexpr double authalic_radius_m = 6371007.2;
-    const double deg = src_srs.GetAngularUnits(); // radians per unit of the CRS
-    const double dlon = std::abs(gt[1]) * deg;
-    const double dlat = std::abs(gt[5]) * deg;
-    if (area.empty()) {
-        return area;
-    }
-    // R² Δλ |sin(φ + Δφ/2) - sin(φ - Δφ/2)| = R² Δλ 2 sin(Δφ/2) cos φ.
-    const double band_m2 = authalic_radius_m * authalic_radius_m * dlon * 2 * std::sin(dlat / 2);
-    auto to_src = make_transform(grid_srs, src_srs);
-    std::vector<double> lats;
-    for (std::int64_t row = 0; row < grid.height; ++row) {
-        row_latitudes(grid, row, *to_src, lats);
-        for (std::int64_t col = 0; col < grid.width; ++col) {
-            const double lat = lats[static_cast<std::size_t>(col)] * deg;
-            area[grid.index(col, row)] = band_m2 * std::abs(std::cos(lat));
+// The area of the source pixel containing each analysis cell, m^2, one grid row at a time:
+// constant for a projected source; for a geographic one, the area of a Δλ x Δφ cell on the
+// sphere of equal area (authalic radius of WGS 84, 6371007.2 m) at the cell's latitude. Per row,
+// so that no raster of areas as large as the grid is held (and its pages faulted) beside the map.
+class SourcePixelArea {
+public:
+    SourcePixelArea(const Grid& grid, GDALDataset& src, const OGRSpatialReference& src_srs,
+                    const OGRSpatialReference& grid_srs)
+        : grid_(grid) {
+        std::array<double, 6> gt{};
+        src.GetGeoTransform(gt.data());
+        if (!src_srs.IsGeographic()) {
+            const double unit = src_srs.GetLinearUnits();
+            const double det = std::abs(gt[1] * gt[5] - gt[2] * gt[4]);
+            projected_m2_ = det * unit * unit;
+            return;
         }
+        constexpr double authalic_radius_m = 6371007.2;
+        deg_ = src_srs.GetAngularUnits(); // radians per unit of the CRS
+        const double dlon = std::abs(gt[1]) * deg_;
+        const double dlat = std::abs(gt[5]) * deg_;
+        // R² Δλ |sin(φ + Δφ/2) - sin(φ - Δφ/2)| = R² Δλ 2 sin(Δφ/2) cos φ.
+        band_m2_ = authalic_radius_m * authalic_radius_m * dlon * 2 * std::sin(dlat / 2);
+        to_src_ = make_transform(grid_srs, src_srs);
     }
-    return area;
-}
+
+    // The areas of row `row`'s cells, valid until the next call.
+    const std::vector<double>& row(std::int64_t row) {
+        const auto width = static_cast<std::size_t>(grid_.width);
+        if (!to_src_) {
+            area_.assign(width, projected_m2_);
+            return area_;
+        }
+        row_latitudes(grid_, row, *to_src_, lats_);
+        area_.resize(width);
+        for (std::size_t col = 0; col < width; ++col) {
+            area_[col] = band_m2_ * std::abs(std::cos(lats_[col] * deg_));
+        }
+        return area_;
+    }
+
+private:
+    const Grid& grid_;
+    double projected_m2_ = 0.0;
+    double deg_ = 0.0;
+    double band_m2_ = 0.0;
+    TransformPtr to_src_;
+    std::vector<double> lats_;
+    std::vector<double> area_;
+};
 
 } // namespace
 
@@ -164,19 +180,22 @@ Raster<double> warp_population(const std::filesystem::path& path, const Grid& gr
     const OGRSpatialReference& src_srs = geo.srs;
     Raster<double> people = warp_onto(
         geo, grid, "average", std::numeric_limits<double>::quiet_NaN(), "population raster", file);
-    const std::vector<double> src_area =
-        source_pixel_area_m2(grid, *geo.dataset, src_srs, grid_srs);
+    SourcePixelArea src_area(grid, *geo.dataset, src_srs, grid_srs);
     const double cell_area = grid.cell_area_m2();
     std::uint64_t negative = 0;
-    for (std::size_t i = 0; i < people.values.size(); ++i) {
-        double& v = people.values[i];
-        if (!std::isfinite(v)) {
-            v = 0.0;
-        } else if (v < 0.0) {
-            ++negative;
-            v = 0.0;
-        } else {
-            v *= cell_area / src_area[i];
+    for (std::int64_t row = 0; row < grid.height; ++row) {
+        const std::vector<double>& area = src_area.row(row);
+        double* values = people.values.data() + grid.index(0, row);
+        for (std::size_t col = 0; col < area.size(); ++col) {
+            double& v = values[col];
+            if (!std::isfinite(v)) {
+                v = 0.0;
+            } else if (v < 0.0) {
+                ++negative;
+                v = 0.0;
+            } else {
+                v *= cell_area / area[col];
+            }
         }
     }
     if (negative > 0) {
