@@ -514,49 +514,56 @@ public:
         const std::size_t layer_count = in_.layers.size();
         memo->entries.resize(layout_.count() * layer_count);
         tbb::enumerable_thread_specific<Scratch> scratch;
-        parallel::for_ranges(
-            tbb::blocked_range<std::size_t>(0, layout_.count()),
-            [&](const tbb::blocked_range<std::size_t>& r) {
-                Scratch& s = scratch.local();
-                for (std::size_t t = r.begin(); t != r.end(); ++t) {
-                    const auto [col0, row0, col1, row1] = layout_.rect(t);
-                    CoverageStatus cells;
-                    gather_cells(s, col0, row0, col1, row1, cells);
-                    if (s.cell_index.empty()) {
-                        continue;
-                    }
-                    const Box tile_box(Point(grid_.center_x_m(col0), grid_.center_y_m(row1 - 1)),
-                                       Point(grid_.center_x_m(col1 - 1), grid_.center_y_m(row0)));
-                    for (std::size_t l = 0; l < layer_count; ++l) {
-                        if (!remember[l]) {
-                            continue;
-                        }
-                        CoverageMemo::Entry& e = memo->entries[t * layer_count + l];
-                        accumulate(in_.layers[l], trees_[l], own_patterns_[l], tile_box, s,
-                                   e.status);
-                        keep_sums(s, e.sums);
-                    }
-                }
-            });
+        parallel::for_ranges(tbb::blocked_range<std::size_t>(0, layout_.count()),
+                             [&](const tbb::blocked_range<std::size_t>& r) {
+                                 Scratch& s = scratch.local();
+                                 for (std::size_t t = r.begin(); t != r.end(); ++t) {
+                                     CoverageStatus cells;
+                                     const std::optional<Box> tile_box = begin_tile(t, s, cells);
+                                     if (!tile_box) {
+                                         continue;
+                                     }
+                                     for (std::size_t l = 0; l < layer_count; ++l) {
+                                         if (!remember[l]) {
+                                             continue;
+                                         }
+                                         CoverageMemo::Entry& e =
+                                             memo->entries[t * layer_count + l];
+                                         accumulate(in_.layers[l], trees_[l], own_patterns_[l],
+                                                    *tile_box, s, e.status);
+                                         keep_sums(s, e.sums);
+                                     }
+                                 }
+                             });
         return memo;
     }
 
 private:
+    // The district cells of tile `tile` into `s` (gather_cells) and the box of the tile's cell
+    // centres; nullopt when no cell of the tile lies in a district. The first step of
+    // process_tile and of remember, which must see the same cells.
+    std::optional<Box> begin_tile(std::size_t tile, Scratch& s, CoverageStatus& status) const {
+        const auto [col0, row0, col1, row1] = layout_.rect(tile);
+        gather_cells(s, col0, row0, col1, row1, status);
+        if (s.cell_index.empty()) {
+            return std::nullopt;
+        }
+        return Box(Point(grid_.center_x_m(col0), grid_.center_y_m(row1 - 1)),
+                   Point(grid_.center_x_m(col1 - 1), grid_.center_y_m(row0)));
+    }
+
     void process_tile(std::size_t tile, Scratch& s, CoverageMaps& maps, PartialTable& partial,
                       CoverageStatus& status) const {
-        const auto [col0, row0, col1, row1] = layout_.rect(tile);
-
-        gather_cells(s, col0, row0, col1, row1, status);
-        const std::size_t n = s.cell_index.size();
-        if (n == 0) {
+        const std::optional<Box> box = begin_tile(tile, s, status);
+        if (!box) {
             return;
         }
+        const Box& tile_box = *box;
+        const std::size_t n = s.cell_index.size();
         status.cells += n;
 
         const std::size_t layer_count = in_.layers.size();
         s.layer_cells.assign(layer_count * n, LayerCell{});
-        const Box tile_box(Point(grid_.center_x_m(col0), grid_.center_y_m(row1 - 1)),
-                           Point(grid_.center_x_m(col1 - 1), grid_.center_y_m(row0)));
         s.layer_sums.resize(layer_count);
         for (std::size_t l = 0; l < layer_count; ++l) {
             if (in_.memo && in_.memo->remembered[l]) {
