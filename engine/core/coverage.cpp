@@ -19,6 +19,7 @@
 #include <algorithm>
 #include <boost/geometry/index/rtree.hpp>
 #include <cmath>
+#include <functional>
 #include <limits>
 #include <map>
 #include <memory>
@@ -1659,27 +1660,33 @@ CoverageMaps empty_coverage_maps(const CoverageInput& in) {
     const Grid& grid = in.area->grid;
     const bool line_of_sight = in.area->terrain.has_value() && in.line_of_sight;
     CoverageMaps m;
-    m.rsrp_dbm = float_map(grid);
-    m.sinr_db = float_map(grid);
-    m.best_server = server_map(grid);
-    m.serving_layer = flag_map(grid);
-    m.covered = flag_map(grid);
-    m.covered_indoor = flag_map(grid);
-    if (line_of_sight) {
-        m.line_of_sight = flag_map(grid);
-    }
     m.layers.resize(in.layers.size());
+    // Each map is filled with nodata by one thread, the maps side by side: filling is writing
+    // fresh pages, which the kernel zeroes first (the maps of a one-layer run at 1.4 M cells:
+    // 57 MB, a serial twentieth of a two-thread terrain run before).
+    std::vector<std::function<void()>> fill = {
+        [&] { m.rsrp_dbm = float_map(grid); },     [&] { m.sinr_db = float_map(grid); },
+        [&] { m.best_server = server_map(grid); }, [&] { m.serving_layer = flag_map(grid); },
+        [&] { m.covered = flag_map(grid); },       [&] { m.covered_indoor = flag_map(grid); },
+    };
+    if (line_of_sight) {
+        fill.emplace_back([&] { m.line_of_sight = flag_map(grid); });
+    }
     for (LayerMaps& lm : m.layers) {
-        lm.rsrp_dbm = float_map(grid);
-        lm.sinr_db = float_map(grid);
-        lm.best_server = server_map(grid);
-        lm.covered = flag_map(grid);
-        lm.covered_indoor = flag_map(grid);
-        lm.indoor_sinr_db = {float_map(grid), float_map(grid)};
+        fill.insert(fill.end(), {
+                                    [&] { lm.rsrp_dbm = float_map(grid); },
+                                    [&] { lm.sinr_db = float_map(grid); },
+                                    [&] { lm.best_server = server_map(grid); },
+                                    [&] { lm.covered = flag_map(grid); },
+                                    [&] { lm.covered_indoor = flag_map(grid); },
+                                    [&] { lm.indoor_sinr_db[0] = float_map(grid); },
+                                    [&] { lm.indoor_sinr_db[1] = float_map(grid); },
+                                });
         if (line_of_sight) {
-            lm.line_of_sight = flag_map(grid);
+            fill.emplace_back([&] { lm.line_of_sight = flag_map(grid); });
         }
     }
+    parallel::for_each_index(std::size_t{0}, fill.size(), [&](std::size_t i) { fill[i](); });
     return m;
 }
 
