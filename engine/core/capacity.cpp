@@ -134,7 +134,11 @@ SteeringProblem demand_points(const CapacityInput& in, const CapacityResult& out
 std::vector<Raster<float>> peak_throughputs(const CapacityInput& in) {
     const CoverageMaps& maps = in.coverage->maps;
     const Grid& grid = in.coverage_input->area->grid;
-    std::vector<Raster<float>> rates(in.layers.size(), Raster<float>(grid, map_nodata));
+    // One raster per layer, each filled by its own thread (a prototype copied to every layer
+    // would write each map's fresh pages twice).
+    std::vector<Raster<float>> rates(in.layers.size());
+    parallel::for_each_index(std::size_t{0}, rates.size(),
+                             [&](std::size_t l) { rates[l] = Raster<float>(grid, map_nodata); });
     parallel::for_ranges(tbb::blocked_range<std::size_t>(0, grid.cell_count(), 1 << 14),
                          [&](const tbb::blocked_range<std::size_t>& r) {
                              for (std::size_t l = 0; l < in.layers.size(); ++l) {
@@ -335,6 +339,27 @@ void map_service(const CapacityInput& in, const PointService& ps, bool reached, 
     }
 }
 
+// Room in `radio_rates` for every covered cell of a district with subscribers on radio (what
+// serve_cells appends): grown by doubling, the vectors of a 1.4 M-cell run wrote twice their
+// final size into fresh pages.
+void reserve_radio_rates(const CapacityInput& in,
+                         std::vector<std::vector<WeightedValue>>& radio_rates) {
+    const StudyArea& area = *in.coverage_input->area;
+    const std::vector<std::uint8_t>& covered = in.coverage->maps.covered.values;
+    std::vector<std::size_t> count(area.district_count(), 0);
+    for (std::size_t i = 0; i < covered.size(); ++i) {
+        const std::int16_t d = area.district_index.values[i];
+        if (d != no_district && covered[i] == 1) {
+            ++count[static_cast<std::size_t>(d)];
+        }
+    }
+    for (std::size_t d = 0; d < count.size(); ++d) {
+        if (radio_share(in, static_cast<std::int16_t>(d)) > 0.0) {
+            radio_rates[d].reserve(count[d]);
+        }
+    }
+}
+
 // Step 3: service cell by cell, and the district sums in cell order. `radio_rates` gets, per
 // district, each covered cell's user throughput on radio weighted by its subscribers on radio
 // (when the run computes the percentiles).
@@ -353,6 +378,9 @@ void serve_cells(const CapacityInput& in, Steered& st, const std::vector<double>
         }
     }
     radio_rates.assign(area.district_count(), {});
+    if (in.extras.percentiles) {
+        reserve_radio_rates(in, radio_rates);
+    }
     std::size_t point = 0;
     for (std::size_t i = 0; i < grid.cell_count(); ++i) {
         const std::int16_t d = area.district_index.values[i];
