@@ -137,8 +137,9 @@ std::vector<Raster<float>> peak_throughputs(const CapacityInput& in) {
     // One raster per layer, each filled by its own thread (a prototype copied to every layer
     // would write each map's fresh pages twice).
     std::vector<Raster<float>> rates(in.layers.size());
-    parallel::for_each_index(std::size_t{0}, rates.size(),
-                             [&](std::size_t l) { rates[l] = Raster<float>(grid, map_nodata); });
+    parallel::for_each_index_always(std::size_t{0}, rates.size(), [&](std::size_t l) {
+        rates[l] = Raster<float>(grid, map_nodata);
+    });
     parallel::for_ranges(tbb::blocked_range<std::size_t>(0, grid.cell_count(), 1 << 14),
                          [&](const tbb::blocked_range<std::size_t>& r) {
                              for (std::size_t l = 0; l < in.layers.size(); ++l) {

@@ -1686,7 +1686,7 @@ CoverageMaps empty_coverage_maps(const CoverageInput& in) {
             fill.emplace_back([&] { lm.line_of_sight = flag_map(grid); });
         }
     }
-    parallel::for_each_index(std::size_t{0}, fill.size(), [&](std::size_t i) { fill[i](); });
+    parallel::for_each_index_always(std::size_t{0}, fill.size(), [&](std::size_t i) { fill[i](); });
     return m;
 }
 

@@ -114,6 +114,23 @@ void for_each_index(Index begin, Index end, const Body& body) {
     });
 }
 
+// body(i) for every i in [begin, end), in parallel, every one of them: in a context of its own,
+// which the caller's cancellation does not reach. For a loop whose skipped bodies would leave
+// the caller's data half made (cancelling for_each_index's context skips the bodies not yet
+// started, without an exception): the empty maps of a coverage run, each filled by one body.
+template <typename Index, typename Body>
+void for_each_index_always(Index begin, Index end, const Body& body) {
+    tbb::task_group_context own(tbb::task_group_context::isolated);
+    for_ranges(
+        tbb::blocked_range<Index>(begin, end),
+        [&](const tbb::blocked_range<Index>& r) {
+            for (Index i = r.begin(); i != r.end(); ++i) {
+                body(i);
+            }
+        },
+        own);
+}
+
 // body(i) for every i in [0, count), at most `max_in_flight` at a time (a tbb::parallel_pipeline
 // with that many tokens); each body may run nested parallel loops over every thread. Cancelling
 // `context` stops handing out indices.
