@@ -63,10 +63,10 @@ public:
         : grid_(grid) {
         std::array<double, 6> gt{};
         src.GetGeoTransform(gt.data());
-        if (!src_srs.IsGeographic()) {
+        if (!src_srs.IsGeographic()) { // every row's areas, once
             const double unit = src_srs.GetLinearUnits();
             const double det = std::abs(gt[1] * gt[5] - gt[2] * gt[4]);
-            projected_m2_ = det * unit * unit;
+            area_.assign(static_cast<std::size_t>(grid.width), det * unit * unit);
             return;
         }
         constexpr double authalic_radius_m = 6371007.2;
@@ -80,11 +80,10 @@ public:
 
     // The areas of row `row`'s cells, valid until the next call.
     const std::vector<double>& row(std::int64_t row) {
-        const auto width = static_cast<std::size_t>(grid_.width);
         if (!to_src_) {
-            area_.assign(width, projected_m2_);
             return area_;
         }
+        const auto width = static_cast<std::size_t>(grid_.width);
         row_latitudes(grid_, row, *to_src_, lats_);
         area_.resize(width);
         for (std::size_t col = 0; col < width; ++col) {
@@ -95,7 +94,6 @@ public:
 
 private:
     const Grid& grid_;
-    double projected_m2_ = 0.0;
     double deg_ = 0.0;
     double band_m2_ = 0.0;
     TransformPtr to_src_;
