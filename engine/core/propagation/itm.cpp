@@ -2,6 +2,7 @@
 
 #include "core/isa.hpp"
 #include "core/names.hpp"
+#include "core/propagation/order_statistics.hpp"
 #include "core/propagation/upper_hull.hpp"
 
 #include <algorithm>
@@ -185,51 +186,7 @@ LineEnds fit_line(std::span<const double> z, double spacing_m, double from_m,
 // n = 10 k - 5 equally spaced points (k = 4 ... 25), then extrapolated to an infinite path by
 // inverting Delta_h(d) = (1 - 0.8 e^(-d / 50 km)) Delta_h [ERL79 3], [H82].
 constexpr int max_irregularity_samples = 10 * 25 - 5;
-
-// The k-th largest of s minus its k-th smallest (1 <= k <= s.size() / 2); reorders s. Order
-// statistics do not depend on how they are found: the values of two std::nth_element over all
-// of s. Faster: a sorted sample of 16 values gives thresholds with about a fifth of s on their
-// outer side; the k-th largest is the k-th largest of the values at or above the upper one when
-// there are at least k of them (else of all of s), and likewise below.
-double interdecile_range(std::span<double> s, int k) {
-    constexpr int sample_size = 16;
-    constexpr int outer_rank = 4; // the thresholds: the sample's 4th largest and 4th smallest
-    const auto count = static_cast<int>(s.size());
-    const auto kth = [k](auto begin, auto end, auto order) {
-        std::nth_element(begin, begin + (k - 1), end, order);
-        return *(begin + (k - 1));
-    };
-    if (count < 4 * sample_size) {
-        const double upper = kth(s.begin(), s.end(), std::greater<>());
-        return upper - kth(s.begin(), s.end(), std::less<>());
-    }
-    std::array<double, sample_size> sample{};
-    const int stride = count / sample_size;
-    for (int i = 0; i < sample_size; ++i) {
-        sample[static_cast<std::size_t>(i)] = s[static_cast<std::size_t>(i * stride + stride / 2)];
-    }
-    std::sort(sample.begin(), sample.end());
-    const double high = sample[sample_size - outer_rank];
-    const double low = sample[outer_rank - 1];
-    std::array<double, max_irregularity_samples> above; // written before read
-    std::array<double, max_irregularity_samples> below;
-    std::size_t n_above = 0;
-    std::size_t n_below = 0;
-    for (const double x : s) { // without branches: every value written, kept when it counts
-        above[n_above] = x;
-        n_above += x >= high ? 1 : 0;
-        below[n_below] = x;
-        n_below += x <= low ? 1 : 0;
-    }
-    const auto enough = static_cast<std::size_t>(k);
-    const double upper = n_above >= enough
-                             ? kth(above.begin(), above.begin() + n_above, std::greater<>())
-                             : kth(s.begin(), s.end(), std::greater<>());
-    const double lower = n_below >= enough
-                             ? kth(below.begin(), below.begin() + n_below, std::less<>())
-                             : kth(s.begin(), s.end(), std::less<>());
-    return upper - lower;
-}
+static_assert(max_irregularity_samples == max_fast_interdecile_values);
 
 double terrain_irregularity_m(std::span<const double> z, double spacing_m, double from_m,
                               double to_m) noexcept {

@@ -11,6 +11,7 @@
 #include "core/propagation/itm.hpp"
 #include "core/propagation/location_variability.hpp"
 #include "core/propagation/model.hpp"
+#include "core/propagation/order_statistics.hpp"
 #include "core/propagation/registry.hpp"
 #include "core/propagation/tr38901.hpp"
 
@@ -21,6 +22,7 @@
 #include <cstdint>
 #include <gtest/gtest.h>
 #include <limits>
+#include <random>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -525,4 +527,55 @@ TEST(PropagationModel, NonsensicalInputGivesANonFiniteLossNotACrash) {
     // Hata's log10(d) has no value at d = 0.
     EXPECT_FALSE(
         std::isfinite(model("cost231-hata").path_loss_db(make_link(1800.0, 0.0, 30.0, 1.5))));
+}
+
+// The interdecile range of ITM's Delta_h against its definition (two std::nth_element over all
+// values): the same value, bit for bit, on the sizes ITM uses, on ties, and on values whose
+// strided sample misses the extremes on one side or the other (the fallback over all values).
+TEST(ItmInterdecileRange, IsTheKthLargestMinusTheKthSmallest) {
+    const auto by_definition = [](std::vector<double> v, int k) {
+        const auto at = v.begin() + (k - 1);
+        std::nth_element(v.begin(), at, v.end(), std::greater<>());
+        const double upper = *at;
+        std::nth_element(v.begin(), at, v.end(), std::less<>());
+        return upper - *at;
+    };
+    const auto check = [&](const std::vector<double>& values, int k, const char* what) {
+        std::vector<double> v = values;
+        EXPECT_EQ(std::bit_cast<std::uint64_t>(itm::interdecile_range(v, k)),
+                  std::bit_cast<std::uint64_t>(by_definition(values, k)))
+            << what << ", " << values.size() << " values, k = " << k;
+    };
+    std::mt19937_64 random(17);
+    std::normal_distribution<double> deviation(0.0, 30.0);
+    for (int k = 4; k <= 25; ++k) {
+        const std::size_t n = 10 * static_cast<std::size_t>(k) - 5; // ITM's sample counts
+        std::vector<double> v(n);
+        for (double& x : v) {
+            x = deviation(random);
+        }
+        check(v, k, "normal");
+        for (double& x : v) {
+            x = std::round(x / 20.0); // few distinct values: ties at the thresholds
+        }
+        check(v, k, "ties");
+        // The strided sample (every n / 16-th value, from the middle of the first stride) holds
+        // the largest values: fewer than k lie at or above its 4th largest.
+        const std::size_t stride = n / 16;
+        for (std::size_t i = 0; i < n; ++i) {
+            v[i] = (i % stride == stride / 2 && i / stride < 16) ? 1000.0 + static_cast<double>(i)
+                                                                 : deviation(random);
+        }
+        check(v, k, "sample above");
+        for (double& x : v) {
+            x = -x;
+        }
+        check(v, k, "sample below");
+    }
+    // Beyond ITM's 245 values: the definition itself.
+    std::vector<double> many(1000);
+    for (double& x : many) {
+        x = deviation(random);
+    }
+    check(many, 100, "1000 values");
 }
